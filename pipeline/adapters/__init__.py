@@ -1,0 +1,1 @@
+"""Adapters at the edges: workbooks, SQLite, folders, mail, the watcher, ERP files."""

@@ -1,0 +1,173 @@
+"""Read an admin's budget workbook into raw header values and line cells (python-calamine).
+
+The contract: the sheet "Budget" or "Budget Line Items", else the first; a header block of
+label/value pairs; then a line table whose header row names Cost Code, Cost Type, Amount.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from pipeline.adapters.xlsx_parts import last_modified_by
+from pipeline.domain.problems import cell_ref
+from pipeline.errors import UnreadableWorkbook
+
+HEADER_LABELS = {
+    "projectnumber": "project_number",
+    "jobnumber": "project_number",
+    "projectname": "project_name",
+    "preparedby": "prepared_by",
+    "budgettotal": "budget_total",
+}
+COLUMN_LABELS = {
+    "subjob": "sub_job",
+    "costcode": "cost_code",
+    "costtype": "cost_type",
+    "category": "cost_type",
+    "description": "description",
+    "unitqty": "unit_qty",
+    "uom": "uom",
+    "unitcost": "unit_cost",
+    "originalbudgetamount": "amount",
+    "originalbudget": "amount",
+    "amount": "amount",
+}
+REQUIRED_COLUMNS = ("cost_code", "cost_type", "amount")
+COLUMN_TITLES = {
+    "sub_job": "Sub Job",
+    "cost_code": "Cost Code",
+    "cost_type": "Cost Type",
+    "description": "Description",
+    "unit_qty": "Unit Qty",
+    "uom": "UOM",
+    "unit_cost": "Unit Cost",
+    "amount": "Original Budget Amount",
+}
+PREFERRED_SHEETS = ("budget", "budgetlineitems")
+_TOTAL_ROW = re.compile(r"^(grand|sub)?[\s-]*totals?\b", re.IGNORECASE)
+
+
+@dataclass
+class RawBudget:
+    """A budget sheet as found: header values and line cells, each with its Excel position."""
+
+    file: str
+    sheet: str
+    header: dict[str, tuple[Any, str]]
+    columns: dict[str, int]
+    rows: list[tuple[int, list[Any]]]
+    last_modified_by: str = ""
+    hidden_sheets: list[str] = field(default_factory=list)
+
+    def cell(self, row: int, column: str) -> str:
+        """The A1 reference of ``column`` in Excel row ``row``."""
+        return cell_ref(row, self.columns[column])
+
+
+def read_budget(path: Path) -> RawBudget:
+    """Open ``path`` and find its header block and line table, or raise UnreadableWorkbook."""
+    if not zipfile.is_zipfile(path):
+        raise UnreadableWorkbook(f"{path.name}: not an .xlsx workbook (not a zip package); "
+                                 "save it from Excel as 'Excel Workbook (*.xlsx)'")
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheet_name = _pick_sheet(book.sheet_names)
+        cells = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        hidden = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Hidden")]
+        editor = last_modified_by(path)
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # calamine raises several undocumented types for damaged files
+        raise UnreadableWorkbook(f"{path.name}: cannot read the workbook ({exc})") from exc
+    header_index, columns = _find_table(cells, path.name, sheet_name)
+    return RawBudget(
+        file=path.name,
+        sheet=sheet_name,
+        header=_header_block(cells[:header_index]),
+        columns=columns,
+        rows=_line_rows(cells, header_index, columns),
+        last_modified_by=editor,
+        hidden_sheets=hidden,
+    )
+
+
+def normalise_label(value: Any) -> str:
+    """Labels match case-, space- and punctuation-insensitively."""
+    return re.sub(r"[^a-z0-9]", "", str(value).casefold())
+
+
+def text_of(value: Any) -> str:
+    """A cell value as the text a person sees, trimmed; whole floats lose their ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _pick_sheet(names: list[str]) -> str:
+    if not names:
+        raise UnreadableWorkbook("the workbook has no sheets")
+    for wanted in PREFERRED_SHEETS:
+        for name in names:
+            if normalise_label(name) == wanted:
+                return name
+    return names[0]
+
+
+def _find_table(cells: list[list[Any]], file: str, sheet: str) -> tuple[int, dict[str, int]]:
+    for index, row in enumerate(cells):
+        columns: dict[str, int] = {}
+        for col, value in enumerate(row):
+            name = COLUMN_LABELS.get(normalise_label(value))
+            if name and name not in columns:
+                columns[name] = col
+        if all(name in columns for name in REQUIRED_COLUMNS):
+            return index, columns
+    raise UnreadableWorkbook(
+        f"{file}, sheet {sheet!r}: no line table found: a header row needs the columns "
+        "Cost Code, Cost Type and Original Budget Amount"
+    )
+
+
+def _header_block(cells: list[list[Any]]) -> dict[str, tuple[Any, str]]:
+    found: dict[str, tuple[Any, str]] = {}
+    for index, row in enumerate(cells):
+        for col, value in enumerate(row):
+            name = HEADER_LABELS.get(normalise_label(value)) if isinstance(value, str) else None
+            if name and name not in found:
+                right = col + 1
+                found[name] = (row[right] if right < len(row) else "", cell_ref(index + 1, right))
+    return found
+
+
+def _line_rows(
+    cells: list[list[Any]], header_index: int, columns: dict[str, int]
+) -> list[tuple[int, list[Any]]]:
+    used = sorted(columns.values())
+    rows: list[tuple[int, list[Any]]] = []
+    for index in range(header_index + 1, len(cells)):
+        row = cells[index]
+        values = [row[c] if c < len(row) else "" for c in used]
+        if all(text_of(v) == "" for v in values) or _is_total_row(row, columns):
+            continue
+        rows.append((index + 1, row))
+    return rows
+
+
+def _is_total_row(row: list[Any], columns: dict[str, int]) -> bool:
+    """A row whose label says Total or Subtotal and that names no cost type is not a line."""
+    type_col = columns["cost_type"]
+    if type_col < len(row) and text_of(row[type_col]):
+        return False
+    label_cols = [columns.get("sub_job"), columns["cost_code"], columns.get("description")]
+    labels = [row[c] for c in label_cols if c is not None and c < len(row)]
+    labels.extend(row[: min(columns.values())])
+    return any(isinstance(v, str) and _TOTAL_ROW.match(v.strip()) for v in labels)

@@ -1,0 +1,108 @@
+"""The workspace's folders: stable-file listing, atomic writes, the content-addressed archive."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+_IGNORED_PREFIXES = ("~$", ".~lock.", ".")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def safe_name(text: str) -> str:
+    """Text made safe for a file name: no separators, no control characters, no dots in front."""
+    return _UNSAFE.sub("_", text).strip("._") or "budget"
+
+
+def is_ignored(name: str) -> bool:
+    """Lock files, hidden files, temporaries and Excel's extensionless temp names are not drops."""
+    return (
+        name.startswith(_IGNORED_PREFIXES)
+        or name.endswith((".tmp", "#", ".refused.txt"))
+        or "." not in name
+    )
+
+
+def settled_files(folder: Path, settle_seconds: float, now: float | None = None) -> list[Path]:
+    """Regular files (not symlinks) in ``folder`` untouched for ``settle_seconds``, oldest first."""
+    now = time.time() if now is None else now
+    found: list[tuple[float, Path]] = []
+    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
+        for entry in entries:
+            if is_ignored(entry.name) or not entry.is_file(follow_symlinks=False):
+                continue
+            try:
+                mtime = entry.stat(follow_symlinks=False).st_mtime
+            except FileNotFoundError:
+                continue
+            if now - mtime >= settle_seconds:
+                found.append((mtime, Path(entry.path)))
+    return [path for _, path in sorted(found)]
+
+
+def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+    """Write through ``write(temp)`` under a hidden temporary name, fsync, then rename into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(temp)
+        with temp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    fsync_dir(target.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def archive_copy(source: Path, archive: Path, sha256: str) -> Path:
+    """Keep the file's bytes forever under their hash; a second copy of the same bytes is a no-op."""
+    target = archive / "sha256" / sha256[:2] / f"{sha256}{source.suffix.lower()}"
+    if not target.exists():
+        atomic_write(target, lambda temp: shutil.copyfile(source, temp))
+    return target
+
+
+def free_name(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name (2)``, ``name (3)``... whichever does not exist yet."""
+    candidate = folder / name
+    stem, suffix = candidate.stem, candidate.suffix
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem} ({number}){suffix}"
+        number += 1
+    return candidate
+
+
+def hand_back(source: Path, folder: Path, note: str) -> Path:
+    """Move a refused file into ``folder`` (never overwriting) with a ``.refused.txt`` beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = free_name(folder, source.name)
+    note_path = target.with_name(target.name + ".refused.txt")
+    atomic_write(note_path, lambda temp: temp.write_text(note, encoding="utf-8"))
+    shutil.move(source, target)
+    fsync_dir(folder)
+    return target

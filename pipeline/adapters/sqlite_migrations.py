@@ -1,0 +1,126 @@
+"""Ordered schema migrations for the SQLite state database, each applied once, in a transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+STATUSES = "'awaiting_approval','rejected','accepted','exported','retrieved','withdrawn'"
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    """Budgets, their versions and lines, rejections, exports and the audit trail."""
+    _run(db, f"""
+    CREATE TABLE budgets (
+        project_number TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ({STATUSES})),
+        version INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        sent_at TEXT,
+        changed_at TEXT,
+        revision INTEGER NOT NULL
+    );
+    CREATE TABLE submissions (
+        project_number TEXT NOT NULL REFERENCES budgets(project_number),
+        version INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        at TEXT NOT NULL,
+        review_file TEXT NOT NULL,
+        line_count INTEGER NOT NULL,
+        total TEXT NOT NULL,
+        project_name TEXT NOT NULL,
+        prepared_by TEXT NOT NULL,
+        stated_total TEXT NOT NULL,
+        PRIMARY KEY (project_number, version)
+    );
+    CREATE INDEX submissions_by_review ON submissions(review_file);
+    CREATE INDEX submissions_by_sha ON submissions(file_sha256);
+    CREATE TABLE lines (
+        project_number TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        row INTEGER NOT NULL,
+        sub_job TEXT NOT NULL,
+        cost_code TEXT NOT NULL,
+        cost_type TEXT NOT NULL,
+        description TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        unit_qty TEXT,
+        uom TEXT NOT NULL,
+        unit_cost TEXT,
+        FOREIGN KEY (project_number, version) REFERENCES submissions(project_number, version)
+    );
+    CREATE INDEX lines_by_version ON lines(project_number, version);
+    CREATE TABLE rejections (
+        project_number TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        approver TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        PRIMARY KEY (project_number, version)
+    );
+    CREATE TABLE exports (
+        project_number TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        file_name TEXT NOT NULL UNIQUE,
+        sha256 TEXT NOT NULL,
+        line_count INTEGER NOT NULL,
+        total TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (project_number, version)
+    );
+    CREATE TABLE decision_files (
+        sha256 TEXT PRIMARY KEY,
+        project_number TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        project_number TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL
+    );
+    CREATE INDEX events_by_project ON events(project_number, id);
+    """)
+
+
+def _run(db: sqlite3.Connection, script: str) -> None:
+    # executescript() would commit behind our back; run the statements one by one instead.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("m001_initial", m001_initial),
+]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every migration not yet applied; return the names applied now."""
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    applied = {row[0] for row in db.execute("SELECT name FROM migrations")}
+    done: list[str] = []
+    for name, migration in MIGRATIONS:
+        if name in applied:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            migration(db)
+            db.execute("INSERT INTO migrations VALUES (?, datetime('now'))", (name,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        done.append(name)
+    return done

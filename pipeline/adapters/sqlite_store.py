@@ -1,0 +1,223 @@
+"""The state database: SQLite in the workspace, WAL mode, one write transaction per use case."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pipeline.adapters.sqlite_migrations import migrate
+from pipeline.domain.budget import BudgetLine, LineKey
+from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
+from pipeline.domain.review import LineFlag, Rejection
+from pipeline.errors import ConcurrentUpdate
+from pipeline.services.ports import ExportRecord
+
+
+class SqliteStore:
+    """Budgets, versions, lines, rejections, exports and the audit trail in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, opened (and migrated) on first use, never at construction."""
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            migrate(db)
+            self._db = db
+        return self._db
+
+    def close(self) -> None:
+        """Close the connection if open."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together, or not at all."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # budgets -------------------------------------------------------------------------------
+    def get_budget(self, project_number: str) -> ProjectBudget | None:
+        """The budget of a project, or None if never sent."""
+        row = self.db.execute(
+            "SELECT project_number, status, version, sender, sent_at, changed_at, revision "
+            "FROM budgets WHERE project_number = ?", (project_number,)).fetchone()
+        return _budget(row) if row else None
+
+    def budgets(self) -> list[ProjectBudget]:
+        """Every budget, most recently changed first."""
+        rows = self.db.execute(
+            "SELECT project_number, status, version, sender, sent_at, changed_at, revision "
+            "FROM budgets ORDER BY changed_at DESC, project_number")
+        return [_budget(row) for row in rows]
+
+    def save_budget(self, budget: ProjectBudget) -> None:
+        """Write the budget and its new events; refuse if someone else changed it meanwhile."""
+        assert budget.status is not None
+        values = (budget.status.value, budget.version, budget.sender, _iso(budget.sent_at),
+                  _iso(budget.changed_at), budget.project_number)
+        if budget.revision == 0:
+            self.db.execute(
+                "INSERT INTO budgets (status, version, sender, sent_at, changed_at, "
+                "project_number, revision) VALUES (?, ?, ?, ?, ?, ?, 1)", values)
+        else:
+            cursor = self.db.execute(
+                "UPDATE budgets SET status=?, version=?, sender=?, sent_at=?, changed_at=?, "
+                "revision=revision+1 WHERE project_number=? AND revision=?",
+                (*values, budget.revision))
+            if cursor.rowcount != 1:
+                raise ConcurrentUpdate(f"budget {budget.project_number} changed meanwhile")
+        budget.revision += 1
+        for event in budget.events:
+            self.record(event)
+        budget.events.clear()
+
+    # versions and lines --------------------------------------------------------------------
+    def add_submission(self, submission: Submission, lines: Iterable[BudgetLine]) -> None:
+        """Record a version sent for approval, with its lines."""
+        s = submission
+        self.db.execute(
+            "INSERT INTO submissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (s.project_number, s.version, s.action.value, s.file_name, s.file_sha256,
+             s.fingerprint, s.sender, _iso(s.at), s.review_file, s.line_count, s.total,
+             s.project_name, s.prepared_by, s.stated_total))
+        self.db.executemany(
+            "INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            ((s.project_number, s.version, ln.row, ln.sub_job, ln.cost_code, ln.cost_type,
+              ln.description, str(ln.amount), _dec(ln.unit_qty), ln.uom, _dec(ln.unit_cost))
+             for ln in lines))
+
+    def submission(self, project_number: str, version: int) -> Submission | None:
+        """One recorded version."""
+        row = self.db.execute("SELECT * FROM submissions WHERE project_number=? AND version=?",
+                              (project_number, version)).fetchone()
+        return _submission(row) if row else None
+
+    def submissions_by_sha(self, sha256: str) -> list[Submission]:
+        """Versions that came from a file with these exact bytes."""
+        rows = self.db.execute("SELECT * FROM submissions WHERE file_sha256=?", (sha256,))
+        return [_submission(row) for row in rows]
+
+    def submission_for_review(self, review_file: str) -> Submission | None:
+        """The version whose review workbook has this file name."""
+        row = self.db.execute("SELECT * FROM submissions WHERE review_file=? "
+                              "ORDER BY version DESC", (review_file,)).fetchone()
+        return _submission(row) if row else None
+
+    def lines(self, project_number: str, version: int) -> list[BudgetLine]:
+        """The lines of one version, in sheet order."""
+        rows = self.db.execute(
+            "SELECT row, sub_job, cost_code, cost_type, description, amount, unit_qty, uom, "
+            "unit_cost FROM lines WHERE project_number=? AND version=? ORDER BY rowid",
+            (project_number, version))
+        return [BudgetLine(r[0], r[1], r[2], r[3], r[4], Decimal(r[5]), _undec(r[6]), r[7],
+                           _undec(r[8])) for r in rows]
+
+    # rejections, exports, decision files ---------------------------------------------------
+    def add_rejection(self, project_number: str, rejection: Rejection) -> None:
+        """Record who rejected a version, when and why."""
+        flags = [[f.key.sub_job, f.key.cost_code, f.key.cost_type, f.note] for f in rejection.flags]
+        self.db.execute("INSERT INTO rejections VALUES (?,?,?,?,?,?)", (
+            project_number, rejection.version, rejection.approver, _iso(rejection.at),
+            json.dumps(list(rejection.reasons)), json.dumps(flags)))
+
+    def rejection(self, project_number: str, version: int) -> Rejection | None:
+        """The rejection of one version, if it was rejected."""
+        row = self.db.execute(
+            "SELECT version, approver, at, reasons, flags FROM rejections "
+            "WHERE project_number=? AND version=?", (project_number, version)).fetchone()
+        if row is None:
+            return None
+        flags = tuple(LineFlag(LineKey(f[0], f[1], f[2]), f[3]) for f in json.loads(row[4]))
+        return Rejection(row[0], row[1], datetime.fromisoformat(row[2]),
+                         tuple(json.loads(row[3])), flags)
+
+    def add_export(self, record: ExportRecord) -> None:
+        """Record the ERP file written for an accepted version."""
+        r = record
+        self.db.execute("INSERT INTO exports VALUES (?,?,?,?,?,?,?)", (
+            r.project_number, r.version, r.file_name, r.sha256, r.line_count, r.total, _iso(r.at)))
+
+    def export(self, project_number: str, version: int) -> ExportRecord | None:
+        """The ERP file of an accepted version, if written."""
+        row = self.db.execute("SELECT * FROM exports WHERE project_number=? AND version=?",
+                              (project_number, version)).fetchone()
+        if row is None:
+            return None
+        return ExportRecord(row[0], row[1], row[2], row[3], row[4], row[5],
+                            datetime.fromisoformat(row[6]))
+
+    def decision_outcome(self, sha256: str) -> str | None:
+        """What was done with a review workbook with these bytes, if seen before."""
+        row = self.db.execute("SELECT outcome FROM decision_files WHERE sha256=?",
+                              (sha256,)).fetchone()
+        return str(row[0]) if row else None
+
+    def note_decision_file(self, sha256: str, project_number: str, version: int, outcome: str,
+                           at: datetime) -> None:
+        """Remember a review workbook's bytes so the same save is read only once."""
+        self.db.execute("INSERT OR REPLACE INTO decision_files VALUES (?,?,?,?,?)",
+                        (sha256, project_number, version, outcome, _iso(at)))
+
+    # audit trail ---------------------------------------------------------------------------
+    def record(self, event: Event) -> None:
+        """Append an event to the audit trail."""
+        self.db.execute(
+            "INSERT INTO events (project_number, version, action, actor, at, detail, file_sha256)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (event.project_number, event.version, str(event.action), event.actor,
+             _iso(event.at), event.detail, event.file_sha256))
+
+    def history(self, project_number: str) -> list[Event]:
+        """Every event of a project, oldest first."""
+        rows = self.db.execute(
+            "SELECT project_number, version, action, actor, at, detail, file_sha256 FROM events "
+            "WHERE project_number=? ORDER BY id", (project_number,))
+        return [Event(r[0], r[1], Action(r[2]), r[3], datetime.fromisoformat(r[4]), r[5], r[6])
+                for r in rows]
+
+
+def _budget(row: tuple[str, str, int, str, str | None, str | None, int]) -> ProjectBudget:
+    return ProjectBudget(row[0], Status(row[1]), row[2], row[3], _dt(row[4]), _dt(row[5]), row[6])
+
+
+def _submission(row: tuple[Any, ...]) -> Submission:
+    return Submission(row[0], row[1], Action(row[2]), row[3], row[4], row[5], row[6],
+                      datetime.fromisoformat(row[7]), row[8], row[9], row[10], row[11], row[12],
+                      row[13])
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _undec(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

@@ -1,0 +1,94 @@
+"""The daemon's eyes: watchdog events wake a single worker that runs the same pass as ``process``.
+
+Events are only hints; the folder listing is the truth. A full pass also runs at start-up,
+every scan interval, and when a file that is still being written should have settled.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from pipeline.adapters.folders import is_ignored
+
+logger = logging.getLogger(__name__)
+
+
+class _Wake(FileSystemEventHandler):
+    """Runs on the observer thread: only sets a flag, never does work."""
+
+    def __init__(self, wake: threading.Event) -> None:
+        self.wake = wake
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        name = os.path.basename(str(event.dest_path or event.src_path))
+        if not event.is_directory and not is_ignored(name):
+            self.wake.set()
+
+
+def _observer(folders: Iterable[Path], wake: threading.Event, polling: bool,
+              poll_interval: float) -> BaseObserver:
+    observer: BaseObserver = PollingObserver(timeout=poll_interval) if polling else Observer()
+    for folder in folders:
+        observer.schedule(_Wake(wake), str(folder), recursive=False)
+    observer.daemon = True
+    observer.start()
+    return observer
+
+
+def next_settle_wait(folders: Iterable[Path], settle_seconds: float, now: float) -> float | None:
+    """Seconds until the youngest unsettled file in ``folders`` settles, or None if none waits."""
+    waits = []
+    for folder in folders:
+        for entry in os.scandir(folder):
+            if is_ignored(entry.name) or not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            if age < settle_seconds:
+                waits.append(settle_seconds - age)
+    return max(0.05, min(waits)) if waits else None
+
+
+def watch(folders: list[Path], run_pass: Callable[[], object], *, settle_seconds: float,
+          scan_interval: float, polling: bool, poll_interval: float,
+          stop: threading.Event) -> None:
+    """Run passes until ``stop`` is set: on events, on schedule, and when files settle."""
+    wake = threading.Event()
+    observer = _observer(folders, wake, polling, poll_interval)
+    logger.info("watching %s (%s)", ", ".join(str(f) for f in folders),
+                "polling" if polling else "native events")
+    try:
+        while not stop.is_set():
+            wake.clear()
+            try:
+                run_pass()
+            except Exception:  # the daemon outlives any single failure
+                logger.exception("pass failed; retrying at the next scan")
+            if not observer.is_alive():
+                logger.error("file watcher stopped; restarting it")
+                observer = _observer(folders, wake, polling, poll_interval)
+            pending = next_settle_wait(folders, settle_seconds, time.time())
+            timeout = scan_interval if pending is None else min(scan_interval, pending)
+            _wait(wake, stop, timeout)
+            if wake.is_set() and not stop.is_set():
+                stop.wait(min(0.05, settle_seconds))  # let a burst of events coalesce
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+
+
+def _wait(wake: threading.Event, stop: threading.Event, timeout: float) -> None:
+    """Wait for an event, a stop request or the timeout, whichever comes first."""
+    deadline = time.monotonic() + timeout
+    while not stop.is_set() and not wake.wait(min(0.2, max(0.0, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            return

@@ -1,0 +1,196 @@
+"""The command line: a thin layer that loads the workspace, calls a use case and reports.
+
+Exit codes: 0 all fine, 1 some file was refused or failed, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from pipeline import __version__
+from pipeline.adapters.watcher import watch as watch_folders
+from pipeline.bootstrap import bootstrap
+from pipeline.config import init_workspace, load_settings
+from pipeline.errors import ConfigError, PipelineError, WorkspaceError
+from pipeline.services import admin
+from pipeline.services.context import Services
+from pipeline.services.processing import process_once
+
+logger = logging.getLogger("pipeline")
+
+
+class UsageFailure(click.ClickException):
+    """A configuration or workspace problem: exit code 2."""
+
+    exit_code = 2
+
+
+class Refused(click.ClickException):
+    """An expected, reportable failure of the action asked for: exit code 1."""
+
+    exit_code = 1
+
+
+def _services(ctx: click.Context) -> Services:
+    try:
+        return bootstrap(load_settings(ctx.obj["workspace"]))
+    except (ConfigError, WorkspaceError) as exc:
+        raise UsageFailure(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(__version__, prog_name="budget-erp")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default="current directory",
+              help="The workspace folder (holds budget-erp.toml).")
+@click.option("--verbose", "-v", is_flag=True, help="Log every step.")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path, verbose: bool) -> None:
+    """Carry budget workbooks from inbox/ through an accounting approver to the ERP."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    ctx.obj = {"workspace": workspace}
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.pass_context
+def init(ctx: click.Context, directory: Path | None) -> None:
+    """Make a workspace in DIRECTORY (default: the workspace folder)."""
+    root = directory or ctx.obj["workspace"]
+    created = init_workspace(root)
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo(f"workspace ready in {root.resolve()}; list your people in rules/people.toml")
+
+
+@cli.command()
+@click.pass_context
+def process(ctx: click.Context) -> None:
+    """Process what is in inbox/ and approval/ now, then exit (for cron and tests)."""
+    app = _services(ctx)
+    outcomes = process_once(app)
+    for outcome in outcomes:
+        click.echo(str(outcome))
+    if not outcomes:
+        click.echo("nothing to do")
+    if any(outcome.is_failure for outcome in outcomes):
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_context
+def watch(ctx: click.Context) -> None:
+    """Run the daemon: watch inbox/ and approval/ until stopped (Ctrl-C or SIGTERM)."""
+    app = _services(ctx)
+    logging.getLogger().setLevel(logging.INFO)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        logger.info("signal %d: finishing the current file, then stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    settings = app.settings
+
+    def run_pass() -> None:
+        for outcome in process_once(app):
+            (logger.warning if outcome.is_failure else logger.info)("%s", outcome)
+
+    click.echo(f"budget-erp watching {settings.inbox} and {settings.approval}; Ctrl-C stops")
+    watch_folders([settings.inbox, settings.approval], run_pass,
+                  settle_seconds=settings.settle_seconds,
+                  scan_interval=settings.scan_interval_seconds,
+                  polling=settings.watch_mode == "polling",
+                  poll_interval=settings.poll_interval_seconds, stop=stop)
+    click.echo("stopped")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """List every budget and its state."""
+    rows = admin.status(_services(ctx))
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2))
+        return
+    if not rows:
+        click.echo("no budgets yet: drop a workbook into inbox/")
+        return
+    table = [("PROJECT", "STATE", "VERSION", "SENDER", "CHANGED", "FILE")] + [
+        (r.project_number, r.status, str(r.version), r.sender, r.changed_at[:16], r.where)
+        for r in rows]
+    _print_table(table)
+
+
+@cli.command()
+@click.argument("project")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def history(ctx: click.Context, project: str, as_json: bool) -> None:
+    """Print the audit trail of PROJECT: submissions, refusals, decisions, exports."""
+    try:
+        events = admin.history(_services(ctx), project)
+    except PipelineError as exc:
+        raise Refused(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([{**dataclasses.asdict(e), "at": e.at.isoformat()}
+                               for e in events], indent=2, default=str))
+        return
+    for event in events:
+        sha = f" sha256:{event.file_sha256[:12]}" if event.file_sha256 else ""
+        click.echo(f"{event.at:%Y-%m-%d %H:%M:%S} v{event.version} {event.action:<16} "
+                   f"{event.actor or '-'}: {event.detail}{sha}")
+
+
+@cli.command()
+@click.argument("project")
+@click.option("--by", default=getpass.getuser, show_default="your user name",
+              help="Who retrieves it, for the audit trail.")
+@click.pass_context
+def retrieve(ctx: click.Context, project: str, by: str) -> None:
+    """Take PROJECT's budget back from the approver before they answer (unlocks it)."""
+    _act(ctx, admin.retrieve, project, by, "retrieved and unlocked")
+
+
+@cli.command()
+@click.argument("project")
+@click.option("--by", default=getpass.getuser, show_default="your user name",
+              help="Who withdraws it, for the audit trail.")
+@click.pass_context
+def withdraw(ctx: click.Context, project: str, by: str) -> None:
+    """Close PROJECT's rejected budget without re-sending it."""
+    _act(ctx, admin.withdraw, project, by, "withdrawn")
+
+
+def _act(ctx: click.Context, action: Any, project: str, by: str, done: str) -> None:
+    try:
+        budget = action(_services(ctx), project, by)
+    except PipelineError as exc:
+        raise Refused(str(exc)) from exc
+    click.echo(f"{project}: version {budget.version} {done}")
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+                   .rstrip())
+
+
+def main() -> None:
+    """Console entry point; click maps usage errors to exit code 2."""
+    cli(prog_name="budget-erp")

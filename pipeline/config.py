@@ -1,0 +1,135 @@
+"""The workspace: its folders and ``budget-erp.toml`` settings, read once into a frozen Settings."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError, WorkspaceError
+
+CONFIG_NAME = "budget-erp.toml"
+FOLDERS = ("inbox", "approval", "rejected", "outbox", "archive")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the program needs to know about one workspace, paths resolved."""
+
+    root: Path
+    inbox: Path
+    approval: Path
+    rejected: Path
+    outbox: Path
+    archive: Path
+    mail_dir: Path
+    rules: Path
+    templates: Path
+    database: Path
+    settle_seconds: float = 2.0
+    scan_interval_seconds: float = 30.0
+    watch_mode: str = "native"
+    poll_interval_seconds: float = 1.0
+    unchanged_flagged_lines: str = "refuse"
+    mail_transport: str = "file"
+    mail_from: str = "budget-erp@localhost"
+    export_format: str = "generic-csv"
+
+    def folders(self) -> list[Path]:
+        """Every folder the program writes into."""
+        return [self.inbox, self.approval, self.rejected, self.outbox, self.archive]
+
+
+def load_settings(root: Path) -> Settings:
+    """Read ``budget-erp.toml`` in ``root``; raise WorkspaceError or ConfigError if unusable."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise WorkspaceError(f"{root} is not a budget-erp workspace (no {CONFIG_NAME}); "
+                             "run 'budget-erp init' there first")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    try:
+        return _settings_from(root, data)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
+    folders = data.get("folders", {})
+    watch = data.get("watch", {})
+    mail = data.get("mail", {})
+
+    def folder(name: str, default: str) -> Path:
+        return _inside(root, str(folders.get(name, default)), f"folders.{name}")
+
+    settings = Settings(
+        root=root,
+        inbox=folder("inbox", "inbox"),
+        approval=folder("approval", "approval"),
+        rejected=folder("rejected", "rejected"),
+        outbox=folder("outbox", "outbox"),
+        archive=folder("archive", "archive"),
+        mail_dir=folder("mail", "mail"),
+        rules=folder("rules", "rules"),
+        templates=folder("templates", "templates"),
+        database=_inside(root, str(data.get("state", {}).get("database", "state/budget-erp.sqlite")),
+                         "state.database"),
+        settle_seconds=float(watch.get("settle_seconds", 2.0)),
+        scan_interval_seconds=float(watch.get("scan_interval_seconds", 30.0)),
+        watch_mode=str(watch.get("mode", "native")),
+        poll_interval_seconds=float(watch.get("poll_interval_seconds", 1.0)),
+        unchanged_flagged_lines=str(data.get("resend", {}).get("unchanged_flagged_lines", "refuse")),
+        mail_transport=str(mail.get("transport", "file")),
+        mail_from=str(mail.get("from", "budget-erp@localhost")),
+        export_format=str(data.get("export", {}).get("format", "generic-csv")),
+    )
+    _check_choice("watch.mode", settings.watch_mode, {"native", "polling"})
+    _check_choice("resend.unchanged_flagged_lines", settings.unchanged_flagged_lines,
+                  {"refuse", "warn"})
+    _check_choice("mail.transport", settings.mail_transport, {"file", "none"})
+    _check_choice("export.format", settings.export_format, {"generic-csv"})
+    if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:
+        raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")
+    return settings
+
+
+def _inside(root: Path, relative: str, key: str) -> Path:
+    """Resolve a configured folder and refuse any that lies outside the workspace."""
+    path = (root / relative).resolve()
+    if path != root and root not in path.parents:
+        raise ValueError(f"{key} = {relative!r} points outside the workspace")
+    return path
+
+
+def _check_choice(key: str, value: str, allowed: set[str]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{key} = {value!r}; expected one of {', '.join(sorted(allowed))}")
+
+
+def init_workspace(root: Path) -> list[Path]:
+    """Create a workspace in ``root`` from the packaged defaults; never overwrite a file.
+
+    Returns the files and folders that were created.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    created: list[Path] = []
+    defaults = resources.files("pipeline") / "workspace_defaults"
+    with resources.as_file(defaults) as source:
+        for item in sorted(source.rglob("*")):
+            target = root / item.relative_to(source)
+            if item.is_dir() or target.exists() or item.name == "__pycache__":
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(item, target)
+            created.append(target)
+    for name in FOLDERS:
+        if not (root / name).is_dir():
+            (root / name).mkdir(parents=True)
+            created.append(root / name)
+    return created

@@ -1,0 +1,92 @@
+"""What a budget workbook says: the header block and the budget lines, as plain values."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class LineKey:
+    """One budget line per (sub job, cost code, cost type): the ERP's budget code."""
+
+    sub_job: str
+    cost_code: str
+    cost_type: str
+
+    def __str__(self) -> str:
+        parts = [self.cost_code, self.cost_type]
+        if self.sub_job:
+            parts.insert(0, self.sub_job)
+        return " / ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetLine:
+    """One line of the budget. ``row`` is the Excel row it came from (1-based)."""
+
+    row: int
+    sub_job: str
+    cost_code: str
+    cost_type: str
+    description: str
+    amount: Decimal
+    unit_qty: Decimal | None = None
+    uom: str = ""
+    unit_cost: Decimal | None = None
+
+    @property
+    def key(self) -> LineKey:
+        """The line's identity across versions of the budget."""
+        return LineKey(self.sub_job, self.cost_code, self.cost_type)
+
+    def content(self) -> tuple[str, ...]:
+        """Everything that matters about the line, without where it sits in the sheet."""
+        return (
+            self.sub_job,
+            self.cost_code,
+            self.cost_type,
+            self.description,
+            f"{self.amount:.2f}",
+            "" if self.unit_qty is None else str(self.unit_qty.normalize()),
+            self.uom,
+            "" if self.unit_cost is None else str(self.unit_cost.normalize()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetDocument:
+    """A budget as read from one workbook."""
+
+    project_number: str
+    lines: tuple[BudgetLine, ...]
+    project_name: str = ""
+    prepared_by: str = ""
+    stated_total: Decimal | None = None
+    sheet: str = "Budget"
+    header_cells: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        """Sum of the line amounts."""
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+    def fingerprint(self) -> str:
+        """A hash of the budget's content: equal for two workbooks that say the same thing.
+
+        Row order, formatting and the file's bytes do not count; lines and header values do.
+        """
+        digest = hashlib.sha256()
+        digest.update(f"{self.project_number}\x1f{self.project_name}\x1e".encode())
+        for content in sorted(line.content() for line in self.lines):
+            digest.update("\x1f".join(content).encode())
+            digest.update(b"\x1e")
+        return digest.hexdigest()
+
+
+def money(value: Decimal) -> str:
+    """Format an amount for people: thousands separators, two decimals."""
+    return f"{value:,.2f}"

@@ -1,0 +1,162 @@
+"""The budget's life cycle: states, the legal transitions between them, and the events they record.
+
+Modelled on Procore's ERP Integrations tool: sent budgets are locked until the accounting
+approver accepts (then exported) or rejects (then unlocked, to be corrected and re-sent).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+
+from pipeline.errors import InvalidTransition
+
+
+class Status(enum.StrEnum):
+    """Where a project's budget stands."""
+
+    AWAITING_APPROVAL = "awaiting_approval"
+    REJECTED = "rejected"
+    ACCEPTED = "accepted"
+    EXPORTED = "exported"
+    RETRIEVED = "retrieved"
+    WITHDRAWN = "withdrawn"
+
+
+class Action(enum.StrEnum):
+    """What can happen to a budget."""
+
+    SEND = "send"
+    RESEND = "resend"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    EXPORT = "export"
+    RETRIEVE = "retrieve"
+    WITHDRAW = "withdraw"
+    # Recorded in the audit trail, but they change no state:
+    REFUSE = "refuse"
+    REFUSE_DECISION = "refuse_decision"
+
+
+# The whole life cycle in one place: (from, action) -> to. ``None`` is "never sent".
+TRANSITIONS: Final[Mapping[tuple[Status | None, Action], Status]] = {
+    (None, Action.SEND): Status.AWAITING_APPROVAL,
+    (Status.RETRIEVED, Action.SEND): Status.AWAITING_APPROVAL,
+    (Status.WITHDRAWN, Action.SEND): Status.AWAITING_APPROVAL,
+    (Status.REJECTED, Action.RESEND): Status.AWAITING_APPROVAL,
+    (Status.AWAITING_APPROVAL, Action.ACCEPT): Status.ACCEPTED,
+    (Status.AWAITING_APPROVAL, Action.REJECT): Status.REJECTED,
+    (Status.AWAITING_APPROVAL, Action.RETRIEVE): Status.RETRIEVED,
+    (Status.ACCEPTED, Action.EXPORT): Status.EXPORTED,
+    (Status.REJECTED, Action.WITHDRAW): Status.WITHDRAWN,
+}
+
+# A locked budget cannot be replaced by a new workbook.
+LOCKED: Final = frozenset({Status.AWAITING_APPROVAL, Status.ACCEPTED, Status.EXPORTED})
+
+
+def send_action(status: Status | None) -> Action:
+    """Sending a workbook for a rejected budget is a re-send; otherwise a first send."""
+    return Action.RESEND if status is Status.REJECTED else Action.SEND
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened to a budget, for the audit trail and for notifications."""
+
+    project_number: str
+    version: int
+    action: Action
+    actor: str
+    at: datetime
+    detail: str = ""
+    file_sha256: str = ""
+
+
+@dataclass
+class ProjectBudget:
+    """The aggregate: one budget per project, keyed by its Project Number."""
+
+    project_number: str
+    status: Status | None = None
+    version: int = 0
+    sender: str = ""
+    sent_at: datetime | None = None
+    changed_at: datetime | None = None
+    revision: int = 0
+    events: list[Event] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def locked(self) -> bool:
+        """Whether the budget is locked against a new workbook."""
+        return self.status in LOCKED
+
+    def send(self, *, sender: str, at: datetime, file_sha256: str, detail: str = "") -> Action:
+        """Send (or re-send, after a rejection) a new version for approval; return which."""
+        action = send_action(self.status)
+        self._apply(action)
+        self.version += 1
+        self.sender, self.sent_at = sender, at
+        self._record(action, sender, at, detail, file_sha256)
+        return action
+
+    def accept(self, *, approver: str, at: datetime, detail: str = "", file_sha256: str = "") -> None:
+        """The accounting approver accepts the version awaiting approval."""
+        self._apply(Action.ACCEPT)
+        self._record(Action.ACCEPT, approver, at, detail, file_sha256)
+
+    def reject(self, *, approver: str, at: datetime, detail: str, file_sha256: str = "") -> None:
+        """The accounting approver rejects it; the budget is unlocked for correction."""
+        self._apply(Action.REJECT)
+        self._record(Action.REJECT, approver, at, detail, file_sha256)
+
+    def mark_exported(self, *, at: datetime, detail: str, file_sha256: str) -> None:
+        """The ERP import file for the accepted version is in the outbox."""
+        self._apply(Action.EXPORT)
+        self._record(Action.EXPORT, "budget-erp", at, detail, file_sha256)
+
+    def retrieve(self, *, by: str, at: datetime) -> None:
+        """The sender takes the budget back before the approver answers."""
+        self._apply(Action.RETRIEVE)
+        self._record(Action.RETRIEVE, by, at, "retrieved before the approver answered", "")
+
+    def withdraw(self, *, by: str, at: datetime) -> None:
+        """A rejected budget will not be re-sent; close it."""
+        self._apply(Action.WITHDRAW)
+        self._record(Action.WITHDRAW, by, at, "rejected budget closed without a re-send", "")
+
+    def _apply(self, action: Action) -> None:
+        try:
+            self.status = TRANSITIONS[self.status, action]
+        except KeyError:
+            state = self.status or "never sent"
+            raise InvalidTransition(
+                f"budget {self.project_number} is {state}: cannot {action}"
+            ) from None
+
+    def _record(self, action: Action, actor: str, at: datetime, detail: str, sha: str) -> None:
+        self.changed_at = at
+        self.events.append(Event(self.project_number, self.version, action, actor, at, detail, sha))
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One version of a budget that went to the approver, and the file it came from."""
+
+    project_number: str
+    version: int
+    action: Action
+    file_name: str
+    file_sha256: str
+    fingerprint: str
+    sender: str
+    at: datetime
+    review_file: str
+    line_count: int
+    total: str
+    project_name: str = ""
+    prepared_by: str = ""
+    stated_total: str = ""

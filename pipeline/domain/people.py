@@ -1,0 +1,66 @@
+"""Who may act: budget admins send budgets, accounting approvers accept or reject them."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class Role(enum.StrEnum):
+    """The two roles of the workflow."""
+
+    BUDGET_ADMIN = "budget_admin"
+    ACCOUNTING_APPROVER = "accounting_approver"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One entry of ``rules/people.toml``."""
+
+    name: str
+    email: str
+    roles: frozenset[Role]
+    projects: frozenset[str]
+
+    def covers(self, project_number: str) -> bool:
+        """Whether the person's projects include this one (``"*"`` means all)."""
+        return "*" in self.projects or _norm(project_number) in {_norm(p) for p in self.projects}
+
+    def may(self, role: Role, project_number: str) -> bool:
+        """Whether the person holds ``role`` on that project."""
+        return role in self.roles and self.covers(project_number)
+
+    def answers_to(self, identity: str) -> bool:
+        """Whether a name or email written in a workbook means this person."""
+        wanted = _norm(identity)
+        return bool(wanted) and wanted in (_norm(self.name), _norm(self.email))
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Everyone listed in the workspace's people file."""
+
+    people: tuple[Person, ...]
+
+    def find(self, identity: str) -> Person | None:
+        """The person a name or email refers to, if listed."""
+        return next((p for p in self.people if p.answers_to(identity)), None)
+
+    def authorised(self, identity: str, role: Role, project_number: str) -> Person | None:
+        """The person, if they hold ``role`` on the project; otherwise None."""
+        person = self.find(identity)
+        return person if person and person.may(role, project_number) else None
+
+    def holders(self, role: Role, project_number: str) -> list[Person]:
+        """Everyone holding ``role`` on the project, in file order."""
+        return [p for p in self.people if p.may(role, project_number)]
+
+
+def make_person(name: str, email: str, roles: Iterable[str], projects: Iterable[str]) -> Person:
+    """Build a Person from loosely typed values; unknown roles raise ValueError."""
+    return Person(name.strip(), email.strip(), frozenset(Role(r) for r in roles), frozenset(projects))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()

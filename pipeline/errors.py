@@ -1,0 +1,33 @@
+"""Specific, reportable failures. The CLI turns each into one line and an exit code."""
+
+
+class PipelineError(Exception):
+    """Base class for expected failures that a person can act on."""
+
+
+class ConfigError(PipelineError):
+    """The workspace configuration or a rules file is missing or malformed."""
+
+
+class WorkspaceError(PipelineError):
+    """The folder is not a budget-erp workspace."""
+
+
+class UnreadableWorkbook(PipelineError):
+    """A workbook could not be opened or has no budget in the expected layout."""
+
+
+class InvalidTransition(PipelineError):
+    """The budget's state does not allow that action."""
+
+
+class UnknownProject(PipelineError):
+    """No budget is recorded under that Project Number."""
+
+
+class ConcurrentUpdate(PipelineError):
+    """Someone else changed the budget between our read and our write."""
+
+
+class ExportError(PipelineError):
+    """The ERP import file could not be written."""

@@ -1,0 +1,1 @@
+"""The service layer: the workflow's use cases, written against the ports in ``ports.py``."""

@@ -1,0 +1,89 @@
+"""Use cases a person runs by hand: retrieve, withdraw, status and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.adapters.folders import archive_copy, sha256_file
+from pipeline.domain.lifecycle import Event, ProjectBudget, Status
+from pipeline.errors import UnknownProject
+from pipeline.services.context import Services, logger
+
+
+def _budget(app: Services, project_number: str) -> ProjectBudget:
+    budget = app.store.get_budget(project_number)
+    if budget is None:
+        raise UnknownProject(f"no budget is recorded for project {project_number}")
+    return budget
+
+
+def retrieve(app: Services, project_number: str, by: str) -> ProjectBudget:
+    """Take a budget back from the approval queue before the approver answers (unlocks it)."""
+    budget = _budget(app, project_number)
+    submission = app.store.submission(project_number, budget.version)
+    with app.store.transaction():
+        budget.retrieve(by=by, at=app.clock.now())
+        app.store.save_budget(budget)
+    if submission is not None:
+        review = app.settings.approval / submission.review_file
+        if review.exists():
+            archive_copy(review, app.settings.archive, sha256_file(review))
+            review.unlink()
+    logger.info("%s: retrieved by %s", project_number, by)
+    return budget
+
+
+def withdraw(app: Services, project_number: str, by: str) -> ProjectBudget:
+    """Close a rejected budget that will not be re-sent."""
+    budget = _budget(app, project_number)
+    with app.store.transaction():
+        budget.withdraw(by=by, at=app.clock.now())
+        app.store.save_budget(budget)
+    logger.info("%s: withdrawn by %s", project_number, by)
+    return budget
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One line of ``budget-erp status``."""
+
+    project_number: str
+    status: str
+    version: int
+    sender: str
+    sent_at: str
+    changed_at: str
+    locked: bool
+    where: str
+
+
+def status(app: Services) -> list[StatusRow]:
+    """Every budget, its state and where its current file is."""
+    rows = []
+    for budget in app.store.budgets():
+        submission = app.store.submission(budget.project_number, budget.version)
+        rows.append(StatusRow(
+            budget.project_number, str(budget.status), budget.version, budget.sender,
+            budget.sent_at.isoformat(timespec="seconds") if budget.sent_at else "",
+            budget.changed_at.isoformat(timespec="seconds") if budget.changed_at else "",
+            budget.locked, _where(app, budget, submission.review_file if submission else "")))
+    return rows
+
+
+def _where(app: Services, budget: ProjectBudget, review_file: str) -> str:
+    if budget.status is Status.AWAITING_APPROVAL:
+        return f"approval/{review_file}"
+    if budget.status is Status.EXPORTED:
+        record = app.store.export(budget.project_number, budget.version)
+        return f"outbox/{record.file_name}" if record else ""
+    if budget.status is Status.REJECTED:
+        return f"rejected/{review_file.replace('_review.xlsx', '_rejected.xlsx')}"
+    return ""
+
+
+def history(app: Services, project_number: str) -> list[Event]:
+    """The audit trail of a project: every submission, refusal, decision and export."""
+    events = app.store.history(project_number)
+    if not events:
+        raise UnknownProject(f"nothing is recorded for project {project_number}")
+    return events

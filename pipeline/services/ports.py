@@ -1,0 +1,126 @@
+"""The ports: what the use cases need from the outside world, as Protocols the adapters fill."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from pipeline.domain.budget import BudgetDocument, BudgetLine
+from pipeline.domain.changes import ResendAssessment
+from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
+from pipeline.domain.people import Directory
+from pipeline.domain.problems import Problem
+from pipeline.domain.review import Decision, Rejection
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    """An ERP import file written for an accepted version."""
+
+    project_number: str
+    version: int
+    file_name: str
+    sha256: str
+    line_count: int
+    total: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A workbook read and checked: the budget (None when refused), the problems, who saved it."""
+
+    document: BudgetDocument | None
+    problems: list[Problem]
+    last_modified_by: str = ""
+    project_number: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewContent:
+    """Everything the approver's review workbook shows."""
+
+    submission: Submission
+    document: BudgetDocument
+    approvers: list[str]
+    warnings: list[Problem] = field(default_factory=list)
+    resend: ResendAssessment | None = None
+
+
+class Clock(Protocol):
+    """The one place time comes from, so tests can move it."""
+
+    def now(self) -> datetime:
+        """The current moment, timezone-aware."""
+        ...
+
+
+class Store(Protocol):
+    """The state database."""
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def get_budget(self, project_number: str) -> ProjectBudget | None: ...
+    def budgets(self) -> list[ProjectBudget]: ...
+    def save_budget(self, budget: ProjectBudget) -> None: ...
+    def add_submission(self, submission: Submission, lines: Iterable[BudgetLine]) -> None: ...
+    def submission(self, project_number: str, version: int) -> Submission | None: ...
+    def submissions_by_sha(self, sha256: str) -> list[Submission]: ...
+    def submission_for_review(self, review_file: str) -> Submission | None: ...
+    def lines(self, project_number: str, version: int) -> list[BudgetLine]: ...
+    def add_rejection(self, project_number: str, rejection: Rejection) -> None: ...
+    def rejection(self, project_number: str, version: int) -> Rejection | None: ...
+    def add_export(self, record: ExportRecord) -> None: ...
+    def export(self, project_number: str, version: int) -> ExportRecord | None: ...
+    def decision_outcome(self, sha256: str) -> str | None: ...
+    def note_decision_file(self, sha256: str, project_number: str, version: int, outcome: str,
+                           at: datetime) -> None: ...
+    def record(self, event: Event) -> None: ...
+    def history(self, project_number: str) -> list[Event]: ...
+
+
+class BudgetReader(Protocol):
+    """Reads and checks an admin's workbook."""
+
+    def __call__(self, path: Path) -> ReadResult: ...
+
+
+class DecisionReader(Protocol):
+    """Reads the approver's answer from a review workbook."""
+
+    def __call__(self, path: Path) -> Decision: ...
+
+
+class ReviewWriter(Protocol):
+    """Writes the review workbook for the approver."""
+
+    def __call__(self, content: ReviewContent, target: Path) -> None: ...
+
+
+class RejectedWriter(Protocol):
+    """Writes the editable workbook handed back after a rejection."""
+
+    def __call__(self, document: BudgetDocument, rejection: Rejection, target: Path) -> None: ...
+
+
+class Exporter(Protocol):
+    """Writes an ERP import file for an accepted budget."""
+
+    suffix: str
+
+    def __call__(self, project_number: str, lines: Sequence[BudgetLine], target: Path) -> None: ...
+
+
+class Notifier(Protocol):
+    """Tells people what happened (email, or files standing in for it)."""
+
+    def __call__(self, template: str, to: Sequence[str], context: dict[str, object]) -> None: ...
+
+
+class PeopleSource(Protocol):
+    """Reads ``rules/people.toml`` fresh, so edits take effect without a restart."""
+
+    def __call__(self) -> Directory: ...

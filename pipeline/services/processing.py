@@ -1,0 +1,49 @@
+"""One pass over the workspace: take settled inbox files, apply saved decisions, finish exports.
+
+``budget-erp process`` runs one pass; the daemon runs the same pass on every file event.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.adapters.folders import hand_back, settled_files
+from pipeline.domain.lifecycle import Status
+from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+from pipeline.services.decisions import apply_review_file
+from pipeline.services.export import export_accepted
+from pipeline.services.intake import take_inbox_file
+
+
+def process_once(app: Services, settle_seconds: float | None = None) -> list[Outcome]:
+    """Process everything that is ready now; one bad file never stops the others."""
+    settle = app.settings.settle_seconds if settle_seconds is None else settle_seconds
+    now = time.time()
+    outcomes: list[Outcome] = []
+    for path in settled_files(app.settings.inbox, settle, now):
+        outcomes.extend(_trapped(app, path, lambda p: take_inbox_file(app, p), hand_back_on=True))
+    for path in settled_files(app.settings.approval, settle, now):
+        if path.name.endswith("_review.xlsx"):
+            outcomes.extend(_trapped(app, path, lambda p: apply_review_file(app, p)))
+    for budget in app.store.budgets():
+        if budget.status is Status.ACCEPTED:  # accepted before a crash, not yet exported
+            record = export_accepted(app, budget.project_number)
+            outcomes.append(Outcome(OutcomeKind.EXPORTED, app.settings.outbox / record.file_name,
+                                    budget.project_number, "export finished after a restart"))
+    return outcomes
+
+
+def _trapped(app: Services, path: Path, step: Callable[[Path], Outcome | None],
+             hand_back_on: bool = False) -> list[Outcome]:
+    try:
+        outcome = step(path)
+    except Exception as exc:  # one file's failure must not stop the daemon
+        logger.exception("%s: failed", path.name)
+        if hand_back_on and path.exists():
+            hand_back(path, app.settings.rejected,
+                      f"budget-erp could not process {path.name}: {exc}\n"
+                      "The file was archived; tell the budget-erp administrator.\n")
+        return [Outcome(OutcomeKind.FAILED, path, "", str(exc))]
+    return [outcome] if outcome else []
