@@ -1,3 +1,3 @@
-"""budget-erp: construction budgets from the admin's workbook, through an accounting approver, to the ERP."""
+"""budget-erp: construction budgets from the admin's workbook, through an approver, to the ERP."""
 
 __version__ = "0.1.0"

@@ -47,8 +47,9 @@ def bootstrap(settings: Settings, clock: SystemClock | None = None) -> Services:
 
     notifier: Notifier
     if settings.mail_transport == "file":
-        notifier = FileNotifier(template_environment(settings.templates), settings.mail_dir,
-                                settings.mail_from, clock)
+        notifier = FileNotifier(
+            template_environment(settings.templates), settings.mail_dir, settings.mail_from, clock
+        )
     else:
         notifier = NullNotifier()
     return Services(

@@ -12,6 +12,7 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -51,15 +52,23 @@ def _services(ctx: click.Context) -> Services:
 
 @click.group()
 @click.version_option(__version__, prog_name="budget-erp")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default="current directory",
-              help="The workspace folder (holds budget-erp.toml).")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default="current directory",
+    help="The workspace folder (holds budget-erp.toml).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Log every step.")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path, verbose: bool) -> None:
     """Carry budget workbooks from inbox/ through an accounting approver to the ERP."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
     ctx.obj = {"workspace": workspace}
 
 
@@ -110,11 +119,15 @@ def watch(ctx: click.Context) -> None:
             (logger.warning if outcome.is_failure else logger.info)("%s", outcome)
 
     click.echo(f"budget-erp watching {settings.inbox} and {settings.approval}; Ctrl-C stops")
-    watch_folders([settings.inbox, settings.approval], run_pass,
-                  settle_seconds=settings.settle_seconds,
-                  scan_interval=settings.scan_interval_seconds,
-                  polling=settings.watch_mode == "polling",
-                  poll_interval=settings.poll_interval_seconds, stop=stop)
+    watch_folders(
+        [settings.inbox, settings.approval],
+        run_pass,
+        settle_seconds=settings.settle_seconds,
+        scan_interval=settings.scan_interval_seconds,
+        polling=settings.watch_mode == "polling",
+        poll_interval=settings.poll_interval_seconds,
+        stop=stop,
+    )
     click.echo("stopped")
 
 
@@ -132,7 +145,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
         return
     table = [("PROJECT", "STATE", "VERSION", "SENDER", "CHANGED", "FILE")] + [
         (r.project_number, r.status, str(r.version), r.sender, r.changed_at[:16], r.where)
-        for r in rows]
+        for r in rows
+    ]
     _print_table(table)
 
 
@@ -147,19 +161,30 @@ def history(ctx: click.Context, project: str, as_json: bool) -> None:
     except PipelineError as exc:
         raise Refused(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps([{**dataclasses.asdict(e), "at": e.at.isoformat()}
-                               for e in events], indent=2, default=str))
+        click.echo(
+            json.dumps(
+                [{**dataclasses.asdict(e), "at": e.at.isoformat()} for e in events],
+                indent=2,
+                default=str,
+            )
+        )
         return
     for event in events:
         sha = f" sha256:{event.file_sha256[:12]}" if event.file_sha256 else ""
-        click.echo(f"{event.at:%Y-%m-%d %H:%M:%S} v{event.version} {event.action:<16} "
-                   f"{event.actor or '-'}: {event.detail}{sha}")
+        click.echo(
+            f"{event.at:%Y-%m-%d %H:%M:%S} v{event.version} {event.action:<16} "
+            f"{event.actor or '-'}: {event.detail}{sha}"
+        )
 
 
 @cli.command()
 @click.argument("project")
-@click.option("--by", default=getpass.getuser, show_default="your user name",
-              help="Who retrieves it, for the audit trail.")
+@click.option(
+    "--by",
+    default=getpass.getuser,
+    show_default="your user name",
+    help="Who retrieves it, for the audit trail.",
+)
 @click.pass_context
 def retrieve(ctx: click.Context, project: str, by: str) -> None:
     """Take PROJECT's budget back from the approver before they answer (unlocks it)."""
@@ -168,8 +193,12 @@ def retrieve(ctx: click.Context, project: str, by: str) -> None:
 
 @cli.command()
 @click.argument("project")
-@click.option("--by", default=getpass.getuser, show_default="your user name",
-              help="Who withdraws it, for the audit trail.")
+@click.option(
+    "--by",
+    default=getpass.getuser,
+    show_default="your user name",
+    help="Who withdraws it, for the audit trail.",
+)
 @click.pass_context
 def withdraw(ctx: click.Context, project: str, by: str) -> None:
     """Close PROJECT's rejected budget without re-sending it."""
@@ -184,11 +213,12 @@ def _act(ctx: click.Context, action: Any, project: str, by: str, done: str) -> N
     click.echo(f"{project}: version {budget.version} {done}")
 
 
-def _print_table(rows: list[tuple[str, ...]]) -> None:
+def _print_table(rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-                   .rstrip())
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
 
 
 def main() -> None:

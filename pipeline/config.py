@@ -48,8 +48,10 @@ def load_settings(root: Path) -> Settings:
     root = root.resolve()
     path = root / CONFIG_NAME
     if not path.is_file():
-        raise WorkspaceError(f"{root} is not a budget-erp workspace (no {CONFIG_NAME}); "
-                             "run 'budget-erp init' there first")
+        raise WorkspaceError(
+            f"{root} is not a budget-erp workspace (no {CONFIG_NAME}); "
+            "run 'budget-erp init' there first"
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -78,20 +80,26 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         mail_dir=folder("mail", "mail"),
         rules=folder("rules", "rules"),
         templates=folder("templates", "templates"),
-        database=_inside(root, str(data.get("state", {}).get("database", "state/budget-erp.sqlite")),
-                         "state.database"),
+        database=_inside(
+            root,
+            str(data.get("state", {}).get("database", "state/budget-erp.sqlite")),
+            "state.database",
+        ),
         settle_seconds=float(watch.get("settle_seconds", 2.0)),
         scan_interval_seconds=float(watch.get("scan_interval_seconds", 30.0)),
         watch_mode=str(watch.get("mode", "native")),
         poll_interval_seconds=float(watch.get("poll_interval_seconds", 1.0)),
-        unchanged_flagged_lines=str(data.get("resend", {}).get("unchanged_flagged_lines", "refuse")),
+        unchanged_flagged_lines=str(
+            data.get("resend", {}).get("unchanged_flagged_lines", "refuse")
+        ),
         mail_transport=str(mail.get("transport", "file")),
         mail_from=str(mail.get("from", "budget-erp@localhost")),
         export_format=str(data.get("export", {}).get("format", "generic-csv")),
     )
     _check_choice("watch.mode", settings.watch_mode, {"native", "polling"})
-    _check_choice("resend.unchanged_flagged_lines", settings.unchanged_flagged_lines,
-                  {"refuse", "warn"})
+    _check_choice(
+        "resend.unchanged_flagged_lines", settings.unchanged_flagged_lines, {"refuse", "warn"}
+    )
     _check_choice("mail.transport", settings.mail_transport, {"file", "none"})
     _check_choice("export.format", settings.export_format, {"generic-csv"})
     if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:

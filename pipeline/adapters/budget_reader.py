@@ -74,8 +74,10 @@ class RawBudget:
 def read_budget(path: Path) -> RawBudget:
     """Open ``path`` and find its header block and line table, or raise UnreadableWorkbook."""
     if not zipfile.is_zipfile(path):
-        raise UnreadableWorkbook(f"{path.name}: not an .xlsx workbook (not a zip package); "
-                                 "save it from Excel as 'Excel Workbook (*.xlsx)'")
+        raise UnreadableWorkbook(
+            f"{path.name}: not an .xlsx workbook (not a zip package); "
+            "save it from Excel as 'Excel Workbook (*.xlsx)'"
+        )
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet_name = _pick_sheet(book.sheet_names)

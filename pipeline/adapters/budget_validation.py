@@ -52,12 +52,20 @@ def parse_amount(value: Any) -> Decimal | None:
     return -number if negative else number
 
 
-def check_budget(raw: RawBudget, rules: ValidationRules) -> tuple[BudgetDocument | None, list[Problem]]:
+def check_budget(
+    raw: RawBudget, rules: ValidationRules
+) -> tuple[BudgetDocument | None, list[Problem]]:
     """Validate every line at once; return the budget (when no error) and all problems."""
     problems = _header_problems(raw)
     if not raw.rows:
-        problems.append(Problem("budget.empty", "the budget has no lines", raw.sheet,
-                                hint="Add at least one line under the table header"))
+        problems.append(
+            Problem(
+                "budget.empty",
+                "the budget has no lines",
+                raw.sheet,
+                hint="Add at least one line under the table header",
+            )
+        )
         return None, problems
     frame = _frame(raw)
     problems.extend(_schema_problems(raw, frame, rules))
@@ -72,8 +80,15 @@ def _header_problems(raw: RawBudget) -> list[Problem]:
     value, cell = raw.header.get("project_number", ("", ""))
     if text_of(value):
         return []
-    return [Problem("project_number.missing", "Project Number is missing", raw.sheet, cell,
-                    hint="Write the ERP job number next to the label 'Project Number'")]
+    return [
+        Problem(
+            "project_number.missing",
+            "Project Number is missing",
+            raw.sheet,
+            cell,
+            hint="Write the ERP job number next to the label 'Project Number'",
+        )
+    ]
 
 
 def _frame(raw: RawBudget) -> pd.DataFrame:
@@ -81,7 +96,8 @@ def _frame(raw: RawBudget) -> pd.DataFrame:
     for column in (*TEXT_COLUMNS, "amount", "unit_qty", "unit_cost"):
         index = raw.columns.get(column)
         data[f"{column}_raw"] = [
-            cells[index] if index is not None and index < len(cells) else "" for _, cells in raw.rows
+            cells[index] if index is not None and index < len(cells) else ""
+            for _, cells in raw.rows
         ]
     frame = pd.DataFrame({"_row": data["_row"]})
     for column in TEXT_COLUMNS:
@@ -90,49 +106,50 @@ def _frame(raw: RawBudget) -> pd.DataFrame:
         raws = data[f"{column}_raw"]
         frame[f"{column}_text"] = pd.Series([text_of(v) for v in raws], dtype=object)
         parsed = [parse_amount(v) for v in raws]
-        frame[column] = pd.Series([float(p) if p is not None else None for p in parsed],
-                                  dtype="float64")
+        frame[column] = pd.Series(
+            [float(p) if p is not None else None for p in parsed], dtype="float64"
+        )
         frame[f"{column}_decimal"] = pd.Series(parsed, dtype=object)
     return frame
 
 
 def _schema(rules: ValidationRules) -> pa.DataFrameSchema:
     def not_blank(rule: str) -> pa.Check:
-        return pa.Check(lambda s: s.str.len() > 0, name=rule, error=HINTS[rule])
+        return pa.Check(lambda s: s.str.len() > 0, name=rule)
 
     def at_most(limit: int) -> pa.Check:
-        return pa.Check(lambda s: s.str.len() <= limit, name="text.too_long",
-                        error=f"longer than {limit} characters")
+        return pa.Check(lambda s: s.str.len() <= limit, name="text.too_long")
 
     def numeric_if_given(rule: str, column: str) -> pa.Check:
-        return pa.Check(
-            lambda df: df[column].notna() | (df[f"{column}_text"] == ""), name=rule,
-            error=HINTS[rule])
+        return pa.Check(lambda df: df[column].notna() | (df[f"{column}_text"] == ""), name=rule)
 
     amount_checks = [
-        pa.Check(lambda s: s.notna(), name="amount.not_numeric", ignore_na=False,
-                 error=HINTS["amount.not_numeric"]),
-        pa.Check(lambda s: ((s * 10**rules.max_decimals).round() - s * 10**rules.max_decimals)
-                 .abs() < 1e-6, name="amount.precision", error=HINTS["amount.precision"]),
+        pa.Check(lambda s: s.notna(), name="amount.not_numeric", ignore_na=False),
+        pa.Check(
+            lambda s: (
+                ((s * 10**rules.max_decimals).round() - s * 10**rules.max_decimals).abs() < 1e-6
+            ),
+            name="amount.precision",
+        ),
     ]
     if not rules.allow_negative:
-        amount_checks.append(pa.Check(lambda s: s >= 0, name="amount.negative",
-                                      error=HINTS["amount.negative"]))
+        amount_checks.append(pa.Check(lambda s: s >= 0, name="amount.negative"))
     return pa.DataFrameSchema(
         {
             "sub_job": pa.Column(object, [at_most(rules.sub_job_max)]),
-            "cost_code": pa.Column(object, [not_blank("cost_code.missing"),
-                                            at_most(rules.cost_code_max)]),
-            "cost_type": pa.Column(object, [not_blank("cost_type.missing"),
-                                            at_most(rules.cost_type_max)]),
+            "cost_code": pa.Column(
+                object, [not_blank("cost_code.missing"), at_most(rules.cost_code_max)]
+            ),
+            "cost_type": pa.Column(
+                object, [not_blank("cost_type.missing"), at_most(rules.cost_type_max)]
+            ),
             "description": pa.Column(object, [at_most(rules.description_max)]),
             "amount": pa.Column(float, amount_checks, nullable=True),
         },
         checks=[
             numeric_if_given("unit_qty.not_numeric", "unit_qty"),
             numeric_if_given("unit_cost.not_numeric", "unit_cost"),
-            pa.Check(lambda df: ~df.duplicated(KEY_COLUMNS, keep=False), name="line.duplicate",
-                     error=HINTS["line.duplicate"]),
+            pa.Check(lambda df: ~df.duplicated(KEY_COLUMNS, keep=False), name="line.duplicate"),
         ],
     )
 
@@ -145,34 +162,40 @@ def _schema_problems(raw: RawBudget, frame: pd.DataFrame, rules: ValidationRules
     return []
 
 
-_CHECK_COLUMN = {"line.duplicate": "cost_code", "unit_qty.not_numeric": "unit_qty",
-                 "unit_cost.not_numeric": "unit_cost"}
+_CHECK_COLUMN = {
+    "line.duplicate": "cost_code",
+    "unit_qty.not_numeric": "unit_qty",
+    "unit_cost.not_numeric": "unit_cost",
+}
 
 
 def _to_problems(raw: RawBudget, frame: pd.DataFrame, cases: pd.DataFrame) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, int]] = set()
-    for case in cases.itertuples(index=False):
-        rule = str(case.check).split("(")[0]
-        if case.index is None or case.index != case.index:
-            continue
-        index = int(case.index)
-        column = _CHECK_COLUMN.get(rule) or str(case.column)
+    excel_rows: list[int] = frame["_row"].tolist()
+    for case in cases.to_dict("records"):
+        rule = str(case["check"]).split("(")[0]
+        if case["index"] is None or case["index"] != case["index"]:
+            continue  # a schema-level failure (a missing column) has no row
+        index = int(case["index"])
+        column = _CHECK_COLUMN.get(rule) or str(case["column"])
         position = raw.columns.get(column)
-        row = int(frame.at[index, "_row"])
+        row = excel_rows[index]
         if (column, row) in seen:  # one problem per cell: the first rule that fails it
             continue
         seen.add((column, row))
         value_column = f"{column}_text" if f"{column}_text" in frame else column
-        problems.append(Problem(
-            rule=rule,
-            message=_message(rule, column, frame, index),
-            sheet=raw.sheet,
-            cell=cell_ref(row, position) if position is not None else "",
-            column=COLUMN_TITLES.get(column, column),
-            value=str(frame.at[index, value_column]),
-            hint=HINTS.get(rule, ""),
-        ))
+        problems.append(
+            Problem(
+                rule=rule,
+                message=_message(rule, column, frame, index),
+                sheet=raw.sheet,
+                cell=cell_ref(row, position) if position is not None else "",
+                column=COLUMN_TITLES.get(column, column),
+                value=str(frame.at[index, value_column]),
+                hint=HINTS.get(rule, ""),
+            )
+        )
     return sorted(problems, key=lambda p: (_row_of(p.cell), p.cell))
 
 
@@ -198,10 +221,15 @@ def _row_of(cell: str) -> int:
 def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
     lines = tuple(
         BudgetLine(
-            row=int(r["_row"]), sub_job=r["sub_job"], cost_code=r["cost_code"],
-            cost_type=r["cost_type"], description=r["description"],
-            amount=r["amount_decimal"].quantize(CENT), unit_qty=r["unit_qty_decimal"],
-            uom=r["uom"], unit_cost=r["unit_cost_decimal"],
+            row=int(r["_row"]),
+            sub_job=r["sub_job"],
+            cost_code=r["cost_code"],
+            cost_type=r["cost_type"],
+            description=r["description"],
+            amount=r["amount_decimal"].quantize(CENT),
+            unit_qty=r["unit_qty_decimal"],
+            uom=r["uom"],
+            unit_cost=r["unit_cost_decimal"],
         )
         for r in frame.to_dict("records")
     )
@@ -212,7 +240,8 @@ def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
         project_name=header.get("project_name", ""),
         prepared_by=header.get("prepared_by", ""),
         stated_total=parse_amount(raw.header["budget_total"][0])
-        if text_of(raw.header.get("budget_total", ("", ""))[0]) else None,
+        if text_of(raw.header.get("budget_total", ("", ""))[0])
+        else None,
         sheet=raw.sheet,
         header_cells={name: cell for name, (_, cell) in raw.header.items()},
     )
@@ -222,9 +251,15 @@ def _total_problems(raw: RawBudget, document: BudgetDocument) -> list[Problem]:
     stated = document.stated_total
     if stated is None or abs(stated - document.total) < Decimal("0.005"):
         return []
-    return [Problem(
-        "budget_total.mismatch",
-        f"Budget Total {stated:,.2f} differs from the sum of the lines {document.total:,.2f}",
-        raw.sheet, document.header_cells.get("budget_total", ""), "Budget Total", str(stated),
-        hint="Correct the Budget Total or the line amounts", severity=Severity.ERROR,
-    )]
+    return [
+        Problem(
+            "budget_total.mismatch",
+            f"Budget Total {stated:,.2f} differs from the sum of the lines {document.total:,.2f}",
+            raw.sheet,
+            document.header_cells.get("budget_total", ""),
+            "Budget Total",
+            str(stated),
+            hint="Correct the Budget Total or the line amounts",
+            severity=Severity.ERROR,
+        )
+    ]

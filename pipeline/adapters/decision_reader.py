@@ -23,8 +23,9 @@ from pipeline.errors import UnreadableWorkbook
 def read_decision(path: Path) -> Decision:
     """The decision saved in a review workbook; blank fields read as ""."""
     if not zipfile.is_zipfile(path):
-        raise UnreadableWorkbook(f"{path.name}: not an .xlsx workbook any more; "
-                                 "save it as 'Excel Workbook (*.xlsx)'")
+        raise UnreadableWorkbook(
+            f"{path.name}: not an .xlsx workbook any more; save it as 'Excel Workbook (*.xlsx)'"
+        )
     try:
         names = defined_names(path)
         book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -34,8 +35,10 @@ def read_decision(path: Path) -> Decision:
         raise UnreadableWorkbook(f"{path.name}: cannot read the review workbook ({exc})") from exc
     missing = [name for name in DECISION_NAMES if name not in names]
     if missing:
-        raise UnreadableWorkbook(f"{path.name}: the defined name(s) {', '.join(missing)} are "
-                                 "gone; use a fresh review workbook")
+        raise UnreadableWorkbook(
+            f"{path.name}: the defined name(s) {', '.join(missing)} are "
+            "gone; use a fresh review workbook"
+        )
     return Decision(values["Decision"], values["Reason"], values["Approver"], flags)
 
 
@@ -46,8 +49,11 @@ def _cell(book: Any, sheet: str, ref: str) -> str:
         return ""
     value = cells[row - 1][col]
     # Keep the line breaks in the Reason cell: each line is one reason.
-    return "\n".join(text_of(part) for part in str(value).splitlines()) if isinstance(
-        value, str) else text_of(value)
+    return (
+        "\n".join(text_of(part) for part in str(value).splitlines())
+        if isinstance(value, str)
+        else text_of(value)
+    )
 
 
 def _flags(book: Any) -> tuple[LineFlag, ...]:

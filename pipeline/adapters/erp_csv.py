@@ -28,7 +28,13 @@ class GenericCsvExporter:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow(HEADER)
             writer.writerows(
-                (guard_text(project_number), guard_text(line.sub_job), guard_text(line.cost_code),
-                 guard_text(line.cost_type), guard_text(line.description), f"{line.amount:.2f}")
+                (
+                    guard_text(project_number),
+                    guard_text(line.sub_job),
+                    guard_text(line.cost_code),
+                    guard_text(line.cost_type),
+                    guard_text(line.description),
+                    f"{line.amount:.2f}",
+                )
                 for line in lines
             )

@@ -55,8 +55,8 @@ def settled_files(folder: Path, settle_seconds: float, now: float | None = None)
     return [path for _, path in sorted(found)]
 
 
-def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    """Write through ``write(temp)`` under a hidden temporary name, fsync, then rename into place."""
+def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
+    """Write via ``write(temp)`` under a hidden temporary name, fsync, then rename into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -79,7 +79,7 @@ def fsync_dir(folder: Path) -> None:
 
 
 def archive_copy(source: Path, archive: Path, sha256: str) -> Path:
-    """Keep the file's bytes forever under their hash; a second copy of the same bytes is a no-op."""
+    """Keep the bytes forever under their hash; a second copy of the same bytes is a no-op."""
     target = archive / "sha256" / sha256[:2] / f"{sha256}{source.suffix.lower()}"
     if not target.exists():
         atomic_write(target, lambda temp: shutil.copyfile(source, temp))

@@ -20,18 +20,25 @@ from pipeline.services.ports import Clock
 def template_environment(templates: Path) -> jinja2.Environment:
     """The one Jinja environment: workspace templates first, then the packaged defaults."""
     return jinja2.Environment(
-        loader=jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader(templates),
-            jinja2.PackageLoader("pipeline", "workspace_defaults/templates"),
-        ]),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(templates),
+                jinja2.PackageLoader("pipeline", "workspace_defaults/templates"),
+            ]
+        ),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         keep_trailing_newline=True,
     )
 
 
-def render_message(env: jinja2.Environment, template: str, sender: str, to: Sequence[str],
-                   context: dict[str, object]) -> EmailMessage:
+def render_message(
+    env: jinja2.Environment,
+    template: str,
+    sender: str,
+    to: Sequence[str],
+    context: dict[str, object],
+) -> EmailMessage:
     """Render ``email/<template>.txt.j2`` into an EmailMessage."""
     text = env.get_template(f"email/{template}.txt.j2").render(**context)
     first, _, body = text.partition("\n")
@@ -47,8 +54,7 @@ def render_message(env: jinja2.Environment, template: str, sender: str, to: Sequ
 class FileNotifier:
     """Writes each notification as an .eml file into the mail folder."""
 
-    def __init__(self, env: jinja2.Environment, folder: Path, sender: str,
-                 clock: Clock) -> None:
+    def __init__(self, env: jinja2.Environment, folder: Path, sender: str, clock: Clock) -> None:
         self.env, self.folder, self.sender, self.clock = env, folder, sender, clock
         self._count = 0
 

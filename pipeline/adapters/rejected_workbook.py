@@ -12,8 +12,17 @@ from pipeline.adapters.review_workbook import SAFE_OPTIONS
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.review import Rejection
 
-LINE_HEADERS = ("Sub Job", "Cost Code", "Cost Type", "Description", "Unit Qty", "UOM",
-                "Unit Cost", "Original Budget Amount", "Rejection Note")
+LINE_HEADERS = (
+    "Sub Job",
+    "Cost Code",
+    "Cost Type",
+    "Description",
+    "Unit Qty",
+    "UOM",
+    "Unit Cost",
+    "Original Budget Amount",
+    "Rejection Note",
+)
 
 
 def write_rejected_workbook(document: BudgetDocument, rejection: Rejection, target: Path) -> None:
@@ -48,8 +57,9 @@ def write_rejected_workbook(document: BudgetDocument, rejection: Rejection, targ
     for index, line in enumerate(document.lines, start=table + 1):
         flagged = line.key in notes
         text, amount = (flagged_fmt, flagged_money) if flagged else (None, money)
-        for col, value in enumerate((line.sub_job, line.cost_code, line.cost_type,
-                                     line.description)):
+        for col, value in enumerate(
+            (line.sub_job, line.cost_code, line.cost_type, line.description)
+        ):
             sheet.write_string(index, col, value, text)
         _number(sheet, index, 4, line.unit_qty, text)
         sheet.write_string(index, 5, line.uom, text)
@@ -65,8 +75,13 @@ def write_rejected_workbook(document: BudgetDocument, rejection: Rejection, targ
     reasons = book.add_worksheet("Rejection Reasons")
     reasons.set_column(0, 0, 24)
     reasons.set_column(1, 1, 80)
-    reasons.write_string(0, 0, f"Version {rejection.version} rejected by {rejection.approver} "
-                               f"on {rejection.at:%Y-%m-%d %H:%M}", bold)
+    reasons.write_string(
+        0,
+        0,
+        f"Version {rejection.version} rejected by {rejection.approver} "
+        f"on {rejection.at:%Y-%m-%d %H:%M}",
+        bold,
+    )
     row = 2
     for reason in rejection.reasons:
         reasons.write_string(row, 0, "Reason", bold)
@@ -76,8 +91,12 @@ def write_rejected_workbook(document: BudgetDocument, rejection: Rejection, targ
         reasons.write_string(row, 0, f"Line {flag.key}", bold)
         reasons.write_string(row, 1, flag.note or "(no note)")
         row += 1
-    reasons.write_string(row + 1, 1, "Correct the budget on the 'Budget' sheet, then drop this "
-                                     "workbook into inbox/ to re-send it.")
+    reasons.write_string(
+        row + 1,
+        1,
+        "Correct the budget on the 'Budget' sheet, then drop this "
+        "workbook into inbox/ to re-send it.",
+    )
     book.close()
 
 

@@ -15,13 +15,34 @@ from pipeline.domain.review import Verdict
 from pipeline.services.ports import ReviewContent
 
 DECISION_NAMES = ("Decision", "Reason", "Approver")
-LINE_HEADERS = ("Row", "Sub Job", "Cost Code", "Cost Type", "Description", "Unit Qty", "UOM",
-                "Unit Cost", "Amount", "Change", "Line Decision", "Line Note")
-PROTECTION = {"autofilter": True, "sort": True, "format_columns": True, "select_locked_cells": True,
-              "select_unlocked_cells": True}
+LINE_HEADERS = (
+    "Row",
+    "Sub Job",
+    "Cost Code",
+    "Cost Type",
+    "Description",
+    "Unit Qty",
+    "UOM",
+    "Unit Cost",
+    "Amount",
+    "Change",
+    "Line Decision",
+    "Line Note",
+)
+PROTECTION = {
+    "autofilter": True,
+    "sort": True,
+    "format_columns": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
 # Options that keep text as text: a description starting with "=" must never become a formula.
-SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
-                "strings_to_urls": False, "constant_memory": True}
+SAFE_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "constant_memory": True,
+}
 
 
 def write_review_workbook(content: ReviewContent, target: Path) -> None:
@@ -49,8 +70,15 @@ def _styles(book: Any) -> dict[str, Any]:
         "label": book.add_format({"bold": True}),
         "head": book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1}),
         "money": book.add_format({"num_format": "#,##0.00"}),
-        "input": book.add_format({"locked": False, "bg_color": "#FFF2CC", "border": 2,
-                                  "text_wrap": True, "valign": "top"}),
+        "input": book.add_format(
+            {
+                "locked": False,
+                "bg_color": "#FFF2CC",
+                "border": 2,
+                "text_wrap": True,
+                "valign": "top",
+            }
+        ),
         "open": book.add_format({"locked": False}),
         "changed": book.add_format({"bg_color": "#FCE4D6"}),
         "changed_money": book.add_format({"bg_color": "#FCE4D6", "num_format": "#,##0.00"}),
@@ -64,8 +92,9 @@ def _review_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> 
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 70)
     doc, sub = content.document, content.submission
-    sheet.write_string(0, 0, f"Budget review: {doc.project_number} {doc.project_name}".strip(),
-                       styles["title"])
+    sheet.write_string(
+        0, 0, f"Budget review: {doc.project_number} {doc.project_name}".strip(), styles["title"]
+    )
     facts: list[tuple[str, Any]] = [
         ("Project Number", doc.project_number),
         ("Project Name", doc.project_name),
@@ -109,26 +138,48 @@ def _review_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> 
 
 def _decision_validation(sheet: Any, row: int, name: str, approvers: list[str]) -> None:
     if name == "Decision":
-        sheet.data_validation(row, 1, row, 1, {
-            "validate": "list", "source": [v.value for v in Verdict],
-            "input_title": "Decision", "input_message": "Accept or Reject",
-            "error_title": "Decision", "error_message": "Pick Accept or Reject"})
+        sheet.data_validation(
+            row,
+            1,
+            row,
+            1,
+            {
+                "validate": "list",
+                "source": [v.value for v in Verdict],
+                "input_title": "Decision",
+                "input_message": "Accept or Reject",
+                "error_title": "Decision",
+                "error_message": "Pick Accept or Reject",
+            },
+        )
     elif name == "Approver" and approvers:
-        sheet.data_validation(row, 1, row, 1, {
-            "validate": "list", "source": approvers[:20], "error_type": "information",
-            "input_title": "Approver", "input_message": "Your name or email"})
+        sheet.data_validation(
+            row,
+            1,
+            row,
+            1,
+            {
+                "validate": "list",
+                "source": approvers[:20],
+                "error_type": "information",
+                "input_title": "Approver",
+                "input_message": "Your name or email",
+            },
+        )
 
 
 def _instructions(content: ReviewContent) -> list[str]:
     lines = [
         "1. Pick Accept or Reject in the yellow Decision cell.",
         "2. A Reject needs a Reason (one reason per line of the cell).",
-        "3. To flag single lines, set Line Decision = Reject on the Lines sheet and add a Line Note.",
+        "3. To flag single lines, set Line Decision = Reject on the Lines sheet, with a Line Note.",
         "4. Write your name or email in Approver, then save this file where it is (keep .xlsx).",
     ]
     if content.resend:
-        lines.append("This is a re-send: see the sheets 'Earlier Reasons' and 'Changes'; "
-                     "changed lines are highlighted on 'Lines'.")
+        lines.append(
+            "This is a re-send: see the sheets 'Earlier Reasons' and 'Changes'; "
+            "changed lines are highlighted on 'Lines'."
+        )
     return lines
 
 
@@ -137,12 +188,15 @@ def _version_text(content: ReviewContent) -> str:
     if not content.resend:
         return f"{version} (first send)" if version == 1 else f"{version}"
     rejection = content.resend.rejection
-    return (f"{version}, re-sent after version {rejection.version} was rejected by "
-            f"{rejection.approver} on {rejection.at:%Y-%m-%d}")
+    return (
+        f"{version}, re-sent after version {rejection.version} was rejected by "
+        f"{rejection.approver} on {rejection.at:%Y-%m-%d}"
+    )
 
 
-def _lines_sheet(book: Any, styles: dict[str, Any], content: ReviewContent,
-                 changes: dict[Any, LineChange]) -> None:
+def _lines_sheet(
+    book: Any, styles: dict[str, Any], content: ReviewContent, changes: dict[Any, LineChange]
+) -> None:
     sheet = book.add_worksheet("Lines")
     widths = (6, 10, 12, 10, 40, 10, 6, 12, 14, 22, 14, 40)
     for col, width in enumerate(widths):
@@ -154,8 +208,9 @@ def _lines_sheet(book: Any, styles: dict[str, Any], content: ReviewContent,
         text_style = styles["changed"] if change else None
         money_style = styles["changed_money"] if change else styles["money"]
         sheet.write_number(index, 0, line.row, text_style)
-        for col, value in enumerate((line.sub_job, line.cost_code, line.cost_type,
-                                     line.description), start=1):
+        for col, value in enumerate(
+            (line.sub_job, line.cost_code, line.cost_type, line.description), start=1
+        ):
             sheet.write_string(index, col, value, text_style)
         _write_value(sheet, index, 5, line.unit_qty, text_style)
         sheet.write_string(index, 6, line.uom, text_style)
@@ -163,9 +218,17 @@ def _lines_sheet(book: Any, styles: dict[str, Any], content: ReviewContent,
         sheet.write_number(index, 8, float(line.amount), money_style)
         sheet.write_string(index, 9, _change_text(change) if change else "", text_style)
     last = max(len(content.document.lines), 1)
-    sheet.data_validation(1, 10, last, 10, {
-        "validate": "list", "source": [v.value for v in Verdict],
-        "error_message": "Pick Accept or Reject, or leave blank"})
+    sheet.data_validation(
+        1,
+        10,
+        last,
+        10,
+        {
+            "validate": "list",
+            "source": [v.value for v in Verdict],
+            "error_message": "Pick Accept or Reject, or leave blank",
+        },
+    )
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, last, len(LINE_HEADERS) - 1)
     sheet.protect("", PROTECTION)
@@ -183,8 +246,13 @@ def _reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) ->
     rejection = content.resend.rejection
     sheet.set_column(0, 0, 60)
     sheet.set_column(1, 3, 24)
-    sheet.write_string(0, 0, f"Version {rejection.version} rejected by {rejection.approver} "
-                             f"on {rejection.at:%Y-%m-%d %H:%M}", styles["title"])
+    sheet.write_string(
+        0,
+        0,
+        f"Version {rejection.version} rejected by {rejection.approver} "
+        f"on {rejection.at:%Y-%m-%d %H:%M}",
+        styles["title"],
+    )
     for col, title in enumerate(("Reason", "Line", "Status", "Why")):
         sheet.write_string(2, col, title, styles["head"])
     for row, review in enumerate(content.resend.reasons, start=3):
@@ -197,8 +265,16 @@ def _reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) ->
 
 def _changes_sheet(book: Any, styles: dict[str, Any], changes: list[LineChange]) -> None:
     sheet = book.add_worksheet("Changes")
-    titles = ("Change", "Sub Job", "Cost Code", "Cost Type", "Description", "Old Amount",
-              "New Amount", "Difference")
+    titles = (
+        "Change",
+        "Sub Job",
+        "Cost Code",
+        "Cost Type",
+        "Description",
+        "Old Amount",
+        "New Amount",
+        "Difference",
+    )
     sheet.set_column(0, 0, 18)
     sheet.set_column(4, 4, 40)
     sheet.set_column(5, 7, 14)
@@ -210,8 +286,9 @@ def _changes_sheet(book: Any, styles: dict[str, Any], changes: list[LineChange])
         line = change.new or change.old
         assert line is not None
         sheet.write_string(row, 0, str(change.kind), styles["changed"])
-        for col, value in enumerate((line.sub_job, line.cost_code, line.cost_type,
-                                     line.description), start=1):
+        for col, value in enumerate(
+            (line.sub_job, line.cost_code, line.cost_type, line.description), start=1
+        ):
             sheet.write_string(row, col, value, styles["changed"])
         for col, side in ((5, change.old), (6, change.new)):
             _write_value(sheet, row, col, side.amount if side else None, styles["changed_money"])

@@ -10,7 +10,9 @@ STATUSES = "'awaiting_approval','rejected','accepted','exported','retrieved','wi
 
 def m001_initial(db: sqlite3.Connection) -> None:
     """Budgets, their versions and lines, rejections, exports and the audit trail."""
-    _run(db, f"""
+    _run(
+        db,
+        f"""
     CREATE TABLE budgets (
         project_number TEXT PRIMARY KEY,
         status TEXT NOT NULL CHECK (status IN ({STATUSES})),
@@ -91,7 +93,8 @@ def m001_initial(db: sqlite3.Connection) -> None:
         file_sha256 TEXT NOT NULL
     );
     CREATE INDEX events_by_project ON events(project_number, id);
-    """)
+    """,
+    )
 
 
 def _run(db: sqlite3.Connection, script: str) -> None:

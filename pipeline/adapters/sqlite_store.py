@@ -61,30 +61,42 @@ class SqliteStore:
         """The budget of a project, or None if never sent."""
         row = self.db.execute(
             "SELECT project_number, status, version, sender, sent_at, changed_at, revision "
-            "FROM budgets WHERE project_number = ?", (project_number,)).fetchone()
+            "FROM budgets WHERE project_number = ?",
+            (project_number,),
+        ).fetchone()
         return _budget(row) if row else None
 
     def budgets(self) -> list[ProjectBudget]:
         """Every budget, most recently changed first."""
         rows = self.db.execute(
             "SELECT project_number, status, version, sender, sent_at, changed_at, revision "
-            "FROM budgets ORDER BY changed_at DESC, project_number")
+            "FROM budgets ORDER BY changed_at DESC, project_number"
+        )
         return [_budget(row) for row in rows]
 
     def save_budget(self, budget: ProjectBudget) -> None:
         """Write the budget and its new events; refuse if someone else changed it meanwhile."""
         assert budget.status is not None
-        values = (budget.status.value, budget.version, budget.sender, _iso(budget.sent_at),
-                  _iso(budget.changed_at), budget.project_number)
+        values = (
+            budget.status.value,
+            budget.version,
+            budget.sender,
+            _iso(budget.sent_at),
+            _iso(budget.changed_at),
+            budget.project_number,
+        )
         if budget.revision == 0:
             self.db.execute(
                 "INSERT INTO budgets (status, version, sender, sent_at, changed_at, "
-                "project_number, revision) VALUES (?, ?, ?, ?, ?, ?, 1)", values)
+                "project_number, revision) VALUES (?, ?, ?, ?, ?, ?, 1)",
+                values,
+            )
         else:
             cursor = self.db.execute(
                 "UPDATE budgets SET status=?, version=?, sender=?, sent_at=?, changed_at=?, "
                 "revision=revision+1 WHERE project_number=? AND revision=?",
-                (*values, budget.revision))
+                (*values, budget.revision),
+            )
             if cursor.rowcount != 1:
                 raise ConcurrentUpdate(f"budget {budget.project_number} changed meanwhile")
         budget.revision += 1
@@ -98,19 +110,49 @@ class SqliteStore:
         s = submission
         self.db.execute(
             "INSERT INTO submissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (s.project_number, s.version, s.action.value, s.file_name, s.file_sha256,
-             s.fingerprint, s.sender, _iso(s.at), s.review_file, s.line_count, s.total,
-             s.project_name, s.prepared_by, s.stated_total))
+            (
+                s.project_number,
+                s.version,
+                s.action.value,
+                s.file_name,
+                s.file_sha256,
+                s.fingerprint,
+                s.sender,
+                _iso(s.at),
+                s.review_file,
+                s.line_count,
+                s.total,
+                s.project_name,
+                s.prepared_by,
+                s.stated_total,
+            ),
+        )
         self.db.executemany(
             "INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            ((s.project_number, s.version, ln.row, ln.sub_job, ln.cost_code, ln.cost_type,
-              ln.description, str(ln.amount), _dec(ln.unit_qty), ln.uom, _dec(ln.unit_cost))
-             for ln in lines))
+            (
+                (
+                    s.project_number,
+                    s.version,
+                    ln.row,
+                    ln.sub_job,
+                    ln.cost_code,
+                    ln.cost_type,
+                    ln.description,
+                    str(ln.amount),
+                    _dec(ln.unit_qty),
+                    ln.uom,
+                    _dec(ln.unit_cost),
+                )
+                for ln in lines
+            ),
+        )
 
     def submission(self, project_number: str, version: int) -> Submission | None:
         """One recorded version."""
-        row = self.db.execute("SELECT * FROM submissions WHERE project_number=? AND version=?",
-                              (project_number, version)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM submissions WHERE project_number=? AND version=?",
+            (project_number, version),
+        ).fetchone()
         return _submission(row) if row else None
 
     def submissions_by_sha(self, sha256: str) -> list[Submission]:
@@ -120,8 +162,9 @@ class SqliteStore:
 
     def submission_for_review(self, review_file: str) -> Submission | None:
         """The version whose review workbook has this file name."""
-        row = self.db.execute("SELECT * FROM submissions WHERE review_file=? "
-                              "ORDER BY version DESC", (review_file,)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM submissions WHERE review_file=? ORDER BY version DESC", (review_file,)
+        ).fetchone()
         return _submission(row) if row else None
 
     def lines(self, project_number: str, version: int) -> list[BudgetLine]:
@@ -129,55 +172,79 @@ class SqliteStore:
         rows = self.db.execute(
             "SELECT row, sub_job, cost_code, cost_type, description, amount, unit_qty, uom, "
             "unit_cost FROM lines WHERE project_number=? AND version=? ORDER BY rowid",
-            (project_number, version))
-        return [BudgetLine(r[0], r[1], r[2], r[3], r[4], Decimal(r[5]), _undec(r[6]), r[7],
-                           _undec(r[8])) for r in rows]
+            (project_number, version),
+        )
+        return [
+            BudgetLine(
+                r[0], r[1], r[2], r[3], r[4], Decimal(r[5]), _undec(r[6]), r[7], _undec(r[8])
+            )
+            for r in rows
+        ]
 
     # rejections, exports, decision files ---------------------------------------------------
     def add_rejection(self, project_number: str, rejection: Rejection) -> None:
         """Record who rejected a version, when and why."""
         flags = [[f.key.sub_job, f.key.cost_code, f.key.cost_type, f.note] for f in rejection.flags]
-        self.db.execute("INSERT INTO rejections VALUES (?,?,?,?,?,?)", (
-            project_number, rejection.version, rejection.approver, _iso(rejection.at),
-            json.dumps(list(rejection.reasons)), json.dumps(flags)))
+        self.db.execute(
+            "INSERT INTO rejections VALUES (?,?,?,?,?,?)",
+            (
+                project_number,
+                rejection.version,
+                rejection.approver,
+                _iso(rejection.at),
+                json.dumps(list(rejection.reasons)),
+                json.dumps(flags),
+            ),
+        )
 
     def rejection(self, project_number: str, version: int) -> Rejection | None:
         """The rejection of one version, if it was rejected."""
         row = self.db.execute(
             "SELECT version, approver, at, reasons, flags FROM rejections "
-            "WHERE project_number=? AND version=?", (project_number, version)).fetchone()
+            "WHERE project_number=? AND version=?",
+            (project_number, version),
+        ).fetchone()
         if row is None:
             return None
         flags = tuple(LineFlag(LineKey(f[0], f[1], f[2]), f[3]) for f in json.loads(row[4]))
-        return Rejection(row[0], row[1], datetime.fromisoformat(row[2]),
-                         tuple(json.loads(row[3])), flags)
+        return Rejection(
+            row[0], row[1], datetime.fromisoformat(row[2]), tuple(json.loads(row[3])), flags
+        )
 
     def add_export(self, record: ExportRecord) -> None:
         """Record the ERP file written for an accepted version."""
         r = record
-        self.db.execute("INSERT INTO exports VALUES (?,?,?,?,?,?,?)", (
-            r.project_number, r.version, r.file_name, r.sha256, r.line_count, r.total, _iso(r.at)))
+        self.db.execute(
+            "INSERT INTO exports VALUES (?,?,?,?,?,?,?)",
+            (r.project_number, r.version, r.file_name, r.sha256, r.line_count, r.total, _iso(r.at)),
+        )
 
     def export(self, project_number: str, version: int) -> ExportRecord | None:
         """The ERP file of an accepted version, if written."""
-        row = self.db.execute("SELECT * FROM exports WHERE project_number=? AND version=?",
-                              (project_number, version)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM exports WHERE project_number=? AND version=?", (project_number, version)
+        ).fetchone()
         if row is None:
             return None
-        return ExportRecord(row[0], row[1], row[2], row[3], row[4], row[5],
-                            datetime.fromisoformat(row[6]))
+        return ExportRecord(
+            row[0], row[1], row[2], row[3], row[4], row[5], datetime.fromisoformat(row[6])
+        )
 
     def decision_outcome(self, sha256: str) -> str | None:
         """What was done with a review workbook with these bytes, if seen before."""
-        row = self.db.execute("SELECT outcome FROM decision_files WHERE sha256=?",
-                              (sha256,)).fetchone()
+        row = self.db.execute(
+            "SELECT outcome FROM decision_files WHERE sha256=?", (sha256,)
+        ).fetchone()
         return str(row[0]) if row else None
 
-    def note_decision_file(self, sha256: str, project_number: str, version: int, outcome: str,
-                           at: datetime) -> None:
+    def note_decision_file(
+        self, sha256: str, project_number: str, version: int, outcome: str, at: datetime
+    ) -> None:
         """Remember a review workbook's bytes so the same save is read only once."""
-        self.db.execute("INSERT OR REPLACE INTO decision_files VALUES (?,?,?,?,?)",
-                        (sha256, project_number, version, outcome, _iso(at)))
+        self.db.execute(
+            "INSERT OR REPLACE INTO decision_files VALUES (?,?,?,?,?)",
+            (sha256, project_number, version, outcome, _iso(at)),
+        )
 
     # audit trail ---------------------------------------------------------------------------
     def record(self, event: Event) -> None:
@@ -185,16 +252,28 @@ class SqliteStore:
         self.db.execute(
             "INSERT INTO events (project_number, version, action, actor, at, detail, file_sha256)"
             " VALUES (?,?,?,?,?,?,?)",
-            (event.project_number, event.version, str(event.action), event.actor,
-             _iso(event.at), event.detail, event.file_sha256))
+            (
+                event.project_number,
+                event.version,
+                str(event.action),
+                event.actor,
+                _iso(event.at),
+                event.detail,
+                event.file_sha256,
+            ),
+        )
 
     def history(self, project_number: str) -> list[Event]:
         """Every event of a project, oldest first."""
         rows = self.db.execute(
             "SELECT project_number, version, action, actor, at, detail, file_sha256 FROM events "
-            "WHERE project_number=? ORDER BY id", (project_number,))
-        return [Event(r[0], r[1], Action(r[2]), r[3], datetime.fromisoformat(r[4]), r[5], r[6])
-                for r in rows]
+            "WHERE project_number=? ORDER BY id",
+            (project_number,),
+        )
+        return [
+            Event(r[0], r[1], Action(r[2]), r[3], datetime.fromisoformat(r[4]), r[5], r[6])
+            for r in rows
+        ]
 
 
 def _budget(row: tuple[str, str, int, str, str | None, str | None, int]) -> ProjectBudget:
@@ -202,9 +281,22 @@ def _budget(row: tuple[str, str, int, str, str | None, str | None, int]) -> Proj
 
 
 def _submission(row: tuple[Any, ...]) -> Submission:
-    return Submission(row[0], row[1], Action(row[2]), row[3], row[4], row[5], row[6],
-                      datetime.fromisoformat(row[7]), row[8], row[9], row[10], row[11], row[12],
-                      row[13])
+    return Submission(
+        row[0],
+        row[1],
+        Action(row[2]),
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        datetime.fromisoformat(row[7]),
+        row[8],
+        row[9],
+        row[10],
+        row[11],
+        row[12],
+        row[13],
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:

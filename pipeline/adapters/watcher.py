@@ -35,8 +35,9 @@ class _Wake(FileSystemEventHandler):
             self.wake.set()
 
 
-def _observer(folders: Iterable[Path], wake: threading.Event, polling: bool,
-              poll_interval: float) -> BaseObserver:
+def _observer(
+    folders: Iterable[Path], wake: threading.Event, polling: bool, poll_interval: float
+) -> BaseObserver:
     observer: BaseObserver = PollingObserver(timeout=poll_interval) if polling else Observer()
     for folder in folders:
         observer.schedule(_Wake(wake), str(folder), recursive=False)
@@ -58,14 +59,24 @@ def next_settle_wait(folders: Iterable[Path], settle_seconds: float, now: float)
     return max(0.05, min(waits)) if waits else None
 
 
-def watch(folders: list[Path], run_pass: Callable[[], object], *, settle_seconds: float,
-          scan_interval: float, polling: bool, poll_interval: float,
-          stop: threading.Event) -> None:
+def watch(
+    folders: list[Path],
+    run_pass: Callable[[], object],
+    *,
+    settle_seconds: float,
+    scan_interval: float,
+    polling: bool,
+    poll_interval: float,
+    stop: threading.Event,
+) -> None:
     """Run passes until ``stop`` is set: on events, on schedule, and when files settle."""
     wake = threading.Event()
     observer = _observer(folders, wake, polling, poll_interval)
-    logger.info("watching %s (%s)", ", ".join(str(f) for f in folders),
-                "polling" if polling else "native events")
+    logger.info(
+        "watching %s (%s)",
+        ", ".join(str(f) for f in folders),
+        "polling" if polling else "native events",
+    )
     try:
         while not stop.is_set():
             wake.clear()

@@ -1,4 +1,4 @@
-"""What changed between two versions of a budget, and whether the rejection reasons look addressed."""
+"""What changed between two versions of a budget, and whether earlier reasons look addressed."""
 
 from __future__ import annotations
 
@@ -100,9 +100,7 @@ def assess_resend(
             reviews.append(_flag_review(flag, changes))
         else:
             unchanged.append(flag)
-            reviews.append(
-                ReasonReview(flag.note, flag.key, ReasonStatus.OPEN, "line unchanged")
-            )
+            reviews.append(ReasonReview(flag.note, flag.key, ReasonStatus.OPEN, "line unchanged"))
     codes = {line.cost_code for line in (*previous, *new)}
     touched_codes = {key.cost_code for key in touched}
     reviews.extend(_text_review(text, codes, touched_codes) for text in rejection.reasons)

@@ -103,7 +103,9 @@ class ProjectBudget:
         self._record(action, sender, at, detail, file_sha256)
         return action
 
-    def accept(self, *, approver: str, at: datetime, detail: str = "", file_sha256: str = "") -> None:
+    def accept(
+        self, *, approver: str, at: datetime, detail: str = "", file_sha256: str = ""
+    ) -> None:
         """The accounting approver accepts the version awaiting approval."""
         self._apply(Action.ACCEPT)
         self._record(Action.ACCEPT, approver, at, detail, file_sha256)

@@ -59,7 +59,9 @@ class Directory:
 
 def make_person(name: str, email: str, roles: Iterable[str], projects: Iterable[str]) -> Person:
     """Build a Person from loosely typed values; unknown roles raise ValueError."""
-    return Person(name.strip(), email.strip(), frozenset(Role(r) for r in roles), frozenset(projects))
+    return Person(
+        name.strip(), email.strip(), frozenset(Role(r) for r in roles), frozenset(projects)
+    )
 
 
 def _norm(text: str) -> str:

@@ -1,4 +1,4 @@
-"""A problem found in a workbook: which rule, where (sheet and cell), what was found, how to fix it."""
+"""A problem found in a workbook: which rule, where (sheet and cell), what was found, the fix."""
 
 from __future__ import annotations
 

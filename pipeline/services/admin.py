@@ -62,11 +62,18 @@ def status(app: Services) -> list[StatusRow]:
     rows = []
     for budget in app.store.budgets():
         submission = app.store.submission(budget.project_number, budget.version)
-        rows.append(StatusRow(
-            budget.project_number, str(budget.status), budget.version, budget.sender,
-            budget.sent_at.isoformat(timespec="seconds") if budget.sent_at else "",
-            budget.changed_at.isoformat(timespec="seconds") if budget.changed_at else "",
-            budget.locked, _where(app, budget, submission.review_file if submission else "")))
+        rows.append(
+            StatusRow(
+                budget.project_number,
+                str(budget.status),
+                budget.version,
+                budget.sender,
+                budget.sent_at.isoformat(timespec="seconds") if budget.sent_at else "",
+                budget.changed_at.isoformat(timespec="seconds") if budget.changed_at else "",
+                budget.locked,
+                _where(app, budget, submission.review_file if submission else ""),
+            )
+        )
     return rows
 
 

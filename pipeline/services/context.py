@@ -65,8 +65,7 @@ class Outcome:
     @property
     def is_failure(self) -> bool:
         """Refusals and failures make ``process`` exit 1."""
-        return self.kind in (OutcomeKind.REFUSED, OutcomeKind.FAILED,
-                             OutcomeKind.DECISION_REFUSED)
+        return self.kind in (OutcomeKind.REFUSED, OutcomeKind.FAILED, OutcomeKind.DECISION_REFUSED)
 
     def __str__(self) -> str:
         project = f"{self.project_number}: " if self.project_number else ""

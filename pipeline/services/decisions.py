@@ -1,4 +1,4 @@
-"""Use case: apply the approver's saved decision: reject (hand back, unlocked) or accept (export)."""
+"""Use case: apply the approver's saved decision: reject (hand back, unlocked) or accept."""
 
 from __future__ import annotations
 
@@ -27,8 +27,11 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     if submission is None:
         return None  # not one of ours; leave it for a person to look at
     budget = app.store.get_budget(submission.project_number)
-    if budget is None or budget.version != submission.version \
-            or budget.status is not Status.AWAITING_APPROVAL:
+    if (
+        budget is None
+        or budget.version != submission.version
+        or budget.status is not Status.AWAITING_APPROVAL
+    ):
         return _clear_stale(app, path, submission)
     sha = sha256_file(path)
     if app.store.decision_outcome(sha) is not None:
@@ -39,15 +42,19 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
         return _refuse_decision(app, path, sha, submission, [str(exc)], "")
     if not decision.answered:
         with app.store.transaction():
-            app.store.note_decision_file(sha, submission.project_number, submission.version,
-                                         PENDING, app.clock.now())
+            app.store.note_decision_file(
+                sha, submission.project_number, submission.version, PENDING, app.clock.now()
+            )
         return None
-    approver = app.people().authorised(decision.approver, Role.ACCOUNTING_APPROVER,
-                                       submission.project_number)
+    approver = app.people().authorised(
+        decision.approver, Role.ACCOUNTING_APPROVER, submission.project_number
+    )
     problems = decision.problems()
     if approver is None and decision.approver.strip():
-        problems.append(f"{decision.approver!r} is not an accounting approver of project "
-                        f"{submission.project_number} in rules/people.toml")
+        problems.append(
+            f"{decision.approver!r} is not an accounting approver of project "
+            f"{submission.project_number} in rules/people.toml"
+        )
     if problems or approver is None:
         return _refuse_decision(app, path, sha, submission, problems, decision.approver)
     archive_copy(path, app.settings.archive, sha)
@@ -56,62 +63,116 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     return _accept(app, path, sha, budget, submission, approver)
 
 
-def _reject(app: Services, path: Path, sha: str, budget: ProjectBudget, submission: Submission,
-            decision: Decision, approver: Person) -> Outcome:
+def _reject(
+    app: Services,
+    path: Path,
+    sha: str,
+    budget: ProjectBudget,
+    submission: Submission,
+    decision: Decision,
+    approver: Person,
+) -> Outcome:
     now = app.clock.now()
-    rejection = Rejection(submission.version, approver.name, now, tuple(decision.reasons()),
-                          decision.flags)
+    rejection = Rejection(
+        submission.version, approver.name, now, tuple(decision.reasons()), decision.flags
+    )
     document = stored_document(app, submission)
     target = app.settings.rejected / (
-        f"{safe_name(submission.project_number)}_v{submission.version}_rejected.xlsx")
+        f"{safe_name(submission.project_number)}_v{submission.version}_rejected.xlsx"
+    )
     atomic_write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = "; ".join([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
     with app.store.transaction():
         budget.reject(approver=approver.name, at=now, detail=detail, file_sha256=sha)
         app.store.save_budget(budget)
         app.store.add_rejection(submission.project_number, rejection)
-        app.store.note_decision_file(sha, submission.project_number, submission.version,
-                                     "rejected", now)
+        app.store.note_decision_file(
+            sha, submission.project_number, submission.version, "rejected", now
+        )
     path.unlink(missing_ok=True)
     notify_rejected(app, submission.project_number, submission.sender, rejection, target)
-    logger.info("%s: version %d rejected by %s", submission.project_number, submission.version,
-                approver.name)
-    return Outcome(OutcomeKind.REJECTED, path, submission.project_number,
-                   f"by {approver.name}; editable workbook in rejected/{target.name}")
+    logger.info(
+        "%s: version %d rejected by %s",
+        submission.project_number,
+        submission.version,
+        approver.name,
+    )
+    return Outcome(
+        OutcomeKind.REJECTED,
+        path,
+        submission.project_number,
+        f"by {approver.name}; editable workbook in rejected/{target.name}",
+    )
 
 
-def _accept(app: Services, path: Path, sha: str, budget: ProjectBudget, submission: Submission,
-            approver: Person) -> Outcome:
+def _accept(
+    app: Services,
+    path: Path,
+    sha: str,
+    budget: ProjectBudget,
+    submission: Submission,
+    approver: Person,
+) -> Outcome:
     now = app.clock.now()
     with app.store.transaction():
-        budget.accept(approver=approver.name, at=now, file_sha256=sha,
-                      detail=f"version {submission.version} accepted")
+        budget.accept(
+            approver=approver.name,
+            at=now,
+            file_sha256=sha,
+            detail=f"version {submission.version} accepted",
+        )
         app.store.save_budget(budget)
-        app.store.note_decision_file(sha, submission.project_number, submission.version,
-                                     "accepted", now)
+        app.store.note_decision_file(
+            sha, submission.project_number, submission.version, "accepted", now
+        )
     path.unlink(missing_ok=True)
     record = export_accepted(app, submission.project_number)
-    logger.info("%s: version %d accepted by %s, exported as %s", submission.project_number,
-                submission.version, approver.name, record.file_name)
-    return Outcome(OutcomeKind.ACCEPTED, path, submission.project_number,
-                   f"by {approver.name}; ERP file outbox/{record.file_name}")
+    logger.info(
+        "%s: version %d accepted by %s, exported as %s",
+        submission.project_number,
+        submission.version,
+        approver.name,
+        record.file_name,
+    )
+    return Outcome(
+        OutcomeKind.ACCEPTED,
+        path,
+        submission.project_number,
+        f"by {approver.name}; ERP file outbox/{record.file_name}",
+    )
 
 
-def _refuse_decision(app: Services, path: Path, sha: str, submission: Submission,
-                     problems: list[str], approver: str) -> Outcome:
+def _refuse_decision(
+    app: Services, path: Path, sha: str, submission: Submission, problems: list[str], approver: str
+) -> Outcome:
     """Leave the review workbook where it is, say why beside it, and record the refusal once."""
     now = app.clock.now()
     text = "; ".join(problems)
     note = path.with_name(path.name + ".refused.txt")
-    atomic_write(note, lambda temp: temp.write_text(
-        f"The decision saved in {path.name} on {now:%Y-%m-%d %H:%M} was not applied:\n"
-        + "".join(f"- {p}\n" for p in problems)
-        + "Correct the review workbook and save it again.\n", encoding="utf-8"))
+    atomic_write(
+        note,
+        lambda temp: temp.write_text(
+            f"The decision saved in {path.name} on {now:%Y-%m-%d %H:%M} was not applied:\n"
+            + "".join(f"- {p}\n" for p in problems)
+            + "Correct the review workbook and save it again.\n",
+            encoding="utf-8",
+        ),
+    )
     with app.store.transaction():
-        app.store.record(Event(submission.project_number, submission.version,
-                               Action.REFUSE_DECISION, approver, now, text, sha))
-        app.store.note_decision_file(sha, submission.project_number, submission.version,
-                                     "refused", now)
+        app.store.record(
+            Event(
+                submission.project_number,
+                submission.version,
+                Action.REFUSE_DECISION,
+                approver,
+                now,
+                text,
+                sha,
+            )
+        )
+        app.store.note_decision_file(
+            sha, submission.project_number, submission.version, "refused", now
+        )
     logger.warning("%s: decision not applied: %s", path.name, text)
     return Outcome(OutcomeKind.DECISION_REFUSED, path, submission.project_number, text)
 
@@ -122,8 +183,11 @@ def _clear_stale(app: Services, path: Path, submission: Submission) -> Outcome |
     archive_copy(path, app.settings.archive, sha)
     path.unlink(missing_ok=True)
     path.with_name(path.name + ".refused.txt").unlink(missing_ok=True)
-    logger.info("%s: version %d no longer awaits approval; review workbook archived", path.name,
-                submission.version)
+    logger.info(
+        "%s: version %d no longer awaits approval; review workbook archived",
+        path.name,
+        submission.version,
+    )
     return None
 
 

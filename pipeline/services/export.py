@@ -33,11 +33,15 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
     atomic_write(target, lambda temp: app.exporter(project_number, lines, temp))
     now = app.clock.now()
     total = sum((line.amount for line in lines), Decimal("0.00"))
-    record = ExportRecord(project_number, budget.version, name, sha256_file(target), len(lines),
-                          str(total), now)
+    record = ExportRecord(
+        project_number, budget.version, name, sha256_file(target), len(lines), str(total), now
+    )
     with app.store.transaction():
-        budget.mark_exported(at=now, file_sha256=record.sha256,
-                             detail=f"{name}: {len(lines)} lines, total {money(total)}")
+        budget.mark_exported(
+            at=now,
+            file_sha256=record.sha256,
+            detail=f"{name}: {len(lines)} lines, total {money(total)}",
+        )
         app.store.save_budget(budget)
         app.store.add_export(record)
     notify_exported(app, budget.sender, record)

@@ -30,20 +30,30 @@ def process_once(app: Services, settle_seconds: float | None = None) -> list[Out
     for budget in app.store.budgets():
         if budget.status is Status.ACCEPTED:  # accepted before a crash, not yet exported
             record = export_accepted(app, budget.project_number)
-            outcomes.append(Outcome(OutcomeKind.EXPORTED, app.settings.outbox / record.file_name,
-                                    budget.project_number, "export finished after a restart"))
+            outcomes.append(
+                Outcome(
+                    OutcomeKind.EXPORTED,
+                    app.settings.outbox / record.file_name,
+                    budget.project_number,
+                    "export finished after a restart",
+                )
+            )
     return outcomes
 
 
-def _trapped(app: Services, path: Path, step: Callable[[Path], Outcome | None],
-             hand_back_on: bool = False) -> list[Outcome]:
+def _trapped(
+    app: Services, path: Path, step: Callable[[Path], Outcome | None], hand_back_on: bool = False
+) -> list[Outcome]:
     try:
         outcome = step(path)
     except Exception as exc:  # one file's failure must not stop the daemon
         logger.exception("%s: failed", path.name)
         if hand_back_on and path.exists():
-            hand_back(path, app.settings.rejected,
-                      f"budget-erp could not process {path.name}: {exc}\n"
-                      "The file was archived; tell the budget-erp administrator.\n")
+            hand_back(
+                path,
+                app.settings.rejected,
+                f"budget-erp could not process {path.name}: {exc}\n"
+                "The file was archived; tell the budget-erp administrator.\n",
+            )
         return [Outcome(OutcomeKind.FAILED, path, "", str(exc))]
     return [outcome] if outcome else []

@@ -1,0 +1,192 @@
+"""Shared fixtures: a workspace in a temporary folder, a ``make_workbook`` factory, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from pipeline.cli import cli
+from pipeline.config import init_workspace
+
+ADMIN = "Ada Admin"
+APPROVER = "Carl Accountant"
+PEOPLE = """
+[[person]]
+name = "Ada Admin"
+email = "ada@example.com"
+roles = ["budget_admin"]
+projects = ["*"]
+
+[[person]]
+name = "Bob Builder"
+email = "bob@example.com"
+roles = ["budget_admin"]
+projects = ["P-OTHER"]
+
+[[person]]
+name = "Carl Accountant"
+email = "carl@example.com"
+roles = ["accounting_approver"]
+projects = ["*"]
+
+[[person]]
+name = "Eve Estimator"
+email = "eve@example.com"
+roles = ["budget_admin"]
+projects = ["*"]
+"""
+
+Line = tuple[Any, ...]  # (sub job, cost code, cost type, description, amount)
+DEFAULT_LINES: list[Line] = [
+    ("", "01-100", "L", "General conditions", 12000),
+    ("", "03-300", "M", "Concrete", 45000.5),
+    ("", "03-300", "L", "Concrete labour", 30000),
+    ("", "09-900", "S", "Painting subcontract", 8000),
+]
+
+
+def make_workbook(
+    path: Path,
+    *,
+    project: str = "P-1001",
+    lines: Sequence[Line] = DEFAULT_LINES,
+    prepared_by: str | None = ADMIN,
+    project_name: str = "Riverside Clinic",
+    total: Any = "auto",
+    sheet: str = "Budget",
+    headers: Sequence[str] = (
+        "Sub Job",
+        "Cost Code",
+        "Cost Type",
+        "Description",
+        "Original Budget Amount",
+    ),
+    extra_rows: Sequence[Sequence[Any]] = (),
+) -> Path:
+    """Write a budget workbook in the contract's layout with openpyxl."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    ws.append(["Budget"])
+    ws.append(["Project Number", project])
+    ws.append(["Project Name", project_name])
+    if prepared_by is not None:
+        ws.append(["Prepared By", prepared_by])
+    if total == "auto":
+        total = round(sum(float(line[4]) for line in lines if _is_number(line[4])), 2)
+    if total is not None:
+        ws.append(["Budget Total", total])
+    ws.append([])
+    ws.append(list(headers))
+    for line in lines:
+        ws.append(list(line))
+    for row in extra_rows:
+        ws.append(list(row))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float)
+
+
+@dataclass
+class Workspace:
+    """A budget-erp workspace in a temporary folder, driven through the real CLI."""
+
+    root: Path
+
+    def run(self, *args: str) -> Result:
+        """Run ``budget-erp --workspace ROOT ARGS``."""
+        return CliRunner().invoke(
+            cli, ["--workspace", str(self.root), *args], catch_exceptions=False
+        )
+
+    def drop(self, name: str = "budget.xlsx", **kwargs: Any) -> Path:
+        """Drop a new budget workbook into the inbox, settled in the past."""
+        path = make_workbook(self.root / "inbox" / name, **kwargs)
+        _age(path)
+        return path
+
+    def drop_file(self, source: Path, name: str | None = None) -> Path:
+        """Copy an existing workbook into the inbox."""
+        target = self.root / "inbox" / (name or source.name)
+        target.write_bytes(source.read_bytes())
+        _age(target)
+        return target
+
+    def files(self, folder: str) -> list[str]:
+        """File names in a workspace folder, sorted, hidden files left out."""
+        return sorted(p.name for p in (self.root / folder).iterdir() if not p.name.startswith("."))
+
+    def review(self, project: str = "P-1001", version: int = 1) -> Path:
+        """The review workbook of a version."""
+        return self.root / "approval" / f"{project}_v{version}_review.xlsx"
+
+    def decide(
+        self,
+        project: str = "P-1001",
+        version: int = 1,
+        *,
+        decision: str,
+        reason: str = "",
+        approver: str = APPROVER,
+        line_flags: dict[str, str] | None = None,
+    ) -> Path:
+        """Fill the review workbook as an approver would in Excel, and save it."""
+        path = self.review(project, version)
+        book = openpyxl.load_workbook(path)
+        for name, value in (("Decision", decision), ("Reason", reason), ("Approver", approver)):
+            sheet, ref = next(iter(book.defined_names[name].destinations))
+            book[sheet][ref.replace("$", "")] = value
+        lines = book["Lines"]
+        header = [c.value for c in lines[1]]
+        code, kind = header.index("Cost Code") + 1, header.index("Cost Type") + 1
+        for row in range(2, lines.max_row + 1):
+            key = f"{lines.cell(row, code).value}/{lines.cell(row, kind).value}"
+            if line_flags and key in line_flags:
+                lines.cell(row, header.index("Line Decision") + 1, "Reject")
+                lines.cell(row, header.index("Line Note") + 1, line_flags[key])
+        book.save(path)
+        _age(path)
+        return path
+
+
+def _age(path: Path) -> None:
+    """Set the modification time two minutes back, so the file counts as settled."""
+    past = time.time() - 120
+    os.utime(path, (past, past))
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A fresh workspace with test people and no settle wait."""
+    root = tmp_path / "ws"
+    init_workspace(root)
+    (root / "rules" / "people.toml").write_text(PEOPLE, encoding="utf-8")
+    return Workspace(root)
+
+
+@pytest.fixture
+def workbook_factory(tmp_path: Path) -> Callable[..., Path]:
+    """``make_workbook`` writing into the test's temporary folder."""
+
+    def factory(name: str = "budget.xlsx", **kwargs: Any) -> Path:
+        return make_workbook(tmp_path / name, **kwargs)
+
+    return factory
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden`` rewrites the golden files from the current output."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files")

