@@ -5,6 +5,7 @@ Every failure becomes a Problem naming the rule id, the sheet and Excel cell, an
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -37,12 +38,16 @@ def parse_amount(value: Any) -> Decimal | None:
     """A cell as a number, the way a person means it: ``$1,234.50``, ``(500.00)``, ``-500``."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return Decimal(repr(float(value))) if value == value else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
     text = str(value).strip().replace(",", "").replace("$", "").replace(" ", "")
     negative = text.startswith("(") and text.endswith(")")
     if negative:
         text = text[1:-1]
+        if text.startswith(("-", "+")):
+            return None  # "(-500)" is ambiguous: ask the admin rather than guess
     if not _NUMBER.match(text):
         return None
     try:

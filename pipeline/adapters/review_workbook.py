@@ -64,10 +64,19 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
     book.close()
 
 
+def _printable(sheet: Any, header_rows: int = 0) -> Any:
+    """Accountants print: landscape, one page wide, header row repeated."""
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    if header_rows:
+        sheet.repeat_rows(0, header_rows - 1)
+    return sheet
+
+
 def _styles(book: Any) -> dict[str, Any]:
     return {
         "title": book.add_format({"bold": True, "font_size": 14}),
-        "label": book.add_format({"bold": True}),
+        "label": book.add_format({"bold": True, "valign": "top"}),
         "head": book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1}),
         "money": book.add_format({"num_format": "#,##0.00"}),
         "input": book.add_format(
@@ -88,7 +97,7 @@ def _styles(book: Any) -> dict[str, Any]:
 
 
 def _review_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> None:
-    sheet = book.add_worksheet("Review")
+    sheet = _printable(book.add_worksheet("Review"))
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 70)
     doc, sub = content.document, content.submission
@@ -197,7 +206,7 @@ def _version_text(content: ReviewContent) -> str:
 def _lines_sheet(
     book: Any, styles: dict[str, Any], content: ReviewContent, changes: dict[Any, LineChange]
 ) -> None:
-    sheet = book.add_worksheet("Lines")
+    sheet = _printable(book.add_worksheet("Lines"), 1)
     widths = (6, 10, 12, 10, 40, 10, 6, 12, 14, 22, 14, 40)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width, styles["open"] if col >= 10 else None)
@@ -242,7 +251,7 @@ def _change_text(change: LineChange) -> str:
 
 def _reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> None:
     assert content.resend is not None
-    sheet = book.add_worksheet("Earlier Reasons")
+    sheet = _printable(book.add_worksheet("Earlier Reasons"))
     rejection = content.resend.rejection
     sheet.set_column(0, 0, 60)
     sheet.set_column(1, 3, 24)
@@ -264,7 +273,7 @@ def _reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) ->
 
 
 def _changes_sheet(book: Any, styles: dict[str, Any], changes: list[LineChange]) -> None:
-    sheet = book.add_worksheet("Changes")
+    sheet = _printable(book.add_worksheet("Changes"), 1)
     titles = (
         "Change",
         "Sub Job",

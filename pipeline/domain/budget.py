@@ -77,10 +77,12 @@ class BudgetDocument:
     def fingerprint(self) -> str:
         """A hash of the budget's content: equal for two workbooks that say the same thing.
 
-        Row order, formatting and the file's bytes do not count; lines and header values do.
+        Row order, formatting, who prepared it and the file's bytes do not count; the lines,
+        the project and the stated Budget Total do.
         """
         digest = hashlib.sha256()
-        digest.update(f"{self.project_number}\x1f{self.project_name}\x1e".encode())
+        stated = "" if self.stated_total is None else f"{self.stated_total:.2f}"
+        digest.update(f"{self.project_number}\x1f{self.project_name}\x1f{stated}\x1e".encode())
         for content in sorted(line.content() for line in self.lines):
             digest.update("\x1f".join(content).encode())
             digest.update(b"\x1e")

@@ -1,0 +1,113 @@
+"""What changed between budget versions, and whether rejection reasons look addressed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.domain.budget import BudgetLine, LineKey
+from pipeline.domain.changes import ChangeKind, ReasonStatus, assess_resend, diff_lines
+from pipeline.domain.review import LineFlag, Rejection
+
+
+def line(code: str, kind: str, amount: str, desc: str = "x", row: int = 1) -> BudgetLine:
+    return BudgetLine(row, "", code, kind, desc, Decimal(amount))
+
+
+OLD = [
+    line("01-100", "L", "100.00"),
+    line("03-300", "M", "200.00"),
+    line("03-300", "L", "300.00"),
+    line("09-900", "S", "400.00"),
+]
+NEW = [
+    line("10-100", "E", "50.00"),
+    line("01-100", "L", "100.00", row=9),
+    line("03-300", "M", "250.00"),
+    line("03-300", "L", "300.00", desc="labour"),
+]
+
+
+def test_diff_lines_reports_each_kind_in_new_order_removed_last() -> None:
+    changes = diff_lines(OLD, NEW)
+    assert [(c.kind, str(c.key)) for c in changes] == [
+        (ChangeKind.ADDED, "10-100 / E"),
+        (ChangeKind.AMOUNT, "03-300 / M"),
+        (ChangeKind.DETAIL, "03-300 / L"),
+        (ChangeKind.REMOVED, "09-900 / S"),
+    ]
+    assert [c.delta for c in changes] == [Decimal("50"), Decimal("50"), 0, Decimal("-400")]
+
+
+def _rejection(flags: list[str], reasons: list[str]) -> Rejection:
+    keys = {"03-300/M": LineKey("", "03-300", "M"), "01-100/L": LineKey("", "01-100", "L")}
+    return Rejection(
+        1,
+        "Carl",
+        datetime(2024, 5, 1, tzinfo=UTC),
+        tuple(reasons),
+        tuple(LineFlag(keys[f], f"note {f}") for f in flags),
+    )
+
+
+def test_flags_on_changed_lines_look_addressed_and_unchanged_ones_stay_open() -> None:
+    result = assess_resend(OLD, NEW, _rejection(["03-300/M", "01-100/L"], []))
+    assert [(r.reason, r.status) for r in result.reasons] == [
+        ("note 03-300/M", ReasonStatus.ADDRESSED),
+        ("note 01-100/L", ReasonStatus.OPEN),
+    ]
+    assert [f.note for f in result.unchanged_flags] == ["note 01-100/L"]
+
+
+def test_free_text_reasons_are_checked_against_named_cost_codes() -> None:
+    reasons = [
+        "03-300 concrete is too high",
+        "01-100 lacks insurance",
+        "03-300 and 01-100 both",
+        "please recheck everything",
+        "see 03-3000",
+    ]
+    result = assess_resend(OLD, NEW, _rejection([], reasons))
+    assert [r.status for r in result.reasons] == [
+        ReasonStatus.ADDRESSED,
+        ReasonStatus.OPEN,
+        ReasonStatus.OPEN,
+        ReasonStatus.CHECK,
+        ReasonStatus.CHECK,
+    ]
+    assert "01-100" in result.reasons[2].explanation
+    assert result.unchanged_flags == []
+
+
+KEYS = st.tuples(
+    st.sampled_from(["", "A"]),
+    st.sampled_from(["01-100", "03-300", "09-900"]),
+    st.sampled_from(["L", "M"]),
+)
+CELLS = st.tuples(
+    st.integers(-(10**6), 10**6).map(lambda c: Decimal(c).scaleb(-2)), st.sampled_from(["a", "b"])
+)
+LINE_SETS = st.dictionaries(KEYS, CELLS, max_size=12).map(
+    lambda d: [BudgetLine(i, *k, desc, amt) for i, (k, (amt, desc)) in enumerate(d.items())]
+)
+
+
+@given(LINE_SETS)
+def test_a_budget_does_not_differ_from_itself(lines: list[BudgetLine]) -> None:
+    assert diff_lines(lines, lines) == []
+
+
+@given(LINE_SETS, LINE_SETS)
+def test_added_removed_and_amount_keys(a: list[BudgetLine], b: list[BudgetLine]) -> None:
+    old, new = {x.key: x for x in a}, {x.key: x for x in b}
+    by_kind: dict[ChangeKind, set[LineKey]] = {kind: set() for kind in ChangeKind}
+    for change in diff_lines(a, b):
+        by_kind[change.kind].add(change.key)
+    assert by_kind[ChangeKind.ADDED] == new.keys() - old.keys()
+    assert by_kind[ChangeKind.REMOVED] == old.keys() - new.keys()
+    assert by_kind[ChangeKind.AMOUNT] == {
+        k for k in old.keys() & new.keys() if old[k].amount != new[k].amount
+    }

@@ -1,0 +1,55 @@
+"""Who may act: the people directory, by name or email, role and project."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain.people import Directory, Role, make_person
+
+ADA = make_person("Ada Admin", "ada@example.com", ["budget_admin"], ["*"])
+BOB = make_person("Bob Builder", "bob@example.com", ["budget_admin"], ["P-OTHER"])
+CARL = make_person("Carl Accountant", "carl@example.com", ["accounting_approver"], ["*"])
+DANA = make_person(
+    "Dana Both", "dana@example.com", ["budget_admin", "accounting_approver"], ["P-1001"]
+)
+PEOPLE = Directory((ADA, BOB, CARL, DANA))
+
+
+@pytest.mark.parametrize(
+    "identity", ["Ada Admin", "  ada   ADMIN ", "ADA@Example.COM", " ada@example.com\t"]
+)
+def test_authorised_by_name_or_email_ignoring_case_and_spaces(identity: str) -> None:
+    assert PEOPLE.authorised(identity, Role.BUDGET_ADMIN, "P-1001") is ADA
+
+
+@pytest.mark.parametrize("identity", ["", "   ", "Ada", "AdaAdmin", "nobody@example.com"])
+def test_unknown_identities_are_refused(identity: str) -> None:
+    assert PEOPLE.authorised(identity, Role.BUDGET_ADMIN, "P-1001") is None
+
+
+@pytest.mark.parametrize("project", ["P-1001", "P-OTHER", "anything at all"])
+def test_star_covers_every_project(project: str) -> None:
+    assert PEOPLE.authorised("carl@example.com", Role.ACCOUNTING_APPROVER, project) is CARL
+
+
+def test_role_on_another_project_is_refused() -> None:
+    assert PEOPLE.authorised("Bob Builder", Role.BUDGET_ADMIN, "P-1001") is None
+    assert PEOPLE.authorised("Bob Builder", Role.BUDGET_ADMIN, " p-other ") is BOB
+    assert PEOPLE.authorised("Dana Both", Role.ACCOUNTING_APPROVER, "P-OTHER") is None
+
+
+def test_role_not_held_is_refused() -> None:
+    assert PEOPLE.authorised("Carl Accountant", Role.BUDGET_ADMIN, "P-1001") is None
+    assert PEOPLE.authorised("Ada Admin", Role.ACCOUNTING_APPROVER, "P-1001") is None
+
+
+def test_holders_in_file_order() -> None:
+    assert PEOPLE.holders(Role.BUDGET_ADMIN, "P-1001") == [ADA, DANA]
+    assert PEOPLE.holders(Role.ACCOUNTING_APPROVER, "P-1001") == [CARL, DANA]
+    assert PEOPLE.holders(Role.BUDGET_ADMIN, "P-OTHER") == [ADA, BOB]
+    assert PEOPLE.holders(Role.ACCOUNTING_APPROVER, "P-9") == [CARL]
+
+
+def test_unknown_role_raises() -> None:
+    with pytest.raises(ValueError):
+        make_person("X", "x@example.com", ["superuser"], ["*"])
