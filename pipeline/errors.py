@@ -25,6 +25,10 @@ class UnknownProject(PipelineError):
     """No budget is recorded under that Project Number."""
 
 
+class NotAllowed(PipelineError):
+    """The person is not allowed to do that on that project (see rules/people.toml)."""
+
+
 class ConcurrentUpdate(PipelineError):
     """Someone else changed the budget between our read and our write."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -240,7 +241,7 @@ def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
     )
     header = {name: text_of(value) for name, (value, _) in raw.header.items()}
     return BudgetDocument(
-        project_number=header.get("project_number", ""),
+        project_number=unicodedata.normalize("NFKC", header.get("project_number", "")),
         lines=lines,
         project_name=header.get("project_name", ""),
         prepared_by=header.get("prepared_by", ""),
@@ -254,6 +255,19 @@ def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
 
 def _total_problems(raw: RawBudget, document: BudgetDocument) -> list[Problem]:
     stated = document.stated_total
+    value, cell = raw.header.get("budget_total", ("", ""))
+    if stated is None and text_of(value):
+        return [
+            Problem(
+                "budget_total.not_numeric",
+                "Budget Total is not a number",
+                raw.sheet,
+                cell,
+                "Budget Total",
+                text_of(value),
+                hint="Write the total as a number, or leave the cell empty",
+            )
+        ]
     if stated is None or abs(stated - document.total) < Decimal("0.005"):
         return []
     return [

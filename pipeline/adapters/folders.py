@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 _IGNORED_PREFIXES = ("~$", ".~lock.", ".")
@@ -27,6 +27,18 @@ def sha256_file(path: Path) -> str:
 def safe_name(text: str) -> str:
     """Text made safe for a file name: no separators, no control characters, no dots in front."""
     return _UNSAFE.sub("_", text).strip("._") or "budget"
+
+
+def project_stem(project_number: str) -> str:
+    """A file-name stem for a project that no other Project Number can share.
+
+    Numbers that are already safe are kept as they are; any other gets a short hash of the
+    exact number, so ``J/100`` and ``J_100`` never write the same file.
+    """
+    safe = safe_name(project_number)
+    if safe == project_number:
+        return safe
+    return f"{safe}-{hashlib.sha256(project_number.encode()).hexdigest()[:8]}"
 
 
 def is_ignored(name: str) -> bool:
@@ -67,6 +79,20 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
     finally:
         temp.unlink(missing_ok=True)
     fsync_dir(target.parent)
+
+
+@contextlib.contextmanager
+def written_before_commit(path: Path) -> Iterator[None]:
+    """Remove ``path`` again if the database commit that should follow its writing fails.
+
+    Files are written before the commit (a crash then leaves a file the next pass rewrites,
+    never a record without its file); a failed commit must not leave a file that lies.
+    """
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def fsync_dir(folder: Path) -> None:

@@ -61,7 +61,7 @@ class SqliteStore:
         """The budget of a project, or None if never sent."""
         row = self.db.execute(
             "SELECT project_number, status, version, sender, sent_at, changed_at, revision "
-            "FROM budgets WHERE project_number = ?",
+            "FROM budgets WHERE project_number = ? COLLATE NOCASE",
             (project_number,),
         ).fetchone()
         return _budget(row) if row else None
@@ -267,7 +267,7 @@ class SqliteStore:
         """Every event of a project, oldest first."""
         rows = self.db.execute(
             "SELECT project_number, version, action, actor, at, detail, file_sha256 FROM events "
-            "WHERE project_number=? ORDER BY id",
+            "WHERE project_number=? COLLATE NOCASE ORDER BY id",
             (project_number,),
         )
         return [

@@ -50,13 +50,29 @@ def next_settle_wait(folders: Iterable[Path], settle_seconds: float, now: float)
     """Seconds until the youngest unsettled file in ``folders`` settles, or None if none waits."""
     waits = []
     for folder in folders:
-        for entry in os.scandir(folder):
-            if is_ignored(entry.name) or not entry.is_file(follow_symlinks=False):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if is_ignored(entry.name) or not entry.is_file(follow_symlinks=False):
+                    continue
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+            except OSError:  # gone between listing and stat: nothing to wait for
                 continue
-            age = now - entry.stat(follow_symlinks=False).st_mtime
             if age < settle_seconds:
                 waits.append(settle_seconds - age)
     return max(0.05, min(waits)) if waits else None
+
+
+def _recreate_missing(folders: Iterable[Path]) -> bool:
+    """Recreate watched folders someone removed; True if any was missing."""
+    missing = [folder for folder in folders if not folder.is_dir()]
+    for folder in missing:
+        logger.error("%s disappeared; recreating it", folder)
+        folder.mkdir(parents=True, exist_ok=True)
+    return bool(missing)
 
 
 def watch(
@@ -80,15 +96,18 @@ def watch(
     try:
         while not stop.is_set():
             wake.clear()
+            timeout = scan_interval
             try:
+                if _recreate_missing(folders) or not observer.is_alive():
+                    logger.error("restarting the file watcher")
+                    observer.stop()
+                    observer = _observer(folders, wake, polling, poll_interval)
                 run_pass()
+                pending = next_settle_wait(folders, settle_seconds, time.time())
+                timeout = scan_interval if pending is None else min(scan_interval, pending)
             except Exception:  # the daemon outlives any single failure
-                logger.exception("pass failed; retrying at the next scan")
-            if not observer.is_alive():
-                logger.error("file watcher stopped; restarting it")
-                observer = _observer(folders, wake, polling, poll_interval)
-            pending = next_settle_wait(folders, settle_seconds, time.time())
-            timeout = scan_interval if pending is None else min(scan_interval, pending)
+                logger.exception("pass failed; retrying shortly")
+                timeout = min(scan_interval, 5.0)
             _wait(wake, stop, timeout)
             if wake.is_set() and not stop.is_set():
                 stop.wait(min(0.05, settle_seconds))  # let a burst of events coalesce

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -65,4 +66,5 @@ def make_person(name: str, email: str, roles: Iterable[str], projects: Iterable[
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    # NFKC: a name typed on a Mac (decomposed accents) matches the same name in people.toml.
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()

@@ -6,21 +6,27 @@ from dataclasses import dataclass
 
 from pipeline.adapters.folders import archive_copy, sha256_file
 from pipeline.domain.lifecycle import Event, ProjectBudget, Status
-from pipeline.errors import UnknownProject
+from pipeline.domain.people import Role
+from pipeline.errors import NotAllowed, UnknownProject
 from pipeline.services.context import Services, logger
 
 
-def _budget(app: Services, project_number: str) -> ProjectBudget:
+def _budget(app: Services, project_number: str, by: str) -> ProjectBudget:
     budget = app.store.get_budget(project_number)
     if budget is None:
         raise UnknownProject(f"no budget is recorded for project {project_number}")
+    if app.people().authorised(by, Role.BUDGET_ADMIN, budget.project_number) is None:
+        raise NotAllowed(
+            f"{by!r} is not a budget admin of project {budget.project_number} in "
+            "rules/people.toml; pass --by with your name or email"
+        )
     return budget
 
 
 def retrieve(app: Services, project_number: str, by: str) -> ProjectBudget:
     """Take a budget back from the approval queue before the approver answers (unlocks it)."""
-    budget = _budget(app, project_number)
-    submission = app.store.submission(project_number, budget.version)
+    budget = _budget(app, project_number, by)
+    submission = app.store.submission(budget.project_number, budget.version)
     with app.store.transaction():
         budget.retrieve(by=by, at=app.clock.now())
         app.store.save_budget(budget)
@@ -35,7 +41,7 @@ def retrieve(app: Services, project_number: str, by: str) -> ProjectBudget:
 
 def withdraw(app: Services, project_number: str, by: str) -> ProjectBudget:
     """Close a rejected budget that will not be re-sent."""
-    budget = _budget(app, project_number)
+    budget = _budget(app, project_number, by)
     with app.store.transaction():
         budget.withdraw(by=by, at=app.clock.now())
         app.store.save_budget(budget)

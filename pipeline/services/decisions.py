@@ -5,7 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.adapters.folders import archive_copy, atomic_write, safe_name, sha256_file
+from pipeline.adapters.folders import (
+    archive_copy,
+    atomic_write,
+    project_stem,
+    sha256_file,
+    written_before_commit,
+)
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
 from pipeline.domain.people import Person, Role
@@ -78,18 +84,18 @@ def _reject(
     )
     document = stored_document(app, submission)
     target = app.settings.rejected / (
-        f"{safe_name(submission.project_number)}_v{submission.version}_rejected.xlsx"
+        f"{project_stem(submission.project_number)}_v{submission.version}_rejected.xlsx"
     )
     atomic_write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = "; ".join([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
-    with app.store.transaction():
+    with written_before_commit(target), app.store.transaction():
         budget.reject(approver=approver.name, at=now, detail=detail, file_sha256=sha)
         app.store.save_budget(budget)
         app.store.add_rejection(submission.project_number, rejection)
         app.store.note_decision_file(
             sha, submission.project_number, submission.version, "rejected", now
         )
-    path.unlink(missing_ok=True)
+    _clear(path)
     notify_rejected(app, submission.project_number, submission.sender, rejection, target)
     logger.info(
         "%s: version %d rejected by %s",
@@ -125,7 +131,7 @@ def _accept(
         app.store.note_decision_file(
             sha, submission.project_number, submission.version, "accepted", now
         )
-    path.unlink(missing_ok=True)
+    _clear(path)
     record = export_accepted(app, submission.project_number)
     logger.info(
         "%s: version %d accepted by %s, exported as %s",
@@ -177,12 +183,17 @@ def _refuse_decision(
     return Outcome(OutcomeKind.DECISION_REFUSED, path, submission.project_number, text)
 
 
+def _clear(review: Path) -> None:
+    """The decision is applied: the review workbook and any earlier refusal note go."""
+    review.unlink(missing_ok=True)
+    review.with_name(review.name + ".refused.txt").unlink(missing_ok=True)
+
+
 def _clear_stale(app: Services, path: Path, submission: Submission) -> Outcome | None:
     """A review workbook for a version no longer awaiting approval: archive it and clear it."""
     sha = sha256_file(path)
     archive_copy(path, app.settings.archive, sha)
-    path.unlink(missing_ok=True)
-    path.with_name(path.name + ".refused.txt").unlink(missing_ok=True)
+    _clear(path)
     logger.info(
         "%s: version %d no longer awaits approval; review workbook archived",
         path.name,

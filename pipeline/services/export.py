@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.adapters.folders import atomic_write, safe_name, sha256_file
+from pipeline.adapters.folders import atomic_write, project_stem, sha256_file
 from pipeline.domain.budget import money
 from pipeline.domain.lifecycle import Status
 from pipeline.errors import InvalidTransition, UnknownProject
@@ -28,7 +28,7 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
     if budget.status is not Status.ACCEPTED:
         raise InvalidTransition(f"budget {project_number} is {budget.status}: cannot export")
     lines = app.store.lines(project_number, budget.version)
-    name = f"{safe_name(project_number)}_v{budget.version}_budget{app.exporter.suffix}"
+    name = f"{project_stem(project_number)}_v{budget.version}_budget{app.exporter.suffix}"
     target = app.settings.outbox / name
     atomic_write(target, lambda temp: app.exporter(project_number, lines, temp))
     now = app.clock.now()

@@ -9,8 +9,9 @@ from pipeline.adapters.folders import (
     archive_copy,
     atomic_write,
     hand_back,
-    safe_name,
+    project_stem,
     sha256_file,
+    written_before_commit,
 )
 from pipeline.domain.budget import BudgetDocument, money
 from pipeline.domain.changes import ResendAssessment, assess_resend
@@ -52,6 +53,7 @@ def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
         budget = app.store.get_budget(submission.project_number)
         if (
             budget
+            and path.name == submission.file_name  # a second copy is a new drop, not a leftover
             and budget.version == submission.version
             and budget.status is not None
             and (app.settings.approval / submission.review_file).exists()
@@ -195,7 +197,7 @@ def _record_send(
     now = app.clock.now()
     version = budget.version + 1
     action = send_action(budget.status)
-    project = document.project_number
+    project = budget.project_number  # as first recorded, whatever the case of this workbook
     submission = Submission(
         project,
         version,
@@ -205,7 +207,7 @@ def _record_send(
         document.fingerprint(),
         submitter.name,
         now,
-        f"{safe_name(project)}_v{version}_review.xlsx",
+        f"{project_stem(project)}_v{version}_review.xlsx",
         len(document.lines),
         str(document.total),
         document.project_name,
@@ -214,10 +216,9 @@ def _record_send(
     )
     approvers = app.people().holders(Role.ACCOUNTING_APPROVER, project)
     content = ReviewContent(submission, document, [p.name for p in approvers], warnings, resend)
-    atomic_write(
-        app.settings.approval / submission.review_file, lambda temp: app.write_review(content, temp)
-    )
-    with app.store.transaction():
+    review = app.settings.approval / submission.review_file
+    atomic_write(review, lambda temp: app.write_review(content, temp))
+    with written_before_commit(review), app.store.transaction():
         budget.send(
             sender=submitter.name,
             at=now,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline.adapters.folders import hand_back, settled_files
 from pipeline.domain.lifecycle import Status
+from pipeline.errors import ConfigError
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.export import export_accepted
@@ -28,17 +29,26 @@ def process_once(app: Services, settle_seconds: float | None = None) -> list[Out
         if path.name.endswith("_review.xlsx"):
             outcomes.extend(_trapped(app, path, lambda p: apply_review_file(app, p)))
     for budget in app.store.budgets():
-        if budget.status is Status.ACCEPTED:  # accepted before a crash, not yet exported
-            record = export_accepted(app, budget.project_number)
-            outcomes.append(
-                Outcome(
-                    OutcomeKind.EXPORTED,
-                    app.settings.outbox / record.file_name,
-                    budget.project_number,
-                    "export finished after a restart",
+        if budget.status is Status.ACCEPTED:  # accepted before a crash, or its export failed
+            project = budget.project_number
+            outcomes.extend(
+                _trapped(
+                    app,
+                    app.settings.outbox,
+                    lambda _, project=project: _finish_export(app, project),
                 )
             )
     return outcomes
+
+
+def _finish_export(app: Services, project_number: str) -> Outcome:
+    record = export_accepted(app, project_number)
+    return Outcome(
+        OutcomeKind.EXPORTED,
+        app.settings.outbox / record.file_name,
+        project_number,
+        "export finished on a later pass",
+    )
 
 
 def _trapped(
@@ -46,6 +56,9 @@ def _trapped(
 ) -> list[Outcome]:
     try:
         outcome = step(path)
+    except ConfigError as exc:  # the rules are broken, not the file: leave it where it is
+        logger.error("%s: left in place until the configuration is fixed: %s", path.name, exc)
+        return [Outcome(OutcomeKind.FAILED, path, "", f"configuration error: {exc}")]
     except Exception as exc:  # one file's failure must not stop the daemon
         logger.exception("%s: failed", path.name)
         if hand_back_on and path.exists():

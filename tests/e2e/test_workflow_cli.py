@@ -243,10 +243,81 @@ def test_withdraw_of_a_budget_awaiting_approval_is_refused(workspace: Workspace)
     workspace.drop()
     workspace.run("process")
 
-    result = workspace.run("withdraw", "P-1001")
+    result = workspace.run("withdraw", "P-1001", "--by", "ada@example.com")
 
     assert result.exit_code == 1
     assert "awaiting_approval: cannot withdraw" in result.output
+
+
+def test_only_a_budget_admin_of_the_project_may_retrieve(workspace: Workspace):
+    workspace.drop()
+    workspace.run("process")
+
+    result = workspace.run("retrieve", "p-1001", "--by", "Bob Builder")
+
+    assert result.exit_code == 1
+    assert "'Bob Builder' is not a budget admin of project P-1001" in result.output
+    assert _status(workspace)["P-1001"]["status"] == "awaiting_approval"
+
+
+def test_project_numbers_differing_only_in_case_are_one_budget(workspace: Workspace):
+    workspace.drop()
+    workspace.run("process")
+    workspace.drop("lower.xlsx", project="p-1001")
+
+    result = workspace.run("process")
+
+    assert result.exit_code == 1
+    assert "budget P-1001 is locked" in result.output
+    assert list(_status(workspace)) == ["P-1001"]
+
+
+def test_project_numbers_that_look_alike_in_file_names_never_share_a_file(workspace: Workspace):
+    workspace.drop("a.xlsx", project="J/100")
+    workspace.drop("b.xlsx", project="J_100")
+
+    assert workspace.run("process").exit_code == 0
+
+    reviews = workspace.files("approval")
+    assert len(reviews) == 2 and "J_100_v1_review.xlsx" in reviews
+
+
+def test_the_same_bytes_dropped_again_under_another_name_are_refused_not_dropped(
+    workspace: Workspace,
+):
+    first = workspace.drop("a.xlsx")
+    copy = first.read_bytes()
+    workspace.run("process")
+    again = workspace.root / "inbox" / "a-again.xlsx"
+    again.write_bytes(copy)
+    _age(again)
+
+    result = workspace.run("process")
+
+    assert result.exit_code == 1
+    assert "is locked" in result.output
+    assert "a-again.xlsx" in workspace.files("rejected")
+
+
+def test_a_budget_total_that_is_not_a_number_is_refused(workspace: Workspace):
+    workspace.drop(total="TBD")
+
+    result = workspace.run("process")
+
+    assert result.exit_code == 1
+    assert "Budget!B5: Budget Total is not a number (found 'TBD')" in result.output
+
+
+def test_a_broken_people_file_leaves_the_inbox_alone(workspace: Workspace):
+    workspace.drop()
+    (workspace.root / "rules" / "people.toml").write_text(
+        '[[person]]\nname = "X"\nroles = ["budget_admn"]\n'
+    )
+
+    result = workspace.run("process")
+
+    assert result.exit_code != 0
+    assert workspace.files("inbox") == ["budget.xlsx"]
 
 
 def test_unauthorised_submitter_is_refused(workspace: Workspace):
@@ -378,3 +449,35 @@ def test_init_makes_a_workspace(tmp_path: Path):
         "archive",
     ):
         assert (tmp_path / "new" / name).exists(), name
+
+
+def test_a_failed_export_is_reported_and_finished_on_a_later_pass(workspace: Workspace):
+    workspace.drop()
+    workspace.run("process")
+    blocker = workspace.root / "outbox" / "P-1001_v1_budget.csv"
+    blocker.mkdir()  # something in the way of the ERP file
+    workspace.decide(decision="Accept")
+
+    failed = workspace.run("process")
+
+    assert failed.exit_code == 1
+    assert "failed" in failed.output
+    assert _status(workspace)["P-1001"]["status"] == "accepted"
+    blocker.rmdir()
+    finished = workspace.run("process")
+    assert finished.exit_code == 0
+    assert "export finished on a later pass" in finished.output
+    assert _status(workspace)["P-1001"]["status"] == "exported"
+
+
+def test_a_refusal_note_goes_once_the_decision_is_applied(workspace: Workspace):
+    workspace.drop()
+    workspace.run("process")
+    workspace.decide(decision="Reject")
+    workspace.run("process")
+    assert "P-1001_v1_review.xlsx.refused.txt" in workspace.files("approval")
+
+    workspace.decide(decision="Reject", reason="Too high")
+
+    assert workspace.run("process").exit_code == 0
+    assert workspace.files("approval") == []
