@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,18 +31,12 @@ def process_once(app: Services, settle_seconds: float | None = None) -> list[Out
             outcomes.extend(_trapped(app, path, lambda p: apply_review_file(app, p)))
     for budget in app.store.budgets():
         if budget.status is Status.ACCEPTED:  # accepted before a crash, or its export failed
-            project = budget.project_number
-            outcomes.extend(
-                _trapped(
-                    app,
-                    app.settings.outbox,
-                    lambda _, project=project: _finish_export(app, project),
-                )
-            )
+            finish = functools.partial(_finish_export, app, budget.project_number)
+            outcomes.extend(_trapped(app, app.settings.outbox, finish))
     return outcomes
 
 
-def _finish_export(app: Services, project_number: str) -> Outcome:
+def _finish_export(app: Services, project_number: str, _outbox: Path) -> Outcome:
     record = export_accepted(app, project_number)
     return Outcome(
         OutcomeKind.EXPORTED,
