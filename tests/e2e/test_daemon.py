@@ -30,6 +30,7 @@ def _fast_settings(ws: Workspace, mode: str) -> None:
     text = text.replace('mode = "native"', f'mode = "{mode}"')
     text = text.replace("settle_seconds = 2.0", "settle_seconds = 0.3")
     text = text.replace("poll_interval_seconds = 1.0", "poll_interval_seconds = 0.2")
+    text = text.replace("scan_interval_seconds = 30.0", "scan_interval_seconds = 2.0")
     config.write_text(text)
 
 
@@ -85,3 +86,18 @@ def test_the_daemon_survives_a_broken_file_and_keeps_going(daemon):
     assert process.poll() is None
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
+
+
+@pytest.mark.slow
+def test_the_daemon_recreates_a_removed_inbox_and_goes_on(daemon):
+    ws, process = daemon
+    time.sleep(0.5)
+    for child in (ws.root / "inbox").iterdir():
+        child.unlink()
+    (ws.root / "inbox").rmdir()
+
+    assert _wait_for(lambda: (ws.root / "inbox").is_dir(), timeout=40)
+    make_workbook(ws.root / "inbox" / "late.xlsx")
+
+    assert _wait_for(lambda: ws.review().exists(), timeout=40)
+    assert process.poll() is None
