@@ -8,7 +8,7 @@ from typing import Any
 
 import xlsxwriter
 
-from pipeline.adapters.review_workbook import SAFE_OPTIONS
+from pipeline.adapters.xlsx_styles import SAFE_OPTIONS
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.review import Rejection
 

@@ -1,0 +1,67 @@
+"""What every workbook we write shares: options that keep text inert, styles, print setup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+PROTECTION = {
+    "autofilter": True,
+    "sort": True,
+    "format_columns": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
+# Options that keep text as text: a description starting with "=" must never become a formula.
+SAFE_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "constant_memory": True,
+}
+
+
+def printable(sheet: Any, header_rows: int = 0) -> Any:
+    """Accountants print: landscape, one page wide, header row repeated."""
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    if header_rows:
+        sheet.repeat_rows(0, header_rows - 1)
+    return sheet
+
+
+def make_styles(book: Any) -> dict[str, Any]:
+    return {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "label": book.add_format({"bold": True, "valign": "top"}),
+        "head": book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1}),
+        "money": book.add_format({"num_format": "#,##0.00"}),
+        "input": book.add_format(
+            {
+                "locked": False,
+                "bg_color": "#FFF2CC",
+                "border": 2,
+                "text_wrap": True,
+                "valign": "top",
+            }
+        ),
+        "open": book.add_format({"locked": False}),
+        "changed": book.add_format({"bg_color": "#FCE4D6"}),
+        "changed_money": book.add_format({"bg_color": "#FCE4D6", "num_format": "#,##0.00"}),
+        "warn": book.add_format({"font_color": "#9C5700"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+    }
+
+
+def write_value(sheet: Any, row: int, col: int, value: Any, money_style: Any) -> None:
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, money_style)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        sheet.write_number(row, col, value)
+    elif isinstance(value, Decimal | float):
+        sheet.write_number(row, col, float(value), money_style)
+    elif isinstance(value, datetime):
+        sheet.write_string(row, col, value.isoformat(timespec="minutes"))
+    else:
+        sheet.write_string(row, col, str(value))
