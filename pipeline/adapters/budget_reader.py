@@ -15,7 +15,7 @@ from typing import Any
 
 import python_calamine
 
-from pipeline.adapters.xlsx_parts import last_modified_by
+from pipeline.adapters.xlsx_parts import SheetFacts, last_modified_by, sheet_facts
 from pipeline.domain.problems import cell_ref
 from pipeline.errors import UnreadableWorkbook
 
@@ -65,6 +65,7 @@ class RawBudget:
     rows: list[tuple[int, list[Any]]]
     last_modified_by: str = ""
     hidden_sheets: list[str] = field(default_factory=list)
+    facts: SheetFacts = field(default_factory=SheetFacts)
 
     def cell(self, row: int, column: str) -> str:
         """The A1 reference of ``column`` in Excel row ``row``."""
@@ -84,6 +85,7 @@ def read_budget(path: Path) -> RawBudget:
         cells = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         hidden = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Hidden")]
         editor = last_modified_by(path)
+        facts = sheet_facts(path, sheet_name)
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # calamine raises several undocumented types for damaged files
@@ -97,6 +99,7 @@ def read_budget(path: Path) -> RawBudget:
         rows=_line_rows(cells, header_index, columns),
         last_modified_by=editor,
         hidden_sheets=hidden,
+        facts=facts,
     )
 
 
@@ -140,14 +143,25 @@ def _find_table(cells: list[list[Any]], file: str, sheet: str) -> tuple[int, dic
 
 
 def _header_block(cells: list[list[Any]]) -> dict[str, tuple[Any, str]]:
+    """Label/value pairs: the value is the first filled cell right of the label (a merged
+    label leaves blanks between them), unless that cell is itself a label."""
     found: dict[str, tuple[Any, str]] = {}
     for index, row in enumerate(cells):
         for col, value in enumerate(row):
             name = HEADER_LABELS.get(normalise_label(value)) if isinstance(value, str) else None
             if name and name not in found:
-                right = col + 1
-                found[name] = (row[right] if right < len(row) else "", cell_ref(index + 1, right))
+                found[name] = _value_right_of(row, index + 1, col)
     return found
+
+
+def _value_right_of(row: list[Any], excel_row: int, col: int) -> tuple[Any, str]:
+    for right in range(col + 1, min(col + 4, len(row))):
+        value = row[right]
+        if isinstance(value, str) and normalise_label(value) in HEADER_LABELS:
+            break
+        if text_of(value):
+            return value, cell_ref(excel_row, right)
+    return "", cell_ref(excel_row, col + 1)
 
 
 def _line_rows(

@@ -1,227 +1,332 @@
-"""Check a read budget against the company's rules with a pandera schema, cell by cell.
+"""Check a read budget against the company's rules, all at once, one problem per cell.
 
-Every failure becomes a Problem naming the rule id, the sheet and Excel cell, and a hint.
+The line table goes through the pandera schema of ``validation_schema``; the header block,
+the totals and what only the sheet's XML shows (error cells, uncalculated formulas, hidden
+rows) are checked here. Every failure becomes a Problem naming rule, sheet, cell and fix.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
+from pipeline.adapters.amounts import parse_amount
 from pipeline.adapters.budget_reader import COLUMN_TITLES, RawBudget, text_of
 from pipeline.adapters.rules_files import ValidationRules
+from pipeline.adapters.validation_schema import CHECK_COLUMN, KEY_COLUMNS, build_schema
 from pipeline.domain.budget import CENT, BudgetDocument, BudgetLine
 from pipeline.domain.problems import Problem, Severity, cell_ref, errors
+from pipeline.domain.rule_catalog import RULES, hint
 
 TEXT_COLUMNS = ("sub_job", "cost_code", "cost_type", "description", "uom")
-KEY_COLUMNS = ["sub_job", "cost_code", "cost_type"]
-HINTS = {
-    "cost_code.missing": "Every line needs the ERP cost code, for example 03-300",
-    "cost_type.missing": "Every line needs a cost type (category), for example L, M, S",
-    "amount.not_numeric": "Type the amount as a number, for example 1234.50",
-    "amount.precision": "Amounts carry at most two decimals",
-    "amount.negative": "Negative amounts are not allowed by rules/validation.toml",
-    "unit_qty.not_numeric": "Unit Qty must be a number or blank",
-    "unit_cost.not_numeric": "Unit Cost must be a number or blank",
-    "line.duplicate": "Keep one line per sub job, cost code and cost type; merge the amounts",
-    "text.too_long": "Shorten the text to the ERP's limit",
-}
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+NUMBER_COLUMNS = ("amount", "unit_qty", "unit_cost")
+_ORDER = {rule: index for index, rule in enumerate(RULES)}
 
-
-def parse_amount(value: Any) -> Decimal | None:
-    """A cell as a number, the way a person means it: ``$1,234.50``, ``(500.00)``, ``-500``."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else None
-    text = str(value).strip().replace(",", "").replace("$", "").replace(" ", "")
-    negative = text.startswith("(") and text.endswith(")")
-    if negative:
-        text = text[1:-1]
-        if text.startswith(("-", "+")):
-            return None  # "(-500)" is ambiguous: ask the admin rather than guess
-    if not _NUMBER.match(text):
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return -number if negative else number
+__all__ = ["check_budget", "parse_amount"]
 
 
 def check_budget(
     raw: RawBudget, rules: ValidationRules
 ) -> tuple[BudgetDocument | None, list[Problem]]:
-    """Validate every line at once; return the budget (when no error) and all problems."""
-    problems = _header_problems(raw)
-    if not raw.rows:
-        problems.append(
-            Problem(
-                "budget.empty",
-                "the budget has no lines",
-                raw.sheet,
-                hint="Add at least one line under the table header",
-            )
-        )
-        return None, problems
-    frame = _frame(raw)
-    problems.extend(_schema_problems(raw, frame, rules))
-    if errors(problems):
+    """Validate every cell at once; return the budget (when no error) and all problems."""
+    problems = [*_sheet_problems(raw), *_header_problems(raw, rules)]
+    taken = {(p.column, p.cell) for p in problems}
+    if raw.rows:
+        frame = _frame(raw)
+        job = _project_number(raw)
+        problems += [
+            p for p in _schema_problems(raw, frame, rules, job) if (p.column, p.cell) not in taken
+        ]
+    else:
+        problems.append(_problem("budget.empty", "the budget has no lines", raw.sheet))
+    problems += _list_notices(rules)
+    problems = _apply_severity(problems, rules)
+    if errors(problems) or not raw.rows:
         return None, problems
     document = _document(raw, frame)
-    problems.extend(_total_problems(raw, document))
+    totals = _apply_severity(_total_problems(raw, document), rules)
+    problems += [p for p in totals if (p.column, p.cell) not in taken]
     return (None if errors(problems) else document), problems
 
 
-def _header_problems(raw: RawBudget) -> list[Problem]:
-    value, cell = raw.header.get("project_number", ("", ""))
-    if text_of(value):
-        return []
-    return [
-        Problem(
-            "project_number.missing",
-            "Project Number is missing",
-            raw.sheet,
-            cell,
-            hint="Write the ERP job number next to the label 'Project Number'",
-        )
-    ]
-
-
-def _frame(raw: RawBudget) -> pd.DataFrame:
-    data: dict[str, list[Any]] = {"_row": [row for row, _ in raw.rows]}
-    for column in (*TEXT_COLUMNS, "amount", "unit_qty", "unit_cost"):
-        index = raw.columns.get(column)
-        data[f"{column}_raw"] = [
-            cells[index] if index is not None and index < len(cells) else ""
-            for _, cells in raw.rows
-        ]
-    frame = pd.DataFrame({"_row": data["_row"]})
-    for column in TEXT_COLUMNS:
-        frame[column] = pd.Series([text_of(v) for v in data[f"{column}_raw"]], dtype=object)
-    for column in ("amount", "unit_qty", "unit_cost"):
-        raws = data[f"{column}_raw"]
-        frame[f"{column}_text"] = pd.Series([text_of(v) for v in raws], dtype=object)
-        parsed = [parse_amount(v) for v in raws]
-        frame[column] = pd.Series(
-            [float(p) if p is not None else None for p in parsed], dtype="float64"
-        )
-        frame[f"{column}_decimal"] = pd.Series(parsed, dtype=object)
-    return frame
-
-
-def _schema(rules: ValidationRules) -> pa.DataFrameSchema:
-    def not_blank(rule: str) -> pa.Check:
-        return pa.Check(lambda s: s.str.len() > 0, name=rule)
-
-    def at_most(limit: int) -> pa.Check:
-        return pa.Check(lambda s: s.str.len() <= limit, name="text.too_long")
-
-    def numeric_if_given(rule: str, column: str) -> pa.Check:
-        return pa.Check(lambda df: df[column].notna() | (df[f"{column}_text"] == ""), name=rule)
-
-    amount_checks = [
-        pa.Check(lambda s: s.notna(), name="amount.not_numeric", ignore_na=False),
-        pa.Check(
-            lambda s: (
-                ((s * 10**rules.max_decimals).round() - s * 10**rules.max_decimals).abs() < 1e-6
-            ),
-            name="amount.precision",
-        ),
-    ]
-    if not rules.allow_negative:
-        amount_checks.append(pa.Check(lambda s: s >= 0, name="amount.negative"))
-    return pa.DataFrameSchema(
-        {
-            "sub_job": pa.Column(object, [at_most(rules.sub_job_max)]),
-            "cost_code": pa.Column(
-                object, [not_blank("cost_code.missing"), at_most(rules.cost_code_max)]
-            ),
-            "cost_type": pa.Column(
-                object, [not_blank("cost_type.missing"), at_most(rules.cost_type_max)]
-            ),
-            "description": pa.Column(object, [at_most(rules.description_max)]),
-            "amount": pa.Column(float, amount_checks, nullable=True),
-        },
-        checks=[
-            numeric_if_given("unit_qty.not_numeric", "unit_qty"),
-            numeric_if_given("unit_cost.not_numeric", "unit_cost"),
-            pa.Check(lambda df: ~df.duplicated(KEY_COLUMNS, keep=False), name="line.duplicate"),
-        ],
+def _problem(
+    rule: str,
+    message: str,
+    sheet: str = "",
+    cell: str = "",
+    column: str = "",
+    value: str = "",
+    hint_text: str | None = None,
+) -> Problem:
+    return Problem(
+        rule,
+        message,
+        sheet,
+        cell,
+        column,
+        value,
+        hint(rule) if hint_text is None else hint_text,
+        RULES[rule].severity,
     )
 
 
-def _schema_problems(raw: RawBudget, frame: pd.DataFrame, rules: ValidationRules) -> list[Problem]:
-    try:
-        _schema(rules).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        return _to_problems(raw, frame, exc.failure_cases)
+def _project_number(raw: RawBudget) -> str:
+    value = text_of(raw.header.get("project_number", ("", ""))[0])
+    return unicodedata.normalize("NFKC", value)
+
+
+def _header_problems(raw: RawBudget, rules: ValidationRules) -> list[Problem]:
+    cell = raw.header.get("project_number", ("", ""))[1]
+    number = _project_number(raw)
+    title = "Project Number"
+    if not number:
+        return (
+            []
+            if cell in raw.facts.errors or cell in raw.facts.uncalculated
+            else [
+                _problem(
+                    "project_number.missing", "Project Number is missing", raw.sheet, cell, title
+                )
+            ]
+        )
+    lists = rules.lists
+    if lists.jobs is None:
+        return []
+    job = lists.job(number)
+    if job is None:
+        return [
+            _problem(
+                "job.unknown",
+                f"job {number} is not in the ERP's job list",
+                raw.sheet,
+                cell,
+                title,
+                number,
+            )
+        ]
+    if not job.open:
+        return [
+            _problem(
+                "job.closed", f"job {number} is closed in the ERP", raw.sheet, cell, title, number
+            )
+        ]
     return []
 
 
-_CHECK_COLUMN = {
-    "line.duplicate": "cost_code",
-    "unit_qty.not_numeric": "unit_qty",
-    "unit_cost.not_numeric": "unit_cost",
-}
-
-
-def _to_problems(raw: RawBudget, frame: pd.DataFrame, cases: pd.DataFrame) -> list[Problem]:
+def _sheet_problems(raw: RawBudget) -> list[Problem]:
+    """Excel errors and uncalculated formulas in the cells we read; hidden rows and sheets."""
     problems: list[Problem] = []
-    seen: set[tuple[str, int]] = set()
-    excel_rows: list[int] = frame["_row"].tolist()
+    read_cells = {cell: name for name, (_, cell) in raw.header.items()}
+    for row, _ in raw.rows:
+        for name, col in raw.columns.items():
+            read_cells[cell_ref(row, col)] = name
+    for cell, code in sorted(raw.facts.errors.items(), key=lambda kv: _position(kv[0])):
+        if cell in read_cells:
+            problems.append(
+                _problem(
+                    "cell.excel_error",
+                    f"the cell shows the error {code}",
+                    raw.sheet,
+                    cell,
+                    _title(read_cells[cell]),
+                    code,
+                )
+            )
+    for cell in sorted(raw.facts.uncalculated, key=_position):
+        if cell in read_cells:
+            problems.append(
+                _problem(
+                    "cell.formula_not_calculated",
+                    "the formula has no calculated value",
+                    raw.sheet,
+                    cell,
+                    _title(read_cells[cell]),
+                )
+            )
+    code_col = raw.columns["cost_code"]
+    problems += [
+        _problem(
+            "row.hidden",
+            f"row {row} is hidden but counts as a budget line",
+            raw.sheet,
+            cell_ref(row, code_col),
+            "Cost Code",
+        )
+        for row, _ in raw.rows
+        if row in raw.facts.hidden_rows
+    ]
+    problems += [
+        _problem("sheet.hidden", f"sheet {name!r} is hidden", name) for name in raw.hidden_sheets
+    ]
+    return problems
+
+
+def _title(name: str) -> str:
+    return COLUMN_TITLES.get(name) or name.replace("_", " ").title()
+
+
+def _position(cell: str) -> tuple[int, int]:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    letters = cell[: len(cell) - len(digits)]
+    return int(digits or 0), sum((ord(c) - 64) * 26**i for i, c in enumerate(reversed(letters)))
+
+
+def _frame(raw: RawBudget) -> pd.DataFrame:
+    def column(name: str) -> list[Any]:
+        index = raw.columns.get(name)
+        return [
+            cells[index] if index is not None and index < len(cells) else ""
+            for _, cells in raw.rows
+        ]
+
+    frame = pd.DataFrame({"_row": [row for row, _ in raw.rows]})
+    for name in TEXT_COLUMNS:
+        frame[name] = pd.Series([text_of(v) for v in column(name)], dtype=object)
+    for name in NUMBER_COLUMNS:
+        values = column(name)
+        parsed = [parse_amount(v) for v in values]
+        frame[f"{name}_text"] = pd.Series([text_of(v) for v in values], dtype=object)
+        frame[name] = pd.Series(
+            [float(p) if p is not None else None for p in parsed], dtype="float64"
+        )
+        frame[f"{name}_decimal"] = pd.Series(parsed, dtype=object)
+    return frame
+
+
+def _schema_problems(
+    raw: RawBudget, frame: pd.DataFrame, rules: ValidationRules, job: str
+) -> list[Problem]:
+    try:
+        build_schema(rules, job).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return _to_problems(raw, frame, exc.failure_cases, rules, job)
+    return []
+
+
+def _to_problems(
+    raw: RawBudget, frame: pd.DataFrame, cases: pd.DataFrame, rules: ValidationRules, job: str
+) -> list[Problem]:
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in frame.to_dict("records")
+    ]
+    best: dict[tuple[str, int], tuple[int, str, int]] = {}
     for case in cases.to_dict("records"):
         rule = str(case["check"]).split("(")[0]
-        if case["index"] is None or case["index"] != case["index"]:
+        if rule not in RULES or case["index"] is None or case["index"] != case["index"]:
             continue  # a schema-level failure (a missing column) has no row
-        index = int(case["index"])
-        column = _CHECK_COLUMN.get(rule) or str(case["column"])
-        position = raw.columns.get(column)
-        row = excel_rows[index]
-        if (column, row) in seen:  # one problem per cell: the first rule that fails it
-            continue
-        seen.add((column, row))
-        value_column = f"{column}_text" if f"{column}_text" in frame else column
-        problems.append(
-            Problem(
-                rule=rule,
-                message=_message(rule, column, frame, index),
-                sheet=raw.sheet,
-                cell=cell_ref(row, position) if position is not None else "",
-                column=COLUMN_TITLES.get(column, column),
-                value=str(frame.at[index, value_column]),
-                hint=HINTS.get(rule, ""),
-            )
+        index = int(str(case["index"]))
+        column = CHECK_COLUMN.get(rule) or str(case["column"])
+        key = (column, int(records[index]["_row"]))
+        if key not in best or _ORDER[rule] < best[key][0]:  # one problem per cell
+            best[key] = (_ORDER[rule], rule, index)
+    context = _Context(raw, records, rules, job)
+    problems = [
+        context.problem(rule, column, records[index])
+        for (column, _), (_, rule, index) in best.items()
+    ]
+    return sorted(problems, key=lambda p: (_position(p.cell), _ORDER[p.rule]))
+
+
+class _Context:
+    """What a line problem's message and hint need to know."""
+
+    def __init__(
+        self, raw: RawBudget, records: list[dict[str, Any]], rules: ValidationRules, job: str
+    ) -> None:
+        self.raw, self.rules, self.job = raw, rules, job
+        self.first_row: dict[tuple[str, ...], int] = {}
+        for record in records:
+            self.first_row.setdefault(tuple(record[c] for c in KEY_COLUMNS), record["_row"])
+
+    def problem(self, rule: str, column: str, record: dict[str, Any]) -> Problem:
+        position = self.raw.columns.get(column)
+        value = str(record.get(f"{column}_text", record.get(column, "")))
+        cell = cell_ref(int(record["_row"]), position) if position is not None else ""
+        return _problem(
+            rule,
+            self.message(rule, column, record),
+            self.raw.sheet,
+            cell,
+            _title(column),
+            value,
+            _hint(rule, value, self.rules, self.job),
         )
-    return sorted(problems, key=lambda p: (_row_of(p.cell), p.cell))
+
+    def message(self, rule: str, column: str, record: dict[str, Any]) -> str:
+        title = _title(column)
+        if rule == "line.duplicate":
+            key = tuple(record[c] for c in KEY_COLUMNS)
+            return (
+                f"duplicate line {' / '.join(k for k in key if k)}: same as row "
+                f"{self.first_row[key]}"
+            )
+        if rule == "amount.unit_mismatch":
+            product = record["unit_qty"] * record["unit_cost"]
+            return f"Unit Qty x Unit Cost is {product:,.2f}, not the amount"
+        if rule == "text.too_long":
+            return f"{title} is longer than {self.rules.columns[column].max_length} characters"
+        if rule == "cost_type.not_allowed":
+            return (
+                f"cost type {record['cost_type']} is not set up for cost code {record['cost_code']}"
+            )
+        messages = {
+            "missing": f"{title} is blank",
+            "not_numeric": f"{title} is not a number",
+            "unknown": f"{title} is not on the ERP's list",
+            "pattern": f"{title} is not in the company's format",
+            "precision": f"{title} has more than {self.rules.max_decimals} decimals",
+            "negative": f"{title} is negative",
+            "too_large": f"{title} is too large",
+        }
+        return messages.get(rule.split(".")[1], f"{title}: {hint(rule)}")
 
 
-def _message(rule: str, column: str, frame: pd.DataFrame, index: int) -> str:
-    title = COLUMN_TITLES.get(column, column)
-    if rule == "line.duplicate":
-        key = " / ".join(str(frame.at[index, c]) for c in KEY_COLUMNS if frame.at[index, c])
-        return f"duplicate line {key}"
-    if rule.endswith(".missing"):
-        return f"{title} is blank"
-    if rule.endswith(".not_numeric"):
-        return f"{title} is not a number"
-    if rule == "text.too_long":
-        return f"{title} is too long"
-    return f"{title}: {HINTS.get(rule, rule)}"
+def _hint(rule: str, value: str, rules: ValidationRules, job: str) -> str:
+    if rule == "cost_code.unknown":
+        suggestion = rules.lists.suggest_code(value, job)
+        if suggestion:
+            return (
+                f"Did you mean {suggestion}? Excel drops the leading zero and the dash of "
+                "a code typed as a number: format the column as Text and retype it"
+            )
+    if rule == "cost_code.pattern" and rules.columns["cost_code"].pattern is not None:
+        return f"Cost codes must match {rules.columns['cost_code'].pattern.pattern}"
+    return hint(rule)
 
 
-def _row_of(cell: str) -> int:
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return int(digits) if digits else 0
+def _list_notices(rules: ValidationRules) -> list[Problem]:
+    return [
+        _problem(
+            "list.not_checked", f"not checked against ERP list {name} (rules/{name}.csv is absent)"
+        )
+        for name in rules.lists.missing
+    ]
+
+
+def _apply_severity(problems: list[Problem], rules: ValidationRules) -> list[Problem]:
+    """``[severity]`` in rules/validation.toml may demote, promote or turn off a rule."""
+    result = []
+    for problem in problems:
+        wanted = rules.severity.get(problem.rule)
+        if wanted == "off":
+            continue
+        if wanted and wanted != problem.severity:
+            problem = Problem(
+                problem.rule,
+                problem.message,
+                problem.sheet,
+                problem.cell,
+                problem.column,
+                problem.value,
+                problem.hint,
+                Severity(wanted),
+            )
+        result.append(problem)
+    return result
 
 
 def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
@@ -240,45 +345,42 @@ def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
         for r in frame.to_dict("records")
     )
     header = {name: text_of(value) for name, (value, _) in raw.header.items()}
+    total_text = header.get("budget_total", "")
     return BudgetDocument(
-        project_number=unicodedata.normalize("NFKC", header.get("project_number", "")),
+        project_number=_project_number(raw),
         lines=lines,
         project_name=header.get("project_name", ""),
         prepared_by=header.get("prepared_by", ""),
-        stated_total=parse_amount(raw.header["budget_total"][0])
-        if text_of(raw.header.get("budget_total", ("", ""))[0])
-        else None,
+        stated_total=parse_amount(raw.header["budget_total"][0]) if total_text else None,
         sheet=raw.sheet,
         header_cells={name: cell for name, (_, cell) in raw.header.items()},
     )
 
 
 def _total_problems(raw: RawBudget, document: BudgetDocument) -> list[Problem]:
-    stated = document.stated_total
     value, cell = raw.header.get("budget_total", ("", ""))
+    stated = document.stated_total
     if stated is None and text_of(value):
         return [
-            Problem(
+            _problem(
                 "budget_total.not_numeric",
                 "Budget Total is not a number",
                 raw.sheet,
                 cell,
                 "Budget Total",
                 text_of(value),
-                hint="Write the total as a number, or leave the cell empty",
             )
         ]
     if stated is None or abs(stated - document.total) < Decimal("0.005"):
         return []
     return [
-        Problem(
+        _problem(
             "budget_total.mismatch",
-            f"Budget Total {stated:,.2f} differs from the sum of the lines {document.total:,.2f}",
+            f"Budget Total {stated:,.2f} differs from the sum of the lines "
+            f"{document.total:,.2f} by {stated - document.total:+,.2f}",
             raw.sheet,
-            document.header_cells.get("budget_total", ""),
+            cell,
             "Budget Total",
-            str(stated),
-            hint="Correct the Budget Total or the line amounts",
-            severity=Severity.ERROR,
+            text_of(value),
         )
     ]

@@ -1,26 +1,45 @@
-"""Load the company's rules from ``rules/``: the people file and the validation limits."""
+"""Load the company's rules from ``rules/``: people, validation limits and the ERP's lists."""
 
 from __future__ import annotations
 
+import csv
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.people import Directory, make_person
 from pipeline.errors import ConfigError
+
+TEXT_COLUMNS = ("sub_job", "cost_code", "cost_type", "description", "uom")
+DEFAULT_LENGTHS = {"sub_job": 30, "cost_code": 30, "cost_type": 10, "description": 255, "uom": 10}
+SEVERITIES = ("error", "warning", "off")
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """Limits for one text column of the line table."""
+
+    max_length: int
+    pattern: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
 class ValidationRules:
-    """Limits a budget must respect, from ``rules/validation.toml``."""
+    """Everything a budget is checked against, from ``rules/validation.toml`` and the lists."""
 
     allow_negative: bool = True
+    negative_cost_codes: tuple[str, ...] = ()
     max_decimals: int = 2
-    cost_code_max: int = 30
-    cost_type_max: int = 10
-    sub_job_max: int = 30
-    description_max: int = 255
+    unit_tolerance: Decimal = Decimal("0.01")
+    columns: dict[str, ColumnRule] = field(
+        default_factory=lambda: {name: ColumnRule(n) for name, n in DEFAULT_LENGTHS.items()}
+    )
+    severity: dict[str, str] = field(default_factory=dict)
+    lists: ErpLists = field(default_factory=ErpLists)
 
 
 def load_directory(rules_dir: Path) -> Directory:
@@ -46,23 +65,97 @@ def load_directory(rules_dir: Path) -> Directory:
 
 
 def load_validation_rules(rules_dir: Path) -> ValidationRules:
-    """Read ``rules/validation.toml``; absent keys keep their defaults."""
+    """Read ``rules/validation.toml`` and the ERP lists; absent keys keep their defaults."""
     path = rules_dir / "validation.toml"
-    if not path.is_file():
-        return ValidationRules()
-    data = _toml(path)
-    amount, text = data.get("amount", {}), data.get("text", {})
+    data = _toml(path) if path.is_file() else {}
+    amount, columns = data.get("amount", {}), data.get("columns", {})
     try:
+        severity = {str(k): str(v) for k, v in data.get("severity", {}).items()}
+        bad = {k: v for k, v in severity.items() if v not in SEVERITIES}
+        if bad:
+            raise ValueError(f"[severity] values must be one of {SEVERITIES}: {bad}")
         return ValidationRules(
             allow_negative=bool(amount.get("allow_negative", True)),
+            negative_cost_codes=tuple(str(p) for p in amount.get("negative_cost_codes", [])),
             max_decimals=int(amount.get("max_decimals", 2)),
-            cost_code_max=int(text.get("cost_code_max", 30)),
-            cost_type_max=int(text.get("cost_type_max", 10)),
-            sub_job_max=int(text.get("sub_job_max", 30)),
-            description_max=int(text.get("description_max", 255)),
+            unit_tolerance=Decimal(str(amount.get("unit_tolerance", "0.01"))),
+            columns={name: _column_rule(name, columns.get(name, {})) for name in TEXT_COLUMNS},
+            severity=severity,
+            lists=load_erp_lists(rules_dir),
         )
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, re.error) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _column_rule(name: str, entry: dict[str, Any]) -> ColumnRule:
+    pattern = str(entry.get("pattern", ""))
+    return ColumnRule(
+        int(entry.get("max_length", DEFAULT_LENGTHS[name])),
+        re.compile(pattern) if pattern else None,
+    )
+
+
+def load_erp_lists(rules_dir: Path) -> ErpLists:
+    """Read ``jobs.csv``, ``cost_codes.csv`` and ``cost_types.csv``; each one is optional."""
+    missing = []
+    jobs: dict[str, Job] | None = None
+    cost_codes: dict[str, frozenset[str]] | None = None
+    cost_types: dict[str, tuple[str, ...]] | None = None
+    if (rows := _csv(rules_dir / "jobs.csv", "job_number")) is not None:
+        jobs = {
+            r["job_number"].casefold(): Job(
+                r["job_number"],
+                r.get("name", ""),
+                r.get("status", "open").casefold() != "closed",
+                _yes(r.get("sub_jobs_allowed", "yes")),
+            )
+            for r in rows
+        }
+    else:
+        missing.append("jobs")
+    if (rows := _csv(rules_dir / "cost_codes.csv", "cost_code")) is not None:
+        company: set[str] = set()
+        by_job: dict[str, set[str]] = {}
+        for r in rows:
+            job = r.get("job_number", "").casefold()
+            if job:
+                by_job.setdefault(r["cost_code"], set()).add(job)
+            else:
+                company.add(r["cost_code"])
+        cost_codes = {code: frozenset() for code in company}
+        cost_codes |= {c: frozenset(j) for c, j in by_job.items() if c not in company}
+    else:
+        missing.append("cost_codes")
+    if (rows := _csv(rules_dir / "cost_types.csv", "cost_type")) is not None:
+        cost_types = {
+            r["cost_type"]: tuple(re.split(r"[;\s|]+", r.get("cost_codes", "").strip()))
+            if r.get("cost_codes", "").strip()
+            else ()
+            for r in rows
+        }
+    else:
+        missing.append("cost_types")
+    return ErpLists(jobs, cost_codes, cost_types, tuple(missing))
+
+
+def _csv(path: Path, key: str) -> list[dict[str, str]] | None:
+    if not path.is_file():
+        return None
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = [
+                {k.strip(): (v or "").strip() for k, v in row.items() if k}
+                for row in csv.DictReader(handle)
+            ]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    if rows and key not in rows[0]:
+        raise ConfigError(f"{path}: the header needs a {key!r} column")
+    return [row for row in rows if row.get(key)]
+
+
+def _yes(text: str) -> bool:
+    return text.strip().casefold() in ("yes", "y", "true", "1", "x")
 
 
 def _toml(path: Path) -> dict[str, Any]:

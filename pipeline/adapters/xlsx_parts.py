@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from defusedxml import ElementTree
@@ -50,3 +51,68 @@ def split_ref(ref: str) -> tuple[int, int]:
     for char in match[1]:
         col = col * 26 + ord(char) - 64
     return int(match[2]), col - 1
+
+
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class SheetFacts:
+    """What calamine's values do not show: hidden rows, error cells, uncalculated formulas."""
+
+    hidden_rows: frozenset[int] = frozenset()
+    errors: dict[str, str] = field(default_factory=dict)
+    uncalculated: frozenset[str] = frozenset()
+
+
+def sheet_facts(path: Path, sheet_name: str) -> SheetFacts:
+    """Scan one worksheet's XML for the facts above; cheap when the sheet has no formulas."""
+    with zipfile.ZipFile(path) as package:
+        member = _sheet_member(package, sheet_name)
+        if member is None:
+            return SheetFacts()
+        data = package.read(member)
+    hidden = frozenset(
+        int(attrs[b"r"])
+        for attrs in (dict(_ATTR.findall(m.group(1))) for m in _ROW_TAG.finditer(data))
+        if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit()
+    )
+    if b"<f" not in data and b't="e"' not in data:
+        return SheetFacts(hidden)
+    errors: dict[str, str] = {}
+    uncalculated: set[str] = set()
+    for match in _CELL.finditer(data):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        inner = match.group(2) or b""
+        ref = attrs.get(b"r", b"").decode()
+        value = _VALUE.search(inner)
+        if attrs.get(b"t") == b"e":
+            errors[ref] = value.group(1).decode() if value else "#ERROR"
+        elif b"<f" in inner and attrs.get(b"t") != b"str" and not (value and value.group(1)):
+            uncalculated.add(ref)
+    return SheetFacts(hidden, errors, frozenset(uncalculated))
+
+
+def _sheet_member(package: zipfile.ZipFile, sheet_name: str) -> str | None:
+    workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    rel_id = next(
+        (
+            s.get(f"{_DOC_REL}id")
+            for s in workbook.iter(f"{_MAIN}sheet")
+            if s.get("name") == sheet_name
+        ),
+        None,
+    )
+    rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    target = next(
+        (r.get("Target") for r in rels.iter(f"{_REL}Relationship") if r.get("Id") == rel_id), None
+    )
+    if not target:
+        return None
+    member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return member if member in package.namelist() else None

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.adapters.budget_validation import parse_amount
+from pipeline.adapters.amounts import parse_amount
 from pipeline.adapters.erp_csv import guard_text
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,0 +1,70 @@
+"""Every check a budget goes through, by stable rule id: its default severity and its hint.
+
+Messages, reports, rejection reasons and ``[severity]`` overrides in rules/validation.toml
+all name rules by these ids; the README documents each one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from pipeline.domain.problems import Severity
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One check: what it guards and how to fix a failure."""
+
+    id: str
+    severity: Severity
+    hint: str
+
+
+RULES: Final[dict[str, Rule]] = {
+    r.id: r
+    for r in (
+        Rule("workbook.unreadable", E, "Save it from Excel as 'Excel Workbook (*.xlsx)'"),
+        Rule("project_number.missing", E, "Write the ERP job number next to 'Project Number'"),
+        Rule("budget.empty", E, "Add at least one line under the table header"),
+        Rule("job.unknown", E, "Use a job number the ERP knows (rules/jobs.csv)"),
+        Rule("job.closed", E, "The job is closed in the ERP; reopen it there first"),
+        Rule("sub_job.not_allowed", E, "This job takes no sub jobs: clear the Sub Job column"),
+        Rule("cost_code.missing", E, "Every line needs the ERP cost code, for example 03-300"),
+        Rule("cost_code.unknown", E, "Use a cost code set up in the ERP (rules/cost_codes.csv)"),
+        Rule("cost_code.pattern", E, "Write the cost code in the company's format"),
+        Rule("cost_type.missing", E, "Every line needs a cost type (category), for example L"),
+        Rule("cost_type.unknown", E, "Use a cost type the ERP knows (rules/cost_types.csv)"),
+        Rule("cost_type.not_allowed", E, "This cost type is not set up for this cost code"),
+        Rule("line.duplicate", E, "Keep one line per sub job, cost code and cost type"),
+        Rule("amount.not_numeric", E, "Type the amount as a number, for example 1234.50"),
+        Rule("amount.precision", E, "Amounts carry at most two decimals"),
+        Rule("amount.too_large", E, "Amounts are limited to 9,999,999,999,999.99"),
+        Rule("amount.negative", E, "Negative amounts are only allowed where configured"),
+        Rule("amount.unit_mismatch", E, "Amount must equal Unit Qty x Unit Cost"),
+        Rule("unit_qty.not_numeric", E, "Unit Qty must be a number or blank"),
+        Rule("unit_cost.not_numeric", E, "Unit Cost must be a number or blank"),
+        Rule("text.too_long", E, "Shorten the text to the ERP's limit"),
+        Rule("budget_total.mismatch", E, "Correct the Budget Total or the line amounts"),
+        Rule("budget_total.not_numeric", E, "Write the total as a number, or leave it empty"),
+        Rule("cell.excel_error", E, "Fix the formula so it gives a value"),
+        Rule(
+            "cell.formula_not_calculated",
+            E,
+            "The file was written by a program and never calculated: open it in Excel "
+            "(or LibreOffice), save it, and drop it again",
+        ),
+        Rule("row.hidden", W, "Hidden rows still count: unhide the row, or delete the line"),
+        Rule("sheet.hidden", W, "A hidden sheet is not read; check nothing belongs there"),
+        Rule("list.not_checked", W, "Export that list from the ERP into rules/ to check it"),
+        Rule("resend.flagged_unchanged", W, "The approver flagged this line; look at it again"),
+    )
+}
+
+
+def hint(rule_id: str) -> str:
+    """The fix for a rule's failure ("" for an unknown id)."""
+    rule = RULES.get(rule_id)
+    return rule.hint if rule else ""
