@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.adapters.annotated_workbook import write_annotated_copy
 from pipeline.adapters.budget_reader import read_budget, text_of
 from pipeline.adapters.budget_validation import check_budget
 from pipeline.adapters.decision_reader import read_decision
@@ -14,6 +15,7 @@ from pipeline.adapters.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.review_workbook import write_review_workbook
 from pipeline.adapters.rules_files import load_directory, load_validation_rules
 from pipeline.adapters.sqlite_store import SqliteStore
+from pipeline.adapters.template_workbook import write_template
 from pipeline.config import Settings
 from pipeline.domain.people import Directory
 from pipeline.services.context import Services
@@ -63,4 +65,8 @@ def bootstrap(settings: Settings, clock: SystemClock | None = None) -> Services:
         write_rejected=write_rejected_workbook,
         exporter=GenericCsvExporter(),
         notify=notifier,
+        annotate=write_annotated_copy,
+        write_template=lambda target, project: write_template(
+            target, load_validation_rules(settings.rules), project
+        ),
     )

@@ -23,8 +23,9 @@ from pipeline import __version__
 from pipeline.adapters.watcher import watch as watch_folders
 from pipeline.bootstrap import bootstrap
 from pipeline.config import init_workspace, load_settings
+from pipeline.domain.problems import Problem, errors
 from pipeline.errors import ConfigError, PipelineError, WorkspaceError
-from pipeline.services import admin
+from pipeline.services import admin, lint
 from pipeline.services.context import Services
 from pipeline.services.processing import process_once
 
@@ -129,6 +130,64 @@ def watch(ctx: click.Context) -> None:
         stop=stop,
     )
     click.echo("stopped")
+
+
+@cli.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
+    """Check workbooks against the rules without sending them; exit 1 on any error."""
+    app = _services(ctx)
+    found = {path: lint.check_file(app, path) for path in files}
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    str(path): [dataclasses.asdict(p) for p in problems]
+                    for path, problems in found.items()
+                },
+                indent=2,
+            )
+        )
+    else:
+        for path, problems in found.items():
+            failing = len(errors(problems))
+            click.echo(f"{path}: {failing} error(s), {len(problems) - failing} warning(s)")
+            rows = [("WHERE", "SEVERITY", "RULE", "PROBLEM")] + [
+                (p.where or "-", str(p.severity), p.rule, _problem_text(p)) for p in problems
+            ]
+            if problems:
+                _print_table(rows)
+    if any(errors(problems) for problems in found.values()):
+        sys.exit(1)
+
+
+def _problem_text(problem: Problem) -> str:
+    value = f" (found {problem.value!r})" if problem.value else ""
+    return f"{problem.message}{value}. {problem.hint}".rstrip(". ")
+
+
+@cli.command()
+@click.option("--project", default="", help="Project Number to fill in, and whose codes to offer.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write it [default: budget-PROJECT.xlsx here].",
+)
+@click.pass_context
+def template(ctx: click.Context, project: str, output: Path | None) -> None:
+    """Write a blank budget workbook with dropdowns for the ERP's cost codes and types."""
+    app = _services(ctx)
+    target = output or Path(f"budget-{project or 'template'}.xlsx".replace("/", "_"))
+    if target.exists():
+        raise Refused(f"{target} exists; choose another --output")
+    app.write_template(target, project)
+    click.echo(f"wrote {target}")
 
 
 @cli.command()

@@ -35,22 +35,29 @@ def check_budget(
     """Validate every cell at once; return the budget (when no error) and all problems."""
     problems = [*_sheet_problems(raw), *_header_problems(raw, rules)]
     taken = {(p.column, p.cell) for p in problems}
+    document = None
     if raw.rows:
         frame = _frame(raw)
-        job = _project_number(raw)
         problems += [
-            p for p in _schema_problems(raw, frame, rules, job) if (p.column, p.cell) not in taken
+            p
+            for p in _schema_problems(raw, frame, rules, _project_number(raw))
+            if (p.column, p.cell) not in taken
         ]
+        if frame["amount"].abs().lt(1e13).all():  # totals make sense once every amount does
+            document = _document(raw, frame)
+            problems += [
+                p for p in _total_problems(raw, document) if (p.column, p.cell) not in taken
+            ]
     else:
         problems.append(_problem("budget.empty", "the budget has no lines", raw.sheet))
-    problems += _list_notices(rules)
-    problems = _apply_severity(problems, rules)
-    if errors(problems) or not raw.rows:
-        return None, problems
-    document = _document(raw, frame)
-    totals = _apply_severity(_total_problems(raw, document), rules)
-    problems += [p for p in totals if (p.column, p.cell) not in taken]
+    problems = sorted(_apply_severity(problems + _list_notices(rules), rules), key=_reading_order)
     return (None if errors(problems) else document), problems
+
+
+def _reading_order(problem: Problem) -> tuple[int, int, int, int]:
+    """Problems in the order a person reads the sheet; sheet-wide notices last."""
+    row, col = _position(problem.cell) if problem.cell else (10**9, 0)
+    return (0 if problem.sheet else 1, row, col, _ORDER[problem.rule])
 
 
 def _problem(
@@ -228,7 +235,7 @@ def _to_problems(
         context.problem(rule, column, records[index])
         for (column, _), (_, rule, index) in best.items()
     ]
-    return sorted(problems, key=lambda p: (_position(p.cell), _ORDER[p.rule]))
+    return problems
 
 
 class _Context:
@@ -281,6 +288,7 @@ class _Context:
             "precision": f"{title} has more than {self.rules.max_decimals} decimals",
             "negative": f"{title} is negative",
             "too_large": f"{title} is too large",
+            "not_allowed": f"job {self.job} takes no sub jobs",
         }
         return messages.get(rule.split(".")[1], f"{title}: {hint(rule)}")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.config import Settings
 from pipeline.services.ports import (
+    Annotator,
     BudgetReader,
     Clock,
     DecisionReader,
@@ -18,6 +19,7 @@ from pipeline.services.ports import (
     RejectedWriter,
     ReviewWriter,
     Store,
+    TemplateWriter,
 )
 
 logger = logging.getLogger("pipeline")
@@ -37,6 +39,8 @@ class Services:
     write_rejected: RejectedWriter
     exporter: Exporter
     notify: Notifier
+    annotate: Annotator
+    write_template: TemplateWriter
 
 
 class OutcomeKind(enum.StrEnum):

@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.adapters.folders import (
     archive_copy,
     atomic_write,
-    hand_back,
     project_stem,
     sha256_file,
     written_before_commit,
 )
 from pipeline.domain.budget import BudgetDocument, money
 from pipeline.domain.changes import ResendAssessment, assess_resend
-from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission, send_action
+from pipeline.domain.lifecycle import Action, ProjectBudget, Status, Submission, send_action
 from pipeline.domain.people import Person, Role
-from pipeline.domain.problems import Problem, Severity, errors
+from pipeline.domain.problems import Problem, Severity
 from pipeline.errors import UnreadableWorkbook
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
-from pipeline.services.notifications import notify_refused, notify_sent
+from pipeline.services.notifications import notify_sent
 from pipeline.services.ports import ReviewContent
-
-
-@dataclass
-class Refusal(Exception):
-    """Internal signal: the workbook goes back to the admin with these reasons."""
-
-    reasons: list[str]
-    project_number: str = ""
-    submitter: Person | None = None
-    problems: list[Problem] = field(default_factory=list)
+from pipeline.services.refusals import Refusal, refuse
 
 
 def take_inbox_file(app: Services, path: Path) -> Outcome:
@@ -44,7 +33,7 @@ def take_inbox_file(app: Services, path: Path) -> Outcome:
     try:
         return _send(app, path, sha)
     except Refusal as refusal:
-        return _refuse(app, path, sha, refusal)
+        return refuse(app, path, sha, refusal)
 
 
 def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
@@ -238,44 +227,4 @@ def _record_send(
         path,
         project,
         f"version {version}, review workbook in approval/{submission.review_file}",
-    )
-
-
-def _refuse(app: Services, path: Path, sha: str, refusal: Refusal) -> Outcome:
-    reasons = refusal.reasons + [str(p) for p in errors(refusal.problems)]
-    now = app.clock.now()
-    note = (
-        "\n".join(
-            [
-                f"budget-erp refused {path.name} on {now:%Y-%m-%d %H:%M %Z}.".replace(" .", "."),
-                "",
-                *[f"- {reason}" for reason in reasons],
-                "",
-                "Correct the workbook and drop it into inbox/ again.",
-                f"The file as received is kept in the archive (sha256 {sha}).",
-            ]
-        )
-        + "\n"
-    )
-    target = hand_back(path, app.settings.rejected, note)
-    actor = refusal.submitter.name if refusal.submitter else ""
-    with app.store.transaction():
-        app.store.record(
-            Event(
-                refusal.project_number,
-                0,
-                Action.REFUSE,
-                actor,
-                now,
-                f"{path.name}: " + "; ".join(reasons),
-                sha,
-            )
-        )
-    notify_refused(app, refusal.submitter, path.name, refusal.project_number, reasons, target)
-    logger.warning("%s refused: %s", path.name, "; ".join(reasons))
-    return Outcome(
-        OutcomeKind.REFUSED,
-        path,
-        refusal.project_number,
-        f"{'; '.join(reasons)} (handed back as rejected/{target.name})",
     )

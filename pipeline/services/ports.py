@@ -115,6 +115,18 @@ class Exporter(Protocol):
     def __call__(self, project_number: str, lines: Sequence[BudgetLine], target: Path) -> None: ...
 
 
+class Annotator(Protocol):
+    """Writes the annotated copy of a refused workbook."""
+
+    def __call__(self, source: Path, problems: Sequence[Problem], target: Path) -> None: ...
+
+
+class TemplateWriter(Protocol):
+    """Writes a blank budget workbook for a project."""
+
+    def __call__(self, target: Path, project_number: str) -> None: ...
+
+
 class Notifier(Protocol):
     """Tells people what happened (email, or files standing in for it)."""
 

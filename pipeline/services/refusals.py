@@ -1,0 +1,86 @@
+"""Use case: hand a refused workbook back to its admin with every reason, and keep a record.
+
+The original goes to ``rejected/`` untouched, with a ``.refused.txt`` report beside it and,
+when there are cell problems, an annotated copy ``<name>.problems.xlsx``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.adapters.folders import atomic_write, hand_back
+from pipeline.domain.lifecycle import Action, Event
+from pipeline.domain.people import Person
+from pipeline.domain.problems import Problem, Severity, errors
+from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+from pipeline.services.notifications import notify_refused
+
+
+@dataclass
+class Refusal(Exception):
+    """Internal signal: the workbook goes back to the admin with these reasons."""
+
+    reasons: list[str]
+    project_number: str = ""
+    submitter: Person | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def refuse(app: Services, path: Path, sha: str, refusal: Refusal) -> Outcome:
+    """Move the file to rejected/ with its report (and annotated copy); record the refusal."""
+    reasons = refusal.reasons + [str(p) for p in errors(refusal.problems)]
+    now = app.clock.now()
+    target = hand_back(path, app.settings.rejected, refusal_report(path.name, now, sha, refusal))
+    annotated = _annotate(app, target, refusal.problems)
+    with app.store.transaction():
+        app.store.record(
+            Event(
+                refusal.project_number,
+                0,
+                Action.REFUSE,
+                refusal.submitter.name if refusal.submitter else "",
+                now,
+                f"{path.name}: " + "; ".join(reasons),
+                sha,
+            )
+        )
+    notify_refused(app, refusal.submitter, path.name, refusal.project_number, reasons, target)
+    logger.warning("%s refused: %s", path.name, "; ".join(reasons))
+    copy = f", marked up in rejected/{annotated.name}" if annotated else ""
+    return Outcome(
+        OutcomeKind.REFUSED,
+        path,
+        refusal.project_number,
+        f"{'; '.join(reasons)} (handed back as rejected/{target.name}{copy})",
+    )
+
+
+def refusal_report(name: str, now: datetime, sha: str, refusal: Refusal) -> str:
+    """The short text report that goes beside a refused workbook."""
+    warnings = [p for p in refusal.problems if p.severity is Severity.WARNING]
+    lines = [f"budget-erp refused {name} on {now:%Y-%m-%d %H:%M %Z}.".replace(" .", "."), ""]
+    lines += [f"- {reason}" for reason in refusal.reasons]
+    lines += [f"- {problem}" for problem in errors(refusal.problems)]
+    if warnings:
+        lines += ["", "Warnings (these alone would not refuse it):"]
+        lines += [f"- {problem}" for problem in warnings]
+    lines += [
+        "",
+        "Correct the workbook and drop it into inbox/ again.",
+        f"The file as received is kept in the archive (sha256 {sha}).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _annotate(app: Services, original: Path, problems: list[Problem]) -> Path | None:
+    if not any(p.cell for p in problems):
+        return None
+    target = original.with_name(f"{original.stem}.problems.xlsx")
+    try:
+        atomic_write(target, lambda temp: app.annotate(original, problems, temp))
+    except Exception:  # the report and the original are enough; never lose the refusal
+        logger.exception("%s: could not write the annotated copy", original.name)
+        return None
+    return target

@@ -1,0 +1,286 @@
+"""Rebuild the golden problem workbooks in tests/golden/workbooks/.
+
+    .venv/bin/python -m tests.golden.build_workbooks
+
+Each case is a few lines of code on top of ``make_workbook``; the ones marked ``via="lo"``
+are then opened and saved by LibreOffice (headless), so the suite also reads files a real
+spreadsheet application wrote. After rebuilding, regenerate the expected reports with
+``pytest tests/integration/test_golden.py --update-golden`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import xlsxwriter
+
+from tests.conftest import DEFAULT_LINES, make_workbook
+
+HERE = Path(__file__).parent / "workbooks"
+CASES: dict[str, Callable[[Path], None]] = {}
+THROUGH_LIBREOFFICE: set[str] = set()
+
+
+def case(name: str, via: str = "openpyxl") -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
+    """Register a builder for ``<name>.xlsx``."""
+
+    def register(build: Callable[[Path], None]) -> Callable[[Path], None]:
+        CASES[name] = build
+        if via == "lo":
+            THROUGH_LIBREOFFICE.add(name)
+        return build
+
+    return register
+
+
+def lines_with(index: int, **changes: object) -> list[tuple[object, ...]]:
+    """DEFAULT_LINES with one line's fields replaced (sub_job, code, kind, text, amount)."""
+    fields = ("sub_job", "code", "kind", "text", "amount")
+    result = [list(line) for line in DEFAULT_LINES]
+    for name, value in changes.items():
+        result[index][fields.index(name)] = value
+    return [tuple(line) for line in result]
+
+
+@case("valid_minimal")
+def _(path: Path) -> None:
+    make_workbook(path)
+
+
+@case("valid_money_as_text_and_spaces")
+def _(path: Path) -> None:
+    make_workbook(path, lines=[("", " 01-100 ", "L ", "  General  conditions ", "$12,000.00"),
+                               ("", "99-900", "CR", "Rebate", "(500.00)")], total="11,500.00")
+
+
+@case("valid_libreoffice_saved", via="lo")
+def _(path: Path) -> None:
+    make_workbook(path)
+
+
+@case("missing_project_number")
+def _(path: Path) -> None:
+    make_workbook(path, project="")
+
+
+@case("unknown_job")
+def _(path: Path) -> None:
+    make_workbook(path, project="P-9999")
+
+
+@case("closed_job")
+def _(path: Path) -> None:
+    make_workbook(path, project="P-3003")
+
+
+@case("blank_cost_code")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(1, code=None))
+
+
+@case("unknown_cost_code")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(1, code="04-400"))
+
+
+@case("cost_code_lost_its_zero")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(1, code=3300))
+
+
+@case("cost_code_of_another_job")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(0, code="05-500"))
+
+
+@case("blank_cost_type")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(2, kind=""))
+
+
+@case("unknown_cost_type")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(2, kind="X"))
+
+
+@case("cost_type_not_for_this_code")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(3, kind="E"))
+
+
+@case("duplicate_line")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(2, kind="M"))
+
+
+@case("sub_job_on_a_job_without_sub_jobs")
+def _(path: Path) -> None:
+    make_workbook(path, project="P-2002", lines=lines_with(0, sub_job="A"))
+
+
+@case("amount_is_text")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(1, amount="forty five k"), total=None)
+
+
+@case("amount_three_decimals")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(1, amount=45000.505), total=None)
+
+
+@case("negative_amount_not_allowed")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(0, amount=-12000))
+
+
+@case("unit_qty_times_cost_mismatch")
+def _(path: Path) -> None:
+    make_workbook(path, headers=("Sub Job", "Cost Code", "Cost Type", "Description",
+                                 "Original Budget Amount", "Unit Qty", "UOM", "Unit Cost"),
+                  lines=[("", "01-100", "L", "Supervision", 12000, 400, "HR", 30),
+                         ("", "03-300", "M", "Concrete", 45000.5, 100, "CY", 450)], total=None)
+
+
+@case("description_too_long")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(3, text="Painting " * 10))
+
+
+@case("total_off_by_a_cent")
+def _(path: Path) -> None:
+    make_workbook(path, total=95000.51)
+
+
+@case("total_is_text")
+def _(path: Path) -> None:
+    make_workbook(path, total="TBD")
+
+
+@case("empty_budget")
+def _(path: Path) -> None:
+    make_workbook(path, lines=[], total=None)
+
+
+@case("no_line_table")
+def _(path: Path) -> None:
+    make_workbook(path, headers=("Code", "Type", "Money"))
+
+
+@case("excel_errors_in_cells", via="lo")
+def _(path: Path) -> None:
+    make_workbook(path, lines=[("", "01-100", "L", "Labour", "=1/0"),
+                               ("", "03-300", "M", "=#REF!", 45000.5)], total=None)
+
+
+@case("formulas_with_cached_values", via="lo")
+def _(path: Path) -> None:
+    make_workbook(path, lines=[("", "01-100", "L", "Labour", "=400*30"),
+                               ("", "03-300", "M", "Concrete", "=45000+0.5")],
+                  total="=SUM(E8:E9)")
+
+
+@case("formulas_without_cached_values")
+def _(path: Path) -> None:
+    make_workbook(path, lines=[("", "01-100", "L", "Labour", "=400*30"),
+                               ("", "03-300", "M", "Concrete", 45000.5)], total=None)
+
+
+@case("merged_header_cells", via="lo")
+def _(path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Budget"
+    for row, (label, value) in enumerate((("Project Number", "P-1001"),
+                                          ("Project Name", "Riverside Clinic"),
+                                          ("Prepared By", "Ada Admin")), start=1):
+        sheet.cell(row, 1, label)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        sheet.cell(row, 3, value)
+    sheet.append([])
+    sheet.append(["Cost Code", "Cost Type", "Original Budget Amount"])
+    sheet.append(["01-100", "L", 12000])
+    sheet.append(["09-900", "X", 8000])
+    book.save(path)
+
+
+@case("header_block_below_a_logo")
+def _(path: Path) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Budget")
+    sheet.set_row(0, 60)
+    sheet.insert_image(0, 0, "logo.png", {"image_data": _png(120, 40)})
+    rows = [["Project Number", "P-1001"], ["Prepared By", "Ada Admin"], [],
+            ["Cost Code", "Cost Type", "Description", "Amount"],
+            ["01-100", "L", "Supervision", 12000], ["03-300", "Q", "Concrete", 45000.5]]
+    for index, row in enumerate(rows, start=3):
+        sheet.write_row(index, 0, row)
+    book.close()
+
+
+@case("hidden_row_and_hidden_sheet")
+def _(path: Path) -> None:
+    make_workbook(path)
+    book = openpyxl.load_workbook(path)
+    book["Budget"].row_dimensions[9].hidden = True
+    book.create_sheet("Old numbers").sheet_state = "hidden"
+    book.save(path)
+
+
+@case("many_problems_at_once", via="lo")
+def _(path: Path) -> None:
+    make_workbook(path, project="P-2002", total=1, lines=[
+        ("A", "01-100", "L", "Supervision", 12000),
+        ("", "3300", "M", "Concrete", "45,000.50"),
+        ("", "03-300", "Z", "Forms", 1.005),
+        ("", "01-100", "L", "Supervision again", 10),
+        ("", "", "S", "Painting", -5),
+    ])
+
+
+def _png(width: int, height: int):  # type: ignore[no-untyped-def]
+    """A plain grey PNG, made without an imaging library."""
+    import io
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\x99\x99\x99" * width for _ in range(height))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                           0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return io.BytesIO(png)
+
+
+def _through_libreoffice(path: Path) -> None:
+    """Open and save ``path`` in LibreOffice Calc (via .ods, so Calc writes the .xlsx)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        profile = f"-env:UserInstallation=file://{scratch}/profile"
+        ods = Path(scratch) / f"{path.stem}.ods"
+        for fmt, source, outdir in (("ods", path, scratch), ("xlsx", ods, str(path.parent))):
+            subprocess.run(["soffice", profile, "--headless", "--convert-to", fmt, "--outdir",
+                            outdir, str(source)], check=True, capture_output=True, timeout=180)
+
+
+def main() -> None:
+    """Build every case (or those named on the command line)."""
+    HERE.mkdir(exist_ok=True)
+    wanted = sys.argv[1:] or list(CASES)
+    for name in wanted:
+        path = HERE / f"{name}.xlsx"
+        CASES[name](path)
+        if name in THROUGH_LIBREOFFICE:
+            _through_libreoffice(path)
+        print(f"built {path.relative_to(HERE.parent.parent.parent)}")
+
+
+if __name__ == "__main__":
+    main()
