@@ -63,7 +63,7 @@ def write_template(
     codes = sorted(rules.lists.codes_for(project_number)) if rules.lists.cost_codes else []
     types = sorted(rules.lists.cost_types) if rules.lists.cost_types else []
     if codes or types:
-        lists = book.add_worksheet("Lists")
+        lists = book.add_worksheet("ERP Lists")  # visible: the codes are worth reading
         for col, (title, values) in enumerate((("Cost Codes", codes), ("Cost Types", types))):
             lists.write_string(0, col, title, bold)
             for row, value in enumerate(values, start=1):
@@ -77,12 +77,11 @@ def write_template(
                     col + 1,
                     {
                         "validate": "list",
-                        "source": f"=Lists!${letter}$2:${letter}${len(values) + 1}",
+                        "source": f"='ERP Lists'!${letter}$2:${letter}${len(values) + 1}",
                         "error_title": title[:-1],
                         "error_message": f"Pick a {title[:-1].lower()} from the ERP's list",
                     },
                 )
-        lists.hide()
     sheet.data_validation(
         FIRST_LINE - 1,
         7,

@@ -51,7 +51,7 @@ def build_schema(rules: ValidationRules, job_number: str) -> pa.DataFrameSchema:
             ],
         )
     columns["amount"] = pa.Column(float, _amount_checks(rules), nullable=True)
-    return pa.DataFrameSchema(columns, checks=_row_checks(rules))
+    return pa.DataFrameSchema(columns, checks=_row_checks(rules, job_number))
 
 
 def _not_blank(rule: str) -> pa.Check:
@@ -88,7 +88,7 @@ def _amount_checks(rules: ValidationRules) -> list[pa.Check]:
     ]
 
 
-def _row_checks(rules: ValidationRules) -> list[pa.Check]:
+def _row_checks(rules: ValidationRules, job_number: str) -> list[pa.Check]:
     checks = [
         _numeric_if_given("unit_qty"),
         _numeric_if_given("unit_cost"),
@@ -100,11 +100,13 @@ def _row_checks(rules: ValidationRules) -> list[pa.Check]:
     ]
     if rules.lists.cost_types is not None:
         lists = rules.lists
+        known = lists.codes_for(job_number) if lists.cost_codes is not None else None
         checks.append(
             pa.Check(
                 lambda df: pd.Series(
                     [
-                        lists.type_allows(t, c)
+                        # an unknown code is reported on its own cell, not again here
+                        lists.type_allows(t, c) or (known is not None and c not in known)
                         for t, c in zip(df["cost_type"], df["cost_code"], strict=True)
                     ],
                     index=df.index,

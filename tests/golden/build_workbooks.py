@@ -28,7 +28,9 @@ CASES: dict[str, Callable[[Path], None]] = {}
 THROUGH_LIBREOFFICE: set[str] = set()
 
 
-def case(name: str, via: str = "openpyxl") -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
+def case(
+    name: str, via: str = "openpyxl"
+) -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
     """Register a builder for ``<name>.xlsx``."""
 
     def register(build: Callable[[Path], None]) -> Callable[[Path], None]:
@@ -56,8 +58,14 @@ def _(path: Path) -> None:
 
 @case("valid_money_as_text_and_spaces")
 def _(path: Path) -> None:
-    make_workbook(path, lines=[("", " 01-100 ", "L ", "  General  conditions ", "$12,000.00"),
-                               ("", "99-900", "CR", "Rebate", "(500.00)")], total="11,500.00")
+    make_workbook(
+        path,
+        lines=[
+            ("", " 01-100 ", "L ", "  General  conditions ", "$12,000.00"),
+            ("", "99-900", "CR", "Rebate", "(500.00)"),
+        ],
+        total="11,500.00",
+    )
 
 
 @case("valid_libreoffice_saved", via="lo")
@@ -142,10 +150,24 @@ def _(path: Path) -> None:
 
 @case("unit_qty_times_cost_mismatch")
 def _(path: Path) -> None:
-    make_workbook(path, headers=("Sub Job", "Cost Code", "Cost Type", "Description",
-                                 "Original Budget Amount", "Unit Qty", "UOM", "Unit Cost"),
-                  lines=[("", "01-100", "L", "Supervision", 12000, 400, "HR", 30),
-                         ("", "03-300", "M", "Concrete", 45000.5, 100, "CY", 450)], total=None)
+    make_workbook(
+        path,
+        headers=(
+            "Sub Job",
+            "Cost Code",
+            "Cost Type",
+            "Description",
+            "Original Budget Amount",
+            "Unit Qty",
+            "UOM",
+            "Unit Cost",
+        ),
+        lines=[
+            ("", "01-100", "L", "Supervision", 12000, 400, "HR", 30),
+            ("", "03-300", "M", "Concrete", 45000.5, 100, "CY", 450),
+        ],
+        total=None,
+    )
 
 
 @case("description_too_long")
@@ -175,21 +197,32 @@ def _(path: Path) -> None:
 
 @case("excel_errors_in_cells", via="lo")
 def _(path: Path) -> None:
-    make_workbook(path, lines=[("", "01-100", "L", "Labour", "=1/0"),
-                               ("", "03-300", "M", "=#REF!", 45000.5)], total=None)
+    make_workbook(
+        path,
+        lines=[("", "01-100", "L", "Labour", "=1/0"), ("", "03-300", "M", "=#REF!", 45000.5)],
+        total=None,
+    )
 
 
 @case("formulas_with_cached_values", via="lo")
 def _(path: Path) -> None:
-    make_workbook(path, lines=[("", "01-100", "L", "Labour", "=400*30"),
-                               ("", "03-300", "M", "Concrete", "=45000+0.5")],
-                  total="=SUM(E8:E9)")
+    make_workbook(
+        path,
+        lines=[
+            ("", "01-100", "L", "Labour", "=400*30"),
+            ("", "03-300", "M", "Concrete", "=45000+0.5"),
+        ],
+        total="=SUM(E8:E9)",
+    )
 
 
 @case("formulas_without_cached_values")
 def _(path: Path) -> None:
-    make_workbook(path, lines=[("", "01-100", "L", "Labour", "=400*30"),
-                               ("", "03-300", "M", "Concrete", 45000.5)], total=None)
+    make_workbook(
+        path,
+        lines=[("", "01-100", "L", "Labour", "=400*30"), ("", "03-300", "M", "Concrete", 45000.5)],
+        total=None,
+    )
 
 
 @case("merged_header_cells", via="lo")
@@ -198,9 +231,14 @@ def _(path: Path) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Budget"
-    for row, (label, value) in enumerate((("Project Number", "P-1001"),
-                                          ("Project Name", "Riverside Clinic"),
-                                          ("Prepared By", "Ada Admin")), start=1):
+    for row, (label, value) in enumerate(
+        (
+            ("Project Number", "P-1001"),
+            ("Project Name", "Riverside Clinic"),
+            ("Prepared By", "Ada Admin"),
+        ),
+        start=1,
+    ):
         sheet.cell(row, 1, label)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
         sheet.cell(row, 3, value)
@@ -217,9 +255,14 @@ def _(path: Path) -> None:
     sheet = book.add_worksheet("Budget")
     sheet.set_row(0, 60)
     sheet.insert_image(0, 0, "logo.png", {"image_data": _png(120, 40)})
-    rows = [["Project Number", "P-1001"], ["Prepared By", "Ada Admin"], [],
-            ["Cost Code", "Cost Type", "Description", "Amount"],
-            ["01-100", "L", "Supervision", 12000], ["03-300", "Q", "Concrete", 45000.5]]
+    rows = [
+        ["Project Number", "P-1001"],
+        ["Prepared By", "Ada Admin"],
+        [],
+        ["Cost Code", "Cost Type", "Description", "Amount"],
+        ["01-100", "L", "Supervision", 12000],
+        ["03-300", "Q", "Concrete", 45000.5],
+    ]
     for index, row in enumerate(rows, start=3):
         sheet.write_row(index, 0, row)
     book.close()
@@ -236,13 +279,18 @@ def _(path: Path) -> None:
 
 @case("many_problems_at_once", via="lo")
 def _(path: Path) -> None:
-    make_workbook(path, project="P-2002", total=1, lines=[
-        ("A", "01-100", "L", "Supervision", 12000),
-        ("", "3300", "M", "Concrete", "45,000.50"),
-        ("", "03-300", "Z", "Forms", 1.005),
-        ("", "01-100", "L", "Supervision again", 10),
-        ("", "", "S", "Painting", -5),
-    ])
+    make_workbook(
+        path,
+        project="P-2002",
+        total=1,
+        lines=[
+            ("A", "01-100", "L", "Supervision", 12000),
+            ("", "3300", "M", "Concrete", "45,000.50"),
+            ("", "03-300", "Z", "Forms", 1.005),
+            ("", "01-100", "L", "Supervision again", 10),
+            ("", "", "S", "Painting", -5),
+        ],
+    )
 
 
 def _png(width: int, height: int):  # type: ignore[no-untyped-def]
@@ -254,9 +302,12 @@ def _png(width: int, height: int):  # type: ignore[no-untyped-def]
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     raw = b"".join(b"\x00" + b"\x99\x99\x99" * width for _ in range(height))
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
-                                                           0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
     return io.BytesIO(png)
 
 
@@ -266,8 +317,21 @@ def _through_libreoffice(path: Path) -> None:
         profile = f"-env:UserInstallation=file://{scratch}/profile"
         ods = Path(scratch) / f"{path.stem}.ods"
         for fmt, source, outdir in (("ods", path, scratch), ("xlsx", ods, str(path.parent))):
-            subprocess.run(["soffice", profile, "--headless", "--convert-to", fmt, "--outdir",
-                            outdir, str(source)], check=True, capture_output=True, timeout=180)
+            subprocess.run(
+                [
+                    "soffice",
+                    profile,
+                    "--headless",
+                    "--convert-to",
+                    fmt,
+                    "--outdir",
+                    outdir,
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=180,
+            )
 
 
 def main() -> None:

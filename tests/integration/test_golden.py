@@ -43,6 +43,9 @@ def test_golden_report(workbook: Path, request: pytest.FixtureRequest):
     if request.config.getoption("--update-golden"):
         expected_path.write_text(actual, encoding="utf-8")
     expected = expected_path.read_text(encoding="utf-8")
-    diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                        "expected", "actual"))
+    diff = "".join(
+        difflib.unified_diff(
+            expected.splitlines(True), actual.splitlines(True), "expected", "actual"
+        )
+    )
     assert not diff, diff

@@ -1,0 +1,109 @@
+"""Property tests over real workbooks: valid budgets pass, and any single mutation of a valid
+budget is reported at exactly the cell that was changed, under the rule that guards it."""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.adapters.budget_reader import read_budget
+from pipeline.adapters.budget_validation import check_budget
+from pipeline.adapters.rules_files import load_validation_rules
+from pipeline.domain.problems import errors
+
+RULES = load_validation_rules(Path(__file__).parent.parent / "golden" / "rules")
+KEYS = [
+    (code, kind)
+    for code in ("01-100", "02-200", "03-300", "09-900")
+    for kind in ("L", "M", "S", "O")
+] + [("01-100", "E"), ("03-300", "E")]
+TOTAL_ROW, FIRST_LINE = 3, 6  # Excel rows
+
+amounts = st.decimals(
+    min_value=0, max_value=Decimal("999999.99"), places=2, allow_nan=False, allow_infinity=False
+)
+budgets = st.lists(
+    st.tuples(st.sampled_from(KEYS), amounts),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda line: line[0],
+)
+
+
+def _write(lines: list[list[object]], total: object) -> Path:
+    path = Path(tempfile.mkdtemp()) / "budget.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Budget")
+    sheet.write_row(0, 0, ["Project Number", "P-1001"])
+    sheet.write_row(1, 0, ["Prepared By", "Ada Admin"])
+    sheet.write_row(2, 0, ["Budget Total", total])
+    sheet.write_row(4, 0, ["Sub Job", "Cost Code", "Cost Type", "Description", "Amount"])
+    for index, line in enumerate(lines):
+        sheet.write_row(FIRST_LINE - 1 + index, 0, line)
+    book.close()
+    return path
+
+
+def _rows(budget: list[tuple[tuple[str, str], Decimal]]) -> list[list[object]]:
+    return [
+        ["", code, kind, f"Work {code} {kind}", float(amount)] for (code, kind), amount in budget
+    ]
+
+
+def _errors_at(path: Path) -> set[tuple[str, str]]:
+    _, problems = check_budget(read_budget(path), RULES)
+    return {(p.rule, p.cell) for p in errors(problems)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(budgets)
+def test_valid_budgets_always_pass(budget):
+    total = float(sum(amount for _, amount in budget))
+    document, problems = check_budget(read_budget(_write(_rows(budget), total)), RULES)
+    assert errors(problems) == []
+    assert document is not None
+    assert document.total == sum(amount for _, amount in budget)
+
+
+MUTATIONS = {
+    "bad code": ("cost_code.unknown", "B", lambda row, rows: row.__setitem__(1, "77-777")),
+    "bad type": ("cost_type.unknown", "C", lambda row, rows: row.__setitem__(2, "ZZ")),
+    "text in an amount": (
+        "amount.not_numeric",
+        "E",
+        lambda row, rows: row.__setitem__(4, "twelve"),
+    ),
+    "duplicate line": (
+        "line.duplicate",
+        "B",
+        lambda row, rows: row.__setitem__(slice(1, 3), rows[0][1:3]),
+    ),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(budgets.filter(lambda b: len(b) >= 2), st.sampled_from(sorted(MUTATIONS)), st.data())
+def test_a_single_mutation_is_reported_at_exactly_that_cell(budget, mutation, data):
+    rows = _rows(budget)
+    index = data.draw(st.integers(min_value=1, max_value=len(rows) - 1), label="line")
+    rule, column, mutate = MUTATIONS[mutation]
+    mutate(rows[index], rows)
+    total = sum(Decimal(str(r[4])) for r in rows if not isinstance(r[4], str))
+
+    found = _errors_at(_write(rows, float(total)))
+
+    assert found == {(rule, f"{column}{FIRST_LINE + index}")}
+
+
+@settings(max_examples=30, deadline=None)
+@given(budgets, st.sampled_from([Decimal("0.01"), Decimal("-0.01")]))
+def test_a_total_off_by_a_cent_is_reported_at_the_total(budget, off):
+    total = sum(amount for _, amount in budget) + off
+    assert _errors_at(_write(_rows(budget), float(total))) == {
+        ("budget_total.mismatch", f"B{TOTAL_ROW}")
+    }
