@@ -127,10 +127,7 @@ def _header_problems(raw: RawBudget, rules: ValidationRules) -> list[Problem]:
 def _sheet_problems(raw: RawBudget) -> list[Problem]:
     """Excel errors and uncalculated formulas in the cells we read; hidden rows and sheets."""
     problems: list[Problem] = []
-    read_cells = {cell: name for name, (_, cell) in raw.header.items()}
-    for row, _ in raw.rows:
-        for name, col in raw.columns.items():
-            read_cells[cell_ref(row, col)] = name
+    read_cells = _cells_read(raw) if raw.facts.errors or raw.facts.uncalculated else {}
     for cell, code in sorted(raw.facts.errors.items(), key=lambda kv: _position(kv[0])):
         if cell in read_cells:
             problems.append(
@@ -170,6 +167,15 @@ def _sheet_problems(raw: RawBudget) -> list[Problem]:
         _problem("sheet.hidden", f"sheet {name!r} is hidden", name) for name in raw.hidden_sheets
     ]
     return problems
+
+
+def _cells_read(raw: RawBudget) -> dict[str, str]:
+    """Every cell the budget is read from (header values and line columns) -> its field."""
+    cells = {cell: name for name, (_, cell) in raw.header.items()}
+    for row, _ in raw.rows:
+        for name, col in raw.columns.items():
+            cells[cell_ref(row, col)] = name
+    return cells
 
 
 def _title(name: str) -> str:
@@ -338,19 +344,23 @@ def _apply_severity(problems: list[Problem], rules: ValidationRules) -> list[Pro
 
 
 def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
-    lines = tuple(
-        BudgetLine(
-            row=int(r["_row"]),
-            sub_job=r["sub_job"],
-            cost_code=r["cost_code"],
-            cost_type=r["cost_type"],
-            description=r["description"],
-            amount=r["amount_decimal"].quantize(CENT),
-            unit_qty=r["unit_qty_decimal"],
-            uom=r["uom"],
-            unit_cost=r["unit_cost_decimal"],
+    columns = [
+        frame[name].tolist()
+        for name in (
+            "_row",
+            "sub_job",
+            "cost_code",
+            "cost_type",
+            "description",
+            "amount_decimal",
+            "unit_qty_decimal",
+            "uom",
+            "unit_cost_decimal",
         )
-        for r in frame.to_dict("records")
+    ]
+    lines = tuple(
+        BudgetLine(row, sub_job, code, kind, text, amount.quantize(CENT), qty, uom, cost)
+        for row, sub_job, code, kind, text, amount, qty, uom, cost in zip(*columns, strict=True)
     )
     header = {name: text_of(value) for name, (value, _) in raw.header.items()}
     total_text = header.get("budget_total", "")
