@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pipeline.adapters.annotated_workbook import write_annotated_copy
@@ -10,7 +12,8 @@ from pipeline.adapters.budget_reader import read_budget, text_of
 from pipeline.adapters.budget_validation import check_budget
 from pipeline.adapters.decision_reader import read_decision
 from pipeline.adapters.erp_csv import GenericCsvExporter
-from pipeline.adapters.mail_files import FileNotifier, NullNotifier, template_environment
+from pipeline.adapters.mail_render import JinjaMailRenderer, template_environment
+from pipeline.adapters.mail_transport import FileTransport, NullTransport, SmtpTransport
 from pipeline.adapters.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.review_workbook import write_review_workbook
 from pipeline.adapters.rules_files import load_directory, load_validation_rules
@@ -18,8 +21,9 @@ from pipeline.adapters.sqlite_store import SqliteStore
 from pipeline.adapters.template_workbook import write_template
 from pipeline.config import Settings
 from pipeline.domain.people import Directory
+from pipeline.errors import ConfigError
 from pipeline.services.context import Services
-from pipeline.services.ports import Notifier, ReadResult
+from pipeline.services.ports import Clock, MailTransport, ReadResult
 
 
 class SystemClock:
@@ -30,11 +34,53 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-def bootstrap(settings: Settings, clock: SystemClock | None = None) -> Services:
+class ShiftedClock:
+    """Time that started at a chosen moment and runs on at the real pace.
+
+    Set by ``BUDGET_ERP_CLOCK_START`` (an ISO timestamp), so a daemon can be tried, or
+    tested, at a summary time or across a daylight-saving change without waiting for it.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self.began = start, time.monotonic()
+
+    def now(self) -> datetime:
+        """The chosen start plus the real time elapsed since."""
+        return (self.start + timedelta(seconds=time.monotonic() - self.began)).astimezone(UTC)
+
+
+def clock_from_environment() -> SystemClock | ShiftedClock:
+    """The clock the program runs on: real time, unless BUDGET_ERP_CLOCK_START is set."""
+    start = os.environ.get("BUDGET_ERP_CLOCK_START", "").strip()
+    if not start:
+        return SystemClock()
+    try:
+        moment = datetime.fromisoformat(start)
+    except ValueError as exc:
+        raise ConfigError(f"BUDGET_ERP_CLOCK_START={start!r} is not an ISO timestamp") from exc
+    if moment.tzinfo is None:
+        raise ConfigError("BUDGET_ERP_CLOCK_START needs a time zone offset, e.g. +00:00")
+    return ShiftedClock(moment)
+
+
+def _transport(settings: Settings) -> MailTransport:
+    if settings.mail_transport == "smtp":
+        # Secrets only from the environment, never from a file in the workspace.
+        return SmtpTransport(
+            settings.smtp,
+            os.environ.get("BUDGET_ERP_SMTP_USER", ""),
+            os.environ.get("BUDGET_ERP_SMTP_PASSWORD", ""),
+        )
+    if settings.mail_transport == "file":
+        return FileTransport(settings.mail_dir)
+    return NullTransport()
+
+
+def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
     """Build the Services for a workspace; touches the disk only to create missing folders."""
     for folder in settings.folders():
         folder.mkdir(parents=True, exist_ok=True)
-    clock = clock or SystemClock()
+    clock = clock or clock_from_environment()
     load_validation_rules(settings.rules)  # fail at start-up, not at the first file
     load_directory(settings.rules)
 
@@ -47,13 +93,6 @@ def bootstrap(settings: Settings, clock: SystemClock | None = None) -> Services:
         project = text_of(raw.header.get("project_number", ("", ""))[0])
         return ReadResult(document, problems, raw.last_modified_by, project)
 
-    notifier: Notifier
-    if settings.mail_transport == "file":
-        notifier = FileNotifier(
-            template_environment(settings.templates), settings.mail_dir, settings.mail_from, clock
-        )
-    else:
-        notifier = NullNotifier()
     return Services(
         settings=settings,
         store=SqliteStore(settings.database),
@@ -64,7 +103,8 @@ def bootstrap(settings: Settings, clock: SystemClock | None = None) -> Services:
         write_review=write_review_workbook,
         write_rejected=write_rejected_workbook,
         exporter=GenericCsvExporter(),
-        notify=notifier,
+        render_mail=JinjaMailRenderer(template_environment(settings.templates)),
+        transport=_transport(settings),
         annotate=write_annotated_copy,
         write_template=lambda target, project: write_template(
             target, load_validation_rules(settings.rules), project

@@ -27,7 +27,9 @@ from pipeline.domain.problems import Problem, errors
 from pipeline.errors import ConfigError, PipelineError, WorkspaceError
 from pipeline.services import admin, lint
 from pipeline.services.context import Services
+from pipeline.services.mail_delivery import DeliveryReport, deliver_due
 from pipeline.services.processing import process_once
+from pipeline.services.summary import queue_daily_mail
 
 logger = logging.getLogger("pipeline")
 
@@ -188,6 +190,52 @@ def template(ctx: click.Context, project: str, output: Path | None) -> None:
         raise Refused(f"{target} exists; choose another --output")
     app.write_template(target, project)
     click.echo(f"wrote {target}")
+
+
+@cli.command()
+@click.pass_context
+def summary(ctx: click.Context) -> None:
+    """Send today's ERP Integrations Daily Summary now, unless it has gone out already."""
+    app = _services(ctx)
+    queued = queue_daily_mail(app, force=True)
+    report = deliver_due(app)
+    for notification in queued:
+        click.echo(f"queued {notification.key} to {', '.join(notification.to)}")
+    if not queued:
+        click.echo("nothing new to send: today's summary went out already, or nothing is pending")
+    _report_delivery(report)
+
+
+@cli.command()
+@click.option("--limit", default=50, show_default=True, help="How many recent messages to list.")
+@click.pass_context
+def mail(ctx: click.Context, limit: int) -> None:
+    """Show the mail queue and retry everything not yet delivered, now."""
+    app = _services(ctx)
+    with app.store.transaction():
+        app.store.requeue(app.clock.now())
+    report = deliver_due(app)
+    rows = [("STATUS", "ATTEMPTS", "CREATED", "TO", "SUBJECT", "LAST ERROR")] + [
+        (
+            str(q.status),
+            str(q.attempts),
+            q.notification.created_at.isoformat()[:16],
+            ", ".join(q.notification.to),
+            q.notification.subject[:60],
+            q.last_error[:60],
+        )
+        for q in app.store.mail_queue(limit)
+    ]
+    _print_table(rows)
+    _report_delivery(report)
+
+
+def _report_delivery(report: DeliveryReport) -> None:
+    click.echo(
+        f"sent {len(report.sent)}, retrying {len(report.retrying)}, failed {len(report.failed)}"
+    )
+    if report.failed or report.retrying:
+        sys.exit(1)
 
 
 @cli.command()

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import shutil
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.errors import ConfigError, WorkspaceError
 
 CONFIG_NAME = "budget-erp.toml"
 FOLDERS = ("inbox", "approval", "rejected", "outbox", "archive")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where ``transport = "smtp"`` sends; the user and password come from the environment."""
+
+    host: str = "localhost"
+    port: int = 25
+    starttls: bool = False
+    ssl: bool = False
+    timeout_seconds: float = 30.0
+    max_attempts: int = 12
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,10 @@ class Settings:
     unchanged_flagged_lines: str = "refuse"
     mail_transport: str = "file"
     mail_from: str = "budget-erp@localhost"
+    smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
+    summary_time: time = time(8, 0)
+    time_zone: str = "UTC"
+    reminders: str = "summary"
     export_format: str = "generic-csv"
 
     def folders(self) -> list[Path]:
@@ -66,6 +84,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
     folders = data.get("folders", {})
     watch = data.get("watch", {})
     mail = data.get("mail", {})
+    notify = data.get("notify", {})
 
     def folder(name: str, default: str) -> Path:
         return _inside(root, str(folders.get(name, default)), f"folders.{name}")
@@ -94,13 +113,31 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         ),
         mail_transport=str(mail.get("transport", "file")),
         mail_from=str(mail.get("from", "budget-erp@localhost")),
+        smtp=SmtpSettings(
+            host=str(mail.get("host", "localhost")),
+            port=int(mail.get("port", 465 if mail.get("ssl") else 25)),
+            starttls=bool(mail.get("starttls", False)),
+            ssl=bool(mail.get("ssl", False)),
+            timeout_seconds=float(mail.get("timeout_seconds", 30.0)),
+            max_attempts=int(mail.get("max_attempts", 12)),
+        ),
+        summary_time=time.fromisoformat(str(notify.get("summary_time", "08:00"))),
+        time_zone=str(notify.get("time_zone", "UTC")),
+        reminders=str(notify.get("reminders", "summary")),
         export_format=str(data.get("export", {}).get("format", "generic-csv")),
     )
     _check_choice("watch.mode", settings.watch_mode, {"native", "polling"})
     _check_choice(
         "resend.unchanged_flagged_lines", settings.unchanged_flagged_lines, {"refuse", "warn"}
     )
-    _check_choice("mail.transport", settings.mail_transport, {"file", "none"})
+    _check_choice("mail.transport", settings.mail_transport, {"file", "smtp", "none"})
+    _check_choice("notify.reminders", settings.reminders, {"summary", "separate"})
+    try:
+        ZoneInfo(settings.time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"notify.time_zone = {settings.time_zone!r} is not a known time zone"
+        ) from exc
     _check_choice("export.format", settings.export_format, {"generic-csv"})
     if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:
         raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")

@@ -35,3 +35,11 @@ class ConcurrentUpdate(PipelineError):
 
 class ExportError(PipelineError):
     """The ERP import file could not be written."""
+
+
+class MailTemporaryError(PipelineError):
+    """The mail server said try later (4xx), or could not be reached: retry with backoff."""
+
+
+class MailPermanentError(PipelineError):
+    """The mail server refused the message for good (5xx): do not retry."""

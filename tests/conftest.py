@@ -168,9 +168,13 @@ def _age(path: Path) -> None:
     os.utime(path, (past, past))
 
 
+MORNING = "2026-03-02T07:00:00+00:00"  # before the 08:00 summary: no summary unless a test asks
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    """A fresh workspace with test people and no settle wait."""
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """A fresh workspace with test people, its clock set to a quiet morning."""
+    monkeypatch.setenv("BUDGET_ERP_CLOCK_START", MORNING)
     root = tmp_path / "ws"
     init_workspace(root)
     (root / "rules" / "people.toml").write_text(PEOPLE, encoding="utf-8")

@@ -57,6 +57,7 @@ def load_directory(rules_dir: Path) -> Directory:
                     str(entry.get("email", "")),
                     [str(r) for r in entry.get("roles", [])],
                     [str(p) for p in entry.get("projects", ["*"])],
+                    bool(entry.get("digest", True)),
                 )
             )
         except (KeyError, ValueError) as exc:

@@ -104,8 +104,33 @@ def _run(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
+def m002_outbox(db: sqlite3.Connection) -> None:
+    """Notifications, queued in the same transaction as the change that causes them."""
+    _run(
+        db,
+        """
+    CREATE TABLE notifications (
+        key TEXT PRIMARY KEY,
+        template TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        text TEXT NOT NULL,
+        html TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT NOT NULL DEFAULT '',
+        sent_at TEXT
+    );
+    CREATE INDEX notifications_due ON notifications(status, next_attempt_at)
+    """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", m001_initial),
+    ("m002_outbox", m002_outbox),
 ]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.adapters.sqlite_migrations import migrate
+from pipeline.adapters.sqlite_outbox import OutboxQueries
 from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
 from pipeline.domain.review import LineFlag, Rejection
@@ -19,8 +20,8 @@ from pipeline.errors import ConcurrentUpdate
 from pipeline.services.ports import ExportRecord
 
 
-class SqliteStore:
-    """Budgets, versions, lines, rejections, exports and the audit trail in one SQLite file."""
+class SqliteStore(OutboxQueries):
+    """Budgets, versions, lines, rejections, exports, the audit trail and the mail outbox."""
 
     def __init__(self, path: Path) -> None:
         self.path = path

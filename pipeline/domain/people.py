@@ -23,6 +23,7 @@ class Person:
     email: str
     roles: frozenset[Role]
     projects: frozenset[str]
+    digest: bool = True  # receives the daily summary (Procore's "Subscribe to ERP digest")
 
     def covers(self, project_number: str) -> bool:
         """Whether the person's projects include this one (``"*"`` means all)."""
@@ -58,10 +59,12 @@ class Directory:
         return [p for p in self.people if p.may(role, project_number)]
 
 
-def make_person(name: str, email: str, roles: Iterable[str], projects: Iterable[str]) -> Person:
+def make_person(
+    name: str, email: str, roles: Iterable[str], projects: Iterable[str], digest: bool = True
+) -> Person:
     """Build a Person from loosely typed values; unknown roles raise ValueError."""
     return Person(
-        name.strip(), email.strip(), frozenset(Role(r) for r in roles), frozenset(projects)
+        name.strip(), email.strip(), frozenset(Role(r) for r in roles), frozenset(projects), digest
     )
 
 

@@ -14,7 +14,8 @@ from pipeline.services.ports import (
     Clock,
     DecisionReader,
     Exporter,
-    Notifier,
+    MailRenderer,
+    MailTransport,
     PeopleSource,
     RejectedWriter,
     ReviewWriter,
@@ -38,7 +39,8 @@ class Services:
     write_review: ReviewWriter
     write_rejected: RejectedWriter
     exporter: Exporter
-    notify: Notifier
+    render_mail: MailRenderer
+    transport: MailTransport
     annotate: Annotator
     write_template: TemplateWriter
 

@@ -17,9 +17,9 @@ from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Subm
 from pipeline.domain.people import Person, Role
 from pipeline.domain.review import Decision, Rejection, Verdict
 from pipeline.errors import UnreadableWorkbook
+from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.export import export_accepted
-from pipeline.services.notifications import notify_rejected
 
 PENDING = "pending"
 
@@ -88,7 +88,11 @@ def _reject(
     )
     atomic_write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = "; ".join([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
+    mail = notifications.rejected(
+        app, submission.project_number, submission.sender, rejection, target
+    )
     with written_before_commit(target), app.store.transaction():
+        notifications.enqueue_all(app, mail)
         budget.reject(approver=approver.name, at=now, detail=detail, file_sha256=sha)
         app.store.save_budget(budget)
         app.store.add_rejection(submission.project_number, rejection)
@@ -96,7 +100,6 @@ def _reject(
             sha, submission.project_number, submission.version, "rejected", now
         )
     _clear(path)
-    notify_rejected(app, submission.project_number, submission.sender, rejection, target)
     logger.info(
         "%s: version %d rejected by %s",
         submission.project_number,

@@ -8,8 +8,8 @@ from pipeline.adapters.folders import atomic_write, project_stem, sha256_file
 from pipeline.domain.budget import money
 from pipeline.domain.lifecycle import Status
 from pipeline.errors import InvalidTransition, UnknownProject
+from pipeline.services import notifications
 from pipeline.services.context import Services
-from pipeline.services.notifications import notify_exported
 from pipeline.services.ports import ExportRecord
 
 
@@ -36,7 +36,9 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
     record = ExportRecord(
         project_number, budget.version, name, sha256_file(target), len(lines), str(total), now
     )
+    mail = notifications.exported(app, budget.sender, record)
     with app.store.transaction():
+        notifications.enqueue_all(app, mail)
         budget.mark_exported(
             at=now,
             file_sha256=record.sha256,
@@ -44,5 +46,4 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
         )
         app.store.save_budget(budget)
         app.store.add_export(record)
-    notify_exported(app, budget.sender, record)
     return record

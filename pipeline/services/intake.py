@@ -17,8 +17,8 @@ from pipeline.domain.lifecycle import Action, ProjectBudget, Status, Submission,
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.errors import UnreadableWorkbook
+from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
-from pipeline.services.notifications import notify_sent
 from pipeline.services.ports import ReviewContent
 from pipeline.services.refusals import Refusal, refuse
 
@@ -207,7 +207,9 @@ def _record_send(
     content = ReviewContent(submission, document, [p.name for p in approvers], warnings, resend)
     review = app.settings.approval / submission.review_file
     atomic_write(review, lambda temp: app.write_review(content, temp))
+    mail = notifications.sent_for_approval(app, content, approvers)
     with written_before_commit(review), app.store.transaction():
+        notifications.enqueue_all(app, mail)
         budget.send(
             sender=submitter.name,
             at=now,
@@ -217,7 +219,6 @@ def _record_send(
         app.store.save_budget(budget)
         app.store.add_submission(submission, document.lines)
     path.unlink()
-    notify_sent(app, content, approvers)
     kind = OutcomeKind.RESENT if action is Action.RESEND else OutcomeKind.SENT
     logger.info(
         "%s: %s version %d, review workbook %s", path.name, kind, version, submission.review_file

@@ -1,4 +1,9 @@
-"""Use case: tell people what happened. Failures here are logged and never undo a state change."""
+"""Use case: decide who is told what, render it, and hand it to the outbox.
+
+Messages are rendered before the state change and queued in its transaction, each under a
+key that makes it once (``sent:P-1001:v2:carl@example.com``). A template that fails to render
+is logged loudly and never stops the workflow.
+"""
 
 from __future__ import annotations
 
@@ -7,46 +12,74 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.domain.budget import money
+from pipeline.domain.notification import Notification
 from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
 from pipeline.services.context import Services, logger
 from pipeline.services.ports import ExportRecord, ReviewContent
 
 
-def _send(app: Services, template: str, to: Sequence[str], context: dict[str, object]) -> None:
+def prepare(
+    app: Services, key: str, template: str, to: Sequence[str], context: dict[str, object]
+) -> list[Notification]:
+    """Render one notification, or none when nobody is to be told or rendering fails."""
+    recipients = tuple(address for address in to if address)
+    if not recipients:
+        return []
     try:
-        app.notify(template, [address for address in to if address], context)
-    except Exception:  # a mail problem must not undo or stop the workflow
-        logger.exception("could not send the %r notification to %s", template, ", ".join(to))
+        mail = app.render_mail(template, context)
+    except Exception:  # a broken template must not stop a budget
+        logger.exception("could not render the %r email (%s); it is not sent", template, key)
+        return []
+    return [
+        Notification(key, template, recipients, mail.subject, mail.text, mail.html, app.clock.now())
+    ]
 
 
-def notify_sent(app: Services, content: ReviewContent, approvers: Sequence[Person]) -> None:
-    """Tell every accounting approver of the project at once that a budget awaits them."""
+def enqueue_all(app: Services, notifications: Sequence[Notification]) -> None:
+    """Queue notifications; call inside the transaction of the change that causes them."""
+    for notification in notifications:
+        app.store.enqueue(notification)
+
+
+def sent_for_approval(
+    app: Services, content: ReviewContent, approvers: Sequence[Person]
+) -> list[Notification]:
+    """One email to each accounting approver of the project, at once."""
     sub = content.submission
-    _send(
-        app,
-        "sent_for_approval",
-        [p.email for p in approvers],
-        {
-            "project_number": sub.project_number,
-            "project_name": sub.project_name,
-            "version": sub.version,
-            "sender": sub.sender,
-            "total": money(content.document.total),
-            "line_count": sub.line_count,
-            "resend": content.resend,
-            "review_path": str(app.settings.approval / sub.review_file),
-        },
-    )
+    context: dict[str, object] = {
+        "project_number": sub.project_number,
+        "project_name": sub.project_name,
+        "version": sub.version,
+        "sender": sub.sender,
+        "total": money(content.document.total),
+        "line_count": sub.line_count,
+        "resend": content.resend,
+        "warnings": [str(w) for w in content.warnings],
+        "review_path": str(content_path(app, sub.review_file)),
+    }
+    found: list[Notification] = []
+    for person in approvers:
+        key = f"sent:{sub.project_number}:v{sub.version}:{person.email}"
+        found += prepare(
+            app, key, "sent_for_approval", [person.email], {**context, "approver": person.name}
+        )
+    return found
 
 
-def notify_rejected(
+def content_path(app: Services, review_file: str) -> Path:
+    """Where the review workbook of a version is."""
+    return app.settings.approval / review_file
+
+
+def rejected(
     app: Services, project_number: str, sender: str, rejection: Rejection, workbook: Path
-) -> None:
-    """Tell the sender of the rejected version why, and where their workbook is."""
+) -> list[Notification]:
+    """To the admin who sent the rejected version: every reason, and where to fix it."""
     person = app.people().find(sender)
-    _send(
+    return prepare(
         app,
+        f"rejected:{project_number}:v{rejection.version}",
         "rejected",
         [person.email] if person else [],
         {
@@ -58,11 +91,12 @@ def notify_rejected(
     )
 
 
-def notify_exported(app: Services, sender: str, record: ExportRecord) -> None:
-    """Tell the sender that the budget was accepted and its ERP file written."""
+def exported(app: Services, sender: str, record: ExportRecord) -> list[Notification]:
+    """To the sender: accepted, and the ERP file's name, line count and total."""
     person = app.people().find(sender)
-    _send(
+    return prepare(
         app,
+        f"exported:{record.project_number}:v{record.version}",
         "exported",
         [person.email] if person else [],
         {
@@ -75,17 +109,21 @@ def notify_exported(app: Services, sender: str, record: ExportRecord) -> None:
     )
 
 
-def notify_refused(
+def refused(
     app: Services,
     submitter: Person | None,
     file_name: str,
+    sha: str,
     project_number: str,
     reasons: Sequence[str],
     handed_back: Path,
-) -> None:
-    """Tell the submitter, when known, why their workbook was refused at intake."""
-    _send(
+    annotated: Path | None,
+) -> list[Notification]:
+    """To the submitter, when known: why the workbook was not taken, and where it is."""
+    at = app.clock.now().isoformat()
+    return prepare(
         app,
+        f"refused:{sha[:16]}:{file_name}:{at}",
         "refused",
         [submitter.email] if submitter else [],
         {
@@ -93,5 +131,6 @@ def notify_refused(
             "project_number": project_number,
             "reasons": list(reasons),
             "handed_back": str(handed_back),
+            "annotated": str(annotated) if annotated else "",
         },
     )

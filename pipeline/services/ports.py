@@ -12,6 +12,7 @@ from typing import Protocol
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.changes import ResendAssessment
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
+from pipeline.domain.notification import Notification, QueuedMail
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
 from pipeline.domain.review import Decision, Rejection
@@ -81,6 +82,14 @@ class Store(Protocol):
     ) -> None: ...
     def record(self, event: Event) -> None: ...
     def history(self, project_number: str) -> list[Event]: ...
+    def enqueue(self, notification: Notification) -> bool: ...
+    def has_notification(self, key: str) -> bool: ...
+    def due_mail(self, now: datetime) -> list[QueuedMail]: ...
+    def mail_queue(self, limit: int = 200) -> list[QueuedMail]: ...
+    def mark_sent(self, key: str, at: datetime) -> None: ...
+    def mark_retry(self, key: str, error: str, next_attempt_at: datetime) -> None: ...
+    def mark_failed(self, key: str, error: str) -> None: ...
+    def requeue(self, now: datetime) -> int: ...
 
 
 class BudgetReader(Protocol):
@@ -127,10 +136,25 @@ class TemplateWriter(Protocol):
     def __call__(self, target: Path, project_number: str) -> None: ...
 
 
-class Notifier(Protocol):
-    """Tells people what happened (email, or files standing in for it)."""
+@dataclass(frozen=True)
+class RenderedMail:
+    """A message rendered from a template: subject, plain text and HTML."""
 
-    def __call__(self, template: str, to: Sequence[str], context: dict[str, object]) -> None: ...
+    subject: str
+    text: str
+    html: str
+
+
+class MailRenderer(Protocol):
+    """Renders ``templates/email/<name>.txt.j2`` and ``.html.j2``."""
+
+    def __call__(self, template: str, context: dict[str, object]) -> RenderedMail: ...
+
+
+class MailTransport(Protocol):
+    """Delivers one message; raises MailTemporaryError or MailPermanentError on failure."""
+
+    def __call__(self, notification: Notification, sender: str) -> None: ...
 
 
 class PeopleSource(Protocol):

@@ -17,6 +17,8 @@ from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.export import export_accepted
 from pipeline.services.intake import take_inbox_file
+from pipeline.services.mail_delivery import deliver_due
+from pipeline.services.summary import queue_daily_mail
 
 
 def process_once(app: Services, settle_seconds: float | None = None) -> list[Outcome]:
@@ -33,7 +35,17 @@ def process_once(app: Services, settle_seconds: float | None = None) -> list[Out
         if budget.status is Status.ACCEPTED:  # accepted before a crash, or its export failed
             finish = functools.partial(_finish_export, app, budget.project_number)
             outcomes.extend(_trapped(app, app.settings.outbox, finish))
+    _send_mail(app)
     return outcomes
+
+
+def _send_mail(app: Services) -> None:
+    """Queue the daily mail when due, then deliver the outbox; mail trouble stops nothing."""
+    try:
+        queue_daily_mail(app)
+        deliver_due(app)
+    except Exception:
+        logger.exception("mail round failed; the outbox keeps everything for the next pass")
 
 
 def _finish_export(app: Services, project_number: str, _outbox: Path) -> Outcome:

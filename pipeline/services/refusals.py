@@ -14,8 +14,8 @@ from pipeline.adapters.folders import atomic_write, hand_back
 from pipeline.domain.lifecycle import Action, Event
 from pipeline.domain.people import Person
 from pipeline.domain.problems import Problem, Severity, errors
+from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
-from pipeline.services.notifications import notify_refused
 
 
 @dataclass
@@ -34,7 +34,11 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal) -> Outcome:
     now = app.clock.now()
     target = hand_back(path, app.settings.rejected, refusal_report(path.name, now, sha, refusal))
     annotated = _annotate(app, target, refusal.problems)
+    mail = notifications.refused(
+        app, refusal.submitter, path.name, sha, refusal.project_number, reasons, target, annotated
+    )
     with app.store.transaction():
+        notifications.enqueue_all(app, mail)
         app.store.record(
             Event(
                 refusal.project_number,
@@ -46,7 +50,6 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal) -> Outcome:
                 sha,
             )
         )
-    notify_refused(app, refusal.submitter, path.name, refusal.project_number, reasons, target)
     logger.warning("%s refused: %s", path.name, "; ".join(reasons))
     copy = f", marked up in rejected/{annotated.name}" if annotated else ""
     return Outcome(

@@ -485,17 +485,24 @@ def test_a_refusal_note_goes_once_the_decision_is_applied(workspace: Workspace):
 
 def test_people_are_told_by_mail_files(workspace: Workspace):
     import email
+    import email.policy
 
     _submit_and_reject(workspace)
 
-    messages = [
-        email.message_from_bytes((workspace.root / "mail" / name).read_bytes())
-        for name in workspace.files("mail")
-    ]
-    assert [(m["To"], m["Subject"]) for m in messages] == [
+    messages = {
+        m["Subject"]: m
+        for m in (
+            email.message_from_bytes(
+                (workspace.root / "mail" / name).read_bytes(), policy=email.policy.default
+            )
+            for name in workspace.files("mail")
+        )
+    }
+    assert {(m["To"], subject) for subject, m in messages.items()} == {
         ("carl@example.com", "Budget P-1001 sent for your acceptance (version 1)"),
         ("ada@example.com", "Budget P-1001 rejected by Carl Accountant"),
-    ]
-    body = messages[1].get_payload(decode=True).decode()
+    }
+    rejection = messages["Budget P-1001 rejected by Carl Accountant"]
+    body = rejection.get_body(("plain",)).get_content()
     assert "Concrete 03-300 is over the estimate" in body
     assert "P-1001_v1_rejected.xlsx" in body

@@ -1,0 +1,121 @@
+"""The mail outbox in the state database: queue once by key, deliver, retry, give up loudly."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from pipeline.domain.notification import MailStatus, Notification, QueuedMail
+
+_COLUMNS = (
+    "key, template, recipients, subject, text, html, created_at, status, attempts, "
+    "next_attempt_at, last_error, sent_at"
+)
+
+
+def utc_text(moment: datetime) -> str:
+    """A timestamp as UTC ISO text, so that SQL compares times as strings correctly."""
+    return moment.astimezone(UTC).isoformat()
+
+
+class OutboxQueries:
+    """Outbox methods of the SQLite store (they share its connection and transactions)."""
+
+    @property
+    def db(self) -> sqlite3.Connection:  # provided by SqliteStore
+        raise NotImplementedError
+
+    def enqueue(self, notification: Notification) -> bool:
+        """Queue a notification unless one with its key exists; True if queued now."""
+        n = notification
+        cursor = self.db.execute(
+            f"INSERT OR IGNORE INTO notifications ({_COLUMNS}) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', NULL)",
+            (
+                n.key,
+                n.template,
+                json.dumps(list(n.to)),
+                n.subject,
+                n.text,
+                n.html,
+                utc_text(n.created_at),
+                utc_text(n.created_at),
+            ),
+        )
+        return cursor.rowcount == 1
+
+    def has_notification(self, key: str) -> bool:
+        """Whether a notification with this key was ever queued."""
+        return (
+            self.db.execute("SELECT 1 FROM notifications WHERE key=?", (key,)).fetchone()
+            is not None
+        )
+
+    def due_mail(self, now: datetime) -> list[QueuedMail]:
+        """Queued notifications whose next attempt is due, oldest first."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM notifications WHERE status='queued' AND next_attempt_at<=? "
+            "ORDER BY created_at, key",
+            (utc_text(now),),
+        )
+        return [_queued(row) for row in rows]
+
+    def mail_queue(self, limit: int = 200) -> list[QueuedMail]:
+        """The newest notifications in any state, for ``budget-erp mail``."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM notifications ORDER BY created_at DESC, key LIMIT ?", (limit,)
+        )
+        return [_queued(row) for row in rows]
+
+    def mark_sent(self, key: str, at: datetime) -> None:
+        """The message left us."""
+        self.db.execute(
+            "UPDATE notifications SET status='sent', sent_at=?, attempts=attempts+1 WHERE key=?",
+            (utc_text(at), key),
+        )
+
+    def mark_retry(self, key: str, error: str, next_attempt_at: datetime) -> None:
+        """A temporary failure: try again later."""
+        self.db.execute(
+            "UPDATE notifications SET attempts=attempts+1, last_error=?, "
+            "next_attempt_at=? WHERE key=?",
+            (error, utc_text(next_attempt_at), key),
+        )
+
+    def mark_failed(self, key: str, error: str) -> None:
+        """A permanent failure: no more attempts."""
+        self.db.execute(
+            "UPDATE notifications SET status='failed', attempts=attempts+1, "
+            "last_error=? WHERE key=?",
+            (error, key),
+        )
+
+    def requeue(self, now: datetime) -> int:
+        """Make every queued or failed notification due now; return how many."""
+        cursor = self.db.execute(
+            "UPDATE notifications SET status='queued', next_attempt_at=? WHERE status != 'sent'",
+            (utc_text(now),),
+        )
+        return cursor.rowcount
+
+
+def _queued(row: tuple[Any, ...]) -> QueuedMail:
+    notification = Notification(
+        row[0],
+        row[1],
+        tuple(json.loads(row[2])),
+        row[3],
+        row[4],
+        row[5],
+        datetime.fromisoformat(row[6]),
+    )
+    return QueuedMail(
+        notification,
+        MailStatus(row[7]),
+        row[8],
+        datetime.fromisoformat(row[9]),
+        row[10],
+        datetime.fromisoformat(row[11]) if row[11] else None,
+    )
