@@ -23,6 +23,7 @@ from pipeline import __version__
 from pipeline.adapters.watcher import watch as watch_folders
 from pipeline.bootstrap import bootstrap
 from pipeline.config import init_workspace, load_settings
+from pipeline.domain.notification import MailStatus, QueuedMail
 from pipeline.domain.problems import Problem, errors
 from pipeline.errors import ConfigError, PipelineError, WorkspaceError
 from pipeline.services import admin, lint
@@ -208,13 +209,15 @@ def summary(ctx: click.Context) -> None:
 
 @cli.command()
 @click.option("--limit", default=50, show_default=True, help="How many recent messages to list.")
+@click.option("--retry-failed", is_flag=True, help="Also retry messages the server refused.")
 @click.pass_context
-def mail(ctx: click.Context, limit: int) -> None:
-    """Show the mail queue and retry everything not yet delivered, now."""
+def mail(ctx: click.Context, limit: int, retry_failed: bool) -> None:
+    """Show the mail queue and retry what waits (temporary failures), now."""
     app = _services(ctx)
     with app.store.transaction():
-        app.store.requeue(app.clock.now())
+        app.store.requeue(app.clock.now(), failed_too=retry_failed)
     report = deliver_due(app)
+    queue = app.store.mail_queue(limit)
     rows = [("STATUS", "ATTEMPTS", "CREATED", "TO", "SUBJECT", "LAST ERROR")] + [
         (
             str(q.status),
@@ -224,17 +227,17 @@ def mail(ctx: click.Context, limit: int) -> None:
             q.notification.subject[:60],
             q.last_error[:60],
         )
-        for q in app.store.mail_queue(limit)
+        for q in queue
     ]
     _print_table(rows)
-    _report_delivery(report)
+    _report_delivery(report, queue)
 
 
-def _report_delivery(report: DeliveryReport) -> None:
+def _report_delivery(report: DeliveryReport, queue: Sequence[QueuedMail] = ()) -> None:
     click.echo(
         f"sent {len(report.sent)}, retrying {len(report.retrying)}, failed {len(report.failed)}"
     )
-    if report.failed or report.retrying:
+    if report.failed or report.retrying or any(q.status is not MailStatus.SENT for q in queue):
         sys.exit(1)
 
 

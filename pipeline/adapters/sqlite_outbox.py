@@ -92,11 +92,13 @@ class OutboxQueries:
             (error, key),
         )
 
-    def requeue(self, now: datetime) -> int:
-        """Make every queued or failed notification due now; return how many."""
+    def requeue(self, now: datetime, failed_too: bool = False) -> int:
+        """Make queued notifications (and failed ones, if asked) due now; return how many."""
+        statuses = ("queued", "failed") if failed_too else ("queued",)
         cursor = self.db.execute(
-            "UPDATE notifications SET status='queued', next_attempt_at=? WHERE status != 'sent'",
-            (utc_text(now),),
+            "UPDATE notifications SET status='queued', next_attempt_at=? "
+            f"WHERE status IN ({','.join('?' * len(statuses))})",
+            (utc_text(now), *statuses),
         )
         return cursor.rowcount
 

@@ -101,3 +101,48 @@ def test_the_daemon_recreates_a_removed_inbox_and_goes_on(daemon):
 
     assert _wait_for(lambda: ws.review().exists(), timeout=40)
     assert process.poll() is None
+
+
+@pytest.mark.slow
+def test_the_daily_summary_goes_once_across_a_daemon_restart_at_summary_time(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from tests.integration.test_mail_smtp import _use_smtp
+    from tests.smtp_server import Inbox, free_port, smtp_server
+
+    port = free_port()
+    _fast_settings(workspace, "native")
+    _use_smtp(workspace, port)
+    workspace.drop()
+    with smtp_server(port, Inbox()) as inbox:
+        assert workspace.run("process").exit_code == 0  # 07:00: sent, no summary
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        command = [sys.executable, "-m", "pipeline", "--workspace", str(workspace.root), "watch"]
+
+        def summaries() -> int:
+            return inbox.subjects().count("ERP Integrations Daily Summary")
+
+        first = subprocess.Popen(
+            command,
+            env={**env, "BUDGET_ERP_CLOCK_START": "2026-03-02T07:59:59+00:00"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert _wait_for(lambda: summaries() == 1, timeout=30), "no summary at 08:00"
+        finally:
+            first.kill()  # a crash, not a clean stop
+            first.wait()
+        second = subprocess.Popen(
+            command,
+            env={**env, "BUDGET_ERP_CLOCK_START": "2026-03-02T08:00:30+00:00"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            time.sleep(5)  # more than two scan intervals of the restarted daemon
+            assert second.poll() is None
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=15)
+        assert summaries() == 1

@@ -1,0 +1,284 @@
+"""Notifications over a real SMTP server (aiosmtpd): every event, exactly once, through failures.
+
+Time is moved with BUDGET_ERP_CLOCK_START, the one clock the program reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from tests.conftest import Workspace
+from tests.smtp_server import Inbox, free_port, smtp_server
+
+
+def _use_smtp(ws: Workspace, port: int, **notify: str) -> None:
+    config = ws.root / "budget-erp.toml"
+    text = config.read_text()
+    text = text.replace('transport = "file"', 'transport = "smtp"')
+    text = text.replace('host = "localhost"', 'host = "127.0.0.1"')
+    text = text.replace("port = 25 ", f"port = {port} ")
+    for key, value in notify.items():
+        text = (
+            "\n".join(
+                f'{key} = "{value}"' if line.startswith(f"{key} =") else line
+                for line in text.splitlines()
+            )
+            + "\n"
+        )
+    config.write_text(text)
+
+
+@pytest.fixture
+def smtp(workspace: Workspace) -> Iterator[tuple[Workspace, Inbox, int]]:
+    """The workspace sending to a real SMTP server on a free port."""
+    port = free_port()
+    _use_smtp(workspace, port)
+    with smtp_server(port, Inbox()) as inbox:
+        yield workspace, inbox, port
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    monkeypatch.setenv("BUDGET_ERP_CLOCK_START", moment)
+
+
+def test_each_event_mails_exactly_the_right_people(smtp, monkeypatch):
+    ws, inbox, _ = smtp
+    ws.drop()
+    ws.run("process")
+    assert [(m["To"], m["Subject"]) for m in inbox.messages] == [
+        ("carl@example.com", "Budget P-1001 sent for your acceptance (version 1)")
+    ]
+
+    ws.decide(decision="Reject", reason="Too high", line_flags={"09-900/S": "wrong sub"})
+    ws.run("process")
+    assert inbox.to("Budget P-1001 rejected") == ["ada@example.com"]
+    rejected = inbox.messages[-1].get_body(("plain",)).get_content()
+    assert "- Too high" in rejected and "line 09-900 / S: wrong sub" in rejected
+    assert "file://" in rejected and "P-1001_v1_rejected.xlsx" in rejected
+
+    ws.drop(
+        "locked.xlsx",
+        project="P-1001",
+        prepared_by="Eve Estimator",
+        lines=[("", "01-100", "L", "x", 1)],
+    )
+    ws.drop_file(ws.root / "rejected" / "P-1001_v1_rejected.xlsx", "same.xlsx")
+    ws.run("process")
+    assert inbox.to("Budget workbook same.xlsx was not taken") == ["ada@example.com"]
+
+    ws.drop("other.xlsx", project="P-2002", lines=[("", "01-100", "L", "x", 1)])
+    ws.run("process")
+    ws.decide("P-2002", 1, decision="Accept")
+    ws.run("process")
+    exported = [m for m in inbox.messages if "accepted and exported" in str(m["Subject"])]
+    assert [(m["To"], m["Subject"]) for m in exported] == [
+        ("ada@example.com", "Budget P-2002 accepted and exported to the ERP")
+    ]
+    assert "P-2002_v1_budget.csv" in exported[0].get_body(("plain",)).get_content()
+    assert len({m["Message-ID"] for m in inbox.messages}) == len(inbox.messages)
+
+
+def test_an_unauthorised_submitter_known_to_us_is_told_why(smtp):
+    ws, inbox, _ = smtp
+    ws.drop(prepared_by="bob@example.com")
+    ws.run("process")
+    assert inbox.to("Budget workbook budget.xlsx was not taken") == ["bob@example.com"]
+    body = inbox.messages[0].get_body(("plain",)).get_content()
+    assert "is not a budget admin of project P-1001" in body
+
+
+def test_the_summary_goes_once_a_day_across_restarts(smtp, monkeypatch):
+    ws, inbox, _ = smtp
+    ws.drop()
+    ws.run("process")  # 07:00: sent, no summary yet
+    assert inbox.subjects() == ["Budget P-1001 sent for your acceptance (version 1)"]
+
+    for moment in (
+        "2026-03-02T08:00:05+00:00",
+        "2026-03-02T08:00:05+00:00",
+        "2026-03-02T15:30:00+00:00",
+    ):  # each run a fresh process: a restart
+        _at(monkeypatch, moment)
+        ws.run("process")
+    assert inbox.subjects().count("ERP Integrations Daily Summary") == 1
+
+    _at(monkeypatch, "2026-03-03T08:01:00+00:00")
+    ws.run("process")
+    assert inbox.subjects().count("ERP Integrations Daily Summary") == 2
+    summary = inbox.messages[-1].get_body(("plain",)).get_content()
+    assert "P-1001 Riverside Clinic, version 1, sent by Ada Admin, waiting 1 d 1 h" in summary
+    assert "re-sent 0 time(s)" in summary
+
+
+def test_no_summary_when_nothing_is_pending(smtp, monkeypatch):
+    ws, inbox, _ = smtp
+    _at(monkeypatch, "2026-03-02T09:00:00+00:00")
+    result = ws.run("summary")
+    assert "nothing new to send" in result.output
+    assert inbox.messages == []
+
+
+def test_summary_command_sends_todays_once_even_before_the_hour(smtp):
+    ws, inbox, _ = smtp
+    ws.drop()
+    ws.run("process")
+    first = ws.run("summary")
+    second = ws.run("summary")
+    assert "queued summary:carl@example.com:2026-03-02" in first.output
+    assert "nothing new to send" in second.output
+    assert inbox.subjects().count("ERP Integrations Daily Summary") == 1
+
+
+@pytest.mark.parametrize(
+    ("at", "moments"),
+    [
+        # 2026-03-08: clocks in Chicago jump from 02:00 to 03:00; 02:30 never happens that day.
+        (
+            "02:30",
+            [
+                "2026-03-08T07:00:00+00:00",
+                "2026-03-08T08:30:00+00:00",
+                "2026-03-08T09:30:00+00:00",
+                "2026-03-09T04:59:00+00:00",
+            ],
+        ),
+        # 2026-11-01: clocks fall back from 02:00 to 01:00; 01:30 happens twice that day.
+        (
+            "01:30",
+            [
+                "2026-11-01T05:00:00+00:00",
+                "2026-11-01T06:35:00+00:00",
+                "2026-11-01T07:35:00+00:00",
+                "2026-11-02T05:59:00+00:00",
+            ],
+        ),
+    ],
+    ids=["spring-forward", "fall-back"],
+)
+def test_a_daylight_saving_day_has_exactly_one_summary(smtp, monkeypatch, at, moments):
+    ws, inbox, port = smtp
+    _use_smtp(ws, port, time_zone="America/Chicago", summary_time=at)
+    _at(monkeypatch, moments[0])  # local 01:00 or 00:00: before the summary time
+    ws.drop()
+    ws.run("process")
+    for moment in moments:
+        _at(monkeypatch, moment)
+        ws.run("process")
+    assert inbox.subjects().count("ERP Integrations Daily Summary") == 1
+
+
+def test_an_approver_who_opted_out_gets_no_summary(smtp, monkeypatch):
+    ws, inbox, _ = smtp
+    people = ws.root / "rules" / "people.toml"
+    people.write_text(
+        people.read_text().replace(
+            'roles = ["accounting_approver"]', 'roles = ["accounting_approver"]\ndigest = false'
+        )
+    )
+    ws.drop()
+    ws.run("process")
+    _at(monkeypatch, "2026-03-02T09:00:00+00:00")
+    ws.run("process")
+    assert "ERP Integrations Daily Summary" not in inbox.subjects()
+    assert inbox.to("Budget P-1001 sent") == ["carl@example.com"]  # still told at once
+
+
+def test_separate_reminders_go_daily_until_the_approver_answers(smtp, monkeypatch):
+    ws, inbox, port = smtp
+    _use_smtp(ws, port, reminders="separate")
+    ws.drop()
+    ws.run("process")
+    for moment in (
+        "2026-03-02T09:00:00+00:00",
+        "2026-03-03T09:00:00+00:00",
+        "2026-03-03T10:00:00+00:00",
+    ):
+        _at(monkeypatch, moment)
+        ws.run("process")
+    assert inbox.subjects().count("Reminder: budget P-1001 awaits your acceptance") == 1
+    ws.decide(decision="Accept")
+    _at(monkeypatch, "2026-03-04T09:00:00+00:00")
+    ws.run("process")
+    assert inbox.subjects().count("Reminder: budget P-1001 awaits your acceptance") == 1
+    assert inbox.subjects().count("ERP Integrations Daily Summary") == 2  # 2nd and 3rd, not 4th
+
+
+def test_mail_queues_while_the_server_is_down_and_goes_once_it_is_back(workspace, monkeypatch):
+    port = free_port()
+    _use_smtp(workspace, port)
+    workspace.drop()
+    down = workspace.run("process")
+    assert down.exit_code == 0  # the budget went through; only the mail waits
+    queue = workspace.run("mail")
+    assert queue.exit_code == 1 and "queued" in queue.output
+    assert "ConnectionRefusedError" in queue.output
+
+    with smtp_server(port, Inbox()) as inbox:
+        up = workspace.run("mail")
+        again = workspace.run("mail")
+    assert up.exit_code == 0 and "sent 1" in up.output
+    assert "sent 0" in again.output
+    assert inbox.subjects() == ["Budget P-1001 sent for your acceptance (version 1)"]
+
+
+def test_a_4xx_is_retried_and_a_5xx_is_not(smtp, monkeypatch):
+    ws, inbox, _ = smtp
+    inbox.replies = ["451 4.3.0 mailbox busy, try later"]
+    ws.drop()
+    ws.run("process")
+    assert inbox.messages == []
+    _at(monkeypatch, "2026-03-02T07:10:00+00:00")  # past the backoff
+    ws.run("process")
+    assert inbox.subjects() == ["Budget P-1001 sent for your acceptance (version 1)"]
+
+    inbox.replies = ["550 5.1.1 no such user"]
+    ws.decide(decision="Reject", reason="No")
+    ws.run("process")
+    _at(monkeypatch, "2026-03-02T09:10:00+00:00")
+    ws.run("process")
+    listing = ws.run("mail")
+    assert "failed" in listing.output and "550" in listing.output
+    assert inbox.to("Budget P-1001 rejected") == []  # never retried on its own...
+    assert inbox.replies == []  # ...the server saw it exactly once
+
+
+def test_html_part_escapes_what_people_typed(smtp):
+    ws, inbox, _ = smtp
+    ws.drop(project_name="<script>alert('x')</script> Clinic")
+    ws.run("process")
+    html = inbox.messages[0].get_body(("html",)).get_content()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Clinic" in html
+    text = inbox.messages[0].get_body(("plain",)).get_content()
+    assert "<script>alert('x')</script> Clinic" in text
+
+
+def test_the_smtp_login_comes_from_the_environment(workspace, monkeypatch):
+    port = free_port()
+    _use_smtp(workspace, port)
+    monkeypatch.setenv("BUDGET_ERP_SMTP_USER", "mailer")
+    monkeypatch.setenv("BUDGET_ERP_SMTP_PASSWORD", "s3cret")
+    seen: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # aiosmtpd's hook
+        seen.append((auth_data.login, auth_data.password))
+        return AuthResult(success=True)
+
+    inbox = Inbox()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        workspace.drop()
+        workspace.run("process")
+    finally:
+        controller.stop()
+    assert seen == [(b"mailer", b"s3cret")]
+    assert len(inbox.messages) == 1
+    config = (workspace.root / "budget-erp.toml").read_text()
+    assert "s3cret" not in config
