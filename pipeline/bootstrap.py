@@ -91,7 +91,8 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
         raw = read_budget(path)
         document, problems = check_budget(raw, load_validation_rules(settings.rules))
         project = text_of(raw.header.get("project_number", ("", ""))[0])
-        return ReadResult(document, problems, raw.last_modified_by, project)
+        prepared_by = text_of(raw.header.get("prepared_by", ("", ""))[0])
+        return ReadResult(document, problems, raw.last_modified_by, project, prepared_by)
 
     return Services(
         settings=settings,

@@ -71,7 +71,9 @@ def _send(app: Services, path: Path, sha: str) -> Outcome:
         raise Refusal([str(exc)]) from exc
     document = result.document
     if document is None:
-        raise Refusal([], result.project_number, problems=result.problems)
+        # Whoever it is, if we know them they hear why (authorised or not).
+        sender = app.people().find(result.prepared_by or result.last_modified_by)
+        raise Refusal([], result.project_number, sender, result.problems)
     submitter = _submitter(app, document, result.last_modified_by)
     budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
     _check_unlocked(budget, submitter)

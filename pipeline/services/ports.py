@@ -39,6 +39,7 @@ class ReadResult:
     problems: list[Problem]
     last_modified_by: str = ""
     project_number: str = ""
+    prepared_by: str = ""
 
 
 @dataclass(frozen=True)
