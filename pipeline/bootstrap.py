@@ -11,15 +11,19 @@ from pipeline.adapters.annotated_workbook import write_annotated_copy
 from pipeline.adapters.budget_reader import read_budget, text_of
 from pipeline.adapters.budget_validation import check_budget
 from pipeline.adapters.decision_reader import read_decision
-from pipeline.adapters.erp_csv import GenericCsvExporter
+from pipeline.adapters.erp_profiles import ProfileWriter
 from pipeline.adapters.mail_render import JinjaMailRenderer, template_environment
 from pipeline.adapters.mail_transport import FileTransport, NullTransport, SmtpTransport
 from pipeline.adapters.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.review_workbook import write_review_workbook
-from pipeline.adapters.rules_files import load_directory, load_validation_rules
+from pipeline.adapters.rules_files import (
+    apply_profile_limits,
+    load_directory,
+    load_validation_rules,
+)
 from pipeline.adapters.sqlite_store import SqliteStore
 from pipeline.adapters.template_workbook import write_template
-from pipeline.config import Settings
+from pipeline.config import Settings, profile_for_settings
 from pipeline.domain.people import Directory
 from pipeline.errors import ConfigError
 from pipeline.services.context import Services
@@ -87,10 +91,17 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
     def people() -> Directory:
         return load_directory(settings.rules)
 
+    env = template_environment(settings.templates)
+    writer = ProfileWriter(env, settings.templates)
+    for profile in {settings.export_profile, *settings.export_job_profiles.values()}:
+        writer.profile(profile)  # a missing or broken profile stops start-up, not an export
+
     def read(path: Path) -> ReadResult:
         raw = read_budget(path)
-        document, problems = check_budget(raw, load_validation_rules(settings.rules))
         project = text_of(raw.header.get("project_number", ("", ""))[0])
+        rules = load_validation_rules(settings.rules)
+        profile = writer.profile(profile_for_settings(settings, project))
+        document, problems = check_budget(raw, apply_profile_limits(rules, profile))
         prepared_by = text_of(raw.header.get("prepared_by", ("", ""))[0])
         return ReadResult(document, problems, raw.last_modified_by, project, prepared_by)
 
@@ -103,8 +114,8 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
         read_decision=read_decision,
         write_review=write_review_workbook,
         write_rejected=write_rejected_workbook,
-        exporter=GenericCsvExporter(),
-        render_mail=JinjaMailRenderer(template_environment(settings.templates)),
+        exporter=writer,
+        render_mail=JinjaMailRenderer(env),
         transport=_transport(settings),
         annotate=write_annotated_copy,
         write_template=lambda target, project: write_template(

@@ -54,11 +54,22 @@ class Settings:
     summary_time: time = time(8, 0)
     time_zone: str = "UTC"
     reminders: str = "summary"
-    export_format: str = "generic-csv"
+    export_profile: str = "generic-csv"
+    export_job_profiles: dict[str, str] = field(default_factory=dict)
+    export_done_marker: bool = False
 
     def folders(self) -> list[Path]:
         """Every folder the program writes into."""
         return [self.inbox, self.approval, self.rejected, self.outbox, self.archive]
+
+
+def profile_for_settings(settings: Settings, project_number: str) -> str:
+    """The ERP profile of a job: its own (``[export.jobs]``), else the company's."""
+    wanted = project_number.casefold()
+    for job, profile in settings.export_job_profiles.items():
+        if job.casefold() == wanted:
+            return profile
+    return settings.export_profile
 
 
 def load_settings(root: Path) -> Settings:
@@ -85,6 +96,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
     watch = data.get("watch", {})
     mail = data.get("mail", {})
     notify = data.get("notify", {})
+    export = data.get("export", {})
 
     def folder(name: str, default: str) -> Path:
         return _inside(root, str(folders.get(name, default)), f"folders.{name}")
@@ -124,7 +136,9 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         summary_time=time.fromisoformat(str(notify.get("summary_time", "08:00"))),
         time_zone=str(notify.get("time_zone", "UTC")),
         reminders=str(notify.get("reminders", "summary")),
-        export_format=str(data.get("export", {}).get("format", "generic-csv")),
+        export_profile=str(export.get("profile", export.get("format", "generic-csv"))),
+        export_job_profiles={str(k): str(v) for k, v in export.get("jobs", {}).items()},
+        export_done_marker=bool(export.get("done_marker", False)),
     )
     _check_choice("watch.mode", settings.watch_mode, {"native", "polling"})
     _check_choice(
@@ -138,7 +152,6 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         raise ValueError(
             f"notify.time_zone = {settings.time_zone!r} is not a known time zone"
         ) from exc
-    _check_choice("export.format", settings.export_format, {"generic-csv"})
     if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:
         raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")
     return settings

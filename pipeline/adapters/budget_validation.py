@@ -294,7 +294,9 @@ class _Context:
             "precision": f"{title} has more than {self.rules.max_decimals} decimals",
             "negative": f"{title} is negative",
             "too_large": f"{title} is too large",
-            "not_allowed": f"job {self.job} takes no sub jobs",
+            "not_allowed": f"job {self.job} takes no sub jobs"
+            if self.rules.profile_sub_jobs
+            else f"the {self.rules.profile} ERP format takes no sub jobs",
         }
         return messages.get(rule.split(".")[1], f"{title}: {hint(rule)}")
 

@@ -32,8 +32,11 @@ def reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> 
         sheet.write_string(row, 3, review.explanation, style)
 
 
-def changes_sheet(book: Any, styles: dict[str, Any], changes: list[LineChange]) -> None:
-    sheet = printable(book.add_worksheet("Changes"), 1)
+def changes_sheet(
+    book: Any, styles: dict[str, Any], changes: list[LineChange], title: str = "Changes"
+) -> None:
+    """Every added, removed and changed line, highlighted, with old and new amounts."""
+    sheet = printable(book.add_worksheet(title), 1)
     titles = (
         "Change",
         "Sub Job",

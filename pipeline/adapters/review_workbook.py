@@ -41,12 +41,19 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
     """Write the review workbook for one submitted version to ``target``."""
     book = xlsxwriter.Workbook(str(target), SAFE_OPTIONS)
     styles = make_styles(book)
-    changes = {c.key: c for c in content.resend.changes} if content.resend else {}
+    shown = (
+        content.resend.changes
+        if content.resend
+        else (content.change.changes if content.change else [])
+    )
     _review_sheet(book, styles, content)
-    _lines_sheet(book, styles, content, changes)
+    _lines_sheet(book, styles, content, {c.key: c for c in shown})
     if content.resend:
         reasons_sheet(book, styles, content)
         changes_sheet(book, styles, content.resend.changes)
+    if content.change:
+        title = "Changes since export" if content.resend else "Changes"
+        changes_sheet(book, styles, content.change.changes, title)
     meta = book.add_worksheet("_meta")
     meta.write_string(0, 0, "project_number")
     meta.write_string(0, 1, content.submission.project_number)
@@ -144,6 +151,11 @@ def _instructions(content: ReviewContent) -> list[str]:
         "3. To flag single lines, set Line Decision = Reject on the Lines sheet, with a Line Note.",
         "4. Write your name or email in Approver, then save this file where it is (keep .xlsx).",
     ]
+    if content.change and not content.resend:
+        lines.append(
+            "This is a budget change: see the sheet 'Changes'; changed lines are "
+            "highlighted on 'Lines'. Accepting exports only the changed amounts."
+        )
     if content.resend:
         lines.append(
             "This is a re-send: see the sheets 'Earlier Reasons' and 'Changes'; "
@@ -154,13 +166,19 @@ def _instructions(content: ReviewContent) -> list[str]:
 
 def _version_text(content: ReviewContent) -> str:
     version = content.submission.version
-    if not content.resend:
-        return f"{version} (first send)" if version == 1 else f"{version}"
-    rejection = content.resend.rejection
-    return (
-        f"{version}, re-sent after version {rejection.version} was rejected by "
-        f"{rejection.approver} on {rejection.at:%Y-%m-%d}"
-    )
+    parts = [f"{version} (first send)" if version == 1 else f"{version}"]
+    if content.change:
+        parts.append(
+            f"a budget change against exported version "
+            f"{content.change.exported_version}: only changed amounts are exported"
+        )
+    if content.resend:
+        rejection = content.resend.rejection
+        parts.append(
+            f"re-sent after version {rejection.version} was rejected by "
+            f"{rejection.approver} on {rejection.at:%Y-%m-%d}"
+        )
+    return ", ".join(parts)
 
 
 def _lines_sheet(

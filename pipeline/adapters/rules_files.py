@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pipeline.domain.erp_lists import ErpLists, Job
+from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.people import Directory, make_person
 from pipeline.errors import ConfigError
 
@@ -40,6 +41,19 @@ class ValidationRules:
     )
     severity: dict[str, str] = field(default_factory=dict)
     lists: ErpLists = field(default_factory=ErpLists)
+    profile: str = ""  # the ERP layout the budget must fit
+    profile_sub_jobs: bool = True
+
+
+def apply_profile_limits(rules: ValidationRules, profile: ProfileSpec) -> ValidationRules:
+    """Tighten the rules to what the job's ERP layout can hold, so intake refuses what the
+    export could not write (a 16-character code for Sage 300, a sub job for Spectrum)."""
+    limits = profile.limits()
+    columns = {
+        name: replace(rule, max_length=min(rule.max_length, limits.get(name, rule.max_length)))
+        for name, rule in rules.columns.items()
+    }
+    return replace(rules, columns=columns, profile=profile.name, profile_sub_jobs=profile.sub_jobs)
 
 
 def load_directory(rules_dir: Path) -> Directory:

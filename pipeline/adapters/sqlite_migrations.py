@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 
 STATUSES = "'awaiting_approval','rejected','accepted','exported','retrieved','withdrawn'"
+STATUSES_3 = STATUSES + ",'synced','export_failed'"
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -128,14 +129,59 @@ def m002_outbox(db: sqlite3.Connection) -> None:
     )
 
 
+def m003_erp_hand_off(db: sqlite3.Connection) -> None:
+    """Several exports per version (``--again``), profiles, kinds, results; two new states."""
+    _run(
+        db,
+        f"""
+    CREATE TABLE erp_exports (
+        project_number TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('original', 'change', 'again')),
+        profile TEXT NOT NULL,
+        file_name TEXT NOT NULL UNIQUE,
+        sha256 TEXT NOT NULL,
+        line_count INTEGER NOT NULL,
+        total TEXT NOT NULL,
+        at TEXT NOT NULL,
+        result TEXT NOT NULL DEFAULT '',
+        result_message TEXT NOT NULL DEFAULT '',
+        erp_ids TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (project_number, version, seq)
+    );
+    INSERT INTO erp_exports (project_number, version, seq, kind, profile, file_name, sha256,
+                             line_count, total, at)
+        SELECT project_number, version, 1, 'original', 'generic-csv', file_name, sha256,
+               line_count, total, at FROM exports;
+    DROP TABLE exports;
+    CREATE TABLE budgets_new (
+        project_number TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ({STATUSES_3})),
+        version INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        sent_at TEXT,
+        changed_at TEXT,
+        revision INTEGER NOT NULL
+    );
+    INSERT INTO budgets_new SELECT * FROM budgets;
+    DROP TABLE budgets;
+    ALTER TABLE budgets_new RENAME TO budgets
+    """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", m001_initial),
     ("m002_outbox", m002_outbox),
+    ("m003_erp_hand_off", m003_erp_hand_off),
 ]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
     """Apply every migration not yet applied; return the names applied now."""
+    # Tables are rebuilt the way SQLite documents it: foreign keys off, checked after.
+    db.execute("PRAGMA foreign_keys=OFF")
     db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
     applied = {row[0] for row in db.execute("SELECT name FROM migrations")}
     done: list[str] = []
@@ -145,6 +191,9 @@ def migrate(db: sqlite3.Connection) -> list[str]:
         db.execute("BEGIN IMMEDIATE")
         try:
             migration(db)
+            broken = db.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise sqlite3.IntegrityError(f"{name} broke foreign keys: {broken[:3]}")
             db.execute("INSERT INTO migrations VALUES (?, datetime('now'))", (name,))
             db.execute("COMMIT")
         except BaseException:

@@ -11,16 +11,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pipeline.adapters.sqlite_exports import ExportQueries
 from pipeline.adapters.sqlite_migrations import migrate
 from pipeline.adapters.sqlite_outbox import OutboxQueries
 from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
 from pipeline.domain.review import LineFlag, Rejection
 from pipeline.errors import ConcurrentUpdate
-from pipeline.services.ports import ExportRecord
 
 
-class SqliteStore(OutboxQueries):
+class SqliteStore(OutboxQueries, ExportQueries):
     """Budgets, versions, lines, rejections, exports, the audit trail and the mail outbox."""
 
     def __init__(self, path: Path) -> None:
@@ -35,8 +35,8 @@ class SqliteStore(OutboxQueries):
             db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA foreign_keys=ON")
             migrate(db)
+            db.execute("PRAGMA foreign_keys=ON")
             self._db = db
         return self._db
 
@@ -182,7 +182,7 @@ class SqliteStore(OutboxQueries):
             for r in rows
         ]
 
-    # rejections, exports, decision files ---------------------------------------------------
+    # rejections and decision files ---------------------------------------------------
     def add_rejection(self, project_number: str, rejection: Rejection) -> None:
         """Record who rejected a version, when and why."""
         flags = [[f.key.sub_job, f.key.cost_code, f.key.cost_type, f.note] for f in rejection.flags]
@@ -210,25 +210,6 @@ class SqliteStore(OutboxQueries):
         flags = tuple(LineFlag(LineKey(f[0], f[1], f[2]), f[3]) for f in json.loads(row[4]))
         return Rejection(
             row[0], row[1], datetime.fromisoformat(row[2]), tuple(json.loads(row[3])), flags
-        )
-
-    def add_export(self, record: ExportRecord) -> None:
-        """Record the ERP file written for an accepted version."""
-        r = record
-        self.db.execute(
-            "INSERT INTO exports VALUES (?,?,?,?,?,?,?)",
-            (r.project_number, r.version, r.file_name, r.sha256, r.line_count, r.total, _iso(r.at)),
-        )
-
-    def export(self, project_number: str, version: int) -> ExportRecord | None:
-        """The ERP file of an accepted version, if written."""
-        row = self.db.execute(
-            "SELECT * FROM exports WHERE project_number=? AND version=?", (project_number, version)
-        ).fetchone()
-        if row is None:
-            return None
-        return ExportRecord(
-            row[0], row[1], row[2], row[3], row[4], row[5], datetime.fromisoformat(row[6])
         )
 
     def decision_outcome(self, sha256: str) -> str | None:

@@ -42,7 +42,7 @@ def build_schema(rules: ValidationRules, job_number: str) -> pa.DataFrameSchema:
         type_checks.append(pa.Check(lambda s: s.isin(known) | (s == ""), name="cost_type.unknown"))
     columns["cost_type"] = pa.Column(object, [*type_checks, *_text_checks(rules, "cost_type")])
     job = lists.job(job_number)
-    if job is not None and not job.sub_jobs_allowed:
+    if (job is not None and not job.sub_jobs_allowed) or not rules.profile_sub_jobs:
         columns["sub_job"] = pa.Column(
             object,
             [

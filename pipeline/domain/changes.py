@@ -125,3 +125,32 @@ def _text_review(text: str, codes: set[str], touched_codes: set[str]) -> ReasonR
 
 def _mentions(text: str, code: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text) is not None
+
+
+def delta_lines(base: Sequence[BudgetLine], new: Sequence[BudgetLine]) -> list[BudgetLine]:
+    """What a budget change adds to the exported version: one line per changed amount.
+
+    A removed line becomes a negative change of its whole amount; lines whose amount did not
+    move are left out, as the ERP already has them. Quantities are not carried: a change
+    is an amount.
+    """
+    lines: list[BudgetLine] = []
+    for change in diff_lines(base, new):
+        if change.kind is ChangeKind.DETAIL or not change.delta:
+            continue
+        line = change.new or change.old
+        assert line is not None
+        lines.append(
+            BudgetLine(
+                line.row,
+                line.sub_job,
+                line.cost_code,
+                line.cost_type,
+                line.description,
+                change.delta,
+                None,
+                line.uom,
+                None,
+            )
+        )
+    return lines

@@ -24,6 +24,8 @@ class Status(enum.StrEnum):
     EXPORTED = "exported"
     RETRIEVED = "retrieved"
     WITHDRAWN = "withdrawn"
+    SYNCED = "synced"
+    EXPORT_FAILED = "export_failed"
 
 
 class Action(enum.StrEnum):
@@ -31,14 +33,18 @@ class Action(enum.StrEnum):
 
     SEND = "send"
     RESEND = "resend"
+    CHANGE = "change"
     ACCEPT = "accept"
     REJECT = "reject"
     EXPORT = "export"
     RETRIEVE = "retrieve"
     WITHDRAW = "withdraw"
+    SYNC = "sync"
+    FAIL_EXPORT = "fail_export"
     # Recorded in the audit trail, but they change no state:
     REFUSE = "refuse"
     REFUSE_DECISION = "refuse_decision"
+    EXPORT_AGAIN = "export_again"
 
 
 # The whole life cycle in one place: (from, action) -> to. ``None`` is "never sent".
@@ -52,15 +58,36 @@ TRANSITIONS: Final[Mapping[tuple[Status | None, Action], Status]] = {
     (Status.AWAITING_APPROVAL, Action.RETRIEVE): Status.RETRIEVED,
     (Status.ACCEPTED, Action.EXPORT): Status.EXPORTED,
     (Status.REJECTED, Action.WITHDRAW): Status.WITHDRAWN,
+    # After export: the ERP's answer, and budget changes (Procore's "budget modifications").
+    (Status.EXPORTED, Action.SYNC): Status.SYNCED,
+    (Status.EXPORTED, Action.FAIL_EXPORT): Status.EXPORT_FAILED,
+    (Status.EXPORT_FAILED, Action.ACCEPT): Status.ACCEPTED,
+    (Status.EXPORT_FAILED, Action.REJECT): Status.REJECTED,
+    (Status.EXPORTED, Action.CHANGE): Status.AWAITING_APPROVAL,
+    (Status.SYNCED, Action.CHANGE): Status.AWAITING_APPROVAL,
 }
 
-# A locked budget cannot be replaced by a new workbook.
-LOCKED: Final = frozenset({Status.AWAITING_APPROVAL, Status.ACCEPTED, Status.EXPORTED})
+# Locked: no one edits the budget. An exported (or synced) one still takes a budget change.
+LOCKED: Final = frozenset(
+    {
+        Status.AWAITING_APPROVAL,
+        Status.ACCEPTED,
+        Status.EXPORTED,
+        Status.SYNCED,
+        Status.EXPORT_FAILED,
+    }
+)
+# In the approver's or the ERP's hands: a new workbook must wait.
+BUSY: Final = frozenset({Status.AWAITING_APPROVAL, Status.ACCEPTED, Status.EXPORT_FAILED})
 
 
 def send_action(status: Status | None) -> Action:
-    """Sending a workbook for a rejected budget is a re-send; otherwise a first send."""
-    return Action.RESEND if status is Status.REJECTED else Action.SEND
+    """A workbook for a rejected budget is a re-send, for an exported one a budget change."""
+    if status is Status.REJECTED:
+        return Action.RESEND
+    if status in (Status.EXPORTED, Status.SYNCED):
+        return Action.CHANGE
+    return Action.SEND
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +146,16 @@ class ProjectBudget:
         """The ERP import file for the accepted version is in the outbox."""
         self._apply(Action.EXPORT)
         self._record(Action.EXPORT, "budget-erp", at, detail, file_sha256)
+
+    def mark_synced(self, *, at: datetime, detail: str) -> None:
+        """The ERP reported the export imported."""
+        self._apply(Action.SYNC)
+        self._record(Action.SYNC, "erp", at, detail, "")
+
+    def mark_export_failed(self, *, at: datetime, detail: str) -> None:
+        """The ERP could not import the export: back in front of the approver."""
+        self._apply(Action.FAIL_EXPORT)
+        self._record(Action.FAIL_EXPORT, "erp", at, detail, "")
 
     def retrieve(self, *, by: str, at: datetime) -> None:
         """The sender takes the budget back before the approver answers."""

@@ -36,7 +36,7 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     if (
         budget is None
         or budget.version != submission.version
-        or budget.status is not Status.AWAITING_APPROVAL
+        or budget.status not in (Status.AWAITING_APPROVAL, Status.EXPORT_FAILED)
     ):
         return _clear_stale(app, path, submission)
     sha = sha256_file(path)

@@ -1,49 +1,185 @@
-"""Use case: write the ERP import file of an accepted budget into the outbox, exactly once."""
+"""Use case: write the ERP import file of an accepted budget into the outbox, exactly once.
+
+An original budget exports every line; a budget change after an export exports only the
+changed amounts, as the ERP's approved changes. A crash after the file is published but
+before it is recorded is healed by adopting that file, never by writing a second one.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
-from pipeline.adapters.folders import atomic_write, project_stem, sha256_file
+from pipeline.adapters.folders import project_stem
+from pipeline.adapters.outbox_files import publish, published
+from pipeline.config import profile_for_settings
 from pipeline.domain.budget import money
-from pipeline.domain.lifecycle import Status
+from pipeline.domain.changes import delta_lines
+from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status
 from pipeline.errors import InvalidTransition, UnknownProject
 from pipeline.services import notifications
 from pipeline.services.context import Services
-from pipeline.services.ports import ExportRecord
+from pipeline.services.ports import ExportJob, ExportRecord
+
+
+def profile_for(app: Services, project_number: str) -> str:
+    """The ERP profile of a job: its own, else the company's."""
+    return profile_for_settings(app.settings, project_number)
 
 
 def export_accepted(app: Services, project_number: str) -> ExportRecord:
-    """Export the accepted version; if it was exported already, return that record unchanged.
-
-    The file name is fixed per project and version, so a re-run after a crash rewrites the
-    same bytes under the same name and records it once.
-    """
-    budget = app.store.get_budget(project_number)
-    if budget is None:
-        raise UnknownProject(f"no budget for project {project_number}")
-    existing = app.store.export(project_number, budget.version)
-    if existing is not None:
-        return existing
+    """Export the accepted version once; for an exported one, return its record unchanged."""
+    budget = _budget(app, project_number)
     if budget.status is not Status.ACCEPTED:
+        done = [r for r in app.store.exports(budget.project_number) if r.version == budget.version]
+        if done and budget.status in (Status.EXPORTED, Status.SYNCED):
+            return done[0]
         raise InvalidTransition(f"budget {project_number} is {budget.status}: cannot export")
-    lines = app.store.lines(project_number, budget.version)
-    name = f"{project_stem(project_number)}_v{budget.version}_budget{app.exporter.suffix}"
-    target = app.settings.outbox / name
-    atomic_write(target, lambda temp: app.exporter(project_number, lines, temp))
-    now = app.clock.now()
-    total = sum((line.amount for line in lines), Decimal("0.00"))
-    record = ExportRecord(
-        project_number, budget.version, name, sha256_file(target), len(lines), str(total), now
+    job = export_job(app, budget)
+    record = _adopt_published(app, budget, job) or _publish(
+        app, job, profile_for(app, budget.project_number), _next_seq(app, budget), job.kind
     )
     mail = notifications.exported(app, budget.sender, record)
     with app.store.transaction():
         notifications.enqueue_all(app, mail)
         budget.mark_exported(
-            at=now,
+            at=app.clock.now(),
             file_sha256=record.sha256,
-            detail=f"{name}: {len(lines)} lines, total {money(total)}",
+            detail=f"{record.file_name}: {record.line_count} lines, "
+            f"total {money(Decimal(record.total))} ({record.kind})",
         )
         app.store.save_budget(budget)
         app.store.add_export(record)
     return record
+
+
+def export_again(app: Services, project_number: str, by: str) -> ExportRecord:
+    """Write the last export once more, under the next sequence number (recorded)."""
+    budget = _budget(app, project_number)
+    exports = [r for r in app.store.exports(budget.project_number) if r.kind != "again"]
+    if not exports or budget.status not in (Status.EXPORTED, Status.SYNCED, Status.EXPORT_FAILED):
+        raise InvalidTransition(f"budget {project_number} is {budget.status}: nothing exported")
+    last = exports[-1]
+    job = export_job(app, budget, version=last.version)
+    seq = (
+        max(r.seq for r in app.store.exports(budget.project_number) if r.version == last.version)
+        + 1
+    )
+    record = _publish(app, job, last.profile, seq, "again")
+    with app.store.transaction():
+        app.store.add_export(record)
+        app.store.record(
+            Event(
+                budget.project_number,
+                last.version,
+                Action.EXPORT_AGAIN,
+                by,
+                record.at,
+                f"{record.file_name}: written again ({job.kind})",
+                record.sha256,
+            )
+        )
+    return record
+
+
+def render_export(app: Services, project_number: str, profile: str, target: Path) -> Path:
+    """The last exported version in another profile, at ``target``, for a person to check."""
+    budget = _budget(app, project_number)
+    exports = [r for r in app.store.exports(budget.project_number) if r.kind != "again"]
+    if not exports:
+        raise InvalidTransition(f"budget {project_number} was never exported")
+    app.exporter(profile, export_job(app, budget, version=exports[-1].version), target)
+    return target
+
+
+def export_job(app: Services, budget: ProjectBudget, version: int | None = None) -> ExportJob:
+    """What the ERP file of a version holds: all lines, or the change since the last export."""
+    version = version or budget.version
+    submission = app.store.submission(budget.project_number, version)
+    lines = app.store.lines(budget.project_number, version)
+    base = [
+        r
+        for r in app.store.exports(budget.project_number)
+        if r.version < version and r.kind != "again" and r.result != "failure"
+    ]
+    kind = "original"
+    if base:
+        kind = "change"
+        lines = delta_lines(app.store.lines(budget.project_number, base[-1].version), lines)
+    return ExportJob(
+        budget.project_number,
+        submission.project_name if submission else "",
+        version,
+        kind,
+        lines,
+        app.clock.now(),
+    )
+
+
+def _publish(app: Services, job: ExportJob, profile: str, seq: int, kind: str) -> ExportRecord:
+    spec = app.exporter.profile(profile)
+    suffix = "_change" if job.kind == "change" else ""
+    name = f"{project_stem(job.project_number)}_v{job.version}_{seq:03d}{suffix}.{spec.extension}"
+    total = sum((line.amount for line in job.lines), Decimal("0.00"))
+    manifest = {
+        "project_number": job.project_number,
+        "version": job.version,
+        "seq": seq,
+        "kind": kind,
+        "profile": profile,
+        "line_count": len(job.lines),
+        "total": f"{total:.2f}",
+        "created_at": job.at.isoformat(),
+    }
+    sha = publish(
+        app.settings.outbox / name,
+        lambda temp: app.exporter(profile, job, temp),
+        manifest,
+        app.settings.export_done_marker,
+    )
+    return ExportRecord(
+        job.project_number,
+        job.version,
+        name,
+        sha,
+        len(job.lines),
+        f"{total:.2f}",
+        job.at,
+        seq,
+        kind,
+        profile,
+    )
+
+
+def _adopt_published(app: Services, budget: ProjectBudget, job: ExportJob) -> ExportRecord | None:
+    """A file published before a crash, never recorded: it is the export, not a new one."""
+    recorded = {r.file_name for r in app.store.exports(budget.project_number)}
+    for manifest in published(
+        app.settings.outbox, project_stem(budget.project_number), budget.version
+    ):
+        if manifest["file"] not in recorded and manifest.get("kind") != "again":
+            return ExportRecord(
+                budget.project_number,
+                budget.version,
+                manifest["file"],
+                manifest["sha256"],
+                int(manifest["line_count"]),
+                str(manifest["total"]),
+                job.at,
+                int(manifest["seq"]),
+                str(manifest["kind"]),
+                str(manifest["profile"]),
+            )
+    return None
+
+
+def _next_seq(app: Services, budget: ProjectBudget) -> int:
+    seqs = [r.seq for r in app.store.exports(budget.project_number) if r.version == budget.version]
+    return max(seqs, default=0) + 1
+
+
+def _budget(app: Services, project_number: str) -> ProjectBudget:
+    budget = app.store.get_budget(project_number)
+    if budget is None:
+        raise UnknownProject(f"no budget for project {project_number}")
+    return budget

@@ -12,14 +12,19 @@ from pipeline.adapters.folders import (
     written_before_commit,
 )
 from pipeline.domain.budget import BudgetDocument, money
-from pipeline.domain.changes import ResendAssessment, assess_resend
-from pipeline.domain.lifecycle import Action, ProjectBudget, Status, Submission, send_action
+from pipeline.domain.changes import ResendAssessment
+from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_action
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.errors import UnreadableWorkbook
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
-from pipeline.services.ports import ReviewContent
+from pipeline.services.intake_checks import (
+    assess_change_against_export,
+    assess_resend_against_rejection,
+    check_not_busy,
+)
+from pipeline.services.ports import ChangeAssessment, ReviewContent
 from pipeline.services.refusals import Refusal, refuse
 
 
@@ -76,10 +81,11 @@ def _send(app: Services, path: Path, sha: str) -> Outcome:
         raise Refusal([], result.project_number, sender, result.problems)
     submitter = _submitter(app, document, result.last_modified_by)
     budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
-    _check_unlocked(budget, submitter)
+    check_not_busy(budget, submitter)
     warnings = [p for p in result.problems if p.severity is Severity.WARNING]
-    resend = _assess_resend(app, budget, document, submitter, warnings)
-    return _record_send(app, path, sha, budget, document, submitter, warnings, resend)
+    resend = assess_resend_against_rejection(app, budget, document, submitter, warnings)
+    change = assess_change_against_export(app, budget, document, submitter)
+    return _record_send(app, path, sha, budget, document, submitter, warnings, resend, change)
 
 
 def _submitter(app: Services, document: BudgetDocument, last_modified_by: str) -> Person:
@@ -105,76 +111,6 @@ def _submitter(app: Services, document: BudgetDocument, last_modified_by: str) -
     return person
 
 
-def _check_unlocked(budget: ProjectBudget, submitter: Person) -> None:
-    if budget.status is Status.AWAITING_APPROVAL:
-        raise Refusal(
-            [
-                f"budget {budget.project_number} is locked: version {budget.version} "
-                f"awaits approval since {budget.sent_at:%Y-%m-%d %H:%M}, sent by "
-                f"{budget.sender}; retrieve it first (budget-erp retrieve "
-                f"{budget.project_number}) or wait for the approver"
-            ],
-            budget.project_number,
-            submitter,
-        )
-    if budget.status in (Status.ACCEPTED, Status.EXPORTED):
-        raise Refusal(
-            [
-                f"budget {budget.project_number} was accepted and exported to the ERP "
-                f"(version {budget.version}, {budget.changed_at:%Y-%m-%d}); it stays "
-                "locked: budget changes after export are not taken yet"
-            ],
-            budget.project_number,
-            submitter,
-        )
-
-
-def _assess_resend(
-    app: Services,
-    budget: ProjectBudget,
-    document: BudgetDocument,
-    submitter: Person,
-    warnings: list[Problem],
-) -> ResendAssessment | None:
-    if budget.status is not Status.REJECTED:
-        return None
-    project, version = budget.project_number, budget.version
-    previous = app.store.submission(project, version)
-    rejection = app.store.rejection(project, version)
-    assert previous is not None and rejection is not None, "a rejected version is recorded"
-    if previous.fingerprint == document.fingerprint():
-        raise Refusal(
-            [
-                f"nothing changed since the rejection on {rejection.at:%Y-%m-%d} "
-                f"(version {version}); correct the budget before re-sending it"
-            ],
-            project,
-            submitter,
-        )
-    assessment = assess_resend(app.store.lines(project, version), document.lines, rejection)
-    if assessment.unchanged_flags:
-        named = "; ".join(
-            f"{flag.key} ({flag.note or 'no note'})" for flag in assessment.unchanged_flags
-        )
-        if app.settings.unchanged_flagged_lines == "refuse":
-            raise Refusal(
-                [
-                    f"line(s) flagged by the approver are unchanged: {named}; change or "
-                    "remove each flagged line before re-sending"
-                ],
-                project,
-                submitter,
-            )
-        warnings.append(
-            Problem(
-                "resend.flagged_unchanged",
-                f"flagged line(s) unchanged: {named}",
-                severity=Severity.WARNING,
-            )
-        )
-    return assessment
-
-
 def _record_send(
     app: Services,
     path: Path,
@@ -184,6 +120,7 @@ def _record_send(
     submitter: Person,
     warnings: list[Problem],
     resend: ResendAssessment | None,
+    change: ChangeAssessment | None,
 ) -> Outcome:
     now = app.clock.now()
     version = budget.version + 1
@@ -206,7 +143,9 @@ def _record_send(
         "" if document.stated_total is None else str(document.stated_total),
     )
     approvers = app.people().holders(Role.ACCOUNTING_APPROVER, project)
-    content = ReviewContent(submission, document, [p.name for p in approvers], warnings, resend)
+    content = ReviewContent(
+        submission, document, [p.name for p in approvers], warnings, resend, change
+    )
     review = app.settings.approval / submission.review_file
     atomic_write(review, lambda temp: app.write_review(content, temp))
     mail = notifications.sent_for_approval(app, content, approvers)

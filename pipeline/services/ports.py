@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Protocol
 
 from pipeline.domain.budget import BudgetDocument, BudgetLine
-from pipeline.domain.changes import ResendAssessment
+from pipeline.domain.changes import LineChange, ResendAssessment
+from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import Notification, QueuedMail
 from pipeline.domain.people import Directory
@@ -20,7 +21,7 @@ from pipeline.domain.review import Decision, Rejection
 
 @dataclass(frozen=True, slots=True)
 class ExportRecord:
-    """An ERP import file written for an accepted version."""
+    """An ERP import file written for an accepted version (``seq`` > 1: written again)."""
 
     project_number: str
     version: int
@@ -29,6 +30,12 @@ class ExportRecord:
     line_count: int
     total: str
     at: datetime
+    seq: int = 1
+    kind: str = "original"  # original | change | again
+    profile: str = "generic-csv"
+    result: str = ""  # "" until the ERP answers; success | failure
+    result_message: str = ""
+    erp_ids: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,14 @@ class ReadResult:
 
 
 @dataclass(frozen=True)
+class ChangeAssessment:
+    """A budget change: the version last exported and every line changed since."""
+
+    exported_version: int
+    changes: list[LineChange]
+
+
+@dataclass(frozen=True)
 class ReviewContent:
     """Everything the approver's review workbook shows."""
 
@@ -51,6 +66,7 @@ class ReviewContent:
     approvers: list[str]
     warnings: list[Problem] = field(default_factory=list)
     resend: ResendAssessment | None = None
+    change: ChangeAssessment | None = None
 
 
 class Clock(Protocol):
@@ -77,6 +93,11 @@ class Store(Protocol):
     def rejection(self, project_number: str, version: int) -> Rejection | None: ...
     def add_export(self, record: ExportRecord) -> None: ...
     def export(self, project_number: str, version: int) -> ExportRecord | None: ...
+    def exports(self, project_number: str) -> list[ExportRecord]: ...
+    def export_by_file(self, file_name: str) -> ExportRecord | None: ...
+    def set_export_result(
+        self, file_name: str, result: str, message: str, erp_ids: str
+    ) -> None: ...
     def decision_outcome(self, sha256: str) -> str | None: ...
     def note_decision_file(
         self, sha256: str, project_number: str, version: int, outcome: str, at: datetime
@@ -117,12 +138,24 @@ class RejectedWriter(Protocol):
     def __call__(self, document: BudgetDocument, rejection: Rejection, target: Path) -> None: ...
 
 
+@dataclass(frozen=True)
+class ExportJob:
+    """What one ERP file holds: a version's lines (or, for a change, the changed amounts)."""
+
+    project_number: str
+    project_name: str
+    version: int
+    kind: str  # original | change
+    lines: Sequence[BudgetLine]
+    at: datetime
+
+
 class Exporter(Protocol):
-    """Writes an ERP import file for an accepted budget."""
+    """Writes ERP import files in the layout of a profile."""
 
-    suffix: str
+    def profile(self, name: str) -> ProfileSpec: ...
 
-    def __call__(self, project_number: str, lines: Sequence[BudgetLine], target: Path) -> None: ...
+    def __call__(self, profile: str, job: ExportJob, target: Path) -> None: ...
 
 
 class Annotator(Protocol):

@@ -66,7 +66,7 @@ def test_the_daemon_takes_a_dropped_budget_and_applies_the_decision(daemon):
     assert _wait_for(lambda: not (ws.root / "inbox" / "budget.xlsx").exists())
     time.sleep(0.4)  # the review workbook is ours; let it age past the settle interval
     ws.decide(decision="Accept")
-    assert _wait_for(lambda: (ws.root / "outbox" / "P-1001_v1_budget.csv").exists()), (
+    assert _wait_for(lambda: (ws.root / "outbox" / "P-1001_v1_001.csv").exists()), (
         "no ERP file appeared"
     )
 

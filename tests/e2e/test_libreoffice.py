@@ -50,4 +50,4 @@ def test_an_acceptance_saved_by_libreoffice_exports_the_budget(workspace: Worksp
     result = workspace.run("process")
 
     assert result.exit_code == 0, result.output
-    assert (workspace.root / "outbox" / "P-1001_v1_budget.csv").read_text().count("\n") == 5
+    assert (workspace.root / "outbox" / "P-1001_v1_001.csv").read_text().count("\n") == 5

@@ -174,8 +174,8 @@ def test_accept_writes_the_erp_csv_with_every_line_and_the_total(workspace: Work
     result = workspace.run("process")
 
     assert result.exit_code == 0, result.output
-    assert workspace.files("outbox") == ["P-1001_v1_budget.csv"]
-    with (workspace.root / "outbox" / "P-1001_v1_budget.csv").open(newline="") as handle:
+    assert workspace.files("outbox") == ["P-1001_v1_001.csv", "P-1001_v1_001.csv.manifest.json"]
+    with (workspace.root / "outbox" / "P-1001_v1_001.csv").open(newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["Job", "Sub Job", "Cost Code", "Cost Type", "Description", "Amount"]
     assert [(r[2], r[3], r[5]) for r in rows[1:]] == [
@@ -201,18 +201,18 @@ def test_a_workbook_for_a_locked_budget_is_refused_saying_since_when_and_by_whom
     assert workspace.files("approval") == ["P-1001_v1_review.xlsx"]
 
 
-def test_an_exported_budget_stays_locked(workspace: Workspace):
+def test_an_exported_budget_takes_only_a_real_change(workspace: Workspace):
     workspace.drop()
     workspace.run("process")
     workspace.decide(decision="Accept")
     workspace.run("process")
-    workspace.drop("change.xlsx")
+    workspace.drop("change.xlsx")  # the same budget again
 
     result = workspace.run("process")
 
     assert result.exit_code == 1
-    assert "accepted and exported" in result.output
-    assert workspace.files("outbox") == ["P-1001_v1_budget.csv"]
+    assert "nothing changed since version 1 was exported" in result.output
+    assert workspace.files("outbox") == ["P-1001_v1_001.csv", "P-1001_v1_001.csv.manifest.json"]
 
 
 def test_retrieve_takes_the_budget_out_of_the_queue_and_unlocks_it(workspace: Workspace):
@@ -454,7 +454,7 @@ def test_init_makes_a_workspace(tmp_path: Path):
 def test_a_failed_export_is_reported_and_finished_on_a_later_pass(workspace: Workspace):
     workspace.drop()
     workspace.run("process")
-    blocker = workspace.root / "outbox" / "P-1001_v1_budget.csv"
+    blocker = workspace.root / "outbox" / "P-1001_v1_001.csv"
     blocker.mkdir()  # something in the way of the ERP file
     workspace.decide(decision="Accept")
 

@@ -78,7 +78,7 @@ def test_each_event_mails_exactly_the_right_people(smtp, monkeypatch):
     assert [(m["To"], m["Subject"]) for m in exported] == [
         ("ada@example.com", "Budget P-2002 accepted and exported to the ERP")
     ]
-    assert "P-2002_v1_budget.csv" in exported[0].get_body(("plain",)).get_content()
+    assert "P-2002_v1_001.csv" in exported[0].get_body(("plain",)).get_content()
     assert len({m["Message-ID"] for m in inbox.messages}) == len(inbox.messages)
 
 

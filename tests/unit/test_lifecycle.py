@@ -13,13 +13,16 @@ from pipeline.domain.lifecycle import TRANSITIONS, Action, ProjectBudget, Status
 from pipeline.errors import InvalidTransition
 
 AT = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
-SENDS = {Action.SEND, Action.RESEND}
+SENDS = {Action.SEND, Action.RESEND, Action.CHANGE}
 PAIRS = list(itertools.product([None, *Status], Action))
 
 # The method performing each action, and the actor it should record.
 CALLS: dict[Action, tuple[Callable[[ProjectBudget], object], str]] = {
     Action.SEND: (lambda b: b.send(sender="ada", at=AT, file_sha256="f1"), "ada"),
     Action.RESEND: (lambda b: b.send(sender="ada", at=AT, file_sha256="f1"), "ada"),
+    Action.CHANGE: (lambda b: b.send(sender="ada", at=AT, file_sha256="f1"), "ada"),
+    Action.SYNC: (lambda b: b.mark_synced(at=AT, detail="imported"), "erp"),
+    Action.FAIL_EXPORT: (lambda b: b.mark_export_failed(at=AT, detail="bad code"), "erp"),
     Action.ACCEPT: (lambda b: b.accept(approver="carl", at=AT), "carl"),
     Action.REJECT: (lambda b: b.reject(approver="carl", at=AT, detail="too high"), "carl"),
     Action.EXPORT: (
@@ -62,6 +65,8 @@ def test_each_pair_moves_or_refuses(status: Status | None, action: Action) -> No
         (Status.RETRIEVED, Action.SEND),
         (Status.WITHDRAWN, Action.SEND),
         (Status.REJECTED, Action.RESEND),
+        (Status.EXPORTED, Action.CHANGE),
+        (Status.SYNCED, Action.CHANGE),
     ],
 )
 def test_send_bumps_version_and_names_the_kind(status: Status | None, expected: Action) -> None:
@@ -76,7 +81,13 @@ def test_send_bumps_version_and_names_the_kind(status: Status | None, expected: 
 
 @pytest.mark.parametrize("status", [None, *Status])
 def test_locked_exactly_while_with_accounting_or_done(status: Status | None) -> None:
-    locked = {Status.AWAITING_APPROVAL, Status.ACCEPTED, Status.EXPORTED}
+    locked = {
+        Status.AWAITING_APPROVAL,
+        Status.ACCEPTED,
+        Status.EXPORTED,
+        Status.SYNCED,
+        Status.EXPORT_FAILED,
+    }
     assert _budget(status).locked is (status in locked)
 
 

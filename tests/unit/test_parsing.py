@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.adapters.amounts import parse_amount
-from pipeline.adapters.erp_csv import guard_text
+from pipeline.domain.erp_profile import guard_text
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,0 +1,94 @@
+"""The ERP exports in the state database: one original per accepted version, copies written
+``--again`` under the next sequence number, and the ERP's answer to each."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from pipeline.services.ports import ExportRecord
+
+_COLUMNS = (
+    "project_number, version, seq, kind, profile, file_name, sha256, line_count, total, "
+    "at, result, result_message, erp_ids"
+)
+
+
+class ExportQueries:
+    """Export methods of the SQLite store (they share its connection and transactions)."""
+
+    @property
+    def db(self) -> sqlite3.Connection:  # provided by SqliteStore
+        raise NotImplementedError
+
+    def add_export(self, record: ExportRecord) -> None:
+        """Record an ERP file written into the outbox."""
+        r = record
+        self.db.execute(
+            f"INSERT INTO erp_exports ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                r.project_number,
+                r.version,
+                r.seq,
+                r.kind,
+                r.profile,
+                r.file_name,
+                r.sha256,
+                r.line_count,
+                r.total,
+                r.at.isoformat(),
+                r.result,
+                r.result_message,
+                r.erp_ids,
+            ),
+        )
+
+    def export(self, project_number: str, version: int) -> ExportRecord | None:
+        """The first ERP file written for a version, if any."""
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM erp_exports WHERE project_number=? AND version=? "
+            "ORDER BY seq LIMIT 1",
+            (project_number, version),
+        ).fetchone()
+        return _record(row) if row else None
+
+    def exports(self, project_number: str) -> list[ExportRecord]:
+        """Every ERP file written for a project, oldest first."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM erp_exports WHERE project_number=? ORDER BY version, seq",
+            (project_number,),
+        )
+        return [_record(row) for row in rows]
+
+    def export_by_file(self, file_name: str) -> ExportRecord | None:
+        """The export written under this file name."""
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM erp_exports WHERE file_name=?", (file_name,)
+        ).fetchone()
+        return _record(row) if row else None
+
+    def set_export_result(self, file_name: str, result: str, message: str, erp_ids: str) -> None:
+        """Keep the ERP's answer about one export."""
+        self.db.execute(
+            "UPDATE erp_exports SET result=?, result_message=?, erp_ids=? WHERE file_name=?",
+            (result, message, erp_ids, file_name),
+        )
+
+
+def _record(row: tuple[Any, ...]) -> ExportRecord:
+    return ExportRecord(
+        project_number=row[0],
+        version=row[1],
+        seq=row[2],
+        kind=row[3],
+        profile=row[4],
+        file_name=row[5],
+        sha256=row[6],
+        line_count=row[7],
+        total=row[8],
+        at=datetime.fromisoformat(row[9]),
+        result=row[10],
+        result_message=row[11],
+        erp_ids=row[12],
+    )

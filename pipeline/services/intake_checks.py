@@ -1,0 +1,120 @@
+"""What a workbook must pass against the state of its budget: not busy, changed since the
+rejection (for a re-send), changed since the export (for a budget change)."""
+
+from __future__ import annotations
+
+from pipeline.domain.budget import BudgetDocument
+from pipeline.domain.changes import ResendAssessment, assess_resend, diff_lines
+from pipeline.domain.lifecycle import ProjectBudget, Status
+from pipeline.domain.people import Person
+from pipeline.domain.problems import Problem, Severity
+from pipeline.services.context import Services
+from pipeline.services.ports import ChangeAssessment
+from pipeline.services.refusals import Refusal
+
+
+def check_not_busy(budget: ProjectBudget, submitter: Person) -> None:
+    """Refuse a workbook while the budget is in the approver's or the ERP's hands."""
+    if budget.status is Status.AWAITING_APPROVAL:
+        raise Refusal(
+            [
+                f"budget {budget.project_number} is locked: version {budget.version} "
+                f"awaits approval since {budget.sent_at:%Y-%m-%d %H:%M}, sent by "
+                f"{budget.sender}; retrieve it first (budget-erp retrieve "
+                f"{budget.project_number}) or wait for the approver"
+            ],
+            budget.project_number,
+            submitter,
+        )
+    if budget.status in (Status.ACCEPTED, Status.EXPORT_FAILED):
+        state = (
+            "is being exported"
+            if budget.status is Status.ACCEPTED
+            else ("failed to export and awaits the approver again")
+        )
+        raise Refusal(
+            [
+                f"budget {budget.project_number} version {budget.version} {state}; "
+                "send the change once that is settled"
+            ],
+            budget.project_number,
+            submitter,
+        )
+
+
+def assess_resend_against_rejection(
+    app: Services,
+    budget: ProjectBudget,
+    document: BudgetDocument,
+    submitter: Person,
+    warnings: list[Problem],
+) -> ResendAssessment | None:
+    """For a re-send: the rejection reasons reviewed, or a refusal if nothing changed."""
+    if budget.status is not Status.REJECTED:
+        return None
+    project, version = budget.project_number, budget.version
+    previous = app.store.submission(project, version)
+    rejection = app.store.rejection(project, version)
+    assert previous is not None and rejection is not None, "a rejected version is recorded"
+    if previous.fingerprint == document.fingerprint():
+        raise Refusal(
+            [
+                f"nothing changed since the rejection on {rejection.at:%Y-%m-%d} "
+                f"(version {version}); correct the budget before re-sending it"
+            ],
+            project,
+            submitter,
+        )
+    assessment = assess_resend(app.store.lines(project, version), document.lines, rejection)
+    if assessment.unchanged_flags:
+        named = "; ".join(
+            f"{flag.key} ({flag.note or 'no note'})" for flag in assessment.unchanged_flags
+        )
+        if app.settings.unchanged_flagged_lines == "refuse":
+            raise Refusal(
+                [
+                    f"line(s) flagged by the approver are unchanged: {named}; change or "
+                    "remove each flagged line before re-sending"
+                ],
+                project,
+                submitter,
+            )
+        warnings.append(
+            Problem(
+                "resend.flagged_unchanged",
+                f"flagged line(s) unchanged: {named}",
+                severity=Severity.WARNING,
+            )
+        )
+    return assessment
+
+
+def assess_change_against_export(
+    app: Services, budget: ProjectBudget, document: BudgetDocument, submitter: Person
+) -> ChangeAssessment | None:
+    """For a budget that reached the ERP: what changed since the last export."""
+    exports = [
+        r
+        for r in app.store.exports(budget.project_number)
+        if r.kind != "again" and r.result != "failure"
+    ]
+    if not exports or budget.status not in (
+        Status.EXPORTED,
+        Status.SYNCED,
+        Status.REJECTED,
+        Status.RETRIEVED,
+        Status.WITHDRAWN,
+    ):
+        return None
+    base = exports[-1].version
+    changes = diff_lines(app.store.lines(budget.project_number, base), document.lines)
+    if not changes and budget.status in (Status.EXPORTED, Status.SYNCED):
+        raise Refusal(
+            [
+                f"nothing changed since version {base} was exported; a budget change must "
+                "change at least one line"
+            ],
+            budget.project_number,
+            submitter,
+        )
+    return ChangeAssessment(base, changes)
