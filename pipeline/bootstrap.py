@@ -82,7 +82,7 @@ def _transport(settings: Settings) -> MailTransport:
 
 def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
     """Build the Services for a workspace; touches the disk only to create missing folders."""
-    for folder in settings.folders():
+    for folder in [*settings.folders(), settings.outbox / "results"]:
         folder.mkdir(parents=True, exist_ok=True)
     clock = clock or clock_from_environment()
     load_validation_rules(settings.rules)  # fail at start-up, not at the first file

@@ -27,6 +27,7 @@ from pipeline.domain.notification import MailStatus, QueuedMail
 from pipeline.domain.problems import Problem, errors
 from pipeline.errors import ConfigError, PipelineError, WorkspaceError
 from pipeline.services import admin, lint
+from pipeline.services import export as erp_export
 from pipeline.services.context import Services
 from pipeline.services.mail_delivery import DeliveryReport, deliver_due
 from pipeline.services.processing import process_once
@@ -124,7 +125,7 @@ def watch(ctx: click.Context) -> None:
 
     click.echo(f"budget-erp watching {settings.inbox} and {settings.approval}; Ctrl-C stops")
     watch_folders(
-        [settings.inbox, settings.approval],
+        [settings.inbox, settings.approval, settings.outbox / "results"],
         run_pass,
         settle_seconds=settings.settle_seconds,
         scan_interval=settings.scan_interval_seconds,
@@ -239,6 +240,49 @@ def _report_delivery(report: DeliveryReport, queue: Sequence[QueuedMail] = ()) -
     )
     if report.failed or report.retrying or any(q.status is not MailStatus.SENT for q in queue):
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("project")
+@click.option("--again", is_flag=True, help="Write the last export once more (new sequence).")
+@click.option("--profile", default=None, help="Render the last export in this profile instead.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --profile: where to write it [default: here].",
+)
+@click.option(
+    "--by",
+    default=getpass.getuser,
+    show_default="your user name",
+    help="Who asks, for the audit trail.",
+)
+@click.pass_context
+def export(
+    ctx: click.Context, project: str, again: bool, profile: str | None, output: Path | None, by: str
+) -> None:
+    """Export PROJECT's accepted budget, write its export --again, or render it in --profile."""
+    app = _services(ctx)
+    try:
+        if profile:
+            spec = app.exporter.profile(profile)
+            target = output or Path(f"{project}.{profile}.{spec.extension}".replace("/", "_"))
+            erp_export.render_export(app, project, profile, target)
+            click.echo(f"wrote {target} ({spec.description}); not recorded as an export")
+            return
+        record = (
+            erp_export.export_again(app, project, by)
+            if again
+            else erp_export.export_accepted(app, project)
+        )
+    except PipelineError as exc:
+        raise Refused(str(exc)) from exc
+    click.echo(
+        f"{project}: outbox/{record.file_name} ({record.profile}, {record.kind}, "
+        f"{record.line_count} lines, total {record.total})"
+    )
 
 
 @cli.command()

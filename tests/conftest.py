@@ -127,7 +127,9 @@ class Workspace:
 
     def files(self, folder: str) -> list[str]:
         """File names in a workspace folder, sorted, hidden files left out."""
-        return sorted(p.name for p in (self.root / folder).iterdir() if not p.name.startswith("."))
+        return sorted(
+            p.name for p in (self.root / folder).iterdir() if p.is_file() and p.name[0] != "."
+        )
 
     def review(self, project: str = "P-1001", version: int = 1) -> Path:
         """The review workbook of a version."""

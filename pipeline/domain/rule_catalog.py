@@ -60,6 +60,7 @@ RULES: Final[dict[str, Rule]] = {
         Rule("sheet.hidden", W, "A hidden sheet is not read; check nothing belongs there"),
         Rule("list.not_checked", W, "Export that list from the ERP into rules/ to check it"),
         Rule("resend.flagged_unchanged", W, "The approver flagged this line; look at it again"),
+        Rule("export.failed", W, "Accept again once the ERP side is fixed, or reject"),
     )
 }
 

@@ -86,9 +86,11 @@ def status(app: Services) -> list[StatusRow]:
 def _where(app: Services, budget: ProjectBudget, review_file: str) -> str:
     if budget.status is Status.AWAITING_APPROVAL:
         return f"approval/{review_file}"
-    if budget.status is Status.EXPORTED:
-        record = app.store.export(budget.project_number, budget.version)
-        return f"outbox/{record.file_name}" if record else ""
+    if budget.status in (Status.EXPORTED, Status.SYNCED):
+        records = app.store.exports(budget.project_number)
+        return f"outbox/{records[-1].file_name}" if records else ""
+    if budget.status is Status.EXPORT_FAILED:
+        return f"approval/{review_file}"
     if budget.status is Status.REJECTED:
         return f"rejected/{review_file.replace('_review.xlsx', '_rejected.xlsx')}"
     return ""

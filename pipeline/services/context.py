@@ -56,6 +56,8 @@ class OutcomeKind(enum.StrEnum):
     EXPORTED = "exported"
     DECISION_REFUSED = "decision not applied"
     COMPLETED = "completed after restart"
+    SYNCED = "synced"
+    EXPORT_FAILED = "failed to export"
     FAILED = "failed"
 
 

@@ -134,3 +134,30 @@ def refused(
             "annotated": str(annotated) if annotated else "",
         },
     )
+
+
+def export_failed(
+    app: Services,
+    sender: str,
+    approvers: Sequence[Person],
+    record: ExportRecord,
+    message: str,
+    review: Path,
+) -> list[Notification]:
+    """To the sender and every approver: the ERP refused the file; the approver decides again."""
+    person = app.people().find(sender)
+    to = [person.email] if person else []
+    to += [p.email for p in approvers if p.email not in to]
+    return prepare(
+        app,
+        f"export_failed:{record.file_name}",
+        "export_failed",
+        to,
+        {
+            "project_number": record.project_number,
+            "version": record.version,
+            "file_name": record.file_name,
+            "message": message,
+            "review_path": str(review),
+        },
+    )

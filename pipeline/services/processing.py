@@ -15,6 +15,7 @@ from pipeline.domain.lifecycle import Status
 from pipeline.errors import ConfigError
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import apply_review_file
+from pipeline.services.erp_results import apply_result_file, results_folder
 from pipeline.services.export import export_accepted
 from pipeline.services.intake import take_inbox_file
 from pipeline.services.mail_delivery import deliver_due
@@ -31,6 +32,9 @@ def process_once(app: Services, settle_seconds: float | None = None) -> list[Out
     for path in settled_files(app.settings.approval, settle, now):
         if path.name.endswith("_review.xlsx"):
             outcomes.extend(_trapped(app, path, lambda p: apply_review_file(app, p)))
+    for path in settled_files(results_folder(app), settle, now):
+        if path.suffix.lower() == ".json":
+            outcomes.extend(_trapped(app, path, lambda p: apply_result_file(app, p)))
     for budget in app.store.budgets():
         if budget.status is Status.ACCEPTED:  # accepted before a crash, or its export failed
             finish = functools.partial(_finish_export, app, budget.project_number)
