@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.errors import ConfigError, WorkspaceError
 
 CONFIG_NAME = "budget-erp.toml"
-FOLDERS = ("inbox", "approval", "rejected", "outbox", "archive")
+FOLDERS = ("inbox", "approval", "rejected", "outbox", "outbox/results", "archive")
 
 
 @dataclass(frozen=True)

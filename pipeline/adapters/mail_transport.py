@@ -6,6 +6,7 @@ temporary (retry later), 5xx are permanent.
 
 from __future__ import annotations
 
+import email.policy
 import email.utils
 import hashlib
 import smtplib
@@ -19,9 +20,14 @@ from pipeline.domain.notification import Notification
 from pipeline.errors import MailPermanentError, MailTemporaryError
 
 
+# RFC 5322 allows 998 characters a line; folding at 78 puts a long subject on a line of its
+# own, which some readers show with a leading space.
+MAIL_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
 def build_message(notification: Notification, sender: str) -> EmailMessage:
     """The MIME message: plain text with an HTML alternative, a Message-ID fixed by the key."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = notification.subject
     message["From"] = sender
     message["To"] = ", ".join(notification.to)

@@ -25,6 +25,8 @@ def publish(
     A crash before the rename leaves only a hidden temporary file (which the ERP ignores)
     and perhaps a manifest; after it, a complete file with its manifest.
     """
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a crash
+        stale.unlink(missing_ok=True)
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         write(temp)
