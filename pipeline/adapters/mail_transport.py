@@ -19,7 +19,6 @@ from pipeline.config import SmtpSettings
 from pipeline.domain.notification import Notification
 from pipeline.errors import MailPermanentError, MailTemporaryError
 
-
 # RFC 5322 allows 998 characters a line; folding at 78 puts a long subject on a line of its
 # own, which some readers show with a leading space.
 MAIL_POLICY = email.policy.SMTP.clone(max_line_length=998)

@@ -197,7 +197,7 @@ def test_a_budget_change_exports_only_the_delta(workspace: Workspace):
     sent = workspace.run("process")
     assert "sent for approval" in sent.output, sent.output
     review = openpyxl.load_workbook(workspace.review(version=2))
-    version = [r[1].value for r in review["Review"].iter_rows() if r[0].value == "Version"][0]
+    version = next(r[1].value for r in review["Review"].iter_rows() if r[0].value == "Version")
     assert "budget change against exported version 1" in version
     workspace.decide(version=2, decision="Accept")
     workspace.run("process")
