@@ -44,6 +44,7 @@ class Settings:
     templates: Path
     database: Path
     settle_seconds: float = 2.0
+    incomplete_seconds: float = 120.0
     scan_interval_seconds: float = 30.0
     watch_mode: str = "native"
     poll_interval_seconds: float = 1.0
@@ -117,6 +118,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
             "state.database",
         ),
         settle_seconds=float(watch.get("settle_seconds", 2.0)),
+        incomplete_seconds=float(watch.get("incomplete_seconds", 120.0)),
         scan_interval_seconds=float(watch.get("scan_interval_seconds", 30.0)),
         watch_mode=str(watch.get("mode", "native")),
         poll_interval_seconds=float(watch.get("poll_interval_seconds", 1.0)),

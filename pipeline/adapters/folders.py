@@ -123,12 +123,18 @@ def free_name(folder: Path, name: str) -> Path:
     return candidate
 
 
-def hand_back(source: Path, folder: Path, note: str) -> Path:
-    """Move a refused file into ``folder`` (never overwriting) with a ``.refused.txt`` beside it."""
+def hand_back(source: Path, folder: Path, note: str, name: str | None = None) -> Path:
+    """Move a refused file into ``folder`` (never overwriting) with a ``.refused.txt`` beside it.
+
+    Moving never follows a symlink or opens a FIFO: the directory entry itself moves.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    target = free_name(folder, source.name)
+    target = free_name(folder, name or source.name)
     note_path = target.with_name(target.name + ".refused.txt")
     atomic_write(note_path, lambda temp: temp.write_text(note, encoding="utf-8"))
-    shutil.move(source, target)
+    try:
+        os.rename(source, target)  # same file system: atomic, and never follows a link
+    except OSError:
+        shutil.move(source, target)
     fsync_dir(folder)
     return target

@@ -28,13 +28,20 @@ from pipeline.services.ports import ChangeAssessment, ReviewContent
 from pipeline.services.refusals import Refusal, refuse
 
 
-def take_inbox_file(app: Services, path: Path) -> Outcome:
-    """Process one settled file from the inbox; every outcome leaves the inbox empty of it."""
+def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outcome:
+    """Process one claimed file; every outcome moves it on (recorded, or handed back).
+
+    ``recovering``: the file was claimed before a crash; if it was recorded already, the
+    job is only finished.
+    """
     sha = sha256_file(path)
     archive_copy(path, app.settings.archive, sha)
-    finished = _already_taken(app, path, sha)
+    finished = _already_taken(app, path, sha) if recovering else None
     if finished:
         return finished
+    duplicate = _duplicate(app, path, sha)
+    if duplicate:
+        return refuse(app, path, sha, duplicate)
     try:
         return _send(app, path, sha)
     except Refusal as refusal:
@@ -42,22 +49,32 @@ def take_inbox_file(app: Services, path: Path) -> Outcome:
 
 
 def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
-    """A crash between recording and clearing the inbox leaves the file: finish the job."""
+    """A crash between recording and clearing the claim leaves the file: finish the job."""
     for submission in app.store.submissions_by_sha(sha):
-        budget = app.store.get_budget(submission.project_number)
-        if (
-            budget
-            and path.name == submission.file_name  # a second copy is a new drop, not a leftover
-            and budget.version == submission.version
-            and budget.status is not None
-            and (app.settings.approval / submission.review_file).exists()
-        ):
+        if path.name == submission.file_name:
             path.unlink(missing_ok=True)
             return Outcome(
                 OutcomeKind.COMPLETED,
                 path,
                 submission.project_number,
                 f"already recorded as version {submission.version}",
+            )
+    return None
+
+
+def _duplicate(app: Services, path: Path, sha: str) -> Refusal | None:
+    """The same bytes as the version still with the approver or the ERP: said so, once."""
+    for submission in app.store.submissions_by_sha(sha):
+        budget = app.store.get_budget(submission.project_number)
+        if budget and budget.version == submission.version and budget.locked:
+            return Refusal(
+                [
+                    f"duplicate of {submission.file_name}, sent on {submission.at:%Y-%m-%d %H:%M} "
+                    f"as version {submission.version} of {submission.project_number} "
+                    f"(now {budget.status}); nothing new to send"
+                ],
+                submission.project_number,
+                app.people().find(submission.sender),
             )
     return None
 

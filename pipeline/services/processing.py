@@ -17,6 +17,7 @@ from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_results import apply_result_file, results_folder
 from pipeline.services.export import export_accepted
+from pipeline.services.inbox import inbox_pass
 from pipeline.services.intake import take_inbox_file
 from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.summary import queue_daily_mail
@@ -27,8 +28,7 @@ def process_once(app: Services, settle_seconds: float | None = None) -> list[Out
     settle = app.settings.settle_seconds if settle_seconds is None else settle_seconds
     now = time.time()
     outcomes: list[Outcome] = []
-    for path in settled_files(app.settings.inbox, settle, now):
-        outcomes.extend(_trapped(app, path, lambda p: take_inbox_file(app, p), hand_back_on=True))
+    outcomes.extend(inbox_pass(app, functools.partial(_take, app), settle, now))
     for path in settled_files(app.settings.approval, settle, now):
         if path.name.endswith("_review.xlsx"):
             outcomes.extend(_trapped(app, path, lambda p: apply_review_file(app, p)))
@@ -50,6 +50,13 @@ def _send_mail(app: Services) -> None:
         deliver_due(app)
     except Exception:
         logger.exception("mail round failed; the outbox keeps everything for the next pass")
+
+
+def _take(app: Services, path: Path, recovering: bool) -> Outcome:
+    [outcome] = _trapped(
+        app, path, lambda p: take_inbox_file(app, p, recovering), hand_back_on=True
+    ) or [Outcome(OutcomeKind.FAILED, path, "", "no outcome")]
+    return outcome
 
 
 def _finish_export(app: Services, project_number: str, _outbox: Path) -> Outcome:

@@ -29,6 +29,7 @@ def _fast_settings(ws: Workspace, mode: str) -> None:
     text = config.read_text()
     text = text.replace('mode = "native"', f'mode = "{mode}"')
     text = text.replace("settle_seconds = 2.0", "settle_seconds = 0.3")
+    text = text.replace("incomplete_seconds = 120.0", "incomplete_seconds = 1.0")
     text = text.replace("poll_interval_seconds = 1.0", "poll_interval_seconds = 0.2")
     text = text.replace("scan_interval_seconds = 30.0", "scan_interval_seconds = 2.0")
     config.write_text(text)

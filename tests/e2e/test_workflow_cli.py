@@ -206,7 +206,7 @@ def test_an_exported_budget_takes_only_a_real_change(workspace: Workspace):
     workspace.run("process")
     workspace.decide(decision="Accept")
     workspace.run("process")
-    workspace.drop("change.xlsx")  # the same budget again
+    workspace.drop("change.xlsx", project_name="Riverside Clinic (new name)")  # same lines
 
     result = workspace.run("process")
 
@@ -295,8 +295,25 @@ def test_the_same_bytes_dropped_again_under_another_name_are_refused_not_dropped
     result = workspace.run("process")
 
     assert result.exit_code == 1
-    assert "is locked" in result.output
+    assert "duplicate of a.xlsx, sent on" in result.output
+    assert "as version 1 of P-1001 (now awaiting_approval)" in result.output
     assert "a-again.xlsx" in workspace.files("rejected")
+    assert workspace.files("approval") == ["P-1001_v1_review.xlsx"]
+
+
+def test_the_same_bytes_after_a_retrieve_are_a_new_send(workspace: Workspace):
+    first = workspace.drop("a.xlsx")
+    copy = first.read_bytes()
+    workspace.run("process")
+    workspace.run("retrieve", "P-1001", "--by", "Ada Admin")
+    again = workspace.root / "inbox" / "a.xlsx"
+    again.write_bytes(copy)
+    _age(again)
+
+    result = workspace.run("process")
+
+    assert result.exit_code == 0, result.output
+    assert workspace.files("approval") == ["P-1001_v2_review.xlsx"]
 
 
 def test_a_budget_total_that_is_not_a_number_is_refused(workspace: Workspace):
