@@ -8,26 +8,25 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pipeline.adapters.annotated_workbook import write_annotated_copy
-from pipeline.adapters.budget_reader import read_budget, text_of
-from pipeline.adapters.budget_validation import check_budget
 from pipeline.adapters.decision_reader import read_decision
 from pipeline.adapters.erp_profiles import ProfileWriter
 from pipeline.adapters.mail_render import JinjaMailRenderer, template_environment
 from pipeline.adapters.mail_transport import FileTransport, NullTransport, SmtpTransport
+from pipeline.adapters.parse_worker import ParseWorker
 from pipeline.adapters.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.review_workbook import write_review_workbook
 from pipeline.adapters.rules_files import (
-    apply_profile_limits,
     load_directory,
     load_validation_rules,
 )
 from pipeline.adapters.sqlite_store import SqliteStore
 from pipeline.adapters.template_workbook import write_template
-from pipeline.config import Settings, profile_for_settings
+from pipeline.adapters.workbook_intake import read_and_check
+from pipeline.config import Settings
 from pipeline.domain.people import Directory
 from pipeline.errors import ConfigError
 from pipeline.services.context import Services
-from pipeline.services.ports import Clock, MailTransport, ReadResult
+from pipeline.services.ports import BudgetReader, Clock, MailTransport, ReadResult
 
 
 class SystemClock:
@@ -80,10 +79,41 @@ def _transport(settings: Settings) -> MailTransport:
     return NullTransport()
 
 
+def _reader(settings: Settings) -> BudgetReader:
+    """Read workbooks in the isolated parse worker (the default), or in this process."""
+    if not settings.isolate_parsing:
+
+        def direct(path: Path) -> ReadResult:
+            return read_and_check(path, settings)
+
+        return direct
+    worker = ParseWorker(settings.parse_seconds, settings.parse_memory_mb)
+
+    def isolated(path: Path) -> ReadResult:
+        result: ReadResult = worker.run(path.name, read_and_check, path, settings)
+        return result
+
+    return isolated
+
+
+def require_defusedxml() -> None:
+    """Refuse to run unless XML is parsed with defusedxml (no entity expansion, no XXE)."""
+    import importlib.util
+
+    import openpyxl.xml
+
+    if importlib.util.find_spec("defusedxml") is None or not openpyxl.xml.DEFUSEDXML:
+        raise ConfigError(
+            "defusedxml is required (pip install defusedxml): without it a "
+            "hostile workbook could expand entities or reach out of the file"
+        )
+
+
 def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
     """Build the Services for a workspace; touches the disk only to create missing folders."""
     for folder in [*settings.folders(), settings.outbox / "results"]:
         folder.mkdir(parents=True, exist_ok=True)
+    require_defusedxml()
     clock = clock or clock_from_environment()
     load_validation_rules(settings.rules)  # fail at start-up, not at the first file
     load_directory(settings.rules)
@@ -96,14 +126,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
     for profile in {settings.export_profile, *settings.export_job_profiles.values()}:
         writer.profile(profile)  # a missing or broken profile stops start-up, not an export
 
-    def read(path: Path) -> ReadResult:
-        raw = read_budget(path)
-        project = text_of(raw.header.get("project_number", ("", ""))[0])
-        rules = load_validation_rules(settings.rules)
-        profile = writer.profile(profile_for_settings(settings, project))
-        document, problems = check_budget(raw, apply_profile_limits(rules, profile))
-        prepared_by = text_of(raw.header.get("prepared_by", ("", ""))[0])
-        return ReadResult(document, problems, raw.last_modified_by, project, prepared_by)
+    read = _reader(settings)
 
     return Services(
         settings=settings,

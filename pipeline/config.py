@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pipeline.adapters.workbook_guard import PackageLimits
 from pipeline.errors import ConfigError, WorkspaceError
 
 CONFIG_NAME = "budget-erp.toml"
@@ -55,6 +56,10 @@ class Settings:
     summary_time: time = time(8, 0)
     time_zone: str = "UTC"
     reminders: str = "summary"
+    package_limits: PackageLimits = field(default_factory=PackageLimits)
+    isolate_parsing: bool = True
+    parse_seconds: float = 120.0
+    parse_memory_mb: int = 2048
     export_profile: str = "generic-csv"
     export_job_profiles: dict[str, str] = field(default_factory=dict)
     export_done_marker: bool = False
@@ -98,6 +103,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
     mail = data.get("mail", {})
     notify = data.get("notify", {})
     export = data.get("export", {})
+    limits = data.get("limits", {})
 
     def folder(name: str, default: str) -> Path:
         return _inside(root, str(folders.get(name, default)), f"folders.{name}")
@@ -138,6 +144,15 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         summary_time=time.fromisoformat(str(notify.get("summary_time", "08:00"))),
         time_zone=str(notify.get("time_zone", "UTC")),
         reminders=str(notify.get("reminders", "summary")),
+        package_limits=PackageLimits(
+            max_bytes=int(float(limits.get("max_workbook_mb", 50)) * 2**20),
+            max_entries=int(limits.get("max_zip_entries", 10_000)),
+            max_uncompressed=int(float(limits.get("max_uncompressed_mb", 500)) * 2**20),
+            max_ratio=float(limits.get("max_compression_ratio", 200)),
+        ),
+        isolate_parsing=bool(limits.get("isolate_parsing", True)),
+        parse_seconds=float(limits.get("parse_seconds", 120)),
+        parse_memory_mb=int(limits.get("parse_memory_mb", 2048)),
         export_profile=str(export.get("profile", export.get("format", "generic-csv"))),
         export_job_profiles={str(k): str(v) for k, v in export.get("jobs", {}).items()},
         export_done_marker=bool(export.get("done_marker", False)),

@@ -14,6 +14,7 @@ import python_calamine
 
 from pipeline.adapters.budget_reader import normalise_label, text_of
 from pipeline.adapters.review_workbook import DECISION_NAMES
+from pipeline.adapters.workbook_guard import PackageLimits, inspect_package
 from pipeline.adapters.xlsx_parts import defined_names, split_ref
 from pipeline.domain.budget import LineKey
 from pipeline.domain.review import Decision, LineFlag, Verdict
@@ -22,6 +23,7 @@ from pipeline.errors import UnreadableWorkbook
 
 def read_decision(path: Path) -> Decision:
     """The decision saved in a review workbook; blank fields read as ""."""
+    inspect_package(path, PackageLimits())
     if not zipfile.is_zipfile(path):
         raise UnreadableWorkbook(
             f"{path.name}: not an .xlsx workbook any more; save it as 'Excel Workbook (*.xlsx)'"

@@ -9,18 +9,24 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from defusedxml import ElementTree
+from typing import Any
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _REF = re.compile(r"^'?(?P<sheet>.+?)'?!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)$")
 
 
+def _xml() -> Any:
+    # Imported here, so a missing defusedxml is reported by bootstrap's check, not a traceback.
+    from defusedxml import ElementTree
+
+    return ElementTree
+
+
 def defined_names(path: Path) -> dict[str, tuple[str, str]]:
     """Workbook-level defined names that point at one cell: name -> (sheet, ``B4``)."""
     with zipfile.ZipFile(path) as package:
-        root = ElementTree.fromstring(package.read("xl/workbook.xml"))
+        root = _xml().fromstring(package.read("xl/workbook.xml"))
     found: dict[str, tuple[str, str]] = {}
     for node in root.iter(f"{_MAIN}definedName"):
         if node.get("localSheetId") is not None:
@@ -37,7 +43,7 @@ def last_modified_by(path: Path) -> str:
     with zipfile.ZipFile(path) as package:
         if "docProps/core.xml" not in package.namelist():
             return ""
-        root = ElementTree.fromstring(package.read("docProps/core.xml"))
+        root = _xml().fromstring(package.read("docProps/core.xml"))
     node = root.find(f"{_CORE}lastModifiedBy")
     return (node.text or "").strip() if node is not None else ""
 
@@ -99,7 +105,7 @@ def sheet_facts(path: Path, sheet_name: str) -> SheetFacts:
 
 
 def _sheet_member(package: zipfile.ZipFile, sheet_name: str) -> str | None:
-    workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    workbook = _xml().fromstring(package.read("xl/workbook.xml"))
     rel_id = next(
         (
             s.get(f"{_DOC_REL}id")
@@ -108,7 +114,7 @@ def _sheet_member(package: zipfile.ZipFile, sheet_name: str) -> str | None:
         ),
         None,
     )
-    rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    rels = _xml().fromstring(package.read("xl/_rels/workbook.xml.rels"))
     target = next(
         (r.get("Target") for r in rels.iter(f"{_REL}Relationship") if r.get("Id") == rel_id), None
     )

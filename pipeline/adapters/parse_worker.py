@@ -1,0 +1,90 @@
+"""Parse untrusted workbooks in a child process with a time and a memory limit.
+
+One long-lived worker (started by forkserver, so it is safe beside the watcher's threads)
+takes one job at a time. A job that runs over time is killed; one that exhausts memory,
+or crashes the parser, kills only the worker. Either way the daemon gets a clear error and
+a fresh worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from pipeline.errors import UnreadableWorkbook
+
+
+def _serve(conn: Connection, memory_bytes: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    while True:
+        try:
+            function, args = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", function(*args)))
+        except BaseException as exc:
+            conn.send(("error", exc))
+
+
+class ParseWorker:
+    """Runs ``function(*args)`` in the worker; UnreadableWorkbook on timeout or crash."""
+
+    def __init__(self, seconds: float, memory_mb: int) -> None:
+        self.seconds, self.memory = seconds, memory_mb * 2**20
+        self._context: Any = multiprocessing.get_context("forkserver")
+        # The fork server imports the reader once; each worker forked from it starts warm.
+        self._context.set_forkserver_preload(["pipeline.adapters.workbook_intake"])
+        self._process: Any = None
+        self._conn: Connection | None = None
+
+    def run(self, label: str, function: Callable[..., Any], *args: Any) -> Any:
+        """The function's result, or its exception re-raised here."""
+        conn = self._connection()
+        conn.send((function, args))
+        if not conn.poll(self.seconds):
+            self.stop()
+            raise UnreadableWorkbook(
+                f"{label}: reading took longer than {self.seconds:.0f} s "
+                "([limits] parse_seconds): too large or malformed"
+            )
+        try:
+            status, value = conn.recv()
+        except (EOFError, OSError):
+            self.stop()
+            raise UnreadableWorkbook(
+                f"{label}: reading it exhausted the memory limit of "
+                f"{self.memory // 2**20} MB ([limits] parse_memory_mb) "
+                "or crashed the reader"
+            ) from None
+        if status == "error":
+            if isinstance(value, MemoryError):
+                raise UnreadableWorkbook(
+                    f"{label}: reading it exhausted the memory limit of {self.memory // 2**20} MB"
+                ) from value
+            raise value
+        return value
+
+    def _connection(self) -> Connection:
+        if self._process is None or not self._process.is_alive() or self._conn is None:
+            self.stop()
+            parent, child = self._context.Pipe()
+            self._process = self._context.Process(
+                target=_serve, args=(child, self.memory), daemon=True
+            )
+            self._process.start()
+            child.close()
+            self._conn = parent
+        return self._conn
+
+    def stop(self) -> None:
+        """Kill the worker (a new one starts with the next job)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(timeout=5)
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None

@@ -1,0 +1,28 @@
+"""Read and check one admin workbook end to end: package guard, reader, the job's rules.
+
+A plain module-level function, so that it can run in the isolated parse worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.adapters.budget_reader import read_budget, text_of
+from pipeline.adapters.budget_validation import check_budget
+from pipeline.adapters.erp_profiles import load_profile
+from pipeline.adapters.rules_files import apply_profile_limits, load_validation_rules
+from pipeline.adapters.workbook_guard import inspect_package
+from pipeline.config import Settings, profile_for_settings
+from pipeline.services.ports import ReadResult
+
+
+def read_and_check(path: Path, settings: Settings) -> ReadResult:
+    """The budget in ``path`` checked against the rules and its job's ERP layout."""
+    inspect_package(path, settings.package_limits)
+    raw = read_budget(path)
+    project = text_of(raw.header.get("project_number", ("", ""))[0])
+    rules = load_validation_rules(settings.rules)
+    profile = load_profile(settings.templates, profile_for_settings(settings, project))
+    document, problems = check_budget(raw, apply_profile_limits(rules, profile))
+    prepared_by = text_of(raw.header.get("prepared_by", ("", ""))[0])
+    return ReadResult(document, problems, raw.last_modified_by, project, prepared_by)
