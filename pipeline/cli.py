@@ -120,7 +120,7 @@ def watch(ctx: click.Context) -> None:
     settings = app.settings
 
     def run_pass() -> None:
-        for outcome in process_once(app):
+        for outcome in process_once(app, respect_backoff=True):
             (logger.warning if outcome.is_failure else logger.info)("%s", outcome)
 
     click.echo(f"budget-erp watching {settings.inbox} and {settings.approval}; Ctrl-C stops")

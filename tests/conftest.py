@@ -176,7 +176,8 @@ MORNING = "2026-03-02T07:00:00+00:00"  # before the 08:00 summary: no summary un
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     """A fresh workspace with test people, its clock set to a quiet morning."""
-    monkeypatch.setenv("BUDGET_ERP_CLOCK_START", MORNING)
+    # One timeline for every process of the test (CLI runs, daemons, restarts).
+    monkeypatch.setenv("BUDGET_ERP_CLOCK_START", f"{MORNING}@{time.time()}")
     root = tmp_path / "ws"
     init_workspace(root)
     (root / "rules" / "people.toml").write_text(PEOPLE, encoding="utf-8")
@@ -196,3 +197,12 @@ def workbook_factory(tmp_path: Path) -> Callable[..., Path]:
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--update-golden`` rewrites the golden files from the current output."""
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files")
+    parser.addoption(
+        "--kill-rounds",
+        type=int,
+        default=4,
+        help="rounds of the randomised daemon kill test (CI runs a few)",
+    )
+    parser.addoption(
+        "--kill-seed", type=int, default=20261127, help="seed of the randomised daemon kill test"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -26,6 +26,29 @@ from pipeline.services.ports import (
 logger = logging.getLogger("pipeline")
 
 
+class Backoff:
+    """How long to wait before trying again after the disk or permissions failed us."""
+
+    def __init__(self, first: float = 5.0, cap: float = 600.0) -> None:
+        self.first, self.cap = first, cap
+        self.delay = 0.0
+        self.until = 0.0
+
+    def failed(self, now: float) -> float:
+        """Note a failure; return the wait before the next try (doubling, capped)."""
+        self.delay = min(self.cap, self.delay * 2 if self.delay else self.first)
+        self.until = now + self.delay
+        return self.delay
+
+    def succeeded(self) -> None:
+        """Back to normal."""
+        self.delay, self.until = 0.0, 0.0
+
+    def blocked(self, now: float) -> bool:
+        """Whether we are still waiting."""
+        return now < self.until
+
+
 @dataclass(frozen=True)
 class Services:
     """The ports a use case may call; built once in ``bootstrap``."""
@@ -43,6 +66,7 @@ class Services:
     transport: MailTransport
     annotate: Annotator
     write_template: TemplateWriter
+    backoff: Backoff = field(default_factory=Backoff)
 
 
 class OutcomeKind(enum.StrEnum):

@@ -17,6 +17,7 @@ from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Subm
 from pipeline.domain.people import Person, Role
 from pipeline.domain.review import Decision, Rejection, Verdict
 from pipeline.errors import UnreadableWorkbook
+from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.export import export_accepted
@@ -99,6 +100,7 @@ def _reject(
         app.store.note_decision_file(
             sha, submission.project_number, submission.version, "rejected", now
         )
+    crash_point("after_decision_recorded")
     _clear(path)
     logger.info(
         "%s: version %d rejected by %s",
@@ -134,6 +136,7 @@ def _accept(
         app.store.note_decision_file(
             sha, submission.project_number, submission.version, "accepted", now
         )
+    crash_point("after_decision_recorded")
     _clear(path)
     record = export_accepted(app, submission.project_number)
     logger.info(

@@ -17,6 +17,7 @@ from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_ac
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.errors import UnreadableWorkbook
+from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.intake_checks import (
@@ -89,6 +90,7 @@ def _send(app: Services, path: Path, sha: str) -> Outcome:
         )
     try:
         result = app.read_budget(path)
+        crash_point("after_check")
     except UnreadableWorkbook as exc:
         raise Refusal([str(exc)]) from exc
     document = result.document
@@ -165,6 +167,7 @@ def _record_send(
     )
     review = app.settings.approval / submission.review_file
     atomic_write(review, lambda temp: app.write_review(content, temp))
+    crash_point("after_review_written")
     mail = notifications.sent_for_approval(app, content, approvers)
     with written_before_commit(review), app.store.transaction():
         notifications.enqueue_all(app, mail)
@@ -176,6 +179,7 @@ def _record_send(
         )
         app.store.save_budget(budget)
         app.store.add_submission(submission, document.lines)
+    crash_point("after_record")  # the mail is queued in the same transaction
     path.unlink()
     kind = OutcomeKind.RESENT if action is Action.RESEND else OutcomeKind.SENT
     logger.info(

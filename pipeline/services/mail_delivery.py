@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pipeline.domain.notification import QueuedMail, retry_delay
 from pipeline.errors import MailPermanentError, MailTemporaryError
+from pipeline.faults import crash_point
 from pipeline.services.context import Services, logger
 
 
@@ -32,6 +33,7 @@ def _deliver(app: Services, queued: QueuedMail, report: DeliveryReport) -> bool:
     key = queued.notification.key
     try:
         app.transport(queued.notification, app.settings.mail_from)
+        crash_point("after_mail_sent")  # sent, not yet marked: the at-least-once window
     except MailTemporaryError as exc:
         if queued.attempts + 1 >= app.settings.smtp.max_attempts:
             return _give_up(app, key, f"{exc} (after {queued.attempts + 1} attempts)", report)

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,9 +24,19 @@ from pipeline.services.intake import take_inbox_file
 from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.summary import queue_daily_mail
 
+ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO}
 
-def process_once(app: Services, settle_seconds: float | None = None) -> list[Outcome]:
-    """Process everything that is ready now; one bad file never stops the others."""
+
+def process_once(
+    app: Services, settle_seconds: float | None = None, respect_backoff: bool = False
+) -> list[Outcome]:
+    """Process everything that is ready now; one bad file never stops the others.
+
+    ``respect_backoff`` (the daemon): after a disk or permission fault, wait out the backoff
+    instead of failing again on every event.
+    """
+    if respect_backoff and app.backoff.blocked(time.monotonic()):
+        return []
     settle = app.settings.settle_seconds if settle_seconds is None else settle_seconds
     now = time.time()
     outcomes: list[Outcome] = []
@@ -40,6 +52,8 @@ def process_once(app: Services, settle_seconds: float | None = None) -> list[Out
             finish = functools.partial(_finish_export, app, budget.project_number)
             outcomes.extend(_trapped(app, app.settings.outbox, finish))
     _send_mail(app)
+    if not any(o.message.startswith("environment fault") for o in outcomes):
+        app.backoff.succeeded()
     return outcomes
 
 
@@ -69,22 +83,51 @@ def _finish_export(app: Services, project_number: str, _outbox: Path) -> Outcome
     )
 
 
+def environment_fault(exc: BaseException) -> str:
+    """ "" for an ordinary failure, else what is wrong with the disk or the permissions."""
+    if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
+        return f"{exc.strerror or exc} ({exc.filename or 'disk'})"
+    if isinstance(exc, sqlite3.OperationalError) and any(
+        word in str(exc) for word in ("disk is full", "readonly", "disk I/O")
+    ):
+        return f"state database: {exc}"
+    return ""
+
+
 def _trapped(
     app: Services, path: Path, step: Callable[[Path], Outcome | None], hand_back_on: bool = False
 ) -> list[Outcome]:
     try:
         outcome = step(path)
-    except ConfigError as exc:  # the rules are broken, not the file: leave it where it is
+    except Exception as exc:
+        return _failed(app, path, exc, hand_back_on)
+    return [outcome] if outcome else []
+
+
+def _failed(app: Services, path: Path, exc: Exception, hand_back_on: bool) -> list[Outcome]:
+    fault = environment_fault(exc)
+    if fault:  # not the file's fault: it stays (claimed) and is retried, nothing half-written
+        delay = app.backoff.failed(time.monotonic())
+        logger.error(
+            "%s: cannot write: %s; the file waits, retry in %.0f s", path.name, fault, delay
+        )
+        return [
+            Outcome(
+                OutcomeKind.FAILED,
+                path,
+                "",
+                f"environment fault: {fault}; retrying in {delay:.0f} s",
+            )
+        ]
+    if isinstance(exc, ConfigError):  # the rules are broken, not the file: it stays
         logger.error("%s: left in place until the configuration is fixed: %s", path.name, exc)
         return [Outcome(OutcomeKind.FAILED, path, "", f"configuration error: {exc}")]
-    except Exception as exc:  # one file's failure must not stop the daemon
-        logger.exception("%s: failed", path.name)
-        if hand_back_on and path.exists():
-            hand_back(
-                path,
-                app.settings.rejected,
-                f"budget-erp could not process {path.name}: {exc}\n"
-                "The file was archived; tell the budget-erp administrator.\n",
-            )
-        return [Outcome(OutcomeKind.FAILED, path, "", str(exc))]
-    return [outcome] if outcome else []
+    logger.error("%s: failed", path.name, exc_info=exc)  # one file never stops the daemon
+    if hand_back_on and path.exists():
+        hand_back(
+            path,
+            app.settings.rejected,
+            f"budget-erp could not process {path.name}: {exc}\n"
+            "The file was archived; tell the budget-erp administrator.\n",
+        )
+    return [Outcome(OutcomeKind.FAILED, path, "", str(exc))]

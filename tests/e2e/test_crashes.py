@@ -1,0 +1,118 @@
+"""Crash safety: the process is killed at every step boundary (BUDGET_ERP_CRASH_AT), then
+restarted; and a busy daemon is killed at random moments. The invariants must hold."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import invariants
+from tests.conftest import Workspace, make_workbook
+
+INTAKE_STEPS = ["after_claim", "after_check", "after_review_written", "after_record"]
+DECISION_STEPS = ["after_decision_recorded", "export_before_rename", "export_after_rename"]
+
+
+def _process(ws: Workspace, crash_at: str = "") -> int:
+    env = {**os.environ, "BUDGET_ERP_CRASH_AT": crash_at}
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "-w", str(ws.root), "process"],
+        env=env,
+        capture_output=True,
+        timeout=300,
+    ).returncode
+
+
+def _drop(ws: Workspace, name: str, **kwargs: object) -> tuple[str, str]:
+    path = ws.drop(name, **kwargs)
+    return name, invariants.sha(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", INTAKE_STEPS)
+def test_a_crash_during_intake_is_finished_after_restart(workspace: Workspace, step: str):
+    inputs = dict([_drop(workspace, "a.xlsx"), _drop(workspace, "b.xlsx", project="P-2")])
+
+    assert _process(workspace, crash_at=step) == 75
+    assert _process(workspace) in (0, 1)
+
+    assert invariants.check(workspace.root, inputs) == []
+    assert sorted(workspace.files("approval")) == ["P-1001_v1_review.xlsx", "P-2_v1_review.xlsx"]
+    mail = [p for p in workspace.files("mail") if "sent_for_approval" in p]
+    assert len(mail) == 2  # each approver email once, even across the crash
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", DECISION_STEPS)
+def test_a_crash_while_applying_an_accept_leaves_one_export(workspace: Workspace, step: str):
+    inputs = dict([_drop(workspace, "a.xlsx")])
+    assert _process(workspace) == 0
+    workspace.decide(decision="Accept")
+
+    assert _process(workspace, crash_at=step) == 75
+    assert _process(workspace) == 0
+
+    assert invariants.check(workspace.root, inputs) == []
+    data = [n for n in workspace.files("outbox") if n.endswith(".csv")]
+    assert data == ["P-1001_v1_001.csv"]
+
+
+@pytest.mark.slow
+def test_a_crash_between_sending_and_marking_mail_is_at_most_once_for_file_mail(
+    workspace: Workspace,
+):
+    _drop(workspace, "a.xlsx")
+    assert _process(workspace, crash_at="after_mail_sent") == 75
+    assert _process(workspace) == 0
+    assert len([p for p in workspace.files("mail") if p.endswith(".eml")]) == 1
+
+
+def _daemon(ws: Workspace, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "-w", str(ws.root), "watch"],
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.mark.slow
+def test_random_kills_of_a_busy_daemon_lose_and_duplicate_nothing(
+    workspace: Workspace, tmp_path: Path, request: pytest.FixtureRequest
+):
+    rounds = request.config.getoption("--kill-rounds")
+    rng = random.Random(request.config.getoption("--kill-seed"))
+    config = workspace.root / "budget-erp.toml"
+    config.write_text(
+        config.read_text()
+        .replace("settle_seconds = 2.0", "settle_seconds = 0.2")
+        .replace("scan_interval_seconds = 30.0", "scan_interval_seconds = 1.0")
+    )
+    inputs: dict[str, str] = {}
+    decided: set[str] = set()
+    log = tmp_path / "daemon.log"
+    for round_number in range(rounds):
+        for i in range(3):  # a busy inbox: new budgets arrive every round
+            name = f"r{round_number}-{i}.xlsx"
+            path = make_workbook(workspace.root / "inbox" / name, project=f"P-{round_number}-{i}")
+            inputs[name] = invariants.sha(path)
+        for review in (workspace.root / "approval").glob("*_review.xlsx"):
+            if review.name not in decided:  # and the approver answers what is waiting
+                project, version = review.name.rsplit("_v", 1)[0], 1
+                workspace.decide(
+                    project, version, decision=rng.choice(["Accept", "Reject"]), reason="Too high"
+                )
+                decided.add(review.name)
+        daemon = _daemon(workspace, log)
+        time.sleep(rng.uniform(0.3, 2.5))
+        daemon.send_signal(signal.SIGKILL)
+        daemon.wait()
+    for _ in range(3):  # then let it finish in peace
+        assert _process(workspace) in (0, 1)
+    assert invariants.check(workspace.root, inputs) == []

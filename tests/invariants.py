@@ -1,0 +1,95 @@
+"""What must hold after any crash and restart: every input in exactly one place, at most one
+ERP file per accepted version, nothing half-written, the database agreeing with the folders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+
+def sha(path: Path) -> str:
+    """The sha256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check(root: Path, inputs: dict[str, str]) -> list[str]:
+    """Every broken invariant, as a sentence (an empty list when all hold).
+
+    ``inputs`` maps each dropped file name to the sha256 of its bytes.
+    """
+    broken: list[str] = []
+    db = sqlite3.connect(root / "state" / "budget-erp.sqlite")
+    submitted = {row[0] for row in db.execute("SELECT file_sha256 FROM submissions")}
+    refused = {p.name for p in (root / "rejected").iterdir() if p.is_file()}
+    for name, digest in inputs.items():
+        places = (digest in submitted) + (name in refused)
+        if places != 1:
+            broken.append(
+                f"{name}: in {places} places (recorded: {digest in submitted}, "
+                f"handed back: {name in refused})"
+            )
+    inbox = [p.name for p in (root / "inbox").iterdir() if p.name != ".gitkeep"]
+    if inbox:
+        broken.append(f"left in the inbox: {inbox}")
+    processing = root / "processing"
+    claimed = [str(p) for p in processing.rglob("*") if p.is_file()] if processing.exists() else []
+    if claimed:
+        broken.append(f"left in processing: {claimed}")
+    broken += _outbox(root, db)
+    broken += _folders_agree(root, db)
+    return broken
+
+
+def _outbox(root: Path, db: sqlite3.Connection) -> list[str]:
+    outbox = root / "outbox"
+    broken = [
+        f"temporary file in the outbox: {p.name}"
+        for p in outbox.iterdir()
+        if p.name.endswith(".tmp")
+    ]
+    data = [
+        p
+        for p in outbox.iterdir()
+        if p.is_file()
+        and p.name[0] != "."
+        and not p.name.endswith((".json", ".done"))
+        and p.name != ".gitkeep"
+    ]
+    versions = Counter()
+    for path in data:
+        manifest = json.loads((outbox / f"{path.name}.manifest.json").read_text())
+        if manifest["sha256"] != sha(path):
+            broken.append(f"{path.name}: bytes differ from its manifest")
+        if manifest["kind"] != "again":
+            versions[(manifest["project_number"], manifest["version"])] += 1
+    broken += [f"{key}: {count} ERP files" for key, count in versions.items() if count > 1]
+    recorded = {row[0] for row in db.execute("SELECT file_name FROM erp_exports")}
+    broken += [f"{name}: recorded but missing" for name in recorded if not (outbox / name).exists()]
+    return broken
+
+
+def _folders_agree(root: Path, db: sqlite3.Connection) -> list[str]:
+    broken = []
+    for project, status, version in db.execute(
+        "SELECT project_number, status, version FROM budgets"
+    ):
+        review = db.execute(
+            "SELECT review_file FROM submissions WHERE project_number=? AND version=?",
+            (project, version),
+        ).fetchone()[0]
+        if status == "awaiting_approval" and not (root / "approval" / review).exists():
+            broken.append(f"{project}: awaiting approval without its review workbook")
+        if (
+            status in ("exported", "synced")
+            and not db.execute(
+                "SELECT 1 FROM erp_exports WHERE project_number=? AND version=?", (project, version)
+            ).fetchone()
+        ):
+            broken.append(f"{project}: {status} without an export")
+        rejected = review.replace("_review.xlsx", "_rejected.xlsx")
+        if status == "rejected" and not (root / "rejected" / rejected).exists():
+            broken.append(f"{project}: rejected without its editable workbook")
+    return broken
