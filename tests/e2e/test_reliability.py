@@ -1,0 +1,252 @@
+"""Real folders: hostile entries, unfinished files, Office save patterns, disk faults, and
+a thousand files at once."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests import invariants
+from tests.conftest import Workspace, _age, make_workbook
+from tests.e2e.test_daemon import _fast_settings, _wait_for
+
+
+def test_links_pipes_and_odd_names_are_refused_without_being_followed(
+    workspace: Workspace, tmp_path: Path
+):
+    inbox = workspace.root / "inbox"
+    secret = tmp_path / "secret.xlsx"
+    make_workbook(secret)
+    before = secret.read_bytes()
+    (inbox / "link.xlsx").symlink_to(secret)
+    os.mkfifo(inbox / "pipe.xlsx")
+    os.link(secret, inbox / "hard.xlsx")
+    make_workbook(inbox / "bad\x07name.xlsx")
+    workspace.drop("good.xlsx")
+    for name in ("link.xlsx", "pipe.xlsx", "hard.xlsx", "bad\x07name.xlsx"):
+        os.utime(inbox / name, (0, 0), follow_symlinks=False)
+
+    result = subprocess.run(  # a reader that opened the FIFO would block: run with a timeout
+        [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "process"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ,
+    )
+
+    assert result.returncode == 1
+    out = result.stdout
+    assert "a symbolic link is not taken" in out
+    assert "not a regular file" in out
+    assert "a hard link to another file is not taken" in out
+    assert "holds control or undecodable characters" in out
+    assert "good.xlsx: P-1001: sent for approval" in out
+    rejected = workspace.root / "rejected"
+    assert (rejected / "link.xlsx").is_symlink()  # the link moved, its target untouched
+    assert secret.read_bytes() == before
+    assert (rejected / "bad_name.xlsx").exists()
+    assert [p.name for p in inbox.iterdir() if p.name != ".gitkeep"] == []
+
+
+def test_an_empty_or_truncated_file_is_held_then_handed_back(workspace: Workspace):
+    inbox = workspace.root / "inbox"
+    (inbox / "empty.xlsx").write_bytes(b"")
+    whole = make_workbook(workspace.root / "whole.xlsx").read_bytes()
+    (inbox / "half.xlsx").write_bytes(whole[: len(whole) // 2])
+    for name in ("empty.xlsx", "half.xlsx"):
+        recent = time.time() - 10  # settled, but younger than incomplete_seconds
+        os.utime(inbox / name, (recent, recent))
+
+    held = workspace.run("process")
+
+    assert "nothing to do" in held.output
+    assert sorted(p.name for p in inbox.iterdir() if p.name != ".gitkeep") == [
+        "empty.xlsx",
+        "half.xlsx",
+    ]
+    for name in ("empty.xlsx", "half.xlsx"):
+        _age(inbox / name)
+    refused = workspace.run("process")
+    assert "empty.xlsx: refused" in refused.output and "half.xlsx: refused" in refused.output
+    assert "not an .xlsx workbook" in refused.output
+
+
+def test_a_workbook_open_in_excel_waits_for_its_lock_file(workspace: Workspace):
+    path = workspace.drop("open.xlsx")
+    lock = workspace.root / "inbox" / "~$open.xlsx"
+    lock.write_bytes(b"owner")
+    recent = time.time() - 10
+    os.utime(path, (recent, recent))
+
+    assert "nothing to do" in workspace.run("process").output
+    lock.unlink()
+    assert "sent for approval" in workspace.run("process").output
+
+
+def _raising(errno_code: int, times: int, real=os.replace):  # type: ignore[no-untyped-def]
+    calls = {"left": times}
+
+    def replace(src, dst):  # type: ignore[no-untyped-def]
+        if calls["left"] > 0:
+            calls["left"] -= 1
+            raise OSError(errno_code, os.strerror(errno_code), str(dst))
+        return real(src, dst)
+
+    return replace
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])
+def test_a_disk_or_permission_fault_leaves_the_file_waiting_and_nothing_half_written(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, code: int
+):
+    name, digest = "a.xlsx", invariants.sha(workspace.drop("a.xlsx"))
+    monkeypatch.setattr(os, "replace", _raising(code, times=10))
+
+    failed = workspace.run("process")
+
+    assert failed.exit_code == 1
+    assert "environment fault" in failed.output and os.strerror(code) in failed.output
+    assert workspace.files("approval") == [] and workspace.files("rejected") == []
+    assert [p for p in (workspace.root / "approval").iterdir() if p.name.endswith(".tmp")] == []
+    monkeypatch.undo()
+
+    recovered = workspace.run("process")
+
+    assert "sent for approval" in recovered.output
+    assert invariants.check(workspace.root, {name: digest}) == []
+
+
+@pytest.mark.slow
+def test_a_slow_writer_is_taken_once_when_finished(workspace: Workspace, tmp_path: Path):
+    _fast_settings(workspace, "native")
+    data = make_workbook(tmp_path / "slow.xlsx").read_bytes()
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "watch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        target = workspace.root / "inbox" / "slow.xlsx"
+        chunk = len(data) // 20 + 1
+        with target.open("wb") as handle:
+            for start in range(0, len(data), chunk):
+                handle.write(data[start : start + chunk])
+                handle.flush()
+                time.sleep(0.2)
+        assert _wait_for(lambda: workspace.review().exists(), timeout=30)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=15) == 0
+    archived = list((workspace.root / "archive").rglob("*.xlsx"))
+    assert [invariants.sha(p) for p in archived] == [invariants.sha(tmp_path / "slow.xlsx")]
+    assert workspace.files("rejected") == []
+
+
+def _decide_like(app: str, ws: Workspace) -> None:
+    """Save a decision the way Excel (temp, delete, rename) or LibreOffice (lock file) does."""
+    review = ws.review()
+    scratch = ws.root / "scratch.xlsx"
+    shutil.copy(review, scratch)
+    ws.decide(decision="Accept")  # fills ws.review() in place
+    shutil.copy(review, scratch)
+    if app == "excel":
+        temp = review.with_name("A1B2C3D4")  # Excel's extension-less temporary
+        shutil.copy(scratch, temp)
+        review.unlink()
+        os.rename(temp, review)
+    else:
+        lock = review.with_name(f".~lock.{review.name}#")
+        lock.write_text("Carl,carl,host,27.11.2026 10:00,")
+        temp = review.with_name("lu1234.osl-tmp")
+        shutil.copy(scratch, temp)
+        os.rename(temp, review)
+        lock.unlink()
+    scratch.unlink()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("app", ["excel", "libreoffice"])
+def test_office_save_patterns_are_read_as_one_save(workspace: Workspace, app: str):
+    _fast_settings(workspace, "native")
+    workspace.drop()
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "watch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for(lambda: workspace.review().exists())
+        time.sleep(0.5)
+        _decide_like(app, workspace)
+        assert _wait_for(lambda: (workspace.root / "outbox" / "P-1001_v1_001.csv").exists())
+        time.sleep(1.5)  # a few more passes: nothing more may happen
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=15) == 0
+    history = subprocess.run(
+        [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "history", "P-1001"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert history.count(" accept ") == 1 and history.count(" export ") == 1
+    assert [n for n in workspace.files("outbox") if n.endswith(".csv")] == ["P-1001_v1_001.csv"]
+
+
+@pytest.mark.slow
+def test_a_thousand_workbooks_dropped_at_once_are_each_taken_once(
+    workspace: Workspace, tmp_path: Path
+):
+    _fast_settings(workspace, "native")
+    staging = tmp_path / "staging"
+    inputs = {}
+    for i in range(1000):
+        path = make_workbook(
+            staging / f"b{i:04d}.xlsx",
+            project=f"P-{i:04d}",
+            lines=[("", "01-100", "L", "Work", 100 + i)],
+        )
+        inputs[path.name] = invariants.sha(path)
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "watch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for path in staging.iterdir():  # as fast as a copy tool can rename them in
+            os.rename(path, workspace.root / "inbox" / path.name)
+        assert _wait_for(
+            lambda: len(list((workspace.root / "approval").iterdir())) >= 1000, timeout=600
+        )
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=60) == 0
+    assert invariants.check(workspace.root, inputs) == []
+    assert len(workspace.files("approval")) == 1000
+
+
+def test_a_file_gone_before_its_claim_is_skipped(workspace: Workspace):
+    from pipeline.bootstrap import bootstrap
+    from pipeline.config import load_settings
+    from pipeline.services.inbox import _claim
+
+    app = bootstrap(load_settings(workspace.root))
+    assert _claim(app, workspace.root / "inbox" / "vanished.xlsx") is None
+    assert list((workspace.root / "processing").iterdir()) == []
+
+
+def test_the_zip_check_is_done_on_the_bytes_not_the_name(workspace: Workspace):
+    path = workspace.drop("fake.xlsx")
+    with zipfile.ZipFile(path, "a") as package:
+        package.writestr("xl/vbaProject.bin", b"macro")
+    _age(path)
+    result = workspace.run("process")
+    assert "fake.xlsx: contains macros (a renamed .xlsm)" in result.output
