@@ -33,6 +33,10 @@ class ConcurrentUpdate(PipelineError):
     """Someone else changed the budget between our read and our write."""
 
 
+class WorkbookChanged(PipelineError):
+    """The file changed while it was being read (a writer still had it open): try again."""
+
+
 class ExportError(PipelineError):
     """The ERP import file could not be written."""
 

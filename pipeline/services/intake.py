@@ -16,7 +16,7 @@ from pipeline.domain.changes import ResendAssessment
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_action
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
-from pipeline.errors import UnreadableWorkbook
+from pipeline.errors import UnreadableWorkbook, WorkbookChanged
 from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
@@ -165,6 +165,8 @@ def _record_send(
     content = ReviewContent(
         submission, document, [p.name for p in approvers], warnings, resend, change
     )
+    if sha256_file(path) != sha:  # a writer with the file still open: read it again later
+        raise WorkbookChanged(f"{path.name} changed while it was read; it is read again")
     review = app.settings.approval / submission.review_file
     atomic_write(review, lambda temp: app.write_review(content, temp))
     crash_point("after_review_written")

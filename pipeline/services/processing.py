@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.adapters.folders import hand_back, settled_files
 from pipeline.domain.lifecycle import Status
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, WorkbookChanged
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_results import apply_result_file, results_folder
@@ -119,6 +119,9 @@ def _failed(app: Services, path: Path, exc: Exception, hand_back_on: bool) -> li
                 f"environment fault: {fault}; retrying in {delay:.0f} s",
             )
         ]
+    if isinstance(exc, WorkbookChanged):  # still being written: the claim is retried
+        logger.warning("%s", exc)
+        return [Outcome(OutcomeKind.FAILED, path, "", str(exc))]
     if isinstance(exc, ConfigError):  # the rules are broken, not the file: it stays
         logger.error("%s: left in place until the configuration is fixed: %s", path.name, exc)
         return [Outcome(OutcomeKind.FAILED, path, "", f"configuration error: {exc}")]

@@ -250,3 +250,34 @@ def test_the_zip_check_is_done_on_the_bytes_not_the_name(workspace: Workspace):
     _age(path)
     result = workspace.run("process")
     assert "fake.xlsx: contains macros (a renamed .xlsm)" in result.output
+
+
+def test_a_file_written_to_while_being_read_is_read_again(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+):
+    import pipeline.bootstrap
+
+    config = workspace.root / "budget-erp.toml"
+    config.write_text(
+        config.read_text().replace("isolate_parsing = true", "isolate_parsing = false")
+    )
+    real = pipeline.bootstrap.read_and_check
+    calls = []
+
+    def read_while_someone_writes(path, settings):  # type: ignore[no-untyped-def]
+        result = real(path, settings)
+        calls.append(path.name)
+        if len(calls) == 1:  # a writer that kept the file open appends once more
+            with path.open("ab") as handle:
+                handle.write(b"\0")
+        return result
+
+    monkeypatch.setattr(pipeline.bootstrap, "read_and_check", read_while_someone_writes)
+    workspace.drop()
+
+    first = workspace.run("process")
+    second = workspace.run("process")
+
+    assert "changed while it was read" in first.output
+    assert workspace.files("approval") == ["P-1001_v1_review.xlsx"]
+    assert "sent for approval" in second.output and calls == ["budget.xlsx", "budget.xlsx"]
