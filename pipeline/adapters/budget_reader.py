@@ -51,6 +51,7 @@ COLUMN_TITLES = {
     "amount": "Original Budget Amount",
 }
 PREFERRED_SHEETS = ("budget", "budgetlineitems")
+_CLEAN = re.compile(r"(?:\S+(?: \S+)*)?")  # no outer spaces, single inner spaces
 _TOTAL_ROW = re.compile(r"^(grand|sub)?[\s-]*totals?\b", re.IGNORECASE)
 
 
@@ -110,6 +111,8 @@ def normalise_label(value: Any) -> str:
 
 def text_of(value: Any) -> str:
     """A cell value as the text a person sees, trimmed; whole floats lose their ``.0``."""
+    if value.__class__ is str and _CLEAN.fullmatch(value):
+        return value  # the common case, without splitting and joining
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from pipeline.errors import UnreadableWorkbook
+from pipeline.errors import ConfigError, UnreadableWorkbook
 
 
 def _serve(conn: Connection, memory_bytes: int) -> None:
@@ -75,14 +75,21 @@ class ParseWorker:
             self._process = self._context.Process(
                 target=_serve, args=(child, self.memory), daemon=True
             )
-            self._process.start()
+            try:
+                self._process.start()
+            except Exception as exc:  # not the workbook's fault: leave it and say why
+                self._process = None
+                raise ConfigError(
+                    f"the parse worker could not start ({exc}); set [limits] "
+                    "isolate_parsing = false to parse in this process"
+                ) from exc
             child.close()
             self._conn = parent
         return self._conn
 
     def stop(self) -> None:
         """Kill the worker (a new one starts with the next job)."""
-        if self._process is not None:
+        if self._process is not None and self._process.pid is not None:
             self._process.kill()
             self._process.join(timeout=5)
         if self._conn is not None:

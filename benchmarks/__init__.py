@@ -1,0 +1,1 @@
+"""Benchmarks: the pipeline against the naive script and the libraries' limit, in one run."""
