@@ -16,7 +16,8 @@ from pipeline.config import profile_for_settings
 from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status
-from pipeline.errors import InvalidTransition, UnknownProject
+from pipeline.domain.people import Role
+from pipeline.errors import InvalidTransition, NotAllowed, UnknownProject
 from pipeline.services import notifications
 from pipeline.services.context import Services
 from pipeline.services.ports import ExportJob, ExportRecord
@@ -54,8 +55,17 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
 
 
 def export_again(app: Services, project_number: str, by: str) -> ExportRecord:
-    """Write the last export once more, under the next sequence number (recorded)."""
+    """Write the last export once more, under the next sequence number (recorded).
+
+    Only a budget admin or an accounting approver of the project may ask.
+    """
     budget = _budget(app, project_number)
+    people = app.people()
+    if not any(people.authorised(by, role, budget.project_number) for role in Role):
+        raise NotAllowed(
+            f"{by!r} is neither a budget admin nor an accounting approver of "
+            f"project {budget.project_number} in rules/people.toml; pass --by"
+        )
     exports = [r for r in app.store.exports(budget.project_number) if r.kind != "again"]
     if not exports or budget.status not in (Status.EXPORTED, Status.SYNCED, Status.EXPORT_FAILED):
         raise InvalidTransition(f"budget {project_number} is {budget.status}: nothing exported")

@@ -244,6 +244,17 @@ def test_export_again_writes_a_new_file_and_records_it(workspace: Workspace):
     assert "export_again" in workspace.run("history", "P-1001").output
 
 
+def test_export_again_needs_someone_allowed(workspace: Workspace):
+    _accepted(workspace)
+    workspace.run("process")
+
+    result = workspace.run("export", "P-1001", "--again", "--by", "Mallory")
+
+    assert result.exit_code == 1
+    assert "'Mallory' is neither a budget admin nor an accounting approver" in result.output
+    assert _data_files(workspace) == ["P-1001_v1_001.csv"]
+
+
 def test_export_in_another_profile_is_written_where_asked_and_not_recorded(
     workspace: Workspace, tmp_path: Path
 ):
