@@ -123,8 +123,10 @@ def watch(ctx: click.Context) -> None:
         for outcome in process_once(app, respect_backoff=True):
             (logger.warning if outcome.is_failure else logger.info)("%s", outcome)
 
-    click.echo(f"budget-erp watching {settings.inbox}, {settings.approval} and "
-               f"{settings.outbox / 'results'}; Ctrl-C stops")
+    click.echo(
+        f"budget-erp watching {settings.inbox}, {settings.approval} and "
+        f"{settings.outbox / 'results'}; Ctrl-C stops"
+    )
     watch_folders(
         [settings.inbox, settings.approval, settings.outbox / "results"],
         run_pass,

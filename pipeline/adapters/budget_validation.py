@@ -7,17 +7,27 @@ rows) are checked here. Every failure becomes a Problem naming rule, sheet, cell
 
 from __future__ import annotations
 
-import unicodedata
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.adapters.amounts import parse_amount
-from pipeline.adapters.budget_reader import COLUMN_TITLES, RawBudget, text_of
+from pipeline.adapters.budget_reader import RawBudget, text_of
 from pipeline.adapters.rules_files import ValidationRules
 from pipeline.adapters.validation_schema import CHECK_COLUMN, KEY_COLUMNS, build_schema
+from pipeline.adapters.validation_support import (
+    cell_position,
+    column_title,
+    make_problem,
+    project_number_of,
+)
+from pipeline.adapters.workbook_checks import (
+    header_problems,
+    list_notices,
+    sheet_problems,
+    total_problems,
+)
 from pipeline.domain.budget import CENT, BudgetDocument, BudgetLine
 from pipeline.domain.problems import Problem, Severity, cell_ref, errors
 from pipeline.domain.rule_catalog import RULES, hint
@@ -33,159 +43,31 @@ def check_budget(
     raw: RawBudget, rules: ValidationRules
 ) -> tuple[BudgetDocument | None, list[Problem]]:
     """Validate every cell at once; return the budget (when no error) and all problems."""
-    problems = [*_sheet_problems(raw), *_header_problems(raw, rules)]
+    problems = [*sheet_problems(raw), *header_problems(raw, rules)]
     taken = {(p.column, p.cell) for p in problems}
     document = None
     if raw.rows:
         frame = _frame(raw)
         problems += [
             p
-            for p in _schema_problems(raw, frame, rules, _project_number(raw))
+            for p in _schema_problems(raw, frame, rules, project_number_of(raw))
             if (p.column, p.cell) not in taken
         ]
         if frame["amount"].abs().lt(1e13).all():  # totals make sense once every amount does
             document = _document(raw, frame)
             problems += [
-                p for p in _total_problems(raw, document) if (p.column, p.cell) not in taken
+                p for p in total_problems(raw, document) if (p.column, p.cell) not in taken
             ]
     else:
-        problems.append(_problem("budget.empty", "the budget has no lines", raw.sheet))
-    problems = sorted(_apply_severity(problems + _list_notices(rules), rules), key=_reading_order)
+        problems.append(make_problem("budget.empty", "the budget has no lines", raw.sheet))
+    problems = sorted(_apply_severity(problems + list_notices(rules), rules), key=_reading_order)
     return (None if errors(problems) else document), problems
 
 
 def _reading_order(problem: Problem) -> tuple[int, int, int, int]:
     """Problems in the order a person reads the sheet; sheet-wide notices last."""
-    row, col = _position(problem.cell) if problem.cell else (10**9, 0)
+    row, col = cell_position(problem.cell) if problem.cell else (10**9, 0)
     return (0 if problem.sheet else 1, row, col, _ORDER[problem.rule])
-
-
-def _problem(
-    rule: str,
-    message: str,
-    sheet: str = "",
-    cell: str = "",
-    column: str = "",
-    value: str = "",
-    hint_text: str | None = None,
-) -> Problem:
-    return Problem(
-        rule,
-        message,
-        sheet,
-        cell,
-        column,
-        value,
-        hint(rule) if hint_text is None else hint_text,
-        RULES[rule].severity,
-    )
-
-
-def _project_number(raw: RawBudget) -> str:
-    value = text_of(raw.header.get("project_number", ("", ""))[0])
-    return unicodedata.normalize("NFKC", value)
-
-
-def _header_problems(raw: RawBudget, rules: ValidationRules) -> list[Problem]:
-    cell = raw.header.get("project_number", ("", ""))[1]
-    number = _project_number(raw)
-    title = "Project Number"
-    if not number:
-        return (
-            []
-            if cell in raw.facts.errors or cell in raw.facts.uncalculated
-            else [
-                _problem(
-                    "project_number.missing", "Project Number is missing", raw.sheet, cell, title
-                )
-            ]
-        )
-    lists = rules.lists
-    if lists.jobs is None:
-        return []
-    job = lists.job(number)
-    if job is None:
-        return [
-            _problem(
-                "job.unknown",
-                f"job {number} is not in the ERP's job list",
-                raw.sheet,
-                cell,
-                title,
-                number,
-            )
-        ]
-    if not job.open:
-        return [
-            _problem(
-                "job.closed", f"job {number} is closed in the ERP", raw.sheet, cell, title, number
-            )
-        ]
-    return []
-
-
-def _sheet_problems(raw: RawBudget) -> list[Problem]:
-    """Excel errors and uncalculated formulas in the cells we read; hidden rows and sheets."""
-    problems: list[Problem] = []
-    read_cells = _cells_read(raw) if raw.facts.errors or raw.facts.uncalculated else {}
-    for cell, code in sorted(raw.facts.errors.items(), key=lambda kv: _position(kv[0])):
-        if cell in read_cells:
-            problems.append(
-                _problem(
-                    "cell.excel_error",
-                    f"the cell shows the error {code}",
-                    raw.sheet,
-                    cell,
-                    _title(read_cells[cell]),
-                    code,
-                )
-            )
-    for cell in sorted(raw.facts.uncalculated, key=_position):
-        if cell in read_cells:
-            problems.append(
-                _problem(
-                    "cell.formula_not_calculated",
-                    "the formula has no calculated value",
-                    raw.sheet,
-                    cell,
-                    _title(read_cells[cell]),
-                )
-            )
-    code_col = raw.columns["cost_code"]
-    problems += [
-        _problem(
-            "row.hidden",
-            f"row {row} is hidden but counts as a budget line",
-            raw.sheet,
-            cell_ref(row, code_col),
-            "Cost Code",
-        )
-        for row, _ in raw.rows
-        if row in raw.facts.hidden_rows
-    ]
-    problems += [
-        _problem("sheet.hidden", f"sheet {name!r} is hidden", name) for name in raw.hidden_sheets
-    ]
-    return problems
-
-
-def _cells_read(raw: RawBudget) -> dict[str, str]:
-    """Every cell the budget is read from (header values and line columns) -> its field."""
-    cells = {cell: name for name, (_, cell) in raw.header.items()}
-    for row, _ in raw.rows:
-        for name, col in raw.columns.items():
-            cells[cell_ref(row, col)] = name
-    return cells
-
-
-def _title(name: str) -> str:
-    return COLUMN_TITLES.get(name) or name.replace("_", " ").title()
-
-
-def _position(cell: str) -> tuple[int, int]:
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    letters = cell[: len(cell) - len(digits)]
-    return int(digits or 0), sum((ord(c) - 64) * 26**i for i, c in enumerate(reversed(letters)))
 
 
 def _frame(raw: RawBudget) -> pd.DataFrame:
@@ -259,18 +141,18 @@ class _Context:
         position = self.raw.columns.get(column)
         value = str(record.get(f"{column}_text", record.get(column, "")))
         cell = cell_ref(int(record["_row"]), position) if position is not None else ""
-        return _problem(
+        return make_problem(
             rule,
             self.message(rule, column, record),
             self.raw.sheet,
             cell,
-            _title(column),
+            column_title(column),
             value,
             _hint(rule, value, self.rules, self.job),
         )
 
     def message(self, rule: str, column: str, record: dict[str, Any]) -> str:
-        title = _title(column)
+        title = column_title(column)
         if rule == "line.duplicate":
             key = tuple(record[c] for c in KEY_COLUMNS)
             return (
@@ -312,15 +194,6 @@ def _hint(rule: str, value: str, rules: ValidationRules, job: str) -> str:
     if rule == "cost_code.pattern" and rules.columns["cost_code"].pattern is not None:
         return f"Cost codes must match {rules.columns['cost_code'].pattern.pattern}"
     return hint(rule)
-
-
-def _list_notices(rules: ValidationRules) -> list[Problem]:
-    return [
-        _problem(
-            "list.not_checked", f"not checked against ERP list {name} (rules/{name}.csv is absent)"
-        )
-        for name in rules.lists.missing
-    ]
 
 
 def _apply_severity(problems: list[Problem], rules: ValidationRules) -> list[Problem]:
@@ -367,7 +240,7 @@ def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
     header = {name: text_of(value) for name, (value, _) in raw.header.items()}
     total_text = header.get("budget_total", "")
     return BudgetDocument(
-        project_number=_project_number(raw),
+        project_number=project_number_of(raw),
         lines=lines,
         project_name=header.get("project_name", ""),
         prepared_by=header.get("prepared_by", ""),
@@ -375,32 +248,3 @@ def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
         sheet=raw.sheet,
         header_cells={name: cell for name, (_, cell) in raw.header.items()},
     )
-
-
-def _total_problems(raw: RawBudget, document: BudgetDocument) -> list[Problem]:
-    value, cell = raw.header.get("budget_total", ("", ""))
-    stated = document.stated_total
-    if stated is None and text_of(value):
-        return [
-            _problem(
-                "budget_total.not_numeric",
-                "Budget Total is not a number",
-                raw.sheet,
-                cell,
-                "Budget Total",
-                text_of(value),
-            )
-        ]
-    if stated is None or abs(stated - document.total) < Decimal("0.005"):
-        return []
-    return [
-        _problem(
-            "budget_total.mismatch",
-            f"Budget Total {stated:,.2f} differs from the sum of the lines "
-            f"{document.total:,.2f} by {stated - document.total:+,.2f}",
-            raw.sheet,
-            cell,
-            "Budget Total",
-            text_of(value),
-        )
-    ]

@@ -1,0 +1,148 @@
+"""Checks outside the line table: the header block, the totals, the sheet's own facts
+(error cells, uncalculated formulas, hidden rows and sheets) and lists not provided."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pipeline.adapters.budget_reader import RawBudget, text_of
+from pipeline.adapters.rules_files import ValidationRules
+from pipeline.adapters.validation_support import (
+    cell_position,
+    column_title,
+    make_problem,
+    project_number_of,
+)
+from pipeline.domain.budget import BudgetDocument
+from pipeline.domain.problems import Problem, cell_ref
+
+
+def header_problems(raw: RawBudget, rules: ValidationRules) -> list[Problem]:
+    cell = raw.header.get("project_number", ("", ""))[1]
+    number = project_number_of(raw)
+    title = "Project Number"
+    if not number:
+        return (
+            []
+            if cell in raw.facts.errors or cell in raw.facts.uncalculated
+            else [
+                make_problem(
+                    "project_number.missing", "Project Number is missing", raw.sheet, cell, title
+                )
+            ]
+        )
+    lists = rules.lists
+    if lists.jobs is None:
+        return []
+    job = lists.job(number)
+    if job is None:
+        return [
+            make_problem(
+                "job.unknown",
+                f"job {number} is not in the ERP's job list",
+                raw.sheet,
+                cell,
+                title,
+                number,
+            )
+        ]
+    if not job.open:
+        return [
+            make_problem(
+                "job.closed", f"job {number} is closed in the ERP", raw.sheet, cell, title, number
+            )
+        ]
+    return []
+
+
+def sheet_problems(raw: RawBudget) -> list[Problem]:
+    """Excel errors and uncalculated formulas in the cells we read; hidden rows and sheets."""
+    problems: list[Problem] = []
+    read_cells = _cells_read(raw) if raw.facts.errors or raw.facts.uncalculated else {}
+    for cell, code in sorted(raw.facts.errors.items(), key=lambda kv: cell_position(kv[0])):
+        if cell in read_cells:
+            problems.append(
+                make_problem(
+                    "cell.excel_error",
+                    f"the cell shows the error {code}",
+                    raw.sheet,
+                    cell,
+                    column_title(read_cells[cell]),
+                    code,
+                )
+            )
+    for cell in sorted(raw.facts.uncalculated, key=cell_position):
+        if cell in read_cells:
+            problems.append(
+                make_problem(
+                    "cell.formula_not_calculated",
+                    "the formula has no calculated value",
+                    raw.sheet,
+                    cell,
+                    column_title(read_cells[cell]),
+                )
+            )
+    code_col = raw.columns["cost_code"]
+    problems += [
+        make_problem(
+            "row.hidden",
+            f"row {row} is hidden but counts as a budget line",
+            raw.sheet,
+            cell_ref(row, code_col),
+            "Cost Code",
+        )
+        for row, _ in raw.rows
+        if row in raw.facts.hidden_rows
+    ]
+    problems += [
+        make_problem("sheet.hidden", f"sheet {name!r} is hidden", name)
+        for name in raw.hidden_sheets
+    ]
+    return problems
+
+
+def _cells_read(raw: RawBudget) -> dict[str, str]:
+    """Every cell the budget is read from (header values and line columns) -> its field."""
+    cells = {cell: name for name, (_, cell) in raw.header.items()}
+    for row, _ in raw.rows:
+        for name, col in raw.columns.items():
+            cells[cell_ref(row, col)] = name
+    return cells
+
+
+def total_problems(raw: RawBudget, document: BudgetDocument) -> list[Problem]:
+    value, cell = raw.header.get("budget_total", ("", ""))
+    stated = document.stated_total
+    if stated is None and text_of(value):
+        return [
+            make_problem(
+                "budget_total.not_numeric",
+                "Budget Total is not a number",
+                raw.sheet,
+                cell,
+                "Budget Total",
+                text_of(value),
+            )
+        ]
+    if stated is None or abs(stated - document.total) < Decimal("0.005"):
+        return []
+    return [
+        make_problem(
+            "budget_total.mismatch",
+            f"Budget Total {stated:,.2f} differs from the sum of the lines "
+            f"{document.total:,.2f} by {stated - document.total:+,.2f}",
+            raw.sheet,
+            cell,
+            "Budget Total",
+            text_of(value),
+        )
+    ]
+
+
+def list_notices(rules: ValidationRules) -> list[Problem]:
+    return [
+        make_problem(
+            "list.not_checked", f"not checked against ERP list {name} (rules/{name}.csv is absent)"
+        )
+        for name in rules.lists.missing
+    ]
