@@ -28,6 +28,10 @@ projects = ["*"]
 """
 
 
+# Services stay alive until memory is measured: their parse worker exits with them.
+KEEP: list[object] = []
+
+
 def workspace(root: Path) -> object:
     """A fresh workspace and its Services, warmed up on a tiny budget (as a daemon is)."""
     from benchmarks.generate import make_budget
@@ -41,6 +45,7 @@ def workspace(root: Path) -> object:
     warm = make_budget(root / "inbox" / "warm.xlsx", 5, project="P-WARM")
     os.utime(warm, (0, 0))
     process_once(app, settle_seconds=0)
+    KEEP.append(app)
     return app
 
 

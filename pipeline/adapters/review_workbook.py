@@ -3,12 +3,14 @@ re-send the earlier reasons and the changed lines, highlighted. No formulas, onl
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
 from pipeline.adapters.review_resend_sheets import changes_sheet, reasons_sheet
+from pipeline.adapters.sheet_rows import Cell, column_letters, row_xml, splice_rows
 from pipeline.adapters.xlsx_styles import (
     PROTECTION,
     SAFE_OPTIONS,
@@ -47,7 +49,8 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
         else (content.change.changes if content.change else [])
     )
     _review_sheet(book, styles, content)
-    _lines_sheet(book, styles, content, {c.key: c for c in shown})
+    changed = {c.key: c for c in shown}
+    _lines_sheet(book, styles, content, changed)
     if content.resend:
         reasons_sheet(book, styles, content)
         changes_sheet(book, styles, content.resend.changes)
@@ -60,7 +63,18 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
     meta.write_string(1, 0, "version")
     meta.write_number(1, 1, content.submission.version)
     meta.hide()
+    for name in ("money", "changed", "changed_money"):
+        styles[name]._get_xf_index()  # registered now: the streamed rows refer to them
     book.close()
+    lines = content.document.lines
+    if lines:
+        letters = column_letters(len(LINE_HEADERS))
+        splice_rows(
+            target,
+            2,
+            _line_rows(content, changed, styles, letters),
+            f"{letters[-1]}{len(lines) + 1}",
+        )
 
 
 def _review_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> None:
@@ -184,6 +198,8 @@ def _version_text(content: ReviewContent) -> str:
 def _lines_sheet(
     book: Any, styles: dict[str, Any], content: ReviewContent, changes: dict[Any, LineChange]
 ) -> None:
+    """The sheet of every line, empty here but for its header: the rows are streamed into it
+    after xlsxwriter closes the workbook (``_line_rows``)."""
     sheet = printable(book.add_worksheet("Lines"), 1)
     widths = (6, 10, 12, 10, 40, 10, 6, 12, 14, 22, 14, 40)
     for col, width in enumerate(widths):
@@ -191,27 +207,6 @@ def _lines_sheet(
         sheet.set_column(col, col, width, style)
     for col, title in enumerate(LINE_HEADERS):
         sheet.write_string(0, col, title, styles["head"])
-    # One write_row per line, formats from the columns: this sheet is most of the cost of
-    # a large review workbook. Only changed lines carry their own (highlight) formats.
-    for index, line in enumerate(content.document.lines, start=1):
-        row = [
-            line.row,
-            line.sub_job,
-            line.cost_code,
-            line.cost_type,
-            line.description,
-            None if line.unit_qty is None else float(line.unit_qty),
-            line.uom,
-            None if line.unit_cost is None else float(line.unit_cost),
-            float(line.amount),
-        ]
-        change = changes.get(line.key)
-        if change is None:
-            sheet.write_row(index, 0, row)
-            continue
-        sheet.write_row(index, 0, row[:7], styles["changed"])
-        sheet.write_row(index, 7, row[7:9], styles["changed_money"])
-        sheet.write_string(index, 9, _change_text(change), styles["changed"])
     last = max(len(content.document.lines), 1)
     sheet.data_validation(
         1,
@@ -227,6 +222,37 @@ def _lines_sheet(
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, last, len(LINE_HEADERS) - 1)
     sheet.protect("", PROTECTION)
+
+
+def _line_rows(
+    content: ReviewContent,
+    changes: dict[Any, LineChange],
+    styles: dict[str, Any],
+    letters: list[str],
+) -> Iterator[str]:
+    """The Lines sheet's rows; changed lines highlighted, amounts in the money format."""
+    money = styles["money"].xf_index
+    plain = [0] * 7 + [money, money, 0]
+    changed_row = (
+        [styles["changed"].xf_index] * 7
+        + [styles["changed_money"].xf_index] * 2
+        + [styles["changed"].xf_index]
+    )
+    for number, line in enumerate(content.document.lines, start=2):
+        change = changes.get(line.key)
+        cells: list[Cell] = [
+            line.row,
+            line.sub_job,
+            line.cost_code,
+            line.cost_type,
+            line.description,
+            None if line.unit_qty is None else float(line.unit_qty),
+            line.uom,
+            None if line.unit_cost is None else float(line.unit_cost),
+            float(line.amount),
+            _change_text(change) if change else None,
+        ]
+        yield row_xml(number, cells, changed_row if change else plain, letters)
 
 
 def _change_text(change: LineChange) -> str:
