@@ -137,3 +137,22 @@ def test_resend_review_lists_changes_and_reasons(tmp_path: Path):
     assert changes == [("amount changed", "01-100"), ("added", "04-400"), ("removed", "02-200")]
     statuses = [r[2].value for r in book["Earlier Reasons"].iter_rows(min_row=4)]
     assert statuses == ["looks addressed", "looks addressed"]
+
+
+def test_streamed_lines_keep_markup_spaces_and_numbers_exact(tmp_path: Path):
+    texts = ["<b>Tom & Jerry</b>", "  leading and trailing  ", "bell\x07 removed", "Ünïcødé €"]
+    lines = tuple(_line(i + 2, f"0{i}-100", "L", f"{i}.05", text) for i, text in enumerate(texts))
+    target = tmp_path / "review.xlsx"
+    write_review_workbook(_content(_document(lines)), target)
+
+    sheet = openpyxl.load_workbook(target)["Lines"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[4] for r in rows] == [
+        "<b>Tom & Jerry</b>",
+        "  leading and trailing  ",
+        "bell removed",
+        "Ünïcødé €",
+    ]
+    assert [r[8] for r in rows] == [0.05, 1.05, 2.05, 3.05]
+    assert sheet.max_row == len(texts) + 1
+    assert sheet.cell(2, 9).number_format == "#,##0.00"
