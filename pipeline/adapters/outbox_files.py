@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,8 @@ def publish(
     """
     for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a crash
         stale.unlink(missing_ok=True)
+    if target.exists():  # before anything is written, not even the manifest
+        raise FileExistsError(f"{target} exists; an export never overwrites")
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         write(temp)
@@ -49,24 +50,35 @@ def publish(
     fsync_dir(target.parent)
     crash_point("export_after_rename")
     if done_marker:
-        atomic_write(target.with_name(target.name + DONE_SUFFIX), lambda t: t.write_bytes(b""))
+        mark_done(target)
     return sha
 
 
-def published(outbox: Path, project_stem: str, version: int) -> list[dict[str, Any]]:
-    """Manifests of complete files in the outbox for one version (the file is there and whole)."""
+def published(
+    outbox: Path, project_number: str, project_stem: str, version: int
+) -> list[dict[str, Any]]:
+    """Manifests of files published for one version: whole in the outbox, or already taken
+    by the ERP (the manifest is there, the file gone, and no temporary file was left)."""
     found = []
-    pattern = re.compile(
-        rf"^{re.escape(project_stem)}_v{version}_\d{{3}}.*{re.escape(MANIFEST_SUFFIX)}$"
-    )
     for path in sorted(outbox.glob(f"{project_stem}_v{version}_*{MANIFEST_SUFFIX}")):
-        if not pattern.match(path.name):
-            continue
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        data = outbox / str(manifest.get("file", ""))
-        if data.is_file() and sha256_file(data) == manifest.get("sha256"):
+        if manifest.get("project_number") != project_number or manifest.get("version") != version:
+            continue  # another project whose file name only looks alike
+        name = str(manifest.get("file", ""))
+        data = outbox / name
+        if data.is_file():
+            if sha256_file(data) == manifest.get("sha256"):
+                found.append(manifest)
+        elif not data.exists() and not any(outbox.glob(f".{name}.*.tmp")):
             found.append(manifest)
     return found
+
+
+def mark_done(target: Path) -> None:
+    """Write the done-marker of a published file, if it is missing."""
+    marker = target.with_name(target.name + DONE_SUFFIX)
+    if not marker.exists():
+        atomic_write(marker, lambda t: t.write_bytes(b""))

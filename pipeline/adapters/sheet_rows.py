@@ -37,9 +37,11 @@ def row_xml(
     """One ``<row>``: numbers as values, text as inline strings (never formulas)."""
     parts = [f'<row r="{number}">']
     for value, style, letter in zip(cells, styles, letters, strict=False):
-        if value is None or value == "":
-            continue
         s = f' s="{style}"' if style else ""
+        if value is None or value == "":
+            if style:  # an empty cell that still carries its row's highlight
+                parts.append(f'<c r="{letter}{number}"{s}/>')
+            continue
         if isinstance(value, str):
             text = _ILLEGAL.sub("", value).translate(_ESCAPES)
             space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""

@@ -60,6 +60,7 @@ TRANSITIONS: Final[Mapping[tuple[Status | None, Action], Status]] = {
     (Status.REJECTED, Action.WITHDRAW): Status.WITHDRAWN,
     # After export: the ERP's answer, and budget changes (Procore's "budget modifications").
     (Status.EXPORTED, Action.SYNC): Status.SYNCED,
+    (Status.EXPORT_FAILED, Action.SYNC): Status.SYNCED,  # a copy written --again got in
     (Status.EXPORTED, Action.FAIL_EXPORT): Status.EXPORT_FAILED,
     (Status.EXPORT_FAILED, Action.ACCEPT): Status.ACCEPTED,
     (Status.EXPORT_FAILED, Action.REJECT): Status.REJECTED,

@@ -13,7 +13,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.adapters.folders import atomic_write, free_name, hand_back, written_before_commit
+from pipeline.adapters.folders import (
+    archive_copy,
+    atomic_write,
+    free_name,
+    hand_back,
+    sha256_file,
+    written_before_commit,
+)
 from pipeline.domain.lifecycle import ProjectBudget, Status
 from pipeline.domain.people import Role
 from pipeline.domain.problems import Problem, Severity
@@ -45,7 +52,16 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
         return Outcome(OutcomeKind.FAILED, path, "", f"result refused: {exc}")
     budget = app.store.get_budget(record.project_number)
     assert budget is not None
-    current = budget.status is Status.EXPORTED and budget.version == record.version
+    newest = max(
+        r.seq for r in app.store.exports(record.project_number) if r.version == record.version
+    )
+    # Only the newest file of the version in force moves the budget; a late answer about an
+    # older file is kept, and changes nothing.
+    current = (
+        budget.version == record.version
+        and record.seq == newest
+        and budget.status in (Status.EXPORTED, Status.EXPORT_FAILED)
+    )
     message, ids = str(data.get("message", "")), json.dumps(data.get("erp_ids", {}))
     if data["status"] == "success":
         _synced(app, budget, record, message, ids, current)
@@ -86,11 +102,18 @@ def _synced(
     ids: str,
     current: bool,
 ) -> None:
+    waiting = budget.status is Status.EXPORT_FAILED and current
     with app.store.transaction():
         app.store.set_export_result(record.file_name, "success", message, ids)
         if current:
             budget.mark_synced(at=app.clock.now(), detail=f"{record.file_name}: imported {ids}")
             app.store.save_budget(budget)
+    if waiting:  # a copy written --again got in: the approver has nothing left to decide
+        submission = app.store.submission(record.project_number, record.version)
+        review = app.settings.approval / submission.review_file if submission else None
+        if review is not None and review.exists():
+            archive_copy(review, app.settings.archive, sha256_file(review))
+            review.unlink()
 
 
 def _failed(
@@ -101,7 +124,7 @@ def _failed(
     ids: str,
     current: bool,
 ) -> None:
-    if not current:  # an older file: keep the answer, the budget has moved on
+    if not current or budget.status is Status.EXPORT_FAILED:  # known already, or superseded
         with app.store.transaction():
             app.store.set_export_result(record.file_name, "failure", message, ids)
         return

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.adapters.folders import project_stem
-from pipeline.adapters.outbox_files import publish, published
+from pipeline.adapters.outbox_files import mark_done, publish, published
 from pipeline.config import profile_for_settings
 from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines
@@ -164,10 +164,13 @@ def _publish(app: Services, job: ExportJob, profile: str, seq: int, kind: str) -
 def _adopt_published(app: Services, budget: ProjectBudget, job: ExportJob) -> ExportRecord | None:
     """A file published before a crash, never recorded: it is the export, not a new one."""
     recorded = {r.file_name for r in app.store.exports(budget.project_number)}
+    outbox = app.settings.outbox
     for manifest in published(
-        app.settings.outbox, project_stem(budget.project_number), budget.version
+        outbox, budget.project_number, project_stem(budget.project_number), budget.version
     ):
         if manifest["file"] not in recorded and manifest.get("kind") != "again":
+            if app.settings.export_done_marker and (outbox / manifest["file"]).exists():
+                mark_done(outbox / manifest["file"])  # the crash may have come before it
             return ExportRecord(
                 budget.project_number,
                 budget.version,

@@ -52,7 +52,9 @@ def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outc
 def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
     """A crash between recording and clearing the claim leaves the file: finish the job."""
     for submission in app.store.submissions_by_sha(sha):
-        if path.name == submission.file_name:
+        budget = app.store.get_budget(submission.project_number)
+        current = budget is not None and budget.version == submission.version
+        if path.name == submission.file_name and current:
             path.unlink(missing_ok=True)
             return Outcome(
                 OutcomeKind.COMPLETED,

@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import functools
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pipeline.adapters.folders import hand_back, settled_files
@@ -37,6 +39,23 @@ def process_once(
     """
     if respect_backoff and app.backoff.blocked(time.monotonic()):
         return []
+    with _workspace_lock(app):  # a `process` beside a running daemon waits its turn
+        return _pass(app, settle_seconds)
+
+
+@contextlib.contextmanager
+def _workspace_lock(app: Services) -> Iterator[None]:
+    path = app.settings.database.parent / "pass.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
     settle = app.settings.settle_seconds if settle_seconds is None else settle_seconds
     now = time.time()
     outcomes: list[Outcome] = []

@@ -77,7 +77,8 @@ def _for_approver(
     if app.settings.reminders == "separate":
         for budget in mine:
             reminder = f"reminder:{budget.project_number}:v{budget.version}:{approver.email}:{day}"
-            if budget.sent_at.date() < day and not app.store.has_notification(reminder):
+            sent_on = budget.sent_at.astimezone(ZoneInfo(app.settings.time_zone)).date()
+            if sent_on < day and not app.store.has_notification(reminder):
                 found += prepare(
                     app,
                     reminder,
@@ -91,7 +92,8 @@ def _for_approver(
 def _pending(app: Services, now: datetime) -> list[PendingBudget]:
     found = []
     for budget in app.store.budgets():
-        if budget.status is not Status.AWAITING_APPROVAL or budget.sent_at is None:
+        waiting = (Status.AWAITING_APPROVAL, Status.EXPORT_FAILED)  # both await the approver
+        if budget.status not in waiting or budget.sent_at is None:
             continue
         submission = app.store.submission(budget.project_number, budget.version)
         if submission is None:

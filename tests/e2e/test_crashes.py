@@ -116,3 +116,30 @@ def test_random_kills_of_a_busy_daemon_lose_and_duplicate_nothing(
     for _ in range(3):  # then let it finish in peace
         assert _process(workspace) in (0, 1)
     assert invariants.check(workspace.root, inputs) == []
+
+
+@pytest.mark.slow
+def test_old_bytes_claimed_again_are_not_mistaken_for_a_leftover(workspace: Workspace):
+    """Version 1 was budget.xlsx; after two rejections the same bytes come back and the
+    process dies right after claiming them: the restart must process them, not drop them."""
+    original = workspace.drop("budget.xlsx")
+    first_bytes = original.read_bytes()
+    assert _process(workspace) == 0
+    workspace.decide(decision="Reject", reason="Too high")
+    assert _process(workspace) == 0
+    workspace.drop(
+        "budget.xlsx",
+        project_name="Riverside Clinic, second try",
+        lines=[("", "01-100", "L", "General conditions", 11000)],
+    )
+    assert _process(workspace) == 0
+    workspace.decide(version=2, decision="Reject", reason="Still too high")
+    assert _process(workspace) == 0
+    again = workspace.root / "inbox" / "budget.xlsx"
+    again.write_bytes(first_bytes)
+    os.utime(again, (0, 0))
+
+    assert _process(workspace, crash_at="after_claim") == 75
+    assert _process(workspace) in (0, 1)
+
+    assert workspace.files("approval") == ["P-1001_v3_review.xlsx"]

@@ -267,3 +267,44 @@ def test_export_in_another_profile_is_written_where_asked_and_not_recorded(
     assert result.exit_code == 0, result.output
     assert target.read_text().startswith("!TRNS\t")
     assert _data_files(workspace) == ["P-1001_v1_001.csv"]
+
+
+def test_a_copy_written_again_that_gets_in_settles_a_failed_export(workspace: Workspace):
+    _accepted(workspace)
+    workspace.run("process")
+    _result(workspace, "P-1001_v1_001.csv", "failure", "ERP was down")
+    workspace.run("process")
+    assert workspace.review().exists()  # back with the approver
+    workspace.run("export", "P-1001", "--again", "--by", "Carl Accountant")
+
+    _result(workspace, "P-1001_v1_002.csv", "success")
+    workspace.run("process")
+
+    assert _status(workspace)["P-1001"]["status"] == "synced"
+    assert not workspace.review().exists()  # nothing left for the approver to decide
+
+
+def test_a_late_answer_about_an_older_file_changes_nothing(workspace: Workspace):
+    _accepted(workspace)
+    workspace.run("process")
+    _result(workspace, "P-1001_v1_001.csv", "failure", "bad code")
+    workspace.run("process")
+    workspace.decide(decision="Accept")
+    workspace.run("process")  # writes P-1001_v1_002.csv
+    assert _status(workspace)["P-1001"]["status"] == "exported"
+
+    _result(workspace, "P-1001_v1_001.csv", "failure", "the same old complaint")
+    workspace.run("process")
+
+    assert _status(workspace)["P-1001"]["status"] == "exported"
+    assert not workspace.review().exists()
+
+
+def test_a_file_adopted_after_a_crash_gets_its_done_marker(workspace: Workspace):
+    _config(workspace, "done_marker = false", "done_marker = true")
+    _accepted(workspace)
+
+    assert _process(workspace, crash_at="export_after_rename").returncode == 75
+    assert _process(workspace).returncode == 0
+
+    assert "P-1001_v1_001.csv.done" in workspace.files("outbox")
