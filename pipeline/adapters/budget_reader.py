@@ -50,6 +50,8 @@ COLUMN_TITLES = {
     "unit_cost": "Unit Cost",
     "amount": "Original Budget Amount",
 }
+# The line table's columns in the contract's order, as the workbooks we hand out write them.
+INPUT_LINE_HEADERS = tuple(COLUMN_TITLES.values())
 PREFERRED_SHEETS = ("budget", "budgetlineitems")
 _CLEAN = re.compile(r"(?:\S+(?: \S+)*)?")  # no outer spaces, single inner spaces
 _TOTAL_ROW = re.compile(r"^(grand|sub)?[\s-]*totals?\b", re.IGNORECASE)

@@ -8,21 +8,12 @@ from typing import Any
 
 import xlsxwriter
 
+from pipeline.adapters.budget_reader import INPUT_LINE_HEADERS
 from pipeline.adapters.xlsx_styles import SAFE_OPTIONS
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.review import Rejection
 
-LINE_HEADERS = (
-    "Sub Job",
-    "Cost Code",
-    "Cost Type",
-    "Description",
-    "Unit Qty",
-    "UOM",
-    "Unit Cost",
-    "Original Budget Amount",
-    "Rejection Note",
-)
+LINE_HEADERS = (*INPUT_LINE_HEADERS, "Rejection Note")
 
 
 def write_rejected_workbook(document: BudgetDocument, rejection: Rejection, target: Path) -> None:

@@ -6,19 +6,11 @@ from pathlib import Path
 
 import xlsxwriter
 
+from pipeline.adapters.budget_reader import INPUT_LINE_HEADERS
 from pipeline.adapters.rules_files import ValidationRules
 from pipeline.adapters.xlsx_styles import SAFE_OPTIONS
 
-LINE_HEADERS = (
-    "Sub Job",
-    "Cost Code",
-    "Cost Type",
-    "Description",
-    "Unit Qty",
-    "UOM",
-    "Unit Cost",
-    "Original Budget Amount",
-)
+LINE_HEADERS = INPUT_LINE_HEADERS
 FIRST_LINE = 8  # Excel row of the first budget line
 LAST_LINE = 5000  # dropdowns and formats reach this far
 
