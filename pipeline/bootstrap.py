@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pipeline.adapters.annotated_workbook import write_annotated_copy
-from pipeline.adapters.decision_reader import read_decision
+from pipeline.adapters.decision_reader import read_saved_review
 from pipeline.adapters.erp_profiles import ProfileWriter
+from pipeline.adapters.file_owner import file_owner, process_account
 from pipeline.adapters.mail_render import JinjaMailRenderer, template_environment
 from pipeline.adapters.mail_transport import FileTransport, NullTransport, SmtpTransport
 from pipeline.adapters.parse_worker import ParseWorker
@@ -26,7 +27,14 @@ from pipeline.config import Settings
 from pipeline.domain.people import Directory
 from pipeline.errors import ConfigError
 from pipeline.services.context import Services
-from pipeline.services.ports import BudgetReader, Clock, MailTransport, ReadResult
+from pipeline.services.ports import (
+    BudgetReader,
+    Clock,
+    DecisionReader,
+    MailTransport,
+    ReadResult,
+    SavedReview,
+)
 
 
 class SystemClock:
@@ -86,21 +94,31 @@ def _transport(settings: Settings) -> MailTransport:
     return NullTransport()
 
 
-def _reader(settings: Settings) -> BudgetReader:
-    """Read workbooks in the isolated parse worker (the default), or in this process."""
+def _readers(settings: Settings) -> tuple[BudgetReader, DecisionReader]:
+    """Read workbooks, the admins' and the approvers' alike, in the isolated parse worker
+    (the default), or in this process."""
     if not settings.isolate_parsing:
 
         def direct(path: Path) -> ReadResult:
             return read_and_check(path, settings)
 
-        return direct
+        def direct_review(path: Path, line_count: int) -> SavedReview:
+            return read_saved_review(path, line_count, settings.package_limits)
+
+        return direct, direct_review
     worker = ParseWorker(settings.parse_seconds, settings.parse_memory_mb)
 
     def isolated(path: Path) -> ReadResult:
         result: ReadResult = worker.run(path.name, read_and_check, path, settings)
         return result
 
-    return isolated
+    def isolated_review(path: Path, line_count: int) -> SavedReview:
+        saved: SavedReview = worker.run(
+            path.name, read_saved_review, path, line_count, settings.package_limits
+        )
+        return saved
+
+    return isolated, isolated_review
 
 
 def require_defusedxml() -> None:
@@ -133,7 +151,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
     for profile in {settings.export_profile, *settings.export_job_profiles.values()}:
         writer.profile(profile)  # a missing or broken profile stops start-up, not an export
 
-    read = _reader(settings)
+    read, read_review = _readers(settings)
 
     return Services(
         settings=settings,
@@ -141,7 +159,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
         clock=clock,
         people=people,
         read_budget=read,
-        read_decision=read_decision,
+        read_decision=read_review,
         write_review=write_review_workbook,
         write_rejected=write_rejected_workbook,
         exporter=writer,
@@ -151,4 +169,6 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
         write_template=lambda target, project: write_template(
             target, load_validation_rules(settings.rules), project
         ),
+        file_owner=file_owner,
+        process_account=process_account,
     )

@@ -6,7 +6,6 @@ Exit codes: 0 all fine, 1 some file was refused or failed, 2 usage or configurat
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import json
 import logging
 import signal
@@ -153,9 +152,10 @@ def history(ctx: click.Context, project: str, as_json: bool) -> None:
         return
     for event in events:
         sha = f" sha256:{event.file_sha256[:12]}" if event.file_sha256 else ""
+        account = f" [account {event.account}]" if event.account else ""
         click.echo(
             f"{event.at:%Y-%m-%d %H:%M:%S} v{event.version} {event.action:<16} "
-            f"{event.actor or '-'}: {event.detail}{sha}"
+            f"{event.actor or '-'}{account}: {event.detail}{sha}"
         )
 
 
@@ -163,12 +163,11 @@ def history(ctx: click.Context, project: str, as_json: bool) -> None:
 @click.argument("project")
 @click.option(
     "--by",
-    default=getpass.getuser,
-    show_default="your user name",
-    help="Who retrieves it, for the audit trail.",
+    default=None,
+    help="Who retrieves it (name or email) [default: the person your account belongs to].",
 )
 @click.pass_context
-def retrieve(ctx: click.Context, project: str, by: str) -> None:
+def retrieve(ctx: click.Context, project: str, by: str | None) -> None:
     """Take PROJECT's budget back from the approver before they answer (unlocks it)."""
     _act(ctx, admin.retrieve, project, by, "retrieved and unlocked")
 
@@ -177,17 +176,16 @@ def retrieve(ctx: click.Context, project: str, by: str) -> None:
 @click.argument("project")
 @click.option(
     "--by",
-    default=getpass.getuser,
-    show_default="your user name",
-    help="Who withdraws it, for the audit trail.",
+    default=None,
+    help="Who withdraws it (name or email) [default: the person your account belongs to].",
 )
 @click.pass_context
-def withdraw(ctx: click.Context, project: str, by: str) -> None:
+def withdraw(ctx: click.Context, project: str, by: str | None) -> None:
     """Close PROJECT's rejected budget without re-sending it."""
     _act(ctx, admin.withdraw, project, by, "withdrawn")
 
 
-def _act(ctx: click.Context, action: Any, project: str, by: str, done: str) -> None:
+def _act(ctx: click.Context, action: Any, project: str, by: str | None, done: str) -> None:
     try:
         budget = action(services_for(ctx), project, by)
     except PipelineError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -88,13 +87,17 @@ def template(ctx: click.Context, project: str, output: Path | None) -> None:
 )
 @click.option(
     "--by",
-    default=getpass.getuser,
-    show_default="your user name",
-    help="Who asks, for the audit trail.",
+    default=None,
+    help="Who asks (name or email) [default: the person your account belongs to].",
 )
 @click.pass_context
 def export(
-    ctx: click.Context, project: str, again: bool, profile: str | None, output: Path | None, by: str
+    ctx: click.Context,
+    project: str,
+    again: bool,
+    profile: str | None,
+    output: Path | None,
+    by: str | None,
 ) -> None:
     """Export PROJECT's accepted budget, write its export --again, or render it in --profile."""
     app = services_for(ctx)

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.adapters.workbook_guard import PackageLimits
+from pipeline.domain.identity import IdentityPolicy, OwnerMode
 from pipeline.errors import ConfigError, WorkspaceError
 
 CONFIG_NAME = "budget-erp.toml"
@@ -63,6 +64,7 @@ class Settings:
     export_profile: str = "generic-csv"
     export_job_profiles: dict[str, str] = field(default_factory=dict)
     export_done_marker: bool = False
+    identity: IdentityPolicy = field(default_factory=IdentityPolicy)
 
     def folders(self) -> list[Path]:
         """Every folder the program writes into."""
@@ -104,6 +106,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
     notify = data.get("notify", {})
     export = data.get("export", {})
     limits = data.get("limits", {})
+    identity = data.get("identity", {})
 
     def folder(name: str, default: str) -> Path:
         return _inside(root, str(folders.get(name, default)), f"folders.{name}")
@@ -156,6 +159,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         export_profile=str(export.get("profile", export.get("format", "generic-csv"))),
         export_job_profiles={str(k): str(v) for k, v in export.get("jobs", {}).items()},
         export_done_marker=bool(export.get("done_marker", False)),
+        identity=_identity(identity),
     )
     _check_choice("watch.mode", settings.watch_mode, {"native", "polling"})
     _check_choice(
@@ -172,6 +176,15 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
     if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:
         raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")
     return settings
+
+
+def _identity(section: dict[str, Any]) -> IdentityPolicy:
+    mode = str(section.get("file_owner", "record"))
+    _check_choice("identity.file_owner", mode, {m.value for m in OwnerMode})
+    self_approval = section.get("self_approval", False)
+    if not isinstance(self_approval, bool):
+        raise ValueError(f"identity.self_approval = {self_approval!r}; expected true or false")
+    return IdentityPolicy(OwnerMode(mode), self_approval)
 
 
 def _inside(root: Path, relative: str, key: str) -> Path:

@@ -1,7 +1,10 @@
 """Read the approver's answer from a saved review workbook, whether Excel or LibreOffice saved it.
 
 The Decision, Reason and Approver cells are found through their defined names, the flagged
-lines through the Lines sheet's ``Line Decision`` and ``Line Note`` columns.
+lines through the Lines sheet's ``Line Decision`` and ``Line Note`` columns, and the issue the
+workbook belongs to through its custom document property and hidden ``_meta`` sheet. The
+approver's file is untrusted: it passes the package guard, each sheet read is bounded
+before the reader lays it out, and the daemon runs all of this in the limited parse worker.
 """
 
 from __future__ import annotations
@@ -13,17 +16,30 @@ from typing import Any
 import python_calamine
 
 from pipeline.adapters.budget_reader import normalise_label, text_of
-from pipeline.adapters.review_workbook import DECISION_NAMES
+from pipeline.adapters.review_workbook import DECISION_NAMES, META_SHEET, REVIEW_PROPERTY
 from pipeline.adapters.workbook_guard import PackageLimits, inspect_package
-from pipeline.adapters.xlsx_parts import defined_names, split_ref
+from pipeline.adapters.xlsx_parts import (
+    custom_property,
+    defined_names,
+    first_cell_outside,
+    split_ref,
+)
 from pipeline.domain.budget import LineKey
-from pipeline.domain.review import Decision, LineFlag, Verdict
+from pipeline.domain.review import Decision, LineFlag, ReviewMarks, Verdict
 from pipeline.errors import UnreadableWorkbook
+from pipeline.services.ports import SavedReview
+
+# How far a sheet of ours may reach: the rows we wrote plus room for an approver's notes,
+# and no further than column Z. Anything beyond is refused, naming the cell.
+SPARE_ROWS = 1000
+MAX_COLUMNS = 26
 
 
-def read_decision(path: Path) -> Decision:
-    """The decision saved in a review workbook; blank fields read as ""."""
-    inspect_package(path, PackageLimits())
+def read_saved_review(
+    path: Path, line_count: int, limits: PackageLimits | None = None
+) -> SavedReview:
+    """The decision saved in a review workbook and the marks of its issue."""
+    inspect_package(path, limits or PackageLimits())
     if not zipfile.is_zipfile(path):
         raise UnreadableWorkbook(
             f"{path.name}: not an .xlsx workbook any more; save it as 'Excel Workbook (*.xlsx)'"
@@ -31,25 +47,48 @@ def read_decision(path: Path) -> Decision:
     try:
         names = defined_names(path)
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        values = {name: _cell(book, *names[name]) for name in DECISION_NAMES if name in names}
-        flags = _flags(book) if "Lines" in book.sheet_names else ()
+        sheets = set(book.sheet_names)
+        missing = [name for name in DECISION_NAMES if name not in names]
+        if missing:
+            raise UnreadableWorkbook(
+                f"{path.name}: the defined name(s) {', '.join(missing)} are "
+                "gone; use a fresh review workbook"
+            )
+        # Lines holds one row a line; the Review sheet a few per warning, at most.
+        bounds = dict.fromkeys(sheets, 4 * (line_count + 1) + SPARE_ROWS)
+        bounds["Lines"] = line_count + 1 + SPARE_ROWS
+        grids = {
+            sheet: _bounded_rows(path, book, sheet, bounds[sheet])
+            for sheet in {names[name][0] for name in DECISION_NAMES} | {"Lines", META_SHEET}
+            if sheet in sheets
+        }
+        values = {name: _cell(grids[names[name][0]], names[name][1]) for name in DECISION_NAMES}
+        flags = _flags(grids["Lines"]) if "Lines" in grids else ()
+        marks = _marks(path, grids.get(META_SHEET, []))
+    except UnreadableWorkbook:
+        raise
     except Exception as exc:  # calamine and zipfile raise several types for damaged files
         raise UnreadableWorkbook(f"{path.name}: cannot read the review workbook ({exc})") from exc
-    missing = [name for name in DECISION_NAMES if name not in names]
-    if missing:
+    decision = Decision(values["Decision"], values["Reason"], values["Approver"], flags)
+    return SavedReview(decision, marks)
+
+
+def _bounded_rows(path: Path, book: Any, sheet: str, max_row: int) -> list[list[Any]]:
+    far = first_cell_outside(path, sheet, max_row, MAX_COLUMNS)
+    if far:
         raise UnreadableWorkbook(
-            f"{path.name}: the defined name(s) {', '.join(missing)} are "
-            "gone; use a fresh review workbook"
+            f"{path.name}: sheet {sheet!r} has something at {far}, far outside the review "
+            f"(columns A-Z, rows 1-{max_row}); clear it and save the workbook again"
         )
-    return Decision(values["Decision"], values["Reason"], values["Approver"], flags)
+    rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return rows
 
 
-def _cell(book: Any, sheet: str, ref: str) -> str:
+def _cell(rows: list[list[Any]], ref: str) -> str:
     row, col = split_ref(ref)
-    cells = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    if row - 1 >= len(cells) or col >= len(cells[row - 1]):
+    if row - 1 >= len(rows) or col >= len(rows[row - 1]):
         return ""
-    value = cells[row - 1][col]
+    value = rows[row - 1][col]
     # Keep the line breaks in the Reason cell: each line is one reason.
     return (
         "\n".join(text_of(part) for part in str(value).splitlines())
@@ -58,8 +97,13 @@ def _cell(book: Any, sheet: str, ref: str) -> str:
     )
 
 
-def _flags(book: Any) -> tuple[LineFlag, ...]:
-    rows = book.get_sheet_by_name("Lines").to_python(skip_empty_area=False)
+def _marks(path: Path, meta: list[list[Any]]) -> ReviewMarks:
+    facts = {text_of(row[0]): text_of(row[1]) for row in meta if len(row) >= 2}
+    tokens = (custom_property(path, REVIEW_PROPERTY), facts.get("review_id", ""))
+    return ReviewMarks(tokens, facts.get("project_number", ""), facts.get("version", ""))
+
+
+def _flags(rows: list[list[Any]]) -> tuple[LineFlag, ...]:
     if not rows:
         return ()
     header = {normalise_label(v): i for i, v in enumerate(rows[0])}

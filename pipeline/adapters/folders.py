@@ -50,6 +50,15 @@ def is_ignored(name: str) -> bool:
     )
 
 
+def is_open_in_office(path: Path) -> bool:
+    """Whether Excel (``~$name``) or LibreOffice (``.~lock.name#``) has the workbook open.
+
+    Excel shortens a long name's lock file by its first two characters, so both forms count.
+    """
+    names = (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#")
+    return any((path.parent / name).exists() for name in names)
+
+
 def settled_files(folder: Path, settle_seconds: float, now: float | None = None) -> list[Path]:
     """Regular files (not symlinks) in ``folder`` untouched for ``settle_seconds``, oldest first."""
     now = time.time() if now is None else now
@@ -104,9 +113,14 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def archived_path(archive: Path, sha256: str, suffix: str) -> Path:
+    """Where the archive keeps the bytes with this hash."""
+    return archive / "sha256" / sha256[:2] / f"{sha256}{suffix.lower()}"
+
+
 def archive_copy(source: Path, archive: Path, sha256: str) -> Path:
     """Keep the bytes forever under their hash; a second copy of the same bytes is a no-op."""
-    target = archive / "sha256" / sha256[:2] / f"{sha256}{source.suffix.lower()}"
+    target = archived_path(archive, sha256, source.suffix)
     if not target.exists():
         atomic_write(target, lambda temp: shutil.copyfile(source, temp))
     return target

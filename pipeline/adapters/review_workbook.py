@@ -23,6 +23,8 @@ from pipeline.domain.review import Verdict
 from pipeline.services.ports import ReviewContent
 
 DECISION_NAMES = ("Decision", "Reason", "Approver")
+REVIEW_PROPERTY = "budget-erp review"  # the custom document property that holds the issue id
+META_SHEET = "_meta"
 LINE_HEADERS = (
     "Row",
     "Sub Job",
@@ -57,12 +59,7 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
     if content.change:
         title = "Changes since export" if content.resend else "Changes"
         changes_sheet(book, styles, content.change.changes, title)
-    meta = book.add_worksheet("_meta")
-    meta.write_string(0, 0, "project_number")
-    meta.write_string(0, 1, content.submission.project_number)
-    meta.write_string(1, 0, "version")
-    meta.write_number(1, 1, content.submission.version)
-    meta.hide()
+    _meta_sheet(book, content)
     for name in ("money", "changed", "changed_money"):
         styles[name]._get_xf_index()  # registered now: the streamed rows refer to them
     book.close()
@@ -75,6 +72,24 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
             _line_rows(content, changed, styles, letters),
             f"{letters[-1]}{len(lines) + 1}",
         )
+
+
+def _meta_sheet(book: Any, content: ReviewContent) -> None:
+    """What ties the workbook to its issue, kept twice: Excel and LibreOffice both keep a
+    hidden sheet and custom document properties when they save."""
+    meta = book.add_worksheet(META_SHEET)
+    for row, (key, value) in enumerate(
+        (
+            ("project_number", content.submission.project_number),
+            ("version", str(content.submission.version)),
+            ("review_id", content.token),
+        )
+    ):
+        meta.write_string(row, 0, key)
+        meta.write_string(row, 1, value)
+    meta.hide()
+    if content.token:
+        book.set_custom_property(REVIEW_PROPERTY, content.token)
 
 
 def _review_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> None:

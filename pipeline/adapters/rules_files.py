@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.erp_profile import ProfileSpec
-from pipeline.domain.people import Directory, make_person
+from pipeline.domain.people import Directory, Person, make_person
 from pipeline.errors import ConfigError
 
 TEXT_COLUMNS = ("sub_job", "cost_code", "cost_type", "description", "uom")
@@ -72,11 +72,31 @@ def load_directory(rules_dir: Path) -> Directory:
                     [str(r) for r in entry.get("roles", [])],
                     [str(p) for p in entry.get("projects", ["*"])],
                     bool(entry.get("digest", True)),
+                    _accounts(entry.get("accounts", [])),
                 )
             )
         except (KeyError, ValueError) as exc:
             raise ConfigError(f"{path}: person #{index}: bad or missing {exc}") from exc
+    _check_accounts_unshared(path, people)
     return Directory(tuple(people))
+
+
+def _accounts(value: Any) -> list[str]:
+    if isinstance(value, str) or not all(isinstance(a, str) for a in value):
+        raise ValueError("accounts: expected a list of account names, e.g. ['carl']")
+    return [str(a) for a in value]
+
+
+def _check_accounts_unshared(path: Path, people: list[Person]) -> None:
+    """One account is one person: a shared account would let either act as the other."""
+    owners: dict[str, str] = {}
+    for person in people:
+        for account in person.accounts:
+            if owners.setdefault(account, person.name) != person.name:
+                raise ConfigError(
+                    f"{path}: the account {account!r} is listed for both "
+                    f"{owners[account]} and {person.name}; an account belongs to one person"
+                )
 
 
 def load_validation_rules(rules_dir: Path) -> ValidationRules:

@@ -171,10 +171,40 @@ def m003_erp_hand_off(db: sqlite3.Connection) -> None:
     )
 
 
+def m004_identity(db: sqlite3.Connection) -> None:
+    """Who saved each file (the account with each event), the review workbooks issued, and
+    the file-name stem of each project, unique whatever the case the file system ignores."""
+    _run(
+        db,
+        """
+    ALTER TABLE events ADD COLUMN account TEXT NOT NULL DEFAULT '';
+    CREATE TABLE review_issues (
+        token TEXT PRIMARY KEY,
+        project_number TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        review_file TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        issued_at TEXT NOT NULL
+    );
+    CREATE INDEX review_issues_by_version ON review_issues(project_number, version);
+    CREATE TABLE file_stems (
+        stem TEXT PRIMARY KEY COLLATE NOCASE,
+        project_number TEXT NOT NULL UNIQUE COLLATE NOCASE
+    );
+    INSERT OR IGNORE INTO file_stems (stem, project_number)
+        SELECT substr(review_file, 1,
+                      length(review_file) - length('_v' || version || '_review.xlsx')),
+               project_number
+        FROM submissions WHERE version = 1
+    """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", m001_initial),
     ("m002_outbox", m002_outbox),
     ("m003_erp_hand_off", m003_erp_hand_off),
+    ("m004_identity", m004_identity),
 ]
 
 

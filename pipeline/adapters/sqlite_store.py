@@ -14,14 +14,16 @@ from typing import Any
 from pipeline.adapters.sqlite_exports import ExportQueries
 from pipeline.adapters.sqlite_migrations import migrate
 from pipeline.adapters.sqlite_outbox import OutboxQueries
+from pipeline.adapters.sqlite_reviews import ReviewQueries
 from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
 from pipeline.domain.review import LineFlag, Rejection
 from pipeline.errors import ConcurrentUpdate
 
 
-class SqliteStore(OutboxQueries, ExportQueries):
-    """Budgets, versions, lines, rejections, exports, the audit trail and the mail outbox."""
+class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries):
+    """Budgets, versions, lines, rejections, exports, reviews, the audit trail and the mail
+    outbox."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -182,7 +184,7 @@ class SqliteStore(OutboxQueries, ExportQueries):
             for r in rows
         ]
 
-    # rejections and decision files ---------------------------------------------------
+    # rejections --------------------------------------------------------------------------
     def add_rejection(self, project_number: str, rejection: Rejection) -> None:
         """Record who rejected a version, when and why."""
         flags = [[f.key.sub_job, f.key.cost_code, f.key.cost_type, f.note] for f in rejection.flags]
@@ -212,28 +214,12 @@ class SqliteStore(OutboxQueries, ExportQueries):
             row[0], row[1], datetime.fromisoformat(row[2]), tuple(json.loads(row[3])), flags
         )
 
-    def decision_outcome(self, sha256: str) -> str | None:
-        """What was done with a review workbook with these bytes, if seen before."""
-        row = self.db.execute(
-            "SELECT outcome FROM decision_files WHERE sha256=?", (sha256,)
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    def note_decision_file(
-        self, sha256: str, project_number: str, version: int, outcome: str, at: datetime
-    ) -> None:
-        """Remember a review workbook's bytes so the same save is read only once."""
-        self.db.execute(
-            "INSERT OR REPLACE INTO decision_files VALUES (?,?,?,?,?)",
-            (sha256, project_number, version, outcome, _iso(at)),
-        )
-
     # audit trail ---------------------------------------------------------------------------
     def record(self, event: Event) -> None:
         """Append an event to the audit trail."""
         self.db.execute(
-            "INSERT INTO events (project_number, version, action, actor, at, detail, file_sha256)"
-            " VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO events (project_number, version, action, actor, at, detail, file_sha256,"
+            " account) VALUES (?,?,?,?,?,?,?,?)",
             (
                 event.project_number,
                 event.version,
@@ -242,18 +228,20 @@ class SqliteStore(OutboxQueries, ExportQueries):
                 _iso(event.at),
                 event.detail,
                 event.file_sha256,
+                event.account,
             ),
         )
 
     def history(self, project_number: str) -> list[Event]:
         """Every event of a project, oldest first."""
         rows = self.db.execute(
-            "SELECT project_number, version, action, actor, at, detail, file_sha256 FROM events "
+            "SELECT project_number, version, action, actor, at, detail, file_sha256, account "
+            "FROM events "
             "WHERE project_number=? COLLATE NOCASE ORDER BY id",
             (project_number,),
         )
         return [
-            Event(r[0], r[1], Action(r[2]), r[3], datetime.fromisoformat(r[4]), r[5], r[6])
+            Event(r[0], r[1], Action(r[2]), r[3], datetime.fromisoformat(r[4]), r[5], r[6], r[7])
             for r in rows
         ]
 

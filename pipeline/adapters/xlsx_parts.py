@@ -122,3 +122,40 @@ def _sheet_member(package: zipfile.ZipFile, sheet_name: str) -> str | None:
         return None
     member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return member if member in package.namelist() else None
+
+
+_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+_POSITION = re.compile(rb'<(?:\w+:)?(?:c|row)\b[^>]*?\sr="([A-Z]{0,3})([0-9]+)"')
+
+
+def custom_property(path: Path, name: str) -> str:
+    """The text of a custom document property (``docProps/custom.xml``), or ""."""
+    with zipfile.ZipFile(path) as package:
+        if "docProps/custom.xml" not in package.namelist():
+            return ""
+        root = _xml().fromstring(package.read("docProps/custom.xml"))
+    for node in root.iter(f"{_CUSTOM}property"):
+        if node.get("name") == name:
+            return "".join(node.itertext()).strip()
+    return ""
+
+
+def first_cell_outside(path: Path, sheet_name: str, max_row: int, max_col: int) -> str:
+    """The first cell (or row) of a sheet beyond ``max_row`` x ``max_col``, or "".
+
+    A cheap scan of the positions only, made before a reader that lays the sheet out as a
+    grid from A1 sees it: one value at XFD1048576 would make that grid billions of cells.
+    """
+    with zipfile.ZipFile(path) as package:
+        member = _sheet_member(package, sheet_name)
+        if member is None:
+            return ""
+        data = package.read(member)
+    for match in _POSITION.finditer(data):
+        letters, row = match.group(1).decode(), int(match.group(2))
+        col = 0
+        for char in letters:
+            col = col * 26 + ord(char) - 64
+        if row > max_row or col > max_col:
+            return f"{letters or 'row '}{row}"
+    return ""

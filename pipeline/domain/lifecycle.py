@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     # Recorded in the audit trail, but they change no state:
     REFUSE = "refuse"
     REFUSE_DECISION = "refuse_decision"
+    LATE_DECISION = "late_decision"  # a save after the version's approval was over
     EXPORT_AGAIN = "export_again"
 
 
@@ -102,6 +103,7 @@ class Event:
     at: datetime
     detail: str = ""
     file_sha256: str = ""
+    account: str = ""  # the operating-system account that saved the file, or ran the command
 
 
 @dataclass
@@ -122,51 +124,63 @@ class ProjectBudget:
         """Whether the budget is locked against a new workbook."""
         return self.status in LOCKED
 
-    def send(self, *, sender: str, at: datetime, file_sha256: str, detail: str = "") -> Action:
+    def send(
+        self, *, sender: str, at: datetime, file_sha256: str, detail: str = "", account: str = ""
+    ) -> Action:
         """Send (or re-send, after a rejection) a new version for approval; return which."""
         action = send_action(self.status)
         self._apply(action)
         self.version += 1
         self.sender, self.sent_at = sender, at
-        self._record(action, sender, at, detail, file_sha256)
+        self._record(action, sender, at, detail, file_sha256, account)
         return action
 
     def accept(
-        self, *, approver: str, at: datetime, detail: str = "", file_sha256: str = ""
+        self,
+        *,
+        approver: str,
+        at: datetime,
+        detail: str = "",
+        file_sha256: str = "",
+        account: str = "",
     ) -> None:
         """The accounting approver accepts the version awaiting approval."""
         self._apply(Action.ACCEPT)
-        self._record(Action.ACCEPT, approver, at, detail, file_sha256)
+        self._record(Action.ACCEPT, approver, at, detail, file_sha256, account)
 
-    def reject(self, *, approver: str, at: datetime, detail: str, file_sha256: str = "") -> None:
+    def reject(
+        self, *, approver: str, at: datetime, detail: str, file_sha256: str = "", account: str = ""
+    ) -> None:
         """The accounting approver rejects it; the budget is unlocked for correction."""
         self._apply(Action.REJECT)
-        self._record(Action.REJECT, approver, at, detail, file_sha256)
+        self._record(Action.REJECT, approver, at, detail, file_sha256, account)
 
     def mark_exported(self, *, at: datetime, detail: str, file_sha256: str) -> None:
         """The ERP import file for the accepted version is in the outbox."""
         self._apply(Action.EXPORT)
         self._record(Action.EXPORT, "budget-erp", at, detail, file_sha256)
 
-    def mark_synced(self, *, at: datetime, detail: str) -> None:
+    def mark_synced(self, *, at: datetime, detail: str, account: str = "") -> None:
         """The ERP reported the export imported."""
         self._apply(Action.SYNC)
-        self._record(Action.SYNC, "erp", at, detail, "")
+        self._record(Action.SYNC, "erp", at, detail, "", account)
 
-    def mark_export_failed(self, *, at: datetime, detail: str) -> None:
+    def mark_export_failed(self, *, at: datetime, detail: str, account: str = "") -> None:
         """The ERP could not import the export: back in front of the approver."""
         self._apply(Action.FAIL_EXPORT)
-        self._record(Action.FAIL_EXPORT, "erp", at, detail, "")
+        self._record(Action.FAIL_EXPORT, "erp", at, detail, "", account)
 
-    def retrieve(self, *, by: str, at: datetime) -> None:
+    def retrieve(self, *, by: str, at: datetime, account: str = "") -> None:
         """The sender takes the budget back before the approver answers."""
         self._apply(Action.RETRIEVE)
-        self._record(Action.RETRIEVE, by, at, "retrieved before the approver answered", "")
+        self._record(Action.RETRIEVE, by, at, "retrieved before the approver answered", "", account)
 
-    def withdraw(self, *, by: str, at: datetime) -> None:
+    def withdraw(self, *, by: str, at: datetime, account: str = "") -> None:
         """A rejected budget will not be re-sent; close it."""
         self._apply(Action.WITHDRAW)
-        self._record(Action.WITHDRAW, by, at, "rejected budget closed without a re-send", "")
+        self._record(
+            Action.WITHDRAW, by, at, "rejected budget closed without a re-send", "", account
+        )
 
     def _apply(self, action: Action) -> None:
         try:
@@ -177,9 +191,13 @@ class ProjectBudget:
                 f"budget {self.project_number} is {state}: cannot {action}"
             ) from None
 
-    def _record(self, action: Action, actor: str, at: datetime, detail: str, sha: str) -> None:
+    def _record(
+        self, action: Action, actor: str, at: datetime, detail: str, sha: str, account: str = ""
+    ) -> None:
         self.changed_at = at
-        self.events.append(Event(self.project_number, self.version, action, actor, at, detail, sha))
+        self.events.append(
+            Event(self.project_number, self.version, action, actor, at, detail, sha, account)
+        )
 
 
 @dataclass(frozen=True, slots=True)

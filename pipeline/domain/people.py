@@ -24,6 +24,7 @@ class Person:
     roles: frozenset[Role]
     projects: frozenset[str]
     digest: bool = True  # receives the daily summary (Procore's "Subscribe to ERP digest")
+    accounts: frozenset[str] = frozenset()  # operating-system accounts, as account_key() has them
 
     def covers(self, project_number: str) -> bool:
         """Whether the person's projects include this one (``"*"`` means all)."""
@@ -32,6 +33,10 @@ class Person:
     def may(self, role: Role, project_number: str) -> bool:
         """Whether the person holds ``role`` on that project."""
         return role in self.roles and self.covers(project_number)
+
+    def has_account(self, account: str) -> bool:
+        """Whether files saved under this operating-system account are this person's."""
+        return bool(account) and account_key(account) in self.accounts
 
     def answers_to(self, identity: str) -> bool:
         """Whether a name or email written in a workbook means this person."""
@@ -54,18 +59,38 @@ class Directory:
         person = self.find(identity)
         return person if person and person.may(role, project_number) else None
 
+    def by_account(self, account: str) -> list[Person]:
+        """Everyone who lists this operating-system account (normally one person, or nobody)."""
+        return [p for p in self.people if p.has_account(account)]
+
     def holders(self, role: Role, project_number: str) -> list[Person]:
         """Everyone holding ``role`` on the project, in file order."""
         return [p for p in self.people if p.may(role, project_number)]
 
 
 def make_person(
-    name: str, email: str, roles: Iterable[str], projects: Iterable[str], digest: bool = True
+    name: str,
+    email: str,
+    roles: Iterable[str],
+    projects: Iterable[str],
+    digest: bool = True,
+    accounts: Iterable[str] = (),
 ) -> Person:
     """Build a Person from loosely typed values; unknown roles raise ValueError."""
     return Person(
-        name.strip(), email.strip(), frozenset(Role(r) for r in roles), frozenset(projects), digest
+        name.strip(),
+        email.strip(),
+        frozenset(Role(r) for r in roles),
+        frozenset(projects),
+        digest,
+        frozenset(account_key(a) for a in accounts if a.strip()),
     )
+
+
+def account_key(account: str) -> str:
+    """How account names compare: Windows domain accounts (``CORP\\carl``) are not case
+    sensitive, so neither is this; ``lower()``, not ``casefold()``, so no two names merge."""
+    return unicodedata.normalize("NFC", account.strip()).lower()
 
 
 def _norm(text: str) -> str:

@@ -79,3 +79,41 @@ class Rejection:
     at: datetime
     reasons: tuple[str, ...]
     flags: tuple[LineFlag, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewIssue:
+    """One review workbook as budget-erp issued it: which version it is for, its identifier
+    (kept in the workbook's document properties and hidden ``_meta`` sheet) and its bytes."""
+
+    token: str
+    project_number: str
+    version: int
+    review_file: str
+    sha256: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewMarks:
+    """What a saved review workbook says about where it came from."""
+
+    tokens: tuple[str, ...] = ()  # from the document property and the hidden sheet
+    project_number: str = ""
+    version: str = ""
+
+    def mismatch(self, issue: ReviewIssue) -> str:
+        """Why this workbook is not the one issued as ``issue`` ("" when it is)."""
+        found = {token for token in self.tokens if token}
+        if not found:
+            return "it carries no review identifier (it was not issued by budget-erp)"
+        if len(found) > 1:
+            return "its review identifiers disagree with each other (it was put together by hand)"
+        if found != {issue.token}:
+            return "it is not the review workbook issued for this version"
+        return ""
+
+    def token(self) -> str:
+        """The one identifier the workbook carries, or "" when none or several."""
+        found = {token for token in self.tokens if token}
+        return found.pop() if len(found) == 1 else ""

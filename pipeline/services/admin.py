@@ -7,45 +7,42 @@ from dataclasses import dataclass
 from pipeline.adapters.folders import archive_copy, sha256_file
 from pipeline.domain.lifecycle import Event, ProjectBudget, Status
 from pipeline.domain.people import Role
-from pipeline.errors import NotAllowed, UnknownProject
+from pipeline.errors import UnknownProject
+from pipeline.services.actors import Actor, acting_person
 from pipeline.services.context import Services, logger
 
 
-def _budget(app: Services, project_number: str, by: str) -> ProjectBudget:
+def _budget(app: Services, project_number: str, by: str | None) -> tuple[ProjectBudget, Actor]:
     budget = app.store.get_budget(project_number)
     if budget is None:
         raise UnknownProject(f"no budget is recorded for project {project_number}")
-    if app.people().authorised(by, Role.BUDGET_ADMIN, budget.project_number) is None:
-        raise NotAllowed(
-            f"{by!r} is not a budget admin of project {budget.project_number} in "
-            "rules/people.toml; pass --by with your name or email"
-        )
-    return budget
+    actor = acting_person(app, by, budget.project_number, (Role.BUDGET_ADMIN,), "a budget admin")
+    return budget, actor
 
 
-def retrieve(app: Services, project_number: str, by: str) -> ProjectBudget:
+def retrieve(app: Services, project_number: str, by: str | None) -> ProjectBudget:
     """Take a budget back from the approval queue before the approver answers (unlocks it)."""
-    budget = _budget(app, project_number, by)
+    budget, actor = _budget(app, project_number, by)
     submission = app.store.submission(budget.project_number, budget.version)
     with app.store.transaction():
-        budget.retrieve(by=by, at=app.clock.now())
+        budget.retrieve(by=actor.name, at=app.clock.now(), account=actor.account)
         app.store.save_budget(budget)
     if submission is not None:
         review = app.settings.approval / submission.review_file
         if review.exists():
             archive_copy(review, app.settings.archive, sha256_file(review))
             review.unlink()
-    logger.info("%s: retrieved by %s", project_number, by)
+    logger.info("%s: retrieved by %s", project_number, actor.name)
     return budget
 
 
-def withdraw(app: Services, project_number: str, by: str) -> ProjectBudget:
+def withdraw(app: Services, project_number: str, by: str | None) -> ProjectBudget:
     """Close a rejected budget that will not be re-sent."""
-    budget = _budget(app, project_number, by)
+    budget, actor = _budget(app, project_number, by)
     with app.store.transaction():
-        budget.withdraw(by=by, at=app.clock.now())
+        budget.withdraw(by=actor.name, at=app.clock.now(), account=actor.account)
         app.store.save_budget(budget)
-    logger.info("%s: withdrawn by %s", project_number, by)
+    logger.info("%s: withdrawn by %s", project_number, actor.name)
     return budget
 
 

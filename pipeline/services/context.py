@@ -14,9 +14,11 @@ from pipeline.services.ports import (
     Clock,
     DecisionReader,
     Exporter,
+    FileOwner,
     MailRenderer,
     MailTransport,
     PeopleSource,
+    ProcessAccount,
     RejectedWriter,
     ReviewWriter,
     Store,
@@ -66,6 +68,8 @@ class Services:
     transport: MailTransport
     annotate: Annotator
     write_template: TemplateWriter
+    file_owner: FileOwner
+    process_account: ProcessAccount
     backoff: Backoff = field(default_factory=Backoff)
 
 

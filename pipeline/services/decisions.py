@@ -1,4 +1,9 @@
-"""Use case: apply the approver's saved decision: reject (hand back, unlocked) or accept."""
+"""Use case: apply the approver's saved decision: reject (hand back, unlocked) or accept.
+
+A save counts only when it is the review workbook issued for the version awaiting approval,
+decided by an accounting approver of the project who did not send that version, and (with
+``[identity] file_owner = "require"``) saved under one of that approver's accounts.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +18,25 @@ from pipeline.adapters.folders import (
     written_before_commit,
 )
 from pipeline.domain.budget import BudgetDocument
-from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
+from pipeline.domain.identity import owner_problem, self_approval_problem
+from pipeline.domain.lifecycle import ProjectBudget, Status, Submission
 from pipeline.domain.people import Person, Role
-from pipeline.domain.review import Decision, Rejection, Verdict
+from pipeline.domain.review import Rejection, Verdict
 from pipeline.errors import UnreadableWorkbook
 from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+from pipeline.services.decision_answers import (
+    ReviewSave,
+    answer_after_the_fact,
+    clear_review,
+    issue_problems,
+    refuse_decision,
+)
 from pipeline.services.export import export_accepted
 
 PENDING = "pending"
+LATE = "late"
 
 
 def apply_review_file(app: Services, path: Path) -> Outcome | None:
@@ -34,178 +48,148 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     if submission is None:
         return None  # not one of ours; leave it for a person to look at
     budget = app.store.get_budget(submission.project_number)
-    if (
-        budget is None
-        or budget.version != submission.version
-        or budget.status not in (Status.AWAITING_APPROVAL, Status.EXPORT_FAILED)
-    ):
-        return _clear_stale(app, path, submission)
     sha = sha256_file(path)
-    if app.store.decision_outcome(sha) is not None:
+    seen = app.store.decision_outcome(sha)
+    awaiting = _awaits(budget, submission)
+    if seen is not None:
+        # Once the version is decided, a save read before (the decided workbook itself,
+        # left by a crash, or one refused) is archived and cleared; a late save answered
+        # already stays beside its note until a person removes it.
+        if not awaiting and seen != LATE:
+            clear_review(app, path, sha)
         return None
+    account = app.file_owner(path) if app.settings.identity.records else ""
     try:
-        decision = app.read_decision(path)
+        saved = app.read_decision(path, submission.line_count)
     except UnreadableWorkbook as exc:
-        return _refuse_decision(app, path, sha, submission, [str(exc)], "")
-    if not decision.answered:
+        if not awaiting:
+            clear_review(app, path, sha)
+            return None
+        return refuse_decision(app, ReviewSave(path, sha, account, submission), [str(exc)])
+    save = ReviewSave(path, sha, account, submission, saved)
+    if not awaiting or budget is None:
+        return answer_after_the_fact(app, save, budget)
+    foreign = issue_problems(app, save)
+    if foreign:
+        return refuse_decision(app, save, foreign, advice="")
+    if not saved.decision.answered:
         with app.store.transaction():
             app.store.note_decision_file(
                 sha, submission.project_number, submission.version, PENDING, app.clock.now()
             )
         return None
-    approver = app.people().authorised(
-        decision.approver, Role.ACCOUNTING_APPROVER, submission.project_number
-    )
-    problems = decision.problems()
-    if approver is None and decision.approver.strip():
-        problems.append(
-            f"{decision.approver!r} is not an accounting approver of project "
-            f"{submission.project_number} in rules/people.toml"
-        )
+    approver, problems = _who_decides(app, save)
     if problems or approver is None:
-        return _refuse_decision(app, path, sha, submission, problems, decision.approver)
+        return refuse_decision(app, save, problems)
     archive_copy(path, app.settings.archive, sha)
-    if decision.verdict is Verdict.REJECT:
-        return _reject(app, path, sha, budget, submission, decision, approver)
-    return _accept(app, path, sha, budget, submission, approver)
+    if saved.decision.verdict is Verdict.REJECT:
+        return _reject(app, save, budget, approver)
+    return _accept(app, save, budget, approver)
 
 
-def _reject(
-    app: Services,
-    path: Path,
-    sha: str,
-    budget: ProjectBudget,
-    submission: Submission,
-    decision: Decision,
-    approver: Person,
-) -> Outcome:
+def _awaits(budget: ProjectBudget | None, submission: Submission) -> bool:
+    return (
+        budget is not None
+        and budget.version == submission.version
+        and budget.status in (Status.AWAITING_APPROVAL, Status.EXPORT_FAILED)
+    )
+
+
+def _who_decides(app: Services, save: ReviewSave) -> tuple[Person | None, list[str]]:
+    """The approver the workbook names, and every reason their decision cannot stand."""
+    assert save.saved is not None
+    decision, sub = save.saved.decision, save.submission
+    people = app.people()
+    problems = decision.problems()
+    approver = people.authorised(decision.approver, Role.ACCOUNTING_APPROVER, sub.project_number)
+    if approver is None:
+        if decision.approver.strip():
+            problems.append(
+                f"{decision.approver!r} is not an accounting approver of project "
+                f"{sub.project_number} in rules/people.toml"
+            )
+        return None, problems
+    policy = app.settings.identity
+    owners = people.by_account(save.account)
+    problems += [
+        problem
+        for problem in (
+            owner_problem(policy, approver, save.account, "the Approver cell"),
+            self_approval_problem(
+                policy, approver, sub.sender, owners[0] if len(owners) == 1 else None, sub.version
+            ),
+        )
+        if problem
+    ]
+    return approver, problems
+
+
+def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Person) -> Outcome:
+    assert save.saved is not None
+    sub, decision = save.submission, save.saved.decision
     now = app.clock.now()
     rejection = Rejection(
-        submission.version, approver.name, now, tuple(decision.reasons()), decision.flags
+        sub.version, approver.name, now, tuple(decision.reasons()), decision.flags
     )
-    document = stored_document(app, submission)
+    document = stored_document(app, sub)
     target = app.settings.rejected / (
-        f"{project_stem(submission.project_number)}_v{submission.version}_rejected.xlsx"
+        f"{project_stem(sub.project_number)}_v{sub.version}_rejected.xlsx"
     )
     atomic_write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = "; ".join([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
-    mail = notifications.rejected(
-        app, submission.project_number, submission.sender, rejection, target
-    )
+    mail = notifications.rejected(app, sub.project_number, sub.sender, rejection, target)
     with written_before_commit(target), app.store.transaction():
         notifications.enqueue_all(app, mail)
-        budget.reject(approver=approver.name, at=now, detail=detail, file_sha256=sha)
-        app.store.save_budget(budget)
-        app.store.add_rejection(submission.project_number, rejection)
-        app.store.note_decision_file(
-            sha, submission.project_number, submission.version, "rejected", now
+        budget.reject(
+            approver=approver.name,
+            at=now,
+            detail=detail,
+            file_sha256=save.sha,
+            account=save.account,
         )
+        app.store.save_budget(budget)
+        app.store.add_rejection(sub.project_number, rejection)
+        app.store.note_decision_file(save.sha, sub.project_number, sub.version, "rejected", now)
     crash_point("after_decision_recorded")
-    _clear(path)
-    logger.info(
-        "%s: version %d rejected by %s",
-        submission.project_number,
-        submission.version,
-        approver.name,
-    )
+    clear_review(app, save.path)
+    logger.info("%s: version %d rejected by %s", sub.project_number, sub.version, approver.name)
     return Outcome(
         OutcomeKind.REJECTED,
-        path,
-        submission.project_number,
+        save.path,
+        sub.project_number,
         f"by {approver.name}; editable workbook in rejected/{target.name}",
     )
 
 
-def _accept(
-    app: Services,
-    path: Path,
-    sha: str,
-    budget: ProjectBudget,
-    submission: Submission,
-    approver: Person,
-) -> Outcome:
+def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Person) -> Outcome:
+    sub = save.submission
     now = app.clock.now()
     with app.store.transaction():
         budget.accept(
             approver=approver.name,
             at=now,
-            file_sha256=sha,
-            detail=f"version {submission.version} accepted",
+            file_sha256=save.sha,
+            detail=f"version {sub.version} accepted",
+            account=save.account,
         )
         app.store.save_budget(budget)
-        app.store.note_decision_file(
-            sha, submission.project_number, submission.version, "accepted", now
-        )
+        app.store.note_decision_file(save.sha, sub.project_number, sub.version, "accepted", now)
     crash_point("after_decision_recorded")
-    _clear(path)
-    record = export_accepted(app, submission.project_number)
+    clear_review(app, save.path)
+    record = export_accepted(app, sub.project_number)
     logger.info(
         "%s: version %d accepted by %s, exported as %s",
-        submission.project_number,
-        submission.version,
+        sub.project_number,
+        sub.version,
         approver.name,
         record.file_name,
     )
     return Outcome(
         OutcomeKind.ACCEPTED,
-        path,
-        submission.project_number,
+        save.path,
+        sub.project_number,
         f"by {approver.name}; ERP file outbox/{record.file_name}",
     )
-
-
-def _refuse_decision(
-    app: Services, path: Path, sha: str, submission: Submission, problems: list[str], approver: str
-) -> Outcome:
-    """Leave the review workbook where it is, say why beside it, and record the refusal once."""
-    now = app.clock.now()
-    text = "; ".join(problems)
-    note = path.with_name(path.name + ".refused.txt")
-    atomic_write(
-        note,
-        lambda temp: temp.write_text(
-            f"The decision saved in {path.name} on {now:%Y-%m-%d %H:%M} was not applied:\n"
-            + "".join(f"- {p}\n" for p in problems)
-            + "Correct the review workbook and save it again.\n",
-            encoding="utf-8",
-        ),
-    )
-    with app.store.transaction():
-        app.store.record(
-            Event(
-                submission.project_number,
-                submission.version,
-                Action.REFUSE_DECISION,
-                approver,
-                now,
-                text,
-                sha,
-            )
-        )
-        app.store.note_decision_file(
-            sha, submission.project_number, submission.version, "refused", now
-        )
-    logger.warning("%s: decision not applied: %s", path.name, text)
-    return Outcome(OutcomeKind.DECISION_REFUSED, path, submission.project_number, text)
-
-
-def _clear(review: Path) -> None:
-    """The decision is applied: the review workbook and any earlier refusal note go."""
-    review.unlink(missing_ok=True)
-    review.with_name(review.name + ".refused.txt").unlink(missing_ok=True)
-
-
-def _clear_stale(app: Services, path: Path, submission: Submission) -> Outcome | None:
-    """A review workbook for a version no longer awaiting approval: archive it and clear it."""
-    sha = sha256_file(path)
-    archive_copy(path, app.settings.archive, sha)
-    _clear(path)
-    logger.info(
-        "%s: version %d no longer awaits approval; review workbook archived",
-        path.name,
-        submission.version,
-    )
-    return None
 
 
 def stored_document(app: Services, submission: Submission) -> BudgetDocument:

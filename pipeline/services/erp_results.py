@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.adapters.folders import (
     archive_copy,
-    atomic_write,
     free_name,
     hand_back,
     sha256_file,
@@ -28,6 +28,7 @@ from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import stored_document
 from pipeline.services.ports import ExportRecord, ReviewContent
+from pipeline.services.review_issues import write_review
 
 
 class BadResult(ValueError):
@@ -41,6 +42,7 @@ def results_folder(app: Services) -> Path:
 
 def apply_result_file(app: Services, path: Path) -> Outcome:
     """Apply one result file, then file it under ``results/processed/``."""
+    account = app.file_owner(path) if app.settings.identity.records else ""
     try:
         data = _parse(path)
         record = app.store.export_by_file(str(data["export"]))
@@ -63,8 +65,9 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
         and budget.status in (Status.EXPORTED, Status.EXPORT_FAILED)
     )
     message, ids = str(data.get("message", "")), json.dumps(data.get("erp_ids", {}))
+    answer = Answer(record, message, ids, current, account)
     if data["status"] == "success":
-        _synced(app, budget, record, message, ids, current)
+        _synced(app, budget, answer)
         outcome = Outcome(
             OutcomeKind.SYNCED,
             path,
@@ -72,7 +75,7 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
             f"{record.file_name} imported by the ERP",
         )
     else:
-        _failed(app, budget, record, message, ids, current)
+        _failed(app, budget, answer)
         outcome = Outcome(
             OutcomeKind.EXPORT_FAILED, path, record.project_number, f"{record.file_name}: {message}"
         )
@@ -94,19 +97,28 @@ def _parse(path: Path) -> dict[str, Any]:
     return data
 
 
-def _synced(
-    app: Services,
-    budget: ProjectBudget,
-    record: ExportRecord,
-    message: str,
-    ids: str,
-    current: bool,
-) -> None:
-    waiting = budget.status is Status.EXPORT_FAILED and current
+@dataclass(frozen=True)
+class Answer:
+    """The ERP's answer about one export, and the account that saved the result file."""
+
+    record: ExportRecord
+    message: str
+    erp_ids: str
+    current: bool  # about the newest file of the version in force
+    account: str
+
+
+def _synced(app: Services, budget: ProjectBudget, answer: Answer) -> None:
+    record = answer.record
+    waiting = budget.status is Status.EXPORT_FAILED and answer.current
     with app.store.transaction():
-        app.store.set_export_result(record.file_name, "success", message, ids)
-        if current:
-            budget.mark_synced(at=app.clock.now(), detail=f"{record.file_name}: imported {ids}")
+        app.store.set_export_result(record.file_name, "success", answer.message, answer.erp_ids)
+        if answer.current:
+            budget.mark_synced(
+                at=app.clock.now(),
+                detail=f"{record.file_name}: imported {answer.erp_ids}",
+                account=answer.account,
+            )
             app.store.save_budget(budget)
     if waiting:  # a copy written --again got in: the approver has nothing left to decide
         submission = app.store.submission(record.project_number, record.version)
@@ -116,17 +128,11 @@ def _synced(
             review.unlink()
 
 
-def _failed(
-    app: Services,
-    budget: ProjectBudget,
-    record: ExportRecord,
-    message: str,
-    ids: str,
-    current: bool,
-) -> None:
-    if not current or budget.status is Status.EXPORT_FAILED:  # known already, or superseded
+def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
+    record, message = answer.record, answer.message
+    if not answer.current or budget.status is Status.EXPORT_FAILED:  # known, or superseded
         with app.store.transaction():
-            app.store.set_export_result(record.file_name, "failure", message, ids)
+            app.store.set_export_result(record.file_name, "failure", message, answer.erp_ids)
         return
     submission = app.store.submission(record.project_number, record.version)
     assert submission is not None
@@ -139,14 +145,17 @@ def _failed(
     content = ReviewContent(
         submission, stored_document(app, submission), [p.name for p in approvers], [warning]
     )
-    review = app.settings.approval / submission.review_file
-    atomic_write(review, lambda temp: app.write_review(content, temp))
+    now = app.clock.now()
+    review, issue = write_review(app, content, now)
     mail = notifications.export_failed(app, submission.sender, approvers, record, message, review)
     with written_before_commit(review), app.store.transaction():
         notifications.enqueue_all(app, mail)
-        app.store.set_export_result(record.file_name, "failure", message, ids)
-        budget.mark_export_failed(at=app.clock.now(), detail=f"{record.file_name}: {message}")
+        app.store.set_export_result(record.file_name, "failure", message, answer.erp_ids)
+        budget.mark_export_failed(
+            at=now, detail=f"{record.file_name}: {message}", account=answer.account
+        )
         app.store.save_budget(budget)
+        app.store.add_review_issue(issue)
     logger.warning(
         "%s failed to import in the ERP: %s; back with the approver", record.file_name, message
     )

@@ -17,8 +17,9 @@ from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status
 from pipeline.domain.people import Role
-from pipeline.errors import InvalidTransition, NotAllowed, UnknownProject
+from pipeline.errors import InvalidTransition, UnknownProject
 from pipeline.services import notifications
+from pipeline.services.actors import acting_person
 from pipeline.services.context import Services
 from pipeline.services.ports import ExportJob, ExportRecord
 
@@ -54,18 +55,19 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
     return record
 
 
-def export_again(app: Services, project_number: str, by: str) -> ExportRecord:
+def export_again(app: Services, project_number: str, by: str | None) -> ExportRecord:
     """Write the last export once more, under the next sequence number (recorded).
 
     Only a budget admin or an accounting approver of the project may ask.
     """
     budget = _budget(app, project_number)
-    people = app.people()
-    if not any(people.authorised(by, role, budget.project_number) for role in Role):
-        raise NotAllowed(
-            f"{by!r} is neither a budget admin nor an accounting approver of "
-            f"project {budget.project_number} in rules/people.toml; pass --by"
-        )
+    actor = acting_person(
+        app,
+        by,
+        budget.project_number,
+        tuple(Role),
+        "a budget admin or an accounting approver",
+    )
     exports = [r for r in app.store.exports(budget.project_number) if r.kind != "again"]
     if not exports or budget.status not in (Status.EXPORTED, Status.SYNCED, Status.EXPORT_FAILED):
         raise InvalidTransition(f"budget {project_number} is {budget.status}: nothing exported")
@@ -83,10 +85,11 @@ def export_again(app: Services, project_number: str, by: str) -> ExportRecord:
                 budget.project_number,
                 last.version,
                 Action.EXPORT_AGAIN,
-                by,
+                actor.name,
                 record.at,
                 f"{record.file_name}: written again ({job.kind})",
                 record.sha256,
+                actor.account,
             )
         )
     return record

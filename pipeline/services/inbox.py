@@ -13,11 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.adapters.folders import fsync_dir, hand_back, is_ignored, safe_name
+from pipeline.adapters.folders import (
+    fsync_dir,
+    hand_back,
+    is_ignored,
+    is_open_in_office,
+    safe_name,
+)
 from pipeline.faults import crash_point
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
-
-LOCK_PREFIXES = ("~$", ".~lock.")
 
 
 @dataclass(frozen=True)
@@ -113,13 +117,8 @@ def _ready(app: Services, entry: Entry, settle: float, now: float) -> bool:
         return False
     if age >= app.settings.incomplete_seconds:
         return True
-    return not (entry.size == 0 or _locked(entry.path) or not zipfile.is_zipfile(entry.path))
-
-
-def _locked(path: Path) -> bool:
-    return any(
-        (path.parent / f"{prefix}{path.name}{'#' if prefix == '.~lock.' else ''}").exists()
-        for prefix in LOCK_PREFIXES
+    return not (
+        entry.size == 0 or is_open_in_office(entry.path) or not zipfile.is_zipfile(entry.path)
     )
 
 

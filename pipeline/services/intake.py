@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.adapters.folders import (
     archive_copy,
-    atomic_write,
     project_stem,
     sha256_file,
     written_before_commit,
 )
 from pipeline.domain.budget import BudgetDocument, money
 from pipeline.domain.changes import ResendAssessment
+from pipeline.domain.identity import owner_problem
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_action
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
@@ -27,6 +28,7 @@ from pipeline.services.intake_checks import (
 )
 from pipeline.services.ports import ChangeAssessment, ReviewContent
 from pipeline.services.refusals import Refusal, refuse
+from pipeline.services.review_issues import write_review
 
 
 def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outcome:
@@ -40,13 +42,14 @@ def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outc
     finished = _already_taken(app, path, sha) if recovering else None
     if finished:
         return finished
+    account = app.file_owner(path) if app.settings.identity.records else ""
     duplicate = _duplicate(app, path, sha)
     if duplicate:
-        return refuse(app, path, sha, duplicate)
+        return refuse(app, path, sha, duplicate, account)
     try:
-        return _send(app, path, sha)
+        return _send(app, path, sha, account)
     except Refusal as refusal:
-        return refuse(app, path, sha, refusal)
+        return refuse(app, path, sha, refusal, account)
 
 
 def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
@@ -82,7 +85,7 @@ def _duplicate(app: Services, path: Path, sha: str) -> Refusal | None:
     return None
 
 
-def _send(app: Services, path: Path, sha: str) -> Outcome:
+def _send(app: Services, path: Path, sha: str, account: str) -> Outcome:
     if path.suffix.lower() != ".xlsx":
         raise Refusal(
             [
@@ -100,16 +103,46 @@ def _send(app: Services, path: Path, sha: str) -> Outcome:
         # Whoever it is, if we know them they hear why (authorised or not).
         sender = app.people().find(result.prepared_by or result.last_modified_by)
         raise Refusal([], result.project_number, sender, result.problems)
-    submitter = _submitter(app, document, result.last_modified_by)
+    submitter = _submitter(app, document, result.last_modified_by, account)
     budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
     check_not_busy(budget, submitter)
+    _check_stem_free(app, budget, submitter)
     warnings = [p for p in result.problems if p.severity is Severity.WARNING]
     resend = assess_resend_against_rejection(app, budget, document, submitter, warnings)
     change = assess_change_against_export(app, budget, document, submitter)
-    return _record_send(app, path, sha, budget, document, submitter, warnings, resend, change)
+    taken = Taken(path, sha, account)
+    return _record_send(app, taken, budget, document, submitter, warnings, resend, change)
 
 
-def _submitter(app: Services, document: BudgetDocument, last_modified_by: str) -> Person:
+@dataclass(frozen=True)
+class Taken:
+    """The claimed inbox file: where it is, its bytes' hash and the account that saved it."""
+
+    path: Path
+    sha: str
+    account: str
+
+
+def _check_stem_free(app: Services, budget: ProjectBudget, submitter: Person) -> None:
+    """A new budget's files must not be named like another project's (a file system may
+    also ignore case): its stem is checked here and reserved with the first version."""
+    if budget.revision:
+        return
+    owner = app.store.stem_owner(project_stem(budget.project_number))
+    if owner is not None and owner != budget.project_number:
+        raise Refusal(
+            [
+                f"project {budget.project_number} would share its file names with project "
+                f"{owner}; ask the budget-erp administrator"
+            ],
+            budget.project_number,
+            submitter,
+        )
+
+
+def _submitter(
+    app: Services, document: BudgetDocument, last_modified_by: str, account: str
+) -> Person:
     identity = document.prepared_by or last_modified_by
     directory = app.people()
     where = "the Prepared By cell" if document.prepared_by else "the workbook's last-modified-by"
@@ -129,13 +162,15 @@ def _submitter(app: Services, document: BudgetDocument, last_modified_by: str) -
             document.project_number,
             known,
         )
+    wrong_owner = owner_problem(app.settings.identity, person, account, where)
+    if wrong_owner:
+        raise Refusal([wrong_owner], document.project_number, person)
     return person
 
 
 def _record_send(
     app: Services,
-    path: Path,
-    sha: str,
+    taken: Taken,
     budget: ProjectBudget,
     document: BudgetDocument,
     submitter: Person,
@@ -143,6 +178,7 @@ def _record_send(
     resend: ResendAssessment | None,
     change: ChangeAssessment | None,
 ) -> Outcome:
+    path = taken.path
     now = app.clock.now()
     version = budget.version + 1
     action = send_action(budget.status)
@@ -152,7 +188,7 @@ def _record_send(
         version,
         action,
         path.name,
-        sha,
+        taken.sha,
         document.fingerprint(),
         submitter.name,
         now,
@@ -167,22 +203,26 @@ def _record_send(
     content = ReviewContent(
         submission, document, [p.name for p in approvers], warnings, resend, change
     )
-    if sha256_file(path) != sha:  # a writer with the file still open: read it again later
+    if sha256_file(path) != taken.sha:  # a writer with the file still open: read it again
         raise WorkbookChanged(f"{path.name} changed while it was read; it is read again")
-    review = app.settings.approval / submission.review_file
-    atomic_write(review, lambda temp: app.write_review(content, temp))
+    review, issue = write_review(app, content, now)
     crash_point("after_review_written")
     mail = notifications.sent_for_approval(app, content, approvers)
     with written_before_commit(review), app.store.transaction():
         notifications.enqueue_all(app, mail)
+        new_budget = budget.revision == 0
         budget.send(
             sender=submitter.name,
             at=now,
-            file_sha256=sha,
+            file_sha256=taken.sha,
             detail=f"{path.name}: {len(document.lines)} lines, total {money(document.total)}",
+            account=taken.account,
         )
         app.store.save_budget(budget)
+        if new_budget:
+            app.store.claim_stem(project_stem(project), project)
         app.store.add_submission(submission, document.lines)
+        app.store.add_review_issue(issue)
     crash_point("after_record")  # the mail is queued in the same transaction
     path.unlink()
     kind = OutcomeKind.RESENT if action is Action.RESEND else OutcomeKind.SENT

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.domain.budget import money
+from pipeline.domain.lifecycle import Submission
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
@@ -158,6 +159,55 @@ def export_failed(
             "version": record.version,
             "file_name": record.file_name,
             "message": message,
+            "review_path": str(review),
+        },
+    )
+
+
+def decision_refused(
+    app: Services,
+    sha: str,
+    submission: Submission,
+    told: Sequence[Person],
+    reasons: Sequence[str],
+    review: Path,
+) -> list[Notification]:
+    """To the approver named, whoever saved it, and the project's approvers: a saved decision
+    was not applied, why, and what to do. Once per saved content."""
+    return prepare(
+        app,
+        f"decision_refused:{sha[:16]}:{submission.project_number}:v{submission.version}",
+        "decision_refused",
+        [p.email for p in told],
+        {
+            "project_number": submission.project_number,
+            "version": submission.version,
+            "file_name": review.name,
+            "reasons": list(reasons),
+            "review_path": str(review),
+        },
+    )
+
+
+def decision_late(
+    app: Services,
+    sha: str,
+    submission: Submission,
+    told: Sequence[Person],
+    what_happened: str,
+    review: Path,
+) -> list[Notification]:
+    """A save that came after the version's approval was over: what was applied, and when."""
+    return prepare(
+        app,
+        f"decision_late:{sha[:16]}:{submission.project_number}:v{submission.version}",
+        "decision_late",
+        [p.email for p in told],
+        {
+            "project_number": submission.project_number,
+            "version": submission.version,
+            "file_name": review.name,
+            "what_happened": what_happened,
             "review_path": str(review),
         },
     )

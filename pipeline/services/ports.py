@@ -16,7 +16,7 @@ from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import Notification, QueuedMail
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
-from pipeline.domain.review import Decision, Rejection
+from pipeline.domain.review import Decision, Rejection, ReviewIssue, ReviewMarks
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,16 @@ class ReviewContent:
     warnings: list[Problem] = field(default_factory=list)
     resend: ResendAssessment | None = None
     change: ChangeAssessment | None = None
+    token: str = ""  # the identifier of this issue of the review workbook
+
+
+@dataclass(frozen=True)
+class SavedReview:
+    """A review workbook as the approver saved it: their decision, and the marks that tie it
+    to the version it was issued for."""
+
+    decision: Decision
+    marks: ReviewMarks
 
 
 class Clock(Protocol):
@@ -102,6 +112,11 @@ class Store(Protocol):
     def note_decision_file(
         self, sha256: str, project_number: str, version: int, outcome: str, at: datetime
     ) -> None: ...
+    def add_review_issue(self, issue: ReviewIssue) -> None: ...
+    def review_issue(self, token: str) -> ReviewIssue | None: ...
+    def current_review_issue(self, project_number: str, version: int) -> ReviewIssue | None: ...
+    def stem_owner(self, stem: str) -> str | None: ...
+    def claim_stem(self, stem: str, project_number: str) -> None: ...
     def record(self, event: Event) -> None: ...
     def history(self, project_number: str) -> list[Event]: ...
     def enqueue(self, notification: Notification) -> bool: ...
@@ -121,9 +136,21 @@ class BudgetReader(Protocol):
 
 
 class DecisionReader(Protocol):
-    """Reads the approver's answer from a review workbook."""
+    """Reads the approver's answer from a review workbook issued for ``line_count`` lines."""
 
-    def __call__(self, path: Path) -> Decision: ...
+    def __call__(self, path: Path, line_count: int) -> SavedReview: ...
+
+
+class FileOwner(Protocol):
+    """The operating-system account that owns (last saved) a file."""
+
+    def __call__(self, path: Path) -> str: ...
+
+
+class ProcessAccount(Protocol):
+    """The operating-system account this process runs under."""
+
+    def __call__(self) -> str: ...
 
 
 class ReviewWriter(Protocol):

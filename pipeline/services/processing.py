@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.adapters.folders import hand_back, settled_files
-from pipeline.domain.lifecycle import Status
+from pipeline.adapters.folders import hand_back, is_open_in_office, settled_files
+from pipeline.domain.lifecycle import ProjectBudget, Status
 from pipeline.errors import ConfigError, WorkbookChanged
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import apply_review_file
@@ -24,6 +24,7 @@ from pipeline.services.export import export_accepted
 from pipeline.services.inbox import inbox_pass
 from pipeline.services.intake import take_inbox_file
 from pipeline.services.mail_delivery import deliver_due
+from pipeline.services.review_issues import restore_missing_review
 from pipeline.services.summary import queue_daily_mail
 
 ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO}
@@ -61,7 +62,7 @@ def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
     outcomes: list[Outcome] = []
     outcomes.extend(inbox_pass(app, functools.partial(_take, app), settle, now))
     for path in settled_files(app.settings.approval, settle, now):
-        if path.name.endswith("_review.xlsx"):
+        if path.name.endswith("_review.xlsx") and not _still_open(app, path, now):
             outcomes.extend(_trapped(app, path, lambda p: apply_review_file(app, p)))
     for path in settled_files(results_folder(app), settle, now):
         if path.suffix.lower() == ".json":
@@ -70,6 +71,9 @@ def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
         if budget.status is Status.ACCEPTED:  # accepted before a crash, or its export failed
             finish = functools.partial(_finish_export, app, budget.project_number)
             outcomes.extend(_trapped(app, app.settings.outbox, finish))
+        else:
+            restore = functools.partial(_restore_review, app, budget)
+            outcomes.extend(_trapped(app, app.settings.approval, restore))
     _send_mail(app)
     if not any(o.message.startswith("environment fault") for o in outcomes):
         app.backoff.succeeded()
@@ -90,6 +94,23 @@ def _take(app: Services, path: Path, recovering: bool) -> Outcome:
         app, path, lambda p: take_inbox_file(app, p, recovering), hand_back_on=True
     ) or [Outcome(OutcomeKind.FAILED, path, "", "no outcome")]
     return outcome
+
+
+def _still_open(app: Services, review: Path, now: float) -> bool:
+    """An approver still has the workbook open in Excel or LibreOffice: a later save may
+    follow, so it waits for them to close it (at most ``incomplete_seconds``)."""
+    if not is_open_in_office(review):
+        return False
+    try:
+        age = now - review.stat().st_mtime
+    except FileNotFoundError:
+        return True
+    return age < app.settings.incomplete_seconds
+
+
+def _restore_review(app: Services, budget: ProjectBudget, _approval: Path) -> Outcome | None:
+    restore_missing_review(app, budget)
+    return None
 
 
 def _finish_export(app: Services, project_number: str, _outbox: Path) -> Outcome:

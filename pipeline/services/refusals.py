@@ -28,7 +28,7 @@ class Refusal(Exception):
     problems: list[Problem] = field(default_factory=list)
 
 
-def refuse(app: Services, path: Path, sha: str, refusal: Refusal) -> Outcome:
+def refuse(app: Services, path: Path, sha: str, refusal: Refusal, account: str = "") -> Outcome:
     """Move the file to rejected/ with its report (and annotated copy); record the refusal."""
     reasons = refusal.reasons + [str(p) for p in errors(refusal.problems)]
     now = app.clock.now()
@@ -48,6 +48,7 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal) -> Outcome:
                 now,
                 f"{path.name}: " + "; ".join(reasons),
                 sha,
+                account,
             )
         )
     logger.warning("%s refused: %s", path.name, "; ".join(reasons))

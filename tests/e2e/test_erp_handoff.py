@@ -251,7 +251,7 @@ def test_export_again_needs_someone_allowed(workspace: Workspace):
     result = workspace.run("export", "P-1001", "--again", "--by", "Mallory")
 
     assert result.exit_code == 1
-    assert "'Mallory' is neither a budget admin nor an accounting approver" in result.output
+    assert "'Mallory' is not a budget admin or an accounting approver" in result.output
     assert _data_files(workspace) == ["P-1001_v1_001.csv"]
 
 

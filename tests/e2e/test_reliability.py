@@ -146,8 +146,9 @@ def test_a_slow_writer_is_taken_once_when_finished(workspace: Workspace, tmp_pat
     finally:
         daemon.send_signal(signal.SIGTERM)
         assert daemon.wait(timeout=15) == 0
-    archived = list((workspace.root / "archive").rglob("*.xlsx"))
-    assert [invariants.sha(p) for p in archived] == [invariants.sha(tmp_path / "slow.xlsx")]
+    archived = {invariants.sha(p) for p in (workspace.root / "archive").rglob("*.xlsx")}
+    # The finished bytes and the review workbook issued for them; no half-written copy.
+    assert archived == {invariants.sha(tmp_path / "slow.xlsx"), invariants.sha(workspace.review())}
     assert workspace.files("rejected") == []
 
 

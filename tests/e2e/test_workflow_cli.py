@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
+from tests import invariants
 from tests.conftest import DEFAULT_LINES, Workspace, _age
 
 
@@ -57,6 +58,7 @@ def _submit_and_reject(ws: Workspace) -> None:
 
 def test_submit_locks_the_budget_and_puts_a_review_workbook_in_approval(workspace: Workspace):
     source = workspace.drop()
+    sha = invariants.sha(source)
     result = workspace.run("process")
 
     assert result.exit_code == 0, result.output
@@ -65,8 +67,8 @@ def test_submit_locks_the_budget_and_puts_a_review_workbook_in_approval(workspac
     assert workspace.files("approval") == ["P-1001_v1_review.xlsx"]
     row = _status(workspace)["P-1001"]
     assert (row["status"], row["version"], row["locked"]) == ("awaiting_approval", 1, True)
-    archived = list((workspace.root / "archive").rglob("*.xlsx"))
-    assert len(archived) == 1 and not source.exists()
+    archived = {invariants.sha(p) for p in (workspace.root / "archive").rglob("*.xlsx")}
+    assert archived == {sha, invariants.sha(workspace.review())} and not source.exists()
 
 
 def test_reject_with_flagged_lines_unlocks_and_hands_back_an_editable_workbook(

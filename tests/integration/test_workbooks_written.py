@@ -11,7 +11,7 @@ import openpyxl
 
 from pipeline.adapters.budget_reader import read_budget
 from pipeline.adapters.budget_validation import check_budget
-from pipeline.adapters.decision_reader import read_decision
+from pipeline.adapters.decision_reader import read_saved_review
 from pipeline.adapters.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.review_workbook import write_review_workbook
 from pipeline.adapters.rules_files import ValidationRules
@@ -73,7 +73,7 @@ def test_review_workbook_has_the_contracted_names_dropdown_and_line_columns(tmp_
 def test_a_blank_review_workbook_reads_as_no_decision(tmp_path: Path):
     target = tmp_path / "review.xlsx"
     write_review_workbook(_content(_document((_line(2, "01-100", "L", "10.00"),))), target)
-    decision = read_decision(target)
+    decision = read_saved_review(target, 1).decision
     assert (decision.answered, decision.flags) == (False, ())
 
 

@@ -1,0 +1,85 @@
+"""Review workbooks in the state database: the ones issued (with their identifiers), the
+saves already read, and the file-name stem each project owns."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from pipeline.domain.review import ReviewIssue
+
+_ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at"
+
+
+class ReviewQueries:
+    """Review methods of the SQLite store (they share its connection and transactions)."""
+
+    @property
+    def db(self) -> sqlite3.Connection:  # provided by SqliteStore
+        raise NotImplementedError
+
+    def add_review_issue(self, issue: ReviewIssue) -> None:
+        """Record a review workbook written for a version."""
+        self.db.execute(
+            f"INSERT INTO review_issues ({_ISSUE_COLUMNS}) VALUES (?,?,?,?,?,?)",
+            (
+                issue.token,
+                issue.project_number,
+                issue.version,
+                issue.review_file,
+                issue.sha256,
+                issue.issued_at.isoformat(),
+            ),
+        )
+
+    def review_issue(self, token: str) -> ReviewIssue | None:
+        """The review workbook issued under this identifier, if any."""
+        row = self.db.execute(
+            f"SELECT {_ISSUE_COLUMNS} FROM review_issues WHERE token=?", (token,)
+        ).fetchone()
+        return _issue(row) if row else None
+
+    def current_review_issue(self, project_number: str, version: int) -> ReviewIssue | None:
+        """The review workbook issued last for a version: the only one that counts."""
+        row = self.db.execute(
+            f"SELECT {_ISSUE_COLUMNS} FROM review_issues WHERE project_number=? AND version=? "
+            "ORDER BY issued_at DESC, rowid DESC LIMIT 1",
+            (project_number, version),
+        ).fetchone()
+        return _issue(row) if row else None
+
+    def decision_outcome(self, sha256: str) -> str | None:
+        """What was done with a review workbook with these bytes, if seen before."""
+        row = self.db.execute(
+            "SELECT outcome FROM decision_files WHERE sha256=?", (sha256,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def note_decision_file(
+        self, sha256: str, project_number: str, version: int, outcome: str, at: datetime
+    ) -> None:
+        """Remember a review workbook's bytes so the same save is read only once."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO decision_files VALUES (?,?,?,?,?)",
+            (sha256, project_number, version, outcome, at.isoformat()),
+        )
+
+    def stem_owner(self, stem: str) -> str | None:
+        """The project whose files are named with this stem (case ignored), if any."""
+        row = self.db.execute(
+            "SELECT project_number FROM file_stems WHERE stem=?", (stem,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def claim_stem(self, stem: str, project_number: str) -> None:
+        """Reserve a file-name stem for a project (once; the same pair again is a no-op)."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO file_stems (stem, project_number) VALUES (?, ?)",
+            (stem, project_number),
+        )
+        if self.stem_owner(stem) != project_number:
+            raise sqlite3.IntegrityError(f"file name stem {stem!r} belongs to another project")
+
+
+def _issue(row: tuple[str, str, int, str, str, str]) -> ReviewIssue:
+    return ReviewIssue(row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]))

@@ -1,0 +1,76 @@
+"""Who saved a file, and what that may prove: the ``[identity]`` policy and its checks.
+
+The owner of a file is the operating-system account that last saved it. It is evidence of
+who acted only as far as the share maps each user to their own account (RELIABILITY.md).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from pipeline.domain.people import Person
+
+
+class OwnerMode(enum.StrEnum):
+    """What the owning account of a file taken is used for."""
+
+    RECORD = "record"  # stored with its event, shown in history
+    REQUIRE = "require"  # must be one of the accounts of the person the file names
+    OFF = "off"  # not looked at
+
+
+@dataclass(frozen=True)
+class IdentityPolicy:
+    """The ``[identity]`` settings of a workspace."""
+
+    file_owner: OwnerMode = OwnerMode.RECORD
+    self_approval: bool = False  # may the sender of a version accept or reject it?
+
+    @property
+    def records(self) -> bool:
+        """Whether owners are looked at at all."""
+        return self.file_owner is not OwnerMode.OFF
+
+
+def owner_problem(policy: IdentityPolicy, person: Person, account: str, named_in: str) -> str:
+    """Why a file owned by ``account`` may not stand for ``person`` ("" when it may).
+
+    ``named_in`` says where the file names the person ("the Approver cell"), so the message
+    can name both the account that saved the file and the person it claims.
+    """
+    if policy.file_owner is not OwnerMode.REQUIRE or person.has_account(account):
+        return ""
+    saved = f"saved by the account {account!r}" if account else "of an unknown owner"
+    if not person.accounts:
+        return (
+            f"the file was {saved}, but {named_in} names {person.name}, who has no accounts "
+            'listed in rules/people.toml ([identity] file_owner = "require")'
+        )
+    return (
+        f"the file was {saved}, but {named_in} names {person.name}, whose accounts are "
+        f"{', '.join(sorted(person.accounts))}; save it under your own account"
+    )
+
+
+def self_approval_problem(
+    policy: IdentityPolicy, approver: Person, sender: str, owner: Person | None, version: int
+) -> str:
+    """Why the person deciding a version may not decide it ("" when they may).
+
+    Segregation of duties: the person who sent a version does not accept or reject it,
+    whether the Approver cell names them or the file was saved under their account.
+    """
+    if policy.self_approval:
+        return ""
+    if approver.name == sender:
+        return (
+            f"{approver.name} sent version {version} and cannot also decide it: another "
+            "accounting approver must ([identity] self_approval = false)"
+        )
+    if policy.records and owner is not None and owner.name == sender:
+        return (
+            f"the review workbook was saved under an account of {sender}, who sent version "
+            f"{version}; the sender cannot decide it ([identity] self_approval = false)"
+        )
+    return ""

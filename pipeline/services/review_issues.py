@@ -1,0 +1,66 @@
+"""Use case: issue a review workbook for a version, tied to it by an identifier, and put it
+back when it goes missing while the version still awaits its approver.
+
+Every issue is recorded (identifier, version, the workbook's sha256) and its bytes kept in
+the archive, so the one that counts can be told from copies and written again unchanged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.adapters.folders import (
+    archive_copy,
+    archived_path,
+    atomic_write,
+    is_open_in_office,
+    sha256_file,
+)
+from pipeline.domain.lifecycle import ProjectBudget, Status
+from pipeline.domain.review import ReviewIssue
+from pipeline.services.context import Services, logger
+from pipeline.services.ports import ReviewContent
+
+AWAITING = (Status.AWAITING_APPROVAL, Status.EXPORT_FAILED)
+
+
+def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[Path, ReviewIssue]:
+    """Write the review workbook under a new identifier; the caller records the issue in the
+    transaction that makes the version await its approver."""
+    token = uuid.uuid4().hex
+    content = replace(content, token=token)
+    sub = content.submission
+    review = app.settings.approval / sub.review_file
+    atomic_write(review, lambda temp: app.write_review(content, temp))
+    sha = sha256_file(review)
+    archive_copy(review, app.settings.archive, sha)
+    return review, ReviewIssue(token, sub.project_number, sub.version, sub.review_file, sha, at)
+
+
+def restore_missing_review(app: Services, budget: ProjectBudget) -> Path | None:
+    """Write the current review workbook of a waiting version again if it is gone (deleted,
+    moved, or cleared away with a foreign copy saved over it); None when nothing was done."""
+    if budget.status not in AWAITING:
+        return None
+    issue = app.store.current_review_issue(budget.project_number, budget.version)
+    if issue is None:  # issued before identifiers were recorded: nothing kept to restore
+        return None
+    review = app.settings.approval / issue.review_file
+    # Excel deletes the original before renaming its new save into place; its lock file
+    # is there all the while, so a workbook that is open is never put back under it.
+    if review.exists() or is_open_in_office(review):
+        return None
+    source = archived_path(app.settings.archive, issue.sha256, ".xlsx")
+    if not source.is_file():
+        return None
+    atomic_write(review, lambda temp: temp.write_bytes(source.read_bytes()))
+    logger.warning(
+        "%s: the review workbook of version %d was missing; written again as %s",
+        budget.project_number,
+        budget.version,
+        review.name,
+    )
+    return review
