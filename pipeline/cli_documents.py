@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.adapters.folders import project_stem
 from pipeline.cli_support import Refused, print_table, services_for
 from pipeline.domain.problems import Problem, errors
 from pipeline.errors import PipelineError
@@ -67,7 +68,7 @@ def _problem_text(problem: Problem) -> str:
 def template(ctx: click.Context, project: str, output: Path | None) -> None:
     """Write a blank budget workbook with dropdowns for the ERP's cost codes and types."""
     app = services_for(ctx)
-    target = output or Path(f"budget-{project or 'template'}.xlsx".replace("/", "_"))
+    target = output or Path(f"budget-{project_stem(project) if project else 'template'}.xlsx")
     if target.exists():
         raise Refused(f"{target} exists; choose another --output")
     app.write_template(target, project)
@@ -104,7 +105,7 @@ def export(
     try:
         if profile:
             spec = app.exporter.profile(profile)
-            target = output or Path(f"{project}.{profile}.{spec.extension}".replace("/", "_"))
+            target = output or Path(f"{project_stem(project)}.{profile}.{spec.extension}")
             erp_export.render_export(app, project, profile, target)
             click.echo(f"wrote {target} ({spec.description}); not recorded as an export")
             return

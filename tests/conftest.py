@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import email.policy
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ PEOPLE = """
 [[person]]
 name = "Ada Admin"
 email = "ada@example.com"
+accounts = ["berp_ada"]
 roles = ["budget_admin"]
 projects = ["*"]
 
@@ -34,13 +38,24 @@ projects = ["P-OTHER"]
 [[person]]
 name = "Carl Accountant"
 email = "carl@example.com"
+accounts = ["berp_carl"]
 roles = ["accounting_approver"]
 projects = ["*"]
 
 [[person]]
 name = "Eve Estimator"
 email = "eve@example.com"
+accounts = ["berp_eve"]
 roles = ["budget_admin"]
+projects = ["*"]
+"""
+# A person holding both roles, for the tests of segregation of duties.
+DANA = """
+[[person]]
+name = "Dana Director"
+email = "dana@example.com"
+accounts = ["berp_dana"]
+roles = ["accounting_approver", "budget_admin"]
 projects = ["*"]
 """
 
@@ -125,6 +140,37 @@ class Workspace:
         _age(target)
         return target
 
+    def add_people(self, toml: str) -> None:
+        """List more people in rules/people.toml."""
+        people = self.root / "rules" / "people.toml"
+        people.write_text(people.read_text(encoding="utf-8") + toml, encoding="utf-8")
+
+    def configure(self, section: str, **values: object) -> None:
+        """Set keys of one section of budget-erp.toml (the section must exist)."""
+        config = self.root / "budget-erp.toml"
+        text = config.read_text(encoding="utf-8")
+        head, marker, rest = text.partition(f"[{section}]\n")
+        assert marker, f"no [{section}] in budget-erp.toml"
+        lines = rest.split("\n")
+        for key, value in values.items():
+            rendered = f'"{value}"' if isinstance(value, str) else str(value).lower()
+            found = [i for i, line in enumerate(lines) if line.split("=")[0].strip() == key]
+            if found:
+                lines[found[0]] = f"{key} = {rendered}"
+            else:
+                lines.insert(0, f"{key} = {rendered}")
+        config.write_text(head + marker + "\n".join(lines), encoding="utf-8")
+
+    def mail(self) -> list[EmailMessage]:
+        """Every message budget-erp wrote into mail/, oldest first."""
+        folder = self.root / "mail"
+        if not folder.is_dir():
+            return []
+        return [
+            message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for path in sorted(folder.glob("*.eml"))
+        ]
+
     def files(self, folder: str) -> list[str]:
         """File names in a workspace folder, sorted, hidden files left out."""
         return sorted(
@@ -178,10 +224,23 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     """A fresh workspace with test people, its clock set to a quiet morning."""
     # One timeline for every process of the test (CLI runs, daemons, restarts).
     monkeypatch.setenv("BUDGET_ERP_CLOCK_START", f"{MORNING}@{time.time()}")
-    root = tmp_path / "ws"
+    return new_workspace(tmp_path / "ws")
+
+
+def new_workspace(root: Path) -> Workspace:
+    """A workspace in ``root`` with the test people."""
     init_workspace(root)
     (root / "rules" / "people.toml").write_text(PEOPLE, encoding="utf-8")
     return Workspace(root)
+
+
+@pytest.fixture(scope="session")
+def accounts() -> Iterator[dict[str, int]]:
+    """The test's operating-system accounts (``tests/accounts.py``), created once a run."""
+    from tests.accounts import os_accounts
+
+    with os_accounts() as uids:
+        yield uids
 
 
 @pytest.fixture

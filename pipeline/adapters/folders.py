@@ -13,6 +13,7 @@ from pathlib import Path
 
 _IGNORED_PREFIXES = ("~$", ".~lock.", ".")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_HASH_TAIL = re.compile(r"-[0-9a-f]{8}$", re.IGNORECASE)
 
 
 def sha256_file(path: Path) -> str:
@@ -33,10 +34,12 @@ def project_stem(project_number: str) -> str:
     """A file-name stem for a project that no other Project Number can share.
 
     Numbers that are already safe are kept as they are; any other gets a short hash of the
-    exact number, so ``J/100`` and ``J_100`` never write the same file.
+    exact number, so ``J/100`` and ``J_100`` never write the same file. A safe number that
+    itself ends like such a hash (``J_100-1a2b3c4d``) is hashed too, or it could take the
+    stem of the number whose hash it copies.
     """
     safe = safe_name(project_number)
-    if safe == project_number:
+    if safe == project_number and not _HASH_TAIL.search(project_number):
         return safe
     return f"{safe}-{hashlib.sha256(project_number.encode()).hexdigest()[:8]}"
 

@@ -125,7 +125,7 @@ def _sheet_member(package: zipfile.ZipFile, sheet_name: str) -> str | None:
 
 
 _CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-_POSITION = re.compile(rb'<(?:\w+:)?(?:c|row)\b[^>]*?\sr="([A-Z]{0,3})([0-9]+)"')
+_POSITION = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]+)"')
 
 
 def custom_property(path: Path, name: str) -> str:
@@ -141,7 +141,7 @@ def custom_property(path: Path, name: str) -> str:
 
 
 def first_cell_outside(path: Path, sheet_name: str, max_row: int, max_col: int) -> str:
-    """The first cell (or row) of a sheet beyond ``max_row`` x ``max_col``, or "".
+    """The first cell of a sheet beyond ``max_row`` x ``max_col``, or "".
 
     A cheap scan of the positions only, made before a reader that lays the sheet out as a
     grid from A1 sees it: one value at XFD1048576 would make that grid billions of cells.
@@ -157,5 +157,5 @@ def first_cell_outside(path: Path, sheet_name: str, max_row: int, max_col: int) 
         for char in letters:
             col = col * 26 + ord(char) - 64
         if row > max_row or col > max_col:
-            return f"{letters or 'row '}{row}"
+            return f"{letters}{row}"
     return ""

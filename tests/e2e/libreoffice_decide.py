@@ -3,7 +3,12 @@
 Run with the system Python that has Debian's python3-uno:
     /usr/bin/python3 libreoffice_decide.py FILE DECISION REASON APPROVER [CODE/TYPE=NOTE ...]
 It starts a private headless soffice, types into the cells the defined names point at,
-marks flagged lines on the Lines sheet, saves in the file's own format (.xlsx) and quits.
+marks flagged lines on the Lines sheet, saves (File > Save: the file's own format, .xlsx)
+and quits.
+
+With ``LO_THEN="DECISION|REASON"`` it keeps the workbook open after that first save (its
+``.~lock.`` file stays), touches ``LO_SAVED``, waits for the file ``LO_AFTER`` to appear,
+then changes the decision, saves again and only then closes: an approver changing their mind.
 """
 
 import contextlib
@@ -38,6 +43,20 @@ def connect(port):
     raise SystemExit("LibreOffice did not start")
 
 
+def fill(doc, decision, reason, approver):
+    for name, value in (("Decision", decision), ("Reason", reason), ("Approver", approver)):
+        cell = doc.NamedRanges.getByName(name).getReferredCells().getCellByPosition(0, 0)
+        cell.setString(value)
+
+
+def wait_for(path, seconds=120):
+    deadline = time.monotonic() + seconds
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{path} did not appear")
+        time.sleep(0.1)
+
+
 def main(path, decision, reason, approver, *flags):
     port = 20000 + os.getpid() % 20000
     profile = tempfile.mkdtemp(prefix="lo-profile-")
@@ -58,9 +77,7 @@ def main(path, decision, reason, approver, *flags):
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         url = uno.systemPathToFileUrl(os.path.abspath(path))
         doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
-        for name, value in (("Decision", decision), ("Reason", reason), ("Approver", approver)):
-            cell = doc.NamedRanges.getByName(name).getReferredCells().getCellByPosition(0, 0)
-            cell.setString(value)
+        fill(doc, decision, reason, approver)
         wanted = dict(flag.split("=", 1) for flag in flags)
         lines = doc.Sheets.getByName("Lines")
         header = [lines.getCellByPosition(c, 0).getString() for c in range(12)]
@@ -76,7 +93,16 @@ def main(path, decision, reason, approver, *flags):
                 lines.getCellByPosition(line_decision, row).setString("Reject")
                 lines.getCellByPosition(line_note, row).setString(wanted[key])
             row += 1
-        doc.storeToURL(url, (prop("FilterName", "Calc MS Excel 2007 XML"),))
+        # store() is File > Save: it keeps the file's format (.xlsx) and, unlike storeToURL,
+        # keeps the document open with its .~lock. file, as a person who saves does.
+        doc.store()
+        then = os.environ.get("LO_THEN")
+        if then:
+            open(os.environ["LO_SAVED"], "w").close()
+            wait_for(os.environ["LO_AFTER"])
+            later_decision, later_reason = then.split("|", 1)
+            fill(doc, later_decision, later_reason, approver)
+            doc.store()
         doc.close(True)
         with contextlib.suppress(Exception):  # the bridge drops as soffice exits
             desktop.terminate()

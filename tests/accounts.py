@@ -1,0 +1,72 @@
+"""Real operating-system accounts for the identity tests: created with ``useradd`` (CI runs
+as root), and files given an owner with ``os.chown``, as a share that maps users would."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+# The accounts people.toml lists in tests/conftest.py, and one nobody lists.
+NAMES = ("berp_ada", "berp_carl", "berp_eve", "berp_dana", "berp_mallory")
+
+
+@contextmanager
+def os_accounts() -> Iterator[dict[str, int]]:
+    """Make sure the test accounts exist; remove the ones made here afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip("creating operating-system accounts needs root (CI runs as root)")
+    made = []
+    for name in NAMES:
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            subprocess.run(
+                ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+                check=True,
+            )
+            made.append(name)
+    try:
+        yield {name: pwd.getpwnam(name).pw_uid for name in NAMES}
+    finally:
+        for name in made:
+            subprocess.run(["userdel", name], check=False)
+
+
+def give(path: Path, account: str) -> Path:
+    """Make ``account`` the owner of ``path``, as if that account had saved it."""
+    entry = pwd.getpwnam(account)
+    os.chown(path, entry.pw_uid, entry.pw_gid)
+    return path
+
+
+def as_account(account: str) -> list[str]:
+    """A command prefix that runs the rest as ``account``: its own uid, gid and no other
+    groups, so the process's account and every file it creates are that account's.
+
+    The process keeps the right to *read* any file (CAP_DAC_READ_SEARCH), because the
+    interpreter and the code under test may sit in root's home; it writes only where the
+    account may.
+    """
+    entry = pwd.getpwnam(account)
+    return [
+        "setpriv",
+        f"--reuid={entry.pw_uid}",
+        f"--regid={entry.pw_gid}",
+        "--clear-groups",
+        "--inh-caps=+dac_read_search",
+        "--ambient-caps=+dac_read_search",
+        "--",
+    ]
+
+
+def open_to_everyone(root: Path) -> None:
+    """Let any account write in the workspace (a share every test account can save into)."""
+    for path in [root, *root.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o777 if path.is_dir() else 0o666)
