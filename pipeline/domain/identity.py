@@ -33,24 +33,35 @@ class IdentityPolicy:
         return self.file_owner is not OwnerMode.OFF
 
 
-def owner_problem(policy: IdentityPolicy, person: Person, account: str, named_in: str) -> str:
+def owner_problem(
+    policy: IdentityPolicy, person: Person, account: str, named_in: str, own_account: str = ""
+) -> str:
     """Why a file owned by ``account`` may not stand for ``person`` ("" when it may).
 
     ``named_in`` says where the file names the person ("the Approver cell"), so the message
-    can name both the account that saved the file and the person it claims.
+    can name both the account that saved the file and the person it claims. A file owned by
+    ``own_account`` (the one budget-erp runs under) hints at a share that maps every user
+    to one account, and the message says so.
     """
     if policy.file_owner is not OwnerMode.REQUIRE or person.has_account(account):
         return ""
     saved = f"saved by the account {account!r}" if account else "of an unknown owner"
     if not person.accounts:
-        return (
+        problem = (
             f"the file was {saved}, but {named_in} names {person.name}, who has no accounts "
             'listed in rules/people.toml ([identity] file_owner = "require")'
         )
-    return (
-        f"the file was {saved}, but {named_in} names {person.name}, whose accounts are "
-        f"{', '.join(sorted(person.accounts))}; save it under your own account"
-    )
+    else:
+        problem = (
+            f"the file was {saved}, but {named_in} names {person.name}, whose accounts are "
+            f"{', '.join(sorted(person.accounts))}; save it under your own account"
+        )
+    if account and account == own_account:
+        problem += (
+            f" ({account!r} is the account budget-erp itself runs under: the share may map "
+            "every user to one account; see RELIABILITY.md)"
+        )
+    return problem
 
 
 def self_approval_problem(

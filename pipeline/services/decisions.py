@@ -114,7 +114,9 @@ def _who_decides(app: Services, save: ReviewSave) -> tuple[Person | None, list[s
     problems += [
         problem
         for problem in (
-            owner_problem(policy, approver, save.account, "the Approver cell"),
+            owner_problem(
+                policy, approver, save.account, "the Approver cell", app.process_account()
+            ),
             self_approval_problem(
                 policy, approver, sub.sender, owners[0] if len(owners) == 1 else None, sub.version
             ),

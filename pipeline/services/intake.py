@@ -162,7 +162,9 @@ def _submitter(
             document.project_number,
             known,
         )
-    wrong_owner = owner_problem(app.settings.identity, person, account, where)
+    wrong_owner = owner_problem(
+        app.settings.identity, person, account, where, app.process_account()
+    )
     if wrong_owner:
         raise Refusal([wrong_owner], document.project_number, person)
     return person

@@ -114,6 +114,8 @@ def test_require_refuses_a_decision_saved_under_another_account(require: Workspa
     assert "the Approver cell names Carl Accountant" in result.output
     assert _status(require) == {"P-1001": "awaiting_approval"}
     assert "P-1001_v1_review.xlsx.refused.txt" in require.files("approval")
+    told = [str(m["To"]) for m in require.mail() if "not applied" in str(m["Subject"])]
+    assert len(told) == 1 and {"carl@example.com", "eve@example.com"} <= set(told[0].split(", "))
     give(require.decide(decision="Accept", reason="mine now"), "berp_carl")
     assert require.run("process").exit_code == 0
     assert _status(require) == {"P-1001": "exported"}

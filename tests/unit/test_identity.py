@@ -50,6 +50,12 @@ def test_require_names_both_the_account_and_the_person() -> None:
     assert owner_problem(REQUIRE, CARL, "corp\\carl", "the Approver cell") == ""
 
 
+def test_a_file_owned_by_budget_erps_own_account_hints_at_a_collapsed_mapping() -> None:
+    problem = owner_problem(REQUIRE, CARL, "budget", "the Approver cell", own_account="budget")
+    assert "the share may map every user to one account" in problem
+    assert "share may map" not in owner_problem(REQUIRE, CARL, "eve", "x", own_account="budget")
+
+
 def test_require_tells_when_the_person_lists_no_account() -> None:
     assert "has no accounts listed" in owner_problem(REQUIRE, NOBODY, "nora", "Approver")
 
