@@ -20,6 +20,7 @@ from pipeline.adapters.rules_files import (
     load_validation_rules,
 )
 from pipeline.adapters.sqlite_store import SqliteStore
+from pipeline.adapters.temp_files import TempSweeper
 from pipeline.adapters.template_workbook import write_template
 from pipeline.adapters.workbook_intake import read_and_check
 from pipeline.config import Settings
@@ -103,6 +104,22 @@ def _reader(settings: Settings) -> BudgetReader:
     return isolated
 
 
+def temp_sweeper(settings: Settings) -> TempSweeper:
+    """The sweep of every folder budget-erp writes into (a crash can leave a temporary file
+    in any of them); the archive with its ``sha256/xx`` folders."""
+    return TempSweeper(
+        flat=[
+            settings.approval,
+            settings.rejected,
+            settings.outbox,
+            settings.outbox / "results" / "refused",  # notes beside refused result files
+            settings.mail_dir,
+            settings.root / "status",  # swept once it exists
+        ],
+        trees=[settings.archive],
+    )
+
+
 def require_defusedxml() -> None:
     """Refuse to run unless XML is parsed with defusedxml (no entity expansion, no XXE)."""
     import importlib.util
@@ -151,4 +168,5 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
         write_template=lambda target, project: write_template(
             target, load_validation_rules(settings.rules), project
         ),
+        sweep_temporaries=temp_sweeper(settings),
     )

@@ -21,6 +21,7 @@ from pipeline.services.ports import (
     ReviewWriter,
     Store,
     TemplateWriter,
+    TemporarySweep,
 )
 
 logger = logging.getLogger("pipeline")
@@ -66,6 +67,7 @@ class Services:
     transport: MailTransport
     annotate: Annotator
     write_template: TemplateWriter
+    sweep_temporaries: TemporarySweep
     backoff: Backoff = field(default_factory=Backoff)
 
 
