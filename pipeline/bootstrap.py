@@ -12,6 +12,7 @@ from pipeline.adapters.decision_reader import read_decision
 from pipeline.adapters.erp_profiles import ProfileWriter
 from pipeline.adapters.mail_render import JinjaMailRenderer, template_environment
 from pipeline.adapters.mail_transport import FileTransport, NullTransport, SmtpTransport
+from pipeline.adapters.outbox_files import abandon_temporary
 from pipeline.adapters.parse_worker import ParseWorker
 from pipeline.adapters.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.review_workbook import write_review_workbook
@@ -117,6 +118,7 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
             settings.root / "status",  # swept once it exists
         ],
         trees=[settings.archive],
+        before_remove={settings.outbox: abandon_temporary},
     )
 
 

@@ -1,10 +1,12 @@
 """Temporary file names, their writers' liveness, and the sweep that clears dead writers'
-temporaries, against real processes and real folders."""
+temporaries (with the outbox's manifests), against real processes and real folders."""
 
 from __future__ import annotations
 
 import dataclasses
 import errno
+import json
+import os
 import subprocess
 import sys
 import time
@@ -12,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters.folders import is_ignored
+from pipeline.adapters import outbox_files
+from pipeline.adapters.folders import atomic_write, is_ignored
 from pipeline.adapters.temp_files import (
     PREFIX,
     Liveness,
@@ -151,3 +154,71 @@ def test_the_sweep_removes_only_dead_writers_temporaries_of_this_host(tmp_path: 
     assert [p for p in stale if p.exists()] == []
     assert [p for p in kept if not p.exists()] == []
     assert sweep() == []
+
+
+def _publish(outbox: Path, name: str = "P-1_v1_001.csv") -> str:
+    outbox.mkdir(exist_ok=True)
+    return outbox_files.publish(
+        outbox / name,
+        lambda temp: temp.write_text("a,b\n"),
+        {"project_number": "P-1", "version": 1, "kind": "original"},
+        done_marker=False,
+    )
+
+
+def _half_published(outbox: Path, writer: Writer, name: str = "P-1_v1_001.csv") -> Path:
+    """What a crash between the manifest and the rename leaves: a temporary file and a
+    manifest naming it."""
+    temp = _touch(outbox, temp_name(writer, 7))
+    manifest = {"project_number": "P-1", "version": 1, "file": name, "temporary": temp.name}
+    atomic_write(outbox / f"{name}.manifest.json", lambda t: t.write_text(json.dumps(manifest)))
+    return temp
+
+
+def test_a_manifest_reads_as_taken_by_the_erp_only_once_its_temporary_file_is_gone(
+    tmp_path: Path,
+):
+    outbox = tmp_path / "outbox"
+    _publish(outbox)
+    (outbox / "P-1_v1_001.csv").unlink()  # the ERP took it
+    assert [m["file"] for m in outbox_files.published(outbox, "P-1", "P-1", 1)] == [
+        "P-1_v1_001.csv"
+    ]
+
+    _half_published(outbox, this_writer(), "P-1_v1_002.csv")  # still being written
+    assert [m["file"] for m in outbox_files.published(outbox, "P-1", "P-1", 1)] == [
+        "P-1_v1_001.csv"
+    ]
+
+
+def test_the_sweep_withdraws_a_dead_exports_manifest_so_it_never_reads_as_taken(tmp_path: Path):
+    outbox = tmp_path / "outbox"
+    temp = _half_published(outbox, _dead_writer())
+    live = _half_published(outbox, this_writer(), "P-1_v1_002.csv")
+    sweep = TempSweeper([outbox], before_remove={outbox: outbox_files.abandon_temporary})
+
+    assert sweep() == [temp]
+
+    assert not (outbox / "P-1_v1_001.csv.manifest.json").exists()
+    assert outbox_files.published(outbox, "P-1", "P-1", 1) == []
+    assert live.exists() and (outbox / "P-1_v1_002.csv.manifest.json").exists()
+
+
+def test_a_publish_that_fails_before_its_rename_leaves_no_manifest_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    outbox = tmp_path / "outbox"
+    target = outbox / "P-1_v1_001.csv"
+    real_replace = os.replace
+
+    def replace(src: Path, dst: Path) -> None:
+        if Path(dst) == target:
+            raise OSError(errno.EIO, "the share went away")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(outbox_files.os, "replace", replace)
+    with pytest.raises(OSError):
+        _publish(outbox)
+
+    assert sorted(p.name for p in outbox.iterdir()) == []
+    assert outbox_files.published(outbox, "P-1", "P-1", 1) == []
