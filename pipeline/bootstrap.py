@@ -13,6 +13,7 @@ from pipeline.adapters.erp_profiles import ProfileWriter
 from pipeline.adapters.file_owner import file_owner, process_account
 from pipeline.adapters.mail_render import JinjaMailRenderer, template_environment
 from pipeline.adapters.mail_transport import FileTransport, NullTransport, SmtpTransport
+from pipeline.adapters.outbox_files import abandon_temporary
 from pipeline.adapters.parse_worker import ParseWorker
 from pipeline.adapters.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.review_workbook import write_review_workbook
@@ -21,6 +22,7 @@ from pipeline.adapters.rules_files import (
     load_validation_rules,
 )
 from pipeline.adapters.sqlite_store import SqliteStore
+from pipeline.adapters.temp_files import TempSweeper
 from pipeline.adapters.template_workbook import write_template
 from pipeline.adapters.workbook_intake import read_and_check
 from pipeline.config import Settings
@@ -121,6 +123,23 @@ def _readers(settings: Settings) -> tuple[BudgetReader, DecisionReader]:
     return isolated, isolated_review
 
 
+def temp_sweeper(settings: Settings) -> TempSweeper:
+    """The sweep of every folder budget-erp writes into (a crash can leave a temporary file
+    in any of them); the archive with its ``sha256/xx`` folders."""
+    return TempSweeper(
+        flat=[
+            settings.approval,
+            settings.rejected,
+            settings.outbox,
+            settings.outbox / "results" / "refused",  # notes beside refused result files
+            settings.mail_dir,
+            settings.root / "status",  # swept once it exists
+        ],
+        trees=[settings.archive],
+        before_remove={settings.outbox: abandon_temporary},
+    )
+
+
 def require_defusedxml() -> None:
     """Refuse to run unless XML is parsed with defusedxml (no entity expansion, no XXE)."""
     import importlib.util
@@ -171,4 +190,5 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         file_owner=file_owner,
         process_account=process_account,
+        sweep_temporaries=temp_sweeper(settings),
     )

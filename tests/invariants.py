@@ -1,13 +1,17 @@
 """What must hold after any crash and restart: every input in exactly one place, at most one
-ERP file per accepted version, nothing half-written, the database agreeing with the folders."""
+ERP file per accepted version, nothing half-written, no temporary file left anywhere, the
+database agreeing with the folders."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
+
+from pipeline.adapters.temp_files import PREFIX, writer_of
 
 
 def sha(path: Path) -> str:
@@ -38,18 +42,33 @@ def check(root: Path, inputs: dict[str, str]) -> list[str]:
     claimed = [str(p) for p in processing.rglob("*") if p.is_file()] if processing.exists() else []
     if claimed:
         broken.append(f"left in processing: {claimed}")
+    broken += [
+        f"temporary files left in {folder}/: {names}"
+        for folder, names in sorted(temporaries(root).items())
+    ]
     broken += _outbox(root, db)
     broken += _folders_agree(root, db)
     return broken
 
 
+def temporaries(root: Path, pid: int | None = None) -> dict[str, list[str]]:
+    """Temporary files in the workspace (ours, or any ``*.tmp``), by top-level folder;
+    with ``pid``, only those that process wrote."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for folder, _, names in os.walk(root):  # unlike rglob, never trips on a folder just removed
+        for name in names:
+            if not (name.startswith(PREFIX) or name.endswith(".tmp")):
+                continue
+            writer = writer_of(name)
+            if pid is None or (writer is not None and writer.pid == pid):
+                top = Path(folder).relative_to(root).parts
+                found[top[0] if top else "."].append(name)
+    return dict(found)
+
+
 def _outbox(root: Path, db: sqlite3.Connection) -> list[str]:
     outbox = root / "outbox"
-    broken = [
-        f"temporary file in the outbox: {p.name}"
-        for p in outbox.iterdir()
-        if p.name.endswith(".tmp")
-    ]
+    broken: list[str] = []
     data = [
         p
         for p in outbox.iterdir()

@@ -11,6 +11,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from pipeline.adapters.temp_files import temp_path
+from pipeline.faults import before_rename
+
 _IGNORED_PREFIXES = ("~$", ".~lock.", ".")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HASH_TAIL = re.compile(r"-[0-9a-f]{8}$", re.IGNORECASE)
@@ -80,17 +83,27 @@ def settled_files(folder: Path, settle_seconds: float, now: float | None = None)
 
 
 def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
-    """Write via ``write(temp)`` under a hidden temporary name, fsync, then rename into place."""
+    """Write via ``write(temp)`` under a hidden temporary name, fsync, then rename into place.
+
+    The temporary name is ``temp_files``' (it names this process, never the target), so a
+    crash leaves a file the recovery sweep recognises and removes once we are gone.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp = temp_path(target.parent)
     try:
         write(temp)
-        with temp.open("rb+") as handle:
-            os.fsync(handle.fileno())
+        fsync_file(temp)
+        before_rename(target.parent)
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
     fsync_dir(target.parent)
+
+
+def fsync_file(path: Path) -> None:
+    """Make a written file's bytes durable."""
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
 
 
 @contextlib.contextmanager

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipeline.adapters.folders import atomic_write, fsync_dir, sha256_file
-from pipeline.faults import crash_point
+from pipeline.adapters.folders import atomic_write, fsync_dir, fsync_file, sha256_file
+from pipeline.adapters.temp_files import temp_path
+from pipeline.faults import before_rename, crash_point
 
 MANIFEST_SUFFIX = ".manifest.json"
 DONE_SUFFIX = ".done"
+TEMPORARY_KEY = "temporary"  # the manifest names the temporary file its data is written in
 
 
 def publish(
@@ -22,31 +24,41 @@ def publish(
     """Write ``target`` so no reader ever sees it half-written; return its sha256.
 
     A crash before the rename leaves only a hidden temporary file (which the ERP ignores)
-    and perhaps a manifest; after it, a complete file with its manifest.
+    and perhaps a manifest naming it; the recovery sweep removes both, manifest first.
+    After the rename: a complete file with its manifest.
     """
-    for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a crash
-        stale.unlink(missing_ok=True)
     if target.exists():  # before anything is written, not even the manifest
         raise FileExistsError(f"{target} exists; an export never overwrites")
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp = temp_path(target.parent)
+    manifest_path = target.with_name(target.name + MANIFEST_SUFFIX)
+    renamed = False
     try:
         write(temp)
-        with temp.open("rb+") as handle:
-            os.fsync(handle.fileno())
+        fsync_file(temp)
         sha = sha256_file(temp)
-        manifest = {**manifest, "file": target.name, "sha256": sha, "size": temp.stat().st_size}
+        manifest = {
+            **manifest,
+            "file": target.name,
+            "sha256": sha,
+            "size": temp.stat().st_size,
+            TEMPORARY_KEY: temp.name,
+        }
         atomic_write(
-            target.with_name(target.name + MANIFEST_SUFFIX),
+            manifest_path,
             lambda t: t.write_text(
                 json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
             ),
         )
         crash_point("export_before_rename")
+        before_rename(target.parent)
         if target.exists():
             raise FileExistsError(f"{target} exists; an export never overwrites")
         os.replace(temp, target)
+        renamed = True
     finally:
-        temp.unlink(missing_ok=True)
+        if not renamed:
+            withdraw_manifest(manifest_path, temp)
+            temp.unlink(missing_ok=True)
     fsync_dir(target.parent)
     crash_point("export_after_rename")
     if done_marker:
@@ -54,27 +66,69 @@ def publish(
     return sha
 
 
+def withdraw_manifest(manifest_path: Path, temp: Path) -> None:
+    """Remove a manifest whose data never reached its name, if it still names ``temp``.
+
+    It must go before ``temp`` does: a manifest whose file and temporary file are both gone
+    reads as a file the ERP has taken (see ``published``).
+    """
+    manifest = _read(manifest_path)
+    if (
+        manifest is not None
+        and manifest.get(TEMPORARY_KEY) == temp.name
+        and not (manifest_path.parent / str(manifest.get("file", ""))).exists()
+    ):
+        manifest_path.unlink(missing_ok=True)
+
+
+def abandon_temporary(temp: Path) -> None:
+    """Before the recovery sweep removes a dead writer's ``temp`` from the outbox: withdraw
+    the manifest that names it (reads only manifests whose file is missing)."""
+    for path in temp.parent.glob(f"*{MANIFEST_SUFFIX}"):
+        if not path.with_name(path.name.removesuffix(MANIFEST_SUFFIX)).exists():
+            withdraw_manifest(path, temp)
+
+
 def published(
     outbox: Path, project_number: str, project_stem: str, version: int
 ) -> list[dict[str, Any]]:
     """Manifests of files published for one version: whole in the outbox, or already taken
-    by the ERP (the manifest is there, the file gone, and no temporary file was left)."""
+    by the ERP (the manifest is there, the file gone, and its temporary file gone too)."""
     found = []
     for path in sorted(outbox.glob(f"{project_stem}_v{version}_*{MANIFEST_SUFFIX}")):
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        manifest = _read(path)
+        if manifest is None:
             continue
         if manifest.get("project_number") != project_number or manifest.get("version") != version:
             continue  # another project whose file name only looks alike
-        name = str(manifest.get("file", ""))
-        data = outbox / name
+        data = outbox / str(manifest.get("file", ""))
         if data.is_file():
             if sha256_file(data) == manifest.get("sha256"):
                 found.append(manifest)
-        elif not data.exists() and not any(outbox.glob(f".{name}.*.tmp")):
+        elif not data.exists() and _taken(path, manifest):
             found.append(manifest)
     return found
+
+
+def _taken(manifest_path: Path, manifest: dict[str, Any]) -> bool:
+    """The data file was renamed into place and then taken: no temporary file is left and,
+    looked at after that, the manifest is still the same (a sweep withdraws it first, and a
+    new attempt at the same file rewrites it)."""
+    outbox, name = manifest_path.parent, str(manifest.get("file", ""))
+    temporary = manifest.get(TEMPORARY_KEY)
+    if temporary is None:  # written before temporary files were named by their writer
+        in_progress = any(outbox.glob(f".{name}.*.tmp"))
+    else:
+        in_progress = (outbox / str(temporary)).exists()
+    return not in_progress and _read(manifest_path) == manifest
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def mark_done(target: Path) -> None:

@@ -13,6 +13,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from pipeline.adapters.temp_files import temp_path
+
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
@@ -57,7 +59,7 @@ def row_xml(
 def splice_rows(workbook: Path, sheet_index: int, rows: Iterable[str], last_ref: str) -> None:
     """Put ``rows`` at the end of ``<sheetData>`` of the ``sheet_index``-th sheet (1-based)."""
     member = f"xl/worksheets/sheet{sheet_index}.xml"
-    temp = workbook.with_name(f".{workbook.name}.rows.tmp")
+    temp = temp_path(workbook.parent)  # named by its writer, so a crash's leftover is swept
     try:
         with (
             zipfile.ZipFile(workbook) as source,

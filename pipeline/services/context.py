@@ -23,6 +23,7 @@ from pipeline.services.ports import (
     ReviewWriter,
     Store,
     TemplateWriter,
+    TemporarySweep,
 )
 
 logger = logging.getLogger("pipeline")
@@ -70,6 +71,7 @@ class Services:
     write_template: TemplateWriter
     file_owner: FileOwner
     process_account: ProcessAccount
+    sweep_temporaries: TemporarySweep
     backoff: Backoff = field(default_factory=Backoff)
 
 

@@ -222,3 +222,10 @@ class PeopleSource(Protocol):
     """Reads ``rules/people.toml`` fresh, so edits take effect without a restart."""
 
     def __call__(self) -> Directory: ...
+
+
+class TemporarySweep(Protocol):
+    """Removes the temporary files our interrupted writes left in the folders we write into,
+    once their writer is gone; never another live process's write in progress."""
+
+    def __call__(self) -> list[Path]: ...

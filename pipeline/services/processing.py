@@ -40,6 +40,7 @@ def process_once(
     """
     if respect_backoff and app.backoff.blocked(time.monotonic()):
         return []
+    _sweep_temporaries(app)  # needs no lock: it removes only what dead writers left
     with _workspace_lock(app):  # a `process` beside a running daemon waits its turn
         return _pass(app, settle_seconds)
 
@@ -54,6 +55,21 @@ def _workspace_lock(app: Services) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _sweep_temporaries(app: Services) -> None:
+    """Crash recovery for files: clear the temporary files of writes that were cut short."""
+    try:
+        removed = app.sweep_temporaries()
+    except Exception:  # a folder we cannot list stops nothing; the next pass tries again
+        logger.exception("could not clear the temporary files of interrupted writes")
+        return
+    if removed:
+        logger.warning(
+            "removed %d temporary file(s) of interrupted writes: %s",
+            len(removed),
+            ", ".join(str(path.relative_to(app.settings.root)) for path in removed),
+        )
 
 
 def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:

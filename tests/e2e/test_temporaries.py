@@ -1,0 +1,152 @@
+"""Temporary files of interrupted writes: a write killed in each folder leaves one, the next
+pass removes it; and one daemon's recovery never removes another daemon's write in progress."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pipeline.adapters.temp_files import process_stat
+from tests import invariants
+from tests.conftest import ADMIN, Workspace
+
+REFUSED_LINES = [("", "01-100", "L", "General conditions", "twelve")]
+
+
+def _run(ws: Workspace, *args: str, **env: str) -> int:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "-w", str(ws.root), *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        timeout=300,
+    ).returncode
+
+
+def _dropped(ws: Workspace) -> dict[str, str]:
+    return {"a.xlsx": invariants.sha(ws.drop("a.xlsx"))}
+
+
+def _decided(ws: Workspace, decision: str) -> dict[str, str]:
+    inputs = _dropped(ws)
+    assert _run(ws, "process") == 0
+    ws.decide(decision=decision, reason="Too high")
+    return inputs
+
+
+# What comes before a write into each folder, so that the crash point there is reached.
+SETUP: dict[str, Callable[[Workspace], dict[str, str]]] = {
+    "archive": _dropped,  # the bytes as received, first of all
+    "approval": _dropped,  # the review workbook
+    "mail": _dropped,  # the approver's email, as an .eml file
+    "rejected": lambda ws: _decided(ws, "Reject"),  # the editable workbook handed back
+    "outbox": lambda ws: _decided(ws, "Accept"),  # the ERP file and its manifest
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", sorted(SETUP))
+def test_a_write_killed_before_its_rename_leaves_a_temporary_the_next_pass_removes(
+    workspace: Workspace, folder: str
+):
+    inputs = SETUP[folder](workspace)
+
+    assert _run(workspace, "process", BUDGET_ERP_CRASH_AT=f"before_rename:{folder}") == 75
+    assert list(invariants.temporaries(workspace.root)) == [folder]  # the crash hit a write
+    assert _run(workspace, "process") in (0, 1)
+
+    assert invariants.temporaries(workspace.root) == {}
+    assert invariants.check(workspace.root, inputs) == []
+
+
+@pytest.mark.slow
+def test_a_refused_files_note_cut_short_is_removed_too(workspace: Workspace):
+    inputs = {"bad.xlsx": invariants.sha(workspace.drop("bad.xlsx", lines=REFUSED_LINES))}
+
+    assert _run(workspace, "process", BUDGET_ERP_CRASH_AT="before_rename:rejected") == 75
+    assert list(invariants.temporaries(workspace.root)) == ["rejected"]
+    assert _run(workspace, "process") == 1  # refused, as it should be
+
+    assert invariants.check(workspace.root, inputs) == []
+    assert sorted(workspace.files("rejected")) == [
+        "bad.problems.xlsx",
+        "bad.xlsx",
+        "bad.xlsx.refused.txt",
+    ]
+
+
+def _daemon(ws: Workspace, log: Path, **env: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "-w", str(ws.root), "watch"],
+        env={**os.environ, **env},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _await(what: str, condition: Callable[[], object], seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds:.0f} s for {what}"
+        time.sleep(0.02)
+
+
+def _stopped(process: subprocess.Popen[bytes]) -> bool:
+    seen = process_stat(process.pid)
+    return seen is not None and seen[0] == "T"
+
+
+def _stop(*daemons: subprocess.Popen[bytes]) -> list[int]:
+    for daemon in daemons:
+        daemon.send_signal(signal.SIGTERM)
+    return [daemon.wait(timeout=60) for daemon in daemons]
+
+
+@pytest.mark.slow
+def test_one_daemons_recovery_never_removes_another_daemons_write_in_progress(
+    workspace: Workspace, tmp_path: Path
+):
+    root = workspace.root
+    inputs = {"a.xlsx": invariants.sha(workspace.drop("a.xlsx"))}
+    assert _run(workspace, "process") == 0
+    workspace.decide(decision="Accept")
+    assert _run(workspace, "process") == 0  # exported, so it can be written again below
+
+    # The first daemon stops itself mid-write: its review workbook is complete under its
+    # temporary name, not yet renamed, and it holds the pass lock.
+    first = _daemon(workspace, tmp_path / "first.log", BUDGET_ERP_STOP_AT="before_rename:approval")
+    inputs["b.xlsx"] = invariants.sha(workspace.drop("b.xlsx", project="P-2"))
+    _await("the first daemon paused mid-write", lambda: _stopped(first))
+    [in_progress] = invariants.temporaries(root, first.pid)["approval"]
+
+    # A write that really was cut short: an export written again, killed after its manifest.
+    again = ["export", "P-1001", "--again", "--by", ADMIN]
+    assert _run(workspace, *again, BUDGET_ERP_CRASH_AT="export_before_rename") == 75
+    [dead] = invariants.temporaries(root)["outbox"]
+    assert (root / "outbox" / "P-1001_v1_002.csv.manifest.json").exists()
+
+    # The second daemon's recovery runs while the first daemon's write is in progress.
+    second = _daemon(workspace, tmp_path / "second.log")
+    try:
+        _await("the second daemon's sweep", lambda: not (root / "outbox" / dead).exists())
+        assert (root / "approval" / in_progress).exists(), "a live write was removed"
+        assert not (root / "outbox" / "P-1001_v1_002.csv.manifest.json").exists()
+        assert _stopped(first)
+
+        first.send_signal(signal.SIGCONT)
+        _await("the first daemon's write", lambda: workspace.review("P-2").exists())
+        _await("no temporary file left", lambda: invariants.temporaries(root) == {})
+    finally:
+        first.send_signal(signal.SIGCONT)
+        codes = _stop(first, second)
+
+    assert codes == [0, 0]
+    assert not (root / "approval" / in_progress).exists()
+    assert invariants.check(root, inputs) == []
+    assert [n for n in workspace.files("outbox") if n.endswith(".csv")] == ["P-1001_v1_001.csv"]
