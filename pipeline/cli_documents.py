@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.adapters.folders import project_stem
+from pipeline.adapters.file_names import project_stem
 from pipeline.cli_support import Refused, print_table, services_for
 from pipeline.domain.problems import Problem, errors
 from pipeline.errors import PipelineError

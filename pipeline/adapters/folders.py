@@ -5,18 +5,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from pipeline.adapters.file_names import HAND_BACK_RESERVE, REFUSED_NOTE, fit_name
 from pipeline.adapters.temp_files import temp_path
 from pipeline.faults import before_rename
 
 _IGNORED_PREFIXES = ("~$", ".~lock.", ".")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_HASH_TAIL = re.compile(r"-[0-9a-f]{8}$", re.IGNORECASE)
 
 
 def sha256_file(path: Path) -> str:
@@ -26,25 +24,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def safe_name(text: str) -> str:
-    """Text made safe for a file name: no separators, no control characters, no dots in front."""
-    return _UNSAFE.sub("_", text).strip("._") or "budget"
-
-
-def project_stem(project_number: str) -> str:
-    """A file-name stem for a project that no other Project Number can share.
-
-    Numbers that are already safe are kept as they are; any other gets a short hash of the
-    exact number, so ``J/100`` and ``J_100`` never write the same file. A safe number that
-    itself ends like such a hash (``J_100-1a2b3c4d``) is hashed too, or it could take the
-    stem of the number whose hash it copies.
-    """
-    safe = safe_name(project_number)
-    if safe == project_number and not _HASH_TAIL.search(project_number):
-        return safe
-    return f"{safe}-{hashlib.sha256(project_number.encode()).hexdigest()[:8]}"
 
 
 def is_ignored(name: str) -> bool:
@@ -62,7 +41,16 @@ def is_open_in_office(path: Path) -> bool:
     Excel shortens a long name's lock file by its first two characters, so both forms count.
     """
     names = (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#")
-    return any((path.parent / name).exists() for name in names)
+    return any(_exists(path.parent / name) for name in names)
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name too long for the file system cannot."""
+    try:
+        path.lstat()
+    except OSError:
+        return False
+    return True
 
 
 def settled_files(folder: Path, settle_seconds: float, now: float | None = None) -> list[Path]:
@@ -156,11 +144,12 @@ def free_name(folder: Path, name: str) -> Path:
 def hand_back(source: Path, folder: Path, note: str, name: str | None = None) -> Path:
     """Move a refused file into ``folder`` (never overwriting) with a ``.refused.txt`` beside it.
 
-    Moving never follows a symlink or opens a FIFO: the directory entry itself moves.
+    Moving never follows a symlink or opens a FIFO: the directory entry itself moves. The
+    name is cleaned and shortened (``fit_name``) so that it and its companions fit.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    target = free_name(folder, name or source.name)
-    note_path = target.with_name(target.name + ".refused.txt")
+    target = free_name(folder, fit_name(name or source.name, HAND_BACK_RESERVE))
+    note_path = target.with_name(target.name + REFUSED_NOTE)
     atomic_write(note_path, lambda temp: temp.write_text(note, encoding="utf-8"))
     try:
         os.rename(source, target)  # same file system: atomic, and never follows a link

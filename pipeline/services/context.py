@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.adapters.file_names import printable
 from pipeline.config import Settings
 from pipeline.services.ports import (
     Annotator,
@@ -99,6 +100,8 @@ class Outcome:
     file: Path
     project_number: str
     message: str
+    environment: bool = False  # a disk or permission fault: the item waits, we back off
+    held: bool = False  # the fault is not the item's (disk, configuration): it waits
 
     @property
     def is_failure(self) -> bool:
@@ -107,4 +110,5 @@ class Outcome:
 
     def __str__(self) -> str:
         project = f"{self.project_number}: " if self.project_number else ""
-        return f"{self.file.name}: {project}{self.kind}. {self.message}".rstrip()
+        line = f"{self.file.name}: {project}{self.kind}. {self.message}".rstrip()
+        return printable(line)  # one line on a terminal, whatever a name holds

@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from pipeline.adapters.file_names import project_stem
 from pipeline.adapters.folders import (
     archive_copy,
     atomic_write,
-    project_stem,
     sha256_file,
     written_before_commit,
 )

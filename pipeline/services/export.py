@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.adapters.folders import project_stem
+from pipeline.adapters.file_names import project_stem
 from pipeline.adapters.outbox_files import mark_done, publish, published
 from pipeline.config import profile_for_settings
 from pipeline.domain.budget import money

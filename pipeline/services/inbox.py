@@ -1,10 +1,12 @@
 """Use case: one pass over the inbox. Take only finished regular files, claim each by an
-atomic rename into ``processing/``, refuse links, special files and odd names without
-following them, and finish whatever a crash left claimed."""
+atomic rename into ``processing/``, refuse links, special files, folders and odd names
+without following them, and finish whatever a crash left claimed. Every entry is answered:
+taken, handed back with a note, or (an Office lock or temporary file) left while fresh."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import stat
 import time
@@ -13,15 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.adapters.folders import (
-    fsync_dir,
-    hand_back,
-    is_ignored,
-    is_open_in_office,
-    safe_name,
-)
+from pipeline.adapters.file_names import hidden_characters, printable
+from pipeline.adapters.folders import fsync_dir, hand_back, is_open_in_office
+from pipeline.adapters.temp_files import PREFIX as OUR_TEMPORARY
 from pipeline.faults import crash_point
+from pipeline.services.containment import contained
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+
+MAX_CLAIM_TRIES = 3  # a claim that fails this often is handed back, not retried forever
+# Never ours to answer: the repository's placeholder, and what Finder and Explorer leave.
+LEFT_ALONE = frozenset({".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"})
+# Names of writes still in progress (Excel's extensionless temporaries, LibreOffice's,
+# downloads), held until they are ``incomplete_seconds`` old and handed back after that.
+TEMPORARY_SUFFIXES = (".tmp", ".part", ".crdownload", ".osl-tmp", ".refused.txt", "#")
 
 
 @dataclass(frozen=True)
@@ -43,22 +49,32 @@ def processing_folder(app: Services) -> Path:
 def inbox_pass(
     app: Services, take: Callable[[Path, bool], Outcome], settle: float, now: float | None = None
 ) -> list[Outcome]:
-    """Recover claims left by a crash, then claim and take every finished inbox file."""
+    """Recover claims left by a crash, then answer every inbox entry that is due."""
     now = time.time() if now is None else now
-    outcomes = [take(path, True) for path in _claimed(app)]
+    outcomes: list[Outcome] = []
+    for claim in _claimed(app):
+        outcomes += contained(app, claim, functools.partial(_recover, app, claim, take))
     for entry in _entries(app.settings.inbox):
-        refusal = _odd(entry)
-        if refusal:
-            outcomes.append(_refuse_entry(app, entry, refusal))
-            continue
-        if not _ready(app, entry, settle, now):
-            continue
-        claimed = _claim(app, entry.path)
-        if claimed is not None:
-            crash_point("after_claim")
-            outcomes.append(take(claimed, False))
-            _release(claimed)
+        answer = functools.partial(_answer, app, entry, take, settle, now)
+        outcomes += contained(app, entry.path, answer)
     return outcomes
+
+
+def _answer(
+    app: Services, entry: Entry, take: Callable[[Path, bool], Outcome], settle: float, now: float
+) -> list[Outcome]:
+    refusal = _odd(entry) or _not_taken(app, entry, now)
+    if refusal:
+        return [_refuse_entry(app, entry, refusal)]
+    if _left_for_now(entry) or not _ready(app, entry, settle, now):
+        return []
+    claimed = _claim(app, entry.path)
+    if claimed is None:
+        return []
+    crash_point("after_claim")
+    outcome = take(claimed, False)
+    _release(claimed)
+    return [outcome]
 
 
 def _entries(folder: Path) -> list[Entry]:
@@ -67,40 +83,85 @@ def _entries(folder: Path) -> list[Entry]:
         names = sorted(os.listdir(folder))
     except FileNotFoundError:
         return []
+    except OSError as exc:  # the inbox cannot be listed now: nothing else stops
+        logger.error("%s cannot be listed: %s", folder, exc)
+        return []
     for name in names:
-        if is_ignored(name):
+        if name in LEFT_ALONE or name.startswith(OUR_TEMPORARY):
             continue
         path = folder / name
         try:
             st = path.lstat()
-        except FileNotFoundError:  # gone between listing and looking: nothing to do
+        except OSError:  # gone between listing and looking, or unreachable: nothing to do
             continue
-        if not stat.S_ISDIR(st.st_mode):
-            found.append(Entry(path, st.st_mode, st.st_size, st.st_mtime, st.st_nlink))
+        found.append(Entry(path, st.st_mode, st.st_size, st.st_mtime, st.st_nlink))
     return sorted(found, key=lambda e: e.mtime)
 
 
 def _odd(entry: Entry) -> str:
-    """Why an entry is refused without being read, or "" for an ordinary file."""
+    """Why an entry is refused at once, without being read, or "" if it is not odd."""
     name = entry.path.name
     if stat.S_ISLNK(entry.mode):
         return "a symbolic link is not taken (it is never followed); drop the workbook itself"
+    if stat.S_ISDIR(entry.mode):
+        return ""  # a folder is answered once nothing has changed in it for a while
     if not stat.S_ISREG(entry.mode):
         return "not a regular file (a pipe, socket or device) and is not read"
     if entry.links > 1:
         return "a hard link to another file is not taken; drop a copy of the workbook"
-    if any(ord(ch) < 32 or ord(ch) == 127 or "\udc80" <= ch <= "\udcff" for ch in name):
-        return f"the file name {name!r} holds control or undecodable characters; rename it"
+    hidden = hidden_characters(name)
+    if hidden:
+        return (
+            f"the file name holds characters that hide, reorder or break text "
+            f"({', '.join(sorted(set(hidden))[:3])}); rename it"
+        )
     return ""
+
+
+def _not_taken(app: Services, entry: Entry, now: float) -> str:
+    """Why a folder, a lock or a temporary file left alone too long is handed back, or ""."""
+    if now - entry.mtime < app.settings.incomplete_seconds:
+        return ""
+    name = entry.path.name
+    if stat.S_ISDIR(entry.mode):
+        return "a folder is not taken: drop each workbook into inbox/ itself"
+    if _is_office_lock(name) and not _workbook_of_lock(entry.path).exists():
+        return "an Excel or LibreOffice lock file left behind without its workbook"
+    if _looks_temporary(name) and not _is_office_lock(name):
+        return (
+            "not a workbook budget-erp takes (a temporary or unfinished file, or a file "
+            "without a type); save the budget as 'Excel Workbook (*.xlsx)' and drop that"
+        )
+    return ""
+
+
+def _left_for_now(entry: Entry) -> bool:
+    """Folders, locks and temporaries are not claimed: they wait to be finished or answered."""
+    name = entry.path.name
+    return stat.S_ISDIR(entry.mode) or _is_office_lock(name) or _looks_temporary(name)
+
+
+def _is_office_lock(name: str) -> bool:
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
+def _workbook_of_lock(lock: Path) -> Path:
+    name = lock.name
+    if name.startswith(".~lock."):
+        return lock.with_name(name[len(".~lock.") : -1])
+    return lock.with_name(name[2:])
+
+
+def _looks_temporary(name: str) -> bool:
+    return name.startswith(".") or name.endswith(TEMPORARY_SUFFIXES) or "." not in name
 
 
 def _refuse_entry(app: Services, entry: Entry, reason: str) -> Outcome:
     name = entry.path.name
-    safe = safe_name(name.encode("utf-8", "replace").decode("utf-8", "replace"))
     target = hand_back(
-        entry.path, app.settings.rejected, f"budget-erp refused {name!r}: {reason}.\n", name=safe
+        entry.path, app.settings.rejected, f"budget-erp refused {printable(name)!r}: {reason}.\n"
     )
-    logger.warning("%r refused: %s", name, reason)
+    logger.warning("%s refused: %s", printable(name), reason)
     return Outcome(
         OutcomeKind.REFUSED, entry.path, "", f"{reason} (moved to rejected/{target.name})"
     )
@@ -141,10 +202,17 @@ def _claimed(app: Services) -> list[Path]:
     """Files claimed before a crash, to be finished now; empty claim folders are cleared."""
     found = []
     root = processing_folder(app)
-    if not root.is_dir():
+    try:
+        folders = sorted(root.iterdir()) if root.is_dir() else []
+    except OSError as exc:
+        logger.error("%s cannot be listed: %s", root, exc)
         return []
-    for folder in sorted(root.iterdir()):
-        entries = list(folder.iterdir()) if folder.is_dir() else []
+    for folder in folders:
+        try:
+            entries = list(folder.iterdir()) if folder.is_dir() else []
+        except OSError as exc:
+            logger.error("%s cannot be listed: %s", folder, exc)
+            continue
         if not entries:
             _release(folder / "x")
             continue
@@ -152,6 +220,46 @@ def _claimed(app: Services) -> list[Path]:
     if found:
         logger.warning("finishing %d file(s) claimed before a restart", len(found))
     return found
+
+
+def _recover(app: Services, claim: Path, take: Callable[[Path, bool], Outcome]) -> list[Outcome]:
+    """Finish a claim left by a crash or a failure; after ``MAX_CLAIM_TRIES`` failed passes
+    it is handed back with the reason instead of being tried again forever."""
+    tries = _tries(claim.parent)
+    if tries >= MAX_CLAIM_TRIES:
+        return [_give_up(app, claim, tries)]
+    outcome = take(claim, True)
+    if claim.exists() and outcome.kind is OutcomeKind.FAILED and not outcome.held:
+        claim = _count_try(claim)
+        logger.warning("%s: claim failed %d time(s)", printable(claim.name), tries + 1)
+    _release(claim)
+    return [outcome]
+
+
+def _tries(folder: Path) -> int:
+    _, _, count = folder.name.partition(".try")
+    return int(count) if count.isdigit() else 0
+
+
+def _count_try(claim: Path) -> Path:
+    folder = claim.parent
+    token = folder.name.partition(".try")[0]
+    moved = folder.with_name(f"{token}.try{_tries(folder) + 1}")
+    os.rename(folder, moved)
+    return moved / claim.name
+
+
+def _give_up(app: Services, claim: Path, tries: int) -> Outcome:
+    reason = f"budget-erp failed to process it {tries} times; see its log for the cause"
+    target = hand_back(
+        claim,
+        app.settings.rejected,
+        f"budget-erp could not process {printable(claim.name)!r}: {reason}.\n"
+        "The file was archived; tell the budget-erp administrator.\n",
+    )
+    _release(claim)
+    logger.error("%s: %s; handed back as %s", printable(claim.name), reason, target.name)
+    return Outcome(OutcomeKind.FAILED, claim, "", f"{reason} (moved to rejected/{target.name})")
 
 
 def _release(claimed: Path) -> None:

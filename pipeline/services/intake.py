@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.adapters.file_names import project_stem
 from pipeline.adapters.folders import (
     archive_copy,
-    project_stem,
     sha256_file,
     written_before_commit,
 )

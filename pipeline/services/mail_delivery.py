@@ -45,6 +45,8 @@ def _deliver(app: Services, queued: QueuedMail, report: DeliveryReport) -> bool:
         return False
     except MailPermanentError as exc:
         return _give_up(app, key, str(exc), report)
+    except Exception as exc:  # the message itself cannot be built or sent: it alone fails
+        return _give_up(app, key, f"{type(exc).__name__}: {exc}", report)
     with app.store.transaction():
         app.store.mark_sent(key, app.clock.now())
     report.sent.append(key)

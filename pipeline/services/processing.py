@@ -6,17 +6,15 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import functools
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.adapters.folders import hand_back, is_open_in_office, settled_files
+from pipeline.adapters.folders import is_open_in_office, settled_files
 from pipeline.domain.lifecycle import ProjectBudget, Status
-from pipeline.errors import ConfigError, WorkbookChanged
+from pipeline.services.containment import trapped
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_results import apply_result_file, results_folder
@@ -26,8 +24,6 @@ from pipeline.services.intake import take_inbox_file
 from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.review_issues import restore_missing_review
 from pipeline.services.summary import queue_daily_mail
-
-ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO}
 
 
 def process_once(
@@ -77,23 +73,38 @@ def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
     now = time.time()
     outcomes: list[Outcome] = []
     outcomes.extend(inbox_pass(app, functools.partial(_take, app), settle, now))
-    for path in settled_files(app.settings.approval, settle, now):
-        if path.name.endswith("_review.xlsx") and not _still_open(app, path, now):
-            outcomes.extend(_trapped(app, path, lambda p: apply_review_file(app, p)))
-    for path in settled_files(results_folder(app), settle, now):
+    for path in _settled(app.settings.approval, settle, now):
+        if path.name.endswith("_review.xlsx"):
+            outcomes.extend(trapped(app, path, lambda p: _decide(app, p, now)))
+    for path in _settled(results_folder(app), settle, now):
         if path.suffix.lower() == ".json":
-            outcomes.extend(_trapped(app, path, lambda p: apply_result_file(app, p)))
+            outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
     for budget in app.store.budgets():
         if budget.status is Status.ACCEPTED:  # accepted before a crash, or its export failed
             finish = functools.partial(_finish_export, app, budget.project_number)
-            outcomes.extend(_trapped(app, app.settings.outbox, finish))
+            outcomes.extend(trapped(app, app.settings.outbox, finish))
         else:
             restore = functools.partial(_restore_review, app, budget)
-            outcomes.extend(_trapped(app, app.settings.approval, restore))
+            outcomes.extend(trapped(app, app.settings.approval, restore))
     _send_mail(app)
-    if not any(o.message.startswith("environment fault") for o in outcomes):
+    if not any(o.environment for o in outcomes):
         app.backoff.succeeded()
     return outcomes
+
+
+def _settled(folder: Path, settle: float, now: float) -> list[Path]:
+    """The settled files of a folder; a folder that cannot be listed now holds up nothing."""
+    try:
+        return settled_files(folder, settle, now)
+    except OSError as exc:
+        logger.error("%s cannot be listed: %s", folder, exc)
+        return []
+
+
+def _decide(app: Services, review: Path, now: float) -> Outcome | None:
+    if _still_open(app, review, now):
+        return None
+    return apply_review_file(app, review)
 
 
 def _send_mail(app: Services) -> None:
@@ -101,12 +112,13 @@ def _send_mail(app: Services) -> None:
     try:
         queue_daily_mail(app)
         deliver_due(app)
-    except Exception:
-        logger.exception("mail round failed; the outbox keeps everything for the next pass")
+    except Exception as exc:  # each message is contained already; this is the database
+        logger.error("mail round failed (%s); the outbox keeps everything for the next pass", exc)
+        logger.debug("mail round traceback", exc_info=exc)
 
 
 def _take(app: Services, path: Path, recovering: bool) -> Outcome:
-    [outcome] = _trapped(
+    [outcome] = trapped(
         app, path, lambda p: take_inbox_file(app, p, recovering), hand_back_on=True
     ) or [Outcome(OutcomeKind.FAILED, path, "", "no outcome")]
     return outcome
@@ -137,56 +149,3 @@ def _finish_export(app: Services, project_number: str, _outbox: Path) -> Outcome
         project_number,
         "export finished on a later pass",
     )
-
-
-def environment_fault(exc: BaseException) -> str:
-    """ "" for an ordinary failure, else what is wrong with the disk or the permissions."""
-    if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
-        return f"{exc.strerror or exc} ({exc.filename or 'disk'})"
-    if isinstance(exc, sqlite3.OperationalError) and any(
-        word in str(exc) for word in ("disk is full", "readonly", "disk I/O")
-    ):
-        return f"state database: {exc}"
-    return ""
-
-
-def _trapped(
-    app: Services, path: Path, step: Callable[[Path], Outcome | None], hand_back_on: bool = False
-) -> list[Outcome]:
-    try:
-        outcome = step(path)
-    except Exception as exc:
-        return _failed(app, path, exc, hand_back_on)
-    return [outcome] if outcome else []
-
-
-def _failed(app: Services, path: Path, exc: Exception, hand_back_on: bool) -> list[Outcome]:
-    fault = environment_fault(exc)
-    if fault:  # not the file's fault: it stays (claimed) and is retried, nothing half-written
-        delay = app.backoff.failed(time.monotonic())
-        logger.error(
-            "%s: cannot write: %s; the file waits, retry in %.0f s", path.name, fault, delay
-        )
-        return [
-            Outcome(
-                OutcomeKind.FAILED,
-                path,
-                "",
-                f"environment fault: {fault}; retrying in {delay:.0f} s",
-            )
-        ]
-    if isinstance(exc, WorkbookChanged):  # still being written: the claim is retried
-        logger.warning("%s", exc)
-        return [Outcome(OutcomeKind.FAILED, path, "", str(exc))]
-    if isinstance(exc, ConfigError):  # the rules are broken, not the file: it stays
-        logger.error("%s: left in place until the configuration is fixed: %s", path.name, exc)
-        return [Outcome(OutcomeKind.FAILED, path, "", f"configuration error: {exc}")]
-    logger.error("%s: failed", path.name, exc_info=exc)  # one file never stops the daemon
-    if hand_back_on and path.exists():
-        hand_back(
-            path,
-            app.settings.rejected,
-            f"budget-erp could not process {path.name}: {exc}\n"
-            "The file was archived; tell the budget-erp administrator.\n",
-        )
-    return [Outcome(OutcomeKind.FAILED, path, "", str(exc))]
