@@ -18,8 +18,9 @@ from typing import Any
 import click
 
 from pipeline import __version__, cli_documents, cli_mail
+from pipeline.adapters.file_names import printable
 from pipeline.adapters.watcher import watch as watch_folders
-from pipeline.cli_support import Refused, print_table, services_for
+from pipeline.cli_support import OneLineFormatter, Refused, print_table, services_for
 from pipeline.config import init_workspace
 from pipeline.errors import PipelineError
 from pipeline.services import admin
@@ -42,11 +43,11 @@ logger = logging.getLogger("pipeline")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path, verbose: bool) -> None:
     """Carry budget workbooks from inbox/ through an accounting approver to the ERP."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    if verbose:  # tracebacks of contained failures are logged at debug level
+        logging.getLogger("pipeline").setLevel(logging.DEBUG)
     ctx.obj = {"workspace": workspace}
 
 
@@ -154,8 +155,10 @@ def history(ctx: click.Context, project: str, as_json: bool) -> None:
         sha = f" sha256:{event.file_sha256[:12]}" if event.file_sha256 else ""
         account = f" [account {event.account}]" if event.account else ""
         click.echo(
-            f"{event.at:%Y-%m-%d %H:%M:%S} v{event.version} {event.action:<16} "
-            f"{event.actor or '-'}{account}: {event.detail}{sha}"
+            printable(
+                f"{event.at:%Y-%m-%d %H:%M:%S} v{event.version} {event.action:<16} "
+                f"{event.actor or '-'}{account}: {event.detail}{sha}"
+            )
         )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import click
 
+from pipeline.adapters.file_names import printable
 from pipeline.bootstrap import bootstrap
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError, WorkspaceError
@@ -31,7 +33,17 @@ def services_for(ctx: click.Context) -> Services:
         raise UsageFailure(str(exc)) from exc
 
 
+class OneLineFormatter(logging.Formatter):
+    """Each log message on one line, whatever a file name or Project Number in it holds."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """The message with hidden characters shown as escapes; a traceback still follows."""
+        return printable(super().formatMessage(record))
+
+
 def print_table(rows: Sequence[tuple[str, ...]]) -> None:
+    """Columns aligned; what users typed is shown with hidden characters escaped."""
+    rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo(

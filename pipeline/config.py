@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.adapters.workbook_guard import PackageLimits
+from pipeline.domain.identifiers import same_project
 from pipeline.domain.identity import IdentityPolicy, OwnerMode
 from pipeline.errors import ConfigError, WorkspaceError
 
@@ -73,9 +74,8 @@ class Settings:
 
 def profile_for_settings(settings: Settings, project_number: str) -> str:
     """The ERP profile of a job: its own (``[export.jobs]``), else the company's."""
-    wanted = project_number.casefold()
     for job, profile in settings.export_job_profiles.items():
-        if job.casefold() == wanted:
+        if same_project(job, project_number):
             return profile
     return settings.export_profile
 

@@ -148,18 +148,24 @@ class Workspace:
     def configure(self, section: str, **values: object) -> None:
         """Set keys of one section of budget-erp.toml (the section must exist)."""
         config = self.root / "budget-erp.toml"
-        text = config.read_text(encoding="utf-8")
-        head, marker, rest = text.partition(f"[{section}]\n")
-        assert marker, f"no [{section}] in budget-erp.toml"
-        lines = rest.split("\n")
+        lines = config.read_text(encoding="utf-8").split("\n")
+        header = next(
+            (i for i, line in enumerate(lines) if line.split("#")[0].strip() == f"[{section}]"),
+            None,
+        )
+        assert header is not None, f"no [{section}] in budget-erp.toml"
+        end = next(
+            (i for i in range(header + 1, len(lines)) if lines[i].startswith("[")), len(lines)
+        )
         for key, value in values.items():
             rendered = f'"{value}"' if isinstance(value, str) else str(value).lower()
-            found = [i for i, line in enumerate(lines) if line.split("=")[0].strip() == key]
+            found = [i for i in range(header + 1, end) if lines[i].split("=")[0].strip() == key]
             if found:
                 lines[found[0]] = f"{key} = {rendered}"
             else:
-                lines.insert(0, f"{key} = {rendered}")
-        config.write_text(head + marker + "\n".join(lines), encoding="utf-8")
+                lines.insert(header + 1, f"{key} = {rendered}")
+                end += 1
+        config.write_text("\n".join(lines), encoding="utf-8")
 
     def mail(self) -> list[EmailMessage]:
         """Every message budget-erp wrote into mail/, oldest first."""

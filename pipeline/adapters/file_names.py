@@ -8,6 +8,8 @@ import hashlib
 import re
 import unicodedata
 
+from pipeline.domain.identifiers import HIDING
+
 NAME_MAX = 255  # bytes, the limit of ext4, XFS, btrfs and of SMB/NTFS names (in UTF-16 units)
 STEM_MAX = 64  # characters of a Project Number kept in file names before it is shortened
 REFUSED_NOTE = ".refused.txt"
@@ -15,32 +17,8 @@ REFUSED_NOTE = ".refused.txt"
 # the longest suffix of its companions (".refused.txt", ".problems.xlsx" for ".xlsx").
 HAND_BACK_RESERVE = len(" (123)") + len(".problems.xlsx")
 
-# Control, format (bidi overrides, zero-width), line and paragraph separator characters, and
-# undecodable bytes: invisible, reordering or line-breaking in a name, a header or a log.
-_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HASH_TAIL = re.compile(r"-[0-9a-f]{8}$", re.IGNORECASE)
-
-
-_KINDS = {
-    "Cc": "a control character",
-    "Cf": "an invisible formatting character",
-    "Zl": "a line separator",
-    "Zp": "a paragraph separator",
-    "Cs": "an undecodable byte",
-}
-
-
-def hidden_characters(text: str) -> list[str]:
-    """Each character of ``text`` that hides, reorders or breaks it, described for a person:
-    ``U+202E RIGHT-TO-LEFT OVERRIDE``, ``U+0007 (a control character)``."""
-    found = []
-    for ch in text:
-        kind = unicodedata.category(ch)
-        if kind in _KINDS:
-            name = unicodedata.name(ch, "")
-            found.append(f"U+{ord(ch):04X} {name}" if name else f"U+{ord(ch):04X} ({_KINDS[kind]})")
-    return found
 
 
 def clean_text(text: str, replacement: str = " ") -> str:
@@ -48,7 +26,7 @@ def clean_text(text: str, replacement: str = " ") -> str:
     ``replacement``, every space-like character a plain space."""
     out = []
     for ch in text:
-        if unicodedata.category(ch) in _HIDDEN:
+        if unicodedata.category(ch) in HIDING:
             out.append(replacement)
         elif ch.isspace():
             out.append(" ")
@@ -59,9 +37,7 @@ def clean_text(text: str, replacement: str = " ") -> str:
 
 def printable(text: str) -> str:
     """``text`` for a terminal or a log line: hidden characters shown as ``\\uXXXX``."""
-    return "".join(
-        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _HIDDEN else ch for ch in text
-    )
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in HIDING else ch for ch in text)
 
 
 def fit_name(name: str, reserve: int = 0) -> str:

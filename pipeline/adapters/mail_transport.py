@@ -14,6 +14,7 @@ import ssl
 from email.message import EmailMessage
 from pathlib import Path
 
+from pipeline.adapters.file_names import clean_text
 from pipeline.adapters.folders import atomic_write
 from pipeline.config import SmtpSettings
 from pipeline.domain.notification import Notification
@@ -22,14 +23,22 @@ from pipeline.errors import MailPermanentError, MailTemporaryError
 # RFC 5322 allows 998 characters a line; folding at 78 puts a long subject on a line of its
 # own, which some readers show with a leading space.
 MAIL_POLICY = email.policy.SMTP.clone(max_line_length=998)
+SUBJECT_MAX = 200  # characters; a name of hundreds of characters still makes a readable one
+
+
+def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
+    """A header value on one line: every header passes here, whatever template or field it
+    came from, so no file name or Project Number can break (or inject into) the headers."""
+    text = " ".join(clean_text(value).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def build_message(notification: Notification, sender: str) -> EmailMessage:
     """The MIME message: plain text with an HTML alternative, a Message-ID fixed by the key."""
     message = EmailMessage(policy=MAIL_POLICY)
-    message["Subject"] = notification.subject
-    message["From"] = sender
-    message["To"] = ", ".join(notification.to)
+    message["Subject"] = header_text(notification.subject)
+    message["From"] = header_text(sender)
+    message["To"] = header_text(", ".join(notification.to))
     message["Date"] = email.utils.format_datetime(notification.created_at)
     message["Message-ID"] = notification.message_id
     message.set_content(notification.text)

@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.erp_profile import ProfileSpec
+from pipeline.domain.identifiers import project_key
 from pipeline.domain.people import Directory, Person, make_person
 from pipeline.errors import ConfigError
 
@@ -138,7 +139,7 @@ def load_erp_lists(rules_dir: Path) -> ErpLists:
     cost_types: dict[str, tuple[str, ...]] | None = None
     if (rows := _csv(rules_dir / "jobs.csv", "job_number")) is not None:
         jobs = {
-            r["job_number"].casefold(): Job(
+            project_key(r["job_number"]): Job(
                 r["job_number"],
                 r.get("name", ""),
                 r.get("status", "open").casefold() != "closed",
@@ -152,7 +153,7 @@ def load_erp_lists(rules_dir: Path) -> ErpLists:
         company: set[str] = set()
         by_job: dict[str, set[str]] = {}
         for r in rows:
-            job = r.get("job_number", "").casefold()
+            job = project_key(r.get("job_number", ""))
             if job:
                 by_job.setdefault(r["cost_code"], set()).add(job)
             else:

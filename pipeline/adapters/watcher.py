@@ -105,8 +105,9 @@ def watch(
                 run_pass()
                 pending = next_settle_wait(folders, settle_seconds, time.time())
                 timeout = scan_interval if pending is None else min(scan_interval, pending)
-            except Exception:  # the daemon outlives any single failure
-                logger.exception("pass failed; retrying shortly")
+            except Exception as exc:  # the daemon outlives any single failure
+                logger.error("pass failed (%s: %s); retrying shortly", type(exc).__name__, exc)
+                logger.debug("pass traceback", exc_info=exc)
                 timeout = min(scan_interval, 5.0)
             _wait(wake, stop, timeout)
             if wake.is_set() and not stop.is_set():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.adapters.budget_reader import RawBudget, text_of
+from pipeline.adapters.file_names import printable
 from pipeline.adapters.rules_files import ValidationRules
 from pipeline.adapters.validation_support import (
     cell_position,
@@ -14,13 +15,26 @@ from pipeline.adapters.validation_support import (
     project_number_of,
 )
 from pipeline.domain.budget import BudgetDocument
+from pipeline.domain.identifiers import unfit_characters
 from pipeline.domain.problems import Problem, cell_ref
 
 
 def header_problems(raw: RawBudget, rules: ValidationRules) -> list[Problem]:
-    cell = raw.header.get("project_number", ("", ""))[1]
+    value, cell = raw.header.get("project_number", ("", ""))
     number = project_number_of(raw)
     title = "Project Number"
+    hidden = unfit_characters(str(value).strip()) if isinstance(value, str) else []
+    if hidden:
+        return [
+            make_problem(
+                "project_number.hidden_character",
+                f"the Project Number holds {', '.join(hidden[:3])}",
+                raw.sheet,
+                cell,
+                title,
+                printable(number),
+            )
+        ]
     if not number:
         return (
             []

@@ -6,6 +6,8 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 
+from pipeline.domain.identifiers import project_key
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -29,16 +31,16 @@ class ErpLists:
     missing: tuple[str, ...] = field(default=())
 
     def job(self, number: str) -> Job | None:
-        """The job with this number (case-insensitively), if listed."""
+        """The job with this number (ASCII case ignored, as budgets are keyed), if listed."""
         if self.jobs is None:
             return None
-        return self.jobs.get(number.casefold())
+        return self.jobs.get(project_key(number))
 
     def codes_for(self, job_number: str) -> set[str]:
         """Cost codes usable on a job: company-wide ones plus those set up for that job."""
         if self.cost_codes is None:
             return set()
-        wanted = job_number.casefold()
+        wanted = project_key(job_number)
         return {code for code, jobs in self.cost_codes.items() if not jobs or wanted in jobs}
 
     def type_allows(self, cost_type: str, cost_code: str) -> bool:

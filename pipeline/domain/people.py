@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.domain.identifiers import same_project
+
 
 class Role(enum.StrEnum):
     """The two roles of the workflow."""
@@ -28,7 +30,7 @@ class Person:
 
     def covers(self, project_number: str) -> bool:
         """Whether the person's projects include this one (``"*"`` means all)."""
-        return "*" in self.projects or _norm(project_number) in {_norm(p) for p in self.projects}
+        return "*" in self.projects or any(same_project(project_number, p) for p in self.projects)
 
     def may(self, role: Role, project_number: str) -> bool:
         """Whether the person holds ``role`` on that project."""

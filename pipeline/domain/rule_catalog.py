@@ -28,6 +28,11 @@ RULES: Final[dict[str, Rule]] = {
     for r in (
         Rule("workbook.unreadable", E, "Save it from Excel as 'Excel Workbook (*.xlsx)'"),
         Rule("project_number.missing", E, "Write the ERP job number next to 'Project Number'"),
+        Rule(
+            "project_number.hidden_character",
+            E,
+            "Retype the Project Number: it holds a character no one can see or tell apart",
+        ),
         Rule("budget.empty", E, "Add at least one line under the table header"),
         Rule("job.unknown", E, "Use a job number the ERP knows (rules/jobs.csv)"),
         Rule("job.closed", E, "The job is closed in the ERP; reopen it there first"),

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.adapters.file_names import hidden_characters, printable
+from pipeline.adapters.file_names import printable
 from pipeline.adapters.folders import fsync_dir, hand_back, is_open_in_office
 from pipeline.adapters.temp_files import PREFIX as OUR_TEMPORARY
+from pipeline.domain.identifiers import hidden_characters
 from pipeline.faults import crash_point
 from pipeline.services.containment import contained
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
@@ -73,7 +74,7 @@ def _answer(
         return []
     crash_point("after_claim")
     outcome = take(claimed, False)
-    _release(claimed)
+    _release(_counted(claimed, outcome, 0))
     return [outcome]
 
 
@@ -229,11 +230,17 @@ def _recover(app: Services, claim: Path, take: Callable[[Path, bool], Outcome]) 
     if tries >= MAX_CLAIM_TRIES:
         return [_give_up(app, claim, tries)]
     outcome = take(claim, True)
-    if claim.exists() and outcome.kind is OutcomeKind.FAILED and not outcome.held:
-        claim = _count_try(claim)
-        logger.warning("%s: claim failed %d time(s)", printable(claim.name), tries + 1)
-    _release(claim)
+    _release(_counted(claim, outcome, tries))
     return [outcome]
+
+
+def _counted(claim: Path, outcome: Outcome, tries: int) -> Path:
+    """A claim still there after its own failure counts one more try (a disk or
+    configuration fault is not the file's and does not count); where the claim now is."""
+    if not claim.exists() or outcome.kind is not OutcomeKind.FAILED or outcome.held:
+        return claim
+    logger.warning("%s: claim failed %d time(s)", printable(claim.name), tries + 1)
+    return _count_try(claim)
 
 
 def _tries(folder: Path) -> int:

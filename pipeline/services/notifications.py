@@ -29,8 +29,9 @@ def prepare(
         return []
     try:
         mail = app.render_mail(template, context)
-    except Exception:  # a broken template must not stop a budget
-        logger.exception("could not render the %r email (%s); it is not sent", template, key)
+    except Exception as exc:  # a broken template must not stop a budget
+        logger.error("could not render the %r email (%s; %s); it is not sent", template, key, exc)
+        logger.debug("template traceback", exc_info=exc)
         return []
     return [
         Notification(key, template, recipients, mail.subject, mail.text, mail.html, app.clock.now())

@@ -57,8 +57,9 @@ def _sweep_temporaries(app: Services) -> None:
     """Crash recovery for files: clear the temporary files of writes that were cut short."""
     try:
         removed = app.sweep_temporaries()
-    except Exception:  # a folder we cannot list stops nothing; the next pass tries again
-        logger.exception("could not clear the temporary files of interrupted writes")
+    except Exception as exc:  # a folder we cannot list stops nothing; the next pass tries
+        logger.error("could not clear the temporary files of interrupted writes: %s", exc)
+        logger.debug("temporary sweep traceback", exc_info=exc)
         return
     if removed:
         logger.warning(

@@ -38,6 +38,14 @@ def test_role_on_another_project_is_refused() -> None:
     assert PEOPLE.authorised("Dana Both", Role.ACCOUNTING_APPROVER, "P-OTHER") is None
 
 
+def test_scoping_folds_ascii_case_and_nothing_else() -> None:
+    masse = make_person("M", "m@example.com", ["budget_admin"], ["MASSE-1"])
+    directory = Directory((masse,))
+    assert directory.authorised("M", Role.BUDGET_ADMIN, "masse-1") is masse
+    assert directory.authorised("M", Role.BUDGET_ADMIN, "MAßE-1") is None  # another ERP job
+    assert directory.authorised("M", Role.BUDGET_ADMIN, "\uff2dASSE-1") is None  # full-width M
+
+
 def test_role_not_held_is_refused() -> None:
     assert PEOPLE.authorised("Carl Accountant", Role.BUDGET_ADMIN, "P-1001") is None
     assert PEOPLE.authorised("Ada Admin", Role.ACCOUNTING_APPROVER, "P-1001") is None
