@@ -24,6 +24,7 @@ from pipeline.cli_support import OneLineFormatter, Refused, print_table, service
 from pipeline.config import init_workspace
 from pipeline.errors import PipelineError
 from pipeline.services import admin
+from pipeline.services.inbox import Waiting, waiting
 from pipeline.services.processing import process_once
 
 logger = logging.getLogger("pipeline")
@@ -71,10 +72,19 @@ def process(ctx: click.Context) -> None:
     outcomes = process_once(app)
     for outcome in outcomes:
         click.echo(str(outcome))
-    if not outcomes:
+    pending = waiting(app)
+    _echo_waiting(pending)
+    if not outcomes and not pending:
         click.echo("nothing to do")
     if any(outcome.is_failure for outcome in outcomes):
         sys.exit(1)
+
+
+def _echo_waiting(pending: list[Waiting]) -> None:
+    for item in pending:
+        click.echo(
+            printable(f"inbox/{item.name}: waiting, {item.reason} (in about {item.due_in:.0f} s)")
+        )
 
 
 @cli.command()
@@ -118,18 +128,29 @@ def watch(ctx: click.Context) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """List every budget and its state."""
-    rows = admin.status(services_for(ctx))
+    app = services_for(ctx)
+    rows = admin.status(app)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2))
         return
     if not rows:
         click.echo("no budgets yet: drop a workbook into inbox/")
-        return
-    table = [("PROJECT", "STATE", "VERSION", "SENDER", "CHANGED", "FILE")] + [
-        (r.project_number, r.status, str(r.version), r.sender, r.changed_at[:16], r.where)
-        for r in rows
-    ]
-    print_table(table)
+    else:
+        table = [("PROJECT", "STATE", "VERSION", "SENDER", "CHANGED", "FILE", "IN THE ERP")]
+        table += [
+            (
+                r.project_number,
+                r.status,
+                str(r.version),
+                r.sender,
+                r.changed_at[:16],
+                r.where,
+                r.in_erp,
+            )
+            for r in rows
+        ]
+        print_table(table)
+    _echo_waiting(waiting(app))
 
 
 @cli.command()

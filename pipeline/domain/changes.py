@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.domain.budget import BudgetLine, LineKey
+from pipeline.domain.budget import BudgetLine, LineKey, money
 from pipeline.domain.review import LineFlag, Rejection
 
 
@@ -36,6 +36,19 @@ class LineChange:
         old = self.old.amount if self.old else Decimal("0.00")
         new = self.new.amount if self.new else Decimal("0.00")
         return new - old
+
+    def describe(self) -> str:
+        """One line for people: ``03-300 / L: 30,000.00 -> 32,000.00 (+2,000.00)``."""
+        if self.kind is ChangeKind.ADDED and self.new:
+            return f"{self.key}: added, {money(self.new.amount)}"
+        if self.kind is ChangeKind.REMOVED and self.old:
+            return f"{self.key}: removed, was {money(self.old.amount)}"
+        if self.kind is ChangeKind.AMOUNT and self.old and self.new:
+            return (
+                f"{self.key}: {money(self.old.amount)} -> {money(self.new.amount)} "
+                f"({self.delta:+,.2f})"
+            )
+        return f"{self.key}: description, quantity, unit or unit cost changed"
 
 
 def diff_lines(old: Iterable[BudgetLine], new: Iterable[BudgetLine]) -> list[LineChange]:

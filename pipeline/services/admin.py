@@ -58,6 +58,7 @@ class StatusRow:
     changed_at: str
     locked: bool
     where: str
+    in_erp: str = ""  # the version in force in the ERP and its file, when one was exported
 
 
 def status(app: Services) -> list[StatusRow]:
@@ -75,9 +76,25 @@ def status(app: Services) -> list[StatusRow]:
                 budget.changed_at.isoformat(timespec="seconds") if budget.changed_at else "",
                 budget.locked,
                 _where(app, budget, submission.review_file if submission else ""),
+                _in_erp(app, budget),
             )
         )
     return rows
+
+
+def _in_erp(app: Services, budget: ProjectBudget) -> str:
+    """``v2 (outbox/P-1001_v2_001.csv)``: the last version exported and not refused by the
+    ERP, whatever became of later changes (pending, rejected or withdrawn)."""
+    exported = [
+        r
+        for r in app.store.exports(budget.project_number)
+        if r.kind != "again" and r.result != "failure"
+    ]
+    if not exported:
+        return ""
+    last = max(exported, key=lambda r: (r.version, r.seq))
+    synced = ", imported" if last.result == "success" else ""
+    return f"v{last.version} (outbox/{last.file_name}{synced})"
 
 
 def _where(app: Services, budget: ProjectBudget, review_file: str) -> str:

@@ -41,7 +41,7 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
     record = _adopt_published(app, budget, job) or _publish(
         app, job, profile_for(app, budget.project_number), _next_seq(app, budget), job.kind
     )
-    mail = notifications.exported(app, budget.sender, record)
+    mail = notifications.exported(app, budget.sender, record, _accepted_by(app, budget))
     with app.store.transaction():
         notifications.enqueue_all(app, mail)
         budget.mark_exported(
@@ -187,6 +187,16 @@ def _adopt_published(app: Services, budget: ProjectBudget, job: ExportJob) -> Ex
                 str(manifest["profile"]),
             )
     return None
+
+
+def _accepted_by(app: Services, budget: ProjectBudget) -> str:
+    """Who accepted the version being exported (the last accept recorded for it)."""
+    accepts = [
+        e.actor
+        for e in app.store.history(budget.project_number)
+        if e.version == budget.version and e.action is Action.ACCEPT
+    ]
+    return accepts[-1] if accepts else ""
 
 
 def _next_seq(app: Services, budget: ProjectBudget) -> int:

@@ -78,6 +78,42 @@ def _answer(
     return [outcome]
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """An inbox entry not taken yet, why, and in how many seconds it will be answered."""
+
+    name: str
+    reason: str
+    due_in: float
+
+
+def waiting(app: Services, now: float | None = None) -> list[Waiting]:
+    """What sits in the inbox without having been taken or answered yet (read-only)."""
+    now = time.time() if now is None else now
+    found = []
+    for entry in _entries(app.settings.inbox):
+        age = now - entry.mtime
+        settle, incomplete = app.settings.settle_seconds, app.settings.incomplete_seconds
+        if _odd(entry):
+            continue  # answered on the next pass
+        if _left_for_now(entry):
+            if _is_office_lock(entry.path.name) and _workbook_of_lock(entry.path).exists():
+                continue  # the lock of a workbook listed on its own
+            reason = "a folder, lock or temporary file: left alone while it may be in use"
+            found.append(Waiting(entry.path.name, reason, max(0.0, incomplete - age)))
+        elif age < settle:
+            reason = "still changing: taken once it has not changed for a while"
+            found.append(Waiting(entry.path.name, reason, settle - age))
+        elif age < incomplete and not _ready(app, entry, settle, now):
+            reason = (
+                "open in Excel or LibreOffice"
+                if is_open_in_office(entry.path)
+                else "empty or not completely written yet"
+            )
+            found.append(Waiting(entry.path.name, f"{reason}: held", incomplete - age))
+    return found
+
+
 def _entries(folder: Path) -> list[Entry]:
     found = []
     try:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.domain.budget import money
+from pipeline.domain.changes import LineChange
 from pipeline.domain.lifecycle import Submission
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Person
@@ -57,6 +58,8 @@ def sent_for_approval(
         "total": money(content.document.total),
         "line_count": sub.line_count,
         "resend": content.resend,
+        "change": content.change,
+        "changes": [c.describe() for c in _shown_changes(content)],
         "warnings": [str(w) for w in content.warnings],
         "review_path": str(content_path(app, sub.review_file)),
     }
@@ -67,6 +70,12 @@ def sent_for_approval(
             app, key, "sent_for_approval", [person.email], {**context, "approver": person.name}
         )
     return found
+
+
+def _shown_changes(content: ReviewContent) -> list[LineChange]:
+    if content.change is not None:
+        return content.change.changes
+    return content.resend.changes if content.resend is not None else []
 
 
 def content_path(app: Services, review_file: str) -> Path:
@@ -93,8 +102,8 @@ def rejected(
     )
 
 
-def exported(app: Services, sender: str, record: ExportRecord) -> list[Notification]:
-    """To the sender: accepted, and the ERP file's name, line count and total."""
+def exported(app: Services, sender: str, record: ExportRecord, approver: str) -> list[Notification]:
+    """To the sender: accepted by whom, and the ERP file's name, line count and total."""
     person = app.people().find(sender)
     return prepare(
         app,
@@ -107,6 +116,8 @@ def exported(app: Services, sender: str, record: ExportRecord) -> list[Notificat
             "file_name": record.file_name,
             "line_count": record.line_count,
             "total": money(Decimal(record.total)),
+            "approver": approver,
+            "kind": record.kind,
         },
     )
 

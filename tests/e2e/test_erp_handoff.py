@@ -203,6 +203,13 @@ def test_a_budget_change_exports_only_the_delta(workspace: Workspace):
     workspace.run("process")
 
     assert _data_files(workspace) == ["P-1001_v1_001.csv", "P-1001_v2_001_change.csv"]
+    sent = next(m for m in workspace.mail() if "(version 2)" in str(m["Subject"]))
+    body = sent.get_body(("plain",)).get_content()
+    assert "budget change against exported version 1" in body
+    assert "03-300 / M: 45,000.50 -> 47,000.50 (+2,000.00)" in body
+    assert "09-900 / S: removed, was 8,000.00" in body and "05-500 / M: added, 1,500.00" in body
+    done = [str(m["Subject"]) for m in workspace.mail() if "exported" in str(m["Subject"])]
+    assert done[-1] == "Budget P-1001 accepted by Carl Accountant and exported to the ERP"
     with (workspace.root / "outbox" / "P-1001_v2_001_change.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
     assert sorted(

@@ -74,9 +74,9 @@ def test_each_event_mails_exactly_the_right_people(smtp, monkeypatch):
     ws.run("process")
     ws.decide("P-2002", 1, decision="Accept")
     ws.run("process")
-    exported = [m for m in inbox.messages if "accepted and exported" in str(m["Subject"])]
+    exported = [m for m in inbox.messages if "and exported" in str(m["Subject"])]
     assert [(m["To"], m["Subject"]) for m in exported] == [
-        ("ada@example.com", "Budget P-2002 accepted and exported to the ERP")
+        ("ada@example.com", "Budget P-2002 accepted by Carl Accountant and exported to the ERP")
     ]
     assert "P-2002_v1_001.csv" in exported[0].get_body(("plain",)).get_content()
     assert len({m["Message-ID"] for m in inbox.messages}) == len(inbox.messages)
