@@ -140,6 +140,13 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
     )
 
 
+def workbook_checker(settings: Settings) -> BudgetReader:
+    """Only the reader of admins' workbooks, for ``check`` outside a workspace: it creates
+    no folder and opens no database."""
+    require_defusedxml()
+    return _readers(settings)[0]
+
+
 def require_defusedxml() -> None:
     """Refuse to run unless XML is parsed with defusedxml (no entity expansion, no XXE)."""
     import importlib.util

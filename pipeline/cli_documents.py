@@ -10,7 +10,9 @@ from pathlib import Path
 import click
 
 from pipeline.adapters.file_names import project_stem
+from pipeline.bootstrap import workbook_checker
 from pipeline.cli_support import Refused, print_table, services_for
+from pipeline.config import CONFIG_NAME, default_settings
 from pipeline.domain.problems import Problem, errors
 from pipeline.errors import PipelineError
 from pipeline.services import export as erp_export
@@ -24,21 +26,25 @@ from pipeline.services import lint
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
 def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
-    """Check workbooks against the rules without sending them; exit 1 on any error."""
-    app = services_for(ctx)
-    found = {path: lint.check_file(app, path) for path in files}
+    """Check workbooks as intake would, without sending them; exit 1 on any error.
+
+    Inside a workspace every check runs, against its people and the state of each budget;
+    outside one, only the workbook's own checks (with the packaged rules), and it says so.
+    """
+    found = _reports(ctx, files)
     if as_json:
         click.echo(
             json.dumps(
                 {
-                    str(path): [dataclasses.asdict(p) for p in problems]
-                    for path, problems in found.items()
+                    str(path): [dataclasses.asdict(p) for p in report.problems]
+                    for path, report in found.items()
                 },
                 indent=2,
             )
         )
-    else:
-        for path, problems in found.items():
+    for path, report in found.items():
+        problems = report.problems
+        if not as_json:
             failing = len(errors(problems))
             click.echo(f"{path}: {failing} error(s), {len(problems) - failing} warning(s)")
             rows = [("WHERE", "SEVERITY", "RULE", "PROBLEM")] + [
@@ -46,8 +52,26 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
             ]
             if problems:
                 print_table(rows)
-    if any(errors(problems) for problems in found.values()):
+        for skipped in report.not_run:
+            click.echo(f"{path}: not checked: {skipped}", err=as_json)
+    if any(errors(report.problems) for report in found.values()):
         sys.exit(1)
+
+
+def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, lint.CheckReport]:
+    workspace: Path = ctx.obj["workspace"]
+    if not (workspace / CONFIG_NAME).is_file():
+        read = workbook_checker(default_settings(workspace))
+        outside = f"outside a workspace ({workspace.resolve()} has no {CONFIG_NAME})"
+        reports = {path: lint.check_workbook(read, path) for path in files}
+        return {
+            path: lint.CheckReport(
+                report.problems, report.not_run or [f"{c}: {outside}" for c in lint.STATE_CHECKS]
+            )
+            for path, report in reports.items()
+        }
+    app = services_for(ctx)
+    return {path: lint.check_file(app, path) for path in files}
 
 
 def _problem_text(problem: Problem) -> str:

@@ -99,6 +99,12 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(f"{path}: {exc}") from exc
 
 
+def default_settings(root: Path) -> Settings:
+    """The settings of a workspace with no ``budget-erp.toml``: every default, rooted at
+    ``root`` (its rules and templates fall back to the packaged ones)."""
+    return _settings_from(root.resolve(), {})
+
+
 def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
     folders = data.get("folders", {})
     watch = data.get("watch", {})

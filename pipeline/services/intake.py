@@ -13,7 +13,6 @@ from pipeline.adapters.folders import (
 )
 from pipeline.domain.budget import BudgetDocument, money
 from pipeline.domain.changes import ResendAssessment
-from pipeline.domain.identity import owner_problem
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_action
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
@@ -25,6 +24,8 @@ from pipeline.services.intake_checks import (
     assess_change_against_export,
     assess_resend_against_rejection,
     check_not_busy,
+    check_stem_free,
+    submitter_of,
 )
 from pipeline.services.ports import ChangeAssessment, ReviewContent
 from pipeline.services.refusals import Refusal, refuse
@@ -43,7 +44,7 @@ def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outc
     if finished:
         return finished
     account = app.file_owner(path) if app.settings.identity.records else ""
-    duplicate = _duplicate(app, path, sha)
+    duplicate = duplicate_of(app, sha)
     if duplicate:
         return refuse(app, path, sha, duplicate, account)
     try:
@@ -68,7 +69,7 @@ def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
     return None
 
 
-def _duplicate(app: Services, path: Path, sha: str) -> Refusal | None:
+def duplicate_of(app: Services, sha: str) -> Refusal | None:
     """The same bytes as the version still with the approver or the ERP: said so, once."""
     for submission in app.store.submissions_by_sha(sha):
         budget = app.store.get_budget(submission.project_number)
@@ -103,10 +104,10 @@ def _send(app: Services, path: Path, sha: str, account: str) -> Outcome:
         # Whoever it is, if we know them they hear why (authorised or not).
         sender = app.people().find(result.prepared_by or result.last_modified_by)
         raise Refusal([], result.project_number, sender, result.problems)
-    submitter = _submitter(app, document, result.last_modified_by, account)
+    submitter = submitter_of(app, document, result.last_modified_by, account)
     budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
     check_not_busy(budget, submitter)
-    _check_stem_free(app, budget, submitter)
+    check_stem_free(app, budget, submitter)
     warnings = [p for p in result.problems if p.severity is Severity.WARNING]
     resend = assess_resend_against_rejection(app, budget, document, submitter, warnings)
     change = assess_change_against_export(app, budget, document, submitter)
@@ -121,53 +122,6 @@ class Taken:
     path: Path
     sha: str
     account: str
-
-
-def _check_stem_free(app: Services, budget: ProjectBudget, submitter: Person) -> None:
-    """A new budget's files must not be named like another project's (a file system may
-    also ignore case): its stem is checked here and reserved with the first version."""
-    if budget.revision:
-        return
-    owner = app.store.stem_owner(project_stem(budget.project_number))
-    if owner is not None and owner != budget.project_number:
-        raise Refusal(
-            [
-                f"project {budget.project_number} would share its file names with project "
-                f"{owner}; ask the budget-erp administrator"
-            ],
-            budget.project_number,
-            submitter,
-        )
-
-
-def _submitter(
-    app: Services, document: BudgetDocument, last_modified_by: str, account: str
-) -> Person:
-    identity = document.prepared_by or last_modified_by
-    directory = app.people()
-    where = "the Prepared By cell" if document.prepared_by else "the workbook's last-modified-by"
-    if not identity:
-        raise Refusal(
-            ["no submitter: write your name or email next to 'Prepared By'"],
-            document.project_number,
-        )
-    person = directory.authorised(identity, Role.BUDGET_ADMIN, document.project_number)
-    if person is None:
-        known = directory.find(identity)
-        raise Refusal(
-            [
-                f"{identity!r} ({where}) is not a budget admin of project "
-                f"{document.project_number} in rules/people.toml"
-            ],
-            document.project_number,
-            known,
-        )
-    wrong_owner = owner_problem(
-        app.settings.identity, person, account, where, app.process_account()
-    )
-    if wrong_owner:
-        raise Refusal([wrong_owner], document.project_number, person)
-    return person
 
 
 def _record_send(

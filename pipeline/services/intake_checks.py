@@ -1,19 +1,71 @@
-"""What a workbook must pass against the state of its budget: not busy, changed since the
-rejection (for a re-send), changed since the export (for a budget change)."""
+"""What a workbook must pass against the people and the state of its budget: a submitter
+allowed to send it, not busy, changed since the rejection (for a re-send), changed since the
+export (for a budget change). Intake raises each as a Refusal; ``check`` reports them."""
 
 from __future__ import annotations
 
+from pipeline.adapters.file_names import project_stem
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.changes import ResendAssessment, assess_resend, diff_lines
+from pipeline.domain.identity import owner_problem
 from pipeline.domain.lifecycle import ProjectBudget, Status
-from pipeline.domain.people import Person
+from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.services.context import Services
 from pipeline.services.ports import ChangeAssessment
 from pipeline.services.refusals import Refusal
 
 
-def check_not_busy(budget: ProjectBudget, submitter: Person) -> None:
+def check_stem_free(app: Services, budget: ProjectBudget, submitter: Person | None) -> None:
+    """A new budget's files must not be named like another project's (a file system may
+    also ignore case): its stem is checked here and reserved with the first version."""
+    if budget.revision:
+        return
+    owner = app.store.stem_owner(project_stem(budget.project_number))
+    if owner is not None and owner != budget.project_number:
+        raise Refusal(
+            [
+                f"project {budget.project_number} would share its file names with project "
+                f"{owner}; ask the budget-erp administrator"
+            ],
+            budget.project_number,
+            submitter,
+        )
+
+
+def submitter_of(
+    app: Services, document: BudgetDocument, last_modified_by: str, account: str
+) -> Person:
+    """The budget admin who sends this workbook: Prepared By, else last-modified-by, allowed
+    on the project and (with ``file_owner = "require"``) owning the file's account."""
+    identity = document.prepared_by or last_modified_by
+    directory = app.people()
+    where = "the Prepared By cell" if document.prepared_by else "the workbook's last-modified-by"
+    if not identity:
+        raise Refusal(
+            ["no submitter: write your name or email next to 'Prepared By'"],
+            document.project_number,
+        )
+    person = directory.authorised(identity, Role.BUDGET_ADMIN, document.project_number)
+    if person is None:
+        known = directory.find(identity)
+        raise Refusal(
+            [
+                f"{identity!r} ({where}) is not a budget admin of project "
+                f"{document.project_number} in rules/people.toml"
+            ],
+            document.project_number,
+            known,
+        )
+    wrong_owner = owner_problem(
+        app.settings.identity, person, account, where, app.process_account()
+    )
+    if wrong_owner:
+        raise Refusal([wrong_owner], document.project_number, person)
+    return person
+
+
+def check_not_busy(budget: ProjectBudget, submitter: Person | None) -> None:
     """Refuse a workbook while the budget is in the approver's or the ERP's hands."""
     if budget.status is Status.AWAITING_APPROVAL:
         raise Refusal(
@@ -46,7 +98,7 @@ def assess_resend_against_rejection(
     app: Services,
     budget: ProjectBudget,
     document: BudgetDocument,
-    submitter: Person,
+    submitter: Person | None,
     warnings: list[Problem],
 ) -> ResendAssessment | None:
     """For a re-send: the rejection reasons reviewed, or a refusal if nothing changed."""
@@ -90,7 +142,7 @@ def assess_resend_against_rejection(
 
 
 def assess_change_against_export(
-    app: Services, budget: ProjectBudget, document: BudgetDocument, submitter: Person
+    app: Services, budget: ProjectBudget, document: BudgetDocument, submitter: Person | None
 ) -> ChangeAssessment | None:
     """For a budget that reached the ERP: what changed since the last export."""
     exports = [

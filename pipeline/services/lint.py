@@ -1,18 +1,109 @@
-"""Use case: check workbooks against the rules without sending anything (``budget-erp check``)."""
+"""Use case: check workbooks without sending anything (``budget-erp check``): every check
+intake runs, the workbook's own and, inside a workspace, those against its people and the
+state of the budget (read-only), so a clean check means intake will take it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.domain.problems import Problem
+from pipeline.adapters.folders import sha256_file
+from pipeline.domain.lifecycle import ProjectBudget
+from pipeline.domain.people import Person
+from pipeline.domain.problems import Problem, Severity
 from pipeline.domain.rule_catalog import hint
 from pipeline.errors import UnreadableWorkbook
 from pipeline.services.context import Services
+from pipeline.services.intake import duplicate_of
+from pipeline.services.intake_checks import (
+    assess_change_against_export,
+    assess_resend_against_rejection,
+    check_not_busy,
+    check_stem_free,
+    submitter_of,
+)
+from pipeline.services.ports import BudgetReader, ReadResult
+from pipeline.services.refusals import Refusal
+
+STATE_CHECKS = (
+    "the submitter (Prepared By, else last-modified-by) against rules/people.toml",
+    "whether the budget is locked, or in the approver's or the ERP's hands",
+    "a re-send against its rejection, a budget change against its export",
+    "the same bytes sent before",
+)
 
 
-def check_file(app: Services, path: Path) -> list[Problem]:
-    """Every problem of one workbook; an unreadable file is one problem, not an exception."""
+@dataclass(frozen=True)
+class CheckReport:
+    """What a check found, and which checks it could not run (and why)."""
+
+    problems: list[Problem]
+    not_run: list[str] = field(default_factory=list)
+
+
+def check_file(app: Services, path: Path) -> CheckReport:
+    """Every problem intake would find in one workbook, against the workspace as it is."""
     try:
-        return app.read_budget(path).problems
+        result = app.read_budget(path)
     except UnreadableWorkbook as exc:
-        return [Problem("workbook.unreadable", str(exc), hint=hint("workbook.unreadable"))]
+        return _unreadable(exc)
+    report = _own_checks(result)
+    if report.not_run:
+        return report
+    return CheckReport(report.problems + _state_problems(app, path, result))
+
+
+def check_workbook(read: BudgetReader, path: Path) -> CheckReport:
+    """The workbook's own checks only (outside a workspace)."""
+    try:
+        return _own_checks(read(path))
+    except UnreadableWorkbook as exc:
+        return _unreadable(exc)
+
+
+def _unreadable(exc: UnreadableWorkbook) -> CheckReport:
+    problem = Problem("workbook.unreadable", str(exc), hint=hint("workbook.unreadable"))
+    return CheckReport([problem], [f"{c}: the workbook cannot be read" for c in STATE_CHECKS])
+
+
+def _own_checks(result: ReadResult) -> CheckReport:
+    if result.document is None:
+        later = [f"{c}: once the errors above are fixed" for c in STATE_CHECKS]
+        return CheckReport(list(result.problems), later)
+    return CheckReport(list(result.problems))
+
+
+def _state_problems(app: Services, path: Path, result: ReadResult) -> list[Problem]:
+    document = result.document
+    assert document is not None
+    account = app.file_owner(path) if app.settings.identity.records else ""
+    found: list[Problem] = []
+    warnings: list[Problem] = []
+    submitter: Person | None = None
+
+    def run(rule: str, step: Callable[[], object]) -> None:
+        try:
+            step()
+        except Refusal as refusal:
+            found.extend(
+                Problem(rule, reason, severity=Severity.ERROR) for reason in refusal.reasons
+            )
+
+    def find_submitter() -> None:
+        nonlocal submitter
+        submitter = submitter_of(app, document, result.last_modified_by, account)
+
+    run("intake.submitter", find_submitter)
+    duplicate = duplicate_of(app, sha256_file(path))
+    if duplicate is not None:
+        found.extend(Problem("intake.duplicate", r) for r in duplicate.reasons)
+    budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
+    run("intake.busy", lambda: check_not_busy(budget, submitter))
+    run("intake.file_names", lambda: check_stem_free(app, budget, submitter))
+    run(
+        "intake.resend",
+        lambda: assess_resend_against_rejection(app, budget, document, submitter, warnings),
+    )
+    run("intake.change", lambda: assess_change_against_export(app, budget, document, submitter))
+    return found + warnings
