@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,9 +28,11 @@ from pipeline.adapters.template_workbook import write_template
 from pipeline.adapters.workbook_intake import read_and_check
 from pipeline.config import Settings
 from pipeline.domain.people import Directory
+from pipeline.domain.problems import Problem
 from pipeline.errors import ConfigError
 from pipeline.services.context import Services
 from pipeline.services.ports import (
+    Annotator,
     BudgetReader,
     Clock,
     DecisionReader,
@@ -96,9 +99,10 @@ def _transport(settings: Settings) -> MailTransport:
     return NullTransport()
 
 
-def _readers(settings: Settings) -> tuple[BudgetReader, DecisionReader]:
-    """Read workbooks, the admins' and the approvers' alike, in the isolated parse worker
-    (the default), or in this process."""
+def _readers(settings: Settings) -> tuple[BudgetReader, DecisionReader, Annotator]:
+    """Read workbooks, the admins' and the approvers' alike, and write the annotated copy of
+    a refused one, in the isolated parse worker (the default; one worker for all three), or
+    in this process."""
     if not settings.isolate_parsing:
 
         def direct(path: Path) -> ReadResult:
@@ -107,7 +111,7 @@ def _readers(settings: Settings) -> tuple[BudgetReader, DecisionReader]:
         def direct_review(path: Path, line_count: int) -> SavedReview:
             return read_saved_review(path, line_count, settings.package_limits)
 
-        return direct, direct_review
+        return direct, direct_review, write_annotated_copy
     worker = ParseWorker(settings.parse_seconds, settings.parse_memory_mb)
 
     def isolated(path: Path) -> ReadResult:
@@ -120,7 +124,10 @@ def _readers(settings: Settings) -> tuple[BudgetReader, DecisionReader]:
         )
         return saved
 
-    return isolated, isolated_review
+    def isolated_annotate(source: Path, problems: Sequence[Problem], target: Path) -> None:
+        worker.run(source.name, write_annotated_copy, source, list(problems), target)
+
+    return isolated, isolated_review, isolated_annotate
 
 
 def temp_sweeper(settings: Settings) -> TempSweeper:
@@ -177,7 +184,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
     for profile in {settings.export_profile, *settings.export_job_profiles.values()}:
         writer.profile(profile)  # a missing or broken profile stops start-up, not an export
 
-    read, read_review = _readers(settings)
+    read, read_review, annotate = _readers(settings)
 
     return Services(
         settings=settings,
@@ -191,7 +198,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
         exporter=writer,
         render_mail=JinjaMailRenderer(env),
         transport=_transport(settings),
-        annotate=write_annotated_copy,
+        annotate=annotate,
         write_template=lambda target, project: write_template(
             target, load_validation_rules(settings.rules), project
         ),

@@ -62,6 +62,7 @@ class Settings:
     isolate_parsing: bool = True
     parse_seconds: float = 120.0
     parse_memory_mb: int = 2048
+    max_result_kb: int = 1024
     export_profile: str = "generic-csv"
     export_job_profiles: dict[str, str] = field(default_factory=dict)
     export_done_marker: bool = False
@@ -162,6 +163,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         isolate_parsing=bool(limits.get("isolate_parsing", True)),
         parse_seconds=float(limits.get("parse_seconds", 120)),
         parse_memory_mb=int(limits.get("parse_memory_mb", 2048)),
+        max_result_kb=int(limits.get("max_result_kb", 1024)),
         export_profile=str(export.get("profile", export.get("format", "generic-csv"))),
         export_job_profiles={str(k): str(v) for k, v in export.get("jobs", {}).items()},
         export_done_marker=bool(export.get("done_marker", False)),
@@ -181,6 +183,8 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         ) from exc
     if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:
         raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")
+    if settings.max_result_kb <= 0:
+        raise ValueError(f"limits.max_result_kb = {settings.max_result_kb}; expected a size > 0")
     return settings
 
 

@@ -29,6 +29,7 @@ from pipeline.adapters.workbook_checks import (
     total_problems,
 )
 from pipeline.domain.budget import CENT, BudgetDocument, BudgetLine
+from pipeline.domain.erp_profile import GUARD, is_guarded
 from pipeline.domain.problems import Problem, Severity, cell_ref, errors
 from pipeline.domain.rule_catalog import RULES, hint
 
@@ -148,7 +149,7 @@ class _Context:
             cell,
             column_title(column),
             value,
-            _hint(rule, value, self.rules, self.job),
+            _hint(rule, value, self.rules, self.job, column),
         )
 
     def message(self, rule: str, column: str, record: dict[str, Any]) -> str:
@@ -163,7 +164,7 @@ class _Context:
             product = record["unit_qty"] * record["unit_cost"]
             return f"Unit Qty x Unit Cost is {product:,.2f}, not the amount"
         if rule == "text.too_long":
-            return f"{title} is longer than {self.rules.columns[column].max_length} characters"
+            return self._too_long(column, str(record[column]))
         if rule == "cost_type.not_allowed":
             return (
                 f"cost type {record['cost_type']} is not set up for cost code {record['cost_code']}"
@@ -182,8 +183,29 @@ class _Context:
         }
         return messages.get(rule.split(".")[1], f"{title}: {hint(rule)}")
 
+    def _too_long(self, column: str, text: str) -> str:
+        title, limit = column_title(column), self.rules.columns[column]
+        if len(text) <= limit.max_length and is_guarded(text):  # it is the guard that overflows
+            return (
+                f"{title} is {len(text)} characters, and the {GUARD} the ERP file adds in front "
+                f"of text starting with {_trigger(text)} makes {len(text) + 1}: over the "
+                f"{self.rules.profile} ERP format's limit of {limit.erp_length}"
+            )
+        return f"{title} is longer than {limit.max_length} characters"
 
-def _hint(rule: str, value: str, rules: ValidationRules, job: str) -> str:
+
+def _trigger(text: str) -> str:
+    """The first character that makes the formula guard act, as a person would name it."""
+    return {"\t": "a tab", "\r": "a carriage return"}.get(text[0], text[0])
+
+
+def _hint(rule: str, value: str, rules: ValidationRules, job: str, column: str) -> str:
+    limit = rules.columns.get(column)
+    if rule == "text.too_long" and limit and limit.erp_length and is_guarded(value):
+        fits = min(limit.max_length, limit.erp_length - 1)
+        if len(value) > limit.max_length:
+            return f"Shorten it to {fits} characters: the ERP file adds a {GUARD} in front"
+        return f"Shorten it to {fits} characters, or do not start it with {_trigger(value)}"
     if rule == "cost_code.unknown":
         suggestion = rules.lists.suggest_code(value, job)
         if suggestion:

@@ -37,7 +37,9 @@ class ParseWorker:
         self.seconds, self.memory = seconds, memory_mb * 2**20
         self._context: Any = multiprocessing.get_context("forkserver")
         # The fork server imports the reader once; each worker forked from it starts warm.
-        self._context.set_forkserver_preload(["pipeline.adapters.workbook_intake"])
+        self._context.set_forkserver_preload(
+            ["pipeline.adapters.workbook_intake", "pipeline.adapters.annotated_workbook"]
+        )
         self._process: Any = None
         self._conn: Connection | None = None
 

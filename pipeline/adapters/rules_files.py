@@ -27,6 +27,7 @@ class ColumnRule:
 
     max_length: int
     pattern: re.Pattern[str] | None = None
+    erp_length: int | None = None  # the ERP layout's own limit, the formula guard's ' included
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,15 @@ class ValidationRules:
 
 def apply_profile_limits(rules: ValidationRules, profile: ProfileSpec) -> ValidationRules:
     """Tighten the rules to what the job's ERP layout can hold, so intake refuses what the
-    export could not write (a 16-character code for Sage 300, a sub job for Spectrum)."""
+    export could not write (a 16-character code for Sage 300, a sub job for Spectrum, or a
+    15-character one that starts with ``=`` and takes the formula guard's ``'``)."""
     limits = profile.limits()
     columns = {
-        name: replace(rule, max_length=min(rule.max_length, limits.get(name, rule.max_length)))
+        name: replace(
+            rule,
+            max_length=min(rule.max_length, limits.get(name, rule.max_length)),
+            erp_length=limits.get(name),
+        )
         for name, rule in rules.columns.items()
     }
     return replace(rules, columns=columns, profile=profile.name, profile_sub_jobs=profile.sub_jobs)

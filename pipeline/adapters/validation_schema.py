@@ -11,6 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.adapters.rules_files import ValidationRules
+from pipeline.domain.erp_profile import FORMULA_TRIGGERS
 
 KEY_COLUMNS = ["sub_job", "cost_code", "cost_type"]
 # Checks that look at several columns report on this one.
@@ -59,8 +60,17 @@ def _not_blank(rule: str) -> pa.Check:
 
 
 def _text_checks(rules: ValidationRules, column: str) -> list[pa.Check]:
-    limit = rules.columns[column].max_length
-    return [pa.Check(lambda s: s.str.len() <= limit, name="text.too_long")]
+    limit, erp = rules.columns[column].max_length, rules.columns[column].erp_length
+
+    def fits(s: pd.Series) -> pd.Series:
+        length = s.str.len()
+        if erp is None:
+            return length <= limit
+        # The ERP file puts a ' in front of text a spreadsheet would run: it takes a character.
+        guarded = s.str.startswith(FORMULA_TRIGGERS).astype(int)
+        return (length <= limit) & (length + guarded <= erp)
+
+    return [pa.Check(fits, name="text.too_long")]
 
 
 def _code_checks(rules: ValidationRules, job_number: str) -> list[pa.Check]:

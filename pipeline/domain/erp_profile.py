@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"
+_GUARD_NOTE = f", with the {GUARD} the formula guard puts in front"
 
 
 class LayoutError(ValueError):
@@ -68,14 +70,15 @@ class ProfileSpec:
             return "" if raw is None or raw == "" else _number(raw, spec)
         if spec.kind == "date":
             return raw.strftime(self.date_format) if isinstance(raw, date) else ""
-        text = "" if raw is None else str(raw)
+        given = "" if raw is None else str(raw)
+        # Guarded before the length check: the ' takes a character of the ERP's field.
+        text = given if spec.value.startswith("=") else guard_text(given)
         if spec.max_length is not None and len(text) > spec.max_length:
+            note = _GUARD_NOTE if text != given else ""
             raise LayoutError(
                 f"{spec.name} takes at most {spec.max_length} characters, "
-                f"not {len(text)} ({text!r})"
+                f"not {len(text)} ({text!r}{note})"
             )
-        if not spec.value.startswith("="):
-            text = guard_text(text)
         return self._quote_text(text)
 
     def _quote_text(self, text: str) -> str:
@@ -90,7 +93,13 @@ class ProfileSpec:
 
 def guard_text(text: str) -> str:
     """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+    return f"{GUARD}{text}" if is_guarded(text) else text
+
+
+def is_guarded(text: str) -> bool:
+    """Whether the ERP file writes this text with the guard's ``'`` in front: one character
+    more in its field."""
+    return text.startswith(FORMULA_TRIGGERS)
 
 
 def _number(raw: object, spec: FieldSpec) -> str:

@@ -3,13 +3,16 @@
 A result file is JSON: ``{"export": "<file name>", "status": "success" | "failure",
 "message": "...", "erp_ids": {...}}``. Success marks the budget synced; failure puts it back
 in front of the approver as "failed to export", with the message, and tells the sender and
-the approvers.
+the approvers. A file too big or nested too deep is refused before JSON parses it.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,14 @@ from pipeline.services.decisions import stored_document
 from pipeline.services.ports import ExportRecord, ReviewContent
 from pipeline.services.review_issues import write_review
 
+# A result is a flat object with one small object (erp_ids): anything deeper is not ours,
+# and json.loads would recurse into it (RecursionError at about a thousand levels).
+MAX_RESULT_DEPTH = 32
+# What of the ERP's message and ids goes into the database, the review workbook and the
+# emails; the whole file stays in results/processed/.
+MAX_STORED_CHARS = 2000
+_JSON_SYNTAX = re.compile(r'[\[\]{}"\\]')
+
 
 class BadResult(ValueError):
     """The result file cannot be understood or names no export of ours."""
@@ -44,8 +55,8 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
     """Apply one result file, then file it under ``results/processed/``."""
     account = app.file_owner(path) if app.settings.identity.records else ""
     try:
-        data = _parse(path)
-        record = app.store.export_by_file(str(data["export"]))
+        data = _parse(path, app.settings.max_result_kb)
+        record = app.store.export_by_file(data["export"])
         if record is None:
             raise BadResult(f"no export named {data['export']!r} was written")
     except BadResult as exc:
@@ -64,7 +75,8 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
         and record.seq == newest
         and budget.status in (Status.EXPORTED, Status.EXPORT_FAILED)
     )
-    message, ids = str(data.get("message", "")), json.dumps(data.get("erp_ids", {}))
+    message = _bounded(str(data.get("message", "")))
+    ids = _bounded(json.dumps(data.get("erp_ids", {})))
     answer = Answer(record, message, ids, current, account)
     if data["status"] == "success":
         _synced(app, budget, answer)
@@ -85,16 +97,81 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
     return outcome
 
 
-def _parse(path: Path) -> dict[str, Any]:
+def _parse(path: Path, max_kb: int) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        text = _read_bounded(path, max_kb).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadResult(f"not a JSON result file ({exc})") from exc
+    if _deeper_than(text, MAX_RESULT_DEPTH):
+        raise BadResult(f"nested more than {MAX_RESULT_DEPTH} levels deep: not a result file")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
         raise BadResult(f"not a JSON result file ({exc})") from exc
     if not isinstance(data, dict) or "export" not in data:
         raise BadResult('a result needs "export": the name of the exported file')
+    if not isinstance(data["export"], str) or not 0 < len(data["export"]) <= 255:
+        raise BadResult('"export" must be the name of the exported file, as text')
     if data.get("status") not in ("success", "failure"):
         raise BadResult('"status" must be "success" or "failure"')
     return data
+
+
+def _read_bounded(path: Path, max_kb: int) -> bytes:
+    """The file's bytes, refused unread when over ``max_kb``; never more read than that."""
+    limit = max_kb * 1024
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadResult("not a regular file")
+        if info.st_size > limit:
+            raise BadResult(_too_big(info.st_size, max_kb))
+        data = b""
+        while len(data) <= limit and (block := os.read(fd, limit + 1 - len(data))):
+            data += block
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew after the stat
+        raise BadResult(_too_big(len(data), max_kb))
+    return data
+
+
+def _too_big(size: int, max_kb: int) -> str:
+    return f"{size / 1024:,.0f} KB, over the limit of {max_kb:,} KB ([limits] max_result_kb)"
+
+
+def _deeper_than(text: str, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit``: one pass, no recursion."""
+    depth, in_string, skip_to = 0, False, 0
+    for match in _JSON_SYNTAX.finditer(text):
+        char, at = match.group(), match.start()
+        if at < skip_to:  # the character after a backslash
+            continue
+        if in_string:
+            if char == "\\":
+                skip_to = at + 2
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def _bounded(text: str) -> str:
+    """At most MAX_STORED_CHARS of the ERP's text, saying so when it was cut."""
+    if len(text) <= MAX_STORED_CHARS:
+        return text
+    return (
+        f"{text[:MAX_STORED_CHARS]}... [cut at {MAX_STORED_CHARS:,} of {len(text):,} "
+        "characters; the whole result file is in outbox/results/processed/]"
+    )
 
 
 @dataclass(frozen=True)

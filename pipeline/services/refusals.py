@@ -84,7 +84,8 @@ def _annotate(app: Services, original: Path, problems: list[Problem]) -> Path | 
     target = original.with_name(f"{original.stem}.problems.xlsx")
     try:
         atomic_write(target, lambda temp: app.annotate(original, problems, temp))
-    except Exception:  # the report and the original are enough; never lose the refusal
-        logger.exception("%s: could not write the annotated copy", original.name)
+    except Exception as exc:  # the report and the original are enough; never lose the refusal
+        # Whatever a hostile workbook makes the copy raise is named, never printed as a trace.
+        logger.warning("%s: no annotated copy (%s: %s)", original.name, type(exc).__name__, exc)
         return None
     return target

@@ -1,20 +1,29 @@
 """Every ERP profile: byte-stable against its golden file, and read back by an independent
 reader (the csv module, or an IIF reader written from the layout) to the same job, codes,
-types and amounts, to the cent."""
+types and amounts, to the cent; and intake refuses exactly the text a layout cannot hold,
+the formula guard's ' counted."""
 
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline.adapters.budget_reader import read_budget
+from pipeline.adapters.budget_validation import check_budget
 from pipeline.adapters.erp_profiles import PROFILE_NAMES, ProfileWriter, load_profile
 from pipeline.adapters.mail_render import template_environment
+from pipeline.adapters.rules_files import ValidationRules, apply_profile_limits
 from pipeline.domain.budget import BudgetLine
+from pipeline.domain.erp_profile import LayoutError
 from pipeline.services.ports import ExportJob
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "erp"
@@ -137,3 +146,46 @@ def test_a_budget_change_says_so_where_the_layout_has_a_word_for_it(tmp_path):
     change = ExportJob("P-1001", "Riverside Clinic", 2, "change", LINES[:1], AT)
     rows = list(csv.DictReader(io.StringIO(_write("sage-intacct", tmp_path, change).decode())))
     assert [r["WFTYPE"] for r in rows] == ["approved change"]
+
+
+def test_the_formula_guard_counts_toward_a_fields_length(tmp_path):
+    spec = load_profile(tmp_path, "sage300")
+    fits, over = "=" + "A" * 13, "=" + "A" * 14  # 14 and 15 characters before the guard
+
+    assert spec.format_record("line", {"cost_code": fits}).split(",")[1] == f'"\'{fits}"'
+    with pytest.raises(LayoutError, match=r"at most 15 characters, not 16 .*formula guard"):
+        spec.format_record("line", {"cost_code": over})
+
+
+def _budget_with(tmp: Path, description: str) -> Path:
+    path = tmp / "budget.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    sheet = book.add_worksheet("Budget")
+    sheet.write_row(0, 0, ["Project Number", "P-1001"])
+    sheet.write_row(2, 0, ["Cost Code", "Cost Type", "Description", "Amount"])
+    sheet.write_row(3, 0, ["01-100", "L", description, 5])
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_intake_refuses_exactly_the_text_the_layout_cannot_hold(profile, data):
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = load_profile(Path(tmp), profile)
+        rules = apply_profile_limits(ValidationRules(), spec)
+        company = ValidationRules().columns["description"].max_length
+        limit = spec.limits().get("description", company)
+        first = data.draw(st.sampled_from(["=", "+", "-", "@", "a"]))
+        length = data.draw(st.integers(min_value=limit - 2, max_value=limit + 1))
+        text = first + "x" * (length - 1)
+        _, problems = check_budget(read_budget(_budget_with(Path(tmp), text)), rules)
+    refused = [p for p in problems if p.cell == "C4"]
+    try:
+        spec.format_record("line", {"description": text, "job": "P-1001"})
+        writable = True
+    except LayoutError:
+        writable = False
+    assert bool(refused) == (not writable or len(text) > company), (text, refused)
+    assert all(p.rule == "text.too_long" for p in refused)
