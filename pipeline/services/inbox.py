@@ -92,26 +92,36 @@ def waiting(app: Services, now: float | None = None) -> list[Waiting]:
     now = time.time() if now is None else now
     found = []
     for entry in _entries(app.settings.inbox):
-        age = now - entry.mtime
-        settle, incomplete = app.settings.settle_seconds, app.settings.incomplete_seconds
-        if _odd(entry):
-            continue  # answered on the next pass
-        if _left_for_now(entry):
-            if _is_office_lock(entry.path.name) and _workbook_of_lock(entry.path).exists():
-                continue  # the lock of a workbook listed on its own
-            reason = "a folder, lock or temporary file: left alone while it may be in use"
-            found.append(Waiting(entry.path.name, reason, max(0.0, incomplete - age)))
-        elif age < settle:
-            reason = "still changing: taken once it has not changed for a while"
-            found.append(Waiting(entry.path.name, reason, settle - age))
-        elif age < incomplete and not _ready(app, entry, settle, now):
-            reason = (
-                "open in Excel or LibreOffice"
-                if is_open_in_office(entry.path)
-                else "empty or not completely written yet"
-            )
-            found.append(Waiting(entry.path.name, f"{reason}: held", incomplete - age))
+        try:
+            found += _waiting(app, entry, now)
+        except Exception as exc:  # a listing for people: an entry it cannot judge is left out
+            logger.debug("%s: not listed as waiting: %s", printable(entry.path.name), exc)
     return found
+
+
+def _waiting(app: Services, entry: Entry, now: float) -> list[Waiting]:
+    """Why one entry is not taken yet and when it will be answered ([] if it is due)."""
+    age = now - entry.mtime
+    settle, incomplete = app.settings.settle_seconds, app.settings.incomplete_seconds
+    name = entry.path.name
+    if _odd(entry):
+        return []  # answered on the next pass
+    if _left_for_now(entry):
+        if _is_office_lock(name) and _workbook_of_lock(entry.path).exists():
+            return []  # the lock of a workbook listed on its own
+        reason = "a folder, lock or temporary file: left alone while it may be in use"
+        return [Waiting(name, reason, max(0.0, incomplete - age))]
+    if age < settle:
+        reason = "still changing: taken once it has not changed for a while"
+        return [Waiting(name, reason, settle - age)]
+    if age < incomplete and not _ready(app, entry, settle, now):
+        held = (
+            "open in Excel or LibreOffice"
+            if is_open_in_office(entry.path)
+            else ("empty or not completely written yet")
+        )
+        return [Waiting(name, f"{held}: held", incomplete - age)]
+    return []
 
 
 def _entries(folder: Path) -> list[Entry]:

@@ -68,7 +68,9 @@ def test_an_empty_or_truncated_file_is_held_then_handed_back(workspace: Workspac
 
     held = workspace.run("process")
 
-    assert "nothing to do" in held.output
+    assert held.exit_code == 0
+    assert "inbox/empty.xlsx: waiting, empty or not completely written yet: held" in held.output
+    assert "inbox/half.xlsx: waiting, empty or not completely written yet: held" in held.output
     assert sorted(p.name for p in inbox.iterdir() if p.name != ".gitkeep") == [
         "empty.xlsx",
         "half.xlsx",
@@ -87,7 +89,8 @@ def test_a_workbook_open_in_excel_waits_for_its_lock_file(workspace: Workspace):
     recent = time.time() - 10
     os.utime(path, (recent, recent))
 
-    assert "nothing to do" in workspace.run("process").output
+    held = workspace.run("process").output
+    assert "inbox/open.xlsx: waiting, open in Excel or LibreOffice: held" in held
     lock.unlink()
     assert "sent for approval" in workspace.run("process").output
 
