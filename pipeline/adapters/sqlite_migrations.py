@@ -200,11 +200,28 @@ def m004_identity(db: sqlite3.Connection) -> None:
     )
 
 
+def m005_handed_back(db: sqlite3.Connection) -> None:
+    """What sits in rejected/ for each project, so it can be tidied once not needed."""
+    _run(
+        db,
+        """
+    CREATE TABLE handed_back (
+        name TEXT PRIMARY KEY,
+        project_number TEXT NOT NULL,
+        at TEXT NOT NULL,
+        cleared_at TEXT
+    );
+    CREATE INDEX handed_back_by_project ON handed_back(project_number, cleared_at)
+    """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", m001_initial),
     ("m002_outbox", m002_outbox),
     ("m003_erp_hand_off", m003_erp_hand_off),
     ("m004_identity", m004_identity),
+    ("m005_handed_back", m005_handed_back),
 ]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.adapters.sqlite_exports import ExportQueries
+from pipeline.adapters.sqlite_handbacks import HandBackQueries
 from pipeline.adapters.sqlite_migrations import migrate
 from pipeline.adapters.sqlite_outbox import OutboxQueries
 from pipeline.adapters.sqlite_reviews import ReviewQueries
@@ -21,7 +22,7 @@ from pipeline.domain.review import LineFlag, Rejection
 from pipeline.errors import ConcurrentUpdate
 
 
-class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries):
+class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail and the mail
     outbox."""
 

@@ -45,6 +45,7 @@ class Action(enum.StrEnum):
     REFUSE = "refuse"
     REFUSE_DECISION = "refuse_decision"
     LATE_DECISION = "late_decision"  # a save after the version's approval was over
+    TIDY = "tidy"  # handed-back files the budget no longer needs moved to the archive
     EXPORT_AGAIN = "export_again"
 
 

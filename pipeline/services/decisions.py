@@ -151,6 +151,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
         )
         app.store.save_budget(budget)
         app.store.add_rejection(sub.project_number, rejection)
+        app.store.add_handed_back(sub.project_number, [target.name], now)
         app.store.note_decision_file(save.sha, sub.project_number, sub.version, "rejected", now)
     crash_point("after_decision_recorded")
     clear_review(app, save.path)

@@ -21,6 +21,7 @@ from pipeline.errors import InvalidTransition, UnknownProject
 from pipeline.services import notifications
 from pipeline.services.actors import acting_person
 from pipeline.services.context import Services
+from pipeline.services.handed_back import tidy_after
 from pipeline.services.ports import ExportJob, ExportRecord
 
 
@@ -52,6 +53,7 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
         )
         app.store.save_budget(budget)
         app.store.add_export(record)
+    tidy_after(app, budget.project_number, budget.version)
     return record
 
 

@@ -20,6 +20,7 @@ from pipeline.errors import UnreadableWorkbook, WorkbookChanged
 from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+from pipeline.services.handed_back import tidy_after
 from pipeline.services.intake_checks import (
     assess_change_against_export,
     assess_resend_against_rejection,
@@ -82,6 +83,10 @@ def duplicate_of(app: Services, sha: str) -> Refusal | None:
                 ],
                 submission.project_number,
                 app.people().find(submission.sender),
+                advice=(
+                    "Nothing to correct: that version is already with the approver or the ERP. "
+                    "To send a change, change the workbook first."
+                ),
             )
     return None
 
@@ -181,6 +186,7 @@ def _record_send(
         app.store.add_review_issue(issue)
     crash_point("after_record")  # the mail is queued in the same transaction
     path.unlink()
+    tidy_after(app, project, version)
     kind = OutcomeKind.RESENT if action is Action.RESEND else OutcomeKind.SENT
     logger.info(
         "%s: %s version %d, review workbook %s", path.name, kind, version, submission.review_file

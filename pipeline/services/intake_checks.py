@@ -30,6 +30,7 @@ def check_stem_free(app: Services, budget: ProjectBudget, submitter: Person | No
             ],
             budget.project_number,
             submitter,
+            advice="Nothing to correct in the workbook: tell the budget-erp administrator.",
         )
 
 
@@ -56,12 +57,22 @@ def submitter_of(
             ],
             document.project_number,
             known,
+            advice=(
+                "Have a budget admin of the project send it, or ask the budget-erp "
+                "administrator to list you in rules/people.toml; then drop it again."
+            ),
         )
     wrong_owner = owner_problem(
         app.settings.identity, person, account, where, app.process_account()
     )
     if wrong_owner:
-        raise Refusal([wrong_owner], document.project_number, person)
+        raise Refusal(
+            [wrong_owner],
+            document.project_number,
+            person,
+            advice=f"Save it under your own account (or have {person.name} send it) and drop "
+            "it again.",
+        )
     return person
 
 
@@ -77,6 +88,11 @@ def check_not_busy(budget: ProjectBudget, submitter: Person | None) -> None:
             ],
             budget.project_number,
             submitter,
+            advice=(
+                "Nothing to correct in the workbook: wait for the approver's answer on "
+                f"version {budget.version} (or retrieve it with budget-erp retrieve "
+                f"{budget.project_number}), then drop it again."
+            ),
         )
     if budget.status in (Status.ACCEPTED, Status.EXPORT_FAILED):
         state = (
@@ -91,6 +107,7 @@ def check_not_busy(budget: ProjectBudget, submitter: Person | None) -> None:
             ],
             budget.project_number,
             submitter,
+            advice="Nothing to correct in the workbook: drop it again once that is settled.",
         )
 
 

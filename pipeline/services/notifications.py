@@ -129,10 +129,12 @@ def refused(
     sha: str,
     project_number: str,
     reasons: Sequence[str],
-    handed_back: Path,
-    annotated: Path | None,
+    files: tuple[Path, Path | None],
+    advice: str,
 ) -> list[Notification]:
-    """To the submitter, when known: why the workbook was not taken, and where it is."""
+    """To the submitter, when known: why the workbook was not taken, where it is (and its
+    marked-up copy), and what to do next."""
+    handed_back, annotated = files
     at = app.clock.now().isoformat()
     return prepare(
         app,
@@ -145,6 +147,7 @@ def refused(
             "reasons": list(reasons),
             "handed_back": str(handed_back),
             "annotated": str(annotated) if annotated else "",
+            "advice": advice,
         },
     )
 

@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.adapters.file_names import REFUSED_NOTE
 from pipeline.adapters.folders import atomic_write, hand_back
 from pipeline.domain.lifecycle import Action, Event
 from pipeline.domain.people import Person
 from pipeline.domain.problems import Problem, Severity, errors
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+
+FIX_THE_WORKBOOK = "Correct the workbook and drop it into inbox/ again."
 
 
 @dataclass
@@ -26,6 +29,7 @@ class Refusal(Exception):
     project_number: str = ""
     submitter: Person | None = None
     problems: list[Problem] = field(default_factory=list)
+    advice: str = FIX_THE_WORKBOOK  # what the admin does next, fit to the cause
 
 
 def refuse(app: Services, path: Path, sha: str, refusal: Refusal, account: str = "") -> Outcome:
@@ -35,10 +39,21 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal, account: str =
     target = hand_back(path, app.settings.rejected, refusal_report(path.name, now, sha, refusal))
     annotated = _annotate(app, target, refusal.problems)
     mail = notifications.refused(
-        app, refusal.submitter, path.name, sha, refusal.project_number, reasons, target, annotated
+        app,
+        refusal.submitter,
+        path.name,
+        sha,
+        refusal.project_number,
+        reasons,
+        (target, annotated),
+        refusal.advice,
     )
     with app.store.transaction():
         notifications.enqueue_all(app, mail)
+        if refusal.project_number:
+            handed = [target.name, target.name + REFUSED_NOTE]
+            handed += [annotated.name] if annotated else []
+            app.store.add_handed_back(refusal.project_number, handed, now)
         app.store.record(
             Event(
                 refusal.project_number,
@@ -72,7 +87,7 @@ def refusal_report(name: str, now: datetime, sha: str, refusal: Refusal) -> str:
         lines += [f"- {problem}" for problem in warnings]
     lines += [
         "",
-        "Correct the workbook and drop it into inbox/ again.",
+        refusal.advice,
         f"The file as received is kept in the archive (sha256 {sha}).",
     ]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,39 @@
+"""Files handed back to admins in ``rejected/`` (refused workbooks with their reports and
+marked-up copies, rejected versions), so those a budget no longer needs can be tidied away."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+
+class HandBackQueries:
+    """Hand-back methods of the SQLite store (they share its connection and transactions)."""
+
+    @property
+    def db(self) -> sqlite3.Connection:  # provided by SqliteStore
+        raise NotImplementedError
+
+    def add_handed_back(self, project_number: str, names: list[str], at: datetime) -> None:
+        """Record files put into rejected/ for a project."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO handed_back (name, project_number, at, cleared_at) "
+            "VALUES (?, ?, ?, NULL)",
+            [(name, project_number, at.isoformat()) for name in names],
+        )
+
+    def handed_back(self, project_number: str) -> list[str]:
+        """Files in rejected/ for a project, not tidied away yet, oldest first."""
+        rows = self.db.execute(
+            "SELECT name FROM handed_back WHERE project_number = ? COLLATE NOCASE "
+            "AND cleared_at IS NULL ORDER BY at, name",
+            (project_number,),
+        )
+        return [str(row[0]) for row in rows]
+
+    def clear_handed_back(self, names: list[str], at: datetime) -> None:
+        """Note files as moved from rejected/ to the archive."""
+        self.db.executemany(
+            "UPDATE handed_back SET cleared_at = ? WHERE name = ?",
+            [(at.isoformat(), name) for name in names],
+        )
