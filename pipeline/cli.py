@@ -80,6 +80,11 @@ def process(ctx: click.Context) -> None:
         sys.exit(1)
 
 
+def _has_samples(root: Path) -> bool:
+    """Whether the workspace holds sample budgets to try (the repository's does)."""
+    return any((root / "examples").glob("*.xlsx"))
+
+
 def _echo_waiting(pending: list[Waiting]) -> None:
     for item in pending:
         click.echo(
@@ -109,7 +114,15 @@ def watch(ctx: click.Context) -> None:
 
     click.echo(
         f"budget-erp watching {settings.inbox}, {settings.approval} and "
-        f"{settings.outbox / 'results'}; Ctrl-C stops"
+        f"{settings.outbox / 'results'}; Ctrl-C stops\n"
+        f"Drop a budget workbook (.xlsx) into {settings.inbox}"
+        # The repository's own workspace ships samples; a new user's first question is what
+        # to drop, so point at them (README, "Try it").
+        + (
+            "; to try a sample from examples/, see 'Try it' in README.md"
+            if _has_samples(settings.root)
+            else ""
+        )
     )
     watch_folders(
         [settings.inbox, settings.approval, settings.outbox / "results"],
