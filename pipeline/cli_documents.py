@@ -52,8 +52,8 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
             ]
             if problems:
                 print_table(rows)
-        for skipped in report.not_run:
-            click.echo(f"{path}: not checked: {skipped}", err=as_json)
+        if report.not_run:
+            click.echo(f"{path}: not checked: {'; '.join(report.not_run)}", err=as_json)
     if any(errors(report.problems) for report in found.values()):
         sys.exit(1)
 
@@ -64,10 +64,9 @@ def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, lint.Che
         read = workbook_checker(default_settings(workspace))
         outside = f"outside a workspace ({workspace.resolve()} has no {CONFIG_NAME})"
         reports = {path: lint.check_workbook(read, path) for path in files}
+        skipped = f"{', '.join(lint.STATE_CHECKS)} ({outside})"
         return {
-            path: lint.CheckReport(
-                report.problems, report.not_run or [f"{c}: {outside}" for c in lint.STATE_CHECKS]
-            )
+            path: lint.CheckReport(report.problems, report.not_run or [skipped])
             for path, report in reports.items()
         }
     app = services_for(ctx)

@@ -110,7 +110,7 @@ def refuse_decision(
                 )
             )
         app.store.note_decision_file(save.sha, sub.project_number, sub.version, "refused", now)
-    logger.warning("%s: decision not applied: %s", save.path.name, text)
+    logger.debug("%s: decision not applied: %s", save.path.name, text)
     return Outcome(OutcomeKind.DECISION_REFUSED, save.path, sub.project_number, text)
 
 
@@ -154,7 +154,7 @@ def answer_after_the_fact(
             )
         )
         app.store.note_decision_file(save.sha, sub.project_number, sub.version, "late", now)
-    logger.warning("%s: %s", save.path.name, text)
+    logger.debug("%s: %s", save.path.name, text)
     return Outcome(OutcomeKind.DECISION_REFUSED, save.path, sub.project_number, text)
 
 

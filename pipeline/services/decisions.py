@@ -155,7 +155,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
         app.store.note_decision_file(save.sha, sub.project_number, sub.version, "rejected", now)
     crash_point("after_decision_recorded")
     clear_review(app, save.path)
-    logger.info("%s: version %d rejected by %s", sub.project_number, sub.version, approver.name)
+    logger.debug("%s: version %d rejected by %s", sub.project_number, sub.version, approver.name)
     return Outcome(
         OutcomeKind.REJECTED,
         save.path,
@@ -180,7 +180,7 @@ def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
     crash_point("after_decision_recorded")
     clear_review(app, save.path)
     record = export_accepted(app, sub.project_number)
-    logger.info(
+    logger.debug(  # the pass reports the outcome itself
         "%s: version %d accepted by %s, exported as %s",
         sub.project_number,
         sub.version,

@@ -61,7 +61,7 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
             raise BadResult(f"no export named {data['export']!r} was written")
     except BadResult as exc:
         hand_back(path, results_folder(app) / "refused", f"{path.name}: {exc}\n")
-        logger.warning("%s: result refused: %s", path.name, exc)
+        logger.debug("%s: result refused: %s", path.name, exc)
         return Outcome(OutcomeKind.FAILED, path, "", f"result refused: {exc}")
     budget = app.store.get_budget(record.project_number)
     assert budget is not None

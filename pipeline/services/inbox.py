@@ -112,7 +112,7 @@ def _waiting(app: Services, entry: Entry, now: float) -> list[Waiting]:
         reason = "a folder, lock or temporary file: left alone while it may be in use"
         return [Waiting(name, reason, max(0.0, incomplete - age))]
     if age < settle:
-        reason = "still changing: taken once it has not changed for a while"
+        reason = f"settling: taken once untouched for {settle:g} s"
         return [Waiting(name, reason, settle - age)]
     if age < incomplete and not _ready(app, entry, settle, now):
         held = (
@@ -208,7 +208,7 @@ def _refuse_entry(app: Services, entry: Entry, reason: str) -> Outcome:
     target = hand_back(
         entry.path, app.settings.rejected, f"budget-erp refused {printable(name)!r}: {reason}.\n"
     )
-    logger.warning("%s refused: %s", printable(name), reason)
+    logger.debug("%s refused: %s", printable(name), reason)
     return Outcome(
         OutcomeKind.REFUSED, entry.path, "", f"{reason} (moved to rejected/{target.name})"
     )

@@ -188,7 +188,7 @@ def _record_send(
     path.unlink()
     tidy_after(app, project, version)
     kind = OutcomeKind.RESENT if action is Action.RESEND else OutcomeKind.SENT
-    logger.info(
+    logger.debug(  # the pass reports the outcome itself
         "%s: %s version %d, review workbook %s", path.name, kind, version, submission.review_file
     )
     return Outcome(

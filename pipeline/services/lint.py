@@ -27,10 +27,10 @@ from pipeline.services.ports import BudgetReader, ReadResult
 from pipeline.services.refusals import Refusal
 
 STATE_CHECKS = (
-    "the submitter (Prepared By, else last-modified-by) against rules/people.toml",
-    "whether the budget is locked, or in the approver's or the ERP's hands",
-    "a re-send against its rejection, a budget change against its export",
-    "the same bytes sent before",
+    "the submitter",
+    "the budget's state",
+    "the re-send or change",
+    "a duplicate",
 )
 
 
@@ -64,13 +64,13 @@ def check_workbook(read: BudgetReader, path: Path) -> CheckReport:
 
 def _unreadable(exc: UnreadableWorkbook) -> CheckReport:
     problem = Problem("workbook.unreadable", str(exc), hint=hint("workbook.unreadable"))
-    return CheckReport([problem], [f"{c}: the workbook cannot be read" for c in STATE_CHECKS])
+    return CheckReport([problem], [f"{', '.join(STATE_CHECKS)} (the workbook cannot be read)"])
 
 
 def _own_checks(result: ReadResult) -> CheckReport:
     if result.document is None:
-        later = [f"{c}: once the errors above are fixed" for c in STATE_CHECKS]
-        return CheckReport(list(result.problems), later)
+        later = f"{', '.join(STATE_CHECKS)} (once the errors above are fixed)"
+        return CheckReport(list(result.problems), [later])
     return CheckReport(list(result.problems))
 
 

@@ -66,7 +66,7 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal, account: str =
                 account,
             )
         )
-    logger.warning("%s refused: %s", path.name, "; ".join(reasons))
+    logger.debug("%s refused: %s", path.name, "; ".join(reasons))  # the outcome says it
     copy = f", marked up in rejected/{annotated.name}" if annotated else ""
     return Outcome(
         OutcomeKind.REFUSED,

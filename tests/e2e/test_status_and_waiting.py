@@ -18,10 +18,10 @@ def test_process_and_status_name_a_file_still_settling(workspace: Workspace):
 
     assert result.exit_code == 0
     assert "nothing to do" not in result.output
-    assert "inbox/budget.xlsx: waiting, still changing" in result.output
+    assert "inbox/budget.xlsx: waiting, settling: taken once untouched for 2 s" in result.output
     status = workspace.run("status")
     assert "no budgets yet" in status.output
-    assert "inbox/budget.xlsx: waiting, still changing" in status.output
+    assert "inbox/budget.xlsx: waiting, settling: taken once untouched for 2 s" in status.output
 
 
 def test_a_workbook_open_in_excel_is_named_as_held_until_closed(workspace: Workspace):

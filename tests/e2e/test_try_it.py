@@ -201,7 +201,7 @@ def sheet_text(path: Path, sheet: str) -> str:
 def sent(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
     tour.taken("approval/P-1001_v1_review.xlsx", "mail/*-sent_for_approval-*.eml")
     if tour.daemon is not None:
-        assert "sent for approval version 1" in tour.log.read_text()
+        assert "P-1001: sent for approval. version 1" in tour.log.read_text()
 
 
 def review_and_mail_listed(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
