@@ -190,10 +190,15 @@ def history(ctx: click.Context, project: str, as_json: bool) -> None:
         account = f" [account {event.account}]" if event.account else ""
         click.echo(
             printable(
-                f"{event.at:%Y-%m-%d %H:%M:%S} v{event.version} {event.action:<16} "
+                f"{event.at:%Y-%m-%d %H:%M:%S} {_version(event.version)} {event.action:<16} "
                 f"{event.actor or '-'}{account}: {event.detail}{sha}"
             )
         )
+
+
+def _version(number: int) -> str:
+    """``v2``; a workbook refused before it became a version shows as ``--``."""
+    return f"v{number}" if number else "--"
 
 
 @cli.command()
