@@ -293,6 +293,31 @@ def _(path: Path) -> None:
     )
 
 
+@case("cost_codes_and_types_in_another_case")
+def _(path: Path) -> None:
+    make_workbook(
+        path,
+        lines=[
+            ("", "01-100", "l", "General conditions", 12000),
+            ("", "03-300", "m", "Concrete", 45000.5),
+            ("", "99-900", "cr", "Rebate", -500),
+        ],
+    )
+
+
+@case("cost_code_near_misses")
+def _(path: Path) -> None:
+    make_workbook(
+        path,
+        lines=[
+            ("", "3-300", "L", "Concrete labour", 30000),
+            ("", "03-3OO", "M", "Concrete", 45000.5),
+            ("", "09.900", "S", "Painting subcontract", 8000),
+            ("", "01-100", "0", "Other costs", 100),
+        ],
+    )
+
+
 def _png(width: int, height: int):  # type: ignore[no-untyped-def]
     """A plain grey PNG, made without an imaging library."""
     import io

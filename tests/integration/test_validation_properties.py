@@ -1,5 +1,6 @@
-"""Property tests over real workbooks: valid budgets pass, and any single mutation of a valid
-budget is reported at exactly the cell that was changed, under the rule that guards it."""
+"""Property tests over real workbooks: valid budgets pass, any single mutation of a valid
+budget is reported at exactly the cell that was changed, under the rule that guards it, and
+codes and types in any case are taken as listed."""
 
 from __future__ import annotations
 
@@ -107,3 +108,24 @@ def test_a_total_off_by_a_cent_is_reported_at_the_total(budget, off):
     assert _errors_at(_write(_rows(budget), float(total))) == {
         ("budget_total.mismatch", f"B{TOTAL_ROW}")
     }
+
+
+@settings(max_examples=40, deadline=None)
+@given(budgets, st.data())
+def test_any_case_of_a_listed_code_and_type_is_taken_as_listed(budget, data):
+    rows = _rows(budget)
+    for row in rows:
+        for column in (1, 2):
+            flips = data.draw(
+                st.lists(st.booleans(), min_size=len(row[column]), max_size=len(row[column]))
+            )
+            row[column] = "".join(
+                c.swapcase() if f else c for c, f in zip(row[column], flips, strict=True)
+            )
+    total = float(sum(amount for _, amount in budget))
+
+    document, problems = check_budget(read_budget(_write(rows, total)), RULES)
+
+    assert errors(problems) == []
+    assert document is not None
+    assert [(ln.cost_code, ln.cost_type) for ln in document.lines] == [key for key, _ in budget]
