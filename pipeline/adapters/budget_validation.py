@@ -16,7 +16,10 @@ from pipeline.adapters.amounts import parse_amount
 from pipeline.adapters.budget_reader import RawBudget, text_of
 from pipeline.adapters.line_values import (
     Listed,
+    rounding_warnings,
     spell_as_listed,
+    take_amounts,
+    typed_total,
     unlisted_hint,
     unlisted_message,
 )
@@ -56,16 +59,19 @@ def check_budget(
     if raw.rows:
         job = project_number_of(raw)
         listed = Listed.for_job(rules.lists, job)
-        frame = _frame(raw, listed)
+        frame = _frame(raw, rules, listed)
         problems += [
             p
             for p in _schema_problems(raw, frame, rules, job, listed)
             if (p.column, p.cell) not in taken
         ]
+        problems += rounding_warnings(raw, frame, {(p.column, p.cell) for p in problems})
         if frame["amount"].abs().lt(1e13).all():  # totals make sense once every amount does
             document = _document(raw, frame)
             problems += [
-                p for p in total_problems(raw, document) if (p.column, p.cell) not in taken
+                p
+                for p in total_problems(raw, document, typed_total(frame))
+                if (p.column, p.cell) not in taken
             ]
     else:
         problems.append(make_problem("budget.empty", "the budget has no lines", raw.sheet))
@@ -79,7 +85,7 @@ def _reading_order(problem: Problem) -> tuple[int, int, int, int]:
     return (0 if problem.sheet else 1, row, col, _ORDER[problem.rule])
 
 
-def _frame(raw: RawBudget, listed: Listed) -> pd.DataFrame:
+def _frame(raw: RawBudget, rules: ValidationRules, listed: Listed) -> pd.DataFrame:
     def column(name: str) -> list[Any]:
         index = raw.columns.get(name)
         return [
@@ -99,6 +105,7 @@ def _frame(raw: RawBudget, listed: Listed) -> pd.DataFrame:
         )
         frame[f"{name}_decimal"] = pd.Series(parsed, dtype=object)
     spell_as_listed(frame, listed)
+    take_amounts(frame, rules)
     return frame
 
 

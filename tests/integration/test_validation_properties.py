@@ -1,10 +1,11 @@
 """Property tests over real workbooks: valid budgets pass, any single mutation of a valid
 budget is reported at exactly the cell that was changed, under the rule that guards it, and
-codes and types in any case are taken as listed."""
+what a line is taken as (amounts in cents, codes and types as listed) holds for any input."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from pipeline.adapters.budget_reader import read_budget
 from pipeline.adapters.budget_validation import check_budget
+from pipeline.adapters.line_values import round_to_cents
 from pipeline.adapters.rules_files import load_validation_rules
 from pipeline.domain.problems import errors
 
@@ -107,6 +109,43 @@ def test_a_total_off_by_a_cent_is_reported_at_the_total(budget, off):
     total = sum(amount for _, amount in budget) + off
     assert _errors_at(_write(_rows(budget), float(total))) == {
         ("budget_total.mismatch", f"B{TOTAL_ROW}")
+    }
+
+
+sub_cent_amounts = st.decimals(
+    min_value=Decimal("-99999.9999"),
+    max_value=Decimal("999999.9999"),
+    places=4,
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(KEYS), sub_cent_amounts),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda line: line[0],
+    )
+)
+def test_a_rounded_amount_is_within_half_a_cent_of_the_typed_one(budget):
+    rules = replace(RULES, allow_negative=True)
+    taken = [round_to_cents(amount) for _, amount in budget]
+    path = _write(_rows(budget), float(sum(taken)))
+
+    document, problems = check_budget(read_budget(path), rules)
+
+    assert document is not None, problems
+    for line, (_, typed), expected in zip(document.lines, budget, taken, strict=True):
+        assert line.amount == expected
+        assert abs(line.amount - typed) <= Decimal("0.005")
+        assert line.amount.as_tuple().exponent == -2
+    assert {(p.rule, p.cell) for p in problems} == {
+        ("amount.rounded", f"E{FIRST_LINE + index}")
+        for index, (_, typed) in enumerate(budget)
+        if typed != typed.quantize(Decimal("0.01"))
     }
 
 
