@@ -14,6 +14,15 @@ import pandera.pandas as pa
 
 from pipeline.adapters.amounts import parse_amount
 from pipeline.adapters.budget_reader import RawBudget, text_of
+from pipeline.adapters.line_values import (
+    Listed,
+    rounding_warnings,
+    spell_as_listed,
+    take_amounts,
+    typed_total,
+    unlisted_hint,
+    unlisted_message,
+)
 from pipeline.adapters.rules_files import ValidationRules
 from pipeline.adapters.validation_schema import CHECK_COLUMN, KEY_COLUMNS, build_schema
 from pipeline.adapters.validation_support import (
@@ -48,16 +57,21 @@ def check_budget(
     taken = {(p.column, p.cell) for p in problems}
     document = None
     if raw.rows:
-        frame = _frame(raw)
+        job = project_number_of(raw)
+        listed = Listed.for_job(rules.lists, job)
+        frame = _frame(raw, rules, listed)
         problems += [
             p
-            for p in _schema_problems(raw, frame, rules, project_number_of(raw))
+            for p in _schema_problems(raw, frame, rules, job, listed)
             if (p.column, p.cell) not in taken
         ]
+        problems += rounding_warnings(raw, frame, {(p.column, p.cell) for p in problems})
         if frame["amount"].abs().lt(1e13).all():  # totals make sense once every amount does
             document = _document(raw, frame)
             problems += [
-                p for p in total_problems(raw, document) if (p.column, p.cell) not in taken
+                p
+                for p in total_problems(raw, document, typed_total(frame))
+                if (p.column, p.cell) not in taken
             ]
     else:
         problems.append(make_problem("budget.empty", "the budget has no lines", raw.sheet))
@@ -71,7 +85,7 @@ def _reading_order(problem: Problem) -> tuple[int, int, int, int]:
     return (0 if problem.sheet else 1, row, col, _ORDER[problem.rule])
 
 
-def _frame(raw: RawBudget) -> pd.DataFrame:
+def _frame(raw: RawBudget, rules: ValidationRules, listed: Listed) -> pd.DataFrame:
     def column(name: str) -> list[Any]:
         index = raw.columns.get(name)
         return [
@@ -90,22 +104,22 @@ def _frame(raw: RawBudget) -> pd.DataFrame:
             [float(p) if p is not None else None for p in parsed], dtype="float64"
         )
         frame[f"{name}_decimal"] = pd.Series(parsed, dtype=object)
+    spell_as_listed(frame, listed)
+    take_amounts(frame, rules)
     return frame
 
 
 def _schema_problems(
-    raw: RawBudget, frame: pd.DataFrame, rules: ValidationRules, job: str
+    raw: RawBudget, frame: pd.DataFrame, rules: ValidationRules, job: str, listed: Listed
 ) -> list[Problem]:
     try:
         build_schema(rules, job).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        return _to_problems(raw, frame, exc.failure_cases, rules, job)
+        return _to_problems(frame, exc.failure_cases, _Context(raw, frame, rules, job, listed))
     return []
 
 
-def _to_problems(
-    raw: RawBudget, frame: pd.DataFrame, cases: pd.DataFrame, rules: ValidationRules, job: str
-) -> list[Problem]:
+def _to_problems(frame: pd.DataFrame, cases: pd.DataFrame, context: _Context) -> list[Problem]:
     records: list[dict[str, Any]] = [
         {str(k): v for k, v in r.items()} for r in frame.to_dict("records")
     ]
@@ -119,24 +133,27 @@ def _to_problems(
         key = (column, int(records[index]["_row"]))
         if key not in best or _ORDER[rule] < best[key][0]:  # one problem per cell
             best[key] = (_ORDER[rule], rule, index)
-    context = _Context(raw, records, rules, job)
-    problems = [
+    return [
         context.problem(rule, column, records[index])
         for (column, _), (_, rule, index) in best.items()
     ]
-    return problems
 
 
 class _Context:
     """What a line problem's message and hint need to know."""
 
     def __init__(
-        self, raw: RawBudget, records: list[dict[str, Any]], rules: ValidationRules, job: str
+        self,
+        raw: RawBudget,
+        frame: pd.DataFrame,
+        rules: ValidationRules,
+        job: str,
+        listed: Listed,
     ) -> None:
-        self.raw, self.rules, self.job = raw, rules, job
+        self.raw, self.rules, self.job, self.listed = raw, rules, job, listed
         self.first_row: dict[tuple[str, ...], int] = {}
-        for record in records:
-            self.first_row.setdefault(tuple(record[c] for c in KEY_COLUMNS), record["_row"])
+        for row, *key in zip(*(frame[c] for c in ["_row", *KEY_COLUMNS]), strict=True):
+            self.first_row.setdefault(tuple(key), row)
 
     def problem(self, rule: str, column: str, record: dict[str, Any]) -> Problem:
         position = self.raw.columns.get(column)
@@ -149,7 +166,7 @@ class _Context:
             cell,
             column_title(column),
             value,
-            _hint(rule, value, self.rules, self.job, column),
+            _hint(rule, value, self.rules, self.listed, column),
         )
 
     def message(self, rule: str, column: str, record: dict[str, Any]) -> str:
@@ -165,6 +182,8 @@ class _Context:
             return f"Unit Qty x Unit Cost is {product:,.2f}, not the amount"
         if rule == "text.too_long":
             return self._too_long(column, str(record[column]))
+        if rule in ("cost_code.unknown", "cost_type.unknown"):
+            return unlisted_message(column, record, self.listed)
         if rule == "cost_type.not_allowed":
             return (
                 f"cost type {record['cost_type']} is not set up for cost code {record['cost_code']}"
@@ -172,7 +191,6 @@ class _Context:
         messages = {
             "missing": f"{title} is blank",
             "not_numeric": f"{title} is not a number",
-            "unknown": f"{title} is not on the ERP's list",
             "pattern": f"{title} is not in the company's format",
             "precision": f"{title} has more than {self.rules.max_decimals} decimals",
             "negative": f"{title} is negative",
@@ -199,20 +217,15 @@ def _trigger(text: str) -> str:
     return {"\t": "a tab", "\r": "a carriage return"}.get(text[0], text[0])
 
 
-def _hint(rule: str, value: str, rules: ValidationRules, job: str, column: str) -> str:
+def _hint(rule: str, value: str, rules: ValidationRules, listed: Listed, column: str) -> str:
     limit = rules.columns.get(column)
     if rule == "text.too_long" and limit and limit.erp_length and is_guarded(value):
         fits = min(limit.max_length, limit.erp_length - 1)
         if len(value) > limit.max_length:
             return f"Shorten it to {fits} characters: the ERP file adds a {GUARD} in front"
         return f"Shorten it to {fits} characters, or do not start it with {_trigger(value)}"
-    if rule == "cost_code.unknown":
-        suggestion = rules.lists.suggest_code(value, job)
-        if suggestion:
-            return (
-                f"Did you mean {suggestion}? Excel drops the leading zero and the dash of "
-                "a code typed as a number: format the column as Text and retype it"
-            )
+    if rule in ("cost_code.unknown", "cost_type.unknown"):
+        return unlisted_hint(column, value, listed) or hint(rule)
     if rule == "cost_code.pattern" and rules.columns["cost_code"].pattern is not None:
         return f"Cost codes must match {rules.columns['cost_code'].pattern.pattern}"
     return hint(rule)

@@ -37,6 +37,7 @@ class ValidationRules:
     allow_negative: bool = True
     negative_cost_codes: tuple[str, ...] = ()
     max_decimals: int = 2
+    round_to_cents: bool = True  # False: more than two decimals is refused, not rounded
     unit_tolerance: Decimal = Decimal("0.01")
     columns: dict[str, ColumnRule] = field(
         default_factory=lambda: {name: ColumnRule(n) for name, n in DEFAULT_LENGTHS.items()}
@@ -120,6 +121,7 @@ def load_validation_rules(rules_dir: Path) -> ValidationRules:
             allow_negative=bool(amount.get("allow_negative", True)),
             negative_cost_codes=tuple(str(p) for p in amount.get("negative_cost_codes", [])),
             max_decimals=int(amount.get("max_decimals", 2)),
+            round_to_cents=_flag(amount, "round_to_cents", True),
             unit_tolerance=Decimal(str(amount.get("unit_tolerance", "0.01"))),
             columns={name: _column_rule(name, columns.get(name, {})) for name in TEXT_COLUMNS},
             severity=severity,
@@ -127,6 +129,13 @@ def load_validation_rules(rules_dir: Path) -> ValidationRules:
         )
     except (TypeError, ValueError, re.error) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _flag(table: dict[str, Any], key: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false, not {value!r}")
+    return value
 
 
 def _column_rule(name: str, entry: dict[str, Any]) -> ColumnRule:

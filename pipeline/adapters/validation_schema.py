@@ -22,6 +22,7 @@ CHECK_COLUMN = {
     "unit_cost.not_numeric": "unit_cost",
     "amount.unit_mismatch": "amount",
     "amount.negative": "amount",
+    "amount.precision": "amount",
 }
 
 
@@ -51,7 +52,7 @@ def build_schema(rules: ValidationRules, job_number: str) -> pa.DataFrameSchema:
                 *_text_checks(rules, "sub_job"),
             ],
         )
-    columns["amount"] = pa.Column(float, _amount_checks(rules), nullable=True)
+    columns["amount"] = pa.Column(float, _amount_checks(), nullable=True)
     return pa.DataFrameSchema(columns, checks=_row_checks(rules, job_number))
 
 
@@ -89,12 +90,10 @@ def _code_checks(rules: ValidationRules, job_number: str) -> list[pa.Check]:
     return checks
 
 
-def _amount_checks(rules: ValidationRules) -> list[pa.Check]:
-    scale = 10**rules.max_decimals
+def _amount_checks() -> list[pa.Check]:
     return [
         pa.Check(lambda s: s.notna(), name="amount.not_numeric", ignore_na=False),
         pa.Check(lambda s: s.abs() < 1e13, name="amount.too_large"),
-        pa.Check(lambda s: ((s * scale).round() - s * scale).abs() < 1e-6, name="amount.precision"),
     ]
 
 
@@ -103,6 +102,8 @@ def _row_checks(rules: ValidationRules, job_number: str) -> list[pa.Check]:
         _numeric_if_given("unit_qty"),
         _numeric_if_given("unit_cost"),
         pa.Check(lambda df: ~df.duplicated(KEY_COLUMNS, keep="first"), name="line.duplicate"),
+        # counted on the value as Excel shows it (line_values.take_amounts), not a double's tail
+        pa.Check(lambda df: df["amount_within_places"], name="amount.precision"),
         pa.Check(
             lambda df: _unit_math_holds(df, float(rules.unit_tolerance)),
             name="amount.unit_mismatch",

@@ -18,6 +18,8 @@ from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.identifiers import unfit_characters
 from pipeline.domain.problems import Problem, cell_ref
 
+HALF_CENT = Decimal("0.005")
+
 
 def header_problems(raw: RawBudget, rules: ValidationRules) -> list[Problem]:
     value, cell = raw.header.get("project_number", ("", ""))
@@ -124,7 +126,12 @@ def _cells_read(raw: RawBudget) -> dict[str, str]:
     return cells
 
 
-def total_problems(raw: RawBudget, document: BudgetDocument) -> list[Problem]:
+def total_problems(
+    raw: RawBudget, document: BudgetDocument, typed_total: Decimal | None = None
+) -> list[Problem]:
+    """The stated Budget Total against the lines. Excel shows a SUM of amounts with sub-cent
+    digits, so a total that is the sum of the amounts as typed (``typed_total``, when some
+    were rounded) is taken too, with a warning naming the sum the ERP gets."""
     value, cell = raw.header.get("budget_total", ("", ""))
     stated = document.stated_total
     if stated is None and text_of(value):
@@ -138,8 +145,21 @@ def total_problems(raw: RawBudget, document: BudgetDocument) -> list[Problem]:
                 text_of(value),
             )
         ]
-    if stated is None or abs(stated - document.total) < Decimal("0.005"):
+    if stated is None or abs(stated - document.total) < HALF_CENT:
         return []
+    if typed_total is not None and abs(stated - typed_total) < HALF_CENT:
+        return [
+            make_problem(
+                "budget_total.rounded",
+                f"Budget Total {stated:,.2f} is the sum of the amounts as typed; rounded to "
+                f"cents, the lines add up to {document.total:,.2f} "
+                f"({document.total - stated:+,.2f})",
+                raw.sheet,
+                cell,
+                "Budget Total",
+                text_of(value),
+            )
+        ]
     return [
         make_problem(
             "budget_total.mismatch",

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import fnmatch
-import re
+import string
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.domain.identifiers import project_key
+
+# Codes and types compare like Project Numbers: ASCII case only, nothing else folded.
+_FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+SEPARATORS = {"-": "dash", ".": "dot", " ": "space"}
+_NO_SEPARATORS = str.maketrans(dict.fromkeys(SEPARATORS))
+# Characters people type for one another (after folding): O for 0, I and l for 1.
+LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +26,67 @@ class Job:
     name: str = ""
     open: bool = True
     sub_jobs_allowed: bool = True
+
+
+def fold(text: str) -> str:
+    """What a code or type is matched by: ASCII case ignored (``m`` is ``M``)."""
+    return text.translate(_FOLD)
+
+
+def skeleton(text: str) -> str:
+    """What a near miss is matched by: case folded, O read as 0 and I or l as 1,
+    separators (dash, dot, space) and leading zeros dropped: ``3300`` for ``03-300``."""
+    bare = fold(text).translate(_NO_SEPARATORS).translate(LOOKALIKES)
+    return bare.lstrip("0") or bare[:1]
+
+
+@dataclass(frozen=True)
+class Spellings:
+    """One ERP list's entries, indexed to find the one a typed value stands for. The indexes
+    are built on first use: a budget typed exactly as listed never needs them."""
+
+    listed: frozenset[str]
+
+    @classmethod
+    def of(cls, entries: Iterable[str]) -> Spellings:
+        """The entries of one list."""
+        return cls(frozenset(entries))
+
+    @cached_property
+    def by_fold(self) -> Mapping[str, tuple[str, ...]]:
+        """Entries by their case-folded form, so each typed value is one look-up."""
+        return _index(self.listed, fold)
+
+    @cached_property
+    def by_skeleton(self) -> Mapping[str, tuple[str, ...]]:
+        """Entries by their ``skeleton``, for near misses."""
+        return _index(self.listed, skeleton)
+
+    def spelling(self, typed: str) -> str | None:
+        """The listed entry ``typed`` is: itself when listed, else the one entry it equals but
+        for case; None when no entry, or several differing only in case, match."""
+        if typed in self.listed:
+            return typed
+        found = self.by_fold.get(fold(typed), ())
+        return found[0] if len(found) == 1 else None
+
+    def case_variants(self, typed: str) -> tuple[str, ...]:
+        """Listed entries ``typed`` equals but for case; two or more cannot be told apart."""
+        return () if typed in self.listed else self.by_fold.get(fold(typed), ())
+
+    def suggestion(self, typed: str) -> str | None:
+        """The one listed entry an unlisted value most likely meant (see ``skeleton``)."""
+        if not typed or self.spelling(typed) is not None:
+            return None
+        found = self.by_skeleton.get(skeleton(typed), ())
+        return found[0] if len(found) == 1 else None
+
+
+def _index(entries: Iterable[str], key: Callable[[str], str]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for entry in sorted(entries):
+        index.setdefault(key(entry), []).append(entry)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @dataclass(frozen=True)
@@ -43,23 +113,15 @@ class ErpLists:
         wanted = project_key(job_number)
         return {code for code, jobs in self.cost_codes.items() if not jobs or wanted in jobs}
 
+    def code_spellings(self, job_number: str) -> Spellings | None:
+        """The cost codes usable on a job, indexed for matching (None: no list)."""
+        return None if self.cost_codes is None else Spellings.of(self.codes_for(job_number))
+
+    def type_spellings(self) -> Spellings | None:
+        """The cost types, indexed for matching (None: no list)."""
+        return None if self.cost_types is None else Spellings.of(self.cost_types)
+
     def type_allows(self, cost_type: str, cost_code: str) -> bool:
         """Whether a listed cost type may be used with this cost code."""
         patterns = (self.cost_types or {}).get(cost_type, ())
         return not patterns or any(fnmatch.fnmatchcase(cost_code, p) for p in patterns)
-
-    def suggest_code(self, typed: str, job_number: str) -> str | None:
-        """The listed code a mangled one most likely meant: ``3300`` for ``03-300``.
-
-        Excel drops leading zeros and separators when a code is typed as a number, so codes
-        are compared by their digits without leading zeros; only a unique match is offered.
-        """
-        key = _digits(typed)
-        if not key:
-            return None
-        matches = [code for code in self.codes_for(job_number) if _digits(code) == key]
-        return matches[0] if len(matches) == 1 else None
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text).lstrip("0")

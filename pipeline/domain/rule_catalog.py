@@ -46,6 +46,12 @@ RULES: Final[dict[str, Rule]] = {
         Rule("line.duplicate", E, "Keep one line per sub job, cost code and cost type"),
         Rule("amount.not_numeric", E, "Type the amount as a number, for example 1234.50"),
         Rule("amount.precision", E, "Amounts carry at most two decimals"),
+        Rule(
+            "amount.rounded",
+            W,
+            "The ERP takes cents: the amount was rounded half away from zero, as Excel's ROUND "
+            "does; wrap the formula in ROUND(..., 2) to round it yourself",
+        ),
         Rule("amount.too_large", E, "Amounts are limited to 9,999,999,999,999.99"),
         Rule("amount.negative", E, "Negative amounts are only allowed where configured"),
         Rule("amount.unit_mismatch", E, "Amount must equal Unit Qty x Unit Cost"),
@@ -54,6 +60,11 @@ RULES: Final[dict[str, Rule]] = {
         Rule("text.too_long", E, "Shorten the text to the ERP's limit"),
         Rule("budget_total.mismatch", E, "Correct the Budget Total or the line amounts"),
         Rule("budget_total.not_numeric", E, "Write the total as a number, or leave it empty"),
+        Rule(
+            "budget_total.rounded",
+            W,
+            "The ERP gets the lines rounded to cents, so their sum is the budget's total",
+        ),
         Rule("cell.excel_error", E, "Fix the formula so it gives a value"),
         Rule(
             "cell.formula_not_calculated",

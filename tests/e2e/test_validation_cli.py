@@ -34,7 +34,7 @@ def test_a_refused_budget_comes_back_with_an_annotated_copy_and_a_report(listed:
     assert (listed.root / "rejected" / "budget.xlsx").read_bytes() == original
     report = (listed.root / "rejected" / "budget.xlsx.refused.txt").read_text()
     assert (
-        "Budget!B8: Cost Code is not on the ERP's list (found '3300'). Did you mean 03-300?"
+        "Budget!B8: Cost Code is not on the ERP's list (found '3300'). Did you mean 03-300 ("
         in report
     )
     assert "Budget!C9: Cost Type is not on the ERP's list (found 'Q')" in report

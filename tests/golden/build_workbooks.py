@@ -293,6 +293,62 @@ def _(path: Path) -> None:
     )
 
 
+@case("formula_amount_with_sub_cent_digits", via="lo")
+def _(path: Path) -> None:
+    make_workbook(
+        path,
+        headers=(
+            "Sub Job",
+            "Cost Code",
+            "Cost Type",
+            "Description",
+            "Original Budget Amount",
+            "Unit Qty",
+            "UOM",
+            "Unit Cost",
+        ),
+        lines=[
+            ("", "01-100", "L", "Supervision", "=F8*H8", 400, "HR", 30),
+            ("", "03-300", "M", "Concrete", "=F9*H9", 333, "CY", 1833.333),
+        ],
+        total="=SUM(E8:E9)",
+    )
+
+
+@case("total_is_the_sum_before_rounding", via="lo")
+def _(path: Path) -> None:
+    make_workbook(
+        path,
+        lines=[("", code, "L", "A third", "=10/3") for code in ("01-100", "02-200", "03-300")],
+        total="=SUM(E8:E10)",
+    )
+
+
+@case("cost_codes_and_types_in_another_case")
+def _(path: Path) -> None:
+    make_workbook(
+        path,
+        lines=[
+            ("", "01-100", "l", "General conditions", 12000),
+            ("", "03-300", "m", "Concrete", 45000.5),
+            ("", "99-900", "cr", "Rebate", -500),
+        ],
+    )
+
+
+@case("cost_code_near_misses")
+def _(path: Path) -> None:
+    make_workbook(
+        path,
+        lines=[
+            ("", "3-300", "L", "Concrete labour", 30000),
+            ("", "03-3OO", "M", "Concrete", 45000.5),
+            ("", "09.900", "S", "Painting subcontract", 8000),
+            ("", "01-100", "0", "Other costs", 100),
+        ],
+    )
+
+
 def _png(width: int, height: int):  # type: ignore[no-untyped-def]
     """A plain grey PNG, made without an imaging library."""
     import io

@@ -90,7 +90,7 @@ def test_problems_name_the_cell(workbook_factory):
     found = {(p.rule, p.cell, p.value) for p in problems}
     assert ("line.duplicate", "B7", "01-100") not in found  # the first one is the original
     assert ("line.duplicate", "B8", "01-100") in found
-    assert ("amount.precision", "E8", "20.123") in found
+    assert ("amount.rounded", "E8", "20.123") in found  # a warning, but named all the same
     assert ("cost_type.missing", "C9", "") in found
     assert ("amount.not_numeric", "E9", "1O0") in found
 

@@ -1,9 +1,11 @@
-"""Property tests over real workbooks: valid budgets pass, and any single mutation of a valid
-budget is reported at exactly the cell that was changed, under the rule that guards it."""
+"""Property tests over real workbooks: valid budgets pass, any single mutation of a valid
+budget is reported at exactly the cell that was changed, under the rule that guards it, and
+what a line is taken as (amounts in cents, codes and types as listed) holds for any input."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 
 from pipeline.adapters.budget_reader import read_budget
 from pipeline.adapters.budget_validation import check_budget
+from pipeline.adapters.line_values import round_to_cents
 from pipeline.adapters.rules_files import load_validation_rules
 from pipeline.domain.problems import errors
 
@@ -107,3 +110,61 @@ def test_a_total_off_by_a_cent_is_reported_at_the_total(budget, off):
     assert _errors_at(_write(_rows(budget), float(total))) == {
         ("budget_total.mismatch", f"B{TOTAL_ROW}")
     }
+
+
+sub_cent_amounts = st.decimals(
+    min_value=Decimal("-99999.9999"),
+    max_value=Decimal("999999.9999"),
+    places=4,
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(KEYS), sub_cent_amounts),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda line: line[0],
+    )
+)
+def test_a_rounded_amount_is_within_half_a_cent_of_the_typed_one(budget):
+    rules = replace(RULES, allow_negative=True)
+    taken = [round_to_cents(amount) for _, amount in budget]
+    path = _write(_rows(budget), float(sum(taken)))
+
+    document, problems = check_budget(read_budget(path), rules)
+
+    assert document is not None, problems
+    for line, (_, typed), expected in zip(document.lines, budget, taken, strict=True):
+        assert line.amount == expected
+        assert abs(line.amount - typed) <= Decimal("0.005")
+        assert line.amount.as_tuple().exponent == -2
+    assert {(p.rule, p.cell) for p in problems} == {
+        ("amount.rounded", f"E{FIRST_LINE + index}")
+        for index, (_, typed) in enumerate(budget)
+        if typed != typed.quantize(Decimal("0.01"))
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(budgets, st.data())
+def test_any_case_of_a_listed_code_and_type_is_taken_as_listed(budget, data):
+    rows = _rows(budget)
+    for row in rows:
+        for column in (1, 2):
+            flips = data.draw(
+                st.lists(st.booleans(), min_size=len(row[column]), max_size=len(row[column]))
+            )
+            row[column] = "".join(
+                c.swapcase() if f else c for c, f in zip(row[column], flips, strict=True)
+            )
+    total = float(sum(amount for _, amount in budget))
+
+    document, problems = check_budget(read_budget(_write(rows, total)), RULES)
+
+    assert errors(problems) == []
+    assert document is not None
+    assert [(ln.cost_code, ln.cost_type) for ln in document.lines] == [key for key, _ in budget]
