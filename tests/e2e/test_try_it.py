@@ -252,7 +252,7 @@ def change_file_shown(tour: Tour, result: subprocess.CompletedProcess[str]) -> N
 
 
 def mistakes_checked(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
-    assert "Did you mean 03-300?" in result.stdout
+    assert "Did you mean 03-300 (a leading zero missing and a dash missing)?" in result.stdout
     assert "cost_code.unknown" in result.stdout and "amount.unit_mismatch" in result.stdout
     assert "2 error(s)" in result.stdout
 
@@ -423,7 +423,7 @@ def test_the_repository_lists_catch_slips(
     assert outcome["exit"] == 1
     assert [p["rule"] for p in outcome["problems"]] == [rule]
     if hint:
-        assert f"Did you mean {hint}?" in outcome["problems"][0]["hint"]
+        assert f"Did you mean {hint} (" in outcome["problems"][0]["hint"]
 
 
 def test_a_job_specific_code_passes_on_its_job_only(new_clone: Path) -> None:
