@@ -108,7 +108,7 @@ def assess_resend_against_rejection(
     previous = app.store.submission(project, version)
     rejection = app.store.rejection(project, version)
     assert previous is not None and rejection is not None, "a rejected version is recorded"
-    if previous.fingerprint == document.fingerprint():
+    if document.same_content(previous.fingerprint):
         raise Refusal(
             [
                 f"nothing changed since the rejection on {rejection.at:%Y-%m-%d} "
