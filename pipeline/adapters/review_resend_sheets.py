@@ -10,11 +10,13 @@ from pipeline.services.ports import ReviewContent
 
 
 def reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> None:
+    """Each earlier reason with the admin's Response beside it and whether the re-send looks
+    to address it."""
     assert content.resend is not None
     sheet = printable(book.add_worksheet("Earlier Reasons"))
     rejection = content.resend.rejection
-    sheet.set_column(0, 0, 60)
-    sheet.set_column(1, 3, 24)
+    sheet.set_column(0, 1, 50, styles["wrap"])
+    sheet.set_column(2, 4, 24)
     sheet.write_string(
         0,
         0,
@@ -22,14 +24,19 @@ def reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> 
         f"on {rejection.at:%Y-%m-%d %H:%M}",
         styles["title"],
     )
-    for col, title in enumerate(("Reason", "Line", "Status", "Why")):
+    for col, title in enumerate(("Reason", "Response", "Line", "Status", "Why")):
         sheet.write_string(2, col, title, styles["head"])
     for row, review in enumerate(content.resend.reasons, start=3):
         style = None if review.status is ReasonStatus.ADDRESSED else styles["changed"]
-        sheet.write_string(row, 0, review.reason, style)
-        sheet.write_string(row, 1, str(review.line) if review.line else "", style)
-        sheet.write_string(row, 2, str(review.status), style)
-        sheet.write_string(row, 3, review.explanation, style)
+        cells = (
+            review.reason,
+            review.response,
+            str(review.line) if review.line else "",
+            str(review.status),
+            review.explanation,
+        )
+        for col, text in enumerate(cells):
+            sheet.write_string(row, col, text, style)
 
 
 def changes_sheet(

@@ -176,7 +176,8 @@ def _decision_validation(sheet: Any, row: int, name: str, approvers: list[str]) 
 def _instructions(content: ReviewContent) -> list[str]:
     lines = [
         "1. Pick Accept or Reject in the yellow Decision cell.",
-        "2. A Reject needs a Reason (one reason per line of the cell).",
+        "2. A Reject needs a Reason (one reason per line of the cell), or at least one line "
+        "flagged with a Line Note.",
         "3. To flag single lines, set Line Decision = Reject on the Lines sheet, with a Line Note.",
         "4. Write your name or email in Approver, then save this file where it is (keep .xlsx).",
     ]
@@ -187,8 +188,8 @@ def _instructions(content: ReviewContent) -> list[str]:
         )
     if content.resend:
         lines.append(
-            "This is a re-send: see the sheets 'Earlier Reasons' and 'Changes'; "
-            "changed lines are highlighted on 'Lines'."
+            "This is a re-send: see the sheets 'Earlier Reasons' (with the sender's responses) "
+            "and 'Changes'; changed lines are highlighted on 'Lines'."
         )
     return lines
 

@@ -101,23 +101,20 @@ def assess_resend_against_rejection(
     submitter: Person | None,
     warnings: list[Problem],
 ) -> ResendAssessment | None:
-    """For a re-send: the rejection reasons reviewed, or a refusal if nothing changed."""
+    """For a re-send: the rejection reasons reviewed with the admin's Responses, or a refusal
+    when a reason is neither addressed by a change nor answered."""
     if budget.status is not Status.REJECTED:
         return None
     project, version = budget.project_number, budget.version
     previous = app.store.submission(project, version)
     rejection = app.store.rejection(project, version)
     assert previous is not None and rejection is not None, "a rejected version is recorded"
+    assessment = assess_resend(
+        app.store.lines(project, version), document.lines, rejection, document.responses
+    )
     if document.same_content(previous.fingerprint):
-        raise Refusal(
-            [
-                f"nothing changed since the rejection on {rejection.at:%Y-%m-%d} "
-                f"(version {version}); correct the budget before re-sending it"
-            ],
-            project,
-            submitter,
-        )
-    assessment = assess_resend(app.store.lines(project, version), document.lines, rejection)
+        _refuse_unanswered(assessment, project, submitter)
+        return assessment
     if assessment.unchanged_flags:
         named = "; ".join(
             f"{flag.key} ({flag.note or 'no note'})" for flag in assessment.unchanged_flags
@@ -126,7 +123,8 @@ def assess_resend_against_rejection(
             raise Refusal(
                 [
                     f"line(s) flagged by the approver are unchanged: {named}; change or "
-                    "remove each flagged line before re-sending"
+                    "remove each flagged line, or write your answer in the Response column "
+                    "of the Rejection Reasons sheet beside it, before re-sending"
                 ],
                 project,
                 submitter,
@@ -139,6 +137,35 @@ def assess_resend_against_rejection(
             )
         )
     return assessment
+
+
+def _refuse_unanswered(
+    assessment: ResendAssessment, project: str, submitter: Person | None
+) -> None:
+    """The same budget again is taken only as an answer: a Response beside every reason."""
+    unanswered = assessment.unanswered()
+    if assessment.reasons and not unanswered:
+        return
+    rejection = assessment.rejection
+    how = (
+        "write your answer in the Response column of the Rejection Reasons sheet beside each "
+        f"reason (in rejected/{project_stem(project)}_v{rejection.version}_rejected.xlsx), "
+        "or change the lines"
+    )
+    if len(unanswered) < len(assessment.reasons):
+        named = "; ".join(
+            f"line {r.line} ({r.reason or 'no note'})" if r.line else repr(r.reason)
+            for r in unanswered
+        )
+        how = f"no Response beside: {named}; {how}"
+    raise Refusal(
+        [
+            f"nothing changed since the rejection on {rejection.at:%Y-%m-%d} "
+            f"(version {rejection.version}); {how}"
+        ],
+        project,
+        submitter,
+    )
 
 
 def assess_change_against_export(

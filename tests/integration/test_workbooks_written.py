@@ -146,7 +146,14 @@ def test_resend_review_lists_changes_and_reasons(tmp_path: Path):
     book = openpyxl.load_workbook(target)
     changes = [(r[0].value, r[2].value) for r in book["Changes"].iter_rows(min_row=2)]
     assert changes == [("amount changed", "01-100"), ("added", "04-400"), ("removed", "02-200")]
-    statuses = [r[2].value for r in book["Earlier Reasons"].iter_rows(min_row=4)]
+    assert [c.value for c in book["Earlier Reasons"][3]] == [
+        "Reason",
+        "Response",
+        "Line",
+        "Status",
+        "Why",
+    ]
+    statuses = [r[3].value for r in book["Earlier Reasons"].iter_rows(min_row=4)]
     assert statuses == ["looks addressed", "looks addressed"]
 
 
