@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from pipeline.domain.budget import BudgetLine, LineKey, ReasonResponse, money
@@ -93,15 +93,26 @@ class ReasonReview:
     response: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ReturnedAmount:
+    """A changed line whose new amount is the one an earlier rejection turned down."""
+
+    key: LineKey
+    amount: Decimal
+    version: int  # the rejected version that had this amount
+
+
 @dataclass(frozen=True)
 class ResendAssessment:
     """How a re-send compares with the version that was rejected. ``unchanged_flags``: the
-    flagged lines left as they were with no Response."""
+    flagged lines left as they were with no Response; ``returns``: changed lines that bring
+    back an amount rejected before."""
 
     rejection: Rejection
     changes: list[LineChange]
     reasons: list[ReasonReview]
     unchanged_flags: list[LineFlag]
+    returns: list[ReturnedAmount] = field(default_factory=list)
 
     def unanswered(self) -> list[ReasonReview]:
         """The reasons with no Response beside them."""

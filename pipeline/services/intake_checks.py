@@ -4,13 +4,23 @@ export (for a budget change). Intake raises each as a Refusal; ``check`` reports
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.adapters.file_names import project_stem
 from pipeline.domain.budget import BudgetDocument
-from pipeline.domain.changes import ResendAssessment, assess_resend, diff_lines
+from pipeline.domain.changes import (
+    ChangeKind,
+    LineChange,
+    ResendAssessment,
+    ReturnedAmount,
+    assess_resend,
+    diff_lines,
+)
 from pipeline.domain.identity import owner_problem
 from pipeline.domain.lifecycle import ProjectBudget, Status
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
+from pipeline.domain.rejected_amounts import RejectedVersion, returned_amounts
 from pipeline.services.context import Services
 from pipeline.services.ports import ChangeAssessment
 from pipeline.services.refusals import Refusal
@@ -136,7 +146,7 @@ def assess_resend_against_rejection(
                 severity=Severity.WARNING,
             )
         )
-    return assessment
+    return replace(assessment, returns=_returns(app, budget, assessment.changes))
 
 
 def _refuse_unanswered(
@@ -168,6 +178,21 @@ def _refuse_unanswered(
     )
 
 
+def _returns(
+    app: Services, budget: ProjectBudget, changes: list[LineChange]
+) -> list[ReturnedAmount]:
+    """The changed lines that bring back an amount an earlier rejection turned down."""
+    if not any(c.kind in (ChangeKind.ADDED, ChangeKind.AMOUNT) for c in changes):
+        return []  # nothing can come back: spare reading the earlier versions
+    project = budget.project_number
+    rejected: list[RejectedVersion] = []
+    for version in range(1, budget.version + 1):
+        rejection = app.store.rejection(project, version)
+        if rejection is not None:
+            rejected.append(RejectedVersion(app.store.lines(project, version), rejection))
+    return returned_amounts(changes, rejected)
+
+
 def assess_change_against_export(
     app: Services, budget: ProjectBudget, document: BudgetDocument, submitter: Person | None
 ) -> ChangeAssessment | None:
@@ -196,4 +221,4 @@ def assess_change_against_export(
             budget.project_number,
             submitter,
         )
-    return ChangeAssessment(base, changes)
+    return ChangeAssessment(base, changes, _returns(app, budget, changes))

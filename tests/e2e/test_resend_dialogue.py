@@ -1,6 +1,6 @@
-"""The correction round trip through the CLI: a Reject carried by line notes alone, and the
-admin's Responses in the handed-back workbook. openpyxl plays the spreadsheet here;
-test_libreoffice_round_trip.py uses LibreOffice."""
+"""The correction round trip through the CLI: a Reject carried by line notes alone, the admin's
+Responses in the handed-back workbook, and changes that bring back an amount rejected before.
+openpyxl plays the spreadsheet here; test_libreoffice_round_trip.py uses LibreOffice."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.conftest import Workspace, _age
+from tests.conftest import DEFAULT_LINES, Workspace, _age
 
 PAINTING = "Painting belongs to sub job B"
 CONCRETE = "Concrete 03-300 is over the estimate"
@@ -182,3 +182,61 @@ def test_the_handed_back_total_alone_is_no_change(workspace: Workspace):
 
     assert result.exit_code == 1
     assert "nothing changed since the rejection" in result.output
+
+
+def test_a_resend_that_brings_back_an_amount_rejected_before_is_flagged(workspace: Workspace):
+    workspace.drop()
+    workspace.run("process")
+    _reject(workspace, **{"03-300/M": "Too high"})
+    _handed_back(workspace, "v2.xlsx", edits={("03-300", "M"): {7: 40000.5}})
+    workspace.run("process")
+    _reject(workspace, version=2, **{"09-900/S": PAINTING})
+    _handed_back(
+        workspace,
+        "v3.xlsx",
+        version=2,
+        edits={("03-300", "M"): {7: 45000.5}, ("09-900", "S"): {0: "B"}},
+    )
+
+    result = workspace.run("process")
+
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(workspace.review(version=3))
+    notes = {(r[2].value, r[3].value): r[8].value for r in book["Changes"].iter_rows(min_row=2)}
+    assert notes[("03-300", "M")] == "brings back the amount rejected in v1"
+    assert notes[("09-900", "S")] is None
+    reasons = _earlier_reasons(workspace, 3)
+    assert reasons["brings back the amount rejected in v1 for: 03-300 / M"][2] == "check by hand"
+    assert (
+        "03-300 / M: 40,000.50 -> 45,000.50 (+5,000.00); brings back the amount rejected in v1"
+        in (_sent_mail(workspace, 3))
+    )
+
+
+def test_a_budget_change_that_brings_back_a_rejected_amount_is_flagged(workspace: Workspace):
+    workspace.drop()
+    workspace.run("process")
+    _reject(workspace, "03-300 is over the estimate")
+    _handed_back(workspace, "v2.xlsx", edits={("03-300", "M"): {7: 40000.5}})
+    workspace.run("process")
+    workspace.decide(version=2, decision="Accept")
+    assert workspace.run("process").exit_code == 0
+    lines = [
+        (*line[:4], 46000) if line[1:3] == ("03-300", "L") else line for line in DEFAULT_LINES
+    ]  # 03-300 / M back at 45,000.50 (named by the reason), 03-300 / L moved for the first time
+    workspace.drop("change.xlsx", lines=lines)
+
+    result = workspace.run("process")
+
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(workspace.review(version=3))
+    notes = {(r[2].value, r[3].value): r[8].value for r in book["Changes"].iter_rows(min_row=2)}
+    assert notes == {
+        ("03-300", "M"): "brings back the amount rejected in v1",
+        ("03-300", "L"): None,
+    }
+    review = [c.value for r in book["Review"].iter_rows() for c in r if isinstance(c.value, str)]
+    assert any("bring back an amount rejected before" in text for text in review)
+    assert "45,000.50 (+5,000.00); brings back the amount rejected in v1" in _sent_mail(
+        workspace, 3
+    )
