@@ -4,12 +4,14 @@ openpyxl plays the spreadsheet here; test_libreoffice_round_trip.py uses LibreOf
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
 
 from tests.conftest import DEFAULT_LINES, Workspace, _age
 
+GOLDEN_RULES = Path(__file__).parents[1] / "golden" / "rules"
 PAINTING = "Painting belongs to sub job B"
 CONCRETE = "Concrete 03-300 is over the estimate"
 HOW = "write your answer in the Response column of the Rejection Reasons sheet beside each reason"
@@ -86,6 +88,21 @@ def test_a_reject_carried_by_line_notes_alone_is_applied_and_handed_back(workspa
         "line 09-900 / S: Painting belongs to sub job B"
         in workspace.run("history", "P-1001").output
     )
+
+
+def test_the_handed_back_workbook_offers_the_workspace_erp_lists(workspace: Workspace):
+    for path in GOLDEN_RULES.iterdir():
+        shutil.copy(path, workspace.root / "rules" / path.name)
+    workspace.drop()
+    workspace.run("process")
+
+    _reject(workspace, **{"09-900/S": PAINTING})
+
+    book = openpyxl.load_workbook(workspace.root / "rejected" / "P-1001_v1_rejected.xlsx")
+    codes = [c.value for c in book["ERP Lists"]["A"] if c.value]
+    assert codes == ["Cost Codes", "01-100", "02-200", "03-300", "09-900", "99-900"]
+    sources = [v.formula1 for v in book["Budget"].data_validations.dataValidation]
+    assert "'ERP Lists'!$A$2:$A$6" in sources and "'ERP Lists'!$B$2:$B$7" in sources
 
 
 def test_an_unchanged_resend_without_a_response_is_refused_saying_how_to_answer(
