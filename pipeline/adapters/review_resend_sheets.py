@@ -1,4 +1,5 @@
-"""The re-send sheets of the review workbook: earlier reasons with their status, changed lines."""
+"""The re-send sheets of the review workbook: earlier reasons with their status and the admin's
+responses; changed lines, noting those that bring back an amount rejected before."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""What changed between two versions of a budget, and whether earlier reasons look addressed."""
+"""What changed between two versions of a budget, and whether earlier reasons look addressed
+or were answered by the admin's Responses."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """What a workbook must pass against the people and the state of its budget: a submitter
-allowed to send it, not busy, changed since the rejection (for a re-send), changed since the
-export (for a budget change). Intake raises each as a Refusal; ``check`` reports them."""
+allowed to send it, not busy, changed or answered since the rejection (for a re-send),
+changed since the export (for a budget change). Intake raises each as a Refusal; ``check``
+reports them."""
 
 from __future__ import annotations
 
