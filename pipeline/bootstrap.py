@@ -194,7 +194,9 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
         read_budget=read,
         read_decision=read_review,
         write_review=write_review_workbook,
-        write_rejected=write_rejected_workbook,
+        write_rejected=lambda document, rejection, target: write_rejected_workbook(
+            document, rejection, target, load_validation_rules(settings.rules)
+        ),
         exporter=writer,
         render_mail=JinjaMailRenderer(env),
         transport=_transport(settings),

@@ -15,7 +15,14 @@ from typing import Any
 
 import python_calamine
 
-from pipeline.adapters.xlsx_parts import SheetFacts, last_modified_by, sheet_facts
+from pipeline.adapters import rejection_sheet
+from pipeline.adapters.xlsx_parts import (
+    SheetFacts,
+    first_cell_outside,
+    last_modified_by,
+    sheet_facts,
+)
+from pipeline.domain.budget import ReasonResponse
 from pipeline.domain.problems import cell_ref
 from pipeline.errors import UnreadableWorkbook
 
@@ -55,6 +62,7 @@ INPUT_LINE_HEADERS = tuple(COLUMN_TITLES.values())
 PREFERRED_SHEETS = ("budget", "budgetlineitems")
 _CLEAN = re.compile(r"(?:\S+(?: \S+)*)?")  # no outer spaces, single inner spaces
 _TOTAL_ROW = re.compile(r"^(grand|sub)?[\s-]*totals?\b", re.IGNORECASE)
+MAX_RESPONSE_ROWS = 250_000  # the Rejection Reasons sheet is read within A-Z and these rows
 
 
 @dataclass
@@ -69,6 +77,7 @@ class RawBudget:
     last_modified_by: str = ""
     hidden_sheets: list[str] = field(default_factory=list)
     facts: SheetFacts = field(default_factory=SheetFacts)
+    responses: tuple[ReasonResponse, ...] = ()
 
     def cell(self, row: int, column: str) -> str:
         """The A1 reference of ``column`` in Excel row ``row``."""
@@ -89,6 +98,7 @@ def read_budget(path: Path) -> RawBudget:
         hidden = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Hidden")]
         editor = last_modified_by(path)
         facts = sheet_facts(path, sheet_name)
+        responses = _responses(path, book, sheet_name)
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # calamine raises several undocumented types for damaged files
@@ -103,6 +113,7 @@ def read_budget(path: Path) -> RawBudget:
         last_modified_by=editor,
         hidden_sheets=hidden,
         facts=facts,
+        responses=responses,
     )
 
 
@@ -120,6 +131,25 @@ def text_of(value: Any) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return " ".join(str(value).split())
+
+
+def _responses(path: Path, book: Any, budget_sheet: str) -> tuple[ReasonResponse, ...]:
+    """The admin's answers on the *Rejection Reasons* sheet of a workbook we handed back;
+    none (and nothing read) when the workbook has no such sheet."""
+    wanted = normalise_label(rejection_sheet.SHEET)
+    name = next(
+        (n for n in book.sheet_names if normalise_label(n) == wanted and n != budget_sheet), None
+    )
+    if name is None:
+        return ()
+    far = first_cell_outside(path, name, MAX_RESPONSE_ROWS, 26)
+    if far:  # one far cell would make calamine's grid of the sheet enormous
+        raise UnreadableWorkbook(
+            f"{path.name}: sheet {name!r} has something at {far}, far outside the reasons "
+            f"(columns A-Z, rows 1-{MAX_RESPONSE_ROWS:,}); clear it and save the workbook again"
+        )
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return rejection_sheet.read_responses(rows, text_of)
 
 
 def _pick_sheet(names: list[str]) -> str:

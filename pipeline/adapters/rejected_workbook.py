@@ -1,5 +1,6 @@
 """Write the editable workbook handed back after a rejection: the budget in the input layout,
-flagged lines marked, and a sheet listing the reasons. Dropping it back in inbox/ re-sends it."""
+live (Budget Total a SUM, amounts quantity x unit cost where they are), flagged lines marked,
+the ERP-list dropdowns, and the reasons with a Response column. Dropping it back re-sends it."""
 
 from __future__ import annotations
 
@@ -8,91 +9,110 @@ from typing import Any
 
 import xlsxwriter
 
-from pipeline.adapters.budget_reader import INPUT_LINE_HEADERS
+from pipeline.adapters.input_layout import (
+    AMOUNT,
+    LINE_HEADERS,
+    MONEY,
+    QTY,
+    UNIT_COST,
+    add_dropdowns,
+    amount_formula,
+    amount_is_product,
+    last_row,
+    set_columns,
+    total_formula,
+)
+from pipeline.adapters.rejection_sheet import reasons_sheet
+from pipeline.adapters.rules_files import ValidationRules
 from pipeline.adapters.xlsx_styles import SAFE_OPTIONS
-from pipeline.domain.budget import BudgetDocument
+from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.review import Rejection
 
-LINE_HEADERS = (*INPUT_LINE_HEADERS, "Rejection Note")
+NOTE_HEADER = "Rejection Note"
+TABLE_ROW = 5  # 0-based row of the line table's header; the lines start on Excel row 7
+FLAGGED = "#F8CBAD"
 
 
-def write_rejected_workbook(document: BudgetDocument, rejection: Rejection, target: Path) -> None:
-    """Write the admin's budget with the rejection marked into ``target``."""
-    options = {**SAFE_OPTIONS, "constant_memory": False}
-    book = xlsxwriter.Workbook(str(target), options)
-    bold = book.add_format({"bold": True})
-    money = book.add_format({"num_format": "#,##0.00"})
-    flagged_fmt = book.add_format({"bg_color": "#F8CBAD"})
-    flagged_money = book.add_format({"bg_color": "#F8CBAD", "num_format": "#,##0.00"})
-    head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-
+def write_rejected_workbook(
+    document: BudgetDocument,
+    rejection: Rejection,
+    target: Path,
+    rules: ValidationRules | None = None,
+) -> None:
+    """Write the admin's budget with the rejection marked into ``target``; ``rules`` gives
+    the ERP lists for the dropdowns (none without it)."""
+    book = xlsxwriter.Workbook(str(target), {**SAFE_OPTIONS, "constant_memory": False})
+    formats = _formats(book)
     sheet = book.add_worksheet("Budget")
-    header: list[tuple[str, Any]] = [
-        ("Project Number", document.project_number),
-        ("Project Name", document.project_name),
-        ("Prepared By", document.prepared_by),
-        ("Budget Total", document.stated_total),
-    ]
-    for row, (label, value) in enumerate(header):
-        sheet.write_string(row, 0, label, bold)
-        if value is None:
-            continue
-        if label == "Budget Total":
-            sheet.write_number(row, 1, float(value), money)
-        else:
-            sheet.write_string(row, 1, str(value))
-    table = len(header) + 1
-    for col, title in enumerate(LINE_HEADERS):
-        sheet.write_string(table, col, title, head)
+    first = TABLE_ROW + 2  # Excel row of the first line
+    last = last_row(first, len(document.lines))
+    _header(sheet, formats, document, total_formula(first, last))
+    for col, title in enumerate((*LINE_HEADERS, NOTE_HEADER)):
+        sheet.write_string(TABLE_ROW, col, title, formats["head"])
     notes = {flag.key: flag.note for flag in rejection.flags}
-    for index, line in enumerate(document.lines, start=table + 1):
-        flagged = line.key in notes
-        text, amount = (flagged_fmt, flagged_money) if flagged else (None, money)
-        for col, value in enumerate(
-            (line.sub_job, line.cost_code, line.cost_type, line.description)
-        ):
-            sheet.write_string(index, col, value, text)
-        _number(sheet, index, 4, line.unit_qty, text)
-        sheet.write_string(index, 5, line.uom, text)
-        _number(sheet, index, 6, line.unit_cost, amount)
-        sheet.write_number(index, 7, float(line.amount), amount)
-        sheet.write_string(index, 8, f"REJECTED: {notes[line.key]}" if flagged else "", text)
-    sheet.set_column(0, 2, 12)
-    sheet.set_column(3, 3, 40)
-    sheet.set_column(4, 7, 14)
-    sheet.set_column(8, 8, 50)
-    sheet.freeze_panes(table + 1, 0)
-
-    reasons = book.add_worksheet("Rejection Reasons")
-    reasons.set_column(0, 0, 24)
-    reasons.set_column(1, 1, 80)
-    reasons.write_string(
-        0,
-        0,
-        f"Version {rejection.version} rejected by {rejection.approver} "
-        f"on {rejection.at:%Y-%m-%d %H:%M}",
-        bold,
+    for index, line in enumerate(document.lines, start=TABLE_ROW + 1):
+        _line(sheet, formats, index, line, notes)
+    set_columns(sheet, formats, note_width=50)
+    sheet.freeze_panes(TABLE_ROW + 1, 0)
+    add_dropdowns(
+        book, sheet, rules or ValidationRules(), document.project_number, (first - 1, last - 1)
     )
-    row = 2
-    for reason in rejection.reasons:
-        reasons.write_string(row, 0, "Reason", bold)
-        reasons.write_string(row, 1, reason)
-        row += 1
-    for flag in rejection.flags:
-        reasons.write_string(row, 0, f"Line {flag.key}", bold)
-        reasons.write_string(row, 1, flag.note or "(no note)")
-        row += 1
-    reasons.write_string(
-        row + 1,
-        1,
-        "Correct the budget on the 'Budget' sheet, then drop this "
-        "workbook into inbox/ to re-send it.",
-    )
+    reasons_sheet(book, rejection)
+    sheet.activate()
     book.close()
 
 
-def _number(sheet: Any, row: int, col: int, value: Any, style: Any) -> None:
-    if value is None:
-        sheet.write_blank(row, col, None, style)
+def _formats(book: Any) -> dict[str, Any]:
+    return {
+        "bold": book.add_format({"bold": True}),
+        "head": book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1}),
+        "text": book.add_format({"num_format": "@"}),
+        "money": book.add_format({"num_format": MONEY}),
+        "number": None,
+        "flagged_text": book.add_format({"bg_color": FLAGGED, "num_format": "@"}),
+        "flagged_money": book.add_format({"bg_color": FLAGGED, "num_format": MONEY}),
+        "flagged_number": book.add_format({"bg_color": FLAGGED}),
+    }
+
+
+def _header(sheet: Any, formats: dict[str, Any], document: BudgetDocument, total: str) -> None:
+    for row, (label, value) in enumerate(
+        (
+            ("Project Number", document.project_number),
+            ("Project Name", document.project_name),
+            ("Prepared By", document.prepared_by),
+        )
+    ):
+        sheet.write_string(row, 0, label, formats["bold"])
+        if value:
+            sheet.write_string(row, 1, value, formats["text"])
+    sheet.write_string(3, 0, "Budget Total", formats["bold"])
+    # Live, with its cached value for readers that do not calculate (our intake among them).
+    sheet.write_formula(3, 1, total, formats["money"], float(document.total))
+
+
+def _line(
+    sheet: Any, formats: dict[str, Any], index: int, line: BudgetLine, notes: dict[Any, str]
+) -> None:
+    """One line: text stays text, numbers stay numbers, and the amount is the formula
+    quantity x unit cost only where it equals that product to the cent."""
+    flagged = line.key in notes
+    prefix = "flagged_" if flagged else ""
+    text, money, number = (formats[prefix + kind] for kind in ("text", "money", "number"))
+    for col, words in zip(
+        (0, 1, 2, 3, 5),
+        (line.sub_job, line.cost_code, line.cost_type, line.description, line.uom),
+        strict=True,
+    ):
+        sheet.write_string(index, col, words, text)
+    for col, value, style in ((QTY, line.unit_qty, number), (UNIT_COST, line.unit_cost, money)):
+        if value is None:
+            sheet.write_blank(index, col, None, style)
+        else:
+            sheet.write_number(index, col, float(value), style)
+    if amount_is_product(line):
+        sheet.write_formula(index, AMOUNT, amount_formula(index + 1), money, float(line.amount))
     else:
-        sheet.write_number(row, col, float(value), style)
+        sheet.write_number(index, AMOUNT, float(line.amount), money)
+    if flagged:
+        sheet.write_string(index, len(LINE_HEADERS), f"REJECTED: {notes[line.key]}", text)

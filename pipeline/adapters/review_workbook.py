@@ -55,10 +55,10 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
     _lines_sheet(book, styles, content, changed)
     if content.resend:
         reasons_sheet(book, styles, content)
-        changes_sheet(book, styles, content.resend.changes)
+        changes_sheet(book, styles, content.resend.changes, returns=content.resend.returns)
     if content.change:
         title = "Changes since export" if content.resend else "Changes"
-        changes_sheet(book, styles, content.change.changes, title)
+        changes_sheet(book, styles, content.change.changes, title, content.change.returns)
     _meta_sheet(book, content)
     for name in ("money", "changed", "changed_money"):
         styles[name]._get_xf_index()  # registered now: the streamed rows refer to them
@@ -176,7 +176,8 @@ def _decision_validation(sheet: Any, row: int, name: str, approvers: list[str]) 
 def _instructions(content: ReviewContent) -> list[str]:
     lines = [
         "1. Pick Accept or Reject in the yellow Decision cell.",
-        "2. A Reject needs a Reason (one reason per line of the cell).",
+        "2. A Reject needs a Reason (one reason per line of the cell), or at least one line "
+        "flagged with a Line Note.",
         "3. To flag single lines, set Line Decision = Reject on the Lines sheet, with a Line Note.",
         "4. Write your name or email in Approver, then save this file where it is (keep .xlsx).",
     ]
@@ -187,8 +188,17 @@ def _instructions(content: ReviewContent) -> list[str]:
         )
     if content.resend:
         lines.append(
-            "This is a re-send: see the sheets 'Earlier Reasons' and 'Changes'; "
-            "changed lines are highlighted on 'Lines'."
+            "This is a re-send: see the sheets 'Earlier Reasons' (with the sender's responses) "
+            "and 'Changes'; changed lines are highlighted on 'Lines'."
+        )
+    returns = [
+        *(content.resend.returns if content.resend else []),
+        *(content.change.returns if content.change else []),
+    ]
+    if returns:
+        lines.append(
+            "Some changed lines bring back an amount rejected before: see the Note column "
+            "of 'Changes'."
         )
     return lines
 

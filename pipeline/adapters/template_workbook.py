@@ -1,4 +1,5 @@
-"""A blank budget workbook in the contract layout, with dropdowns fed by the ERP lists."""
+"""A blank budget workbook in the contract layout, with dropdowns fed by the ERP lists and a
+Budget Total that adds up the amounts by itself."""
 
 from __future__ import annotations
 
@@ -6,13 +7,19 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipeline.adapters.budget_reader import INPUT_LINE_HEADERS
+from pipeline.adapters.input_layout import (
+    LINE_HEADERS,
+    MONEY,
+    add_dropdowns,
+    last_row,
+    set_columns,
+    total_formula,
+)
 from pipeline.adapters.rules_files import ValidationRules
 from pipeline.adapters.xlsx_styles import SAFE_OPTIONS
 
-LINE_HEADERS = INPUT_LINE_HEADERS
 FIRST_LINE = 8  # Excel row of the first budget line
-LAST_LINE = 5000  # dropdowns and formats reach this far
+LAST_LINE = last_row(FIRST_LINE)  # dropdowns, formats and the total reach this far
 
 
 def write_template(
@@ -22,70 +29,25 @@ def write_template(
     book = xlsxwriter.Workbook(str(target), {**SAFE_OPTIONS, "constant_memory": False})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-    text = book.add_format({"num_format": "@"})  # codes stay text: 03-300 keeps its zero
-    money = book.add_format({"num_format": "#,##0.00"})
+    formats = {
+        "text": book.add_format({"num_format": "@"}),
+        "money": book.add_format({"num_format": MONEY}),
+    }
     sheet = book.add_worksheet("Budget")
     for row, (label, value) in enumerate(
-        (
-            ("Project Number", project_number),
-            ("Project Name", project_name),
-            ("Prepared By", ""),
-            ("Budget Total", ""),
-        )
+        (("Project Number", project_number), ("Project Name", project_name), ("Prepared By", ""))
     ):
         sheet.write_string(row, 0, label, bold)
-        sheet.write_string(row, 1, value, text)
-    sheet.write_string(
-        4, 3, "Budget Total is optional; when given it must equal the sum of the amounts."
-    )
+        sheet.write_string(row, 1, value, formats["text"])
+    sheet.write_string(3, 0, "Budget Total", bold)
+    # A number cell holding the sum: typing amounts (or formulas) keeps it right.
+    sheet.write_formula(3, 1, total_formula(FIRST_LINE, LAST_LINE), formats["money"], 0)
+    # Not beside the total: a total left blank would read the note as its value.
+    sheet.write_string(4, 3, "Budget Total adds up the amounts by itself; leave it as it is.")
     for col, title in enumerate(LINE_HEADERS):
         sheet.write_string(FIRST_LINE - 2, col, title, head)
-    for col, width, style in (
-        (0, 10, text),
-        (1, 12, text),
-        (2, 10, text),
-        (3, 40, None),
-        (4, 10, None),
-        (5, 8, text),
-        (6, 12, money),
-        (7, 16, money),
-    ):
-        sheet.set_column(col, col, width, style)
+    set_columns(sheet, formats)
     sheet.freeze_panes(FIRST_LINE - 1, 0)
-    codes = sorted(rules.lists.codes_for(project_number)) if rules.lists.cost_codes else []
-    types = sorted(rules.lists.cost_types) if rules.lists.cost_types else []
-    if codes or types:
-        lists = book.add_worksheet("ERP Lists")  # visible: the codes are worth reading
-        for col, (title, values) in enumerate((("Cost Codes", codes), ("Cost Types", types))):
-            lists.write_string(0, col, title, bold)
-            for row, value in enumerate(values, start=1):
-                lists.write_string(row, col, value)
-            if values:
-                letter = "AB"[col]
-                sheet.data_validation(
-                    FIRST_LINE - 1,
-                    col + 1,
-                    LAST_LINE - 1,
-                    col + 1,
-                    {
-                        "validate": "list",
-                        "source": f"='ERP Lists'!${letter}$2:${letter}${len(values) + 1}",
-                        "error_title": title[:-1],
-                        "error_message": f"Pick a {title[:-1].lower()} from the ERP's list",
-                    },
-                )
-    sheet.data_validation(
-        FIRST_LINE - 1,
-        7,
-        LAST_LINE - 1,
-        7,
-        {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": -9999999999999.99,
-            "maximum": 9999999999999.99,
-            "error_message": "Type the amount as a number",
-        },
-    )
+    add_dropdowns(book, sheet, rules, project_number, (FIRST_LINE - 1, LAST_LINE - 1))
     sheet.activate()
     book.close()

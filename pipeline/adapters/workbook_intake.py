@@ -5,6 +5,7 @@ A plain module-level function, so that it can run in the isolated parse worker.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.adapters.budget_reader import read_budget, text_of
@@ -24,5 +25,7 @@ def read_and_check(path: Path, settings: Settings) -> ReadResult:
     rules = load_validation_rules(settings.rules)
     profile = load_profile(settings.templates, profile_for_settings(settings, project))
     document, problems = check_budget(raw, apply_profile_limits(rules, profile))
+    if document is not None and raw.responses:
+        document = replace(document, responses=raw.responses)
     prepared_by = text_of(raw.header.get("prepared_by", ("", ""))[0])
     return ReadResult(document, problems, raw.last_modified_by, project, prepared_by)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -59,8 +59,20 @@ class BudgetLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ReasonResponse:
+    """The admin's answer beside one reason of a rejection, on the *Rejection Reasons* sheet
+    of the workbook handed back: its Line and Reason cells as found (Line is blank beside a
+    free-text reason) and the Response."""
+
+    line: str
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class BudgetDocument:
-    """A budget as read from one workbook."""
+    """A budget as read from one workbook, with the admin's responses to an earlier
+    rejection when the workbook carries them (they are not part of its content)."""
 
     project_number: str
     lines: tuple[BudgetLine, ...]
@@ -69,6 +81,7 @@ class BudgetDocument:
     stated_total: Decimal | None = None
     sheet: str = "Budget"
     header_cells: dict[str, str] = field(default_factory=dict)
+    responses: tuple[ReasonResponse, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent from the parse worker: plain tuples of text pickle ten times faster than
@@ -97,6 +110,7 @@ class BudgetDocument:
                 None if self.stated_total is None else str(self.stated_total),
                 self.sheet,
                 self.header_cells,
+                [(r.line, r.reason, r.text) for r in self.responses],
             ),
         )
 
@@ -119,6 +133,20 @@ class BudgetDocument:
             digest.update(b"\x1e")
         return digest.hexdigest()
 
+    def same_content(self, fingerprint: str) -> bool:
+        """Whether this budget says what the one with ``fingerprint`` said, a Budget Total
+        equal to the sum of the lines counting the same as none: the workbook handed back
+        after a rejection states its total even where the admin's did not."""
+        if self.fingerprint() == fingerprint:
+            return True
+        if self.stated_total is None:
+            other: Decimal | None = self.total
+        elif f"{self.stated_total:.2f}" == f"{self.total:.2f}":
+            other = None
+        else:
+            return False
+        return replace(self, stated_total=other).fingerprint() == fingerprint
+
 
 def money(value: Decimal) -> str:
     """Format an amount for people: thousands separators, two decimals."""
@@ -133,6 +161,7 @@ def _rebuild(
     stated_total: str | None,
     sheet: str,
     header_cells: dict[str, str],
+    responses: list[tuple[str, str, str]],
 ) -> BudgetDocument:
     return BudgetDocument(
         project_number,
@@ -155,4 +184,5 @@ def _rebuild(
         None if stated_total is None else Decimal(stated_total),
         sheet,
         header_cells,
+        tuple(ReasonResponse(*response) for response in responses),
     )

@@ -1,14 +1,15 @@
-"""What changed between two versions of a budget, and whether earlier reasons look addressed."""
+"""What changed between two versions of a budget, and whether earlier reasons look addressed
+or were answered by the admin's Responses."""
 
 from __future__ import annotations
 
 import enum
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from pipeline.domain.budget import BudgetLine, LineKey, money
+from pipeline.domain.budget import BudgetLine, LineKey, ReasonResponse, money
 from pipeline.domain.review import LineFlag, Rejection
 
 
@@ -76,58 +77,109 @@ class ReasonStatus(enum.StrEnum):
     """Whether an earlier reason looks dealt with in the re-send."""
 
     ADDRESSED = "looks addressed"
+    ANSWERED = "answered"
     OPEN = "not addressed"
     CHECK = "check by hand"
 
 
 @dataclass(frozen=True, slots=True)
 class ReasonReview:
-    """One earlier rejection reason and how the re-send relates to it."""
+    """One earlier rejection reason, how the re-send relates to it, and the admin's Response
+    to it ("" when none)."""
 
     reason: str
     line: LineKey | None
     status: ReasonStatus
     explanation: str
+    response: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedAmount:
+    """A changed line whose new amount is the one an earlier rejection turned down."""
+
+    key: LineKey
+    amount: Decimal
+    version: int  # the rejected version that had this amount
 
 
 @dataclass(frozen=True)
 class ResendAssessment:
-    """How a re-send compares with the version that was rejected."""
+    """How a re-send compares with the version that was rejected. ``unchanged_flags``: the
+    flagged lines left as they were with no Response; ``returns``: changed lines that bring
+    back an amount rejected before."""
 
     rejection: Rejection
     changes: list[LineChange]
     reasons: list[ReasonReview]
     unchanged_flags: list[LineFlag]
+    returns: list[ReturnedAmount] = field(default_factory=list)
+
+    def unanswered(self) -> list[ReasonReview]:
+        """The reasons with no Response beside them."""
+        return [review for review in self.reasons if not review.response]
 
 
 def assess_resend(
-    previous: Sequence[BudgetLine], new: Sequence[BudgetLine], rejection: Rejection
+    previous: Sequence[BudgetLine],
+    new: Sequence[BudgetLine],
+    rejection: Rejection,
+    responses: Sequence[ReasonResponse] = (),
 ) -> ResendAssessment:
-    """Compare a re-send with the rejected version and review each reason and flagged line."""
+    """Compare a re-send with the rejected version and review each reason and flagged line,
+    with the admin's Response to it: a flagged line left unchanged counts as answered by one."""
     changes = diff_lines(previous, new)
     touched = {change.key for change in changes}
     reviews: list[ReasonReview] = []
     unchanged: list[LineFlag] = []
     for flag in rejection.flags:
+        answer = response_to(responses, flag.note, flag.key)
         if flag.key in touched:
-            reviews.append(_flag_review(flag, changes))
-        else:
+            reviews.append(_flag_review(flag, changes, answer))
+            continue
+        status = ReasonStatus.ANSWERED if answer else ReasonStatus.OPEN
+        reviews.append(ReasonReview(flag.note, flag.key, status, "line unchanged", answer))
+        if not answer:
             unchanged.append(flag)
-            reviews.append(ReasonReview(flag.note, flag.key, ReasonStatus.OPEN, "line unchanged"))
     codes = {line.cost_code for line in (*previous, *new)}
     touched_codes = {key.cost_code for key in touched}
-    reviews.extend(_text_review(text, codes, touched_codes) for text in rejection.reasons)
+    for text in rejection.reasons:
+        review = _text_review(text, codes, touched_codes)
+        answer = response_to(responses, text, None)
+        if answer and review.status is not ReasonStatus.ADDRESSED:
+            review = replace(review, status=ReasonStatus.ANSWERED)
+        reviews.append(replace(review, response=answer))
     return ResendAssessment(rejection, changes, reviews, unchanged)
 
 
-def _flag_review(flag: LineFlag, changes: list[LineChange]) -> ReasonReview:
+def response_to(responses: Sequence[ReasonResponse], reason: str, line: LineKey | None) -> str:
+    """The Response written beside a reason: beside its line for a flagged line, beside the
+    same text (spaces and case aside) for a free-text reason; "" when none."""
+    if line is not None:
+        wanted = _squeezed(str(line))
+        found = (r.text for r in responses if _squeezed(r.line) == wanted)
+    else:
+        text = _spaced(reason)
+        found = (r.text for r in responses if not r.line.strip() and _spaced(r.reason) == text)
+    return next(found, "")
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _flag_review(flag: LineFlag, changes: list[LineChange], answer: str) -> ReasonReview:
     change = next(c for c in changes if c.key == flag.key)
-    return ReasonReview(flag.note, flag.key, ReasonStatus.ADDRESSED, f"line {change.kind}")
+    return ReasonReview(flag.note, flag.key, ReasonStatus.ADDRESSED, f"line {change.kind}", answer)
 
 
 def _text_review(text: str, codes: set[str], touched_codes: set[str]) -> ReasonReview:
     """A free-text reason looks addressed when every cost code it names has a changed line."""
-    named = sorted(code for code in codes if _mentions(text, code))
+    named = sorted(code for code in codes if mentions(text, code))
     if not named:
         return ReasonReview(text, None, ReasonStatus.CHECK, "names no cost code of the budget")
     still = [code for code in named if code not in touched_codes]
@@ -136,7 +188,8 @@ def _text_review(text: str, codes: set[str], touched_codes: set[str]) -> ReasonR
     return ReasonReview(text, None, ReasonStatus.ADDRESSED, f"changed: {', '.join(named)}")
 
 
-def _mentions(text: str, code: str) -> bool:
+def mentions(text: str, code: str) -> bool:
+    """Whether a reason names a cost code (as a whole word: 03-300 is not in 03-3000)."""
     return re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text) is not None
 
 

@@ -56,14 +56,18 @@ class Decision:
             found.append(f"Decision {self.verdict_text!r} is neither Accept nor Reject")
         if not self.approver.strip():
             found.append("Approver is blank: write your name or email")
-        if self.verdict is Verdict.REJECT and not self.reason.strip():
-            found.append("a Reject needs a Reason")
+        if self.verdict is Verdict.REJECT and not self.reasons() and not self.noted_flags():
+            found.append("a Reject needs a Reason, or a line marked Reject with a Line Note")
         if self.verdict is Verdict.ACCEPT and self.flags:
             found.append(
                 f"Accept with {len(self.flags)} line(s) marked Reject: choose Reject, "
                 "or clear the Line Decision column"
             )
         return found
+
+    def noted_flags(self) -> list[LineFlag]:
+        """The lines marked Reject that carry a note: each is a reason on its own."""
+        return [flag for flag in self.flags if flag.note.strip()]
 
     def reasons(self) -> list[str]:
         """The free-text reasons, one per non-blank line of the Reason cell."""

@@ -1,16 +1,27 @@
 """What a workbook must pass against the people and the state of its budget: a submitter
-allowed to send it, not busy, changed since the rejection (for a re-send), changed since the
-export (for a budget change). Intake raises each as a Refusal; ``check`` reports them."""
+allowed to send it, not busy, changed or answered since the rejection (for a re-send),
+changed since the export (for a budget change). Intake raises each as a Refusal; ``check``
+reports them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.adapters.file_names import project_stem
 from pipeline.domain.budget import BudgetDocument
-from pipeline.domain.changes import ResendAssessment, assess_resend, diff_lines
+from pipeline.domain.changes import (
+    ChangeKind,
+    LineChange,
+    ResendAssessment,
+    ReturnedAmount,
+    assess_resend,
+    diff_lines,
+)
 from pipeline.domain.identity import owner_problem
 from pipeline.domain.lifecycle import ProjectBudget, Status
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
+from pipeline.domain.rejected_amounts import RejectedVersion, returned_amounts
 from pipeline.services.context import Services
 from pipeline.services.ports import ChangeAssessment
 from pipeline.services.refusals import Refusal
@@ -118,23 +129,20 @@ def assess_resend_against_rejection(
     submitter: Person | None,
     warnings: list[Problem],
 ) -> ResendAssessment | None:
-    """For a re-send: the rejection reasons reviewed, or a refusal if nothing changed."""
+    """For a re-send: the rejection reasons reviewed with the admin's Responses, or a refusal
+    when a reason is neither addressed by a change nor answered."""
     if budget.status is not Status.REJECTED:
         return None
     project, version = budget.project_number, budget.version
     previous = app.store.submission(project, version)
     rejection = app.store.rejection(project, version)
     assert previous is not None and rejection is not None, "a rejected version is recorded"
-    if previous.fingerprint == document.fingerprint():
-        raise Refusal(
-            [
-                f"nothing changed since the rejection on {rejection.at:%Y-%m-%d} "
-                f"(version {version}); correct the budget before re-sending it"
-            ],
-            project,
-            submitter,
-        )
-    assessment = assess_resend(app.store.lines(project, version), document.lines, rejection)
+    assessment = assess_resend(
+        app.store.lines(project, version), document.lines, rejection, document.responses
+    )
+    if document.same_content(previous.fingerprint):
+        _refuse_unanswered(assessment, project, submitter)
+        return assessment
     if assessment.unchanged_flags:
         named = "; ".join(
             f"{flag.key} ({flag.note or 'no note'})" for flag in assessment.unchanged_flags
@@ -143,7 +151,8 @@ def assess_resend_against_rejection(
             raise Refusal(
                 [
                     f"line(s) flagged by the approver are unchanged: {named}; change or "
-                    "remove each flagged line before re-sending"
+                    "remove each flagged line, or write your answer in the Response column "
+                    "of the Rejection Reasons sheet beside it, before re-sending"
                 ],
                 project,
                 submitter,
@@ -155,7 +164,51 @@ def assess_resend_against_rejection(
                 severity=Severity.WARNING,
             )
         )
-    return assessment
+    return replace(assessment, returns=_returns(app, budget, assessment.changes))
+
+
+def _refuse_unanswered(
+    assessment: ResendAssessment, project: str, submitter: Person | None
+) -> None:
+    """The same budget again is taken only as an answer: a Response beside every reason."""
+    unanswered = assessment.unanswered()
+    if assessment.reasons and not unanswered:
+        return
+    rejection = assessment.rejection
+    how = (
+        "write your answer in the Response column of the Rejection Reasons sheet beside each "
+        f"reason (in rejected/{project_stem(project)}_v{rejection.version}_rejected.xlsx), "
+        "or change the lines"
+    )
+    if len(unanswered) < len(assessment.reasons):
+        named = "; ".join(
+            f"line {r.line} ({r.reason or 'no note'})" if r.line else repr(r.reason)
+            for r in unanswered
+        )
+        how = f"no Response beside: {named}; {how}"
+    raise Refusal(
+        [
+            f"nothing changed since the rejection on {rejection.at:%Y-%m-%d} "
+            f"(version {rejection.version}); {how}"
+        ],
+        project,
+        submitter,
+    )
+
+
+def _returns(
+    app: Services, budget: ProjectBudget, changes: list[LineChange]
+) -> list[ReturnedAmount]:
+    """The changed lines that bring back an amount an earlier rejection turned down."""
+    if not any(c.kind in (ChangeKind.ADDED, ChangeKind.AMOUNT) for c in changes):
+        return []  # nothing can come back: spare reading the earlier versions
+    project = budget.project_number
+    rejected: list[RejectedVersion] = []
+    for version in range(1, budget.version + 1):
+        rejection = app.store.rejection(project, version)
+        if rejection is not None:
+            rejected.append(RejectedVersion(app.store.lines(project, version), rejection))
+    return returned_amounts(changes, rejected)
 
 
 def assess_change_against_export(
@@ -186,4 +239,4 @@ def assess_change_against_export(
             budget.project_number,
             submitter,
         )
-    return ChangeAssessment(base, changes)
+    return ChangeAssessment(base, changes, _returns(app, budget, changes))

@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.domain.budget import money
-from pipeline.domain.changes import LineChange
 from pipeline.domain.lifecycle import Submission
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Person
@@ -59,7 +58,7 @@ def sent_for_approval(
         "line_count": sub.line_count,
         "resend": content.resend,
         "change": content.change,
-        "changes": [c.describe() for c in _shown_changes(content)],
+        "changes": _described_changes(content),
         "warnings": [str(w) for w in content.warnings],
         "review_path": str(content_path(app, sub.review_file)),
     }
@@ -72,10 +71,21 @@ def sent_for_approval(
     return found
 
 
-def _shown_changes(content: ReviewContent) -> list[LineChange]:
-    if content.change is not None:
-        return content.change.changes
-    return content.resend.changes if content.resend is not None else []
+def _described_changes(content: ReviewContent) -> list[str]:
+    """The changed lines for people, each that brings back a rejected amount saying so."""
+    shown = content.change or content.resend
+    if shown is None:
+        return []
+    returned = {r.key: r.version for r in shown.returns}
+    return [
+        change.describe()
+        + (
+            f"; brings back the amount rejected in v{returned[change.key]}"
+            if change.key in returned
+            else ""
+        )
+        for change in shown.changes
+    ]
 
 
 def content_path(app: Services, review_file: str) -> Path:

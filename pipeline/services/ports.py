@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pipeline.domain.budget import BudgetDocument, BudgetLine
-from pipeline.domain.changes import LineChange, ResendAssessment
+from pipeline.domain.changes import LineChange, ResendAssessment, ReturnedAmount
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import Notification, QueuedMail
@@ -51,10 +51,12 @@ class ReadResult:
 
 @dataclass(frozen=True)
 class ChangeAssessment:
-    """A budget change: the version last exported and every line changed since."""
+    """A budget change: the version last exported, every line changed since, and the changed
+    lines that bring back an amount rejected before."""
 
     exported_version: int
     changes: list[LineChange]
+    returns: list[ReturnedAmount] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

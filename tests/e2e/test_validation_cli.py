@@ -99,10 +99,13 @@ def test_template_offers_the_erp_lists_and_passes_its_own_check(listed: Workspac
     sources = [v.formula1 for v in book["Budget"].data_validations.dataValidation]
     assert any("'ERP Lists'!$A$2" in str(s) for s in sources)
     sheet = book["Budget"]
+    assert (sheet["A4"].value, sheet["B4"].value) == ("Budget Total", "=SUM(H8:H5007)")
+    assert sheet["B4"].number_format == "#,##0.00"
     sheet["B2"] = "Harbor Depot"
     prepared_by = next(r for r in sheet.iter_rows() if r[0].value == "Prepared By")
     prepared_by[1].value = "Ada Admin"  # intake needs a submitter, and so does check
     sheet.append(["", "05-500", "M", "Steel", None, None, None, 1200])
+    sheet["B4"] = 1200  # what Excel's SUM shows: openpyxl saves formulas uncalculated
     book.save(target)
     checked = listed.run("check", str(target))
     assert checked.exit_code == 0, checked.output

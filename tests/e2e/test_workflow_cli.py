@@ -143,7 +143,7 @@ def test_corrected_resend_shows_changes_and_earlier_reasons(workspace: Workspace
     assert "re-sent for approval" in result.output
     book = openpyxl.load_workbook(workspace.review(version=2))
     reasons = {
-        r[0].value: (r[2].value, r[3].value) for r in book["Earlier Reasons"].iter_rows(min_row=4)
+        r[0].value: (r[3].value, r[4].value) for r in book["Earlier Reasons"].iter_rows(min_row=4)
     }
     assert reasons["Painting belongs to sub job B"][0] == "looks addressed"
     assert reasons["Concrete 03-300 is over the estimate"][0] == "looks addressed"

@@ -78,16 +78,27 @@ def test_a_blank_review_workbook_reads_as_no_decision(tmp_path: Path):
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path):
-    document = _document((_line(2, "01-100", "L", "10.00", HOSTILE),))
+    amount, qty, cost = Decimal("25.00"), Decimal("2"), Decimal("12.5")
+    priced = BudgetLine(3, "", "02-200", HOSTILE, HOSTILE, amount, qty, HOSTILE, cost)
+    document = _document((_line(2, "01-100", "L", "10.00", HOSTILE), priced))
     review, rejected = tmp_path / "review.xlsx", tmp_path / "rejected.xlsx"
     write_review_workbook(_content(document), review)
-    write_rejected_workbook(document, Rejection(1, "Carl", NOW, (HOSTILE,), ()), rejected)
+    flag = LineFlag(priced.key, HOSTILE)
+    write_rejected_workbook(document, Rejection(1, "Carl", NOW, (HOSTILE,), (flag,)), rejected)
 
+    formulas = {}
     for path in (review, rejected):
         book = openpyxl.load_workbook(path)
-        cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
-        assert any(c.value == HOSTILE for c in cells)
-        assert not [c.coordinate for c in cells if c.data_type == "f"], path.name
+        cells = [(ws.title, c) for ws in book.worksheets for row in ws.iter_rows() for c in row]
+        assert any(c.value == HOSTILE for _, c in cells)
+        formulas[path.name] = {
+            f"{t}!{c.coordinate}": c.value for t, c in cells if c.data_type == "f"
+        }
+    # The only formulas are ours: none in the review, the total and a priced amount handed back.
+    assert formulas == {
+        "review.xlsx": {},
+        "rejected.xlsx": {"Budget!B4": "=SUM(H7:H5006)", "Budget!H8": "=ROUND(E8*G8,2)"},
+    }
 
 
 def test_the_rejected_workbook_reads_back_as_the_same_budget(tmp_path: Path):
@@ -135,7 +146,14 @@ def test_resend_review_lists_changes_and_reasons(tmp_path: Path):
     book = openpyxl.load_workbook(target)
     changes = [(r[0].value, r[2].value) for r in book["Changes"].iter_rows(min_row=2)]
     assert changes == [("amount changed", "01-100"), ("added", "04-400"), ("removed", "02-200")]
-    statuses = [r[2].value for r in book["Earlier Reasons"].iter_rows(min_row=4)]
+    assert [c.value for c in book["Earlier Reasons"][3]] == [
+        "Reason",
+        "Response",
+        "Line",
+        "Status",
+        "Why",
+    ]
+    statuses = [r[3].value for r in book["Earlier Reasons"].iter_rows(min_row=4)]
     assert statuses == ["looks addressed", "looks addressed"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import string
 from dataclasses import replace
 from decimal import Decimal
@@ -9,7 +10,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.domain.budget import BudgetDocument, BudgetLine
+from pipeline.domain.budget import BudgetDocument, BudgetLine, ReasonResponse
 
 TEXT = st.text(alphabet=string.ascii_letters + string.digits + " -", max_size=8)
 AMOUNTS = st.integers(-(10**9), 10**9).map(lambda c: Decimal(c).scaleb(-2))
@@ -61,3 +62,30 @@ def test_total_sums_the_amounts(cents: list[int]) -> None:
         BudgetLine(i, "", "01-100", str(i), "", Decimal(c).scaleb(-2)) for i, c in enumerate(cents)
     )
     assert BudgetDocument("P-1", lines).total == Decimal(sum(cents)).scaleb(-2)
+
+
+@given(LINES)
+def test_a_stated_total_equal_to_the_sum_is_the_same_content_as_none(
+    lines: list[BudgetLine],
+) -> None:
+    bare = BudgetDocument("P-1001", tuple(lines))
+    stated = replace(bare, stated_total=bare.total)
+    assert bare.fingerprint() != stated.fingerprint()
+    assert bare.same_content(stated.fingerprint()) and stated.same_content(bare.fingerprint())
+
+
+@given(LINES)
+def test_a_stated_total_off_the_sum_is_other_content(lines: list[BudgetLine]) -> None:
+    bare = BudgetDocument("P-1001", tuple(lines))
+    off = replace(bare, stated_total=bare.total + CENT)
+    assert not off.same_content(bare.fingerprint()) and not bare.same_content(off.fingerprint())
+    assert not bare.same_content(replace(bare, project_name="Other").fingerprint())
+
+
+def test_responses_travel_with_the_document_and_are_not_its_content() -> None:
+    lines = (BudgetLine(8, "", "01-100", "L", "Work", Decimal("10.00")),)
+    answered = BudgetDocument(
+        "P-1", lines, responses=(ReasonResponse("01-100 / L", "too high", "quoted"),)
+    )
+    assert pickle.loads(pickle.dumps(answered)) == answered  # as sent from the parse worker
+    assert answered.fingerprint() == BudgetDocument("P-1", lines).fingerprint()

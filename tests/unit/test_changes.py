@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.domain.budget import BudgetLine, LineKey
+from pipeline.domain.budget import BudgetLine, LineKey, ReasonResponse
 from pipeline.domain.changes import ChangeKind, ReasonStatus, assess_resend, diff_lines
 from pipeline.domain.review import LineFlag, Rejection
 
@@ -80,6 +80,39 @@ def test_free_text_reasons_are_checked_against_named_cost_codes() -> None:
     ]
     assert "01-100" in result.reasons[2].explanation
     assert result.unchanged_flags == []
+
+
+def test_a_response_answers_a_flagged_line_left_unchanged() -> None:
+    answers = (ReasonResponse(" 01-100/l ", "edited note", "agreed with Carl"),)
+    result = assess_resend(OLD, NEW, _rejection(["03-300/M", "01-100/L"], []), answers)
+    assert [(r.status, r.response) for r in result.reasons] == [
+        (ReasonStatus.ADDRESSED, ""),
+        (ReasonStatus.ANSWERED, "agreed with Carl"),
+    ]
+    assert result.unchanged_flags == []
+    assert [r.reason for r in result.unanswered()] == ["note 03-300/M"]
+
+
+def test_a_response_answers_a_free_text_reason_by_its_words() -> None:
+    reasons = ["01-100 lacks insurance", "03-300 concrete is too high", "please recheck"]
+    answers = (
+        ReasonResponse("", "01-100  LACKS insurance", "insured by the owner"),
+        ReasonResponse("", "03-300 concrete is too high", "lowered"),
+        ReasonResponse("09-900 / S", "please recheck", "a line's answer is not a reason's"),
+    )
+    result = assess_resend(OLD, NEW, _rejection([], reasons), answers)
+    assert [(r.status, r.response) for r in result.reasons] == [
+        (ReasonStatus.ANSWERED, "insured by the owner"),
+        (ReasonStatus.ADDRESSED, "lowered"),  # changed as well: the change says more
+        (ReasonStatus.CHECK, ""),
+    ]
+    assert result.reasons[0].explanation == "no change on 01-100"
+
+
+def test_without_responses_nothing_is_answered() -> None:
+    result = assess_resend(OLD, OLD, _rejection(["01-100/L"], ["see 03-300"]))
+    assert [r.status for r in result.reasons] == [ReasonStatus.OPEN, ReasonStatus.OPEN]
+    assert len(result.unanswered()) == 2 and len(result.unchanged_flags) == 1
 
 
 KEYS = st.tuples(

@@ -29,7 +29,11 @@ def test_verdict_parse(text: str, expected: Verdict | None) -> None:
 
 @pytest.mark.parametrize(
     "decision",
-    [Decision("Accept", "", "Carl"), Decision(" reject ", "too high", "Carl", (FLAG,))],
+    [
+        Decision("Accept", "", "Carl"),
+        Decision(" reject ", "too high", "Carl", (FLAG,)),
+        Decision("Reject", "", "Carl", (FLAG,)),  # the line note is the reason
+    ],
 )
 def test_a_complete_decision_has_no_problems(decision: Decision) -> None:
     assert decision.problems() == []
@@ -42,6 +46,10 @@ def test_a_complete_decision_has_no_problems(decision: Decision) -> None:
         (Decision("", "", "Carl"), "neither Accept nor Reject"),
         (Decision("Accept", "", "  "), "Approver is blank"),
         (Decision("Reject", " \n ", "Carl"), "a Reject needs a Reason"),
+        (
+            Decision("Reject", "", "Carl", (LineFlag(FLAG.key, "  "),)),
+            "a Reject needs a Reason, or a line marked Reject with a Line Note",
+        ),
         (Decision("Accept", "", "Carl", (FLAG, FLAG)), "Accept with 2 line(s) marked Reject"),
     ],
 )

@@ -1,0 +1,100 @@
+"""The *Rejection Reasons* sheet of the workbook handed back: each reason and flagged line with a
+Response cell for the admin's answer, written here and read back when the workbook returns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pipeline.domain.budget import ReasonResponse
+from pipeline.domain.review import Rejection
+
+SHEET = "Rejection Reasons"
+COLUMNS = ("Line", "Reason", "Response")
+HEADER_ROW = 4  # 0-based
+MAX_RESPONSE = 2000  # characters kept of one response, as of an ERP's message
+INSTRUCTIONS = (
+    "To re-send: correct the budget on the 'Budget' sheet, or write your answer in the "
+    "Response column beside each reason you leave as it is; then drop this workbook into "
+    "inbox/.",
+    "A flagged line must change or be answered. Re-sending the same numbers needs a "
+    "Response beside every reason; the approver reads the responses beside the reasons.",
+)
+
+
+def reasons_sheet(book: Any, rejection: Rejection) -> None:
+    """Write the sheet: a title, how to answer, then Line | Reason | Response per reason."""
+    sheet = book.add_worksheet(SHEET)
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    answer = book.add_format(
+        {"bg_color": "#FFF2CC", "border": 1, "text_wrap": True, "valign": "top"}
+    )
+    sheet.set_column(0, 0, 20)
+    sheet.set_column(1, 2, 60)
+    sheet.write_string(
+        0,
+        0,
+        f"Version {rejection.version} rejected by {rejection.approver} "
+        f"on {rejection.at:%Y-%m-%d %H:%M}",
+        bold,
+    )
+    for row, text in enumerate(INSTRUCTIONS, start=1):
+        sheet.write_string(row, 0, text)
+    for col, title in enumerate(COLUMNS):
+        sheet.write_string(HEADER_ROW, col, title, head)
+    rows = [("", reason) for reason in rejection.reasons]
+    rows += [(str(flag.key), flag.note or "(no note)") for flag in rejection.flags]
+    for row, (line, reason) in enumerate(rows, start=HEADER_ROW + 1):
+        if line:
+            sheet.write_string(row, 0, line, wrap)
+        sheet.write_string(row, 1, reason, wrap)
+        sheet.write_blank(row, 2, None, answer)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+
+
+def read_responses(
+    rows: Sequence[Sequence[Any]], text: Callable[[Any], str]
+) -> tuple[ReasonResponse, ...]:
+    """The non-blank Responses of the sheet's rows (as calamine gives them), each with the
+    Line and Reason beside it; ``text`` turns a cell into the text a person sees. A sheet
+    that lost its Reason or Response title gives none."""
+    header = next(
+        (
+            (index, titles)
+            for index, titles in enumerate(_titles(row) for row in rows)
+            if "reason" in titles and "response" in titles
+        ),
+        None,
+    )
+    if header is None:
+        return ()
+    index, titles = header
+    line, reason, response = titles.get("line"), titles["reason"], titles["response"]
+    width = max(col for col in (line, reason, response) if col is not None) + 1
+    found: list[ReasonResponse] = []
+    for row in rows[index + 1 :]:
+        cells = [*row, *[""] * (width - len(row))]
+        answer = text(cells[response])
+        if answer:
+            beside = text(cells[line]) if line is not None else ""
+            found.append(ReasonResponse(beside, text(cells[reason]), _bounded(answer)))
+    return tuple(found)
+
+
+def _bounded(answer: str) -> str:
+    """At most MAX_RESPONSE characters of an answer, saying so when it was cut."""
+    if len(answer) <= MAX_RESPONSE:
+        return answer
+    return f"{answer[:MAX_RESPONSE]}... [cut at {MAX_RESPONSE:,} of {len(answer):,} characters]"
+
+
+def _titles(row: Sequence[Any]) -> dict[str, int]:
+    """A row's text cells as labels (case, spaces and punctuation aside) -> their column."""
+    return {
+        re.sub(r"[^a-z0-9]", "", value.casefold()): col
+        for col, value in enumerate(row)
+        if isinstance(value, str)
+    }

@@ -1,0 +1,68 @@
+"""Type into a workbook in a real LibreOffice Calc, through its Python UNO bridge, and save it.
+
+Run with the system Python that has Debian's python3-uno:
+    /usr/bin/python3 libreoffice_edit.py FILE SHEET!CELL=VALUE ...
+Each VALUE is typed as a person would type it into the cell: text starting with "=" is a
+formula (English function names, "," between arguments, as Excel writes them), a number is a
+number, anything else is text. Then File > Save (``doc.store()``: the file's own format, .xlsx)
+and quit; what the workbook shows afterwards is what LibreOffice calculated.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+
+import uno  # type: ignore[import-not-found]
+from libreoffice_decide import connect, prop  # type: ignore[import-not-found]
+
+
+def type_into(cell, value):
+    if value.startswith("="):
+        # The API reads formulas in its own grammar, with ";" between arguments.
+        cell.setFormula(value.replace(",", ";"))
+        return
+    try:
+        cell.setValue(float(value))
+    except ValueError:
+        cell.setString(value)
+
+
+def main(path, *edits):
+    port = 20000 + os.getpid() % 20000
+    profile = tempfile.mkdtemp(prefix="lo-profile-")
+    office = subprocess.Popen(
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            f"-env:UserInstallation=file://{profile}",
+            f"--accept=socket,host=127.0.0.1,port={port};urp;",
+        ]
+    )
+    try:
+        ctx = connect(port)
+        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        url = uno.systemPathToFileUrl(os.path.abspath(path))
+        doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+        for edit in edits:
+            where, value = edit.split("=", 1)
+            sheet, ref = where.split("!", 1)
+            type_into(doc.Sheets.getByName(sheet).getCellRangeByName(ref), value)
+        doc.store()
+        doc.close(True)
+        with contextlib.suppress(Exception):  # the bridge drops as soffice exits
+            desktop.terminate()
+    finally:
+        try:
+            office.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            office.kill()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
