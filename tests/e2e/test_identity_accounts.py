@@ -180,7 +180,7 @@ def _no_office_left(accounts: dict[str, int]) -> Iterator[None]:
         subprocess.run(["pkill", "-KILL", "-u", account], check=False)
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+def _wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> bool:
     import time
 
     deadline = time.monotonic() + timeout

@@ -44,6 +44,8 @@ FIRST_COMMANDS = (
 )
 # What the person types or changes, as the README tells them to.
 REASON = "Pay for the shielding out of the contingency: lower 01-900 by 38,750.00"
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno drives LibreOffice
+LIBREOFFICE_EDIT = Path(__file__).with_name("libreoffice_edit.py")
 CONTINGENCY = ("01-900", "O", "120,000.00", "81,250.00")
 TOTALS = ("3,124,956.00", "3,086,206.00")
 PROCESS = ".venv/bin/budget-erp process"
@@ -161,26 +163,38 @@ class Tour:
 
 
 def correct_handed_back(path: Path) -> None:
-    """Step 4, as Ada does it in Excel: lower the contingency and the Budget Total to what the
-    README says, checking first that they hold what it says they hold."""
-    book = openpyxl.load_workbook(path)
+    """Step 4, as Ada does it: in LibreOffice, type the new contingency; the Budget Total, a
+    live sum, must follow to what the README says. What both held before is checked first."""
+    code, kind, old, new = CONTINGENCY
+    amount, total = _contingency_and_total(path, code, kind)
+    assert (amount.value, total.value) == (float(money(old)), float(money(TOTALS[0])))
+    subprocess.run(
+        [
+            SYSTEM_PYTHON,
+            str(LIBREOFFICE_EDIT),
+            str(path),
+            f"Budget!{amount.coordinate}={money(new)}",
+        ],
+        check=True,
+        timeout=180,
+    )
+    amount, total = _contingency_and_total(path, code, kind)
+    assert (amount.value, total.value) == (float(money(new)), float(money(TOTALS[1])))
+
+
+def _contingency_and_total(path: Path, code: str, kind: str) -> tuple[Any, Any]:
+    """The contingency's amount cell and the Budget Total cell, with the values they show."""
+    book = openpyxl.load_workbook(path, data_only=True)
     rows = list(book["Budget"].iter_rows())
     total = next(row[1] for row in rows if row[0].value == "Budget Total")
     titles = next([c.value for c in row] for row in rows if row[1].value == "Cost Code")
-    code, kind, old, new = CONTINGENCY
     line = next(
         row
         for row in rows
         if (row[titles.index("Cost Code")].value, row[titles.index("Cost Type")].value)
         == (code, kind)
     )
-    for cell, (was, becomes) in (
-        (line[titles.index("Original Budget Amount")], (old, new)),
-        (total, TOTALS),
-    ):
-        assert Decimal(str(cell.value)) == money(was), (cell.coordinate, cell.value, was)
-        cell.value = float(money(becomes))
-    book.save(path)
+    return line[titles.index("Original Budget Amount")], total
 
 
 def money(text: str) -> Decimal:
@@ -237,7 +251,8 @@ def rejected_listed(tour: Tour, result: subprocess.CompletedProcess[str]) -> Non
 def resent(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
     tour.taken("approval/P-1001_v3_review.xlsx")
     review = tour.ws.review("P-1001", 3)
-    assert f"{REASON}\t\tlooks addressed" in sheet_text(review, "Earlier Reasons")
+    reasons = sheet_text(review, "Earlier Reasons")  # Reason, Response, Line, Status, Why
+    assert f"{REASON}\t\t\tlooks addressed" in reasons
     assert "amount changed\t\t01-900\tO" in sheet_text(review, "Changes")
     tour.ws.decide("P-1001", 3, decision="Accept")  # as in step 2
     tour.taken("outbox/P-1001_v3_001_change.csv")

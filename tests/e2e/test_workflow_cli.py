@@ -525,3 +525,4 @@ def test_people_are_told_by_mail_files(workspace: Workspace):
     body = rejection.get_body(("plain",)).get_content()
     assert "Concrete 03-300 is over the estimate" in body
     assert "P-1001_v1_rejected.xlsx" in body
+    assert "Response column of the Rejection Reasons sheet" in body  # how to answer
