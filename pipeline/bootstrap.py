@@ -8,24 +8,24 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pipeline.adapters.annotated_workbook import write_annotated_copy
-from pipeline.adapters.decision_reader import read_saved_review
-from pipeline.adapters.erp_profiles import ProfileWriter
-from pipeline.adapters.file_owner import file_owner, process_account
-from pipeline.adapters.mail_render import JinjaMailRenderer, template_environment
-from pipeline.adapters.mail_transport import FileTransport, NullTransport, SmtpTransport
-from pipeline.adapters.outbox_files import abandon_temporary
-from pipeline.adapters.parse_worker import ParseWorker
-from pipeline.adapters.rejected_workbook import write_rejected_workbook
-from pipeline.adapters.review_workbook import write_review_workbook
-from pipeline.adapters.rules_files import (
+from pipeline.adapters.erp.profiles import ProfileWriter
+from pipeline.adapters.erp.publishing import abandon_temporary
+from pipeline.adapters.files.owners import file_owner, process_account
+from pipeline.adapters.files.temp_files import TempSweeper
+from pipeline.adapters.mail.render import JinjaMailRenderer, template_environment
+from pipeline.adapters.mail.transport import FileTransport, NullTransport, SmtpTransport
+from pipeline.adapters.reading.parse_worker import ParseWorker
+from pipeline.adapters.reading.review_reader import read_saved_review
+from pipeline.adapters.reading.workbook_intake import read_and_check
+from pipeline.adapters.sqlite.store import SqliteStore
+from pipeline.adapters.validation.rules_files import (
     load_directory,
     load_validation_rules,
 )
-from pipeline.adapters.sqlite_store import SqliteStore
-from pipeline.adapters.temp_files import TempSweeper
-from pipeline.adapters.template_workbook import write_template
-from pipeline.adapters.workbook_intake import read_and_check
+from pipeline.adapters.writing.annotated_workbook import write_annotated_copy
+from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
+from pipeline.adapters.writing.review_workbook import write_review_workbook
+from pipeline.adapters.writing.template_workbook import write_template
 from pipeline.config import Settings
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem

@@ -18,8 +18,8 @@ from typing import Any
 import click
 
 from pipeline import __version__, cli_documents, cli_mail
-from pipeline.adapters.file_names import printable
-from pipeline.adapters.watcher import watch as watch_folders
+from pipeline.adapters.files.names import printable
+from pipeline.adapters.files.watcher import watch as watch_folders
 from pipeline.cli_support import OneLineFormatter, Refused, print_table, services_for
 from pipeline.config import init_workspace
 from pipeline.errors import PipelineError

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.adapters.file_names import project_stem
+from pipeline.adapters.files.names import project_stem
 from pipeline.bootstrap import workbook_checker
 from pipeline.cli_support import Refused, print_table, services_for
 from pipeline.config import CONFIG_NAME, default_settings

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import click
 
-from pipeline.adapters.file_names import printable
+from pipeline.adapters.files.names import printable
 from pipeline.bootstrap import bootstrap
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError, WorkspaceError

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.adapters.workbook_guard import PackageLimits
+from pipeline.adapters.reading.package_guard import PackageLimits
 from pipeline.domain.identifiers import same_project
 from pipeline.domain.identity import IdentityPolicy, OwnerMode
 from pipeline.errors import ConfigError, WorkspaceError

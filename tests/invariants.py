@@ -11,7 +11,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from pipeline.adapters.temp_files import PREFIX, writer_of
+from pipeline.adapters.files.temp_files import PREFIX, writer_of
 
 
 def sha(path: Path) -> str:

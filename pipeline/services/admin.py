@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.adapters.folders import archive_copy, sha256_file
+from pipeline.adapters.files.folders import archive_copy, sha256_file
 from pipeline.domain.lifecycle import Event, ProjectBudget, Status
 from pipeline.domain.people import Role
 from pipeline.errors import UnknownProject

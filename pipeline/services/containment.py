@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.adapters.file_names import printable
-from pipeline.adapters.folders import hand_back
+from pipeline.adapters.files.folders import hand_back
+from pipeline.adapters.files.names import printable
 from pipeline.errors import ConfigError, WorkbookChanged
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.adapters.file_names import printable
+from pipeline.adapters.files.names import printable
 from pipeline.config import Settings
 from pipeline.services.ports import (
     Annotator,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.adapters.folders import archive_copy, atomic_write, sha256_file
+from pipeline.adapters.files.folders import archive_copy, atomic_write, sha256_file
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Submission
 from pipeline.domain.people import Person, Role
 from pipeline.domain.review import Verdict

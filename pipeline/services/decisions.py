@@ -10,13 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.adapters.file_names import project_stem
-from pipeline.adapters.folders import (
+from pipeline.adapters.files.folders import (
     archive_copy,
     atomic_write,
     sha256_file,
     written_before_commit,
 )
+from pipeline.adapters.files.names import project_stem
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.identity import owner_problem, self_approval_problem
 from pipeline.domain.lifecycle import ProjectBudget, Status, Submission

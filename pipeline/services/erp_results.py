@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.adapters.folders import (
+from pipeline.adapters.files.folders import (
     archive_copy,
     free_name,
     hand_back,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.adapters.file_names import project_stem
-from pipeline.adapters.outbox_files import mark_done, publish, published
+from pipeline.adapters.erp.publishing import mark_done, publish, published
+from pipeline.adapters.files.names import project_stem
 from pipeline.config import profile_for_settings
 from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines

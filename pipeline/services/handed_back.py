@@ -4,7 +4,7 @@ project is recorded; once that budget is sent again, or exported, they move to t
 
 from __future__ import annotations
 
-from pipeline.adapters.folders import archive_copy, sha256_file
+from pipeline.adapters.files.folders import archive_copy, sha256_file
 from pipeline.domain.lifecycle import Action, Event
 from pipeline.services.context import Services, logger
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.adapters.file_names import printable
-from pipeline.adapters.folders import fsync_dir, hand_back, is_open_in_office
-from pipeline.adapters.temp_files import PREFIX as OUR_TEMPORARY
+from pipeline.adapters.files.folders import fsync_dir, hand_back, is_open_in_office
+from pipeline.adapters.files.names import printable
+from pipeline.adapters.files.temp_files import PREFIX as OUR_TEMPORARY
 from pipeline.domain.identifiers import hidden_characters
 from pipeline.faults import crash_point
 from pipeline.services.containment import contained

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.adapters.file_names import project_stem
-from pipeline.adapters.folders import (
+from pipeline.adapters.files.folders import (
     archive_copy,
     sha256_file,
     written_before_commit,
 )
+from pipeline.adapters.files.names import project_stem
 from pipeline.domain.budget import BudgetDocument, money
 from pipeline.domain.changes import ResendAssessment
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_action

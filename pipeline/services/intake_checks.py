@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.adapters.file_names import project_stem
+from pipeline.adapters.files.names import project_stem
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.changes import (
     ChangeKind,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.adapters.folders import sha256_file
+from pipeline.adapters.files.folders import sha256_file
 from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.people import Person
 from pipeline.domain.problems import Problem, Severity

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.adapters.folders import is_open_in_office, settled_files
+from pipeline.adapters.files.folders import is_open_in_office, settled_files
 from pipeline.domain.lifecycle import ProjectBudget, Status
 from pipeline.services.containment import trapped
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger

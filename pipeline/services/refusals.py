@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.adapters.file_names import REFUSED_NOTE
-from pipeline.adapters.folders import atomic_write, hand_back
+from pipeline.adapters.files.folders import atomic_write, hand_back
+from pipeline.adapters.files.names import REFUSED_NOTE
 from pipeline.domain.lifecycle import Action, Event
 from pipeline.domain.people import Person
 from pipeline.domain.problems import Problem, Severity, errors

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.adapters.folders import (
+from pipeline.adapters.files.folders import (
     archive_copy,
     archived_path,
     atomic_write,

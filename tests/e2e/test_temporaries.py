@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters.temp_files import process_stat
+from pipeline.adapters.files.temp_files import process_stat
 from tests import invariants
 from tests.conftest import ADMIN, Workspace
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline.adapters.budget_reader import read_budget
-from pipeline.adapters.budget_validation import check_budget
-from pipeline.adapters.rules_files import ValidationRules
+from pipeline.adapters.reading.budget_reader import read_budget
+from pipeline.adapters.validation.budget_validation import check_budget
+from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.errors import UnreadableWorkbook
 from tests.conftest import make_workbook
 

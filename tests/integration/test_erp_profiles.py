@@ -17,11 +17,11 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.adapters.budget_reader import read_budget
-from pipeline.adapters.budget_validation import check_budget
-from pipeline.adapters.erp_profiles import PROFILE_NAMES, ProfileWriter, load_profile
-from pipeline.adapters.mail_render import template_environment
-from pipeline.adapters.rules_files import ValidationRules, apply_profile_limits
+from pipeline.adapters.erp.profiles import PROFILE_NAMES, ProfileWriter, load_profile
+from pipeline.adapters.mail.render import template_environment
+from pipeline.adapters.reading.budget_reader import read_budget
+from pipeline.adapters.validation.budget_validation import check_budget
+from pipeline.adapters.validation.rules_files import ValidationRules, apply_profile_limits
 from pipeline.domain.budget import BudgetLine
 from pipeline.domain.erp_profile import LayoutError
 from pipeline.services.ports import ExportJob

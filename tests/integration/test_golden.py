@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters.budget_reader import read_budget
-from pipeline.adapters.budget_validation import check_budget
-from pipeline.adapters.rules_files import load_validation_rules
+from pipeline.adapters.reading.budget_reader import read_budget
+from pipeline.adapters.validation.budget_validation import check_budget
+from pipeline.adapters.validation.rules_files import load_validation_rules
 from pipeline.domain.problems import Problem
 from pipeline.errors import UnreadableWorkbook
 

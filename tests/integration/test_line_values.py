@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters.budget_reader import read_budget
-from pipeline.adapters.budget_validation import check_budget
-from pipeline.adapters.line_values import round_to_cents
-from pipeline.adapters.rules_files import ValidationRules, load_validation_rules
+from pipeline.adapters.reading.budget_reader import read_budget
+from pipeline.adapters.validation.budget_validation import check_budget
+from pipeline.adapters.validation.line_values import round_to_cents
+from pipeline.adapters.validation.rules_files import ValidationRules, load_validation_rules
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.changes import diff_lines
 from pipeline.domain.erp_lists import ErpLists

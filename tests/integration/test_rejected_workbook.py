@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 import python_calamine
 
-from pipeline.adapters.budget_reader import read_budget
-from pipeline.adapters.budget_validation import check_budget
-from pipeline.adapters.rejected_workbook import write_rejected_workbook
-from pipeline.adapters.rules_files import ValidationRules
+from pipeline.adapters.reading.budget_reader import read_budget
+from pipeline.adapters.validation.budget_validation import check_budget
+from pipeline.adapters.validation.rules_files import ValidationRules
+from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
 from pipeline.domain.budget import BudgetDocument, BudgetLine, LineKey, ReasonResponse
 from pipeline.domain.erp_lists import ErpLists
 from pipeline.domain.review import LineFlag, Rejection

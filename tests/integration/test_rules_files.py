@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters.rules_files import load_directory
+from pipeline.adapters.validation.rules_files import load_directory
 from pipeline.errors import ConfigError
 
 

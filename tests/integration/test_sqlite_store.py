@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters.sqlite_migrations import MIGRATIONS
-from pipeline.adapters.sqlite_store import SqliteStore
+from pipeline.adapters.sqlite.migrations import MIGRATIONS
+from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.lifecycle import Action, ProjectBudget, Status, Submission
 from pipeline.domain.review import LineFlag, Rejection, ReviewIssue

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters import outbox_files
-from pipeline.adapters.folders import atomic_write, is_ignored
-from pipeline.adapters.temp_files import (
+from pipeline.adapters.erp import publishing as outbox_files
+from pipeline.adapters.files.folders import atomic_write, is_ignored
+from pipeline.adapters.files.temp_files import (
     PREFIX,
     Liveness,
     TempSweeper,
@@ -119,7 +119,7 @@ def test_a_writer_from_before_a_restart_of_this_machine_is_dead():
 
 def test_a_hidden_process_counts_as_alive_while_its_pid_exists(monkeypatch: pytest.MonkeyPatch):
     """With /proc mounted ``hidepid``, another user's process is invisible: the pid decides."""
-    from pipeline.adapters import temp_files
+    from pipeline.adapters.files import temp_files
 
     dead = _dead_writer()
     monkeypatch.setattr(temp_files, "process_stat", lambda pid: None)

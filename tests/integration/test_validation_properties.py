@@ -13,10 +13,10 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.adapters.budget_reader import read_budget
-from pipeline.adapters.budget_validation import check_budget
-from pipeline.adapters.line_values import round_to_cents
-from pipeline.adapters.rules_files import load_validation_rules
+from pipeline.adapters.reading.budget_reader import read_budget
+from pipeline.adapters.validation.budget_validation import check_budget
+from pipeline.adapters.validation.line_values import round_to_cents
+from pipeline.adapters.validation.rules_files import load_validation_rules
 from pipeline.domain.problems import errors
 
 RULES = load_validation_rules(Path(__file__).parent.parent / "golden" / "rules")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters import watcher
+from pipeline.adapters.files import watcher
 
 
 def test_a_dead_observer_is_restarted_and_passes_go_on(

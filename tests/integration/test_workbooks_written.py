@@ -9,12 +9,12 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline.adapters.budget_reader import read_budget
-from pipeline.adapters.budget_validation import check_budget
-from pipeline.adapters.decision_reader import read_saved_review
-from pipeline.adapters.rejected_workbook import write_rejected_workbook
-from pipeline.adapters.review_workbook import write_review_workbook
-from pipeline.adapters.rules_files import ValidationRules
+from pipeline.adapters.reading.budget_reader import read_budget
+from pipeline.adapters.reading.review_reader import read_saved_review
+from pipeline.adapters.validation.budget_validation import check_budget
+from pipeline.adapters.validation.rules_files import ValidationRules
+from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
+from pipeline.adapters.writing.review_workbook import write_review_workbook
 from pipeline.domain.budget import BudgetDocument, BudgetLine, LineKey
 from pipeline.domain.changes import assess_resend
 from pipeline.domain.lifecycle import Action, Submission

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.adapters.file_names import project_stem
+from pipeline.adapters.files.names import project_stem
 from pipeline.domain.identity import (
     IdentityPolicy,
     OwnerMode,

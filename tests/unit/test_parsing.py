@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.adapters.amounts import parse_amount
+from pipeline.adapters.reading.amounts import parse_amount
 from pipeline.domain.erp_profile import guard_text
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.adapters.budget_reader import read_budget, text_of
-from pipeline.adapters.budget_validation import check_budget
-from pipeline.adapters.erp_profiles import load_profile
-from pipeline.adapters.rules_files import apply_profile_limits, load_validation_rules
-from pipeline.adapters.workbook_guard import inspect_package
+from pipeline.adapters.erp.profiles import load_profile
+from pipeline.adapters.reading.budget_reader import read_budget, text_of
+from pipeline.adapters.reading.package_guard import inspect_package
+from pipeline.adapters.validation.budget_validation import check_budget
+from pipeline.adapters.validation.rules_files import apply_profile_limits, load_validation_rules
 from pipeline.config import Settings, profile_for_settings
 from pipeline.services.ports import ReadResult
 

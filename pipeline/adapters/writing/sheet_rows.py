@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pipeline.adapters.temp_files import temp_path
+from pipeline.adapters.files.temp_files import temp_path
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from pipeline.adapters.budget_reader import COLUMN_TITLES, RawBudget, text_of
+from pipeline.adapters.layouts.budget import COLUMN_TITLES
+from pipeline.adapters.reading.budget_reader import RawBudget, text_of
 from pipeline.domain.problems import Problem
 from pipeline.domain.rule_catalog import RULES, hint
 

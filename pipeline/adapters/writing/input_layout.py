@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP
 from typing import Any
 
-from pipeline.adapters.budget_reader import INPUT_LINE_HEADERS
-from pipeline.adapters.rules_files import ValidationRules
+from pipeline.adapters.layouts.budget import INPUT_LINE_HEADERS
+from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.domain.budget import CENT, BudgetLine
 
 LINE_HEADERS = INPUT_LINE_HEADERS

@@ -9,9 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.adapters.budget_reader import RawBudget
-from pipeline.adapters.rules_files import ValidationRules
-from pipeline.adapters.validation_support import column_title, make_problem
+from pipeline.adapters.reading.budget_reader import RawBudget
+from pipeline.adapters.validation.rules_files import ValidationRules
+from pipeline.adapters.validation.wording import column_title, make_problem
 from pipeline.domain.budget import CENT
 from pipeline.domain.erp_lists import ErpLists, Spellings
 from pipeline.domain.near_misses import differences, in_words, leading_zeros_missing

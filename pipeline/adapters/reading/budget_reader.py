@@ -15,8 +15,14 @@ from typing import Any
 
 import python_calamine
 
-from pipeline.adapters import rejection_sheet
-from pipeline.adapters.xlsx_parts import (
+from pipeline.adapters.layouts import rejection_reasons
+from pipeline.adapters.layouts.budget import (
+    COLUMN_LABELS,
+    HEADER_LABELS,
+    PREFERRED_SHEETS,
+    REQUIRED_COLUMNS,
+)
+from pipeline.adapters.reading.xlsx_parts import (
     SheetFacts,
     first_cell_outside,
     last_modified_by,
@@ -26,40 +32,6 @@ from pipeline.domain.budget import ReasonResponse
 from pipeline.domain.problems import cell_ref
 from pipeline.errors import UnreadableWorkbook
 
-HEADER_LABELS = {
-    "projectnumber": "project_number",
-    "jobnumber": "project_number",
-    "projectname": "project_name",
-    "preparedby": "prepared_by",
-    "budgettotal": "budget_total",
-}
-COLUMN_LABELS = {
-    "subjob": "sub_job",
-    "costcode": "cost_code",
-    "costtype": "cost_type",
-    "category": "cost_type",
-    "description": "description",
-    "unitqty": "unit_qty",
-    "uom": "uom",
-    "unitcost": "unit_cost",
-    "originalbudgetamount": "amount",
-    "originalbudget": "amount",
-    "amount": "amount",
-}
-REQUIRED_COLUMNS = ("cost_code", "cost_type", "amount")
-COLUMN_TITLES = {
-    "sub_job": "Sub Job",
-    "cost_code": "Cost Code",
-    "cost_type": "Cost Type",
-    "description": "Description",
-    "unit_qty": "Unit Qty",
-    "uom": "UOM",
-    "unit_cost": "Unit Cost",
-    "amount": "Original Budget Amount",
-}
-# The line table's columns in the contract's order, as the workbooks we hand out write them.
-INPUT_LINE_HEADERS = tuple(COLUMN_TITLES.values())
-PREFERRED_SHEETS = ("budget", "budgetlineitems")
 _CLEAN = re.compile(r"(?:\S+(?: \S+)*)?")  # no outer spaces, single inner spaces
 _TOTAL_ROW = re.compile(r"^(grand|sub)?[\s-]*totals?\b", re.IGNORECASE)
 MAX_RESPONSE_ROWS = 250_000  # the Rejection Reasons sheet is read within A-Z and these rows
@@ -136,7 +108,7 @@ def text_of(value: Any) -> str:
 def _responses(path: Path, book: Any, budget_sheet: str) -> tuple[ReasonResponse, ...]:
     """The admin's answers on the *Rejection Reasons* sheet of a workbook we handed back;
     none (and nothing read) when the workbook has no such sheet."""
-    wanted = normalise_label(rejection_sheet.SHEET)
+    wanted = normalise_label(rejection_reasons.SHEET)
     name = next(
         (n for n in book.sheet_names if normalise_label(n) == wanted and n != budget_sheet), None
     )
@@ -149,7 +121,7 @@ def _responses(path: Path, book: Any, budget_sheet: str) -> tuple[ReasonResponse
             f"(columns A-Z, rows 1-{MAX_RESPONSE_ROWS:,}); clear it and save the workbook again"
         )
     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return rejection_sheet.read_responses(rows, text_of)
+    return rejection_reasons.read_responses(rows, text_of)
 
 
 def _pick_sheet(names: list[str]) -> str:

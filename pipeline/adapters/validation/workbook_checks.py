@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.adapters.budget_reader import RawBudget, text_of
-from pipeline.adapters.file_names import printable
-from pipeline.adapters.rules_files import ValidationRules
-from pipeline.adapters.validation_support import (
+from pipeline.adapters.files.names import printable
+from pipeline.adapters.reading.budget_reader import RawBudget, text_of
+from pipeline.adapters.validation.rules_files import ValidationRules
+from pipeline.adapters.validation.wording import (
     cell_position,
     column_title,
     make_problem,

@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.adapters.amounts import parse_amount
-from pipeline.adapters.budget_reader import RawBudget, text_of
-from pipeline.adapters.line_values import (
+from pipeline.adapters.reading.amounts import parse_amount
+from pipeline.adapters.reading.budget_reader import RawBudget, text_of
+from pipeline.adapters.validation.line_values import (
     Listed,
     rounding_warnings,
     spell_as_listed,
@@ -23,15 +23,15 @@ from pipeline.adapters.line_values import (
     unlisted_hint,
     unlisted_message,
 )
-from pipeline.adapters.rules_files import ValidationRules
-from pipeline.adapters.validation_schema import CHECK_COLUMN, KEY_COLUMNS, build_schema
-from pipeline.adapters.validation_support import (
+from pipeline.adapters.validation.rules_files import ValidationRules
+from pipeline.adapters.validation.schema import CHECK_COLUMN, KEY_COLUMNS, build_schema
+from pipeline.adapters.validation.wording import (
     cell_position,
     column_title,
     make_problem,
     project_number_of,
 )
-from pipeline.adapters.workbook_checks import (
+from pipeline.adapters.validation.workbook_checks import (
     header_problems,
     list_notices,
     sheet_problems,

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.adapters.file_names import HAND_BACK_RESERVE, REFUSED_NOTE, fit_name
-from pipeline.adapters.temp_files import temp_path
+from pipeline.adapters.files.names import HAND_BACK_RESERVE, REFUSED_NOTE, fit_name
+from pipeline.adapters.files.temp_files import temp_path
 from pipeline.faults import before_rename
 
 _IGNORED_PREFIXES = ("~$", ".~lock.", ".")

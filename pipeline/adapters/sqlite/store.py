@@ -11,11 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pipeline.adapters.sqlite_exports import ExportQueries
-from pipeline.adapters.sqlite_handbacks import HandBackQueries
-from pipeline.adapters.sqlite_migrations import migrate
-from pipeline.adapters.sqlite_outbox import OutboxQueries
-from pipeline.adapters.sqlite_reviews import ReviewQueries
+from pipeline.adapters.sqlite.exports import ExportQueries
+from pipeline.adapters.sqlite.handbacks import HandBackQueries
+from pipeline.adapters.sqlite.migrations import migrate
+from pipeline.adapters.sqlite.outbox import OutboxQueries
+from pipeline.adapters.sqlite.reviews import ReviewQueries
 from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
 from pipeline.domain.review import LineFlag, Rejection

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipeline.adapters.folders import atomic_write, fsync_dir, fsync_file, sha256_file
-from pipeline.adapters.temp_files import temp_path
+from pipeline.adapters.files.folders import atomic_write, fsync_dir, fsync_file, sha256_file
+from pipeline.adapters.files.temp_files import temp_path
 from pipeline.faults import before_rename, crash_point
 
 MANIFEST_SUFFIX = ".manifest.json"

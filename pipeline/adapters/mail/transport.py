@@ -14,8 +14,8 @@ import ssl
 from email.message import EmailMessage
 from pathlib import Path
 
-from pipeline.adapters.file_names import clean_text
-from pipeline.adapters.folders import atomic_write
+from pipeline.adapters.files.folders import atomic_write
+from pipeline.adapters.files.names import clean_text
 from pipeline.config import SmtpSettings
 from pipeline.domain.notification import Notification
 from pipeline.errors import MailPermanentError, MailTemporaryError

@@ -38,7 +38,10 @@ class ParseWorker:
         self._context: Any = multiprocessing.get_context("forkserver")
         # The fork server imports the reader once; each worker forked from it starts warm.
         self._context.set_forkserver_preload(
-            ["pipeline.adapters.workbook_intake", "pipeline.adapters.annotated_workbook"]
+            [
+                "pipeline.adapters.reading.workbook_intake",
+                "pipeline.adapters.writing.annotated_workbook",
+            ]
         )
         self._process: Any = None
         self._conn: Connection | None = None

@@ -9,7 +9,9 @@ from typing import Any
 
 import xlsxwriter
 
-from pipeline.adapters.input_layout import (
+from pipeline.adapters.layouts.rejection_reasons import reasons_sheet
+from pipeline.adapters.validation.rules_files import ValidationRules
+from pipeline.adapters.writing.input_layout import (
     AMOUNT,
     LINE_HEADERS,
     MONEY,
@@ -22,9 +24,7 @@ from pipeline.adapters.input_layout import (
     set_columns,
     total_formula,
 )
-from pipeline.adapters.rejection_sheet import reasons_sheet
-from pipeline.adapters.rules_files import ValidationRules
-from pipeline.adapters.xlsx_styles import SAFE_OPTIONS
+from pipeline.adapters.writing.xlsx_styles import SAFE_OPTIONS
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.review import Rejection
 

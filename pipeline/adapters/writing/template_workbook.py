@@ -7,7 +7,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipeline.adapters.input_layout import (
+from pipeline.adapters.validation.rules_files import ValidationRules
+from pipeline.adapters.writing.input_layout import (
     LINE_HEADERS,
     MONEY,
     add_dropdowns,
@@ -15,8 +16,7 @@ from pipeline.adapters.input_layout import (
     set_columns,
     total_formula,
 )
-from pipeline.adapters.rules_files import ValidationRules
-from pipeline.adapters.xlsx_styles import SAFE_OPTIONS
+from pipeline.adapters.writing.xlsx_styles import SAFE_OPTIONS
 
 FIRST_LINE = 8  # Excel row of the first budget line
 LAST_LINE = last_row(FIRST_LINE)  # dropdowns, formats and the total reach this far

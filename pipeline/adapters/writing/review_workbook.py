@@ -9,9 +9,15 @@ from typing import Any
 
 import xlsxwriter
 
-from pipeline.adapters.review_resend_sheets import changes_sheet, reasons_sheet
-from pipeline.adapters.sheet_rows import Cell, column_letters, row_xml, splice_rows
-from pipeline.adapters.xlsx_styles import (
+from pipeline.adapters.layouts.review import (
+    DECISION_NAMES,
+    LINE_HEADERS,
+    META_SHEET,
+    REVIEW_PROPERTY,
+)
+from pipeline.adapters.writing.review_resend_sheets import changes_sheet, reasons_sheet
+from pipeline.adapters.writing.sheet_rows import Cell, column_letters, row_xml, splice_rows
+from pipeline.adapters.writing.xlsx_styles import (
     PROTECTION,
     SAFE_OPTIONS,
     make_styles,
@@ -21,24 +27,6 @@ from pipeline.adapters.xlsx_styles import (
 from pipeline.domain.changes import ChangeKind, LineChange
 from pipeline.domain.review import Verdict
 from pipeline.services.ports import ReviewContent
-
-DECISION_NAMES = ("Decision", "Reason", "Approver")
-REVIEW_PROPERTY = "budget-erp review"  # the custom document property that holds the issue id
-META_SHEET = "_meta"
-LINE_HEADERS = (
-    "Row",
-    "Sub Job",
-    "Cost Code",
-    "Cost Type",
-    "Description",
-    "Unit Qty",
-    "UOM",
-    "Unit Cost",
-    "Amount",
-    "Change",
-    "Line Decision",
-    "Line Note",
-)
 
 
 def write_review_workbook(content: ReviewContent, target: Path) -> None:

@@ -10,7 +10,7 @@ import fnmatch
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.adapters.rules_files import ValidationRules
+from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.domain.erp_profile import FORMULA_TRIGGERS
 
 KEY_COLUMNS = ["sub_job", "cost_code", "cost_type"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline.adapters.xlsx_styles import printable, write_value
+from pipeline.adapters.writing.xlsx_styles import printable, write_value
 from pipeline.domain.changes import LineChange, ReasonStatus, ReturnedAmount
 from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.services.ports import ReviewContent

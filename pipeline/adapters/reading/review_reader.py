@@ -15,10 +15,10 @@ from typing import Any
 
 import python_calamine
 
-from pipeline.adapters.budget_reader import normalise_label, text_of
-from pipeline.adapters.review_workbook import DECISION_NAMES, META_SHEET, REVIEW_PROPERTY
-from pipeline.adapters.workbook_guard import PackageLimits, inspect_package
-from pipeline.adapters.xlsx_parts import (
+from pipeline.adapters.layouts.review import DECISION_NAMES, META_SHEET, REVIEW_PROPERTY
+from pipeline.adapters.reading.budget_reader import normalise_label, text_of
+from pipeline.adapters.reading.package_guard import PackageLimits, inspect_package
+from pipeline.adapters.reading.xlsx_parts import (
     custom_property,
     defined_names,
     first_cell_outside,

@@ -1,0 +1,1 @@
+"""The ERP hand-off: import-file layouts and publishing them into the outbox."""

@@ -1,0 +1,1 @@
+"""The workspace's folders: listings, atomic writes, temporaries, names, owners, the watcher."""

@@ -1,0 +1,1 @@
+"""What readers and writers of one workbook family agree on: sheet names, labels, columns."""

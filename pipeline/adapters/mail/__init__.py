@@ -1,0 +1,1 @@
+"""Email: rendering the templates and delivering the messages."""

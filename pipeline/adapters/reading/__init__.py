@@ -1,0 +1,1 @@
+"""Reading workbooks people drop or save: the package guard, readers, the parse worker."""

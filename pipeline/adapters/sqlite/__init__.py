@@ -1,0 +1,1 @@
+"""The state in SQLite: the store, its query groups and its migrations."""

@@ -1,0 +1,1 @@
+"""Writing the workbooks people open: review, handed-back, template and annotated copies."""
