@@ -27,6 +27,7 @@ from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.writing.review_workbook import write_review_workbook
 from pipeline.adapters.writing.template_workbook import write_template
 from pipeline.config import Settings
+from pipeline.domain.names import REFUSED, RESULTS
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
 from pipeline.errors import ConfigError
@@ -138,7 +139,7 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
             settings.approval,
             settings.rejected,
             settings.outbox,
-            settings.outbox / "results" / "refused",  # notes beside refused result files
+            settings.outbox / RESULTS / REFUSED,  # notes beside refused result files
             settings.mail_dir,
             settings.root / "status",  # swept once it exists
         ],
@@ -169,7 +170,7 @@ def require_defusedxml() -> None:
 
 def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
     """Build the Services for a workspace; touches the disk only to create missing folders."""
-    for folder in [*settings.folders(), settings.outbox / "results"]:
+    for folder in [*settings.folders(), settings.outbox / RESULTS]:
         folder.mkdir(parents=True, exist_ok=True)
     require_defusedxml()
     clock = clock or clock_from_environment()

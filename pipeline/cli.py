@@ -18,10 +18,11 @@ from typing import Any
 import click
 
 from pipeline import __version__, cli_documents, cli_mail
-from pipeline.adapters.files.names import printable
 from pipeline.adapters.files.watcher import watch as watch_folders
 from pipeline.cli_support import OneLineFormatter, Refused, print_table, services_for
 from pipeline.config import init_workspace
+from pipeline.domain.names import RESULTS
+from pipeline.domain.text import printable
 from pipeline.errors import PipelineError
 from pipeline.services import admin
 from pipeline.services.inbox import Waiting, waiting
@@ -125,7 +126,7 @@ def watch(ctx: click.Context) -> None:
         )
     )
     watch_folders(
-        [settings.inbox, settings.approval, settings.outbox / "results"],
+        [settings.inbox, settings.approval, settings.outbox / RESULTS],
         run_pass,
         settle_seconds=settings.settle_seconds,
         scan_interval=settings.scan_interval_seconds,

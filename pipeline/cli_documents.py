@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from pipeline.adapters.files.names import project_stem
 from pipeline.bootstrap import workbook_checker
 from pipeline.cli_support import Refused, print_table, services_for
 from pipeline.config import CONFIG_NAME, default_settings
+from pipeline.domain.names import project_stem
 from pipeline.domain.problems import Problem, errors
 from pipeline.errors import PipelineError
 from pipeline.services import export as erp_export

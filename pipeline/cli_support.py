@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import click
 
-from pipeline.adapters.files.names import printable
 from pipeline.bootstrap import bootstrap
 from pipeline.config import load_settings
+from pipeline.domain.text import printable
 from pipeline.errors import ConfigError, WorkspaceError
 from pipeline.services.context import Services
 

@@ -11,13 +11,22 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.adapters.reading.package_guard import PackageLimits
 from pipeline.domain.identifiers import same_project
 from pipeline.domain.identity import IdentityPolicy, OwnerMode
 from pipeline.errors import ConfigError, WorkspaceError
 
 CONFIG_NAME = "budget-erp.toml"
 FOLDERS = ("inbox", "approval", "rejected", "outbox", "outbox/results", "archive")
+
+
+@dataclass(frozen=True)
+class PackageLimits:
+    """What a workbook may be before it is parsed (``[limits]`` in budget-erp.toml)."""
+
+    max_bytes: int = 50 * 2**20
+    max_entries: int = 10_000
+    max_uncompressed: int = 500 * 2**20
+    max_ratio: float = 200.0
 
 
 @dataclass(frozen=True)

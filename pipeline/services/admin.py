@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pipeline.adapters.files.folders import archive_copy, sha256_file
 from pipeline.domain.lifecycle import Event, ProjectBudget, Status
+from pipeline.domain.names import rejected_for_review
 from pipeline.domain.people import Role
 from pipeline.errors import UnknownProject
 from pipeline.services.actors import Actor, acting_person
@@ -106,7 +107,7 @@ def _where(app: Services, budget: ProjectBudget, review_file: str) -> str:
     if budget.status is Status.EXPORT_FAILED:
         return f"approval/{review_file}"
     if budget.status is Status.REJECTED:
-        return f"rejected/{review_file.replace('_review.xlsx', '_rejected.xlsx')}"
+        return f"rejected/{rejected_for_review(review_file)}"
     return ""
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.adapters.files.folders import hand_back
-from pipeline.adapters.files.names import printable
+from pipeline.domain.text import printable
 from pipeline.errors import ConfigError, WorkbookChanged
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 

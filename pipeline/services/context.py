@@ -7,8 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.adapters.files.names import printable
 from pipeline.config import Settings
+from pipeline.domain.text import printable
 from pipeline.services.ports import (
     Annotator,
     BudgetReader,

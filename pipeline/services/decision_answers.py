@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.adapters.files.folders import archive_copy, atomic_write, sha256_file
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Submission
+from pipeline.domain.names import refused_note
 from pipeline.domain.people import Person, Role
 from pipeline.domain.review import Verdict
 from pipeline.services import notifications
@@ -163,11 +164,11 @@ def clear_review(app: Services, review: Path, sha: str | None = None) -> None:
     if review.exists():
         archive_copy(review, app.settings.archive, sha or sha256_file(review))
     review.unlink(missing_ok=True)
-    review.with_name(review.name + ".refused.txt").unlink(missing_ok=True)
+    review.with_name(refused_note(review.name)).unlink(missing_ok=True)
 
 
 def _note(review: Path, text: str) -> None:
-    note = review.with_name(review.name + ".refused.txt")
+    note = review.with_name(refused_note(review.name))
     atomic_write(note, lambda temp: temp.write_text(text, encoding="utf-8"))
 
 

@@ -16,10 +16,10 @@ from pipeline.adapters.files.folders import (
     sha256_file,
     written_before_commit,
 )
-from pipeline.adapters.files.names import project_stem
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.identity import owner_problem, self_approval_problem
 from pipeline.domain.lifecycle import ProjectBudget, Status, Submission
+from pipeline.domain.names import rejected_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.review import Rejection, Verdict
 from pipeline.errors import UnreadableWorkbook
@@ -134,9 +134,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
         sub.version, approver.name, now, tuple(decision.reasons()), decision.flags
     )
     document = stored_document(app, sub)
-    target = app.settings.rejected / (
-        f"{project_stem(sub.project_number)}_v{sub.version}_rejected.xlsx"
-    )
+    target = app.settings.rejected / rejected_file(sub.project_number, sub.version)
     atomic_write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = "; ".join([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
     mail = notifications.rejected(app, sub.project_number, sub.sender, rejection, target)

@@ -25,6 +25,7 @@ from pipeline.adapters.files.folders import (
     written_before_commit,
 )
 from pipeline.domain.lifecycle import ProjectBudget, Status
+from pipeline.domain.names import PROCESSED, REFUSED, RESULTS
 from pipeline.domain.people import Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.services import notifications
@@ -48,7 +49,7 @@ class BadResult(ValueError):
 
 def results_folder(app: Services) -> Path:
     """Where the ERP side drops its answers."""
-    return app.settings.outbox / "results"
+    return app.settings.outbox / RESULTS
 
 
 def apply_result_file(app: Services, path: Path) -> Outcome:
@@ -60,7 +61,7 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
         if record is None:
             raise BadResult(f"no export named {data['export']!r} was written")
     except BadResult as exc:
-        hand_back(path, results_folder(app) / "refused", f"{path.name}: {exc}\n")
+        hand_back(path, results_folder(app) / REFUSED, f"{path.name}: {exc}\n")
         logger.debug("%s: result refused: %s", path.name, exc)
         return Outcome(OutcomeKind.FAILED, path, "", f"result refused: {exc}")
     budget = app.store.get_budget(record.project_number)
@@ -91,7 +92,7 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
         outcome = Outcome(
             OutcomeKind.EXPORT_FAILED, path, record.project_number, f"{record.file_name}: {message}"
         )
-    processed = results_folder(app) / "processed"
+    processed = results_folder(app) / PROCESSED
     processed.mkdir(parents=True, exist_ok=True)
     shutil.move(path, free_name(processed, path.name))
     return outcome

@@ -11,11 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.adapters.erp.publishing import mark_done, publish, published
-from pipeline.adapters.files.names import project_stem
 from pipeline.config import profile_for_settings
 from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status
+from pipeline.domain.names import export_file, project_stem
 from pipeline.domain.people import Role
 from pipeline.errors import InvalidTransition, UnknownProject
 from pipeline.services import notifications
@@ -133,8 +133,7 @@ def export_job(app: Services, budget: ProjectBudget, version: int | None = None)
 
 def _publish(app: Services, job: ExportJob, profile: str, seq: int, kind: str) -> ExportRecord:
     spec = app.exporter.profile(profile)
-    suffix = "_change" if job.kind == "change" else ""
-    name = f"{project_stem(job.project_number)}_v{job.version}_{seq:03d}{suffix}.{spec.extension}"
+    name = export_file(job.project_number, job.version, seq, job.kind == "change", spec.extension)
     total = sum((line.amount for line in job.lines), Decimal("0.00"))
     manifest = {
         "project_number": job.project_number,

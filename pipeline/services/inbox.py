@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.adapters.files.folders import fsync_dir, hand_back, is_open_in_office
-from pipeline.adapters.files.names import printable
 from pipeline.adapters.files.temp_files import PREFIX as OUR_TEMPORARY
 from pipeline.domain.identifiers import hidden_characters
+from pipeline.domain.text import printable
 from pipeline.faults import crash_point
 from pipeline.services.containment import contained
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger

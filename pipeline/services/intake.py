@@ -10,10 +10,10 @@ from pipeline.adapters.files.folders import (
     sha256_file,
     written_before_commit,
 )
-from pipeline.adapters.files.names import project_stem
 from pipeline.domain.budget import BudgetDocument, money
 from pipeline.domain.changes import ResendAssessment
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_action
+from pipeline.domain.names import project_stem, review_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.errors import UnreadableWorkbook, WorkbookChanged
@@ -153,7 +153,7 @@ def _record_send(
         document.fingerprint(),
         submitter.name,
         now,
-        f"{project_stem(project)}_v{version}_review.xlsx",
+        review_file(project, version),
         len(document.lines),
         str(document.total),
         document.project_name,

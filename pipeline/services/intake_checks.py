@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.adapters.files.names import project_stem
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.changes import (
     ChangeKind,
@@ -19,6 +18,7 @@ from pipeline.domain.changes import (
 )
 from pipeline.domain.identity import owner_problem
 from pipeline.domain.lifecycle import ProjectBudget, Status
+from pipeline.domain.names import project_stem, rejected_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.domain.rejected_amounts import RejectedVersion, returned_amounts
@@ -177,7 +177,7 @@ def _refuse_unanswered(
     rejection = assessment.rejection
     how = (
         "write your answer in the Response column of the Rejection Reasons sheet beside each "
-        f"reason (in rejected/{project_stem(project)}_v{rejection.version}_rejected.xlsx), "
+        f"reason (in rejected/{rejected_file(project, rejection.version)}), "
         "or change the lines"
     )
     if len(unanswered) < len(assessment.reasons):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.adapters.files.folders import is_open_in_office, settled_files
 from pipeline.domain.lifecycle import ProjectBudget, Status
+from pipeline.domain.names import is_review_file
 from pipeline.services.containment import trapped
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import apply_review_file
@@ -75,7 +76,7 @@ def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
     outcomes: list[Outcome] = []
     outcomes.extend(inbox_pass(app, functools.partial(_take, app), settle, now))
     for path in _settled(app.settings.approval, settle, now):
-        if path.name.endswith("_review.xlsx"):
+        if is_review_file(path.name):
             outcomes.extend(trapped(app, path, lambda p: _decide(app, p, now)))
     for path in _settled(results_folder(app), settle, now):
         if path.suffix.lower() == ".json":

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.adapters.files.folders import atomic_write, hand_back
-from pipeline.adapters.files.names import REFUSED_NOTE
 from pipeline.domain.lifecycle import Action, Event
+from pipeline.domain.names import REFUSED_NOTE, problems_copy
 from pipeline.domain.people import Person
 from pipeline.domain.problems import Problem, Severity, errors
 from pipeline.services import notifications
@@ -96,7 +96,7 @@ def refusal_report(name: str, now: datetime, sha: str, refusal: Refusal) -> str:
 def _annotate(app: Services, original: Path, problems: list[Problem]) -> Path | None:
     if not any(p.cell for p in problems):
         return None
-    target = original.with_name(f"{original.stem}.problems.xlsx")
+    target = original.with_name(problems_copy(original.name))
     try:
         atomic_write(target, lambda temp: app.annotate(original, problems, temp))
     except Exception as exc:  # the report and the original are enough; never lose the refusal

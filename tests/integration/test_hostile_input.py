@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.adapters.reading.budget_reader import read_budget
-from pipeline.adapters.reading.package_guard import OLE2_MAGIC, PackageLimits, inspect_package
+from pipeline.adapters.reading.package_guard import OLE2_MAGIC, inspect_package
 from pipeline.adapters.reading.parse_worker import ParseWorker
+from pipeline.config import PackageLimits
 from pipeline.errors import UnreadableWorkbook
 from tests.conftest import make_workbook
 

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.adapters.files.names import project_stem
 from pipeline.domain.identity import (
     IdentityPolicy,
     OwnerMode,
     owner_problem,
     self_approval_problem,
 )
+from pipeline.domain.names import project_stem
 from pipeline.domain.people import Directory, make_person
 from pipeline.domain.review import ReviewIssue, ReviewMarks
 

@@ -10,8 +10,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.adapters.files.names import HAND_BACK_RESERVE, REFUSED_NOTE, fit_name
+from pipeline.adapters.files.names import HAND_BACK_RESERVE, fit_name
 from pipeline.adapters.files.temp_files import temp_path
+from pipeline.domain.names import REFUSED_NOTE
 from pipeline.faults import before_rename
 
 _IGNORED_PREFIXES = ("~$", ".~lock.", ".")
@@ -30,7 +31,7 @@ def is_ignored(name: str) -> bool:
     """Lock files, hidden files, temporaries and Excel's extensionless temp names are not drops."""
     return (
         name.startswith(_IGNORED_PREFIXES)
-        or name.endswith((".tmp", "#", ".refused.txt"))
+        or name.endswith((".tmp", "#", REFUSED_NOTE))
         or "." not in name
     )
 

@@ -15,9 +15,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from pipeline.adapters.files.folders import atomic_write
-from pipeline.adapters.files.names import clean_text
 from pipeline.config import SmtpSettings
 from pipeline.domain.notification import Notification
+from pipeline.domain.text import clean_text
 from pipeline.errors import MailPermanentError, MailTemporaryError
 
 # RFC 5322 allows 998 characters a line; folding at 78 puts a long subject on a line of its

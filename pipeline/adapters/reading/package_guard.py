@@ -4,9 +4,9 @@ formats that are not .xlsx. Reads only the zip's directory, never the XML."""
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.config import PackageLimits
 from pipeline.errors import UnreadableWorkbook
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -15,16 +15,6 @@ REFUSED_SUFFIXES = {
     ".xlsb": "a binary workbook (.xlsb) is not taken; save it as .xlsx",
     ".xls": "an Excel 97-2003 workbook (.xls) is not taken; save it as .xlsx",
 }
-
-
-@dataclass(frozen=True)
-class PackageLimits:
-    """What a workbook may be before it is parsed (``[limits]`` in budget-erp.toml)."""
-
-    max_bytes: int = 50 * 2**20
-    max_entries: int = 10_000
-    max_uncompressed: int = 500 * 2**20
-    max_ratio: float = 200.0
 
 
 def inspect_package(path: Path, limits: PackageLimits) -> None:

@@ -17,13 +17,14 @@ import python_calamine
 
 from pipeline.adapters.layouts.review import DECISION_NAMES, META_SHEET, REVIEW_PROPERTY
 from pipeline.adapters.reading.budget_reader import normalise_label, text_of
-from pipeline.adapters.reading.package_guard import PackageLimits, inspect_package
+from pipeline.adapters.reading.package_guard import inspect_package
 from pipeline.adapters.reading.xlsx_parts import (
     custom_property,
     defined_names,
     first_cell_outside,
     split_ref,
 )
+from pipeline.config import PackageLimits
 from pipeline.domain.budget import LineKey
 from pipeline.domain.review import Decision, LineFlag, ReviewMarks, Verdict
 from pipeline.errors import UnreadableWorkbook

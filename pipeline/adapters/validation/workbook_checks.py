@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.adapters.files.names import printable
 from pipeline.adapters.reading.budget_reader import RawBudget, text_of
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.validation.wording import (
@@ -17,6 +16,7 @@ from pipeline.adapters.validation.wording import (
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.identifiers import unfit_characters
 from pipeline.domain.problems import Problem, cell_ref
+from pipeline.domain.text import printable
 
 HALF_CENT = Decimal("0.005")
 

@@ -1,0 +1,85 @@
+"""Every file and folder name the workflow writes, in one place: review, rejected and ERP
+files of a version, the notes and copies beside a hand-back, the results folders.
+
+Pure: names from Project Numbers, versions and sequence numbers. The file system's own limits
+(255 bytes, hidden characters) are applied where files are written (adapters/files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+STEM_MAX = 64  # characters of a Project Number kept in file names before it is shortened
+REVIEW_SUFFIX = "_review.xlsx"
+REJECTED_SUFFIX = "_rejected.xlsx"
+REFUSED_NOTE = ".refused.txt"
+PROBLEMS_SUFFIX = ".problems.xlsx"
+RESULTS = "results"  # outbox/results/: the ERP's answers
+PROCESSED = "processed"  # outbox/results/processed/: answers applied
+REFUSED = "refused"  # outbox/results/refused/: answers that could not be used
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_HASH_TAIL = re.compile(r"-[0-9a-f]{8}$", re.IGNORECASE)
+
+
+def project_stem(project_number: str) -> str:
+    """A file-name stem for a project that no other Project Number can share.
+
+    Short numbers that are already safe are kept as they are; any other gets a short hash
+    of the exact number, so ``J/100`` and ``J_100`` never write the same file and a number
+    of hundreds of characters still makes a short name. A safe number that itself ends like
+    such a hash (``J_100-1a2b3c4d``) is hashed too, or it could take the stem of the number
+    whose hash it copies.
+    """
+    safe = safe_name(project_number)
+    if safe == project_number and len(safe) <= STEM_MAX and not _HASH_TAIL.search(project_number):
+        return safe
+    return f"{safe[:STEM_MAX]}-{short_hash(project_number)}"
+
+
+def review_file(project_number: str, version: int) -> str:
+    """``P-1001_v2_review.xlsx``: the approver's workbook of a version."""
+    return f"{project_stem(project_number)}_v{version}{REVIEW_SUFFIX}"
+
+
+def rejected_file(project_number: str, version: int) -> str:
+    """``P-1001_v2_rejected.xlsx``: the workbook handed back after a rejection."""
+    return f"{project_stem(project_number)}_v{version}{REJECTED_SUFFIX}"
+
+
+def rejected_for_review(review_name: str) -> str:
+    """The handed-back workbook's name for a review workbook's name."""
+    return review_name.removesuffix(REVIEW_SUFFIX) + REJECTED_SUFFIX
+
+
+def is_review_file(name: str) -> bool:
+    """Whether a name in approval/ is one of our review workbooks."""
+    return name.endswith(REVIEW_SUFFIX)
+
+
+def export_file(project_number: str, version: int, seq: int, change: bool, extension: str) -> str:
+    """``P-1001_v2_001_change.csv``: an ERP import file."""
+    suffix = "_change" if change else ""
+    return f"{project_stem(project_number)}_v{version}_{seq:03d}{suffix}.{extension}"
+
+
+def refused_note(name: str) -> str:
+    """The report beside a refused file: ``budget.xlsx.refused.txt``."""
+    return name + REFUSED_NOTE
+
+
+def problems_copy(name: str) -> str:
+    """The marked-up copy beside a refused workbook: ``budget.problems.xlsx``."""
+    stem = name[: -len(".xlsx")] if name.lower().endswith(".xlsx") else name
+    return stem + PROBLEMS_SUFFIX
+
+
+def safe_name(text: str) -> str:
+    """Text made safe for a file name: ASCII letters, digits, ``._-``; nothing in front."""
+    return _UNSAFE.sub("_", text).strip("._") or "budget"
+
+
+def short_hash(text: str) -> str:
+    """Eight hex characters of the sha256 of ``text`` (undecodable bytes included)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
