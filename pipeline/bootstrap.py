@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypedDict, Unpack
 
+import jinja2
+
+from pipeline.adapters.clock import clock_from_environment
 from pipeline.adapters.erp.profiles import ProfileWriter
-from pipeline.adapters.erp.publishing import abandon_temporary
+from pipeline.adapters.erp.publishing import OutboxPublisher, abandon_temporary
+from pipeline.adapters.files.inbox_folder import LocalInbox
 from pipeline.adapters.files.owners import file_owner, process_account
 from pipeline.adapters.files.temp_files import TempSweeper
+from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.mail.render import JinjaMailRenderer, template_environment
 from pipeline.adapters.mail.transport import FileTransport, NullTransport, SmtpTransport
 from pipeline.adapters.reading.parse_worker import ParseWorker
@@ -27,9 +31,11 @@ from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.writing.review_workbook import write_review_workbook
 from pipeline.adapters.writing.template_workbook import write_template
 from pipeline.config import Settings
+from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.names import REFUSED, RESULTS
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
+from pipeline.domain.review import Rejection
 from pipeline.errors import ConfigError
 from pipeline.services.context import Services
 from pipeline.services.ports import (
@@ -37,54 +43,23 @@ from pipeline.services.ports import (
     BudgetReader,
     Clock,
     DecisionReader,
+    ErpOutbox,
+    Exporter,
+    FileOwner,
+    Folders,
+    InboxFolder,
+    MailRenderer,
     MailTransport,
+    PeopleSource,
+    ProcessAccount,
     ReadResult,
+    RejectedWriter,
+    ReviewWriter,
     SavedReview,
+    Store,
+    TemplateWriter,
+    TemporarySweep,
 )
-
-
-class SystemClock:
-    """Wall-clock time in UTC."""
-
-    def now(self) -> datetime:
-        """The current moment."""
-        return datetime.now(UTC)
-
-
-class ShiftedClock:
-    """Time that started at a chosen moment and runs on at the real pace.
-
-    Set by ``BUDGET_ERP_CLOCK_START`` (an ISO timestamp), so a daemon can be tried, or
-    tested, at a summary time or across a daylight-saving change without waiting for it.
-    ``<timestamp>@<unix time>`` pins the chosen moment to a real instant, so that several
-    processes (a daemon and its restarts) share one timeline.
-    """
-
-    def __init__(self, start: datetime, anchor: float | None = None) -> None:
-        self.start = start
-        self.anchor = time.time() if anchor is None else anchor
-
-    def now(self) -> datetime:
-        """The chosen start plus the real time elapsed since its anchor."""
-        return (self.start + timedelta(seconds=time.time() - self.anchor)).astimezone(UTC)
-
-
-def clock_from_environment() -> SystemClock | ShiftedClock:
-    """The clock the program runs on: real time, unless BUDGET_ERP_CLOCK_START is set."""
-    setting = os.environ.get("BUDGET_ERP_CLOCK_START", "").strip()
-    if not setting:
-        return SystemClock()
-    start, _, anchor = setting.partition("@")
-    try:
-        moment = datetime.fromisoformat(start)
-        pinned = float(anchor) if anchor else None
-    except ValueError as exc:
-        raise ConfigError(
-            f"BUDGET_ERP_CLOCK_START={setting!r} is not an ISO timestamp (optionally @unix-time)"
-        ) from exc
-    if moment.tzinfo is None:
-        raise ConfigError("BUDGET_ERP_CLOCK_START needs a time zone offset, e.g. +00:00")
-    return ShiftedClock(moment, pinned)
 
 
 def _transport(settings: Settings) -> MailTransport:
@@ -104,6 +79,8 @@ def _readers(settings: Settings) -> tuple[BudgetReader, DecisionReader, Annotato
     """Read workbooks, the admins' and the approvers' alike, and write the annotated copy of
     a refused one, in the isolated parse worker (the default; one worker for all three), or
     in this process."""
+    require_defusedxml()
+    load_validation_rules(settings.rules)  # fail at start-up, not at the first file
     if not settings.isolate_parsing:
 
         def direct(path: Path) -> ReadResult:
@@ -151,7 +128,6 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
 def workbook_checker(settings: Settings) -> BudgetReader:
     """Only the reader of admins' workbooks, for ``check`` outside a workspace: it creates
     no folder and opens no database."""
-    require_defusedxml()
     return _readers(settings)[0]
 
 
@@ -168,44 +144,101 @@ def require_defusedxml() -> None:
         )
 
 
-def bootstrap(settings: Settings, clock: Clock | None = None) -> Services:
-    """Build the Services for a workspace; touches the disk only to create missing folders."""
+class Replacements(TypedDict, total=False):
+    """Ports ``bootstrap`` can take ready-made (tests pass fakes), instead of the adapters."""
+
+    store: Store
+    clock: Clock
+    people: PeopleSource
+    read_budget: BudgetReader
+    read_decision: DecisionReader
+    write_review: ReviewWriter
+    write_rejected: RejectedWriter
+    exporter: Exporter
+    render_mail: MailRenderer
+    transport: MailTransport
+    annotate: Annotator
+    write_template: TemplateWriter
+    file_owner: FileOwner
+    process_account: ProcessAccount
+    sweep_temporaries: TemporarySweep
+    folders: Folders
+    inbox: InboxFolder
+    erp_outbox: ErpOutbox
+
+
+def bootstrap(settings: Settings, **ports: Unpack[Replacements]) -> Services:
+    """Build the Services for a workspace from its adapters, or from the ports given.
+
+    An adapter that is replaced is never built, so a test on fakes touches no disk. The real
+    ones check what they can at start-up (rules, ERP layouts, defusedxml), not at the first
+    file.
+    """
+    folders = ports.get("folders") or _prepared_folders(settings)
+    readers = None if "read_budget" in ports and "read_decision" in ports else _readers(settings)
+    people = ports.get("people") or _people(settings)
+    env = template_environment(settings.templates)
+    return Services(
+        settings=settings,
+        store=ports.get("store") or SqliteStore(settings.database),
+        clock=ports.get("clock") or clock_from_environment(),
+        people=people,
+        read_budget=ports.get("read_budget") or _pick(readers, 0),
+        read_decision=ports.get("read_decision") or _pick(readers, 1),
+        write_review=ports.get("write_review") or write_review_workbook,
+        write_rejected=ports.get("write_rejected") or _rejected_writer(settings),
+        exporter=ports.get("exporter") or _exporter(settings, env),
+        render_mail=ports.get("render_mail") or JinjaMailRenderer(env),
+        transport=ports.get("transport") or _transport(settings),
+        annotate=ports.get("annotate") or _pick(readers, 2),
+        write_template=ports.get("write_template") or _template_writer(settings),
+        file_owner=ports.get("file_owner") or file_owner,
+        process_account=ports.get("process_account") or process_account,
+        sweep_temporaries=ports.get("sweep_temporaries") or temp_sweeper(settings),
+        folders=folders,
+        inbox=ports.get("inbox") or LocalInbox(settings.inbox, settings.root / "processing"),
+        erp_outbox=ports.get("erp_outbox") or OutboxPublisher(settings.outbox),
+    )
+
+
+def _prepared_folders(settings: Settings) -> LocalFolders:
+    """The workspace's folders, created where missing."""
     for folder in [*settings.folders(), settings.outbox / RESULTS]:
         folder.mkdir(parents=True, exist_ok=True)
-    require_defusedxml()
-    clock = clock or clock_from_environment()
-    load_validation_rules(settings.rules)  # fail at start-up, not at the first file
-    load_directory(settings.rules)
+    return LocalFolders(settings.archive, settings.database.parent / "pass.lock")
+
+
+def _people(settings: Settings) -> PeopleSource:
+    load_directory(settings.rules)  # fail at start-up, not at the first file
 
     def people() -> Directory:
-        return load_directory(settings.rules)
+        return load_directory(settings.rules)  # fresh: edits count without a restart
 
-    env = template_environment(settings.templates)
+    return people
+
+
+def _exporter(settings: Settings, env: jinja2.Environment) -> ProfileWriter:
     writer = ProfileWriter(env, settings.templates)
     for profile in {settings.export_profile, *settings.export_job_profiles.values()}:
         writer.profile(profile)  # a missing or broken profile stops start-up, not an export
+    return writer
 
-    read, read_review, annotate = _readers(settings)
 
-    return Services(
-        settings=settings,
-        store=SqliteStore(settings.database),
-        clock=clock,
-        people=people,
-        read_budget=read,
-        read_decision=read_review,
-        write_review=write_review_workbook,
-        write_rejected=lambda document, rejection, target: write_rejected_workbook(
-            document, rejection, target, load_validation_rules(settings.rules)
-        ),
-        exporter=writer,
-        render_mail=JinjaMailRenderer(env),
-        transport=_transport(settings),
-        annotate=annotate,
-        write_template=lambda target, project: write_template(
-            target, load_validation_rules(settings.rules), project
-        ),
-        file_owner=file_owner,
-        process_account=process_account,
-        sweep_temporaries=temp_sweeper(settings),
-    )
+def _rejected_writer(settings: Settings) -> RejectedWriter:
+    def write(document: BudgetDocument, rejection: Rejection, target: Path) -> None:
+        write_rejected_workbook(document, rejection, target, load_validation_rules(settings.rules))
+
+    return write
+
+
+def _template_writer(settings: Settings) -> TemplateWriter:
+    def write(target: Path, project_number: str) -> None:
+        write_template(target, load_validation_rules(settings.rules), project_number)
+
+    return write
+
+
+def _pick(readers: tuple[BudgetReader, DecisionReader, Annotator] | None, index: int) -> Any:
+    if readers is None:
+        raise ConfigError("replace both readers, or neither")
+    return readers[index]

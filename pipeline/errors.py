@@ -17,6 +17,22 @@ class UnreadableWorkbook(PipelineError):
     """A workbook could not be opened or has no budget in the expected layout."""
 
 
+class EnvironmentFault(PipelineError):
+    """The disk or the permissions failed us (full, read-only, I/O error), not the item."""
+
+
+class UnreadableFile(PipelineError):
+    """A file that is not a regular file, or too large to read at all."""
+
+
+class FileTooLarge(UnreadableFile):
+    """A file over the size it may have, refused before it is read."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"{size} bytes, over the limit of {limit}")
+        self.size, self.limit = size, limit
+
+
 class InvalidTransition(PipelineError):
     """The budget's state does not allow that action."""
 

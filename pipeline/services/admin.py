@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.adapters.files.folders import archive_copy, sha256_file
 from pipeline.domain.lifecycle import Event, ProjectBudget, Status
 from pipeline.domain.names import rejected_for_review
 from pipeline.domain.people import Role
@@ -30,9 +29,7 @@ def retrieve(app: Services, project_number: str, by: str | None) -> ProjectBudge
         app.store.save_budget(budget)
     if submission is not None:
         review = app.settings.approval / submission.review_file
-        if review.exists():
-            archive_copy(review, app.settings.archive, sha256_file(review))
-            review.unlink()
+        app.folders.retire(review)
     logger.info("%s: retrieved by %s", project_number, actor.name)
     return budget
 

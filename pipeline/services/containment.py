@@ -8,14 +8,12 @@ A broken configuration leaves the item where it is. Anything else fails the item
 from __future__ import annotations
 
 import errno
-import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.adapters.files.folders import hand_back
 from pipeline.domain.text import printable
-from pipeline.errors import ConfigError, WorkbookChanged
+from pipeline.errors import ConfigError, EnvironmentFault, WorkbookChanged
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 
 ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO}
@@ -25,10 +23,8 @@ def environment_fault(exc: BaseException) -> str:
     """ "" for an ordinary failure, else what is wrong with the disk or the permissions."""
     if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
         return f"{exc.strerror or exc} ({exc.filename or 'disk'})"
-    if isinstance(exc, sqlite3.OperationalError) and any(
-        word in str(exc) for word in ("disk is full", "readonly", "disk I/O")
-    ):
-        return f"state database: {exc}"
+    if isinstance(exc, EnvironmentFault):
+        return str(exc)
     return ""
 
 
@@ -82,8 +78,8 @@ def _hand_back_quietly(app: Services, path: Path, cause: str) -> None:
     """Give a file that could not be processed back to its owner; if even that fails, it
     stays claimed and its claim is retried (a bounded number of times) on later passes."""
     try:
-        if path.exists():
-            hand_back(
+        if app.folders.exists(path):
+            app.folders.hand_back(
                 path,
                 app.settings.rejected,
                 f"budget-erp could not process {path.name}: {cause}\n"

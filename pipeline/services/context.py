@@ -14,8 +14,11 @@ from pipeline.services.ports import (
     BudgetReader,
     Clock,
     DecisionReader,
+    ErpOutbox,
     Exporter,
     FileOwner,
+    Folders,
+    InboxFolder,
     MailRenderer,
     MailTransport,
     PeopleSource,
@@ -73,6 +76,9 @@ class Services:
     file_owner: FileOwner
     process_account: ProcessAccount
     sweep_temporaries: TemporarySweep
+    folders: Folders
+    inbox: InboxFolder
+    erp_outbox: ErpOutbox
     backoff: Backoff = field(default_factory=Backoff)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.adapters.files.folders import archive_copy, atomic_write, sha256_file
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Submission
 from pipeline.domain.names import refused_note
 from pipeline.domain.people import Person, Role
@@ -89,6 +88,7 @@ def refuse_decision(
     sub, now = save.submission, app.clock.now()
     text = "; ".join(problems)
     _note(
+        app,
         save.path,
         f"The decision saved in {save.path.name} on {now:%Y-%m-%d %H:%M} was not applied:\n"
         + "".join(f"- {p}\n" for p in problems)
@@ -133,6 +133,7 @@ def answer_after_the_fact(
         f"approval was over: {what}; the later save was not applied"
     )
     _note(
+        app,
         save.path,
         f"The decision saved in {save.path.name} (found {now:%Y-%m-%d %H:%M}) was not applied.\n"
         f"- {what}.\n- Your later save ({decision.verdict_text.strip()}) changed nothing.\n"
@@ -161,15 +162,12 @@ def answer_after_the_fact(
 
 def clear_review(app: Services, review: Path, sha: str | None = None) -> None:
     """The review workbook has served: keep its bytes in the archive, clear it and its note."""
-    if review.exists():
-        archive_copy(review, app.settings.archive, sha or sha256_file(review))
-    review.unlink(missing_ok=True)
-    review.with_name(refused_note(review.name)).unlink(missing_ok=True)
+    app.folders.retire(review, sha)
 
 
-def _note(review: Path, text: str) -> None:
+def _note(app: Services, review: Path, text: str) -> None:
     note = review.with_name(refused_note(review.name))
-    atomic_write(note, lambda temp: temp.write_text(text, encoding="utf-8"))
+    app.folders.write_text(note, text)
 
 
 def _told(app: Services, save: ReviewSave) -> list[Person]:

@@ -10,12 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.adapters.files.folders import (
-    archive_copy,
-    atomic_write,
-    sha256_file,
-    written_before_commit,
-)
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.identity import owner_problem, self_approval_problem
 from pipeline.domain.lifecycle import ProjectBudget, Status, Submission
@@ -48,7 +42,7 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     if submission is None:
         return None  # not one of ours; leave it for a person to look at
     budget = app.store.get_budget(submission.project_number)
-    sha = sha256_file(path)
+    sha = app.folders.sha256(path)
     seen = app.store.decision_outcome(sha)
     awaiting = _awaits(budget, submission)
     if seen is not None:
@@ -81,7 +75,7 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     approver, problems = _who_decides(app, save)
     if problems or approver is None:
         return refuse_decision(app, save, problems)
-    archive_copy(path, app.settings.archive, sha)
+    app.folders.archive(path, sha)
     if saved.decision.verdict is Verdict.REJECT:
         return _reject(app, save, budget, approver)
     return _accept(app, save, budget, approver)
@@ -135,10 +129,10 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
     )
     document = stored_document(app, sub)
     target = app.settings.rejected / rejected_file(sub.project_number, sub.version)
-    atomic_write(target, lambda temp: app.write_rejected(document, rejection, temp))
+    app.folders.write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = "; ".join([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
     mail = notifications.rejected(app, sub.project_number, sub.sender, rejection, target)
-    with written_before_commit(target), app.store.transaction():
+    with app.folders.kept_if_committed(target), app.store.transaction():
         notifications.enqueue_all(app, mail)
         budget.reject(
             approver=approver.name,

@@ -9,25 +9,16 @@ the approvers. A file too big or nested too deep is refused before JSON parses i
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.adapters.files.folders import (
-    archive_copy,
-    free_name,
-    hand_back,
-    sha256_file,
-    written_before_commit,
-)
 from pipeline.domain.lifecycle import ProjectBudget, Status
 from pipeline.domain.names import PROCESSED, REFUSED, RESULTS
 from pipeline.domain.people import Role
 from pipeline.domain.problems import Problem, Severity
+from pipeline.errors import FileTooLarge, UnreadableFile
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import stored_document
@@ -56,12 +47,12 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
     """Apply one result file, then file it under ``results/processed/``."""
     account = app.file_owner(path) if app.settings.identity.records else ""
     try:
-        data = _parse(path, app.settings.max_result_kb)
+        data = _parse(app, path)
         record = app.store.export_by_file(data["export"])
         if record is None:
             raise BadResult(f"no export named {data['export']!r} was written")
     except BadResult as exc:
-        hand_back(path, results_folder(app) / REFUSED, f"{path.name}: {exc}\n")
+        app.folders.hand_back(path, results_folder(app) / REFUSED, f"{path.name}: {exc}\n")
         logger.debug("%s: result refused: %s", path.name, exc)
         return Outcome(OutcomeKind.FAILED, path, "", f"result refused: {exc}")
     budget = app.store.get_budget(record.project_number)
@@ -92,15 +83,18 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
         outcome = Outcome(
             OutcomeKind.EXPORT_FAILED, path, record.project_number, f"{record.file_name}: {message}"
         )
-    processed = results_folder(app) / PROCESSED
-    processed.mkdir(parents=True, exist_ok=True)
-    shutil.move(path, free_name(processed, path.name))
+    app.folders.move_into(path, results_folder(app) / PROCESSED)
     return outcome
 
 
-def _parse(path: Path, max_kb: int) -> dict[str, Any]:
+def _parse(app: Services, path: Path) -> dict[str, Any]:
+    max_kb = app.settings.max_result_kb
     try:
-        text = _read_bounded(path, max_kb).decode("utf-8")
+        text = app.folders.read_bounded(path, max_kb * 1024).decode("utf-8")
+    except FileTooLarge as exc:
+        raise BadResult(_too_big(exc.size, max_kb)) from exc
+    except UnreadableFile as exc:
+        raise BadResult(str(exc)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise BadResult(f"not a JSON result file ({exc})") from exc
     if _deeper_than(text, MAX_RESULT_DEPTH):
@@ -115,26 +109,6 @@ def _parse(path: Path, max_kb: int) -> dict[str, Any]:
         raise BadResult('"export" must be the name of the exported file, as text')
     if data.get("status") not in ("success", "failure"):
         raise BadResult('"status" must be "success" or "failure"')
-    return data
-
-
-def _read_bounded(path: Path, max_kb: int) -> bytes:
-    """The file's bytes, refused unread when over ``max_kb``; never more read than that."""
-    limit = max_kb * 1024
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise BadResult("not a regular file")
-        if info.st_size > limit:
-            raise BadResult(_too_big(info.st_size, max_kb))
-        data = b""
-        while len(data) <= limit and (block := os.read(fd, limit + 1 - len(data))):
-            data += block
-    finally:
-        os.close(fd)
-    if len(data) > limit:  # it grew after the stat
-        raise BadResult(_too_big(len(data), max_kb))
     return data
 
 
@@ -201,9 +175,8 @@ def _synced(app: Services, budget: ProjectBudget, answer: Answer) -> None:
     if waiting:  # a copy written --again got in: the approver has nothing left to decide
         submission = app.store.submission(record.project_number, record.version)
         review = app.settings.approval / submission.review_file if submission else None
-        if review is not None and review.exists():
-            archive_copy(review, app.settings.archive, sha256_file(review))
-            review.unlink()
+        if review is not None:
+            app.folders.retire(review)
 
 
 def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
@@ -226,7 +199,7 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
     now = app.clock.now()
     review, issue = write_review(app, content, now)
     mail = notifications.export_failed(app, submission.sender, approvers, record, message, review)
-    with written_before_commit(review), app.store.transaction():
+    with app.folders.kept_if_committed(review), app.store.transaction():
         notifications.enqueue_all(app, mail)
         app.store.set_export_result(record.file_name, "failure", message, answer.erp_ids)
         budget.mark_export_failed(

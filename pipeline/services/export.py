@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.adapters.erp.publishing import mark_done, publish, published
 from pipeline.config import profile_for_settings
 from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines
@@ -145,8 +144,8 @@ def _publish(app: Services, job: ExportJob, profile: str, seq: int, kind: str) -
         "total": f"{total:.2f}",
         "created_at": job.at.isoformat(),
     }
-    sha = publish(
-        app.settings.outbox / name,
+    sha = app.erp_outbox.publish(
+        name,
         lambda temp: app.exporter(profile, job, temp),
         manifest,
         app.settings.export_done_marker,
@@ -168,13 +167,12 @@ def _publish(app: Services, job: ExportJob, profile: str, seq: int, kind: str) -
 def _adopt_published(app: Services, budget: ProjectBudget, job: ExportJob) -> ExportRecord | None:
     """A file published before a crash, never recorded: it is the export, not a new one."""
     recorded = {r.file_name for r in app.store.exports(budget.project_number)}
-    outbox = app.settings.outbox
-    for manifest in published(
-        outbox, budget.project_number, project_stem(budget.project_number), budget.version
+    for manifest in app.erp_outbox.published(
+        budget.project_number, project_stem(budget.project_number), budget.version
     ):
         if manifest["file"] not in recorded and manifest.get("kind") != "again":
-            if app.settings.export_done_marker and (outbox / manifest["file"]).exists():
-                mark_done(outbox / manifest["file"])  # the crash may have come before it
+            if app.settings.export_done_marker:
+                app.erp_outbox.mark_done(manifest["file"])  # the crash may have come before it
             return ExportRecord(
                 budget.project_number,
                 budget.version,

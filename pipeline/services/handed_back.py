@@ -4,7 +4,6 @@ project is recorded; once that budget is sent again, or exported, they move to t
 
 from __future__ import annotations
 
-from pipeline.adapters.files.folders import archive_copy, sha256_file
 from pipeline.domain.lifecycle import Action, Event
 from pipeline.services.context import Services, logger
 
@@ -18,10 +17,9 @@ def tidy_rejected(app: Services, project_number: str, version: int) -> list[str]
     moved = []
     for name in names:
         path = app.settings.rejected / name
-        if path.is_file():
-            sha = sha256_file(path)
-            archive_copy(path, app.settings.archive, sha)
-            path.unlink()
+        if app.folders.exists(path):
+            sha = app.folders.archive(path)
+            app.folders.remove(path)
             moved.append(f"{name} (sha256 {sha[:12]})")
     now = app.clock.now()
     with app.store.transaction():

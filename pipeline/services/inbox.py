@@ -5,46 +5,23 @@ taken, handed back with a note, or (an Office lock or temporary file) left while
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
-import stat
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.adapters.files.folders import fsync_dir, hand_back, is_open_in_office
-from pipeline.adapters.files.temp_files import PREFIX as OUR_TEMPORARY
 from pipeline.domain.identifiers import hidden_characters
 from pipeline.domain.text import printable
 from pipeline.faults import crash_point
 from pipeline.services.containment import contained
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+from pipeline.services.ports import EntryKind, InboxEntry
 
 MAX_CLAIM_TRIES = 3  # a claim that fails this often is handed back, not retried forever
-# Never ours to answer: the repository's placeholder, and what Finder and Explorer leave.
-LEFT_ALONE = frozenset({".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"})
 # Names of writes still in progress (Excel's extensionless temporaries, LibreOffice's,
 # downloads), held until they are ``incomplete_seconds`` old and handed back after that.
 TEMPORARY_SUFFIXES = (".tmp", ".part", ".crdownload", ".osl-tmp", ".refused.txt", "#")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One directory entry of the inbox, seen through ``lstat`` (links are not followed)."""
-
-    path: Path
-    mode: int
-    size: int
-    mtime: float
-    links: int
-
-
-def processing_folder(app: Services) -> Path:
-    """Where claimed files wait while they are processed (same file system as the inbox)."""
-    return app.settings.root / "processing"
 
 
 def inbox_pass(
@@ -55,26 +32,30 @@ def inbox_pass(
     outcomes: list[Outcome] = []
     for claim in _claimed(app):
         outcomes += contained(app, claim, functools.partial(_recover, app, claim, take))
-    for entry in _entries(app.settings.inbox):
+    for entry in _entries(app):
         answer = functools.partial(_answer, app, entry, take, settle, now)
         outcomes += contained(app, entry.path, answer)
     return outcomes
 
 
 def _answer(
-    app: Services, entry: Entry, take: Callable[[Path, bool], Outcome], settle: float, now: float
+    app: Services,
+    entry: InboxEntry,
+    take: Callable[[Path, bool], Outcome],
+    settle: float,
+    now: float,
 ) -> list[Outcome]:
     refusal = _odd(entry) or _not_taken(app, entry, now)
     if refusal:
         return [_refuse_entry(app, entry, refusal)]
     if _left_for_now(entry) or not _ready(app, entry, settle, now):
         return []
-    claimed = _claim(app, entry.path)
+    claimed = app.inbox.claim(entry.path)
     if claimed is None:
         return []
     crash_point("after_claim")
     outcome = take(claimed, False)
-    _release(_counted(claimed, outcome, 0))
+    app.inbox.release(_counted(app, claimed, outcome, 0))
     return [outcome]
 
 
@@ -91,7 +72,7 @@ def waiting(app: Services, now: float | None = None) -> list[Waiting]:
     """What sits in the inbox without having been taken or answered yet (read-only)."""
     now = time.time() if now is None else now
     found = []
-    for entry in _entries(app.settings.inbox):
+    for entry in _entries(app):
         try:
             found += _waiting(app, entry, now)
         except Exception as exc:  # a listing for people: an entry it cannot judge is left out
@@ -99,7 +80,7 @@ def waiting(app: Services, now: float | None = None) -> list[Waiting]:
     return found
 
 
-def _waiting(app: Services, entry: Entry, now: float) -> list[Waiting]:
+def _waiting(app: Services, entry: InboxEntry, now: float) -> list[Waiting]:
     """Why one entry is not taken yet and when it will be answered ([] if it is due)."""
     age = now - entry.mtime
     settle, incomplete = app.settings.settle_seconds, app.settings.incomplete_seconds
@@ -107,7 +88,7 @@ def _waiting(app: Services, entry: Entry, now: float) -> list[Waiting]:
     if _odd(entry):
         return []  # answered on the next pass
     if _left_for_now(entry):
-        if _is_office_lock(name) and _workbook_of_lock(entry.path).exists():
+        if _is_office_lock(name) and app.folders.exists(_workbook_of_lock(entry.path)):
             return []  # the lock of a workbook listed on its own
         reason = "a folder, lock or temporary file: left alone while it may be in use"
         return [Waiting(name, reason, max(0.0, incomplete - age))]
@@ -117,42 +98,29 @@ def _waiting(app: Services, entry: Entry, now: float) -> list[Waiting]:
     if age < incomplete and not _ready(app, entry, settle, now):
         held = (
             "open in Excel or LibreOffice"
-            if is_open_in_office(entry.path)
+            if app.folders.is_open(entry.path)
             else ("empty or not completely written yet")
         )
         return [Waiting(name, f"{held}: held", incomplete - age)]
     return []
 
 
-def _entries(folder: Path) -> list[Entry]:
-    found = []
+def _entries(app: Services) -> list[InboxEntry]:
     try:
-        names = sorted(os.listdir(folder))
-    except FileNotFoundError:
-        return []
+        return app.inbox.entries()
     except OSError as exc:  # the inbox cannot be listed now: nothing else stops
-        logger.error("%s cannot be listed: %s", folder, exc)
+        logger.error("%s cannot be listed: %s", app.settings.inbox, exc)
         return []
-    for name in names:
-        if name in LEFT_ALONE or name.startswith(OUR_TEMPORARY):
-            continue
-        path = folder / name
-        try:
-            st = path.lstat()
-        except OSError:  # gone between listing and looking, or unreachable: nothing to do
-            continue
-        found.append(Entry(path, st.st_mode, st.st_size, st.st_mtime, st.st_nlink))
-    return sorted(found, key=lambda e: e.mtime)
 
 
-def _odd(entry: Entry) -> str:
+def _odd(entry: InboxEntry) -> str:
     """Why an entry is refused at once, without being read, or "" if it is not odd."""
     name = entry.path.name
-    if stat.S_ISLNK(entry.mode):
+    if entry.kind is EntryKind.LINK:
         return "a symbolic link is not taken (it is never followed); drop the workbook itself"
-    if stat.S_ISDIR(entry.mode):
+    if entry.kind is EntryKind.FOLDER:
         return ""  # a folder is answered once nothing has changed in it for a while
-    if not stat.S_ISREG(entry.mode):
+    if entry.kind is EntryKind.SPECIAL:
         return "not a regular file (a pipe, socket or device) and is not read"
     if entry.links > 1:
         return "a hard link to another file is not taken; drop a copy of the workbook"
@@ -165,14 +133,14 @@ def _odd(entry: Entry) -> str:
     return ""
 
 
-def _not_taken(app: Services, entry: Entry, now: float) -> str:
+def _not_taken(app: Services, entry: InboxEntry, now: float) -> str:
     """Why a folder, a lock or a temporary file left alone too long is handed back, or ""."""
     if now - entry.mtime < app.settings.incomplete_seconds:
         return ""
     name = entry.path.name
-    if stat.S_ISDIR(entry.mode):
+    if entry.kind is EntryKind.FOLDER:
         return "a folder is not taken: drop each workbook into inbox/ itself"
-    if _is_office_lock(name) and not _workbook_of_lock(entry.path).exists():
+    if _is_office_lock(name) and not app.folders.exists(_workbook_of_lock(entry.path)):
         return "an Excel or LibreOffice lock file left behind without its workbook"
     if _looks_temporary(name) and not _is_office_lock(name):
         return (
@@ -182,10 +150,10 @@ def _not_taken(app: Services, entry: Entry, now: float) -> str:
     return ""
 
 
-def _left_for_now(entry: Entry) -> bool:
+def _left_for_now(entry: InboxEntry) -> bool:
     """Folders, locks and temporaries are not claimed: they wait to be finished or answered."""
     name = entry.path.name
-    return stat.S_ISDIR(entry.mode) or _is_office_lock(name) or _looks_temporary(name)
+    return entry.kind is EntryKind.FOLDER or _is_office_lock(name) or _looks_temporary(name)
 
 
 def _is_office_lock(name: str) -> bool:
@@ -203,9 +171,9 @@ def _looks_temporary(name: str) -> bool:
     return name.startswith(".") or name.endswith(TEMPORARY_SUFFIXES) or "." not in name
 
 
-def _refuse_entry(app: Services, entry: Entry, reason: str) -> Outcome:
+def _refuse_entry(app: Services, entry: InboxEntry, reason: str) -> Outcome:
     name = entry.path.name
-    target = hand_back(
+    target = app.folders.hand_back(
         entry.path, app.settings.rejected, f"budget-erp refused {printable(name)!r}: {reason}.\n"
     )
     logger.debug("%s refused: %s", printable(name), reason)
@@ -214,7 +182,7 @@ def _refuse_entry(app: Services, entry: Entry, reason: str) -> Outcome:
     )
 
 
-def _ready(app: Services, entry: Entry, settle: float, now: float) -> bool:
+def _ready(app: Services, entry: InboxEntry, settle: float, now: float) -> bool:
     """Finished: untouched for the settle time, a whole zip, not open in Excel or Calc.
 
     An empty, truncated or locked file is held; once it has not changed for
@@ -226,44 +194,19 @@ def _ready(app: Services, entry: Entry, settle: float, now: float) -> bool:
     if age >= app.settings.incomplete_seconds:
         return True
     return not (
-        entry.size == 0 or is_open_in_office(entry.path) or not zipfile.is_zipfile(entry.path)
+        entry.size == 0
+        or app.folders.is_open(entry.path)
+        or not app.inbox.is_complete_zip(entry.path)
     )
 
 
-def _claim(app: Services, path: Path) -> Path | None:
-    """Move the file into a claim folder of its own; None if someone took it first."""
-    token = f"{time.time_ns()}-{os.getpid()}"
-    folder = processing_folder(app) / token
-    folder.mkdir(parents=True)
-    target = folder / path.name
-    try:
-        os.rename(path, target)
-    except FileNotFoundError:
-        folder.rmdir()
-        return None
-    fsync_dir(folder.parent)
-    return target
-
-
 def _claimed(app: Services) -> list[Path]:
-    """Files claimed before a crash, to be finished now; empty claim folders are cleared."""
-    found = []
-    root = processing_folder(app)
+    """Files claimed before a crash (or a failure), to be finished now."""
     try:
-        folders = sorted(root.iterdir()) if root.is_dir() else []
+        found = app.inbox.claims()
     except OSError as exc:
-        logger.error("%s cannot be listed: %s", root, exc)
+        logger.error("the claims in processing/ cannot be listed: %s", exc)
         return []
-    for folder in folders:
-        try:
-            entries = list(folder.iterdir()) if folder.is_dir() else []
-        except OSError as exc:
-            logger.error("%s cannot be listed: %s", folder, exc)
-            continue
-        if not entries:
-            _release(folder / "x")
-            continue
-        found.extend(entries)
     if found:
         logger.warning("finishing %d file(s) claimed before a restart", len(found))
     return found
@@ -272,51 +215,31 @@ def _claimed(app: Services) -> list[Path]:
 def _recover(app: Services, claim: Path, take: Callable[[Path, bool], Outcome]) -> list[Outcome]:
     """Finish a claim left by a crash or a failure; after ``MAX_CLAIM_TRIES`` failed passes
     it is handed back with the reason instead of being tried again forever."""
-    tries = _tries(claim.parent)
+    tries = app.inbox.tries(claim)
     if tries >= MAX_CLAIM_TRIES:
         return [_give_up(app, claim, tries)]
     outcome = take(claim, True)
-    _release(_counted(claim, outcome, tries))
+    app.inbox.release(_counted(app, claim, outcome, tries))
     return [outcome]
 
 
-def _counted(claim: Path, outcome: Outcome, tries: int) -> Path:
+def _counted(app: Services, claim: Path, outcome: Outcome, tries: int) -> Path:
     """A claim still there after its own failure counts one more try (a disk or
     configuration fault is not the file's and does not count); where the claim now is."""
-    if not claim.exists() or outcome.kind is not OutcomeKind.FAILED or outcome.held:
+    if not app.folders.exists(claim) or outcome.kind is not OutcomeKind.FAILED or outcome.held:
         return claim
     logger.warning("%s: claim failed %d time(s)", printable(claim.name), tries + 1)
-    return _count_try(claim)
-
-
-def _tries(folder: Path) -> int:
-    _, _, count = folder.name.partition(".try")
-    return int(count) if count.isdigit() else 0
-
-
-def _count_try(claim: Path) -> Path:
-    folder = claim.parent
-    token = folder.name.partition(".try")[0]
-    moved = folder.with_name(f"{token}.try{_tries(folder) + 1}")
-    os.rename(folder, moved)
-    return moved / claim.name
+    return app.inbox.count_try(claim)
 
 
 def _give_up(app: Services, claim: Path, tries: int) -> Outcome:
     reason = f"budget-erp failed to process it {tries} times; see its log for the cause"
-    target = hand_back(
+    target = app.folders.hand_back(
         claim,
         app.settings.rejected,
         f"budget-erp could not process {printable(claim.name)!r}: {reason}.\n"
         "The file was archived; tell the budget-erp administrator.\n",
     )
-    _release(claim)
+    app.inbox.release(claim)
     logger.error("%s: %s; handed back as %s", printable(claim.name), reason, target.name)
     return Outcome(OutcomeKind.FAILED, claim, "", f"{reason} (moved to rejected/{target.name})")
-
-
-def _release(claimed: Path) -> None:
-    """Remove a claim folder once its file has left it."""
-    # The file is still there after a failure: the claim stays for the next pass.
-    with contextlib.suppress(OSError):
-        claimed.parent.rmdir()

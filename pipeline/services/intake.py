@@ -5,11 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.adapters.files.folders import (
-    archive_copy,
-    sha256_file,
-    written_before_commit,
-)
 from pipeline.domain.budget import BudgetDocument, money
 from pipeline.domain.changes import ResendAssessment
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_action
@@ -39,8 +34,7 @@ def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outc
     ``recovering``: the file was claimed before a crash; if it was recorded already, the
     job is only finished.
     """
-    sha = sha256_file(path)
-    archive_copy(path, app.settings.archive, sha)
+    sha = app.folders.archive(path)
     finished = _already_taken(app, path, sha) if recovering else None
     if finished:
         return finished
@@ -60,7 +54,7 @@ def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
         budget = app.store.get_budget(submission.project_number)
         current = budget is not None and budget.version == submission.version
         if path.name == submission.file_name and current:
-            path.unlink(missing_ok=True)
+            app.folders.remove(path)
             return Outcome(
                 OutcomeKind.COMPLETED,
                 path,
@@ -164,12 +158,12 @@ def _record_send(
     content = ReviewContent(
         submission, document, [p.name for p in approvers], warnings, resend, change
     )
-    if sha256_file(path) != taken.sha:  # a writer with the file still open: read it again
+    if app.folders.sha256(path) != taken.sha:  # a writer with the file still open: read it again
         raise WorkbookChanged(f"{path.name} changed while it was read; it is read again")
     review, issue = write_review(app, content, now)
     crash_point("after_review_written")
     mail = notifications.sent_for_approval(app, content, approvers)
-    with written_before_commit(review), app.store.transaction():
+    with app.folders.kept_if_committed(review), app.store.transaction():
         notifications.enqueue_all(app, mail)
         new_budget = budget.revision == 0
         budget.send(
@@ -185,7 +179,7 @@ def _record_send(
         app.store.add_submission(submission, document.lines)
         app.store.add_review_issue(issue)
     crash_point("after_record")  # the mail is queued in the same transaction
-    path.unlink()
+    app.folders.remove(path)
     tidy_after(app, project, version)
     kind = OutcomeKind.RESENT if action is Action.RESEND else OutcomeKind.SENT
     logger.debug(  # the pass reports the outcome itself

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.adapters.files.folders import sha256_file
 from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.people import Person
 from pipeline.domain.problems import Problem, Severity
@@ -95,7 +94,7 @@ def _state_problems(app: Services, path: Path, result: ReadResult) -> list[Probl
         submitter = submitter_of(app, document, result.last_modified_by, account)
 
     run("intake.submitter", find_submitter)
-    duplicate = duplicate_of(app, sha256_file(path))
+    duplicate = duplicate_of(app, app.folders.sha256(path))
     if duplicate is not None:
         found.extend(Problem("intake.duplicate", r) for r in duplicate.reasons)
     budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)

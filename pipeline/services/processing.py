@@ -5,14 +5,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import functools
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.adapters.files.folders import is_open_in_office, settled_files
 from pipeline.domain.lifecycle import ProjectBudget, Status
 from pipeline.domain.names import is_review_file
 from pipeline.services.containment import trapped
@@ -38,20 +34,8 @@ def process_once(
     if respect_backoff and app.backoff.blocked(time.monotonic()):
         return []
     _sweep_temporaries(app)  # needs no lock: it removes only what dead writers left
-    with _workspace_lock(app):  # a `process` beside a running daemon waits its turn
+    with app.folders.pass_lock():  # a `process` beside a running daemon waits its turn
         return _pass(app, settle_seconds)
-
-
-@contextlib.contextmanager
-def _workspace_lock(app: Services) -> Iterator[None]:
-    path = app.settings.database.parent / "pass.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _sweep_temporaries(app: Services) -> None:
@@ -75,10 +59,10 @@ def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
     now = time.time()
     outcomes: list[Outcome] = []
     outcomes.extend(inbox_pass(app, functools.partial(_take, app), settle, now))
-    for path in _settled(app.settings.approval, settle, now):
+    for path in _settled(app, app.settings.approval, settle, now):
         if is_review_file(path.name):
             outcomes.extend(trapped(app, path, lambda p: _decide(app, p, now)))
-    for path in _settled(results_folder(app), settle, now):
+    for path in _settled(app, results_folder(app), settle, now):
         if path.suffix.lower() == ".json":
             outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
     for budget in app.store.budgets():
@@ -94,10 +78,10 @@ def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
     return outcomes
 
 
-def _settled(folder: Path, settle: float, now: float) -> list[Path]:
+def _settled(app: Services, folder: Path, settle: float, now: float) -> list[Path]:
     """The settled files of a folder; a folder that cannot be listed now holds up nothing."""
     try:
-        return settled_files(folder, settle, now)
+        return app.folders.settled(folder, settle, now)
     except OSError as exc:
         logger.error("%s cannot be listed: %s", folder, exc)
         return []
@@ -129,13 +113,10 @@ def _take(app: Services, path: Path, recovering: bool) -> Outcome:
 def _still_open(app: Services, review: Path, now: float) -> bool:
     """An approver still has the workbook open in Excel or LibreOffice: a later save may
     follow, so it waits for them to close it (at most ``incomplete_seconds``)."""
-    if not is_open_in_office(review):
+    if not app.folders.is_open(review):
         return False
-    try:
-        age = now - review.stat().st_mtime
-    except FileNotFoundError:
-        return True
-    return age < app.settings.incomplete_seconds
+    modified = app.folders.modified(review)
+    return modified is None or now - modified < app.settings.incomplete_seconds
 
 
 def _restore_review(app: Services, budget: ProjectBudget, _approval: Path) -> Outcome | None:

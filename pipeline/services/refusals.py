@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.adapters.files.folders import atomic_write, hand_back
 from pipeline.domain.lifecycle import Action, Event
 from pipeline.domain.names import REFUSED_NOTE, problems_copy
 from pipeline.domain.people import Person
@@ -36,7 +35,8 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal, account: str =
     """Move the file to rejected/ with its report (and annotated copy); record the refusal."""
     reasons = refusal.reasons + [str(p) for p in errors(refusal.problems)]
     now = app.clock.now()
-    target = hand_back(path, app.settings.rejected, refusal_report(path.name, now, sha, refusal))
+    report = refusal_report(path.name, now, sha, refusal)
+    target = app.folders.hand_back(path, app.settings.rejected, report)
     annotated = _annotate(app, target, refusal.problems)
     mail = notifications.refused(
         app,
@@ -98,7 +98,7 @@ def _annotate(app: Services, original: Path, problems: list[Problem]) -> Path | 
         return None
     target = original.with_name(problems_copy(original.name))
     try:
-        atomic_write(target, lambda temp: app.annotate(original, problems, temp))
+        app.folders.write(target, lambda temp: app.annotate(original, problems, temp))
     except Exception as exc:  # the report and the original are enough; never lose the refusal
         # Whatever a hostile workbook makes the copy raise is named, never printed as a trace.
         logger.warning("%s: no annotated copy (%s: %s)", original.name, type(exc).__name__, exc)

@@ -12,13 +12,6 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.adapters.files.folders import (
-    archive_copy,
-    archived_path,
-    atomic_write,
-    is_open_in_office,
-    sha256_file,
-)
 from pipeline.domain.lifecycle import ProjectBudget, Status
 from pipeline.domain.review import ReviewIssue
 from pipeline.services.context import Services, logger
@@ -34,9 +27,8 @@ def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[P
     content = replace(content, token=token)
     sub = content.submission
     review = app.settings.approval / sub.review_file
-    atomic_write(review, lambda temp: app.write_review(content, temp))
-    sha = sha256_file(review)
-    archive_copy(review, app.settings.archive, sha)
+    app.folders.write(review, lambda temp: app.write_review(content, temp))
+    sha = app.folders.archive(review)
     return review, ReviewIssue(token, sub.project_number, sub.version, sub.review_file, sha, at)
 
 
@@ -51,12 +43,10 @@ def restore_missing_review(app: Services, budget: ProjectBudget) -> Path | None:
     review = app.settings.approval / issue.review_file
     # Excel deletes the original before renaming its new save into place; its lock file
     # is there all the while, so a workbook that is open is never put back under it.
-    if review.exists() or is_open_in_office(review):
+    if app.folders.exists(review) or app.folders.is_open(review):
         return None
-    source = archived_path(app.settings.archive, issue.sha256, ".xlsx")
-    if not source.is_file():
+    if not app.folders.restore(issue.sha256, ".xlsx", review):
         return None
-    atomic_write(review, lambda temp: temp.write_bytes(source.read_bytes()))
     logger.warning(
         "%s: the review workbook of version %d was missing; written again as %s",
         budget.project_number,

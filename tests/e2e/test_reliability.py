@@ -240,10 +240,9 @@ def test_a_thousand_workbooks_dropped_at_once_are_each_taken_once(
 def test_a_file_gone_before_its_claim_is_skipped(workspace: Workspace):
     from pipeline.bootstrap import bootstrap
     from pipeline.config import load_settings
-    from pipeline.services.inbox import _claim
 
     app = bootstrap(load_settings(workspace.root))
-    assert _claim(app, workspace.root / "inbox" / "vanished.xlsx") is None
+    assert app.inbox.claim(workspace.root / "inbox" / "vanished.xlsx") is None
     assert list((workspace.root / "processing").iterdir()) == []
 
 

@@ -136,3 +136,26 @@ def mark_done(target: Path) -> None:
     marker = target.with_name(target.name + DONE_SUFFIX)
     if not marker.exists():
         atomic_write(marker, lambda t: t.write_bytes(b""))
+
+
+class OutboxPublisher:
+    """The ``ErpOutbox`` port: publishing ERP files into one outbox folder."""
+
+    def __init__(self, outbox: Path) -> None:
+        self.outbox = outbox
+
+    def publish(
+        self, name: str, write: Callable[[Path], object], manifest: dict[str, Any], done: bool
+    ) -> str:
+        """Publish ``outbox/name`` with its manifest (and done-marker); its sha256."""
+        return publish(self.outbox / name, write, manifest, done)
+
+    def published(self, project_number: str, stem: str, version: int) -> list[dict[str, Any]]:
+        """Manifests of the files published for one version."""
+        return published(self.outbox, project_number, stem, version)
+
+    def mark_done(self, name: str) -> None:
+        """Write the done-marker of a published file still there, if missing (once the
+        ERP has taken the file, a marker would announce nothing)."""
+        if (self.outbox / name).exists():
+            mark_done(self.outbox / name)

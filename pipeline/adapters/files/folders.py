@@ -42,10 +42,10 @@ def is_open_in_office(path: Path) -> bool:
     Excel shortens a long name's lock file by its first two characters, so both forms count.
     """
     names = (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#")
-    return any(_exists(path.parent / name) for name in names)
+    return any(exists(path.parent / name) for name in names)
 
 
-def _exists(path: Path) -> bool:
+def exists(path: Path) -> bool:
     """Whether ``path`` exists; a name too long for the file system cannot."""
     try:
         path.lstat()

@@ -19,7 +19,10 @@ from pipeline.adapters.sqlite.reviews import ReviewQueries
 from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
 from pipeline.domain.review import LineFlag, Rejection
-from pipeline.errors import ConcurrentUpdate
+from pipeline.errors import ConcurrentUpdate, EnvironmentFault
+
+# SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN: the disk, not us.
+ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14})
 
 
 class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
@@ -51,14 +54,20 @@ class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside commit together, or not at all."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """All writes inside commit together, or not at all. A full, read-only or failing
+        disk is an ``EnvironmentFault``: the item waits, and the daemon backs off."""
         try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in ENVIRONMENT_CODES:
+                raise EnvironmentFault(f"state database: {exc}") from exc
             raise
-        self.db.execute("COMMIT")
 
     # budgets -------------------------------------------------------------------------------
     def get_budget(self, project_number: str) -> ProjectBudget | None:

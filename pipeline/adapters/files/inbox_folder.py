@@ -1,0 +1,97 @@
+"""The inbox as the intake sees it (the ``InboxFolder`` port): its entries seen through
+``lstat`` (links are never followed), claims by an atomic rename into ``processing/``, and
+the claims a crash or a failure left behind, with how often each has failed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import time
+import zipfile
+from pathlib import Path
+
+from pipeline.adapters.files.folders import fsync_dir
+from pipeline.adapters.files.temp_files import PREFIX as OUR_TEMPORARY
+from pipeline.services.ports import EntryKind, InboxEntry
+
+# Never ours to answer: the repository's placeholder, and what Finder and Explorer leave.
+LEFT_ALONE = frozenset({".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"})
+_TRY = ".try"
+
+
+class LocalInbox:
+    """``inbox/`` and its claim folder ``processing/`` (on the same file system)."""
+
+    def __init__(self, inbox: Path, processing: Path) -> None:
+        self.inbox, self.processing = inbox, processing
+
+    def entries(self) -> list[InboxEntry]:
+        """Every entry of the inbox but our own temporaries and the OS's, oldest first."""
+        found = []
+        names = sorted(os.listdir(self.inbox)) if self.inbox.is_dir() else []
+        for name in names:
+            if name in LEFT_ALONE or name.startswith(OUR_TEMPORARY):
+                continue
+            path = self.inbox / name
+            try:
+                st = path.lstat()
+            except OSError:  # gone between listing and looking, or unreachable: skip it
+                continue
+            found.append(InboxEntry(path, _kind(st.st_mode), st.st_size, st.st_mtime, st.st_nlink))
+        return sorted(found, key=lambda e: e.mtime)
+
+    def is_complete_zip(self, path: Path) -> bool:
+        """Whether the file is a whole zip (a workbook still being copied is not)."""
+        return zipfile.is_zipfile(path)
+
+    def claim(self, path: Path) -> Path | None:
+        """Move the file into a claim folder of its own; None if someone took it first."""
+        folder = self.processing / f"{time.time_ns()}-{os.getpid()}"
+        folder.mkdir(parents=True)
+        target = folder / path.name
+        try:
+            os.rename(path, target)
+        except FileNotFoundError:
+            folder.rmdir()
+            return None
+        fsync_dir(folder.parent)
+        return target
+
+    def claims(self) -> list[Path]:
+        """Files claimed before a crash or a failure; empty claim folders are cleared."""
+        found: list[Path] = []
+        if not self.processing.is_dir():
+            return found
+        for folder in sorted(self.processing.iterdir()):
+            entries = list(folder.iterdir()) if folder.is_dir() else []
+            if not entries:
+                self.release(folder / "x")
+            found.extend(entries)
+        return found
+
+    def tries(self, claim: Path) -> int:
+        """How many passes this claim has failed."""
+        _, _, count = claim.parent.name.partition(_TRY)
+        return int(count) if count.isdigit() else 0
+
+    def count_try(self, claim: Path) -> Path:
+        """Note one more failed pass on a claim; where the claimed file now is."""
+        folder = claim.parent
+        token = folder.name.partition(_TRY)[0]
+        moved = folder.with_name(f"{token}{_TRY}{self.tries(claim) + 1}")
+        os.rename(folder, moved)
+        return moved / claim.name
+
+    def release(self, claim: Path) -> None:
+        """Remove a claim folder once its file has left it (a failed one stays)."""
+        with contextlib.suppress(OSError):
+            claim.parent.rmdir()
+
+
+def _kind(mode: int) -> EntryKind:
+    if stat.S_ISLNK(mode):
+        return EntryKind.LINK
+    if stat.S_ISDIR(mode):
+        return EntryKind.FOLDER
+    return EntryKind.FILE if stat.S_ISREG(mode) else EntryKind.SPECIAL

@@ -1,0 +1,140 @@
+"""The workspace's folders as the use cases see them (the ``Folders`` port): hashing, the
+archive, atomic writes, hand-backs, settled listings, Office's open files, the pass lock."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pipeline.adapters.files.folders import (
+    archive_copy,
+    archived_path,
+    atomic_write,
+    exists,
+    free_name,
+    fsync_dir,
+    hand_back,
+    is_open_in_office,
+    settled_files,
+    sha256_file,
+    written_before_commit,
+)
+from pipeline.domain.names import refused_note
+from pipeline.errors import FileTooLarge, UnreadableFile
+
+
+class LocalFolders:
+    """The ``Folders`` port on the local file system (or a share mounted on it)."""
+
+    def __init__(self, archive: Path, lock: Path) -> None:
+        self.archive_root, self.lock_path = archive, lock
+
+    def sha256(self, path: Path) -> str:
+        """The hex sha256 of a file's bytes."""
+        return sha256_file(path)
+
+    def archive(self, path: Path, sha256: str | None = None) -> str:
+        """Keep the file's bytes forever under their hash; return the hash."""
+        sha = sha256 or sha256_file(path)
+        archive_copy(path, self.archive_root, sha)
+        return sha
+
+    def restore(self, sha256: str, suffix: str, target: Path) -> bool:
+        """Write archived bytes back to ``target``; False if the archive lacks them."""
+        source = archived_path(self.archive_root, sha256, suffix)
+        if not source.is_file():
+            return False
+        atomic_write(target, lambda temp: shutil.copyfile(source, temp))
+        return True
+
+    def write(self, target: Path, write: Callable[[Path], object]) -> None:
+        """Write ``target`` through ``write(temporary)``: whole or not at all."""
+        atomic_write(target, write)
+
+    def write_text(self, target: Path, text: str) -> None:
+        """Write a text file (UTF-8) whole or not at all."""
+        atomic_write(target, lambda temp: temp.write_text(text, encoding="utf-8"))
+
+    def exists(self, path: Path) -> bool:
+        """Whether a directory entry is there (a link counts; it is not followed)."""
+        return exists(path)
+
+    def modified(self, path: Path) -> float | None:
+        """When the file last changed, or None when it is gone."""
+        try:
+            return path.lstat().st_mtime
+        except OSError:
+            return None
+
+    def remove(self, path: Path) -> None:
+        """Remove a file if it is there."""
+        path.unlink(missing_ok=True)
+
+    def retire(self, path: Path, sha256: str | None = None) -> None:
+        """A workbook has served: keep its bytes in the archive, remove it and its note."""
+        if path.is_file():
+            self.archive(path, sha256)
+        path.unlink(missing_ok=True)
+        path.with_name(refused_note(path.name)).unlink(missing_ok=True)
+
+    def hand_back(self, source: Path, folder: Path, note: str, name: str | None = None) -> Path:
+        """Move a file into ``folder`` with a report beside it; the new path."""
+        return hand_back(source, folder, note, name)
+
+    def move_into(self, source: Path, folder: Path) -> Path:
+        """Move a file into ``folder`` under its name, or ``name (2)``...; the new path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        target = free_name(folder, source.name)
+        try:
+            os.rename(source, target)
+        except OSError:
+            shutil.move(source, target)
+        fsync_dir(folder)
+        return target
+
+    def settled(self, folder: Path, settle_seconds: float, now: float) -> list[Path]:
+        """Regular files of a folder untouched for ``settle_seconds``, oldest first."""
+        return settled_files(folder, settle_seconds, now)
+
+    def is_open(self, path: Path) -> bool:
+        """Whether Excel or LibreOffice has the workbook open (its lock file is there)."""
+        return is_open_in_office(path)
+
+    def kept_if_committed(self, path: Path) -> contextlib.AbstractContextManager[None]:
+        """Remove ``path`` again if the commit inside the block fails."""
+        return written_before_commit(path)
+
+    @contextlib.contextmanager
+    def pass_lock(self) -> Iterator[None]:
+        """One pass at a time in this workspace, across processes on this machine."""
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def read_bounded(self, path: Path, max_bytes: int) -> bytes:
+        """A regular file's bytes, refused unread when over ``max_bytes``; a link is not
+        followed and a pipe is not waited on."""
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise UnreadableFile("not a regular file")
+            if info.st_size > max_bytes:
+                raise FileTooLarge(info.st_size, max_bytes)
+            data = b""
+            while len(data) <= max_bytes and (block := os.read(fd, max_bytes + 1 - len(data))):
+                data += block
+        finally:
+            os.close(fd)
+        if len(data) > max_bytes:  # it grew while being read
+            raise FileTooLarge(len(data), max_bytes)
+        return data
