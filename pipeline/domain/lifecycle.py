@@ -82,6 +82,10 @@ LOCKED: Final = frozenset(
 )
 # In the approver's or the ERP's hands: a new workbook must wait.
 BUSY: Final = frozenset({Status.AWAITING_APPROVAL, Status.ACCEPTED, Status.EXPORT_FAILED})
+# The approver has a version to decide (again, after the ERP refused its file).
+WITH_APPROVER: Final = frozenset({Status.AWAITING_APPROVAL, Status.EXPORT_FAILED})
+# A version is in the ERP: it takes a result, and a new workbook is a budget change.
+IN_ERP: Final = frozenset({Status.EXPORTED, Status.SYNCED})
 
 
 def send_action(status: Status | None) -> Action:
@@ -124,6 +128,55 @@ class ProjectBudget:
     def locked(self) -> bool:
         """Whether the budget is locked against a new workbook."""
         return self.status in LOCKED
+
+    @property
+    def busy(self) -> bool:
+        """In the approver's or the ERP's hands: a new workbook must wait."""
+        return self.status in BUSY
+
+    @property
+    def with_approver(self) -> bool:
+        """Whether a version waits for the approver's decision."""
+        return self.status in WITH_APPROVER
+
+    def awaits_decision_on(self, version: int) -> bool:
+        """Whether ``version`` is the one the approver is to decide now."""
+        return self.with_approver and version == self.version
+
+    @property
+    def in_erp(self) -> bool:
+        """Exported (or imported): a later workbook is a budget change."""
+        return self.status in IN_ERP
+
+    @property
+    def to_export(self) -> bool:
+        """Accepted, its ERP file not yet recorded (a crash, or a failed write)."""
+        return self.status is Status.ACCEPTED
+
+    @property
+    def rejected(self) -> bool:
+        """Rejected: the next workbook is a re-send, compared with the rejection."""
+        return self.status is Status.REJECTED
+
+    @property
+    def export_failed(self) -> bool:
+        """The ERP refused the last file: the approver decides the version again."""
+        return self.status is Status.EXPORT_FAILED
+
+    def takes_result_for(self, version: int) -> bool:
+        """Whether an ERP answer about ``version`` can move the budget now."""
+        return version == self.version and self.status in (Status.EXPORTED, Status.EXPORT_FAILED)
+
+    @property
+    def exported_before(self) -> bool:
+        """Whether a file of this budget has gone to the ERP (a copy may be written again)."""
+        return self.status in (*IN_ERP, Status.EXPORT_FAILED)
+
+    @property
+    def settled(self) -> bool:
+        """Sent at least once and in no one's hands now: a new workbook is compared with the
+        last export (a budget change), if there was one."""
+        return self.status is not None and not self.busy
 
     def send(
         self, *, sender: str, at: datetime, file_sha256: str, detail: str = "", account: str = ""

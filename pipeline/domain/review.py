@@ -9,6 +9,21 @@ from datetime import datetime
 from pipeline.domain.budget import LineKey
 
 
+class DecisionOutcome(enum.StrEnum):
+    """What became of one save of a review workbook (kept so a save is read once)."""
+
+    PENDING = "pending"  # no decision in it yet
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    REFUSED = "refused"  # not applied: see its note
+    LATE = "late"  # saved after the version's approval was over; answered
+
+    @property
+    def applied(self) -> bool:
+        """Whether this save decided its version."""
+        return self in (DecisionOutcome.ACCEPTED, DecisionOutcome.REJECTED)
+
+
 class Verdict(enum.StrEnum):
     """The two answers an approver can give."""
 

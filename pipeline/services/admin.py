@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.domain.lifecycle import Event, ProjectBudget, Status
+from pipeline.domain.exports import ExportKind, ExportResult
+from pipeline.domain.lifecycle import Event, ProjectBudget
 from pipeline.domain.names import rejected_for_review
 from pipeline.domain.people import Role
 from pipeline.errors import UnknownProject
@@ -86,24 +87,24 @@ def _in_erp(app: Services, budget: ProjectBudget) -> str:
     exported = [
         r
         for r in app.store.exports(budget.project_number)
-        if r.kind != "again" and r.result != "failure"
+        if r.kind is not ExportKind.AGAIN and r.result.counts
     ]
     if not exported:
         return ""
     last = max(exported, key=lambda r: (r.version, r.seq))
-    synced = ", imported" if last.result == "success" else ""
+    synced = ", imported" if last.result is ExportResult.SUCCESS else ""
     return f"v{last.version} (outbox/{last.file_name}{synced})"
 
 
 def _where(app: Services, budget: ProjectBudget, review_file: str) -> str:
-    if budget.status is Status.AWAITING_APPROVAL:
+    if budget.with_approver:
         return f"approval/{review_file}"
-    if budget.status in (Status.EXPORTED, Status.SYNCED):
+    if budget.in_erp:
         records = app.store.exports(budget.project_number)
         return f"outbox/{records[-1].file_name}" if records else ""
-    if budget.status is Status.EXPORT_FAILED:
+    if budget.export_failed:
         return f"approval/{review_file}"
-    if budget.status is Status.REJECTED:
+    if budget.rejected:
         return f"rejected/{rejected_for_review(review_file)}"
     return ""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Submission
 from pipeline.domain.names import refused_note
 from pipeline.domain.people import Person, Role
-from pipeline.domain.review import Verdict
+from pipeline.domain.review import DecisionOutcome, Verdict
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.ports import SavedReview
@@ -110,7 +110,9 @@ def refuse_decision(
                     save.account,
                 )
             )
-        app.store.note_decision_file(save.sha, sub.project_number, sub.version, "refused", now)
+        app.store.note_decision_file(
+            save.sha, sub.project_number, sub.version, DecisionOutcome.REFUSED, now
+        )
     logger.debug("%s: decision not applied: %s", save.path.name, text)
     return Outcome(OutcomeKind.DECISION_REFUSED, save.path, sub.project_number, text)
 
@@ -155,7 +157,9 @@ def answer_after_the_fact(
                 save.account,
             )
         )
-        app.store.note_decision_file(save.sha, sub.project_number, sub.version, "late", now)
+        app.store.note_decision_file(
+            save.sha, sub.project_number, sub.version, DecisionOutcome.LATE, now
+        )
     logger.debug("%s: %s", save.path.name, text)
     return Outcome(OutcomeKind.DECISION_REFUSED, save.path, sub.project_number, text)
 

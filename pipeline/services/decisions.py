@@ -12,10 +12,10 @@ from pathlib import Path
 
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.identity import owner_problem, self_approval_problem
-from pipeline.domain.lifecycle import ProjectBudget, Status, Submission
+from pipeline.domain.lifecycle import ProjectBudget, Submission
 from pipeline.domain.names import rejected_file
 from pipeline.domain.people import Person, Role
-from pipeline.domain.review import Rejection, Verdict
+from pipeline.domain.review import DecisionOutcome, Rejection, Verdict
 from pipeline.errors import UnreadableWorkbook
 from pipeline.faults import crash_point
 from pipeline.services import notifications
@@ -28,9 +28,6 @@ from pipeline.services.decision_answers import (
     refuse_decision,
 )
 from pipeline.services.export import export_accepted
-
-PENDING = "pending"
-LATE = "late"
 
 
 def apply_review_file(app: Services, path: Path) -> Outcome | None:
@@ -49,7 +46,7 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
         # Once the version is decided, a save read before (the decided workbook itself,
         # left by a crash, or one refused) is archived and cleared; a late save answered
         # already stays beside its note until a person removes it.
-        if not awaiting and seen != LATE:
+        if not awaiting and seen is not DecisionOutcome.LATE:
             clear_review(app, path, sha)
         return None
     account = app.file_owner(path) if app.settings.identity.records else ""
@@ -69,7 +66,11 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     if not saved.decision.answered:
         with app.store.transaction():
             app.store.note_decision_file(
-                sha, submission.project_number, submission.version, PENDING, app.clock.now()
+                sha,
+                submission.project_number,
+                submission.version,
+                DecisionOutcome.PENDING,
+                app.clock.now(),
             )
         return None
     approver, problems = _who_decides(app, save)
@@ -82,11 +83,7 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
 
 
 def _awaits(budget: ProjectBudget | None, submission: Submission) -> bool:
-    return (
-        budget is not None
-        and budget.version == submission.version
-        and budget.status in (Status.AWAITING_APPROVAL, Status.EXPORT_FAILED)
-    )
+    return budget is not None and budget.awaits_decision_on(submission.version)
 
 
 def _who_decides(app: Services, save: ReviewSave) -> tuple[Person | None, list[str]]:
@@ -144,7 +141,9 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
         app.store.save_budget(budget)
         app.store.add_rejection(sub.project_number, rejection)
         app.store.add_handed_back(sub.project_number, [target.name], now)
-        app.store.note_decision_file(save.sha, sub.project_number, sub.version, "rejected", now)
+        app.store.note_decision_file(
+            save.sha, sub.project_number, sub.version, DecisionOutcome.REJECTED, now
+        )
     crash_point("after_decision_recorded")
     clear_review(app, save.path)
     logger.debug("%s: version %d rejected by %s", sub.project_number, sub.version, approver.name)
@@ -168,7 +167,9 @@ def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
             account=save.account,
         )
         app.store.save_budget(budget)
-        app.store.note_decision_file(save.sha, sub.project_number, sub.version, "accepted", now)
+        app.store.note_decision_file(
+            save.sha, sub.project_number, sub.version, DecisionOutcome.ACCEPTED, now
+        )
     crash_point("after_decision_recorded")
     clear_review(app, save.path)
     record = export_accepted(app, sub.project_number)

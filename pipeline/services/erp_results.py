@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.domain.lifecycle import ProjectBudget, Status
+from pipeline.domain.exports import ExportResult
+from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.names import PROCESSED, REFUSED, RESULTS
 from pipeline.domain.people import Role
 from pipeline.domain.problems import Problem, Severity
@@ -62,15 +63,11 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
     )
     # Only the newest file of the version in force moves the budget; a late answer about an
     # older file is kept, and changes nothing.
-    current = (
-        budget.version == record.version
-        and record.seq == newest
-        and budget.status in (Status.EXPORTED, Status.EXPORT_FAILED)
-    )
+    current = record.seq == newest and budget.takes_result_for(record.version)
     message = _bounded(str(data.get("message", "")))
     ids = _bounded(json.dumps(data.get("erp_ids", {})))
     answer = Answer(record, message, ids, current, account)
-    if data["status"] == "success":
+    if data["status"] == ExportResult.SUCCESS:
         _synced(app, budget, answer)
         outcome = Outcome(
             OutcomeKind.SYNCED,
@@ -107,7 +104,7 @@ def _parse(app: Services, path: Path) -> dict[str, Any]:
         raise BadResult('a result needs "export": the name of the exported file')
     if not isinstance(data["export"], str) or not 0 < len(data["export"]) <= 255:
         raise BadResult('"export" must be the name of the exported file, as text')
-    if data.get("status") not in ("success", "failure"):
+    if data.get("status") not in (ExportResult.SUCCESS, ExportResult.FAILURE):
         raise BadResult('"status" must be "success" or "failure"')
     return data
 
@@ -162,9 +159,11 @@ class Answer:
 
 def _synced(app: Services, budget: ProjectBudget, answer: Answer) -> None:
     record = answer.record
-    waiting = budget.status is Status.EXPORT_FAILED and answer.current
+    waiting = budget.export_failed and answer.current
     with app.store.transaction():
-        app.store.set_export_result(record.file_name, "success", answer.message, answer.erp_ids)
+        app.store.set_export_result(
+            record.file_name, ExportResult.SUCCESS, answer.message, answer.erp_ids
+        )
         if answer.current:
             budget.mark_synced(
                 at=app.clock.now(),
@@ -181,9 +180,11 @@ def _synced(app: Services, budget: ProjectBudget, answer: Answer) -> None:
 
 def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
     record, message = answer.record, answer.message
-    if not answer.current or budget.status is Status.EXPORT_FAILED:  # known, or superseded
+    if not answer.current or budget.export_failed:  # known already, or superseded
         with app.store.transaction():
-            app.store.set_export_result(record.file_name, "failure", message, answer.erp_ids)
+            app.store.set_export_result(
+                record.file_name, ExportResult.FAILURE, message, answer.erp_ids
+            )
         return
     submission = app.store.submission(record.project_number, record.version)
     assert submission is not None
@@ -201,7 +202,7 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
     mail = notifications.export_failed(app, submission.sender, approvers, record, message, review)
     with app.folders.kept_if_committed(review), app.store.transaction():
         notifications.enqueue_all(app, mail)
-        app.store.set_export_result(record.file_name, "failure", message, answer.erp_ids)
+        app.store.set_export_result(record.file_name, ExportResult.FAILURE, message, answer.erp_ids)
         budget.mark_export_failed(
             at=now, detail=f"{record.file_name}: {message}", account=answer.account
         )

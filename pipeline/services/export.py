@@ -13,7 +13,8 @@ from pathlib import Path
 from pipeline.config import profile_for_settings
 from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines
-from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status
+from pipeline.domain.exports import ExportKind
+from pipeline.domain.lifecycle import Action, Event, ProjectBudget
 from pipeline.domain.names import export_file, project_stem
 from pipeline.domain.people import Role
 from pipeline.errors import InvalidTransition, UnknownProject
@@ -32,9 +33,9 @@ def profile_for(app: Services, project_number: str) -> str:
 def export_accepted(app: Services, project_number: str) -> ExportRecord:
     """Export the accepted version once; for an exported one, return its record unchanged."""
     budget = _budget(app, project_number)
-    if budget.status is not Status.ACCEPTED:
+    if not budget.to_export:
         done = [r for r in app.store.exports(budget.project_number) if r.version == budget.version]
-        if done and budget.status in (Status.EXPORTED, Status.SYNCED):
+        if done and budget.in_erp:
             return done[0]
         raise InvalidTransition(f"budget {project_number} is {budget.status}: cannot export")
     job = export_job(app, budget)
@@ -69,8 +70,10 @@ def export_again(app: Services, project_number: str, by: str | None) -> ExportRe
         tuple(Role),
         "a budget admin or an accounting approver",
     )
-    exports = [r for r in app.store.exports(budget.project_number) if r.kind != "again"]
-    if not exports or budget.status not in (Status.EXPORTED, Status.SYNCED, Status.EXPORT_FAILED):
+    exports = [
+        r for r in app.store.exports(budget.project_number) if r.kind is not ExportKind.AGAIN
+    ]
+    if not exports or not budget.exported_before:
         raise InvalidTransition(f"budget {project_number} is {budget.status}: nothing exported")
     last = exports[-1]
     job = export_job(app, budget, version=last.version)
@@ -78,7 +81,7 @@ def export_again(app: Services, project_number: str, by: str | None) -> ExportRe
         max(r.seq for r in app.store.exports(budget.project_number) if r.version == last.version)
         + 1
     )
-    record = _publish(app, job, last.profile, seq, "again")
+    record = _publish(app, job, last.profile, seq, ExportKind.AGAIN)
     with app.store.transaction():
         app.store.add_export(record)
         app.store.record(
@@ -99,7 +102,9 @@ def export_again(app: Services, project_number: str, by: str | None) -> ExportRe
 def render_export(app: Services, project_number: str, profile: str, target: Path) -> Path:
     """The last exported version in another profile, at ``target``, for a person to check."""
     budget = _budget(app, project_number)
-    exports = [r for r in app.store.exports(budget.project_number) if r.kind != "again"]
+    exports = [
+        r for r in app.store.exports(budget.project_number) if r.kind is not ExportKind.AGAIN
+    ]
     if not exports:
         raise InvalidTransition(f"budget {project_number} was never exported")
     app.exporter(profile, export_job(app, budget, version=exports[-1].version), target)
@@ -114,11 +119,11 @@ def export_job(app: Services, budget: ProjectBudget, version: int | None = None)
     base = [
         r
         for r in app.store.exports(budget.project_number)
-        if r.version < version and r.kind != "again" and r.result != "failure"
+        if r.version < version and r.kind is not ExportKind.AGAIN and r.result.counts
     ]
-    kind = "original"
+    kind = ExportKind.ORIGINAL
     if base:
-        kind = "change"
+        kind = ExportKind.CHANGE
         lines = delta_lines(app.store.lines(budget.project_number, base[-1].version), lines)
     return ExportJob(
         budget.project_number,
@@ -130,9 +135,12 @@ def export_job(app: Services, budget: ProjectBudget, version: int | None = None)
     )
 
 
-def _publish(app: Services, job: ExportJob, profile: str, seq: int, kind: str) -> ExportRecord:
+def _publish(
+    app: Services, job: ExportJob, profile: str, seq: int, kind: ExportKind
+) -> ExportRecord:
     spec = app.exporter.profile(profile)
-    name = export_file(job.project_number, job.version, seq, job.kind == "change", spec.extension)
+    change = job.kind is ExportKind.CHANGE
+    name = export_file(job.project_number, job.version, seq, change, spec.extension)
     total = sum((line.amount for line in job.lines), Decimal("0.00"))
     manifest = {
         "project_number": job.project_number,
@@ -170,7 +178,7 @@ def _adopt_published(app: Services, budget: ProjectBudget, job: ExportJob) -> Ex
     for manifest in app.erp_outbox.published(
         budget.project_number, project_stem(budget.project_number), budget.version
     ):
-        if manifest["file"] not in recorded and manifest.get("kind") != "again":
+        if manifest["file"] not in recorded and manifest.get("kind") != ExportKind.AGAIN:
             if app.settings.export_done_marker:
                 app.erp_outbox.mark_done(manifest["file"])  # the crash may have come before it
             return ExportRecord(
@@ -182,7 +190,7 @@ def _adopt_published(app: Services, budget: ProjectBudget, job: ExportJob) -> Ex
                 str(manifest["total"]),
                 job.at,
                 int(manifest["seq"]),
-                str(manifest["kind"]),
+                ExportKind(manifest["kind"]),
                 str(manifest["profile"]),
             )
     return None

@@ -16,8 +16,9 @@ from pipeline.domain.changes import (
     assess_resend,
     diff_lines,
 )
+from pipeline.domain.exports import ExportKind
 from pipeline.domain.identity import owner_problem
-from pipeline.domain.lifecycle import ProjectBudget, Status
+from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.names import project_stem, rejected_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
@@ -89,27 +90,13 @@ def submitter_of(
 
 def check_not_busy(budget: ProjectBudget, submitter: Person | None) -> None:
     """Refuse a workbook while the budget is in the approver's or the ERP's hands."""
-    if budget.status is Status.AWAITING_APPROVAL:
-        raise Refusal(
-            [
-                f"budget {budget.project_number} is locked: version {budget.version} "
-                f"awaits approval since {budget.sent_at:%Y-%m-%d %H:%M}, sent by "
-                f"{budget.sender}; retrieve it first (budget-erp retrieve "
-                f"{budget.project_number}) or wait for the approver"
-            ],
-            budget.project_number,
-            submitter,
-            advice=(
-                "Nothing to correct in the workbook: wait for the approver's answer on "
-                f"version {budget.version} (or retrieve it with budget-erp retrieve "
-                f"{budget.project_number}), then drop it again."
-            ),
-        )
-    if budget.status in (Status.ACCEPTED, Status.EXPORT_FAILED):
+    if not budget.busy:
+        return
+    if budget.to_export or budget.export_failed:
         state = (
             "is being exported"
-            if budget.status is Status.ACCEPTED
-            else ("failed to export and awaits the approver again")
+            if budget.to_export
+            else "failed to export and awaits the approver again"
         )
         raise Refusal(
             [
@@ -120,6 +107,21 @@ def check_not_busy(budget: ProjectBudget, submitter: Person | None) -> None:
             submitter,
             advice="Nothing to correct in the workbook: drop it again once that is settled.",
         )
+    raise Refusal(
+        [
+            f"budget {budget.project_number} is locked: version {budget.version} "
+            f"awaits approval since {budget.sent_at:%Y-%m-%d %H:%M}, sent by "
+            f"{budget.sender}; retrieve it first (budget-erp retrieve "
+            f"{budget.project_number}) or wait for the approver"
+        ],
+        budget.project_number,
+        submitter,
+        advice=(
+            "Nothing to correct in the workbook: wait for the approver's answer on "
+            f"version {budget.version} (or retrieve it with budget-erp retrieve "
+            f"{budget.project_number}), then drop it again."
+        ),
+    )
 
 
 def assess_resend_against_rejection(
@@ -131,7 +133,7 @@ def assess_resend_against_rejection(
 ) -> ResendAssessment | None:
     """For a re-send: the rejection reasons reviewed with the admin's Responses, or a refusal
     when a reason is neither addressed by a change nor answered."""
-    if budget.status is not Status.REJECTED:
+    if not budget.rejected:
         return None
     project, version = budget.project_number, budget.version
     previous = app.store.submission(project, version)
@@ -218,19 +220,13 @@ def assess_change_against_export(
     exports = [
         r
         for r in app.store.exports(budget.project_number)
-        if r.kind != "again" and r.result != "failure"
+        if r.kind is not ExportKind.AGAIN and r.result.counts
     ]
-    if not exports or budget.status not in (
-        Status.EXPORTED,
-        Status.SYNCED,
-        Status.REJECTED,
-        Status.RETRIEVED,
-        Status.WITHDRAWN,
-    ):
+    if not exports or not budget.settled:
         return None
     base = exports[-1].version
     changes = diff_lines(app.store.lines(budget.project_number, base), document.lines)
-    if not changes and budget.status in (Status.EXPORTED, Status.SYNCED):
+    if not changes and budget.in_erp:
         raise Refusal(
             [
                 f"nothing changed since version {base} was exported; a budget change must "

@@ -13,11 +13,18 @@ from typing import Any, Protocol
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.changes import LineChange, ResendAssessment, ReturnedAmount
 from pipeline.domain.erp_profile import ProfileSpec
+from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import Notification, QueuedMail
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
-from pipeline.domain.review import Decision, Rejection, ReviewIssue, ReviewMarks
+from pipeline.domain.review import (
+    Decision,
+    DecisionOutcome,
+    Rejection,
+    ReviewIssue,
+    ReviewMarks,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +39,9 @@ class ExportRecord:
     total: str
     at: datetime
     seq: int = 1
-    kind: str = "original"  # original | change | again
+    kind: ExportKind = ExportKind.ORIGINAL
     profile: str = "generic-csv"
-    result: str = ""  # "" until the ERP answers; success | failure
+    result: ExportResult = ExportResult.NONE  # until the ERP answers
     result_message: str = ""
     erp_ids: str = ""
 
@@ -172,11 +179,16 @@ class Store(Protocol):
     def exports(self, project_number: str) -> list[ExportRecord]: ...
     def export_by_file(self, file_name: str) -> ExportRecord | None: ...
     def set_export_result(
-        self, file_name: str, result: str, message: str, erp_ids: str
+        self, file_name: str, result: ExportResult, message: str, erp_ids: str
     ) -> None: ...
-    def decision_outcome(self, sha256: str) -> str | None: ...
+    def decision_outcome(self, sha256: str) -> DecisionOutcome | None: ...
     def note_decision_file(
-        self, sha256: str, project_number: str, version: int, outcome: str, at: datetime
+        self,
+        sha256: str,
+        project_number: str,
+        version: int,
+        outcome: DecisionOutcome,
+        at: datetime,
     ) -> None: ...
     def add_review_issue(self, issue: ReviewIssue) -> None: ...
     def review_issue(self, token: str) -> ReviewIssue | None: ...
@@ -241,7 +253,7 @@ class ExportJob:
     project_number: str
     project_name: str
     version: int
-    kind: str  # original | change
+    kind: ExportKind  # original or change
     lines: Sequence[BudgetLine]
     at: datetime
 

@@ -9,7 +9,7 @@ import functools
 import time
 from pathlib import Path
 
-from pipeline.domain.lifecycle import ProjectBudget, Status
+from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.names import is_review_file
 from pipeline.services.containment import trapped
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
@@ -66,7 +66,7 @@ def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
         if path.suffix.lower() == ".json":
             outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
     for budget in app.store.budgets():
-        if budget.status is Status.ACCEPTED:  # accepted before a crash, or its export failed
+        if budget.to_export:  # accepted before a crash, or its export failed
             finish = functools.partial(_finish_export, app, budget.project_number)
             outcomes.extend(trapped(app, app.settings.outbox, finish))
         else:

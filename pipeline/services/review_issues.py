@@ -12,12 +12,10 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.domain.lifecycle import ProjectBudget, Status
+from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.review import ReviewIssue
 from pipeline.services.context import Services, logger
 from pipeline.services.ports import ReviewContent
-
-AWAITING = (Status.AWAITING_APPROVAL, Status.EXPORT_FAILED)
 
 
 def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[Path, ReviewIssue]:
@@ -35,7 +33,7 @@ def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[P
 def restore_missing_review(app: Services, budget: ProjectBudget) -> Path | None:
     """Write the current review workbook of a waiting version again if it is gone (deleted,
     moved, or cleared away with a foreign copy saved over it); None when nothing was done."""
-    if budget.status not in AWAITING:
+    if not budget.with_approver:
         return None
     issue = app.store.current_review_issue(budget.project_number, budget.version)
     if issue is None:  # issued before identifiers were recorded: nothing kept to restore

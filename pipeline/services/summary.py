@@ -12,7 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pipeline.domain.budget import money
-from pipeline.domain.lifecycle import Action, Status
+from pipeline.domain.lifecycle import Action
 from pipeline.domain.notification import Notification, summary_date
 from pipeline.domain.people import Person, Role
 from pipeline.services.context import Services
@@ -92,8 +92,7 @@ def _for_approver(
 def _pending(app: Services, now: datetime) -> list[PendingBudget]:
     found = []
     for budget in app.store.budgets():
-        waiting = (Status.AWAITING_APPROVAL, Status.EXPORT_FAILED)  # both await the approver
-        if budget.status not in waiting or budget.sent_at is None:
+        if not budget.with_approver or budget.sent_at is None:
             continue
         submission = app.store.submission(budget.project_number, budget.version)
         if submission is None:

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.services.ports import ExportRecord
 
 _COLUMNS = (
@@ -68,7 +69,9 @@ class ExportQueries:
         ).fetchone()
         return _record(row) if row else None
 
-    def set_export_result(self, file_name: str, result: str, message: str, erp_ids: str) -> None:
+    def set_export_result(
+        self, file_name: str, result: ExportResult, message: str, erp_ids: str
+    ) -> None:
         """Keep the ERP's answer about one export."""
         self.db.execute(
             "UPDATE erp_exports SET result=?, result_message=?, erp_ids=? WHERE file_name=?",
@@ -81,14 +84,14 @@ def _record(row: tuple[Any, ...]) -> ExportRecord:
         project_number=row[0],
         version=row[1],
         seq=row[2],
-        kind=row[3],
+        kind=ExportKind(row[3]),
         profile=row[4],
         file_name=row[5],
         sha256=row[6],
         line_count=row[7],
         total=row[8],
         at=datetime.fromisoformat(row[9]),
-        result=row[10],
+        result=ExportResult(row[10]),
         result_message=row[11],
         erp_ids=row[12],
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from pipeline.domain.review import ReviewIssue
+from pipeline.domain.review import DecisionOutcome, ReviewIssue
 
 _ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at"
 
@@ -48,20 +48,25 @@ class ReviewQueries:
         ).fetchone()
         return _issue(row) if row else None
 
-    def decision_outcome(self, sha256: str) -> str | None:
+    def decision_outcome(self, sha256: str) -> DecisionOutcome | None:
         """What was done with a review workbook with these bytes, if seen before."""
         row = self.db.execute(
             "SELECT outcome FROM decision_files WHERE sha256=?", (sha256,)
         ).fetchone()
-        return str(row[0]) if row else None
+        return DecisionOutcome(row[0]) if row else None
 
     def note_decision_file(
-        self, sha256: str, project_number: str, version: int, outcome: str, at: datetime
+        self,
+        sha256: str,
+        project_number: str,
+        version: int,
+        outcome: DecisionOutcome,
+        at: datetime,
     ) -> None:
         """Remember a review workbook's bytes so the same save is read only once."""
         self.db.execute(
             "INSERT OR REPLACE INTO decision_files VALUES (?,?,?,?,?)",
-            (sha256, project_number, version, outcome, at.isoformat()),
+            (sha256, project_number, version, outcome.value, at.isoformat()),
         )
 
     def stem_owner(self, stem: str) -> str | None:
