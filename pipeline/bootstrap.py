@@ -56,10 +56,10 @@ from pipeline.services.ports import (
     RejectedWriter,
     ReviewWriter,
     SavedReview,
-    Store,
     TemplateWriter,
     TemporarySweep,
 )
+from pipeline.services.records import Store
 
 
 def _transport(settings: Settings) -> MailTransport:

@@ -25,10 +25,10 @@ from pipeline.services.ports import (
     ProcessAccount,
     RejectedWriter,
     ReviewWriter,
-    Store,
     TemplateWriter,
     TemporarySweep,
 )
+from pipeline.services.records import Store
 
 logger = logging.getLogger("pipeline")
 

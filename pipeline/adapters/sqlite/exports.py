@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import Any
 
+from pipeline.adapters.sqlite.queries import Queries
 from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.services.ports import ExportRecord
 
@@ -16,12 +16,8 @@ _COLUMNS = (
 )
 
 
-class ExportQueries:
+class ExportQueries(Queries):
     """Export methods of the SQLite store (they share its connection and transactions)."""
-
-    @property
-    def db(self) -> sqlite3.Connection:  # provided by SqliteStore
-        raise NotImplementedError
 
     def add_export(self, record: ExportRecord) -> None:
         """Record an ERP file written into the outbox."""
@@ -44,15 +40,6 @@ class ExportQueries:
                 r.erp_ids,
             ),
         )
-
-    def export(self, project_number: str, version: int) -> ExportRecord | None:
-        """The first ERP file written for a version, if any."""
-        row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM erp_exports WHERE project_number=? AND version=? "
-            "ORDER BY seq LIMIT 1",
-            (project_number, version),
-        ).fetchone()
-        return _record(row) if row else None
 
     def exports(self, project_number: str) -> list[ExportRecord]:
         """Every ERP file written for a project, oldest first."""

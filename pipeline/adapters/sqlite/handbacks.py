@@ -3,16 +3,13 @@ marked-up copies, rejected versions), so those a budget no longer needs can be t
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
+from pipeline.adapters.sqlite.queries import Queries
 
-class HandBackQueries:
+
+class HandBackQueries(Queries):
     """Hand-back methods of the SQLite store (they share its connection and transactions)."""
-
-    @property
-    def db(self) -> sqlite3.Connection:  # provided by SqliteStore
-        raise NotImplementedError
 
     def add_handed_back(self, project_number: str, names: list[str], at: datetime) -> None:
         """Record files put into rejected/ for a project."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
+from pipeline.adapters.sqlite.queries import Queries
 from pipeline.domain.notification import MailStatus, Notification, QueuedMail
 
 _COLUMNS = (
@@ -20,12 +20,8 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-class OutboxQueries:
+class OutboxQueries(Queries):
     """Outbox methods of the SQLite store (they share its connection and transactions)."""
-
-    @property
-    def db(self) -> sqlite3.Connection:  # provided by SqliteStore
-        raise NotImplementedError
 
     def enqueue(self, notification: Notification) -> bool:
         """Queue a notification unless one with its key exists; True if queued now."""

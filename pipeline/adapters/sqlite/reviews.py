@@ -6,17 +6,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from pipeline.adapters.sqlite.queries import Queries
 from pipeline.domain.review import DecisionOutcome, ReviewIssue
 
 _ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at"
 
 
-class ReviewQueries:
+class ReviewQueries(Queries):
     """Review methods of the SQLite store (they share its connection and transactions)."""
-
-    @property
-    def db(self) -> sqlite3.Connection:  # provided by SqliteStore
-        raise NotImplementedError
 
     def add_review_issue(self, issue: ReviewIssue) -> None:
         """Record a review workbook written for a version."""

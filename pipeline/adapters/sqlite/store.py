@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from pipeline.adapters.sqlite.exports import ExportQueries
 from pipeline.adapters.sqlite.handbacks import HandBackQueries
@@ -21,6 +20,14 @@ from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Subm
 from pipeline.domain.review import LineFlag, Rejection
 from pipeline.errors import ConcurrentUpdate, EnvironmentFault
 
+SUBMISSION_COLUMNS = (
+    "project_number, version, action, file_name, file_sha256, fingerprint, sender, at, "
+    "review_file, line_count, total, project_name, prepared_by, stated_total"
+)
+LINE_COLUMNS = (
+    "project_number, version, row, sub_job, cost_code, cost_type, description, amount, "
+    "unit_qty, uom, unit_cost"
+)
 # SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN: the disk, not us.
 ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14})
 
@@ -32,10 +39,9 @@ class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self._connect = self._open
 
-    @property
-    def db(self) -> sqlite3.Connection:
-        """The connection, opened (and migrated) on first use, never at construction."""
+    def _open(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
@@ -43,6 +49,7 @@ class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
             db.execute("PRAGMA synchronous=FULL")
             migrate(db)
             db.execute("PRAGMA foreign_keys=ON")
+            db.row_factory = sqlite3.Row  # rows are read by column name
             self._db = db
         return self._db
 
@@ -121,27 +128,29 @@ class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
     def add_submission(self, submission: Submission, lines: Iterable[BudgetLine]) -> None:
         """Record a version sent for approval, with its lines."""
         s = submission
+        record = {
+            "project_number": s.project_number,
+            "version": s.version,
+            "action": s.action.value,
+            "file_name": s.file_name,
+            "file_sha256": s.file_sha256,
+            "fingerprint": s.fingerprint,
+            "sender": s.sender,
+            "at": _iso(s.at),
+            "review_file": s.review_file,
+            "line_count": s.line_count,
+            "total": s.total,
+            "project_name": s.project_name,
+            "prepared_by": s.prepared_by,
+            "stated_total": s.stated_total,
+        }
         self.db.execute(
-            "INSERT INTO submissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                s.project_number,
-                s.version,
-                s.action.value,
-                s.file_name,
-                s.file_sha256,
-                s.fingerprint,
-                s.sender,
-                _iso(s.at),
-                s.review_file,
-                s.line_count,
-                s.total,
-                s.project_name,
-                s.prepared_by,
-                s.stated_total,
-            ),
+            f"INSERT INTO submissions ({', '.join(record)}) "
+            f"VALUES ({', '.join(':' + name for name in record)})",
+            record,
         )
         self.db.executemany(
-            "INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO lines ({LINE_COLUMNS}) VALUES ({', '.join('?' * 11)})",
             (
                 (
                     s.project_number,
@@ -163,20 +172,24 @@ class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
     def submission(self, project_number: str, version: int) -> Submission | None:
         """One recorded version."""
         row = self.db.execute(
-            "SELECT * FROM submissions WHERE project_number=? AND version=?",
+            f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE project_number=? AND version=?",
             (project_number, version),
         ).fetchone()
         return _submission(row) if row else None
 
     def submissions_by_sha(self, sha256: str) -> list[Submission]:
         """Versions that came from a file with these exact bytes."""
-        rows = self.db.execute("SELECT * FROM submissions WHERE file_sha256=?", (sha256,))
+        rows = self.db.execute(
+            f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE file_sha256=?", (sha256,)
+        )
         return [_submission(row) for row in rows]
 
     def submission_for_review(self, review_file: str) -> Submission | None:
         """The version whose review workbook has this file name."""
         row = self.db.execute(
-            "SELECT * FROM submissions WHERE review_file=? ORDER BY version DESC", (review_file,)
+            f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE review_file=? "
+            "ORDER BY version DESC",
+            (review_file,),
         ).fetchone()
         return _submission(row) if row else None
 
@@ -256,26 +269,34 @@ class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
         ]
 
 
-def _budget(row: tuple[str, str, int, str, str | None, str | None, int]) -> ProjectBudget:
-    return ProjectBudget(row[0], Status(row[1]), row[2], row[3], _dt(row[4]), _dt(row[5]), row[6])
+def _budget(row: sqlite3.Row) -> ProjectBudget:
+    return ProjectBudget(
+        project_number=row["project_number"],
+        status=Status(row["status"]),
+        version=row["version"],
+        sender=row["sender"],
+        sent_at=_dt(row["sent_at"]),
+        changed_at=_dt(row["changed_at"]),
+        revision=row["revision"],
+    )
 
 
-def _submission(row: tuple[Any, ...]) -> Submission:
+def _submission(row: sqlite3.Row) -> Submission:
     return Submission(
-        row[0],
-        row[1],
-        Action(row[2]),
-        row[3],
-        row[4],
-        row[5],
-        row[6],
-        datetime.fromisoformat(row[7]),
-        row[8],
-        row[9],
-        row[10],
-        row[11],
-        row[12],
-        row[13],
+        project_number=row["project_number"],
+        version=row["version"],
+        action=Action(row["action"]),
+        file_name=row["file_name"],
+        file_sha256=row["file_sha256"],
+        fingerprint=row["fingerprint"],
+        sender=row["sender"],
+        at=datetime.fromisoformat(row["at"]),
+        review_file=row["review_file"],
+        line_count=row["line_count"],
+        total=row["total"],
+        project_name=row["project_name"],
+        prepared_by=row["prepared_by"],
+        stated_total=row["stated_total"],
     )
 
 
