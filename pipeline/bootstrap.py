@@ -37,32 +37,12 @@ from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
 from pipeline.domain.review import Rejection
 from pipeline.errors import ConfigError
+from pipeline.services import ports
 from pipeline.services.context import Services
-from pipeline.services.ports import (
-    Annotator,
-    BudgetReader,
-    Clock,
-    DecisionReader,
-    ErpOutbox,
-    Exporter,
-    FileOwner,
-    Folders,
-    InboxFolder,
-    MailRenderer,
-    MailTransport,
-    PeopleSource,
-    ProcessAccount,
-    ReadResult,
-    RejectedWriter,
-    ReviewWriter,
-    SavedReview,
-    TemplateWriter,
-    TemporarySweep,
-)
 from pipeline.services.records import Store
 
 
-def _transport(settings: Settings) -> MailTransport:
+def _transport(settings: Settings) -> ports.MailTransport:
     if settings.mail_transport == "smtp":
         # Secrets only from the environment, never from a file in the workspace.
         return SmtpTransport(
@@ -75,7 +55,9 @@ def _transport(settings: Settings) -> MailTransport:
     return NullTransport()
 
 
-def _readers(settings: Settings) -> tuple[BudgetReader, DecisionReader, Annotator]:
+def _readers(
+    settings: Settings,
+) -> tuple[ports.BudgetReader, ports.DecisionReader, ports.Annotator]:
     """Read workbooks, the admins' and the approvers' alike, and write the annotated copy of
     a refused one, in the isolated parse worker (the default; one worker for all three), or
     in this process."""
@@ -83,21 +65,21 @@ def _readers(settings: Settings) -> tuple[BudgetReader, DecisionReader, Annotato
     load_validation_rules(settings.rules)  # fail at start-up, not at the first file
     if not settings.isolate_parsing:
 
-        def direct(path: Path) -> ReadResult:
+        def direct(path: Path) -> ports.ReadResult:
             return read_and_check(path, settings)
 
-        def direct_review(path: Path, line_count: int) -> SavedReview:
+        def direct_review(path: Path, line_count: int) -> ports.SavedReview:
             return read_saved_review(path, line_count, settings.package_limits)
 
         return direct, direct_review, write_annotated_copy
     worker = ParseWorker(settings.parse_seconds, settings.parse_memory_mb)
 
-    def isolated(path: Path) -> ReadResult:
-        result: ReadResult = worker.run(path.name, read_and_check, path, settings)
+    def isolated(path: Path) -> ports.ReadResult:
+        result: ports.ReadResult = worker.run(path.name, read_and_check, path, settings)
         return result
 
-    def isolated_review(path: Path, line_count: int) -> SavedReview:
-        saved: SavedReview = worker.run(
+    def isolated_review(path: Path, line_count: int) -> ports.SavedReview:
+        saved: ports.SavedReview = worker.run(
             path.name, read_saved_review, path, line_count, settings.package_limits
         )
         return saved
@@ -125,7 +107,7 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
     )
 
 
-def workbook_checker(settings: Settings) -> BudgetReader:
+def workbook_checker(settings: Settings) -> ports.BudgetReader:
     """Only the reader of admins' workbooks, for ``check`` outside a workspace: it creates
     no folder and opens no database."""
     return _readers(settings)[0]
@@ -145,26 +127,27 @@ def require_defusedxml() -> None:
 
 
 class Replacements(TypedDict, total=False):
-    """Ports ``bootstrap`` can take ready-made (tests pass fakes), instead of the adapters."""
+    """Ports ``bootstrap`` can take ready-made (tests pass fakes), instead of the adapters;
+    listed by name."""
 
+    annotate: ports.Annotator
+    clock: ports.Clock
+    erp_outbox: ports.ErpOutbox
+    exporter: ports.Exporter
+    file_owner: ports.FileOwner
+    folders: ports.Folders
+    inbox: ports.InboxFolder
+    people: ports.PeopleSource
+    process_account: ports.ProcessAccount
+    read_budget: ports.BudgetReader
+    read_decision: ports.DecisionReader
+    render_mail: ports.MailRenderer
     store: Store
-    clock: Clock
-    people: PeopleSource
-    read_budget: BudgetReader
-    read_decision: DecisionReader
-    write_review: ReviewWriter
-    write_rejected: RejectedWriter
-    exporter: Exporter
-    render_mail: MailRenderer
-    transport: MailTransport
-    annotate: Annotator
-    write_template: TemplateWriter
-    file_owner: FileOwner
-    process_account: ProcessAccount
-    sweep_temporaries: TemporarySweep
-    folders: Folders
-    inbox: InboxFolder
-    erp_outbox: ErpOutbox
+    sweep_temporaries: ports.TemporarySweep
+    transport: ports.MailTransport
+    write_rejected: ports.RejectedWriter
+    write_review: ports.ReviewWriter
+    write_template: ports.TemplateWriter
 
 
 def bootstrap(settings: Settings, **ports: Unpack[Replacements]) -> Services:
@@ -208,7 +191,7 @@ def _prepared_folders(settings: Settings) -> LocalFolders:
     return LocalFolders(settings.archive, settings.database.parent / "pass.lock")
 
 
-def _people(settings: Settings) -> PeopleSource:
+def _people(settings: Settings) -> ports.PeopleSource:
     load_directory(settings.rules)  # fail at start-up, not at the first file
 
     def people() -> Directory:
@@ -224,21 +207,23 @@ def _exporter(settings: Settings, env: jinja2.Environment) -> ProfileWriter:
     return writer
 
 
-def _rejected_writer(settings: Settings) -> RejectedWriter:
+def _rejected_writer(settings: Settings) -> ports.RejectedWriter:
     def write(document: BudgetDocument, rejection: Rejection, target: Path) -> None:
         write_rejected_workbook(document, rejection, target, load_validation_rules(settings.rules))
 
     return write
 
 
-def _template_writer(settings: Settings) -> TemplateWriter:
+def _template_writer(settings: Settings) -> ports.TemplateWriter:
     def write(target: Path, project_number: str) -> None:
         write_template(target, load_validation_rules(settings.rules), project_number)
 
     return write
 
 
-def _pick(readers: tuple[BudgetReader, DecisionReader, Annotator] | None, index: int) -> Any:
+def _pick(
+    readers: tuple[ports.BudgetReader, ports.DecisionReader, ports.Annotator] | None, index: int
+) -> Any:
     if readers is None:
         raise ConfigError("replace both readers, or neither")
     return readers[index]

@@ -173,7 +173,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         parse_seconds=float(limits.get("parse_seconds", 120)),
         parse_memory_mb=int(limits.get("parse_memory_mb", 2048)),
         max_result_kb=int(limits.get("max_result_kb", 1024)),
-        export_profile=str(export.get("profile", export.get("format", "generic-csv"))),
+        export_profile=str(export.get("profile", "generic-csv")),
         export_job_profiles={str(k): str(v) for k, v in export.get("jobs", {}).items()},
         export_done_marker=bool(export.get("done_marker", False)),
         identity=_identity(identity),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +44,21 @@ class BudgetLine:
         """The line's identity across versions of the budget."""
         return LineKey(self.sub_job, self.cost_code, self.cost_type)
 
+    def as_texts(self) -> tuple[int, str, str, str, str, str, str | None, str, str | None]:
+        """The line as plain values, amounts as exact decimal text (``None`` when blank):
+        how it is stored and how it travels between processes."""
+        return (
+            self.row,
+            self.sub_job,
+            self.cost_code,
+            self.cost_type,
+            self.description,
+            str(self.amount),
+            None if self.unit_qty is None else str(self.unit_qty),
+            self.uom,
+            None if self.unit_cost is None else str(self.unit_cost),
+        )
+
     def content(self) -> tuple[str, ...]:
         """Everything that matters about the line, without where it sits in the sheet."""
         return (
@@ -80,26 +95,12 @@ class BudgetDocument:
     prepared_by: str = ""
     stated_total: Decimal | None = None
     sheet: str = "Budget"
-    header_cells: dict[str, str] = field(default_factory=dict)
     responses: tuple[ReasonResponse, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent from the parse worker: plain tuples of text pickle ten times faster than
         # thousands of dataclasses holding Decimals.
-        lines = [
-            (
-                ln.row,
-                ln.sub_job,
-                ln.cost_code,
-                ln.cost_type,
-                ln.description,
-                str(ln.amount),
-                None if ln.unit_qty is None else str(ln.unit_qty),
-                ln.uom,
-                None if ln.unit_cost is None else str(ln.unit_cost),
-            )
-            for ln in self.lines
-        ]
+        lines = [line.as_texts() for line in self.lines]
         return (
             _rebuild,
             (
@@ -109,7 +110,6 @@ class BudgetDocument:
                 self.prepared_by,
                 None if self.stated_total is None else str(self.stated_total),
                 self.sheet,
-                self.header_cells,
                 [(r.line, r.reason, r.text) for r in self.responses],
             ),
         )
@@ -160,7 +160,6 @@ def _rebuild(
     prepared_by: str,
     stated_total: str | None,
     sheet: str,
-    header_cells: dict[str, str],
     responses: list[tuple[str, str, str]],
 ) -> BudgetDocument:
     return BudgetDocument(
@@ -183,6 +182,5 @@ def _rebuild(
         prepared_by,
         None if stated_total is None else Decimal(stated_total),
         sheet,
-        header_cells,
         tuple(ReasonResponse(*response) for response in responses),
     )

@@ -24,6 +24,17 @@ class DecisionOutcome(enum.StrEnum):
         return self in (DecisionOutcome.ACCEPTED, DecisionOutcome.REJECTED)
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionFile:
+    """One save of a review workbook, by its bytes' hash, and what became of it."""
+
+    sha256: str
+    project_number: str
+    version: int
+    outcome: DecisionOutcome
+    at: datetime
+
+
 class Verdict(enum.StrEnum):
     """The two answers an approver can give."""
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Submission
 from pipeline.domain.names import refused_note
+from pipeline.domain.notification import Notification
 from pipeline.domain.people import Person, Role
-from pipeline.domain.review import DecisionOutcome, Verdict
+from pipeline.domain.review import DecisionFile, DecisionOutcome, Verdict
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.ports import SavedReview
@@ -94,25 +95,14 @@ def refuse_decision(
         + "".join(f"- {p}\n" for p in problems)
         + advice,
     )
-    mail = notifications.decision_refused(app, save.sha, sub, _told(app, save), problems, save.path)
-    with app.store.transaction():
-        notifications.enqueue_all(app, mail)
-        for project, version in _budgets_concerned(app, save):
-            app.store.record(
-                Event(
-                    project,
-                    version,
-                    Action.REFUSE_DECISION,
-                    save.named,
-                    now,
-                    f"{save.path.name}: {text}",
-                    save.sha,
-                    save.account,
-                )
-            )
-        app.store.note_decision_file(
-            save.sha, sub.project_number, sub.version, DecisionOutcome.REFUSED, now
-        )
+    mail = notifications.decision_not_applied(
+        app,
+        "decision_refused",
+        (save.sha, sub, save.path),
+        _told(app, save),
+        {"reasons": list(problems)},
+    )
+    _answered(app, save, mail, Action.REFUSE_DECISION, text, DecisionOutcome.REFUSED)
     logger.debug("%s: decision not applied: %s", save.path.name, text)
     return Outcome(OutcomeKind.DECISION_REFUSED, save.path, sub.project_number, text)
 
@@ -142,26 +132,47 @@ def answer_after_the_fact(
         + _late_advice(ending)
         + "Delete this workbook and this note once read.\n",
     )
-    mail = notifications.decision_late(app, save.sha, sub, _told(app, save), what, save.path)
-    with app.store.transaction():
-        notifications.enqueue_all(app, mail)
-        app.store.record(
-            Event(
-                sub.project_number,
-                sub.version,
-                Action.LATE_DECISION,
-                save.named,
-                now,
-                f"{save.path.name}: {text}",
-                save.sha,
-                save.account,
-            )
-        )
-        app.store.note_decision_file(
-            save.sha, sub.project_number, sub.version, DecisionOutcome.LATE, now
-        )
+    mail = notifications.decision_not_applied(
+        app,
+        "decision_late",
+        (save.sha, sub, save.path),
+        _told(app, save),
+        {"what_happened": what},
+    )
+    _answered(app, save, mail, Action.LATE_DECISION, text, DecisionOutcome.LATE)
     logger.debug("%s: %s", save.path.name, text)
     return Outcome(OutcomeKind.DECISION_REFUSED, save.path, sub.project_number, text)
+
+
+def _answered(
+    app: Services,
+    save: ReviewSave,
+    mail: list[Notification],
+    action: Action,
+    text: str,
+    outcome: DecisionOutcome,
+) -> None:
+    """Record a save that was answered (refused, or too late), once, with its emails: in the
+    history of every budget it concerns, and as read so it is not answered again."""
+    sub, now = save.submission, app.clock.now()
+    with app.store.transaction():
+        notifications.enqueue_all(app, mail)
+        for project, version in _budgets_concerned(app, save):
+            app.store.record(
+                Event(
+                    project,
+                    version,
+                    action,
+                    save.named,
+                    now,
+                    f"{save.path.name}: {text}",
+                    save.sha,
+                    save.account,
+                )
+            )
+        app.store.note_decision_file(
+            DecisionFile(save.sha, sub.project_number, sub.version, outcome, now)
+        )
 
 
 def clear_review(app: Services, review: Path, sha: str | None = None) -> None:

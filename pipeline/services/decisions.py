@@ -15,7 +15,7 @@ from pipeline.domain.identity import owner_problem, self_approval_problem
 from pipeline.domain.lifecycle import ProjectBudget, Submission
 from pipeline.domain.names import rejected_file
 from pipeline.domain.people import Person, Role
-from pipeline.domain.review import DecisionOutcome, Rejection, Verdict
+from pipeline.domain.review import DecisionFile, DecisionOutcome, Rejection, Verdict
 from pipeline.errors import UnreadableWorkbook
 from pipeline.faults import crash_point
 from pipeline.services import notifications
@@ -66,11 +66,13 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     if not saved.decision.answered:
         with app.store.transaction():
             app.store.note_decision_file(
-                sha,
-                submission.project_number,
-                submission.version,
-                DecisionOutcome.PENDING,
-                app.clock.now(),
+                DecisionFile(
+                    sha,
+                    submission.project_number,
+                    submission.version,
+                    DecisionOutcome.PENDING,
+                    app.clock.now(),
+                ),
             )
         return None
     approver, problems = _who_decides(app, save)
@@ -142,7 +144,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
         app.store.add_rejection(sub.project_number, rejection)
         app.store.add_handed_back(sub.project_number, [target.name], now)
         app.store.note_decision_file(
-            save.sha, sub.project_number, sub.version, DecisionOutcome.REJECTED, now
+            DecisionFile(save.sha, sub.project_number, sub.version, DecisionOutcome.REJECTED, now)
         )
     crash_point("after_decision_recorded")
     clear_review(app, save.path)
@@ -168,7 +170,7 @@ def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
         )
         app.store.save_budget(budget)
         app.store.note_decision_file(
-            save.sha, sub.project_number, sub.version, DecisionOutcome.ACCEPTED, now
+            DecisionFile(save.sha, sub.project_number, sub.version, DecisionOutcome.ACCEPTED, now)
         )
     crash_point("after_decision_recorded")
     clear_review(app, save.path)

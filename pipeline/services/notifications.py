@@ -189,50 +189,27 @@ def export_failed(
     )
 
 
-def decision_refused(
+def decision_not_applied(
     app: Services,
-    sha: str,
-    submission: Submission,
+    template: str,
+    save: tuple[str, Submission, Path],
     told: Sequence[Person],
-    reasons: Sequence[str],
-    review: Path,
+    details: dict[str, object],
 ) -> list[Notification]:
     """To the approver named, whoever saved it, and the project's approvers: a saved decision
-    was not applied, why, and what to do. Once per saved content."""
+    was not applied (``decision_refused``: why, and what to do; ``decision_late``: what was
+    applied before). Once per saved content: ``save`` is its sha256, version and file."""
+    sha, submission, review = save
     return prepare(
         app,
-        f"decision_refused:{sha[:16]}:{submission.project_number}:v{submission.version}",
-        "decision_refused",
+        f"{template}:{sha[:16]}:{submission.project_number}:v{submission.version}",
+        template,
         [p.email for p in told],
         {
             "project_number": submission.project_number,
             "version": submission.version,
             "file_name": review.name,
-            "reasons": list(reasons),
             "review_path": str(review),
-        },
-    )
-
-
-def decision_late(
-    app: Services,
-    sha: str,
-    submission: Submission,
-    told: Sequence[Person],
-    what_happened: str,
-    review: Path,
-) -> list[Notification]:
-    """A save that came after the version's approval was over: what was applied, and when."""
-    return prepare(
-        app,
-        f"decision_late:{sha[:16]}:{submission.project_number}:v{submission.version}",
-        "decision_late",
-        [p.email for p in told],
-        {
-            "project_number": submission.project_number,
-            "version": submission.version,
-            "file_name": review.name,
-            "what_happened": what_happened,
-            "review_path": str(review),
+            **details,
         },
     )

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime
 
 from pipeline.adapters.sqlite.queries import Queries
-from pipeline.domain.review import DecisionOutcome, ReviewIssue
+from pipeline.domain.review import DecisionFile, DecisionOutcome, ReviewIssue
 
 _ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at"
 
@@ -52,18 +52,17 @@ class ReviewQueries(Queries):
         ).fetchone()
         return DecisionOutcome(row[0]) if row else None
 
-    def note_decision_file(
-        self,
-        sha256: str,
-        project_number: str,
-        version: int,
-        outcome: DecisionOutcome,
-        at: datetime,
-    ) -> None:
+    def note_decision_file(self, saved: DecisionFile) -> None:
         """Remember a review workbook's bytes so the same save is read only once."""
         self.db.execute(
             "INSERT OR REPLACE INTO decision_files VALUES (?,?,?,?,?)",
-            (sha256, project_number, version, outcome.value, at.isoformat()),
+            (
+                saved.sha256,
+                saved.project_number,
+                saved.version,
+                saved.outcome.value,
+                saved.at.isoformat(),
+            ),
         )
 
     def stem_owner(self, stem: str) -> str | None:

@@ -151,22 +151,7 @@ class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
         )
         self.db.executemany(
             f"INSERT INTO lines ({LINE_COLUMNS}) VALUES ({', '.join('?' * 11)})",
-            (
-                (
-                    s.project_number,
-                    s.version,
-                    ln.row,
-                    ln.sub_job,
-                    ln.cost_code,
-                    ln.cost_type,
-                    ln.description,
-                    str(ln.amount),
-                    _dec(ln.unit_qty),
-                    ln.uom,
-                    _dec(ln.unit_cost),
-                )
-                for ln in lines
-            ),
+            ((s.project_number, s.version, *line.as_texts()) for line in lines),
         )
 
     def submission(self, project_number: str, version: int) -> Submission | None:
@@ -306,10 +291,6 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
-
-
-def _dec(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def _undec(text: str | None) -> Decimal | None:

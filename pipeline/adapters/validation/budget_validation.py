@@ -46,8 +46,6 @@ TEXT_COLUMNS = ("sub_job", "cost_code", "cost_type", "description", "uom")
 NUMBER_COLUMNS = ("amount", "unit_qty", "unit_cost")
 _ORDER = {rule: index for index, rule in enumerate(RULES)}
 
-__all__ = ["check_budget", "parse_amount"]
-
 
 def check_budget(
     raw: RawBudget, rules: ValidationRules
@@ -281,5 +279,4 @@ def _document(raw: RawBudget, frame: pd.DataFrame) -> BudgetDocument:
         prepared_by=header.get("prepared_by", ""),
         stated_total=parse_amount(raw.header["budget_total"][0]) if total_text else None,
         sheet=raw.sheet,
-        header_cells={name: cell for name, (_, cell) in raw.header.items()},
     )

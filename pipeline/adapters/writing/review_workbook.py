@@ -47,9 +47,7 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
     if content.change:
         title = "Changes since export" if content.resend else "Changes"
         changes_sheet(book, styles, content.change.changes, title, content.change.returns)
-    _meta_sheet(book, content)
-    for name in ("money", "changed", "changed_money"):
-        styles[name]._get_xf_index()  # registered now: the streamed rows refer to them
+    _meta_sheet(book, content, [styles[name] for name in ("money", "changed", "changed_money")])
     book.close()
     lines = content.document.lines
     if lines:
@@ -62,9 +60,10 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
         )
 
 
-def _meta_sheet(book: Any, content: ReviewContent) -> None:
+def _meta_sheet(book: Any, content: ReviewContent, streamed: list[Any]) -> None:
     """What ties the workbook to its issue, kept twice: Excel and LibreOffice both keep a
-    hidden sheet and custom document properties when they save."""
+    hidden sheet and custom document properties when they save. The formats the streamed
+    Lines rows refer to are used here once, so xlsxwriter writes them into the styles."""
     meta = book.add_worksheet(META_SHEET)
     for row, (key, value) in enumerate(
         (
@@ -75,6 +74,8 @@ def _meta_sheet(book: Any, content: ReviewContent) -> None:
     ):
         meta.write_string(row, 0, key)
         meta.write_string(row, 1, value)
+    for col, style in enumerate(streamed):
+        meta.write_blank(4, col, None, style)
     meta.hide()
     if content.token:
         book.set_custom_property(REVIEW_PROPERTY, content.token)
