@@ -1,0 +1,1 @@
+"""Helpers the tests share: fakes of the ports, workbooks, workspaces."""

@@ -1,0 +1,308 @@
+"""In-memory fakes of the ports, for use-case tests that touch no disk: folders as a dict of
+paths, an inbox over them, an outbox, readers that return prepared answers, writers and mail
+that record what they were given. The store is SQLite in memory (no file)."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.adapters.sqlite.store import SqliteStore
+from pipeline.bootstrap import bootstrap
+from pipeline.config import Settings, default_settings
+from pipeline.domain.budget import BudgetDocument
+from pipeline.domain.erp_profile import ProfileSpec
+from pipeline.domain.names import refused_note
+from pipeline.domain.notification import Notification
+from pipeline.domain.people import Directory, make_person
+from pipeline.domain.review import Decision, Rejection, ReviewMarks
+from pipeline.services.context import Services
+from pipeline.services.ports import (
+    EntryKind,
+    ExportJob,
+    InboxEntry,
+    ReadResult,
+    RenderedMail,
+    ReviewContent,
+    SavedReview,
+)
+
+ROOT = Path("/workspace")  # never on disk: every file lives in FakeFolders.files
+NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+PEOPLE = Directory(
+    (
+        make_person("Ada Admin", "ada@example.com", ["budget_admin"], ["*"], True, ["ada"]),
+        make_person(
+            "Carl Accountant", "carl@example.com", ["accounting_approver"], ["*"], True, ["carl"]
+        ),
+    )
+)
+
+
+@dataclass
+class FakeFolders:
+    """The workspace's files as a dict; an "archive" keeps bytes by their fake hash."""
+
+    files: dict[Path, bytes] = field(default_factory=dict)
+    mtimes: dict[Path, float] = field(default_factory=dict)
+    archive_bytes: dict[str, bytes] = field(default_factory=dict)
+    open_in_office: set[Path] = field(default_factory=set)
+
+    def put(self, path: Path, data: bytes = b"workbook", mtime: float = 0.0) -> Path:
+        """A file as a person drops it."""
+        self.files[path], self.mtimes[path] = data, mtime
+        return path
+
+    def names(self, folder: Path) -> list[str]:
+        """The names of the files directly in ``folder``."""
+        return sorted(p.name for p in self.files if p.parent == folder)
+
+    def sha256(self, path: Path) -> str:
+        return f"sha-{self.files[path].hex()[:40]}-{len(self.files[path])}"
+
+    def archive(self, path: Path, sha256: str | None = None) -> str:
+        sha = sha256 or self.sha256(path)
+        self.archive_bytes[sha] = self.files[path]
+        return sha
+
+    def restore(self, sha256: str, suffix: str, target: Path) -> bool:
+        if sha256 not in self.archive_bytes:
+            return False
+        self.put(target, self.archive_bytes[sha256])
+        return True
+
+    def write(self, target: Path, write: Callable[[Path], object]) -> None:
+        write(target)  # fake writers record what they were asked to write
+        self.files.setdefault(target, b"written by a fake writer")
+        self.mtimes[target] = time.time()  # just written: not settled yet
+
+    def write_text(self, target: Path, text: str) -> None:
+        self.files[target] = text.encode()
+        self.mtimes[target] = time.time()
+
+    def exists(self, path: Path) -> bool:
+        return path in self.files
+
+    def modified(self, path: Path) -> float | None:
+        return self.mtimes.get(path, 0.0) if path in self.files else None
+
+    def remove(self, path: Path) -> None:
+        self.files.pop(path, None)
+
+    def retire(self, path: Path, sha256: str | None = None) -> None:
+        if path in self.files:
+            self.archive(path, sha256)
+        self.remove(path)
+        self.remove(path.with_name(refused_note(path.name)))
+
+    def hand_back(self, source: Path, folder: Path, note: str, name: str | None = None) -> Path:
+        target = folder / (name or source.name)
+        self.files[target] = self.files.pop(source)
+        self.write_text(target.with_name(refused_note(target.name)), note)
+        return target
+
+    def move_into(self, source: Path, folder: Path) -> Path:
+        target = folder / source.name
+        self.files[target] = self.files.pop(source)
+        return target
+
+    def settled(self, folder: Path, settle_seconds: float, now: float) -> list[Path]:
+        return sorted(
+            p
+            for p in self.files
+            if p.parent == folder and now - self.mtimes.get(p, 0.0) >= settle_seconds
+        )
+
+    def is_open(self, path: Path) -> bool:
+        return path in self.open_in_office
+
+    @contextlib.contextmanager
+    def kept_if_committed(self, path: Path) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            self.remove(path)
+            raise
+
+    @contextlib.contextmanager
+    def pass_lock(self) -> Iterator[None]:
+        yield
+
+    def read_bounded(self, path: Path, max_bytes: int) -> bytes:
+        return self.files[path][:max_bytes]
+
+
+@dataclass
+class FakeInbox:
+    """``inbox/`` over the fake folders; claims move files into ``processing/<n>/``."""
+
+    folders: FakeFolders
+    counter: Iterator[int] = field(default_factory=itertools.count)
+
+    @property
+    def inbox(self) -> Path:
+        return ROOT / "inbox"
+
+    def entries(self) -> list[InboxEntry]:
+        return [
+            InboxEntry(p, EntryKind.FILE, len(data), self.folders.mtimes.get(p, 0.0), 1)
+            for p, data in sorted(self.folders.files.items())
+            if p.parent == self.inbox
+        ]
+
+    def is_complete_zip(self, path: Path) -> bool:
+        return True
+
+    def claim(self, path: Path) -> Path | None:
+        if path not in self.folders.files:
+            return None
+        target = ROOT / "processing" / str(next(self.counter)) / path.name
+        self.folders.files[target] = self.folders.files.pop(path)
+        return target
+
+    def claims(self) -> list[Path]:
+        return sorted(p for p in self.folders.files if p.parent.parent == ROOT / "processing")
+
+    def tries(self, claim: Path) -> int:
+        return 0
+
+    def count_try(self, claim: Path) -> Path:
+        return claim
+
+    def release(self, claim: Path) -> None:
+        """Claim folders are implied by the paths: nothing to remove."""
+
+
+@dataclass
+class FakeOutbox:
+    """ERP files published, by name, with their manifests."""
+
+    published_files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def publish(
+        self, name: str, write: Callable[[Path], object], manifest: dict[str, Any], done: bool
+    ) -> str:
+        write(ROOT / "outbox" / name)
+        sha = f"sha-of-{name}"
+        self.published_files[name] = {**manifest, "file": name, "sha256": sha}
+        return sha
+
+    def published(self, project_number: str, stem: str, version: int) -> list[dict[str, Any]]:
+        return []
+
+    def mark_done(self, name: str) -> None:
+        """No markers in the fake."""
+
+
+@dataclass
+class Recorder:
+    """Fake writers, renderer and transport: each keeps what it was given."""
+
+    reviews: list[ReviewContent] = field(default_factory=list)
+    rejected: list[tuple[BudgetDocument, Rejection]] = field(default_factory=list)
+    exports: list[tuple[str, ExportJob]] = field(default_factory=list)
+    sent: list[Notification] = field(default_factory=list)
+
+    def write_review(self, content: ReviewContent, target: Path) -> None:
+        self.reviews.append(content)
+
+    def write_rejected(self, document: BudgetDocument, rejection: Rejection, target: Path) -> None:
+        self.rejected.append((document, rejection))
+
+    def export(self, profile: str, job: ExportJob, target: Path) -> None:
+        self.exports.append((profile, job))
+
+    def render(self, template: str, context: dict[str, object]) -> RenderedMail:
+        return RenderedMail(f"{template} {context.get('project_number', '')}", "text", "<p/>")
+
+    def transport(self, notification: Notification, sender: str) -> None:
+        self.sent.append(notification)
+
+
+class FakeExporter:
+    """One layout (``generic-csv``), written by the recorder."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    def profile(self, name: str) -> ProfileSpec:
+        return ProfileSpec(name, "a fake layout", "csv")
+
+    def __call__(self, profile: str, job: ExportJob, target: Path) -> None:
+        self.recorder.export(profile, job, target)
+
+
+@dataclass
+class Answers:
+    """What the fake readers say of each path: a budget read, or a saved review."""
+
+    budgets: dict[str, ReadResult] = field(default_factory=dict)
+    reviews: dict[str, SavedReview] = field(default_factory=dict)
+
+    def read_budget(self, path: Path) -> ReadResult:
+        return self.budgets[path.name]
+
+    def read_decision(self, path: Path, line_count: int) -> SavedReview:
+        return self.reviews[path.name]
+
+
+@dataclass
+class FakeWorld:
+    """A whole workspace of fakes, wired by the real ``bootstrap``."""
+
+    app: Services
+    folders: FakeFolders
+    recorder: Recorder
+    answers: Answers
+    outbox: FakeOutbox
+
+
+def fake_world(settings: Settings | None = None) -> FakeWorld:
+    """Services on fakes only: nothing is read from or written to the disk."""
+    folders, recorder, answers, outbox = FakeFolders(), Recorder(), Answers(), FakeOutbox()
+    app = bootstrap(
+        settings or default_settings(ROOT),
+        store=SqliteStore(Path(":memory:")),
+        clock=FixedClock(),
+        people=lambda: PEOPLE,
+        read_budget=answers.read_budget,
+        read_decision=answers.read_decision,
+        write_review=recorder.write_review,
+        write_rejected=recorder.write_rejected,
+        exporter=FakeExporter(recorder),
+        render_mail=recorder.render,
+        transport=recorder.transport,
+        annotate=lambda source, problems, target: None,
+        write_template=lambda target, project_number: None,
+        file_owner=lambda path: "ada" if "inbox" in str(path) else "carl",
+        process_account=lambda: "ada",
+        sweep_temporaries=list,
+        folders=folders,
+        inbox=FakeInbox(folders),
+        erp_outbox=outbox,
+    )
+    return FakeWorld(app, folders, recorder, answers, outbox)
+
+
+class FixedClock:
+    """Time stands still at ``NOW``."""
+
+    def now(self) -> datetime:
+        return NOW
+
+
+def decided(verdict: str, approver: str = "Carl Accountant", reason: str = "") -> SavedReview:
+    """A saved review whose identifier matches whatever review was issued last (the use case
+    compares it with the store; tests set the token they expect)."""
+    return SavedReview(Decision(verdict, reason, approver), ReviewMarks())
+
+
+def with_token(review: SavedReview, token: str) -> SavedReview:
+    """The same saved review, carrying the identifier of an issued review workbook."""
+    return SavedReview(review.decision, ReviewMarks((token, token)))
