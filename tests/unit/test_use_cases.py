@@ -104,7 +104,7 @@ def test_a_reject_hands_the_budget_back_with_its_reasons() -> None:
     assert world.app.store.rejection("P-1", 1) == rejection
 
 
-def test_the_sender_cannot_accept_and_a_foreign_review_counts_for_nothing() -> None:
+def test_a_non_approver_and_a_foreign_review_decide_nothing() -> None:
     world = fake_world()
     token = _sent(world)
     review = ROOT / "approval" / "P-1_v1_review.xlsx"
