@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from tests.conftest import DEFAULT_LINES, make_workbook
+from tests.support.workbooks import DEFAULT_LINES, make_workbook
 
 HERE = Path(__file__).parent / "workbooks"
 CASES: dict[str, Callable[[Path], None]] = {}

@@ -1,0 +1,2 @@
+"""What the tests share besides fixtures: workbooks, workspaces, waiting, the daemon, mail,
+accounts and the crash invariants. Test modules import from here, never from each other."""
