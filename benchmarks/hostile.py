@@ -20,11 +20,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 
 from benchmarks.generate import make_budget
 from benchmarks.one import descendants_peak_mib, workspace
+
+if TYPE_CHECKING:
+    from pipeline.services.context import Services
 
 
 def heavy_refused_workbook(path: Path, numbers: int) -> Path:
@@ -49,7 +53,7 @@ def heavy_refused_workbook(path: Path, numbers: int) -> Path:
     return path
 
 
-def _exported(app: object, root: Path) -> str:
+def _exported(app: Services, root: Path) -> str:
     """Send, accept and export a budget; return its ERP file's name."""
     import openpyxl
 
@@ -57,7 +61,7 @@ def _exported(app: object, root: Path) -> str:
 
     source = make_budget(root / "inbox" / "real.xlsx", 20, project="P-REAL")
     os.utime(source, (0, 0))
-    process_once(app, settle_seconds=0)  # type: ignore[arg-type]
+    process_once(app, settle_seconds=0)
     review = root / "approval" / "P-REAL_v1_review.xlsx"
     book = openpyxl.load_workbook(review)
     for name, value in (("Decision", "Accept"), ("Approver", "Carl Accountant")):
@@ -65,7 +69,7 @@ def _exported(app: object, root: Path) -> str:
         book["Review"][ref.replace("$", "")] = value
     book.save(review)
     os.utime(review, (0, 0))
-    process_once(app, settle_seconds=0)  # type: ignore[arg-type]
+    process_once(app, settle_seconds=0)
     return "P-REAL_v1_001.csv"
 
 
@@ -94,7 +98,7 @@ def run_one(case: str, size: int, root: Path) -> dict[str, float | str]:
         os.utime(root / "inbox" / "heavy.xlsx", (0, 0))
     before = _sizes(root)
     started = time.perf_counter()
-    outcomes = process_once(app, settle_seconds=0)  # type: ignore[arg-type]
+    outcomes = process_once(app, settle_seconds=0)
     elapsed = time.perf_counter() - started
     after = _sizes(root)
     return {

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,17 +51,23 @@ def _workspace(root: Path, mode: str, settle: float, poll: float) -> None:
     )
     (root / "rules" / "people.toml").write_text(PEOPLE)
     config = root / "budget-erp.toml"
-    config.write_text(
-        config.read_text()
-        .replace('mode = "native"', f'mode = "{mode}"')
-        .replace("settle_seconds = 2.0", f"settle_seconds = {settle}")
-        .replace("poll_interval_seconds = 1.0", f"poll_interval_seconds = {poll}")
-    )
+    text = config.read_text()
+    for old, new in (
+        ('mode = "native"', f'mode = "{mode}"'),
+        ("settle_seconds = 2.0", f"settle_seconds = {settle}"),
+        ("poll_interval_seconds = 1.0", f"poll_interval_seconds = {poll}"),
+    ):
+        # The defaults `init` writes: if they change, say so instead of measuring the wrong
+        # settings (the benchmarks carry no TOML writer, only the package's dependencies).
+        if old not in text:
+            raise RuntimeError(f"{config}: no {old!r} to set to {new!r}")
+        text = text.replace(old, new)
+    config.write_text(text)
 
 
-def _wait(condition: object, timeout: float) -> float:
+def _wait(condition: Callable[[], bool], timeout: float) -> float:
     started = time.perf_counter()
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if time.perf_counter() - started > timeout:
             raise TimeoutError("the daemon did not finish in time")
         time.sleep(0.005)

@@ -112,6 +112,7 @@ def watch(ctx: click.Context) -> None:
     def run_pass() -> None:
         for outcome in process_once(app, respect_backoff=True):
             (logger.warning if outcome.is_failure else logger.info)("%s", outcome)
+        logger.debug("pass done")  # --verbose: lets whoever watches the log count the passes
 
     click.echo(
         f"budget-erp watching {settings.inbox}, {settings.approval} and "

@@ -11,24 +11,29 @@ With ``LO_THEN="DECISION|REASON"`` it keeps the workbook open after that first s
 then changes the decision, saves again and only then closes: an approver changing their mind.
 """
 
+from __future__ import annotations
+
 import contextlib
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
-import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+import uno
+from com.sun.star.beans import PropertyValue
+
+# UNO objects (documents, cells, the component context) are Any: the bridge has no types.
 
 
-def prop(name, value):
+def prop(name: str, value: object) -> Any:
     item = PropertyValue()
     item.Name, item.Value = name, value
     return item
 
 
-def connect(port):
+def connect(port: int) -> Any:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local
@@ -43,13 +48,13 @@ def connect(port):
     raise SystemExit("LibreOffice did not start")
 
 
-def fill(doc, decision, reason, approver):
+def fill(doc: Any, decision: str, reason: str, approver: str) -> None:
     for name, value in (("Decision", decision), ("Reason", reason), ("Approver", approver)):
         cell = doc.NamedRanges.getByName(name).getReferredCells().getCellByPosition(0, 0)
         cell.setString(value)
 
 
-def wait_for(path, seconds=120):
+def wait_for(path: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not os.path.exists(path):
         if time.monotonic() > deadline:
@@ -57,7 +62,7 @@ def wait_for(path, seconds=120):
         time.sleep(0.1)
 
 
-def main(path, decision, reason, approver, *flags):
+def main(path: str, decision: str, reason: str, approver: str, *flags: str) -> None:
     port = 20000 + os.getpid() % 20000
     profile = tempfile.mkdtemp(prefix="lo-profile-")
     office = subprocess.Popen(

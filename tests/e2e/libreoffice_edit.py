@@ -8,17 +8,22 @@ number, anything else is text. Then File > Save (``doc.store()``: the file's own
 and quit; what the workbook shows afterwards is what LibreOffice calculated.
 """
 
+from __future__ import annotations
+
 import contextlib
 import os
 import subprocess
 import sys
 import tempfile
+from typing import Any
 
-import uno  # type: ignore[import-not-found]
+import uno
+
+# Run as a script: its neighbour is imported by file name, not as tests.e2e.libreoffice_decide.
 from libreoffice_decide import connect, prop  # type: ignore[import-not-found]
 
 
-def type_into(cell, value):
+def type_into(cell: Any, value: str) -> None:  # Any: a UNO cell, untyped
     if value.startswith("="):
         # The API reads formulas in its own grammar, with ";" between arguments.
         cell.setFormula(value.replace(",", ";"))
@@ -29,7 +34,7 @@ def type_into(cell, value):
         cell.setString(value)
 
 
-def main(path, *edits):
+def main(path: str, *edits: str) -> None:
     port = 20000 + os.getpid() % 20000
     profile = tempfile.mkdtemp(prefix="lo-profile-")
     office = subprocess.Popen(

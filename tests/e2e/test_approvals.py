@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import DANA, Workspace, _age
+from tests.support.workspace import DANA, Workspace, age
 
 
 def _status(ws: Workspace) -> dict[str, str]:
@@ -53,7 +53,9 @@ def _sent(ws: Workspace, *projects: str) -> None:
     assert ws.run("process").exit_code == 0
 
 
-def test_a_review_saved_over_another_budgets_review_is_applied_to_neither(workspace: Workspace):
+def test_a_review_saved_over_another_budgets_review_is_applied_to_neither(
+    workspace: Workspace,
+) -> None:
     _sent(workspace, "P-1", "P-2")
     first, second = workspace.review("P-1"), workspace.review("P-2")
     second.write_bytes(first.read_bytes())  # P-1's review, saved under P-2's name
@@ -71,7 +73,7 @@ def test_a_review_saved_over_another_budgets_review_is_applied_to_neither(worksp
     assert first.exists()  # P-1's own review is untouched and still counts
 
 
-def test_a_foreign_review_cleared_away_brings_back_the_real_one(workspace: Workspace):
+def test_a_foreign_review_cleared_away_brings_back_the_real_one(workspace: Workspace) -> None:
     _sent(workspace, "P-1", "P-2")
     genuine = workspace.review("P-2").read_bytes()
     workspace.review("P-2").write_bytes(workspace.review("P-1").read_bytes())
@@ -90,7 +92,7 @@ def test_a_foreign_review_cleared_away_brings_back_the_real_one(workspace: Works
     assert "P-2" in exported and "P-1," not in exported
 
 
-def test_a_copy_of_version_1s_review_does_not_decide_version_2(workspace: Workspace):
+def test_a_copy_of_version_1s_review_does_not_decide_version_2(workspace: Workspace) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     old_review = workspace.review().read_bytes()
@@ -109,13 +111,14 @@ def test_a_copy_of_version_1s_review_does_not_decide_version_2(workspace: Worksp
     assert _outbox_data(workspace) == []
 
 
-def test_a_hand_made_review_without_an_identifier_is_refused(workspace: Workspace):
+def test_a_hand_made_review_without_an_identifier_is_refused(workspace: Workspace) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     review = workspace.review()
     book = openpyxl.load_workbook(review)
     del book["_meta"]
-    book.custom_doc_props.props.clear()
+    # types-openpyxl does not know the workbook's custom properties (openpyxl >= 3.1 has them)
+    book.custom_doc_props.props.clear()  # type: ignore[attr-defined]
     book.save(review)
     workspace.decide(decision="Accept")
 
@@ -126,7 +129,7 @@ def test_a_hand_made_review_without_an_identifier_is_refused(workspace: Workspac
     assert _status(workspace)["P-1001"] == "awaiting_approval"
 
 
-def test_the_sender_cannot_decide_their_own_version(workspace: Workspace):
+def test_the_sender_cannot_decide_their_own_version(workspace: Workspace) -> None:
     workspace.add_people(DANA)
     workspace.drop(prepared_by="Dana Director")
     assert workspace.run("process").exit_code == 0
@@ -143,7 +146,7 @@ def test_the_sender_cannot_decide_their_own_version(workspace: Workspace):
     assert (actors["send"], actors["accept"]) == ("Dana Director", "Carl Accountant")
 
 
-def test_a_small_company_may_let_the_sender_decide(workspace: Workspace):
+def test_a_small_company_may_let_the_sender_decide(workspace: Workspace) -> None:
     workspace.add_people(DANA)
     workspace.configure("identity", self_approval=True)
     workspace.drop(prepared_by="Dana Director")
@@ -154,7 +157,7 @@ def test_a_small_company_may_let_the_sender_decide(workspace: Workspace):
     assert _status(workspace)["P-1001"] == "exported"
 
 
-def test_project_numbers_that_would_share_a_stem_write_separate_files(workspace: Workspace):
+def test_project_numbers_that_would_share_a_stem_write_separate_files(workspace: Workspace) -> None:
     slash = "J/100"
     lookalike = f"J_100-{hashlib.sha256(slash.encode()).hexdigest()[:8]}"
     _sent(workspace, slash.replace("/", "-"))  # an unrelated budget first: names stay stable
@@ -178,7 +181,9 @@ def test_project_numbers_that_would_share_a_stem_write_separate_files(workspace:
     assert _status(workspace)[slash] == _status(workspace)[lookalike] == "exported"
 
 
-def test_a_save_while_the_workbook_is_open_waits_and_the_last_save_wins(workspace: Workspace):
+def test_a_save_while_the_workbook_is_open_waits_and_the_last_save_wins(
+    workspace: Workspace,
+) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     review = workspace.review()
@@ -197,7 +202,7 @@ def test_a_save_while_the_workbook_is_open_waits_and_the_last_save_wins(workspac
     assert _outbox_data(workspace) == []
 
 
-def test_a_workbook_left_open_is_taken_after_incomplete_seconds(workspace: Workspace):
+def test_a_workbook_left_open_is_taken_after_incomplete_seconds(workspace: Workspace) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     review = workspace.review()
@@ -209,7 +214,7 @@ def test_a_workbook_left_open_is_taken_after_incomplete_seconds(workspace: Works
     assert _status(workspace)["P-1001"] == "exported"
 
 
-def test_a_later_save_after_the_decision_is_answered_and_recorded(workspace: Workspace):
+def test_a_later_save_after_the_decision_is_answered_and_recorded(workspace: Workspace) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     workspace.decide(decision="Accept")
@@ -235,7 +240,7 @@ def test_a_later_save_after_the_decision_is_answered_and_recorded(workspace: Wor
 
 def test_the_same_decision_saved_again_after_it_was_applied_is_cleared_quietly(
     workspace: Workspace,
-):
+) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     workspace.decide(decision="Accept")
@@ -275,7 +280,7 @@ def _refusal_by_kind(ws: Workspace, kind: str) -> None:
 )
 def test_every_refused_decision_is_mailed_once_to_the_people_concerned(
     workspace: Workspace, kind: str
-):
+) -> None:
     workspace.add_people(DANA)
     workspace.drop("a.xlsx", prepared_by="Dana Director" if kind == "own budget" else "Ada Admin")
     workspace.drop("b.xlsx", project="P-2")
@@ -297,7 +302,7 @@ def test_every_refused_decision_is_mailed_once_to_the_people_concerned(
 
 def test_a_review_workbook_reaching_the_far_corner_is_refused_naming_the_cell(
     workspace: Workspace,
-):
+) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     review = workspace.review()
@@ -305,7 +310,7 @@ def test_a_review_workbook_reaching_the_far_corner_is_refused_naming_the_cell(
     book = openpyxl.load_workbook(review)
     book["Lines"]["XFD1048576"] = "x"
     book.save(review)
-    _age(review)
+    age(review)
 
     result = workspace.run("process")
 

@@ -24,7 +24,8 @@ from pipeline.domain.problems import Problem
 from pipeline.errors import UnreadableWorkbook
 from pipeline.services.context import OutcomeKind
 from pipeline.services.processing import process_once
-from tests.conftest import Workspace, _age
+from tests.support.messages import body
+from tests.support.workspace import Workspace, age
 
 GOOD = "P-GOOD"
 EXPORT = "P-1001_v1_001.csv"
@@ -72,18 +73,16 @@ def _status(ws: Workspace, project: str = "P-1001") -> str:
 def _result_file(ws: Workspace, name: str, text: str) -> Path:
     path = ws.root / "outbox" / "results" / name
     path.write_text(text, encoding="utf-8")
-    _age(path)
+    age(path)
     return path
 
 
 @pytest.mark.parametrize(("max_kb", "size_kb"), [(None, 1536), (64, 100)])
 def test_a_results_file_over_the_size_cap_is_refused_unread(
     workspace: Workspace, max_kb: int | None, size_kb: int
-):
+) -> None:
     if max_kb is not None:
-        config = workspace.root / "budget-erp.toml"
-        text = config.read_text().replace("max_result_kb = 1024", f"max_result_kb = {max_kb}")
-        config.write_text(text)
+        workspace.configure("limits", max_result_kb=max_kb)
     _exported(workspace)
     # A well-formed failure for a real export: only its size can refuse it.
     body = {"export": EXPORT, "status": "failure", "message": "x" * (size_kb * 1024)}
@@ -102,7 +101,7 @@ def test_a_results_file_over_the_size_cap_is_refused_unread(
     _went_through(workspace)
 
 
-def test_a_deeply_nested_results_file_is_refused_once_not_retried(workspace: Workspace):
+def test_a_deeply_nested_results_file_is_refused_once_not_retried(workspace: Workspace) -> None:
     _exported(workspace)
     deep = "[" * 100_000 + "]" * 100_000
     _result_file(
@@ -123,11 +122,11 @@ def test_a_deeply_nested_results_file_is_refused_once_not_retried(workspace: Wor
 
 def test_an_erp_message_is_cut_before_the_database_the_review_and_the_emails(
     workspace: Workspace,
-):
+) -> None:
     _exported(workspace)
     message = "Cost code 03-300 is not set up. " + "detail " * 30_000  # about 210 KB
-    body = {"export": EXPORT, "status": "failure", "message": message}
-    _result_file(workspace, "long.json", json.dumps(body))
+    answer = {"export": EXPORT, "status": "failure", "message": message}
+    _result_file(workspace, "long.json", json.dumps(answer))
     _drop_good(workspace)
 
     done = _process(workspace)
@@ -142,7 +141,7 @@ def test_an_erp_message_is_cut_before_the_database_the_review_and_the_emails(
     mails = [m for m in workspace.mail() if "failed to export" in str(m["Subject"])]
     assert mails
     for mail in mails:
-        assert len(mail.get_body(("plain",)).get_content()) < 5000  # type: ignore[union-attr]
+        assert len(body(mail)) < 5000
     kept = workspace.root / "outbox" / "results" / "processed" / "long.json"
     assert json.loads(kept.read_text())["message"] == message  # the whole answer is kept
     _went_through(workspace)
@@ -193,31 +192,45 @@ def _add_external_parts(path: Path) -> Path:
     source = zipfile.ZipFile(path)
     parts = {item.filename: source.read(item) for item in source.infolist()}
     source.close()
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+    _replace_once(
+        parts,
+        "xl/_rels/workbook.xml.rels",
         b"</Relationships>",
         f'<Relationship Id="rIdX1" Type="{rel}/externalLink" '
         f'Target="externalLinks/externalLink1.xml"/><Relationship Id="rIdX2" '
         f'Type="{rel}/connections" Target="connections.xml"/></Relationships>'.encode(),
     )
-    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
-        b"</sheets>", b'</sheets><externalReferences><externalReference r:id="rIdX1"/>'
-        b"</externalReferences>",
-    )  # fmt: skip
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+    _replace_once(
+        parts,
+        "xl/workbook.xml",
+        b"</sheets>",
+        b'</sheets><externalReferences><externalReference r:id="rIdX1"/></externalReferences>',
+    )
+    _replace_once(
+        parts,
+        "[Content_Types].xml",
         b"</Types>",
         f'<Override PartName="/xl/externalLinks/externalLink1.xml" '
         f'ContentType="{types}.externalLink+xml"/><Override PartName="/xl/connections.xml" '
         f'ContentType="{types}.connections+xml"/></Types>'.encode(),
     )
+    whole: dict[str, bytes | str] = {**parts, **extra}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in {**parts, **extra}.items():
+        for name, data in whole.items():
             package.writestr(name, data)
     return path
 
 
-def test_the_annotated_copy_holds_values_only_and_no_link_out(workspace: Workspace):
+def _replace_once(parts: dict[str, bytes], name: str, old: bytes, new: bytes) -> None:
+    """Replace ``old`` in one part, loudly: a workbook the links silently failed to go into
+    would let the test below pass for nothing."""
+    assert parts[name].count(old) == 1, f"{name}: no single {old!r} to replace"
+    parts[name] = parts[name].replace(old, new)
+
+
+def test_the_annotated_copy_holds_values_only_and_no_link_out(workspace: Workspace) -> None:
     dropped = _linked_workbook(workspace.root / "inbox" / "linked.xlsx")
-    _age(dropped)
+    age(dropped)
     original = dropped.read_bytes()
     _drop_good(workspace)
 
@@ -246,7 +259,7 @@ def test_the_annotated_copy_holds_values_only_and_no_link_out(workspace: Workspa
 
 def test_a_copy_the_worker_cannot_make_leaves_the_refusal_whole(
     workspace: Workspace, caplog: pytest.LogCaptureFixture
-):
+) -> None:
     def over_the_limit(source: Path, problems: Sequence[Problem], target: Path) -> None:
         raise UnreadableWorkbook(f"{source.name}: reading it exhausted the memory limit")
 
@@ -287,7 +300,7 @@ def _heavy_refused(path: Path, numbers: int) -> Path:
         for row in range(numbers // 100):
             data.write_row(row, 0, [row * 100 + col + 0.5 for col in range(100)])
     book.close()
-    _age(path)
+    age(path)
     return path
 
 
@@ -316,7 +329,7 @@ def _peak_of_pass(ws: Workspace, tmp_path: Path) -> int:
 @pytest.mark.slow
 def test_a_heavy_refused_workbook_is_annotated_in_the_worker_not_the_daemon(
     workspace: Workspace, tmp_path: Path
-):
+) -> None:
     _heavy_refused(workspace.root / "inbox" / "light.xlsx", 0)
     _drop_good(workspace, "P-GOOD1")
     light = _peak_of_pass(workspace, tmp_path)

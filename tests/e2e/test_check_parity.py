@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Workspace, make_workbook
+from tests.support.workbooks import make_workbook
+from tests.support.workspace import Workspace
 
 
 def _check(ws: Workspace, path: Path) -> tuple[int, str]:
@@ -17,7 +18,7 @@ def _check(ws: Workspace, path: Path) -> tuple[int, str]:
 
 def test_a_workbook_without_a_submitter_fails_check_as_it_fails_intake(
     workspace: Workspace, tmp_path: Path
-):
+) -> None:
     path = make_workbook(tmp_path / "nobody.xlsx", prepared_by=None)
 
     code, output = _check(workspace, path)
@@ -27,7 +28,7 @@ def test_a_workbook_without_a_submitter_fails_check_as_it_fails_intake(
     assert "no submitter" in workspace.run("process").output
 
 
-def test_a_locked_budget_fails_check(workspace: Workspace, tmp_path: Path):
+def test_a_locked_budget_fails_check(workspace: Workspace, tmp_path: Path) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     history = workspace.run("history", "P-1001").output
@@ -40,7 +41,7 @@ def test_a_locked_budget_fails_check(workspace: Workspace, tmp_path: Path):
     assert json.loads(workspace.run("status", "--json").output)[0]["version"] == 1
 
 
-def test_a_flagged_line_left_unchanged_fails_check(workspace: Workspace, tmp_path: Path):
+def test_a_flagged_line_left_unchanged_fails_check(workspace: Workspace, tmp_path: Path) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     workspace.decide(decision="Reject", reason="Too high", line_flags={"09-900/S": "wrong"})
@@ -54,7 +55,7 @@ def test_a_flagged_line_left_unchanged_fails_check(workspace: Workspace, tmp_pat
     assert code == 1 and "intake.resend" in output and "09-900 / S (wrong)" in output
 
 
-def test_the_same_bytes_again_fail_check(workspace: Workspace):
+def test_the_same_bytes_again_fail_check(workspace: Workspace) -> None:
     sent = workspace.drop()
     copy = sent.read_bytes()
     assert workspace.run("process").exit_code == 0
@@ -66,7 +67,7 @@ def test_the_same_bytes_again_fail_check(workspace: Workspace):
     assert code == 1 and "intake.duplicate" in output
 
 
-def test_outside_a_workspace_check_says_what_it_could_not_check(tmp_path: Path):
+def test_outside_a_workspace_check_says_what_it_could_not_check(tmp_path: Path) -> None:
     good = make_workbook(tmp_path / "good.xlsx")
 
     result = Workspace(tmp_path / "nowhere").run("check", str(good))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -14,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests import invariants
-from tests.conftest import Workspace, make_workbook
+from tests.support import invariants
+from tests.support.daemon import Daemon
+from tests.support.workbooks import make_workbook
+from tests.support.workspace import Workspace
 
 INTAKE_STEPS = ["after_claim", "after_check", "after_review_written", "after_record"]
 DECISION_STEPS = ["after_decision_recorded", "export_before_rename", "export_after_rename"]
@@ -38,7 +39,7 @@ def _drop(ws: Workspace, name: str, **kwargs: object) -> tuple[str, str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("step", INTAKE_STEPS)
-def test_a_crash_during_intake_is_finished_after_restart(workspace: Workspace, step: str):
+def test_a_crash_during_intake_is_finished_after_restart(workspace: Workspace, step: str) -> None:
     inputs = dict([_drop(workspace, "a.xlsx"), _drop(workspace, "b.xlsx", project="P-2")])
 
     assert _process(workspace, crash_at=step) == 75
@@ -52,7 +53,9 @@ def test_a_crash_during_intake_is_finished_after_restart(workspace: Workspace, s
 
 @pytest.mark.slow
 @pytest.mark.parametrize("step", DECISION_STEPS)
-def test_a_crash_while_applying_an_accept_leaves_one_export(workspace: Workspace, step: str):
+def test_a_crash_while_applying_an_accept_leaves_one_export(
+    workspace: Workspace, step: str
+) -> None:
     inputs = dict([_drop(workspace, "a.xlsx")])
     assert _process(workspace) == 0
     workspace.decide(decision="Accept")
@@ -68,20 +71,11 @@ def test_a_crash_while_applying_an_accept_leaves_one_export(workspace: Workspace
 @pytest.mark.slow
 def test_a_crash_between_sending_and_marking_mail_is_at_most_once_for_file_mail(
     workspace: Workspace,
-):
+) -> None:
     _drop(workspace, "a.xlsx")
     assert _process(workspace, crash_at="after_mail_sent") == 75
     assert _process(workspace) == 0
     assert len([p for p in workspace.files("mail") if p.endswith(".eml")]) == 1
-
-
-def _daemon(ws: Workspace, log: Path, **env: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "-w", str(ws.root), "watch"],
-        env={**os.environ, **env},
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
 
 
 # Every folder a pass writes into, and how long each write there holds its temporary file
@@ -91,35 +85,31 @@ SLOW_WRITES = "0.15"
 HUNT_SECONDS = 20.0
 
 
-def _kill(daemon: subprocess.Popen[bytes], root: Path, at: float, wanted: set[str]) -> set[str]:
+def _kill(daemon: Daemon, at: float, wanted: set[str]) -> set[str]:
     """SIGKILL the daemon at the moment ``at`` or, while a folder in ``wanted`` has never had
     a write cut short, at the first moment after it that one has a write in progress there.
     Return the folders where the kill left a temporary file of that daemon's."""
+    root, pid = daemon.ws.root, daemon.process.pid
+    # Not a wait for an event: the random moment is what this test is about.
     time.sleep(max(0.0, at - time.monotonic()))
     give_up = at + HUNT_SECONDS
-    while wanted and time.monotonic() < give_up and daemon.poll() is None:
-        if wanted & set(invariants.temporaries(root, daemon.pid)):
+    while wanted and time.monotonic() < give_up and daemon.process.poll() is None:
+        if wanted & set(invariants.temporaries(root, pid)):
             break
-        time.sleep(0.002)
-    daemon.send_signal(signal.SIGKILL)
-    daemon.wait()
-    return set(invariants.temporaries(root, daemon.pid))
+        time.sleep(0.002)  # a hunt for a short-lived file, finer than wait_for's poll
+    daemon.kill()
+    return set(invariants.temporaries(root, pid))
 
 
 @pytest.mark.slow
 def test_random_kills_of_a_busy_daemon_lose_and_duplicate_nothing(
     workspace: Workspace, tmp_path: Path, request: pytest.FixtureRequest
-):
+) -> None:
     """Kills at random moments (nudged, until every folder has had one, to a moment with a
     write in progress there): after recovery nothing is lost, duplicated or half-written."""
     rounds = request.config.getoption("--kill-rounds")
     rng = random.Random(request.config.getoption("--kill-seed"))
-    config = workspace.root / "budget-erp.toml"
-    config.write_text(
-        config.read_text()
-        .replace("settle_seconds = 2.0", "settle_seconds = 0.2")
-        .replace("scan_interval_seconds = 30.0", "scan_interval_seconds = 1.0")
-    )
+    workspace.configure("watch", settle_seconds=0.2, scan_interval_seconds=1.0)
     inputs: dict[str, str] = {}
     decided: set[str] = set()
     cut_short: Counter[str] = Counter()
@@ -142,9 +132,9 @@ def test_random_kills_of_a_busy_daemon_lose_and_duplicate_nothing(
                     project, version, decision=rng.choice(["Accept", "Reject"]), reason="Too high"
                 )
                 decided.add(review.name)
-        daemon = _daemon(workspace, log, BUDGET_ERP_SLOW_WRITES=SLOW_WRITES)
+        daemon = Daemon.start(workspace, log, BUDGET_ERP_SLOW_WRITES=SLOW_WRITES)
         at = time.monotonic() + rng.uniform(0.3, 2.5)
-        cut_short.update(_kill(daemon, workspace.root, at, WRITTEN - set(cut_short)))
+        cut_short.update(_kill(daemon, at, WRITTEN - set(cut_short)))
     for _ in range(3):  # then let it finish in peace
         assert _process(workspace) in (0, 1)
     assert invariants.check(workspace.root, inputs) == []  # no temporary file left either
@@ -153,7 +143,7 @@ def test_random_kills_of_a_busy_daemon_lose_and_duplicate_nothing(
 
 
 @pytest.mark.slow
-def test_old_bytes_claimed_again_are_not_mistaken_for_a_leftover(workspace: Workspace):
+def test_old_bytes_claimed_again_are_not_mistaken_for_a_leftover(workspace: Workspace) -> None:
     """Version 1 was budget.xlsx; after two rejections the same bytes come back and the
     process dies right after claiming them: the restart must process them, not drop them."""
     original = workspace.drop("budget.xlsx")

@@ -13,13 +13,16 @@ import sys
 import threading
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
-from tests.conftest import DEFAULT_LINES, Workspace, _age
+from tests.support.messages import body
+from tests.support.workbooks import DEFAULT_LINES
+from tests.support.workspace import Workspace, age
 
 
-def _accepted(ws: Workspace, **drop: object) -> None:
+def _accepted(ws: Workspace, **drop: Any) -> None:  # make_workbook's keywords
     ws.drop(**drop)
     assert ws.run("process").exit_code == 0
     ws.decide(str(drop.get("project", "P-1001")), 1, decision="Accept")
@@ -29,13 +32,8 @@ def _data_files(ws: Workspace) -> list[str]:
     return [n for n in ws.files("outbox") if not n.endswith((".manifest.json", ".done"))]
 
 
-def _status(ws: Workspace) -> dict[str, object]:
+def _status(ws: Workspace) -> dict[str, dict[str, Any]]:  # status --json, by project
     return {r["project_number"]: r for r in json.loads(ws.run("status", "--json").output)}
-
-
-def _config(ws: Workspace, old: str, new: str) -> None:
-    path = ws.root / "budget-erp.toml"
-    path.write_text(path.read_text().replace(old, new))
 
 
 def _process(ws: Workspace, crash_at: str = "") -> subprocess.CompletedProcess[str]:
@@ -49,7 +47,7 @@ def _process(ws: Workspace, crash_at: str = "") -> subprocess.CompletedProcess[s
     )
 
 
-def test_a_reader_listing_the_outbox_never_sees_a_partial_file(workspace: Workspace):
+def test_a_reader_listing_the_outbox_never_sees_a_partial_file(workspace: Workspace) -> None:
     lines = [
         ("", f"{i // 100:02d}-{i % 1000:03d}", "LMSOE"[i % 5], f"Line {i}", 10.5)
         for i in range(30000)
@@ -80,7 +78,9 @@ def test_a_reader_listing_the_outbox_never_sees_a_partial_file(workspace: Worksp
     assert manifest["line_count"] == 30000 and manifest["total"] == "315000.00"
 
 
-def test_a_crash_after_publishing_leaves_exactly_one_file_after_restart(workspace: Workspace):
+def test_a_crash_after_publishing_leaves_exactly_one_file_after_restart(
+    workspace: Workspace,
+) -> None:
     _accepted(workspace)
 
     crashed = _process(workspace, crash_at="export_after_rename")
@@ -96,7 +96,9 @@ def test_a_crash_after_publishing_leaves_exactly_one_file_after_restart(workspac
     assert [n for n in os.listdir(workspace.root / "outbox") if n.endswith(".tmp")] == []
 
 
-def test_a_crash_before_publishing_leaves_no_temporary_file_after_restart(workspace: Workspace):
+def test_a_crash_before_publishing_leaves_no_temporary_file_after_restart(
+    workspace: Workspace,
+) -> None:
     _accepted(workspace)
     assert _process(workspace, crash_at="export_before_rename").returncode == 75
     assert _data_files(workspace) == []
@@ -107,13 +109,13 @@ def test_a_crash_before_publishing_leaves_no_temporary_file_after_restart(worksp
     assert [n for n in os.listdir(workspace.root / "outbox") if n.startswith(".")] == []
 
 
-def test_a_second_accept_of_the_same_version_exports_nothing(workspace: Workspace):
+def test_a_second_accept_of_the_same_version_exports_nothing(workspace: Workspace) -> None:
     _accepted(workspace)
     review = workspace.review().read_bytes()
     workspace.run("process")
     again = workspace.review()
     again.write_bytes(review)  # the approver saves the same workbook once more
-    _age(again)
+    age(again)
 
     result = workspace.run("process")
     export = workspace.run("export", "P-1001")
@@ -136,10 +138,10 @@ def _result(ws: Workspace, export: str, status: str, message: str = "") -> None:
             }
         )
     )
-    _age(path)
+    age(path)
 
 
-def test_a_success_result_marks_the_budget_synced(workspace: Workspace):
+def test_a_success_result_marks_the_budget_synced(workspace: Workspace) -> None:
     _accepted(workspace)
     workspace.run("process")
     _result(workspace, "P-1001_v1_001.csv", "success")
@@ -152,7 +154,7 @@ def test_a_success_result_marks_the_budget_synced(workspace: Workspace):
     assert "E-778" in workspace.run("history", "P-1001").output
 
 
-def test_a_failure_result_puts_the_budget_back_before_the_approver(workspace: Workspace):
+def test_a_failure_result_puts_the_budget_back_before_the_approver(workspace: Workspace) -> None:
     _accepted(workspace)
     workspace.run("process")
     _result(workspace, "P-1001_v1_001.csv", "failure", "Cost code 03-300 is not set up")
@@ -178,15 +180,15 @@ def test_a_failure_result_puts_the_budget_back_before_the_approver(workspace: Wo
     assert _status(workspace)["P-1001"]["status"] == "exported"
 
 
-def test_a_result_naming_no_export_is_refused_with_a_reason(workspace: Workspace):
+def test_a_result_naming_no_export_is_refused_with_a_reason(workspace: Workspace) -> None:
     _result(workspace, "nothing.csv", "success")
     result = workspace.run("process")
     assert "no export named 'nothing.csv'" in result.output
     assert (workspace.root / "outbox" / "results" / "refused" / "nothing.csv.json").exists()
 
 
-def test_a_budget_change_exports_only_the_delta(workspace: Workspace):
-    _config(workspace, 'profile = "generic-csv"', 'profile = "sage-intacct"')
+def test_a_budget_change_exports_only_the_delta(workspace: Workspace) -> None:
+    workspace.configure("export", profile="sage-intacct")
     _accepted(workspace)
     workspace.run("process")
     changed = [line for line in DEFAULT_LINES if line[1] != "09-900"]  # removed
@@ -194,20 +196,20 @@ def test_a_budget_change_exports_only_the_delta(workspace: Workspace):
     changed.append(("", "05-500", "M", "Steel", 1500))  # added
     workspace.drop("change.xlsx", lines=changed)
 
-    sent = workspace.run("process")
-    assert "sent for approval" in sent.output, sent.output
+    taken = workspace.run("process")
+    assert "sent for approval" in taken.output, taken.output
     review = openpyxl.load_workbook(workspace.review(version=2))
     version = next(r[1].value for r in review["Review"].iter_rows() if r[0].value == "Version")
-    assert "budget change against exported version 1" in version
+    assert "budget change against exported version 1" in str(version)
     workspace.decide(version=2, decision="Accept")
     workspace.run("process")
 
     assert _data_files(workspace) == ["P-1001_v1_001.csv", "P-1001_v2_001_change.csv"]
     sent = next(m for m in workspace.mail() if "(version 2)" in str(m["Subject"]))
-    body = sent.get_body(("plain",)).get_content()
-    assert "budget change against exported version 1" in body
-    assert "03-300 / M: 45,000.50 -> 47,000.50 (+2,000.00)" in body
-    assert "09-900 / S: removed, was 8,000.00" in body and "05-500 / M: added, 1,500.00" in body
+    text = body(sent)
+    assert "budget change against exported version 1" in text
+    assert "03-300 / M: 45,000.50 -> 47,000.50 (+2,000.00)" in text
+    assert "09-900 / S: removed, was 8,000.00" in text and "05-500 / M: added, 1,500.00" in text
     done = [str(m["Subject"]) for m in workspace.mail() if "exported" in str(m["Subject"])]
     assert done[-1] == "Budget P-1001 accepted by Carl Accountant and exported to the ERP"
     with (workspace.root / "outbox" / "P-1001_v2_001_change.csv").open(newline="") as f:
@@ -221,8 +223,10 @@ def test_a_budget_change_exports_only_the_delta(workspace: Workspace):
     ]
 
 
-def test_each_job_can_have_its_own_profile_and_intake_knows_its_limits(workspace: Workspace):
-    _config(workspace, "[export]\n", '[export]\njobs = { "P-2002" = "spectrum" }\n')
+def test_each_job_can_have_its_own_profile_and_intake_knows_its_limits(
+    workspace: Workspace,
+) -> None:
+    workspace.configure("export", new=True, jobs={"P-2002": "spectrum"})
     workspace.drop(
         "spectrum.xlsx", project="P-2002", lines=[("A", "01-100", "L", "Supervision", 100)]
     )
@@ -238,7 +242,7 @@ def test_each_job_can_have_its_own_profile_and_intake_knows_its_limits(workspace
     assert text.startswith("*,P-2002,")
 
 
-def test_export_again_writes_a_new_file_and_records_it(workspace: Workspace):
+def test_export_again_writes_a_new_file_and_records_it(workspace: Workspace) -> None:
     _accepted(workspace)
     workspace.run("process")
 
@@ -251,7 +255,7 @@ def test_export_again_writes_a_new_file_and_records_it(workspace: Workspace):
     assert "export_again" in workspace.run("history", "P-1001").output
 
 
-def test_export_again_needs_someone_allowed(workspace: Workspace):
+def test_export_again_needs_someone_allowed(workspace: Workspace) -> None:
     _accepted(workspace)
     workspace.run("process")
 
@@ -264,7 +268,7 @@ def test_export_again_needs_someone_allowed(workspace: Workspace):
 
 def test_export_in_another_profile_is_written_where_asked_and_not_recorded(
     workspace: Workspace, tmp_path: Path
-):
+) -> None:
     _accepted(workspace)
     workspace.run("process")
     target = tmp_path / "check.iif"
@@ -276,7 +280,7 @@ def test_export_in_another_profile_is_written_where_asked_and_not_recorded(
     assert _data_files(workspace) == ["P-1001_v1_001.csv"]
 
 
-def test_a_copy_written_again_that_gets_in_settles_a_failed_export(workspace: Workspace):
+def test_a_copy_written_again_that_gets_in_settles_a_failed_export(workspace: Workspace) -> None:
     _accepted(workspace)
     workspace.run("process")
     _result(workspace, "P-1001_v1_001.csv", "failure", "ERP was down")
@@ -291,7 +295,7 @@ def test_a_copy_written_again_that_gets_in_settles_a_failed_export(workspace: Wo
     assert not workspace.review().exists()  # nothing left for the approver to decide
 
 
-def test_a_late_answer_about_an_older_file_changes_nothing(workspace: Workspace):
+def test_a_late_answer_about_an_older_file_changes_nothing(workspace: Workspace) -> None:
     _accepted(workspace)
     workspace.run("process")
     _result(workspace, "P-1001_v1_001.csv", "failure", "bad code")
@@ -307,8 +311,8 @@ def test_a_late_answer_about_an_older_file_changes_nothing(workspace: Workspace)
     assert not workspace.review().exists()
 
 
-def test_a_file_adopted_after_a_crash_gets_its_done_marker(workspace: Workspace):
-    _config(workspace, "done_marker = false", "done_marker = true")
+def test_a_file_adopted_after_a_crash_gets_its_done_marker(workspace: Workspace) -> None:
+    workspace.configure("export", done_marker=True)
     _accepted(workspace)
 
     assert _process(workspace, crash_at="export_after_rename").returncode == 75

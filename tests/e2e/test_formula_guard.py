@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.conftest import Workspace, _age
+from tests.support.workspace import Workspace, age
 
 
 def _as_text(path: Path, cells: dict[str, str]) -> None:
@@ -20,12 +20,13 @@ def _as_text(path: Path, cells: dict[str, str]) -> None:
         book["Budget"][ref].value = value
         book["Budget"][ref].data_type = "s"
     book.save(path)
-    _age(path)
+    age(path)
 
 
-def test_text_the_guard_pushes_over_a_sage300_field_is_refused_at_intake(workspace: Workspace):
-    config = workspace.root / "budget-erp.toml"
-    config.write_text(config.read_text().replace('profile = "generic-csv"', 'profile = "sage300"'))
+def test_text_the_guard_pushes_over_a_sage300_field_is_refused_at_intake(
+    workspace: Workspace,
+) -> None:
+    workspace.configure("export", profile="sage300")
     lines = [
         ("", "01-100", "L", "General conditions", 100),
         ("", "01-200", "L", "Supervision", 200),

@@ -12,7 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import Workspace, make_workbook
+from tests.support.workbooks import make_workbook
+from tests.support.workspace import Workspace
 
 GOOD = "P-GOOD"
 
@@ -49,7 +50,7 @@ def _every_name_fits(root: Path) -> None:
 )
 def test_a_refused_workbook_with_a_name_near_the_limit_is_handed_back(
     workspace: Workspace, name: str
-):
+) -> None:
     while len(name.encode()) > 255:  # as long as the file system allows
         name = name[:-6] + ".xlsx"
     workspace.drop(name, lines=[("", "", "L", "no code", 10)])
@@ -71,7 +72,7 @@ def test_a_refused_workbook_with_a_name_near_the_limit_is_handed_back(
 
 def test_a_project_number_of_hundreds_of_characters_gets_short_file_names(
     workspace: Workspace,
-):
+) -> None:
     project = "JOB-" + "9" * 400
     workspace.drop("long.xlsx", project=project)
     _drop_good(workspace)
@@ -101,7 +102,7 @@ def test_a_project_number_of_hundreds_of_characters_gets_short_file_names(
 )
 def test_a_project_number_with_a_hidden_character_is_refused_at_its_cell(
     workspace: Workspace, character: str, shown: str
-):
+) -> None:
     if ord(character) < 32:  # as Excel stores a control character: the _xHHHH_ escape
         _xlsx_escaped(workspace.drop("odd.xlsx", project="P-10@01"), "@", character)
     else:
@@ -137,7 +138,7 @@ def _xlsx_escaped(path: Path, placeholder: str, character: str) -> None:
     _old(path)
 
 
-def test_scoping_never_merges_two_erp_job_numbers(workspace: Workspace):
+def test_scoping_never_merges_two_erp_job_numbers(workspace: Workspace) -> None:
     workspace.add_people(
         '\n[[person]]\nname = "Mia Masse"\nemail = "mia@example.com"\n'
         'roles = ["budget_admin"]\nprojects = ["MASSE-1"]\n'
@@ -158,7 +159,7 @@ def test_scoping_never_merges_two_erp_job_numbers(workspace: Workspace):
     "make",
     ["folder", "no extension", "stray tmp", "hidden", "orphan lock"],
 )
-def test_every_inbox_entry_left_alone_gets_an_answer(workspace: Workspace, make: str):
+def test_every_inbox_entry_left_alone_gets_an_answer(workspace: Workspace, make: str) -> None:
     inbox = workspace.root / "inbox"
     if make == "folder":
         entry = inbox / "budgets for march"
@@ -192,7 +193,7 @@ def test_every_inbox_entry_left_alone_gets_an_answer(workspace: Workspace, make:
     assert workspace.files("inbox") in ([], [".gitkeep"])
 
 
-def test_an_office_lock_beside_its_workbook_is_left_alone(workspace: Workspace):
+def test_an_office_lock_beside_its_workbook_is_left_alone(workspace: Workspace) -> None:
     inbox = workspace.root / "inbox"
     workbook = make_workbook(inbox / "open.xlsx")
     lock = inbox / ".~lock.open.xlsx#"
@@ -209,7 +210,7 @@ def test_an_office_lock_beside_its_workbook_is_left_alone(workspace: Workspace):
     assert workbook.exists() and lock.exists()  # Excel still has it open: it waits
 
 
-def test_mail_goes_on_past_a_message_that_cannot_be_built(workspace: Workspace):
+def test_mail_goes_on_past_a_message_that_cannot_be_built(workspace: Workspace) -> None:
     _drop_good(workspace)
     assert workspace.run("process").exit_code == 0
     database = workspace.root / "state" / "budget-erp.sqlite"
@@ -236,7 +237,7 @@ def test_mail_goes_on_past_a_message_that_cannot_be_built(workspace: Workspace):
     assert len(broken) == 1 and broken[0]["Bcc"] is None  # no header smuggled in
 
 
-def test_process_and_mail_exit_codes_stay_0_1_2(workspace: Workspace, tmp_path: Path):
+def test_process_and_mail_exit_codes_stay_0_1_2(workspace: Workspace, tmp_path: Path) -> None:
     _drop_good(workspace)
     assert workspace.run("process").exit_code == 0
     assert workspace.run("mail").exit_code == 0
@@ -246,7 +247,7 @@ def test_process_and_mail_exit_codes_stay_0_1_2(workspace: Workspace, tmp_path: 
     assert outside.exit_code == 2 and "Traceback" not in outside.output
 
 
-def test_a_hand_back_name_stays_clean_and_recognisable(workspace: Workspace):
+def test_a_hand_back_name_stays_clean_and_recognisable(workspace: Workspace) -> None:
     inbox = workspace.root / "inbox"
     path = make_workbook(inbox / "budget\u00a0march\uf8ff.xlsx", lines=[("", "", "L", "x", 1)])
     _old(path)

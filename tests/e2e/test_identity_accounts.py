@@ -7,19 +7,23 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from tests.accounts import as_account, give, open_to_everyone
-from tests.conftest import Workspace, make_workbook, new_workspace
+from tests.support.accounts import as_account, give, open_to_everyone
+from tests.support.daemon import Daemon
+from tests.support.waiting import wait_for
+from tests.support.workbooks import make_workbook
+from tests.support.workspace import Workspace, new_workspace
 
 SCRIPT = Path(__file__).with_name("libreoffice_decide.py")
+SLOW = 120.0  # seconds a wait may take here: LibreOffice starts, under other accounts
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
@@ -68,7 +72,7 @@ def require(shared: Workspace) -> Workspace:
 
 def test_history_records_the_account_that_saved_each_file(
     workspace: Workspace, accounts: dict[str, int]
-):
+) -> None:
     give(workspace.drop(), "berp_ada")
     assert workspace.run("process").exit_code == 0
     give(workspace.decide(decision="Accept"), "berp_carl")
@@ -80,14 +84,14 @@ def test_history_records_the_account_that_saved_each_file(
     assert "Carl Accountant [account berp_carl]" in workspace.run("history", "P-1001").output
 
 
-def test_require_takes_a_workbook_saved_by_the_person_it_names(require: Workspace):
+def test_require_takes_a_workbook_saved_by_the_person_it_names(require: Workspace) -> None:
     give(require.drop(), "berp_ada")
 
     assert require.run("process").exit_code == 0
     assert _status(require) == {"P-1001": "awaiting_approval"}
 
 
-def test_require_hands_back_a_workbook_saved_under_another_account(require: Workspace):
+def test_require_hands_back_a_workbook_saved_under_another_account(require: Workspace) -> None:
     give(require.drop("budget.xlsx"), "berp_mallory")
 
     result = require.run("process")
@@ -102,7 +106,7 @@ def test_require_hands_back_a_workbook_saved_under_another_account(require: Work
     assert [e["account"] for e in _history(require)] == ["berp_mallory"]
 
 
-def test_require_refuses_a_decision_saved_under_another_account(require: Workspace):
+def test_require_refuses_a_decision_saved_under_another_account(require: Workspace) -> None:
     give(require.drop(), "berp_ada")
     assert require.run("process").exit_code == 0
     give(require.decide(decision="Accept"), "berp_eve")
@@ -123,7 +127,7 @@ def test_require_refuses_a_decision_saved_under_another_account(require: Workspa
 
 def test_a_review_saved_under_the_senders_account_is_refused_even_naming_another(
     workspace: Workspace, accounts: dict[str, int]
-):
+) -> None:
     give(workspace.drop(), "berp_ada")
     assert workspace.run("process").exit_code == 0
     give(workspace.decide(decision="Accept"), "berp_ada")  # Ada types Carl's name
@@ -142,7 +146,7 @@ def test_a_review_saved_under_the_senders_account_is_refused_even_naming_another
 )
 def test_commands_run_by_hand_must_run_under_the_account_of_by(
     require: Workspace, command: str, state: str
-):
+) -> None:
     give(require.drop(), "berp_ada")
     assert require.run("process").exit_code == 0
     if state != "awaiting_approval":
@@ -161,7 +165,10 @@ def test_commands_run_by_hand_must_run_under_the_account_of_by(
     assert (last["actor"], last["account"]) == ("Ada Admin", "berp_ada")
 
 
-def _libreoffice_as(account: str, review: Path, *args: str, env: dict[str, str] | None = None):
+def _libreoffice_as(
+    account: str, review: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """LibreOffice, run as ``account``, saving ``args`` into the review (libreoffice_decide)."""
     home = Path(tempfile.mkdtemp(prefix="lo-home-"))
     give(home, account)
     return subprocess.Popen(
@@ -180,67 +187,51 @@ def _no_office_left(accounts: dict[str, int]) -> Iterator[None]:
         subprocess.run(["pkill", "-KILL", "-u", account], check=False)
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> bool:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.fixture
-def daemon(require: Workspace, tmp_path: Path) -> Iterator[Workspace]:
+def daemon(require: Workspace, tmp_path: Path) -> Iterator[Daemon]:
     """``budget-erp watch`` on the workspace, settling fast, holding open files for 2 min."""
     require.configure("watch", settle_seconds=0.3, scan_interval_seconds=1.0)
-    log = (tmp_path / "daemon.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "-w", str(require.root), "watch"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield require
-    alive = process.poll() is None
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
-    log.close()
-    assert alive, (tmp_path / "daemon.log").read_text()
+    running = Daemon.start(require, tmp_path / "daemon.log")
+    yield running
+    alive = running.process.poll() is None
+    running.stop(timeout=30)
+    assert alive, running.output()
 
 
 def _sent_by_ada(ws: Workspace, name: str = "budget.xlsx", project: str = "P-1001") -> Path:
     staged = give(make_workbook(ws.root / f"{name}.part", project=project), "berp_ada")
     os.replace(staged, ws.root / "inbox" / name)
     review = ws.review(project)
-    assert _wait_for(review.exists), "no review workbook appeared"
+    assert wait_for(review.exists, SLOW), "no review workbook appeared"
     open_to_everyone(ws.root)
     return review
 
 
 @pytest.mark.slow
 def test_libreoffice_saves_by_the_approvers_account_are_taken_and_by_others_refused(
-    daemon: Workspace,
-):
-    review = _sent_by_ada(daemon)
+    daemon: Daemon,
+) -> None:
+    ws = daemon.ws
+    review = _sent_by_ada(ws)
 
     _libreoffice_as("berp_mallory", review, "Accept", "", "Carl Accountant").wait(timeout=180)
     note = review.with_name(review.name + ".refused.txt")
-    assert _wait_for(note.exists)
+    assert wait_for(note.exists, SLOW), daemon.output()
     assert "saved by the account 'berp_mallory'" in note.read_text()
 
     _libreoffice_as("berp_carl", review, "Accept", "", "Carl Accountant").wait(timeout=180)
-    assert _wait_for(lambda: (daemon.root / "outbox" / "P-1001_v1_001.csv").exists())
-    accept = [e for e in _history(daemon) if e["action"] == "accept"]
+    assert wait_for((ws.root / "outbox" / "P-1001_v1_001.csv").exists, SLOW), daemon.output()
+    accept = [e for e in _history(ws) if e["action"] == "accept"]
     assert [e["account"] for e in accept] == ["berp_carl"]
 
 
 @pytest.mark.slow
 def test_an_approver_who_changes_their_mind_before_closing_libreoffice_is_heard(
-    daemon: Workspace,
-):
-    review = _sent_by_ada(daemon)
-    signals = daemon.root.parent / "signals"  # where LibreOffice's account may write
+    daemon: Daemon,
+) -> None:
+    ws = daemon.ws
+    review = _sent_by_ada(ws)
+    signals = ws.root.parent / "signals"  # where LibreOffice's account may write
     signals.mkdir(mode=0o777)
     signals.chmod(0o777)
     saved, after = signals / "first-save-done", signals / "save-again"
@@ -256,23 +247,24 @@ def test_an_approver_who_changes_their_mind_before_closing_libreoffice_is_heard(
             "LO_AFTER": str(after),
         },
     )
-    assert _wait_for(saved.exists, timeout=180), "LibreOffice did not save"
+    assert wait_for(saved.exists, timeout=180), "LibreOffice did not save"
     lock = review.with_name(f".~lock.{review.name}#")
     assert lock.exists()
-    # Several of the daemon's passes go by while the workbook stays open: nothing is applied.
-    assert not _wait_for(lambda: _status(daemon)["P-1001"] != "awaiting_approval", timeout=4)
+    # Three of the daemon's passes go by while the workbook stays open: nothing is applied.
+    assert daemon.wait_for_passes(daemon.passes() + 3), daemon.output()
+    assert lock.exists()  # still open throughout: LibreOffice waits for the test's word
+    assert _status(ws)["P-1001"] == "awaiting_approval"
 
     after.touch()
     assert office.wait(timeout=180) == 0
-    assert _wait_for(lambda: _status(daemon)["P-1001"] == "rejected")
-    assert not (daemon.root / "outbox" / "P-1001_v1_001.csv").exists()
+    assert wait_for(lambda: _status(ws)["P-1001"] == "rejected", SLOW), daemon.output()
+    assert not (ws.root / "outbox" / "P-1001_v1_001.csv").exists()
 
 
 @pytest.mark.slow
-def test_a_far_corner_review_is_refused_while_the_daemon_keeps_going(daemon: Workspace):
-    import openpyxl
-
-    review = _sent_by_ada(daemon)
+def test_a_far_corner_review_is_refused_while_the_daemon_keeps_going(daemon: Daemon) -> None:
+    ws = daemon.ws
+    review = _sent_by_ada(ws)
     book = openpyxl.load_workbook(review)
     for name, value in (("Decision", "Accept"), ("Approver", "Carl Accountant")):
         sheet, ref = next(iter(book.defined_names[name].destinations))
@@ -284,8 +276,8 @@ def test_a_far_corner_review_is_refused_while_the_daemon_keeps_going(daemon: Wor
     os.replace(staged, review)
 
     note = review.with_name(review.name + ".refused.txt")
-    assert _wait_for(note.exists)
+    assert wait_for(note.exists, SLOW), daemon.output()
     assert "XFD1048576" in note.read_text()
-    second = _sent_by_ada(daemon, "second.xlsx", project="P-2")
+    second = _sent_by_ada(ws, "second.xlsx", project="P-2")
     assert second.exists()
-    assert _status(daemon) == {"P-1001": "awaiting_approval", "P-2": "awaiting_approval"}
+    assert _status(ws) == {"P-1001": "awaiting_approval", "P-2": "awaiting_approval"}

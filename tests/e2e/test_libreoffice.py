@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import Workspace, _age
+from tests.support.workspace import Workspace, age
 
 SCRIPT = Path(__file__).with_name("libreoffice_decide.py")
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno lives there, not in our venv
@@ -16,11 +16,11 @@ SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno lives there, not in o
 
 def _libreoffice_decides(review: Path, *args: str) -> None:
     subprocess.run([SYSTEM_PYTHON, str(SCRIPT), str(review), *args], check=True, timeout=180)
-    _age(review)
+    age(review)
 
 
 @pytest.mark.slow
-def test_a_rejection_saved_by_libreoffice_is_applied(workspace: Workspace):
+def test_a_rejection_saved_by_libreoffice_is_applied(workspace: Workspace) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     review = workspace.review()
@@ -42,7 +42,7 @@ def test_a_rejection_saved_by_libreoffice_is_applied(workspace: Workspace):
 
 
 @pytest.mark.slow
-def test_an_acceptance_saved_by_libreoffice_exports_the_budget(workspace: Workspace):
+def test_an_acceptance_saved_by_libreoffice_exports_the_budget(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
 

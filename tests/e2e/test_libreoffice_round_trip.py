@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import Workspace, _age
+from tests.support.messages import body
+from tests.support.workspace import Workspace, age
 
 HERE = Path(__file__).parent
 EDIT, DECIDE = HERE / "libreoffice_edit.py", HERE / "libreoffice_decide.py"
@@ -23,17 +24,24 @@ ANSWER = "Sub job A is right: B was closed in March"
 
 def _libreoffice(script: Path, path: Path, *args: str) -> None:
     subprocess.run([SYSTEM_PYTHON, str(script), str(path), *args], check=True, timeout=180)
-    _age(path)
+    age(path)
 
 
 def _row_of(path: Path, code: str, kind: str) -> int:
     sheet = openpyxl.load_workbook(path)["Budget"]
-    return next(r[0].row for r in sheet.iter_rows() if (r[1].value, r[2].value) == (code, kind))
+    row = next(r[0].row for r in sheet.iter_rows() if (r[1].value, r[2].value) == (code, kind))
+    assert row is not None
+    return row
 
 
 def _review_lines(ws: Workspace, version: int) -> dict[tuple[str, str], float]:
     lines = openpyxl.load_workbook(ws.review(version=version))["Lines"]
-    return {(r[2].value, r[3].value): r[8].value for r in lines.iter_rows(min_row=2)}
+    amounts = {}
+    for r in lines.iter_rows(min_row=2):
+        amount = r[8].value
+        assert isinstance(amount, int | float), (r[2].value, r[3].value, amount)
+        amounts[(str(r[2].value), str(r[3].value))] = float(amount)
+    return amounts
 
 
 def _stated_total(ws: Workspace, version: int) -> object:
@@ -73,7 +81,7 @@ def listed(workspace: Workspace) -> Workspace:
 @pytest.mark.slow
 def test_a_budget_typed_with_formulas_is_rejected_by_notes_and_corrected_in_libreoffice(
     listed: Workspace, tmp_path: Path
-):
+) -> None:
     typed = tmp_path / "budget.xlsx"
     _type_a_budget(listed, typed)
     listed.drop_file(typed)
@@ -107,7 +115,7 @@ def test_a_budget_typed_with_formulas_is_rejected_by_notes_and_corrected_in_libr
 
 
 @pytest.mark.slow
-def test_an_unchanged_resend_is_taken_once_answered_in_libreoffice(workspace: Workspace):
+def test_an_unchanged_resend_is_taken_once_answered_in_libreoffice(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
     workspace.decide(decision="Reject", line_flags={"09-900/S": "Painting belongs to sub job B"})
@@ -133,4 +141,4 @@ def test_an_unchanged_resend_is_taken_once_answered_in_libreoffice(workspace: Wo
     [reason] = list(review["Earlier Reasons"].iter_rows(min_row=4, values_only=True))
     assert reason[:4] == ("Painting belongs to sub job B", ANSWER, "09-900 / S", "answered")
     [mail] = [m for m in workspace.mail() if "(version 2)" in str(m["Subject"])]
-    assert f"response: {ANSWER}" in mail.get_body(("plain",)).get_content()
+    assert f"response: {ANSWER}" in body(mail)

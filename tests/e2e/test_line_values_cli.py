@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import Workspace, make_workbook
+from tests.support.workbooks import make_workbook
+from tests.support.workspace import Workspace
 
 GOLDEN_RULES = Path(__file__).parent.parent / "golden" / "rules"
 UNITS = (
@@ -43,7 +44,7 @@ def _rows(ws: Workspace, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_check_shows_the_rounding_and_takes_the_budget(listed: Workspace, tmp_path: Path):
+def test_check_shows_the_rounding_and_takes_the_budget(listed: Workspace, tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "b.xlsx", headers=UNITS, lines=LINES, total=622499.889)
 
     result = listed.run("check", str(path))
@@ -55,7 +56,7 @@ def test_check_shows_the_rounding_and_takes_the_budget(listed: Workspace, tmp_pa
 
 def test_the_review_workbook_and_the_erp_file_carry_cents_and_the_lists_spelling(
     listed: Workspace,
-):
+) -> None:
     listed.drop(headers=UNITS, lines=LINES, total=622499.889)
     assert listed.run("process").exit_code == 0
 
@@ -77,7 +78,7 @@ def test_the_review_workbook_and_the_erp_file_carry_cents_and_the_lists_spelling
     ]
 
 
-def test_a_change_typed_in_another_case_changes_only_what_changed(listed: Workspace):
+def test_a_change_typed_in_another_case_changes_only_what_changed(listed: Workspace) -> None:
     listed.drop(headers=UNITS, lines=LINES, total=622499.889)
     listed.run("process")
     listed.decide(decision="Accept")

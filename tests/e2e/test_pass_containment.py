@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-import pipeline.bootstrap
 import pipeline.services.containment
 import pipeline.services.decisions
 import pipeline.services.inbox
@@ -20,7 +19,12 @@ import pipeline.services.processing
 import pipeline.services.refusals
 from pipeline.adapters.files.inbox_folder import LocalInbox
 from pipeline.adapters.files.workspace_folders import LocalFolders
-from tests.conftest import Workspace
+from pipeline.adapters.mail.transport import FileTransport
+from pipeline.services.decisions import apply_review_file
+from pipeline.services.erp_results import apply_result_file
+from pipeline.services.export import export_accepted
+from pipeline.services.intake import take_inbox_file
+from tests.support.workspace import Workspace
 
 GOOD = "P-GOOD"
 
@@ -51,7 +55,7 @@ def _good_went_through(ws: Workspace, output: str) -> None:
     assert f"Budget {GOOD} sent for your acceptance (version 1)" in subjects, subjects
 
 
-INTAKE_STEPS = {
+INTAKE_STEPS: dict[str, tuple[object, str]] = {
     "listing": (pipeline.services.inbox, "_odd"),
     "lock check": (LocalFolders, "is_open"),
     "claim": (LocalInbox, "claim"),
@@ -62,7 +66,7 @@ INTAKE_STEPS = {
 @pytest.mark.parametrize("step", sorted(INTAKE_STEPS))
 def test_a_fault_in_one_inbox_file_at_each_step_fails_only_that_file(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch, step: str
-):
+) -> None:
     module, name = INTAKE_STEPS[step]
     monkeypatch.setattr(module, name, _failing_for(getattr(module, name), _named_bad))
     refused = [("", "", "L", "no code", 1)] if step == "hand-back" else None
@@ -79,7 +83,7 @@ def test_a_fault_in_one_inbox_file_at_each_step_fails_only_that_file(
     _good_went_through(workspace, result.output)
 
 
-def test_reading_a_broken_file_fails_only_that_file(workspace: Workspace):
+def test_reading_a_broken_file_fails_only_that_file(workspace: Workspace) -> None:
     (workspace.root / "inbox" / "bad.xlsx").write_bytes(b"PK\x03\x04 not really")
     workspace.drop("good.xlsx", project=GOOD)
     for path in (workspace.root / "inbox").iterdir():
@@ -93,17 +97,18 @@ def test_reading_a_broken_file_fails_only_that_file(workspace: Workspace):
 
 def test_a_claim_that_keeps_failing_is_handed_back_and_blocks_nothing(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-):
-    take = pipeline.services.processing.take_inbox_file
+) -> None:
+    # Patched by name where the pass looks them up; the originals come from where they live.
     monkeypatch.setattr(
-        pipeline.services.processing, "take_inbox_file", _failing_for(take, _named_bad)
+        pipeline.services.processing, "take_inbox_file", _failing_for(take_inbox_file, _named_bad)
     )
 
     def first_hand_backs(*args: Any, **kwargs: Any) -> bool:  # the last one, giving up, works
         return _named_bad(*args) and "failed to process it" not in str(args[3])
 
-    hand_back = LocalFolders.hand_back
-    monkeypatch.setattr(LocalFolders, "hand_back", _failing_for(hand_back, first_hand_backs))
+    monkeypatch.setattr(
+        LocalFolders, "hand_back", _failing_for(LocalFolders.hand_back, first_hand_backs)
+    )
     workspace.drop("bad.xlsx", project="P-BAD")
     workspace.drop("good.xlsx", project=GOOD)
 
@@ -127,14 +132,15 @@ def _two_awaiting(ws: Workspace) -> None:
 
 def test_a_fault_in_one_decision_fails_only_that_decision(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     _two_awaiting(workspace)
     workspace.decide("P-BAD", decision="Accept")
     workspace.decide("P-OK", decision="Accept")
     workspace.drop("good.xlsx", project=GOOD)
-    apply = pipeline.services.processing.apply_review_file
     monkeypatch.setattr(
-        pipeline.services.processing, "apply_review_file", _failing_for(apply, _named_bad)
+        pipeline.services.processing,
+        "apply_review_file",
+        _failing_for(apply_review_file, _named_bad),
     )
 
     result = workspace.run("process")
@@ -146,12 +152,12 @@ def test_a_fault_in_one_decision_fails_only_that_decision(
 
 def test_a_fault_in_one_export_fails_only_that_export(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     _two_awaiting(workspace)
     workspace.decide("P-BAD", decision="Accept")
     workspace.decide("P-OK", decision="Accept")
     workspace.drop("good.xlsx", project=GOOD)
-    export = pipeline.services.decisions.export_accepted
+    export = export_accepted
     for module in (pipeline.services.decisions, pipeline.services.processing):
         monkeypatch.setattr(  # the accept exports, and so does the pass's later retry
             module,
@@ -172,7 +178,7 @@ def test_a_fault_in_one_export_fails_only_that_export(
 
 def test_a_fault_in_one_result_file_fails_only_that_result(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     _two_awaiting(workspace)
     workspace.decide("P-BAD", decision="Accept")
     workspace.decide("P-OK", decision="Accept")
@@ -183,9 +189,10 @@ def test_a_fault_in_one_result_file_fails_only_that_result(
         (results / f"{project.lower()}-result.json").write_text(json.dumps(answer))
         os.utime(results / f"{project.lower()}-result.json", (0, 0))
     workspace.drop("good.xlsx", project=GOOD)
-    apply = pipeline.services.processing.apply_result_file
     monkeypatch.setattr(
-        pipeline.services.processing, "apply_result_file", _failing_for(apply, _named_bad)
+        pipeline.services.processing,
+        "apply_result_file",
+        _failing_for(apply_result_file, _named_bad),
     )
 
     result = workspace.run("process")
@@ -201,15 +208,13 @@ def test_a_fault_in_one_result_file_fails_only_that_result(
 
 def test_a_fault_in_one_email_fails_only_that_email(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-):
-    transport = pipeline.bootstrap.FileTransport.__call__
+) -> None:
+    transport = FileTransport.__call__
 
     def is_bad(self: Any, notification: Any, sender: str) -> bool:
         return "P-BAD" in notification.subject
 
-    monkeypatch.setattr(
-        pipeline.bootstrap.FileTransport, "__call__", _failing_for(transport, is_bad)
-    )
+    monkeypatch.setattr(FileTransport, "__call__", _failing_for(transport, is_bad))
     workspace.drop("bad.xlsx", project="P-BAD")
     workspace.drop("good.xlsx", project=GOOD)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 
-from tests.conftest import Workspace
+from tests.support.messages import body
+from tests.support.workspace import Workspace
 
 
 def _history(ws: Workspace, project: str = "P-1001") -> list[dict[str, str]]:
@@ -17,7 +18,7 @@ def _archived(ws: Workspace) -> int:
     return len([p for p in (ws.root / "archive").rglob("*") if p.is_file()])
 
 
-def test_earlier_refusals_leave_rejected_once_the_budget_is_sent(workspace: Workspace):
+def test_earlier_refusals_leave_rejected_once_the_budget_is_sent(workspace: Workspace) -> None:
     workspace.drop("first.xlsx", lines=[("", "", "L", "no code", 10)])
     assert workspace.run("process").exit_code == 1
     assert workspace.files("rejected") == [
@@ -42,7 +43,7 @@ def test_earlier_refusals_leave_rejected_once_the_budget_is_sent(workspace: Work
     assert len(tidy) == 1 and "first.xlsx.refused.txt" in tidy[0]["detail"]
 
 
-def test_the_rejected_version_leaves_rejected_once_it_is_sent_again(workspace: Workspace):
+def test_the_rejected_version_leaves_rejected_once_it_is_sent_again(workspace: Workspace) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     workspace.decide(decision="Reject", reason="Too high")
@@ -56,7 +57,7 @@ def test_the_rejected_version_leaves_rejected_once_it_is_sent_again(workspace: W
     assert "P-1001_v1_rejected.xlsx" in _history(workspace)[-1]["detail"]
 
 
-def test_refusals_say_what_to_do_for_their_cause(workspace: Workspace):
+def test_refusals_say_what_to_do_for_their_cause(workspace: Workspace) -> None:
     sent = workspace.drop()
     copy = sent.read_bytes()
     assert workspace.run("process").exit_code == 0
@@ -75,9 +76,5 @@ def test_refusals_say_what_to_do_for_their_cause(workspace: Workspace):
     assert "wait for the approver's answer on version 1" in notes["locked.xlsx"]
     assert "Correct the workbook and drop it into inbox/ again." in notes["broken.xlsx"]
     assert "Correct the workbook" not in notes["again.xlsx"] + notes["locked.xlsx"]
-    bodies = [
-        m.get_body(("plain",)).get_content()
-        for m in workspace.mail()
-        if "locked.xlsx was not taken" in str(m["Subject"])
-    ]
+    bodies = [body(m) for m in workspace.mail() if "locked.xlsx was not taken" in str(m["Subject"])]
     assert len(bodies) == 1 and "wait for the approver's answer" in bodies[0]

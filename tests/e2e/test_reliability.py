@@ -6,23 +6,28 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests import invariants
-from tests.conftest import Workspace, _age, make_workbook
-from tests.e2e.test_daemon import _fast_settings, _wait_for
+from pipeline.adapters.reading.workbook_intake import read_and_check
+from pipeline.config import Settings
+from pipeline.services.ports import ReadResult
+from tests.support import invariants
+from tests.support.daemon import Daemon, fast_settings
+from tests.support.waiting import wait_for
+from tests.support.workbooks import make_workbook
+from tests.support.workspace import Workspace, age
 
 
 def test_links_pipes_and_odd_names_are_refused_without_being_followed(
     workspace: Workspace, tmp_path: Path
-):
+) -> None:
     inbox = workspace.root / "inbox"
     secret = tmp_path / "secret.xlsx"
     make_workbook(secret)
@@ -57,7 +62,7 @@ def test_links_pipes_and_odd_names_are_refused_without_being_followed(
     assert [p.name for p in inbox.iterdir() if p.name != ".gitkeep"] == []
 
 
-def test_an_empty_or_truncated_file_is_held_then_handed_back(workspace: Workspace):
+def test_an_empty_or_truncated_file_is_held_then_handed_back(workspace: Workspace) -> None:
     inbox = workspace.root / "inbox"
     (inbox / "empty.xlsx").write_bytes(b"")
     whole = make_workbook(workspace.root / "whole.xlsx").read_bytes()
@@ -76,13 +81,13 @@ def test_an_empty_or_truncated_file_is_held_then_handed_back(workspace: Workspac
         "half.xlsx",
     ]
     for name in ("empty.xlsx", "half.xlsx"):
-        _age(inbox / name)
+        age(inbox / name)
     refused = workspace.run("process")
     assert "empty.xlsx: refused" in refused.output and "half.xlsx: refused" in refused.output
     assert "not an .xlsx workbook" in refused.output
 
 
-def test_a_workbook_open_in_excel_waits_for_its_lock_file(workspace: Workspace):
+def test_a_workbook_open_in_excel_waits_for_its_lock_file(workspace: Workspace) -> None:
     path = workspace.drop("open.xlsx")
     lock = workspace.root / "inbox" / "~$open.xlsx"
     lock.write_bytes(b"owner")
@@ -95,14 +100,19 @@ def test_a_workbook_open_in_excel_waits_for_its_lock_file(workspace: Workspace):
     assert "sent for approval" in workspace.run("process").output
 
 
-def _raising(errno_code: int, times: int, real=os.replace):  # type: ignore[no-untyped-def]
+Place = str | os.PathLike[str]
+
+
+def _raising(errno_code: int, times: int) -> Callable[[Place, Place], None]:
+    """``os.replace`` failing with ``errno_code`` the first ``times`` calls."""
+    real = os.replace  # taken before the test patches it
     calls = {"left": times}
 
-    def replace(src, dst):  # type: ignore[no-untyped-def]
+    def replace(src: Place, dst: Place) -> None:
         if calls["left"] > 0:
             calls["left"] -= 1
             raise OSError(errno_code, os.strerror(errno_code), str(dst))
-        return real(src, dst)
+        real(src, dst)
 
     return replace
 
@@ -110,7 +120,7 @@ def _raising(errno_code: int, times: int, real=os.replace):  # type: ignore[no-u
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])
 def test_a_disk_or_permission_fault_leaves_the_file_waiting_and_nothing_half_written(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch, code: int
-):
+) -> None:
     name, digest = "a.xlsx", invariants.sha(workspace.drop("a.xlsx"))
     monkeypatch.setattr(os, "replace", _raising(code, times=10))
 
@@ -129,26 +139,24 @@ def test_a_disk_or_permission_fault_leaves_the_file_waiting_and_nothing_half_wri
 
 
 @pytest.mark.slow
-def test_a_slow_writer_is_taken_once_when_finished(workspace: Workspace, tmp_path: Path):
-    _fast_settings(workspace, "native")
+def test_a_slow_writer_is_taken_once_when_finished(workspace: Workspace, tmp_path: Path) -> None:
+    fast_settings(workspace, "native")
     data = make_workbook(tmp_path / "slow.xlsx").read_bytes()
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "watch"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    daemon = Daemon.start(workspace, tmp_path / "daemon.log")
     try:
+        assert daemon.wait_for_passes(1), daemon.output()
         target = workspace.root / "inbox" / "slow.xlsx"
         chunk = len(data) // 20 + 1
         with target.open("wb") as handle:
             for start in range(0, len(data), chunk):
                 handle.write(data[start : start + chunk])
                 handle.flush()
-                time.sleep(0.2)
-        assert _wait_for(lambda: workspace.review().exists(), timeout=30)
+                # The write wakes the daemon: each part-written state is seen by a pass.
+                seen = daemon.passes()
+                assert daemon.wait_for_passes(seen + 1), daemon.output()
+        assert wait_for(workspace.review().exists, timeout=30), daemon.output()
     finally:
-        daemon.send_signal(signal.SIGTERM)
-        assert daemon.wait(timeout=15) == 0
+        assert daemon.stop() == 0
     archived = {invariants.sha(p) for p in (workspace.root / "archive").rglob("*.xlsx")}
     # The finished bytes and the review workbook issued for them; no half-written copy.
     assert archived == {invariants.sha(tmp_path / "slow.xlsx"), invariants.sha(workspace.review())}
@@ -179,23 +187,21 @@ def _decide_like(app: str, ws: Workspace) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("app", ["excel", "libreoffice"])
-def test_office_save_patterns_are_read_as_one_save(workspace: Workspace, app: str):
-    _fast_settings(workspace, "native")
+def test_office_save_patterns_are_read_as_one_save(
+    workspace: Workspace, app: str, tmp_path: Path
+) -> None:
+    fast_settings(workspace, "native")
     workspace.drop()
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "watch"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    daemon = Daemon.start(workspace, tmp_path / "daemon.log")
     try:
-        assert _wait_for(lambda: workspace.review().exists())
-        time.sleep(0.5)
+        # The pass that sent it is over (outcomes are logged at a pass's end).
+        assert daemon.wait_for_output("budget.xlsx: P-1001: sent for approval"), daemon.output()
         _decide_like(app, workspace)
-        assert _wait_for(lambda: (workspace.root / "outbox" / "P-1001_v1_001.csv").exists())
-        time.sleep(1.5)  # a few more passes: nothing more may happen
+        assert wait_for((workspace.root / "outbox" / "P-1001_v1_001.csv").exists)
+        # Two whole passes after the one writing the export: nothing more may happen.
+        assert daemon.wait_for_passes(daemon.passes() + 3), daemon.output()
     finally:
-        daemon.send_signal(signal.SIGTERM)
-        assert daemon.wait(timeout=15) == 0
+        assert daemon.stop() == 0
     history = subprocess.run(
         [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "history", "P-1001"],
         capture_output=True,
@@ -208,8 +214,8 @@ def test_office_save_patterns_are_read_as_one_save(workspace: Workspace, app: st
 @pytest.mark.slow
 def test_a_thousand_workbooks_dropped_at_once_are_each_taken_once(
     workspace: Workspace, tmp_path: Path
-):
-    _fast_settings(workspace, "native")
+) -> None:
+    fast_settings(workspace, "native")
     staging = tmp_path / "staging"
     inputs = {}
     for i in range(1000):
@@ -219,25 +225,20 @@ def test_a_thousand_workbooks_dropped_at_once_are_each_taken_once(
             lines=[("", "01-100", "L", "Work", 100 + i)],
         )
         inputs[path.name] = invariants.sha(path)
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "watch"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    daemon = Daemon.start(workspace, tmp_path / "daemon.log")
     try:
         for path in staging.iterdir():  # as fast as a copy tool can rename them in
             os.rename(path, workspace.root / "inbox" / path.name)
-        assert _wait_for(
+        assert wait_for(
             lambda: len(list((workspace.root / "approval").iterdir())) >= 1000, timeout=600
         )
     finally:
-        daemon.send_signal(signal.SIGTERM)
-        assert daemon.wait(timeout=60) == 0
+        assert daemon.stop(timeout=60) == 0
     assert invariants.check(workspace.root, inputs) == []
     assert len(workspace.files("approval")) == 1000
 
 
-def test_a_file_gone_before_its_claim_is_skipped(workspace: Workspace):
+def test_a_file_gone_before_its_claim_is_skipped(workspace: Workspace) -> None:
     from pipeline.bootstrap import bootstrap
     from pipeline.config import load_settings
 
@@ -246,36 +247,31 @@ def test_a_file_gone_before_its_claim_is_skipped(workspace: Workspace):
     assert list((workspace.root / "processing").iterdir()) == []
 
 
-def test_the_zip_check_is_done_on_the_bytes_not_the_name(workspace: Workspace):
+def test_the_zip_check_is_done_on_the_bytes_not_the_name(workspace: Workspace) -> None:
     path = workspace.drop("fake.xlsx")
     with zipfile.ZipFile(path, "a") as package:
         package.writestr("xl/vbaProject.bin", b"macro")
-    _age(path)
+    age(path)
     result = workspace.run("process")
     assert "fake.xlsx: contains macros (a renamed .xlsm)" in result.output
 
 
 def test_a_file_written_to_while_being_read_is_read_again(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-):
-    import pipeline.bootstrap
+) -> None:
+    workspace.configure("limits", isolate_parsing=False)  # read in this process, patched below
+    calls: list[str] = []
 
-    config = workspace.root / "budget-erp.toml"
-    config.write_text(
-        config.read_text().replace("isolate_parsing = true", "isolate_parsing = false")
-    )
-    real = pipeline.bootstrap.read_and_check
-    calls = []
-
-    def read_while_someone_writes(path, settings):  # type: ignore[no-untyped-def]
-        result = real(path, settings)
+    def read_while_someone_writes(path: Path, settings: Settings) -> ReadResult:
+        result = read_and_check(path, settings)
         calls.append(path.name)
         if len(calls) == 1:  # a writer that kept the file open appends once more
             with path.open("ab") as handle:
                 handle.write(b"\0")
         return result
 
-    monkeypatch.setattr(pipeline.bootstrap, "read_and_check", read_while_someone_writes)
+    # bootstrap's wiring calls it by this name: patched there, it is what a pass calls.
+    monkeypatch.setattr("pipeline.bootstrap.read_and_check", read_while_someone_writes)
     workspace.drop()
 
     first = workspace.run("process")

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.conftest import DEFAULT_LINES, Workspace, _age
+from tests.support.messages import body
+from tests.support.workbooks import DEFAULT_LINES
+from tests.support.workspace import Workspace, age
 
 GOLDEN_RULES = Path(__file__).parents[1] / "golden" / "rules"
 PAINTING = "Painting belongs to sub job B"
@@ -22,7 +24,7 @@ def _handed_back(
     name: str,
     *,
     version: int = 1,
-    edits: dict[tuple[str, str], dict[int, object]] | None = None,
+    edits: dict[tuple[str, str], dict[int, str | float]] | None = None,
     responses: dict[str, str] | None = None,
 ) -> Path:
     """Correct or answer the handed-back workbook as an admin would in Excel, and drop it:
@@ -40,21 +42,26 @@ def _handed_back(
     budget = book["Budget"]
     total = 0.0
     for row in budget.iter_rows(min_row=7):
-        for col, value in (edits or {}).get((row[1].value, row[2].value), {}).items():
+        for col, value in (edits or {}).get((str(row[1].value), str(row[2].value)), {}).items():
             row[col].value = value
-        total += float(row[7].value or 0)
+        amount = row[7].value
+        assert isinstance(amount, int | float | None)  # the amounts, formulas made values
+        total += float(amount or 0)
     budget["B4"] = round(total, 2)
     for row in book["Rejection Reasons"].iter_rows(min_row=6):
-        key = row[0].value or row[1].value
+        key = str(row[0].value or row[1].value)  # its Line, or else the reason's text
         if key in (responses or {}):
             row[2].value = (responses or {})[key]
     target = ws.root / "inbox" / name
     book.save(target)
-    _age(target)
+    age(target)
     return target
 
 
-def _reject(ws: Workspace, reason: str = "", *, version: int = 1, **flags: str) -> None:
+def _reject(
+    ws: Workspace, reason: str = "", *, version: int = 1, flags: dict[str, str] | None = None
+) -> None:
+    """Reject a version, flagging lines ("CODE/TYPE": note)."""
     ws.decide(version=version, decision="Reject", reason=reason, line_flags=flags)
     result = ws.run("process")
     assert result.exit_code == 0 and "rejected" in result.output, result.output
@@ -64,19 +71,21 @@ def _earlier_reasons(ws: Workspace, version: int = 2) -> dict[str, tuple[object,
     """Reason -> (Response, Line, Status, Why) on the review workbook's Earlier Reasons."""
     sheet = openpyxl.load_workbook(ws.review(version=version))["Earlier Reasons"]
     assert [c.value for c in sheet[3]] == ["Reason", "Response", "Line", "Status", "Why"]
-    return {r[0].value: tuple(c.value for c in r[1:]) for r in sheet.iter_rows(min_row=4)}
+    return {str(r[0].value): tuple(c.value for c in r[1:]) for r in sheet.iter_rows(min_row=4)}
 
 
 def _sent_mail(ws: Workspace, version: int) -> str:
     [mail] = [m for m in ws.mail() if f"acceptance (version {version})" in str(m["Subject"])]
-    return str(mail.get_body(("plain",)).get_content())
+    return body(mail)
 
 
-def test_a_reject_carried_by_line_notes_alone_is_applied_and_handed_back(workspace: Workspace):
+def test_a_reject_carried_by_line_notes_alone_is_applied_and_handed_back(
+    workspace: Workspace,
+) -> None:
     workspace.drop()
     workspace.run("process")
 
-    _reject(workspace, **{"09-900/S": PAINTING})
+    _reject(workspace, flags={"09-900/S": PAINTING})
 
     book = openpyxl.load_workbook(workspace.root / "rejected" / "P-1001_v1_rejected.xlsx")
     sheet = book["Rejection Reasons"]
@@ -90,13 +99,13 @@ def test_a_reject_carried_by_line_notes_alone_is_applied_and_handed_back(workspa
     )
 
 
-def test_the_handed_back_workbook_offers_the_workspace_erp_lists(workspace: Workspace):
+def test_the_handed_back_workbook_offers_the_workspace_erp_lists(workspace: Workspace) -> None:
     for path in GOLDEN_RULES.iterdir():
         shutil.copy(path, workspace.root / "rules" / path.name)
     workspace.drop()
     workspace.run("process")
 
-    _reject(workspace, **{"09-900/S": PAINTING})
+    _reject(workspace, flags={"09-900/S": PAINTING})
 
     book = openpyxl.load_workbook(workspace.root / "rejected" / "P-1001_v1_rejected.xlsx")
     codes = [c.value for c in book["ERP Lists"]["A"] if c.value]
@@ -107,10 +116,10 @@ def test_the_handed_back_workbook_offers_the_workspace_erp_lists(workspace: Work
 
 def test_an_unchanged_resend_without_a_response_is_refused_saying_how_to_answer(
     workspace: Workspace,
-):
+) -> None:
     workspace.drop()
     workspace.run("process")
-    _reject(workspace, **{"09-900/S": PAINTING})
+    _reject(workspace, flags={"09-900/S": PAINTING})
     workspace.drop_file(workspace.root / "rejected" / "P-1001_v1_rejected.xlsx", "same.xlsx")
 
     result = workspace.run("process")
@@ -125,10 +134,10 @@ def test_an_unchanged_resend_without_a_response_is_refused_saying_how_to_answer(
 
 def test_an_unchanged_resend_answered_beside_every_reason_is_taken_and_shown_to_the_approver(
     workspace: Workspace,
-):
+) -> None:
     workspace.drop()
     workspace.run("process")
-    _reject(workspace, CONCRETE, **{"09-900/S": PAINTING})
+    _reject(workspace, CONCRETE, flags={"09-900/S": PAINTING})
     _handed_back(
         workspace,
         "answered.xlsx",
@@ -154,10 +163,10 @@ def test_an_unchanged_resend_answered_beside_every_reason_is_taken_and_shown_to_
 
 def test_an_unchanged_resend_answering_only_some_reasons_is_refused_naming_the_rest(
     workspace: Workspace,
-):
+) -> None:
     workspace.drop()
     workspace.run("process")
-    _reject(workspace, CONCRETE, **{"09-900/S": PAINTING})
+    _reject(workspace, CONCRETE, flags={"09-900/S": PAINTING})
     _handed_back(workspace, "half.xlsx", responses={CONCRETE: "Quote attached"})
 
     result = workspace.run("process")
@@ -170,10 +179,10 @@ def test_an_unchanged_resend_answering_only_some_reasons_is_refused_naming_the_r
 
 def test_a_response_beside_a_flagged_line_lets_a_changed_resend_leave_that_line(
     workspace: Workspace,
-):
+) -> None:
     workspace.drop()
     workspace.run("process")
-    _reject(workspace, **{"09-900/S": PAINTING, "03-300/M": "Too high"})
+    _reject(workspace, flags={"09-900/S": PAINTING, "03-300/M": "Too high"})
     _handed_back(
         workspace,
         "fixed.xlsx",
@@ -189,10 +198,10 @@ def test_a_response_beside_a_flagged_line_lets_a_changed_resend_leave_that_line(
     assert reasons[PAINTING][:3] == ("Sub job B is closed", "09-900 / S", "answered")
 
 
-def test_the_handed_back_total_alone_is_no_change(workspace: Workspace):
+def test_the_handed_back_total_alone_is_no_change(workspace: Workspace) -> None:
     workspace.drop(total=None)  # the admin stated no Budget Total; the handed-back one does
     workspace.run("process")
-    _reject(workspace, **{"09-900/S": PAINTING})
+    _reject(workspace, flags={"09-900/S": PAINTING})
     workspace.drop_file(workspace.root / "rejected" / "P-1001_v1_rejected.xlsx", "same.xlsx")
 
     result = workspace.run("process")
@@ -201,13 +210,15 @@ def test_the_handed_back_total_alone_is_no_change(workspace: Workspace):
     assert "nothing changed since the rejection" in result.output
 
 
-def test_a_resend_that_brings_back_an_amount_rejected_before_is_flagged(workspace: Workspace):
+def test_a_resend_that_brings_back_an_amount_rejected_before_is_flagged(
+    workspace: Workspace,
+) -> None:
     workspace.drop()
     workspace.run("process")
-    _reject(workspace, **{"03-300/M": "Too high"})
+    _reject(workspace, flags={"03-300/M": "Too high"})
     _handed_back(workspace, "v2.xlsx", edits={("03-300", "M"): {7: 40000.5}})
     workspace.run("process")
-    _reject(workspace, version=2, **{"09-900/S": PAINTING})
+    _reject(workspace, version=2, flags={"09-900/S": PAINTING})
     _handed_back(
         workspace,
         "v3.xlsx",
@@ -230,7 +241,9 @@ def test_a_resend_that_brings_back_an_amount_rejected_before_is_flagged(workspac
     )
 
 
-def test_a_budget_change_that_brings_back_a_rejected_amount_is_flagged(workspace: Workspace):
+def test_a_budget_change_that_brings_back_a_rejected_amount_is_flagged(
+    workspace: Workspace,
+) -> None:
     workspace.drop()
     workspace.run("process")
     _reject(workspace, "03-300 is over the estimate")

@@ -7,10 +7,11 @@ import json
 import os
 import time
 
-from tests.conftest import DEFAULT_LINES, Workspace
+from tests.support.workbooks import DEFAULT_LINES
+from tests.support.workspace import Workspace
 
 
-def test_process_and_status_name_a_file_still_settling(workspace: Workspace):
+def test_process_and_status_name_a_file_still_settling(workspace: Workspace) -> None:
     path = workspace.drop()
     os.utime(path, (time.time(), time.time()))  # just written
 
@@ -24,7 +25,7 @@ def test_process_and_status_name_a_file_still_settling(workspace: Workspace):
     assert "inbox/budget.xlsx: waiting, settling: taken once untouched for 2 s" in status.output
 
 
-def test_a_workbook_open_in_excel_is_named_as_held_until_closed(workspace: Workspace):
+def test_a_workbook_open_in_excel_is_named_as_held_until_closed(workspace: Workspace) -> None:
     path = workspace.drop()
     (path.parent / f"~${path.name}").write_text("ada")
     os.utime(path, (time.time() - 10, time.time() - 10))
@@ -37,7 +38,7 @@ def test_a_workbook_open_in_excel_is_named_as_held_until_closed(workspace: Works
 
 def test_status_shows_the_version_in_force_in_the_erp_beside_a_withdrawn_change(
     workspace: Workspace,
-):
+) -> None:
     workspace.drop()
     assert workspace.run("process").exit_code == 0
     workspace.decide(decision="Accept")

@@ -7,15 +7,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pipeline.adapters.files.temp_files import process_stat
-from tests import invariants
-from tests.conftest import ADMIN, Workspace
+from tests.support import invariants
+from tests.support.daemon import Daemon
+from tests.support.waiting import wait_for
+from tests.support.workbooks import ADMIN
+from tests.support.workspace import Workspace
 
 REFUSED_LINES = [("", "01-100", "L", "General conditions", "twelve")]
 
@@ -54,7 +56,7 @@ SETUP: dict[str, Callable[[Workspace], dict[str, str]]] = {
 @pytest.mark.parametrize("folder", sorted(SETUP))
 def test_a_write_killed_before_its_rename_leaves_a_temporary_the_next_pass_removes(
     workspace: Workspace, folder: str
-):
+) -> None:
     inputs = SETUP[folder](workspace)
 
     assert _run(workspace, "process", BUDGET_ERP_CRASH_AT=f"before_rename:{folder}") == 75
@@ -66,7 +68,7 @@ def test_a_write_killed_before_its_rename_leaves_a_temporary_the_next_pass_remov
 
 
 @pytest.mark.slow
-def test_a_refused_files_note_cut_short_is_removed_too(workspace: Workspace):
+def test_a_refused_files_note_cut_short_is_removed_too(workspace: Workspace) -> None:
     inputs = {"bad.xlsx": invariants.sha(workspace.drop("bad.xlsx", lines=REFUSED_LINES))}
 
     assert _run(workspace, "process", BUDGET_ERP_CRASH_AT="before_rename:rejected") == 75
@@ -81,37 +83,21 @@ def test_a_refused_files_note_cut_short_is_removed_too(workspace: Workspace):
     ]
 
 
-def _daemon(ws: Workspace, log: Path, **env: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "-w", str(ws.root), "watch"],
-        env={**os.environ, **env},
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _await(what: str, condition: Callable[[], object], seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {seconds:.0f} s for {what}"
-        time.sleep(0.02)
-
-
-def _stopped(process: subprocess.Popen[bytes]) -> bool:
-    seen = process_stat(process.pid)
+def _stopped(daemon: Daemon) -> bool:
+    seen = process_stat(daemon.process.pid)
     return seen is not None and seen[0] == "T"
 
 
-def _stop(*daemons: subprocess.Popen[bytes]) -> list[int]:
+def _stop(*daemons: Daemon) -> list[int]:
     for daemon in daemons:
-        daemon.send_signal(signal.SIGTERM)
-    return [daemon.wait(timeout=60) for daemon in daemons]
+        daemon.process.send_signal(signal.SIGTERM)
+    return [daemon.process.wait(timeout=60) for daemon in daemons]
 
 
 @pytest.mark.slow
 def test_one_daemons_recovery_never_removes_another_daemons_write_in_progress(
     workspace: Workspace, tmp_path: Path
-):
+) -> None:
     root = workspace.root
     inputs = {"a.xlsx": invariants.sha(workspace.drop("a.xlsx"))}
     assert _run(workspace, "process") == 0
@@ -120,10 +106,12 @@ def test_one_daemons_recovery_never_removes_another_daemons_write_in_progress(
 
     # The first daemon stops itself mid-write: its review workbook is complete under its
     # temporary name, not yet renamed, and it holds the pass lock.
-    first = _daemon(workspace, tmp_path / "first.log", BUDGET_ERP_STOP_AT="before_rename:approval")
+    first = Daemon.start(
+        workspace, tmp_path / "first.log", BUDGET_ERP_STOP_AT="before_rename:approval"
+    )
     inputs["b.xlsx"] = invariants.sha(workspace.drop("b.xlsx", project="P-2"))
-    _await("the first daemon paused mid-write", lambda: _stopped(first))
-    [in_progress] = invariants.temporaries(root, first.pid)["approval"]
+    assert wait_for(lambda: _stopped(first), 60), "the first daemon never paused mid-write"
+    [in_progress] = invariants.temporaries(root, first.process.pid)["approval"]
 
     # A write that really was cut short: an export written again, killed after its manifest.
     again = ["export", "P-1001", "--again", "--by", ADMIN]
@@ -132,18 +120,18 @@ def test_one_daemons_recovery_never_removes_another_daemons_write_in_progress(
     assert (root / "outbox" / "P-1001_v1_002.csv.manifest.json").exists()
 
     # The second daemon's recovery runs while the first daemon's write is in progress.
-    second = _daemon(workspace, tmp_path / "second.log")
+    second = Daemon.start(workspace, tmp_path / "second.log")
     try:
-        _await("the second daemon's sweep", lambda: not (root / "outbox" / dead).exists())
+        assert wait_for(lambda: not (root / "outbox" / dead).exists(), 60), second.output()
         assert (root / "approval" / in_progress).exists(), "a live write was removed"
         assert not (root / "outbox" / "P-1001_v1_002.csv.manifest.json").exists()
         assert _stopped(first)
 
-        first.send_signal(signal.SIGCONT)
-        _await("the first daemon's write", lambda: workspace.review("P-2").exists())
-        _await("no temporary file left", lambda: invariants.temporaries(root) == {})
+        first.process.send_signal(signal.SIGCONT)
+        assert wait_for(workspace.review("P-2").exists, 60), first.output()
+        assert wait_for(lambda: invariants.temporaries(root) == {}, 60), "temporaries left"
     finally:
-        first.send_signal(signal.SIGCONT)
+        first.process.send_signal(signal.SIGCONT)
         codes = _stop(first, second)
 
     assert codes == [0, 0]

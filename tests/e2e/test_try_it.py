@@ -30,7 +30,9 @@ import openpyxl
 import pytest
 import python_calamine
 
-from tests.conftest import APPROVER, MORNING, Line, Workspace, _age, make_workbook
+from tests.support.waiting import wait_for
+from tests.support.workbooks import Line, make_workbook
+from tests.support.workspace import APPROVER, MORNING, Workspace, age
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -100,15 +102,6 @@ def files_under(root: Path) -> set[str]:
     }
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 @dataclass
 class Tour:
     """A new user's second terminal, on a copy of the workspace, with or without the daemon."""
@@ -149,7 +142,7 @@ class Tour:
             return
         for folder in ("inbox", "approval"):
             for path in (self.root / folder).glob("*.xlsx"):
-                _age(path)
+                age(path)
         result = self.sh(PROCESS)
         assert result.returncode == (1 if refused else 0), result.stdout + result.stderr
         assert written(), f"no {expected} from process:\n{result.stdout}"

@@ -10,7 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import Workspace, make_workbook
+from tests.support.workbooks import make_workbook
+from tests.support.workspace import Workspace
 
 GOLDEN_RULES = Path(__file__).parent.parent / "golden" / "rules"
 
@@ -23,7 +24,7 @@ def listed(workspace: Workspace) -> Workspace:
     return workspace
 
 
-def test_a_refused_budget_comes_back_with_an_annotated_copy_and_a_report(listed: Workspace):
+def test_a_refused_budget_comes_back_with_an_annotated_copy_and_a_report(listed: Workspace) -> None:
     listed.drop(lines=[("", "3300", "L", "Concrete", 100), ("", "01-100", "Q", "Labour", 5)])
     original = (listed.root / "inbox" / "budget.xlsx").read_bytes()
 
@@ -46,10 +47,10 @@ def test_a_refused_budget_comes_back_with_an_annotated_copy_and_a_report(listed:
         ("Budget!B8", "cost_code.unknown"),
         ("Budget!C9", "cost_type.unknown"),
     ]
-    assert book.active.title == "Problems"
+    assert book.active is not None and book.active.title == "Problems"
 
 
-def test_warnings_and_unchecked_lists_reach_the_approver(workspace: Workspace):
+def test_warnings_and_unchecked_lists_reach_the_approver(workspace: Workspace) -> None:
     path = workspace.drop()
     book = openpyxl.load_workbook(path)
     book["Budget"].row_dimensions[9].hidden = True
@@ -66,7 +67,7 @@ def test_warnings_and_unchecked_lists_reach_the_approver(workspace: Workspace):
     assert any("not checked against ERP list cost_codes" in t for t in texts)
 
 
-def test_check_lists_every_problem_and_exits_1(listed: Workspace, tmp_path: Path):
+def test_check_lists_every_problem_and_exits_1(listed: Workspace, tmp_path: Path) -> None:
     bad = make_workbook(tmp_path / "bad.xlsx", lines=[("", "01-100", "L", "A", "x")], total=None)
     good = make_workbook(tmp_path / "good.xlsx")
 
@@ -79,14 +80,16 @@ def test_check_lists_every_problem_and_exits_1(listed: Workspace, tmp_path: Path
     assert listed.files("approval") == []  # nothing was sent
 
 
-def test_check_json_for_scripts(listed: Workspace, tmp_path: Path):
+def test_check_json_for_scripts(listed: Workspace, tmp_path: Path) -> None:
     good = make_workbook(tmp_path / "good.xlsx")
     result = listed.run("check", "--json", str(good))
     assert result.exit_code == 0
     assert json.loads(result.output) == {str(good): []}
 
 
-def test_template_offers_the_erp_lists_and_passes_its_own_check(listed: Workspace, tmp_path: Path):
+def test_template_offers_the_erp_lists_and_passes_its_own_check(
+    listed: Workspace, tmp_path: Path
+) -> None:
     target = tmp_path / "new.xlsx"
 
     result = listed.run("template", "--project", "P-2002", "--output", str(target))
@@ -115,7 +118,7 @@ def test_template_offers_the_erp_lists_and_passes_its_own_check(listed: Workspac
 @pytest.mark.slow
 def test_the_annotated_copy_opens_in_libreoffice_with_comments_and_problems(
     listed: Workspace, tmp_path: Path
-):
+) -> None:
     listed.drop(lines=[("", "01-100", "L", "A", "x"), ("", "01-100", "L", "B", 5)], total=None)
     listed.run("process")
     annotated = listed.root / "rejected" / "budget.problems.xlsx"

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import openpyxl
 
-from tests import invariants
-from tests.conftest import DEFAULT_LINES, Workspace, _age
+from tests.support import invariants
+from tests.support.messages import body
+from tests.support.workbooks import DEFAULT_LINES
+from tests.support.workspace import Workspace, age
 
 
 def _status(ws: Workspace) -> dict[str, dict[str, object]]:
@@ -22,7 +24,7 @@ def _status(ws: Workspace) -> dict[str, dict[str, object]]:
 def _edit_rejected(
     ws: Workspace,
     name: str,
-    edits: dict[tuple[str, str], dict[int, object]],
+    edits: dict[tuple[str, str], dict[int, str | float]],
     project: str = "P-1001",
     version: int = 1,
 ) -> Path:
@@ -41,7 +43,7 @@ def _edit_rejected(
             row[1].value = float(total)
     target = ws.root / "inbox" / name
     book.save(target)
-    _age(target)
+    age(target)
     return target
 
 
@@ -56,7 +58,9 @@ def _submit_and_reject(ws: Workspace) -> None:
     assert ws.run("process").exit_code == 0
 
 
-def test_submit_locks_the_budget_and_puts_a_review_workbook_in_approval(workspace: Workspace):
+def test_submit_locks_the_budget_and_puts_a_review_workbook_in_approval(
+    workspace: Workspace,
+) -> None:
     source = workspace.drop()
     sha = invariants.sha(source)
     result = workspace.run("process")
@@ -73,7 +77,7 @@ def test_submit_locks_the_budget_and_puts_a_review_workbook_in_approval(workspac
 
 def test_reject_with_flagged_lines_unlocks_and_hands_back_an_editable_workbook(
     workspace: Workspace,
-):
+) -> None:
     _submit_and_reject(workspace)
 
     row = _status(workspace)["P-1001"]
@@ -90,7 +94,7 @@ def test_reject_with_flagged_lines_unlocks_and_hands_back_an_editable_workbook(
     assert "reject" in history and "Carl Accountant" in history and "09-900 / S" in history
 
 
-def test_unchanged_resend_is_refused_and_handed_back(workspace: Workspace):
+def test_unchanged_resend_is_refused_and_handed_back(workspace: Workspace) -> None:
     _submit_and_reject(workspace)
     workspace.drop_file(workspace.root / "rejected" / "P-1001_v1_rejected.xlsx", "again.xlsx")
 
@@ -104,7 +108,7 @@ def test_unchanged_resend_is_refused_and_handed_back(workspace: Workspace):
     assert _status(workspace)["P-1001"]["status"] == "rejected"
 
 
-def test_resend_with_a_flagged_line_untouched_is_refused_naming_it(workspace: Workspace):
+def test_resend_with_a_flagged_line_untouched_is_refused_naming_it(workspace: Workspace) -> None:
     _submit_and_reject(workspace)
     _edit_rejected(workspace, "fix.xlsx", {("03-300", "M"): {7: 40000.5}})
 
@@ -115,13 +119,8 @@ def test_resend_with_a_flagged_line_untouched_is_refused_naming_it(workspace: Wo
     assert workspace.files("approval") == []
 
 
-def test_flagged_line_untouched_passes_with_a_warning_when_configured(workspace: Workspace):
-    config = workspace.root / "budget-erp.toml"
-    config.write_text(
-        config.read_text().replace(
-            'unchanged_flagged_lines = "refuse"', 'unchanged_flagged_lines = "warn"'
-        )
-    )
+def test_flagged_line_untouched_passes_with_a_warning_when_configured(workspace: Workspace) -> None:
+    workspace.configure("resend", unchanged_flagged_lines="warn")
     _submit_and_reject(workspace)
     _edit_rejected(workspace, "fix.xlsx", {("03-300", "M"): {7: 40000.5}})
 
@@ -131,7 +130,7 @@ def test_flagged_line_untouched_passes_with_a_warning_when_configured(workspace:
     assert any("flagged line(s) unchanged: 09-900 / S" in t for t in texts)
 
 
-def test_corrected_resend_shows_changes_and_earlier_reasons(workspace: Workspace):
+def test_corrected_resend_shows_changes_and_earlier_reasons(workspace: Workspace) -> None:
     _submit_and_reject(workspace)
     _edit_rejected(
         workspace, "fixed.xlsx", {("03-300", "M"): {7: 40000.5}, ("09-900", "S"): {0: "B"}}
@@ -168,7 +167,7 @@ def test_corrected_resend_shows_changes_and_earlier_reasons(workspace: Workspace
     assert _status(workspace)["P-1001"]["version"] == 2
 
 
-def test_accept_writes_the_erp_csv_with_every_line_and_the_total(workspace: Workspace):
+def test_accept_writes_the_erp_csv_with_every_line_and_the_total(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
     workspace.decide(decision="Accept")
@@ -189,7 +188,7 @@ def test_accept_writes_the_erp_csv_with_every_line_and_the_total(workspace: Work
 
 def test_a_workbook_for_a_locked_budget_is_refused_saying_since_when_and_by_whom(
     workspace: Workspace,
-):
+) -> None:
     workspace.drop()
     workspace.run("process")
     workspace.drop("second.xlsx", prepared_by="Eve Estimator")
@@ -203,7 +202,7 @@ def test_a_workbook_for_a_locked_budget_is_refused_saying_since_when_and_by_whom
     assert workspace.files("approval") == ["P-1001_v1_review.xlsx"]
 
 
-def test_an_exported_budget_takes_only_a_real_change(workspace: Workspace):
+def test_an_exported_budget_takes_only_a_real_change(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
     workspace.decide(decision="Accept")
@@ -217,7 +216,7 @@ def test_an_exported_budget_takes_only_a_real_change(workspace: Workspace):
     assert workspace.files("outbox") == ["P-1001_v1_001.csv", "P-1001_v1_001.csv.manifest.json"]
 
 
-def test_retrieve_takes_the_budget_out_of_the_queue_and_unlocks_it(workspace: Workspace):
+def test_retrieve_takes_the_budget_out_of_the_queue_and_unlocks_it(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
 
@@ -231,7 +230,7 @@ def test_retrieve_takes_the_budget_out_of_the_queue_and_unlocks_it(workspace: Wo
     assert workspace.files("approval") == ["P-1001_v2_review.xlsx"]
 
 
-def test_withdraw_closes_a_rejected_budget(workspace: Workspace):
+def test_withdraw_closes_a_rejected_budget(workspace: Workspace) -> None:
     _submit_and_reject(workspace)
 
     result = workspace.run("withdraw", "P-1001", "--by", "Ada Admin")
@@ -241,7 +240,7 @@ def test_withdraw_closes_a_rejected_budget(workspace: Workspace):
     assert "withdraw" in workspace.run("history", "P-1001").output
 
 
-def test_withdraw_of_a_budget_awaiting_approval_is_refused(workspace: Workspace):
+def test_withdraw_of_a_budget_awaiting_approval_is_refused(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
 
@@ -251,7 +250,7 @@ def test_withdraw_of_a_budget_awaiting_approval_is_refused(workspace: Workspace)
     assert "awaiting_approval: cannot withdraw" in result.output
 
 
-def test_only_a_budget_admin_of_the_project_may_retrieve(workspace: Workspace):
+def test_only_a_budget_admin_of_the_project_may_retrieve(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
 
@@ -262,7 +261,7 @@ def test_only_a_budget_admin_of_the_project_may_retrieve(workspace: Workspace):
     assert _status(workspace)["P-1001"]["status"] == "awaiting_approval"
 
 
-def test_project_numbers_differing_only_in_case_are_one_budget(workspace: Workspace):
+def test_project_numbers_differing_only_in_case_are_one_budget(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
     workspace.drop("lower.xlsx", project="p-1001")
@@ -274,7 +273,9 @@ def test_project_numbers_differing_only_in_case_are_one_budget(workspace: Worksp
     assert list(_status(workspace)) == ["P-1001"]
 
 
-def test_project_numbers_that_look_alike_in_file_names_never_share_a_file(workspace: Workspace):
+def test_project_numbers_that_look_alike_in_file_names_never_share_a_file(
+    workspace: Workspace,
+) -> None:
     workspace.drop("a.xlsx", project="J/100")
     workspace.drop("b.xlsx", project="J_100")
 
@@ -286,13 +287,13 @@ def test_project_numbers_that_look_alike_in_file_names_never_share_a_file(worksp
 
 def test_the_same_bytes_dropped_again_under_another_name_are_refused_not_dropped(
     workspace: Workspace,
-):
+) -> None:
     first = workspace.drop("a.xlsx")
     copy = first.read_bytes()
     workspace.run("process")
     again = workspace.root / "inbox" / "a-again.xlsx"
     again.write_bytes(copy)
-    _age(again)
+    age(again)
 
     result = workspace.run("process")
 
@@ -303,14 +304,14 @@ def test_the_same_bytes_dropped_again_under_another_name_are_refused_not_dropped
     assert workspace.files("approval") == ["P-1001_v1_review.xlsx"]
 
 
-def test_the_same_bytes_after_a_retrieve_are_a_new_send(workspace: Workspace):
+def test_the_same_bytes_after_a_retrieve_are_a_new_send(workspace: Workspace) -> None:
     first = workspace.drop("a.xlsx")
     copy = first.read_bytes()
     workspace.run("process")
     workspace.run("retrieve", "P-1001", "--by", "Ada Admin")
     again = workspace.root / "inbox" / "a.xlsx"
     again.write_bytes(copy)
-    _age(again)
+    age(again)
 
     result = workspace.run("process")
 
@@ -318,7 +319,7 @@ def test_the_same_bytes_after_a_retrieve_are_a_new_send(workspace: Workspace):
     assert workspace.files("approval") == ["P-1001_v2_review.xlsx"]
 
 
-def test_a_budget_total_that_is_not_a_number_is_refused(workspace: Workspace):
+def test_a_budget_total_that_is_not_a_number_is_refused(workspace: Workspace) -> None:
     workspace.drop(total="TBD")
 
     result = workspace.run("process")
@@ -327,7 +328,7 @@ def test_a_budget_total_that_is_not_a_number_is_refused(workspace: Workspace):
     assert "Budget!B5: Budget Total is not a number (found 'TBD')" in result.output
 
 
-def test_a_broken_people_file_leaves_the_inbox_alone(workspace: Workspace):
+def test_a_broken_people_file_leaves_the_inbox_alone(workspace: Workspace) -> None:
     workspace.drop()
     (workspace.root / "rules" / "people.toml").write_text(
         '[[person]]\nname = "X"\nroles = ["budget_admn"]\n'
@@ -339,7 +340,7 @@ def test_a_broken_people_file_leaves_the_inbox_alone(workspace: Workspace):
     assert workspace.files("inbox") == ["budget.xlsx"]
 
 
-def test_unauthorised_submitter_is_refused(workspace: Workspace):
+def test_unauthorised_submitter_is_refused(workspace: Workspace) -> None:
     workspace.drop(prepared_by="Bob Builder")  # admin of P-OTHER only
 
     result = workspace.run("process")
@@ -353,18 +354,18 @@ def test_unauthorised_submitter_is_refused(workspace: Workspace):
     assert "budget.xlsx" in workspace.files("rejected")
 
 
-def test_submitter_falls_back_to_last_modified_by(workspace: Workspace, tmp_path: Path):
+def test_submitter_falls_back_to_last_modified_by(workspace: Workspace, tmp_path: Path) -> None:
     path = workspace.drop(prepared_by=None)
     book = openpyxl.load_workbook(path)
     book.properties.lastModifiedBy = "ada@example.com"
     book.save(path)
-    _age(path)
+    age(path)
 
     assert workspace.run("process").exit_code == 0
     assert _status(workspace)["P-1001"]["sender"] == "Ada Admin"
 
 
-def test_unauthorised_approver_is_not_applied_and_the_workbook_stays(workspace: Workspace):
+def test_unauthorised_approver_is_not_applied_and_the_workbook_stays(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
     workspace.decide(decision="Accept", approver="Ada Admin")
@@ -384,7 +385,7 @@ def test_unauthorised_approver_is_not_applied_and_the_workbook_stays(workspace: 
     assert again.exit_code == 0 and "nothing to do" in again.output
 
 
-def test_reject_without_reason_is_not_applied(workspace: Workspace):
+def test_reject_without_reason_is_not_applied(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
     workspace.decide(decision="Reject")
@@ -396,7 +397,7 @@ def test_reject_without_reason_is_not_applied(workspace: Workspace):
     assert _status(workspace)["P-1001"]["status"] == "awaiting_approval"
 
 
-def test_a_second_process_with_nothing_new_changes_nothing(workspace: Workspace):
+def test_a_second_process_with_nothing_new_changes_nothing(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
     database = workspace.root / "state" / "budget-erp.sqlite"
@@ -422,10 +423,10 @@ def test_a_second_process_with_nothing_new_changes_nothing(workspace: Workspace)
 
 def test_a_broken_workbook_is_handed_back_naming_the_file_and_the_daemon_goes_on(
     workspace: Workspace,
-):
+) -> None:
     broken = workspace.root / "inbox" / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
-    _age(broken)
+    age(broken)
     workspace.drop("good.xlsx")
 
     result = workspace.run("process")
@@ -436,7 +437,7 @@ def test_a_broken_workbook_is_handed_back_naming_the_file_and_the_daemon_goes_on
     assert "broken.xlsx.refused.txt" in workspace.files("rejected")
 
 
-def test_a_budget_with_bad_cells_is_refused_naming_sheet_and_cell(workspace: Workspace):
+def test_a_budget_with_bad_cells_is_refused_naming_sheet_and_cell(workspace: Workspace) -> None:
     workspace.drop(
         lines=[("", "", "L", "No code", 100), ("", "02-200", "M", "Fill", "lots")], total=None
     )
@@ -448,13 +449,13 @@ def test_a_budget_with_bad_cells_is_refused_naming_sheet_and_cell(workspace: Wor
     assert "Budget!E8: Original Budget Amount is not a number (found 'lots')" in result.output
 
 
-def test_commands_outside_a_workspace_exit_2(tmp_path: Path):
+def test_commands_outside_a_workspace_exit_2(tmp_path: Path) -> None:
     result = Workspace(tmp_path).run("status")
     assert result.exit_code == 2
     assert "is not a budget-erp workspace" in result.output
 
 
-def test_init_makes_a_workspace(tmp_path: Path):
+def test_init_makes_a_workspace(tmp_path: Path) -> None:
     result = Workspace(tmp_path).run("init", str(tmp_path / "new"))
     assert result.exit_code == 0
     for name in (
@@ -470,7 +471,7 @@ def test_init_makes_a_workspace(tmp_path: Path):
         assert (tmp_path / "new" / name).exists(), name
 
 
-def test_a_failed_export_is_reported_and_finished_on_a_later_pass(workspace: Workspace):
+def test_a_failed_export_is_reported_and_finished_on_a_later_pass(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
     blocker = workspace.root / "outbox" / "P-1001_v1_001.csv"
@@ -489,7 +490,7 @@ def test_a_failed_export_is_reported_and_finished_on_a_later_pass(workspace: Wor
     assert _status(workspace)["P-1001"]["status"] == "exported"
 
 
-def test_a_refusal_note_goes_once_the_decision_is_applied(workspace: Workspace):
+def test_a_refusal_note_goes_once_the_decision_is_applied(workspace: Workspace) -> None:
     workspace.drop()
     workspace.run("process")
     workspace.decide(decision="Reject")
@@ -502,7 +503,7 @@ def test_a_refusal_note_goes_once_the_decision_is_applied(workspace: Workspace):
     assert workspace.files("approval") == []
 
 
-def test_people_are_told_by_mail_files(workspace: Workspace):
+def test_people_are_told_by_mail_files(workspace: Workspace) -> None:
     import email
     import email.policy
 
@@ -522,7 +523,7 @@ def test_people_are_told_by_mail_files(workspace: Workspace):
         ("ada@example.com", "Budget P-1001 rejected by Carl Accountant"),
     }
     rejection = messages["Budget P-1001 rejected by Carl Accountant"]
-    body = rejection.get_body(("plain",)).get_content()
-    assert "Concrete 03-300 is over the estimate" in body
-    assert "P-1001_v1_rejected.xlsx" in body
-    assert "Response column of the Rejection Reasons sheet" in body  # how to answer
+    text = body(rejection)
+    assert "Concrete 03-300 is over the estimate" in text
+    assert "P-1001_v1_rejected.xlsx" in text
+    assert "Response column of the Rejection Reasons sheet" in text  # how to answer

@@ -10,10 +10,12 @@ spreadsheet application wrote. After rebuilding, regenerate the expected reports
 
 from __future__ import annotations
 
+import io
 import struct
 import subprocess
 import sys
 import tempfile
+import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +23,7 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from tests.conftest import DEFAULT_LINES, make_workbook
+from tests.support.workbooks import DEFAULT_LINES, HEADERS, make_workbook
 
 HERE = Path(__file__).parent / "workbooks"
 CASES: dict[str, Callable[[Path], None]] = {}
@@ -349,9 +351,36 @@ def _(path: Path) -> None:
     )
 
 
-def _png(width: int, height: int):  # type: ignore[no-untyped-def]
+@case("macros_in_an_xlsx")
+def _(path: Path) -> None:
+    make_workbook(path)
+    with zipfile.ZipFile(path, "a") as package:  # a .xlsm's macros, under an .xlsx name
+        package.writestr("xl/vbaProject.bin", b"macro")
+
+
+@case("part_that_expands_like_a_zip_bomb")
+def _(path: Path) -> None:
+    make_workbook(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/media/padding.bin", bytes(4 * 2**20))
+
+
+@case("text_over_the_jobs_erp_layout")
+def _(path: Path) -> None:
+    make_workbook(  # within the rules (60 characters), over Sage 300's fields for P-4004
+        path,
+        project="P-4004",
+        project_name="Lakeside School",
+        headers=(*HEADERS, "Unit Qty", "UOM", "Unit Cost"),
+        lines=[
+            ("", "01-100", "L", "Site supervision, two foremen, nights", 12000, 400, "HOURS", 30),
+            ("", "03-300", "M", "Concrete", 45000.5, 1, "LS", 45000.5),
+        ],
+    )
+
+
+def _png(width: int, height: int) -> io.BytesIO:
     """A plain grey PNG, made without an imaging library."""
-    import io
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data

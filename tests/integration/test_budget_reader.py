@@ -11,15 +11,17 @@ import pytest
 from pipeline.adapters.reading.budget_reader import read_budget
 from pipeline.adapters.validation.budget_validation import check_budget
 from pipeline.adapters.validation.rules_files import ValidationRules
+from pipeline.domain.budget import BudgetDocument
+from pipeline.domain.problems import Problem
 from pipeline.errors import UnreadableWorkbook
-from tests.conftest import make_workbook
+from tests.support.workbooks import WorkbookFactory, make_workbook
 
 
-def _read(path: Path):
+def _read(path: Path) -> tuple[BudgetDocument | None, list[Problem]]:
     return check_budget(read_budget(path), ValidationRules())
 
 
-def test_reads_header_block_and_lines(workbook_factory):
+def test_reads_header_block_and_lines(workbook_factory: WorkbookFactory) -> None:
     document, problems = _read(workbook_factory())
     assert problems == []
     assert document is not None
@@ -32,9 +34,10 @@ def test_reads_header_block_and_lines(workbook_factory):
     assert str(document.total) == "95000.50"
 
 
-def test_aliases_and_case_insensitive_labels(tmp_path: Path):
+def test_aliases_and_case_insensitive_labels(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     ws = book.active
+    assert ws is not None
     ws.title = "Other"
     data = book.create_sheet("budget line items")
     data.append(["  JOB number ", 4711])
@@ -54,32 +57,36 @@ def test_aliases_and_case_insensitive_labels(tmp_path: Path):
     assert [(line.cost_code, line.cost_type) for line in document.lines] == [("01-100", "L")]
 
 
-def test_a_line_whose_description_starts_with_total_is_still_a_line(workbook_factory):
+def test_a_line_whose_description_starts_with_total_is_still_a_line(
+    workbook_factory: WorkbookFactory,
+) -> None:
     document, _ = _read(workbook_factory(lines=[("", "01-100", "E", "Total station rental", 500)]))
     assert document is not None and len(document.lines) == 1
 
 
-def test_first_sheet_is_used_when_no_budget_sheet(workbook_factory):
+def test_first_sheet_is_used_when_no_budget_sheet(workbook_factory: WorkbookFactory) -> None:
     raw = read_budget(workbook_factory(sheet="Estimate"))
     assert raw.sheet == "Estimate"
 
 
-def test_no_line_table_names_file_and_sheet(tmp_path: Path):
+def test_no_line_table_names_file_and_sheet(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
-    book.active.append(["Project Number", "P-1"])
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Project Number", "P-1"])
     book.save(tmp_path / "empty.xlsx")
     with pytest.raises(UnreadableWorkbook, match=r"empty.xlsx, sheet 'Sheet': no line table"):
         read_budget(tmp_path / "empty.xlsx")
 
 
-def test_not_a_zip_is_unreadable(tmp_path: Path):
+def test_not_a_zip_is_unreadable(tmp_path: Path) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_text("name,amount\n")
     with pytest.raises(UnreadableWorkbook, match=r"fake\.xlsx: not an \.xlsx workbook"):
         read_budget(path)
 
 
-def test_problems_name_the_cell(workbook_factory):
+def test_problems_name_the_cell(workbook_factory: WorkbookFactory) -> None:
     lines = [
         ("", "01-100", "L", "A", 10),
         ("", "01-100", "L", "B", 20.123),
@@ -95,18 +102,18 @@ def test_problems_name_the_cell(workbook_factory):
     assert ("amount.not_numeric", "E9", "1O0") in found
 
 
-def test_header_total_must_match_the_lines(workbook_factory):
+def test_header_total_must_match_the_lines(workbook_factory: WorkbookFactory) -> None:
     _, problems = _read(workbook_factory(total=1.0))
     assert [(p.rule, p.where) for p in problems] == [("budget_total.mismatch", "Budget!B5")]
 
 
-def test_negative_amounts_refused_when_configured(workbook_factory):
+def test_negative_amounts_refused_when_configured(workbook_factory: WorkbookFactory) -> None:
     path = workbook_factory(lines=[("", "01-100", "L", "Credit", -50)], total=None)
     _, problems = check_budget(read_budget(path), ValidationRules(allow_negative=False))
     assert [p.rule for p in problems] == ["amount.negative"]
 
 
-def test_money_written_as_text_reads_as_numbers(workbook_factory):
+def test_money_written_as_text_reads_as_numbers(workbook_factory: WorkbookFactory) -> None:
     lines = [("", "01-100", "L", "A", "$1,234.50"), ("", "01-200", "L", "B", "(500.00)")]
     document, problems = _read(workbook_factory(lines=lines, total=734.5))
     assert problems == []
@@ -117,7 +124,7 @@ def test_money_written_as_text_reads_as_numbers(workbook_factory):
 
 
 @pytest.mark.slow
-def test_a_workbook_written_by_libreoffice_reads_the_same(tmp_path: Path):
+def test_a_workbook_written_by_libreoffice_reads_the_same(tmp_path: Path) -> None:
     source = make_workbook(tmp_path / "src" / "budget.xlsx")
     ods = tmp_path / "ods"
     out = tmp_path / "out"

@@ -24,6 +24,7 @@ from pipeline.adapters.validation.budget_validation import check_budget
 from pipeline.adapters.validation.rules_files import ValidationRules, apply_profile_limits
 from pipeline.domain.budget import BudgetLine
 from pipeline.domain.erp_profile import LayoutError
+from pipeline.domain.exports import ExportKind
 from pipeline.services.ports import ExportJob
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "erp"
@@ -43,7 +44,7 @@ LINES = (
     BudgetLine(9, "", "03-300", "M", 'Concrete, "ready mix"', Decimal("45000.50")),
     BudgetLine(10, "", "09-900", "S", "=2+3 painting", Decimal("-8000.00")),
 )
-JOB = ExportJob("P-1001", "Riverside Clinic", 1, "original", LINES, AT)
+JOB = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, LINES, AT)
 TOTAL = Decimal("49000.50")
 
 
@@ -55,7 +56,9 @@ def _write(profile: str, tmp_path: Path, job: ExportJob = JOB) -> bytes:
 
 
 @pytest.mark.parametrize("profile", PROFILE_NAMES)
-def test_profile_output_matches_its_golden_file(profile, tmp_path, request):
+def test_profile_output_matches_its_golden_file(
+    profile: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     spec = load_profile(tmp_path, profile)
     golden = GOLDEN / f"{profile}.{spec.extension}"
     written = _write(profile, tmp_path)
@@ -76,12 +79,12 @@ def _read_back(profile: str, data: bytes) -> tuple[set[str], list[tuple[str, str
         assert rows[0] == ["Job", "Sub Job", "Cost Code", "Cost Type", "Description", "Amount"]
         return {r[0] for r in rows[1:]}, [(r[2], r[3], Decimal(r[5])) for r in rows[1:]]
     if profile == "sage-intacct":
-        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
-        assert {r["WFTYPE"] for r in rows} == {"original"}
-        assert {r["EFFECTIVEDATE"] for r in rows} == {"03/02/2026"}
+        records = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+        assert {r["WFTYPE"] for r in records} == {"original"}
+        assert {r["EFFECTIVEDATE"] for r in records} == {"03/02/2026"}
         return (
-            {r["PROJECTID"] for r in rows},
-            [(r["TASKID"], r["COSTTYPEID"], Decimal(r["AMOUNT"])) for r in rows],
+            {r["PROJECTID"] for r in records},
+            [(r["TASKID"], r["COSTTYPEID"], Decimal(r["AMOUNT"])) for r in records],
         )
     if profile == "sage300":
         rows = _csv_rows(data)
@@ -123,7 +126,9 @@ def _read_iif(data: bytes) -> tuple[set[str], list[tuple[str, str, Decimal]]]:
 
 
 @pytest.mark.parametrize("profile", PROFILE_NAMES)
-def test_an_independent_reader_gets_the_budget_back_to_the_cent(profile, tmp_path):
+def test_an_independent_reader_gets_the_budget_back_to_the_cent(
+    profile: str, tmp_path: Path
+) -> None:
     jobs, lines = _read_back(profile, _write(profile, tmp_path))
 
     assert jobs == {"P-1001"}
@@ -135,20 +140,22 @@ def test_an_independent_reader_gets_the_budget_back_to_the_cent(profile, tmp_pat
 
 
 @pytest.mark.parametrize("profile", PROFILE_NAMES)
-def test_text_that_looks_like_a_formula_is_neutralised_and_numbers_are_not(profile, tmp_path):
+def test_text_that_looks_like_a_formula_is_neutralised_and_numbers_are_not(
+    profile: str, tmp_path: Path
+) -> None:
     text = _write(profile, tmp_path).decode("utf-8")
     assert "'=2+3 painting" in text
     assert "8000.00" in text  # negative in the budget; IIF splits carry the opposite sign
     assert "'-8000.00" not in text and "'8000.00" not in text
 
 
-def test_a_budget_change_says_so_where_the_layout_has_a_word_for_it(tmp_path):
-    change = ExportJob("P-1001", "Riverside Clinic", 2, "change", LINES[:1], AT)
+def test_a_budget_change_says_so_where_the_layout_has_a_word_for_it(tmp_path: Path) -> None:
+    change = ExportJob("P-1001", "Riverside Clinic", 2, ExportKind.CHANGE, LINES[:1], AT)
     rows = list(csv.DictReader(io.StringIO(_write("sage-intacct", tmp_path, change).decode())))
     assert [r["WFTYPE"] for r in rows] == ["approved change"]
 
 
-def test_the_formula_guard_counts_toward_a_fields_length(tmp_path):
+def test_the_formula_guard_counts_toward_a_fields_length(tmp_path: Path) -> None:
     spec = load_profile(tmp_path, "sage300")
     fits, over = "=" + "A" * 13, "=" + "A" * 14  # 14 and 15 characters before the guard
 
@@ -171,7 +178,9 @@ def _budget_with(tmp: Path, description: str) -> Path:
 @pytest.mark.parametrize("profile", PROFILE_NAMES)
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
-def test_intake_refuses_exactly_the_text_the_layout_cannot_hold(profile, data):
+def test_intake_refuses_exactly_the_text_the_layout_cannot_hold(
+    profile: str, data: st.DataObject
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         spec = load_profile(Path(tmp), profile)
         rules = apply_profile_limits(ValidationRules(), spec)

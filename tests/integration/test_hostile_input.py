@@ -17,7 +17,7 @@ from pipeline.adapters.reading.package_guard import OLE2_MAGIC, inspect_package
 from pipeline.adapters.reading.parse_worker import ParseWorker
 from pipeline.config import PackageLimits
 from pipeline.errors import UnreadableWorkbook
-from tests.conftest import make_workbook
+from tests.support.workbooks import make_workbook
 
 SMALL = PackageLimits(max_bytes=2**20, max_entries=50, max_uncompressed=8 * 2**20, max_ratio=200)
 
@@ -29,26 +29,26 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
-def test_a_part_that_expands_a_thousandfold_is_a_zip_bomb(tmp_path: Path):
+def test_a_part_that_expands_a_thousandfold_is_a_zip_bomb(tmp_path: Path) -> None:
     bomb = _zip(tmp_path / "bomb.xlsx", {"xl/worksheets/sheet1.xml": b"\0" * (5 * 2**20)})
     with pytest.raises(UnreadableWorkbook, match=r"bomb\.xlsx: part .* expands \d+ times"):
         inspect_package(bomb, SMALL)
 
 
-def test_too_much_unpacked_data_is_refused(tmp_path: Path):
+def test_too_much_unpacked_data_is_refused(tmp_path: Path) -> None:
     parts = {f"xl/media/image{i}.bin": os.urandom(2**20) for i in range(9)}
     big = _zip(tmp_path / "big.xlsx", parts)
     with pytest.raises(UnreadableWorkbook, match=r"unpacks to 9 MB, over the limit of 8 MB"):
         inspect_package(big, PackageLimits(max_bytes=100 * 2**20, max_uncompressed=8 * 2**20))
 
 
-def test_too_many_parts_are_refused(tmp_path: Path):
+def test_too_many_parts_are_refused(tmp_path: Path) -> None:
     many = _zip(tmp_path / "many.xlsx", {f"p{i}.xml": b"<a/>" for i in range(60)})
     with pytest.raises(UnreadableWorkbook, match="60 parts in the package, over the limit of 50"):
         inspect_package(many, SMALL)
 
 
-def test_a_renamed_macro_workbook_is_refused(tmp_path: Path):
+def test_a_renamed_macro_workbook_is_refused(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "macro.xlsx")
     with zipfile.ZipFile(path, "a") as package:
         package.writestr("xl/vbaProject.bin", b'Attribute VB_Name = "Module1"')
@@ -59,27 +59,27 @@ def test_a_renamed_macro_workbook_is_refused(tmp_path: Path):
 @pytest.mark.parametrize(
     ("suffix", "words"), [(".xlsm", "macro-enabled"), (".xlsb", "binary"), (".xls", "97-2003")]
 )
-def test_other_excel_formats_are_named(tmp_path: Path, suffix: str, words: str):
+def test_other_excel_formats_are_named(tmp_path: Path, suffix: str, words: str) -> None:
     path = make_workbook(tmp_path / f"budget{suffix}")
     with pytest.raises(UnreadableWorkbook, match=words):
         inspect_package(path, SMALL)
 
 
-def test_an_old_or_password_protected_workbook_is_named(tmp_path: Path):
+def test_an_old_or_password_protected_workbook_is_named(tmp_path: Path) -> None:
     path = tmp_path / "old.xlsx"
     path.write_bytes(OLE2_MAGIC + b"\0" * 512)
     with pytest.raises(UnreadableWorkbook, match=r"97-2003 \(\.xls\) or password-protected"):
         inspect_package(path, SMALL)
 
 
-def test_a_workbook_over_the_size_limit_is_refused(tmp_path: Path):
+def test_a_workbook_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "huge.xlsx"
     path.write_bytes(os.urandom(2 * 2**20))
     with pytest.raises(UnreadableWorkbook, match=r"2\.0 MB is over the limit of 1 MB"):
         inspect_package(path, SMALL)
 
 
-def test_an_entity_bomb_in_the_document_properties_is_refused_quickly(tmp_path: Path):
+def test_an_entity_bomb_in_the_document_properties_is_refused_quickly(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "laughs.xlsx")
     lol = (
         '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -102,7 +102,7 @@ def test_an_entity_bomb_in_the_document_properties_is_refused_quickly(tmp_path: 
     assert time.monotonic() - started < 5
 
 
-def test_a_runaway_parse_is_stopped_at_its_time_limit():
+def test_a_runaway_parse_is_stopped_at_its_time_limit() -> None:
     worker = ParseWorker(seconds=1, memory_mb=1024)
     started = time.monotonic()
     with pytest.raises(UnreadableWorkbook, match="took longer than 1 s"):
@@ -111,14 +111,14 @@ def test_a_runaway_parse_is_stopped_at_its_time_limit():
     assert worker.run("next.xlsx", sum, [1, 2, 3]) == 6  # a fresh worker takes the next one
 
 
-def test_a_parse_that_exhausts_memory_is_stopped_and_the_next_one_runs():
+def test_a_parse_that_exhausts_memory_is_stopped_and_the_next_one_runs() -> None:
     worker = ParseWorker(seconds=30, memory_mb=512)
     with pytest.raises(UnreadableWorkbook, match="memory limit of 512 MB"):
         worker.run("greedy.xlsx", bytearray, 3 * 2**30)
     assert worker.run("next.xlsx", len, "abc") == 3
 
 
-def test_a_parser_crash_kills_only_the_worker():
+def test_a_parser_crash_kills_only_the_worker() -> None:
     worker = ParseWorker(seconds=30, memory_mb=512)
     with pytest.raises(UnreadableWorkbook, match="crashed the reader"):
         worker.run("crash.xlsx", os._exit, 3)
@@ -126,7 +126,7 @@ def test_a_parser_crash_kills_only_the_worker():
     worker.stop()
 
 
-def test_budget_erp_refuses_to_start_without_defusedxml(tmp_path: Path):
+def test_budget_erp_refuses_to_start_without_defusedxml(tmp_path: Path) -> None:
     code = "import sys; sys.modules['defusedxml'] = None\nfrom pipeline.cli import main\nmain()"
     (tmp_path / "budget-erp.toml").write_text("")
     (tmp_path / "rules").mkdir()

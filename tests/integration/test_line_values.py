@@ -4,7 +4,6 @@ and types as the ERP's lists spell them, and the words of what could not be take
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from pipeline.domain.changes import diff_lines
 from pipeline.domain.erp_lists import ErpLists
 from pipeline.domain.problems import Problem, Severity
 from pipeline.errors import ConfigError
+from tests.support.workbooks import WorkbookFactory
 
 GOLDEN_RULES = load_validation_rules(Path(__file__).parent.parent / "golden" / "rules")
 UNITS = (
@@ -31,7 +31,6 @@ UNITS = (
     "UOM",
     "Unit Cost",
 )
-Factory = Callable[..., Path]
 
 
 def _check(
@@ -63,7 +62,9 @@ def test_round_to_cents_is_excels_round(typed: str, taken: str) -> None:
     assert str(rounded) == taken
 
 
-def test_a_formula_amount_with_sub_cent_digits_is_rounded_with_a_warning(workbook_factory):
+def test_a_formula_amount_with_sub_cent_digits_is_rounded_with_a_warning(
+    workbook_factory: WorkbookFactory,
+) -> None:
     path = workbook_factory(
         headers=UNITS,
         lines=[
@@ -84,7 +85,9 @@ def test_a_formula_amount_with_sub_cent_digits_is_rounded_with_a_warning(workboo
     assert document.total == Decimal("622499.89")
 
 
-def test_without_rounding_the_amount_is_refused_as_before(workbook_factory):
+def test_without_rounding_the_amount_is_refused_as_before(
+    workbook_factory: WorkbookFactory,
+) -> None:
     path = workbook_factory(lines=[("", "01-100", "L", "A", 20.125)], total=None)
 
     document, problems = _check(path, dataclasses.replace(GOLDEN_RULES, round_to_cents=False))
@@ -93,13 +96,15 @@ def test_without_rounding_the_amount_is_refused_as_before(workbook_factory):
     assert _found(problems) == [("amount.precision", "E7", "20.125")]
 
 
-def test_without_rounding_a_formula_is_refused_with_the_value_excel_shows(workbook_factory):
+def test_without_rounding_a_formula_is_refused_with_the_value_excel_shows(
+    workbook_factory: WorkbookFactory,
+) -> None:
     path = workbook_factory(lines=[("", "01-100", "L", "A", 333 * 1833.333)], total=None)
     _, problems = _check(path, dataclasses.replace(GOLDEN_RULES, round_to_cents=False))
     assert _found(problems) == [("amount.precision", "E7", "610499.889")]  # not ...8890000001
 
 
-def test_amounts_typed_in_cents_draw_no_warning(workbook_factory):
+def test_amounts_typed_in_cents_draw_no_warning(workbook_factory: WorkbookFactory) -> None:
     # 0.1 + 0.2 is 0.30000000000000004 in a binary float: that is no sub-cent digit.
     path = workbook_factory(lines=[("", "01-100", "L", "A", 0.1 + 0.2)], total=0.3)
     document, problems = _check(path)
@@ -108,7 +113,9 @@ def test_amounts_typed_in_cents_draw_no_warning(workbook_factory):
 
 
 @pytest.mark.parametrize("round_to_cents", [True, False])
-def test_a_large_amount_in_cents_is_no_sub_cent_amount(workbook_factory, round_to_cents):
+def test_a_large_amount_in_cents_is_no_sub_cent_amount(
+    workbook_factory: WorkbookFactory, round_to_cents: bool
+) -> None:
     # 1234567890.12 * 100 is 123456789011.99998 in binary floats: cents all the same.
     path = workbook_factory(lines=[("", "01-100", "L", "A", 1234567890.12)])
     rules = dataclasses.replace(GOLDEN_RULES, round_to_cents=round_to_cents)
@@ -117,21 +124,21 @@ def test_a_large_amount_in_cents_is_no_sub_cent_amount(workbook_factory, round_t
     assert document is not None and document.total == Decimal("1234567890.12")
 
 
-def test_another_problem_on_the_cell_takes_its_place(workbook_factory):
+def test_another_problem_on_the_cell_takes_its_place(workbook_factory: WorkbookFactory) -> None:
     path = workbook_factory(lines=[("", "01-100", "L", "A", -20.125)], total=None)
     _, problems = _check(path)
     assert _found(problems) == [("amount.negative", "E7", "-20.125")]
 
 
-def test_a_total_that_equals_the_rounded_lines_passes(workbook_factory):
+def test_a_total_that_equals_the_rounded_lines_passes(workbook_factory: WorkbookFactory) -> None:
     lines = [("", "01-100", "L", "A", 10 / 3), ("", "02-200", "L", "B", 10 / 3)]
     _, problems = _check(workbook_factory(lines=lines, total=6.66))
     assert [p.rule for p in problems] == ["amount.rounded", "amount.rounded"]
 
 
 def test_a_total_that_is_excels_sum_of_the_unrounded_cells_passes_with_a_warning(
-    workbook_factory,
-):
+    workbook_factory: WorkbookFactory,
+) -> None:
     lines = [("", code, "L", "Third", 10 / 3) for code in ("01-100", "02-200", "03-300")]
     path = workbook_factory(lines=lines, total=10)  # =SUM() shows 10.00; the lines give 9.99
 
@@ -147,14 +154,14 @@ def test_a_total_that_is_excels_sum_of_the_unrounded_cells_passes_with_a_warning
     assert [p.rule for p in problems[1:]] == ["amount.rounded"] * 3
 
 
-def test_a_total_that_is_neither_sum_is_refused(workbook_factory):
+def test_a_total_that_is_neither_sum_is_refused(workbook_factory: WorkbookFactory) -> None:
     lines = [("", code, "L", "Third", 10 / 3) for code in ("01-100", "02-200", "03-300")]
     _, problems = _check(workbook_factory(lines=lines, total=10.02))
     assert problems[0].rule == "budget_total.mismatch"
     assert "sum of the lines 9.99" in problems[0].message
 
 
-def test_a_severity_override_can_refuse_rounded_amounts(workbook_factory):
+def test_a_severity_override_can_refuse_rounded_amounts(workbook_factory: WorkbookFactory) -> None:
     rules = dataclasses.replace(GOLDEN_RULES, severity={"amount.rounded": "error"})
     path = workbook_factory(lines=[("", "01-100", "L", "A", 1.005)], total=None)
     document, problems = _check(path, rules)
@@ -162,13 +169,15 @@ def test_a_severity_override_can_refuse_rounded_amounts(workbook_factory):
 
 
 @pytest.mark.parametrize(("text", "expected"), [("", True), ("false", False), ("true", True)])
-def test_round_to_cents_is_read_from_validation_toml(tmp_path: Path, text: str, expected: bool):
+def test_round_to_cents_is_read_from_validation_toml(
+    tmp_path: Path, text: str, expected: bool
+) -> None:
     setting = f"round_to_cents = {text}" if text else ""
     (tmp_path / "validation.toml").write_text(f"[amount]\n{setting}\n")
     assert load_validation_rules(tmp_path).round_to_cents is expected
 
 
-def test_round_to_cents_must_be_true_or_false(tmp_path: Path):
+def test_round_to_cents_must_be_true_or_false(tmp_path: Path) -> None:
     (tmp_path / "validation.toml").write_text('[amount]\nround_to_cents = "no"\n')
     with pytest.raises(ConfigError, match="round_to_cents must be true or false"):
         load_validation_rules(tmp_path)
@@ -177,7 +186,9 @@ def test_round_to_cents_must_be_true_or_false(tmp_path: Path):
 # -- item 6: codes and types as the ERP spells them -----------------------------------------
 
 
-def test_codes_and_types_in_another_case_are_taken_as_listed(workbook_factory):
+def test_codes_and_types_in_another_case_are_taken_as_listed(
+    workbook_factory: WorkbookFactory,
+) -> None:
     lists = ErpLists(
         cost_codes={"01-100": frozenset(), "AB-200": frozenset()},
         cost_types={"M": (), "L": ()},
@@ -197,7 +208,7 @@ def test_codes_and_types_in_another_case_are_taken_as_listed(workbook_factory):
     ]
 
 
-def test_type_patterns_apply_to_the_listed_spelling(workbook_factory):
+def test_type_patterns_apply_to_the_listed_spelling(workbook_factory: WorkbookFactory) -> None:
     lists = ErpLists(cost_codes={"AB-200": frozenset()}, cost_types={"CR": ("AB-*",)})
     rules = ValidationRules(lists=lists)
     document, problems = _check(workbook_factory(lines=[("", "ab-200", "cr", "A", 5)]), rules)
@@ -205,20 +216,24 @@ def test_type_patterns_apply_to_the_listed_spelling(workbook_factory):
     assert document is not None and document.lines[0].key.cost_code == "AB-200"
 
 
-def test_a_problem_on_a_respelled_cell_reports_what_was_typed(workbook_factory):
+def test_a_problem_on_a_respelled_cell_reports_what_was_typed(
+    workbook_factory: WorkbookFactory,
+) -> None:
     _, problems = _check(workbook_factory(lines=[("", "09-900", "e", "Painting", 5)]))
     assert _found(problems) == [("cost_type.not_allowed", "C8", "e")]
     assert problems[0].message == "cost type E is not set up for cost code 09-900"
 
 
-def test_two_lines_that_differ_only_in_case_are_one_line(workbook_factory):
+def test_two_lines_that_differ_only_in_case_are_one_line(workbook_factory: WorkbookFactory) -> None:
     lines = [("", "03-300", "M", "Concrete", 10), ("", "03-300", "m", "More concrete", 5)]
     _, problems = _check(workbook_factory(lines=lines), GOLDEN_RULES)
     assert _found(problems) == [("line.duplicate", "B9", "03-300")]
     assert problems[0].message == "duplicate line 03-300 / M: same as row 8"
 
 
-def test_entries_differing_only_in_case_are_not_chosen_between(workbook_factory):
+def test_entries_differing_only_in_case_are_not_chosen_between(
+    workbook_factory: WorkbookFactory,
+) -> None:
     lists = ErpLists(cost_codes={"01-100": frozenset()}, cost_types={"Ab": (), "aB": ()})
     rules = dataclasses.replace(GOLDEN_RULES, lists=lists)
 
@@ -232,7 +247,7 @@ def test_entries_differing_only_in_case_are_not_chosen_between(workbook_factory)
     )
 
 
-def test_a_resend_typed_in_another_case_changes_no_line(workbook_factory):
+def test_a_resend_typed_in_another_case_changes_no_line(workbook_factory: WorkbookFactory) -> None:
     first, _ = _check(workbook_factory("v1.xlsx", lines=[("", "03-300", "M", "Concrete", 10)]))
     again, _ = _check(workbook_factory("v2.xlsx", lines=[("", "03-300", "m", "Concrete", 10)]))
     assert first is not None and again is not None
@@ -253,7 +268,9 @@ def test_a_resend_typed_in_another_case_changes_no_line(workbook_factory):
         ),
     ],
 )
-def test_near_misses_of_a_code_get_a_suggestion_that_fits(workbook_factory, typed, hint):
+def test_near_misses_of_a_code_get_a_suggestion_that_fits(
+    workbook_factory: WorkbookFactory, typed: str, hint: str
+) -> None:
     _, problems = _check(workbook_factory(lines=[("", typed, "L", "A", 5)]))
     [problem] = problems
     assert (problem.rule, problem.cell, problem.value) == ("cost_code.unknown", "B8", typed)
@@ -262,7 +279,7 @@ def test_near_misses_of_a_code_get_a_suggestion_that_fits(workbook_factory, type
     assert "dash" not in problem.hint or "dash" in hint
 
 
-def test_a_near_miss_of_a_type_gets_a_suggestion(workbook_factory):
+def test_a_near_miss_of_a_type_gets_a_suggestion(workbook_factory: WorkbookFactory) -> None:
     _, problems = _check(workbook_factory(lines=[("", "01-100", "0", "A", 5)]))
     assert _found(problems) == [("cost_type.unknown", "C8", "0")]
     assert (
@@ -271,6 +288,6 @@ def test_a_near_miss_of_a_type_gets_a_suggestion(workbook_factory):
     )
 
 
-def test_no_suggestion_for_a_value_far_from_the_list(workbook_factory):
+def test_no_suggestion_for_a_value_far_from_the_list(workbook_factory: WorkbookFactory) -> None:
     _, problems = _check(workbook_factory(lines=[("", "04-400", "L", "A", 5)]))
     assert problems[0].hint == "Use a cost code set up in the ERP (rules/cost_codes.csv)"

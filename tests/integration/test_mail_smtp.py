@@ -9,34 +9,20 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from tests.conftest import Workspace
-from tests.smtp_server import Inbox, free_port, smtp_server
+from tests.support.messages import body
+from tests.support.smtp_server import Inbox, free_port, smtp_server, use_smtp
+from tests.support.workspace import Workspace
 
-
-def _use_smtp(ws: Workspace, port: int, **notify: str) -> None:
-    config = ws.root / "budget-erp.toml"
-    text = config.read_text()
-    text = text.replace('transport = "file"', 'transport = "smtp"')
-    text = text.replace('host = "localhost"', 'host = "127.0.0.1"')
-    text = text.replace("port = 25 ", f"port = {port} ")
-    for key, value in notify.items():
-        text = (
-            "\n".join(
-                f'{key} = "{value}"' if line.startswith(f"{key} =") else line
-                for line in text.splitlines()
-            )
-            + "\n"
-        )
-    config.write_text(text)
+Smtp = tuple[Workspace, Inbox, int]  # the workspace, what the server received, its port
 
 
 @pytest.fixture
-def smtp(workspace: Workspace) -> Iterator[tuple[Workspace, Inbox, int]]:
+def smtp(workspace: Workspace) -> Iterator[Smtp]:
     """The workspace sending to a real SMTP server on a free port."""
     port = free_port()
-    _use_smtp(workspace, port)
+    use_smtp(workspace, port)
     with smtp_server(port, Inbox()) as inbox:
         yield workspace, inbox, port
 
@@ -45,7 +31,9 @@ def _at(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
     monkeypatch.setenv("BUDGET_ERP_CLOCK_START", moment)
 
 
-def test_each_event_mails_exactly_the_right_people(smtp, monkeypatch):
+def test_each_event_mails_exactly_the_right_people(
+    smtp: Smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ws, inbox, _ = smtp
     ws.drop()
     ws.run("process")
@@ -56,7 +44,7 @@ def test_each_event_mails_exactly_the_right_people(smtp, monkeypatch):
     ws.decide(decision="Reject", reason="Too high", line_flags={"09-900/S": "wrong sub"})
     ws.run("process")
     assert inbox.to("Budget P-1001 rejected") == ["ada@example.com"]
-    rejected = inbox.messages[-1].get_body(("plain",)).get_content()
+    rejected = body(inbox.messages[-1])
     assert "- Too high" in rejected and "line 09-900 / S: wrong sub" in rejected
     assert "file://" in rejected and "P-1001_v1_rejected.xlsx" in rejected
 
@@ -78,20 +66,22 @@ def test_each_event_mails_exactly_the_right_people(smtp, monkeypatch):
     assert [(m["To"], m["Subject"]) for m in exported] == [
         ("ada@example.com", "Budget P-2002 accepted by Carl Accountant and exported to the ERP")
     ]
-    assert "P-2002_v1_001.csv" in exported[0].get_body(("plain",)).get_content()
+    assert "P-2002_v1_001.csv" in body(exported[0])
     assert len({m["Message-ID"] for m in inbox.messages}) == len(inbox.messages)
 
 
-def test_an_unauthorised_submitter_known_to_us_is_told_why(smtp):
+def test_an_unauthorised_submitter_known_to_us_is_told_why(smtp: Smtp) -> None:
     ws, inbox, _ = smtp
     ws.drop(prepared_by="bob@example.com")
     ws.run("process")
     assert inbox.to("Budget workbook budget.xlsx was not taken") == ["bob@example.com"]
-    body = inbox.messages[0].get_body(("plain",)).get_content()
-    assert "is not a budget admin of project P-1001" in body
+    text = body(inbox.messages[0])
+    assert "is not a budget admin of project P-1001" in text
 
 
-def test_the_summary_goes_once_a_day_across_restarts(smtp, monkeypatch):
+def test_the_summary_goes_once_a_day_across_restarts(
+    smtp: Smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ws, inbox, _ = smtp
     ws.drop()
     ws.run("process")  # 07:00: sent, no summary yet
@@ -109,12 +99,12 @@ def test_the_summary_goes_once_a_day_across_restarts(smtp, monkeypatch):
     _at(monkeypatch, "2026-03-03T08:01:00+00:00")
     ws.run("process")
     assert inbox.subjects().count("ERP Integrations Daily Summary") == 2
-    summary = inbox.messages[-1].get_body(("plain",)).get_content()
+    summary = body(inbox.messages[-1])
     assert "P-1001 Riverside Clinic, version 1, sent by Ada Admin, waiting 1 d 1 h" in summary
     assert "re-sent 0 time(s)" in summary
 
 
-def test_no_summary_when_nothing_is_pending(smtp, monkeypatch):
+def test_no_summary_when_nothing_is_pending(smtp: Smtp, monkeypatch: pytest.MonkeyPatch) -> None:
     ws, inbox, _ = smtp
     _at(monkeypatch, "2026-03-02T09:00:00+00:00")
     result = ws.run("summary")
@@ -122,7 +112,7 @@ def test_no_summary_when_nothing_is_pending(smtp, monkeypatch):
     assert inbox.messages == []
 
 
-def test_summary_command_sends_todays_once_even_before_the_hour(smtp):
+def test_summary_command_sends_todays_once_even_before_the_hour(smtp: Smtp) -> None:
     ws, inbox, _ = smtp
     ws.drop()
     ws.run("process")
@@ -159,9 +149,11 @@ def test_summary_command_sends_todays_once_even_before_the_hour(smtp):
     ],
     ids=["spring-forward", "fall-back"],
 )
-def test_a_daylight_saving_day_has_exactly_one_summary(smtp, monkeypatch, at, moments):
-    ws, inbox, port = smtp
-    _use_smtp(ws, port, time_zone="America/Chicago", summary_time=at)
+def test_a_daylight_saving_day_has_exactly_one_summary(
+    smtp: Smtp, monkeypatch: pytest.MonkeyPatch, at: str, moments: list[str]
+) -> None:
+    ws, inbox, _ = smtp
+    ws.configure("notify", time_zone="America/Chicago", summary_time=at)
     _at(monkeypatch, moments[0])  # local 01:00 or 00:00: before the summary time
     ws.drop()
     ws.run("process")
@@ -171,14 +163,11 @@ def test_a_daylight_saving_day_has_exactly_one_summary(smtp, monkeypatch, at, mo
     assert inbox.subjects().count("ERP Integrations Daily Summary") == 1
 
 
-def test_an_approver_who_opted_out_gets_no_summary(smtp, monkeypatch):
+def test_an_approver_who_opted_out_gets_no_summary(
+    smtp: Smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ws, inbox, _ = smtp
-    people = ws.root / "rules" / "people.toml"
-    people.write_text(
-        people.read_text().replace(
-            'roles = ["accounting_approver"]', 'roles = ["accounting_approver"]\ndigest = false'
-        )
-    )
+    ws.change_person("Carl Accountant", new=True, digest=False)
     ws.drop()
     ws.run("process")
     _at(monkeypatch, "2026-03-02T09:00:00+00:00")
@@ -187,9 +176,11 @@ def test_an_approver_who_opted_out_gets_no_summary(smtp, monkeypatch):
     assert inbox.to("Budget P-1001 sent") == ["carl@example.com"]  # still told at once
 
 
-def test_separate_reminders_go_daily_until_the_approver_answers(smtp, monkeypatch):
-    ws, inbox, port = smtp
-    _use_smtp(ws, port, reminders="separate")
+def test_separate_reminders_go_daily_until_the_approver_answers(
+    smtp: Smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, inbox, _ = smtp
+    ws.configure("notify", reminders="separate")
     ws.drop()
     ws.run("process")
     for moment in (
@@ -207,9 +198,11 @@ def test_separate_reminders_go_daily_until_the_approver_answers(smtp, monkeypatc
     assert inbox.subjects().count("ERP Integrations Daily Summary") == 2  # 2nd and 3rd, not 4th
 
 
-def test_mail_queues_while_the_server_is_down_and_goes_once_it_is_back(workspace, monkeypatch):
+def test_mail_queues_while_the_server_is_down_and_goes_once_it_is_back(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     port = free_port()
-    _use_smtp(workspace, port)
+    use_smtp(workspace, port)
     workspace.drop()
     down = workspace.run("process")
     assert down.exit_code == 0  # the budget went through; only the mail waits
@@ -225,7 +218,7 @@ def test_mail_queues_while_the_server_is_down_and_goes_once_it_is_back(workspace
     assert inbox.subjects() == ["Budget P-1001 sent for your acceptance (version 1)"]
 
 
-def test_a_4xx_is_retried_and_a_5xx_is_not(smtp, monkeypatch):
+def test_a_4xx_is_retried_and_a_5xx_is_not(smtp: Smtp, monkeypatch: pytest.MonkeyPatch) -> None:
     ws, inbox, _ = smtp
     inbox.replies = ["451 4.3.0 mailbox busy, try later"]
     ws.drop()
@@ -246,25 +239,29 @@ def test_a_4xx_is_retried_and_a_5xx_is_not(smtp, monkeypatch):
     assert inbox.replies == []  # ...the server saw it exactly once
 
 
-def test_html_part_escapes_what_people_typed(smtp):
+def test_html_part_escapes_what_people_typed(smtp: Smtp) -> None:
     ws, inbox, _ = smtp
     ws.drop(project_name="<script>alert('x')</script> Clinic")
     ws.run("process")
-    html = inbox.messages[0].get_body(("html",)).get_content()
+    html = body(inbox.messages[0], "html")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Clinic" in html
-    text = inbox.messages[0].get_body(("plain",)).get_content()
+    text = body(inbox.messages[0])
     assert "<script>alert('x')</script> Clinic" in text
 
 
-def test_the_smtp_login_comes_from_the_environment(workspace, monkeypatch):
+def test_the_smtp_login_comes_from_the_environment(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     port = free_port()
-    _use_smtp(workspace, port)
+    use_smtp(workspace, port)
     monkeypatch.setenv("BUDGET_ERP_SMTP_USER", "mailer")
     monkeypatch.setenv("BUDGET_ERP_SMTP_PASSWORD", "s3cret")
     seen: list[tuple[bytes, bytes]] = []
 
-    def authenticator(server, session, envelope, mechanism, auth_data):  # aiosmtpd's hook
+    def authenticator(  # aiosmtpd's hook
+        server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: LoginPassword
+    ) -> AuthResult:
         seen.append((auth_data.login, auth_data.password))
         return AuthResult(success=True)
 

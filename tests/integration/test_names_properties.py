@@ -14,12 +14,13 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.bootstrap import bootstrap
 from pipeline.config import load_settings
 from pipeline.domain.identifiers import hidden_characters
 from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.processing import process_once
-from tests.conftest import new_workspace
+from tests.support.workspace import new_workspace
 
 # Any character, and the undecodable bytes os.listdir hands back as lone surrogates.
 ANY = st.one_of(st.characters(), st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF))
@@ -43,7 +44,7 @@ def _budget(path: Path, project: str) -> None:
     """A budget as Excel writes it: xlsxwriter keeps any character, escaping controls."""
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Budget")
-    rows = [
+    rows: list[list[str | int]] = [
         ["Project Number", project],
         ["Prepared By", "Ada Admin"],
         [],
@@ -83,7 +84,8 @@ def test_a_pass_never_raises_and_every_name_written_fits_and_is_clean(
             process_once(app, settle_seconds=0)
             report = deliver_due(app)
         finally:
-            app.store.close()  # type: ignore[attr-defined]
+            assert isinstance(app.store, SqliteStore)  # closed: the folder is removed next
+            app.store.close()
         assert report.failed == []
         for path in ws.root.rglob("*"):
             relative = path.relative_to(ws.root)

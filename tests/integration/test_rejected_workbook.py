@@ -60,7 +60,9 @@ def handed_back(tmp_path: Path) -> Path:
     return target
 
 
-def test_the_total_is_a_sum_and_amounts_are_products_where_they_equal_them(handed_back: Path):
+def test_the_total_is_a_sum_and_amounts_are_products_where_they_equal_them(
+    handed_back: Path,
+) -> None:
     sheet = openpyxl.load_workbook(handed_back)["Budget"]
 
     assert sheet["B4"].value == "=SUM(H7:H5006)"
@@ -73,7 +75,7 @@ def test_the_total_is_a_sum_and_amounts_are_products_where_they_equal_them(hande
     assert sheet["D10"].value == "=2+3 painting" and sheet["D10"].data_type == "s"
 
 
-def test_readers_that_do_not_calculate_see_the_cached_values(handed_back: Path):
+def test_readers_that_do_not_calculate_see_the_cached_values(handed_back: Path) -> None:
     rows = (
         python_calamine.CalamineWorkbook.from_path(str(handed_back))
         .get_sheet_by_name("Budget")
@@ -89,7 +91,7 @@ def test_readers_that_do_not_calculate_see_the_cached_values(handed_back: Path):
     assert again.same_content(DOCUMENT.fingerprint())
 
 
-def test_formats_dropdowns_and_flags_are_kept(handed_back: Path):
+def test_formats_dropdowns_and_flags_are_kept(handed_back: Path) -> None:
     book = openpyxl.load_workbook(handed_back)
     sheet = book["Budget"]
 
@@ -105,7 +107,7 @@ def test_formats_dropdowns_and_flags_are_kept(handed_back: Path):
     assert not str(sheet["A7"].fill.fgColor.rgb).endswith("F8CBAD")
 
 
-def test_the_reasons_sheet_has_a_response_column_beside_each_reason(handed_back: Path):
+def test_the_reasons_sheet_has_a_response_column_beside_each_reason(handed_back: Path) -> None:
     sheet = openpyxl.load_workbook(handed_back)["Rejection Reasons"]
 
     assert [c.value for c in sheet[5]] == ["Line", "Reason", "Response"]
@@ -115,7 +117,7 @@ def test_the_reasons_sheet_has_a_response_column_beside_each_reason(handed_back:
     ]
 
 
-def test_responses_are_read_back_beside_their_reason(handed_back: Path):
+def test_responses_are_read_back_beside_their_reason(handed_back: Path) -> None:
     assert read_budget(handed_back).responses == ()
     book = openpyxl.load_workbook(handed_back)
     sheet = book["Rejection Reasons"]
@@ -132,7 +134,7 @@ def test_responses_are_read_back_beside_their_reason(handed_back: Path):
     assert responses[2].text.startswith("x" * 2000 + "... [cut at 2,000 of 2,500 characters")
 
 
-def test_a_reasons_sheet_reaching_far_away_is_refused_unread(handed_back: Path):
+def test_a_reasons_sheet_reaching_far_away_is_refused_unread(handed_back: Path) -> None:
     book = openpyxl.load_workbook(handed_back)
     book["Rejection Reasons"]["XFD1"] = "far"
     book.save(handed_back)
@@ -141,7 +143,7 @@ def test_a_reasons_sheet_reaching_far_away_is_refused_unread(handed_back: Path):
         read_budget(handed_back)
 
 
-def test_a_reasons_sheet_without_its_titles_gives_no_responses(handed_back: Path):
+def test_a_reasons_sheet_without_its_titles_gives_no_responses(handed_back: Path) -> None:
     book = openpyxl.load_workbook(handed_back)
     sheet = book["Rejection Reasons"]
     sheet["C5"], sheet["C6"] = "Answer", "an answer under another title"

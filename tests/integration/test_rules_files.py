@@ -15,7 +15,7 @@ def _people(tmp_path: Path, text: str) -> Path:
     return tmp_path
 
 
-def test_accounts_are_read_for_each_person(tmp_path: Path):
+def test_accounts_are_read_for_each_person(tmp_path: Path) -> None:
     directory = load_directory(
         _people(
             tmp_path,
@@ -26,7 +26,7 @@ def test_accounts_are_read_for_each_person(tmp_path: Path):
     assert [p.name for p in directory.by_account("corp\\Carl")] == ["Carl"]
 
 
-def test_one_account_listed_for_two_people_is_refused(tmp_path: Path):
+def test_one_account_listed_for_two_people_is_refused(tmp_path: Path) -> None:
     folder = _people(
         tmp_path,
         '[[person]]\nname = "Ada"\naccounts = ["shared"]\n'
@@ -36,6 +36,6 @@ def test_one_account_listed_for_two_people_is_refused(tmp_path: Path):
         load_directory(folder)
 
 
-def test_accounts_must_be_a_list(tmp_path: Path):
+def test_accounts_must_be_a_list(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="list of account names"):
         load_directory(_people(tmp_path, '[[person]]\nname = "Ada"\naccounts = "ada"\n'))

@@ -50,7 +50,7 @@ def _sent(store: SqliteStore, project: str = "P-1") -> ProjectBudget:
     return budget
 
 
-def test_round_trips_budget_submission_lines_and_history(tmp_path: Path):
+def test_round_trips_budget_submission_lines_and_history(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.sqlite")
     _sent(store)
     store.close()
@@ -63,7 +63,7 @@ def test_round_trips_budget_submission_lines_and_history(tmp_path: Path):
     assert [e.action for e in reopened.history("P-1")] == [Action.SEND]
 
 
-def test_rejections_keep_reasons_and_flags(tmp_path: Path):
+def test_rejections_keep_reasons_and_flags(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.sqlite")
     rejection = Rejection(1, "Carl", NOW, ("a", "b"), (LineFlag(LineKey("S", "01", "L"), "n"),))
     with store.transaction():
@@ -71,7 +71,7 @@ def test_rejections_keep_reasons_and_flags(tmp_path: Path):
     assert store.rejection("P-1", 1) == rejection
 
 
-def test_a_stale_write_is_refused(tmp_path: Path):
+def test_a_stale_write_is_refused(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.sqlite")
     _sent(store)
     first, second = store.get_budget("P-1"), store.get_budget("P-1")
@@ -86,7 +86,7 @@ def test_a_stale_write_is_refused(tmp_path: Path):
     assert stored is not None and stored.status is Status.ACCEPTED
 
 
-def test_a_failed_transaction_leaves_nothing(tmp_path: Path):
+def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.sqlite")
     with pytest.raises(RuntimeError), store.transaction():
         budget = ProjectBudget("P-2")
@@ -97,7 +97,7 @@ def test_a_failed_transaction_leaves_nothing(tmp_path: Path):
     assert store.history("P-2") == []
 
 
-def test_events_keep_the_account_that_saved_the_file(tmp_path: Path):
+def test_events_keep_the_account_that_saved_the_file(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.sqlite")
     budget = _sent(store)
     with store.transaction():
@@ -106,7 +106,7 @@ def test_events_keep_the_account_that_saved_the_file(tmp_path: Path):
     assert [e.account for e in store.history("P-1")] == ["", "CORP\\carl"]
 
 
-def test_the_review_issued_last_is_the_one_that_counts(tmp_path: Path):
+def test_the_review_issued_last_is_the_one_that_counts(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.sqlite")
     first = ReviewIssue("t1", "P-1", 1, "P-1_v1_review.xlsx", "a" * 64, NOW)
     again = ReviewIssue("t2", "P-1", 1, "P-1_v1_review.xlsx", "b" * 64, NOW)
@@ -118,7 +118,7 @@ def test_the_review_issued_last_is_the_one_that_counts(tmp_path: Path):
     assert store.current_review_issue("P-1", 2) is None
 
 
-def test_a_file_name_stem_belongs_to_one_project_whatever_its_case(tmp_path: Path):
+def test_a_file_name_stem_belongs_to_one_project_whatever_its_case(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.sqlite")
     with store.transaction():
         store.claim_stem("J_100", "J_100")
@@ -128,7 +128,7 @@ def test_a_file_name_stem_belongs_to_one_project_whatever_its_case(tmp_path: Pat
         store.claim_stem("j_100", "J-100")
 
 
-def test_the_identity_migration_keeps_the_existing_state(tmp_path: Path):
+def test_the_identity_migration_keeps_the_existing_state(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")

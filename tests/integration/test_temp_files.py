@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from pipeline.adapters.files.temp_files import (
     this_writer,
     writer_of,
 )
+from tests.support.waiting import wait_for
 
 
 def _dead_writer() -> Writer:
@@ -46,7 +46,7 @@ def _touch(folder: Path, name: str) -> Path:
     return path
 
 
-def test_a_temporary_name_is_short_hidden_ignored_and_names_its_writer(tmp_path: Path):
+def test_a_temporary_name_is_short_hidden_ignored_and_names_its_writer(tmp_path: Path) -> None:
     first, second = temp_path(tmp_path), temp_path(tmp_path)
 
     assert first != second
@@ -65,22 +65,22 @@ def test_a_temporary_name_is_short_hidden_ignored_and_names_its_writer(tmp_path:
         f"{PREFIX}5bce98f7-9be0c95e-12-34-0.tmp.xlsx",
     ],
 )
-def test_other_names_are_not_ours(name: str):
+def test_other_names_are_not_ours(name: str) -> None:
     assert writer_of(name) is None
 
 
-def test_this_process_is_alive_and_a_finished_one_is_dead():
+def test_this_process_is_alive_and_a_finished_one_is_dead() -> None:
     assert liveness(this_writer()) is Liveness.ALIVE
     assert liveness(_dead_writer()) is Liveness.DEAD
 
 
-def test_a_reused_pid_is_not_the_writer_it_once_was():
+def test_a_reused_pid_is_not_the_writer_it_once_was() -> None:
     """A live process with the writer's pid but another start time: the pid was reused."""
     me = this_writer()
     assert liveness(dataclasses.replace(me, start=me.start - 1)) is Liveness.DEAD
 
 
-def test_a_live_process_other_than_this_one_is_alive():
+def test_a_live_process_other_than_this_one_is_alive() -> None:
     child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=-1)
     try:
         seen = process_stat(child.pid)
@@ -92,32 +92,32 @@ def test_a_live_process_other_than_this_one_is_alive():
     assert liveness(writer) is Liveness.DEAD
 
 
-def test_a_zombie_is_dead():
+def test_a_zombie_is_dead() -> None:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     seen = process_stat(child.pid)
     assert seen is not None
     writer = dataclasses.replace(this_writer(), pid=child.pid, start=seen[1])
-    deadline = time.monotonic() + 30
-    while (process_stat(child.pid) or ("",))[0] != "Z":  # exited, not yet reaped
-        assert time.monotonic() < deadline, "the child never exited"
-        time.sleep(0.01)
+    exited = wait_for(lambda: (process_stat(child.pid) or ("",))[0] == "Z")  # not yet reaped
+    assert exited, "the child never exited"
     try:
         assert liveness(writer) is Liveness.DEAD
     finally:
         child.wait()
 
 
-def test_a_writer_on_another_host_is_never_judged_by_its_pid():
+def test_a_writer_on_another_host_is_never_judged_by_its_pid() -> None:
     dead_here = _dead_writer()
     assert liveness(dataclasses.replace(dead_here, host="00000000")) is Liveness.FOREIGN
 
 
-def test_a_writer_from_before_a_restart_of_this_machine_is_dead():
+def test_a_writer_from_before_a_restart_of_this_machine_is_dead() -> None:
     me = this_writer()  # even with this very pid and start time
     assert liveness(dataclasses.replace(me, boot="00000000")) is Liveness.DEAD
 
 
-def test_a_hidden_process_counts_as_alive_while_its_pid_exists(monkeypatch: pytest.MonkeyPatch):
+def test_a_hidden_process_counts_as_alive_while_its_pid_exists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """With /proc mounted ``hidepid``, another user's process is invisible: the pid decides."""
     from pipeline.adapters.files import temp_files
 
@@ -129,11 +129,11 @@ def test_a_hidden_process_counts_as_alive_while_its_pid_exists(monkeypatch: pyte
     def not_yours(pid: int, signal: int) -> None:
         raise PermissionError(errno.EPERM, "Operation not permitted")
 
-    monkeypatch.setattr(temp_files.os, "kill", not_yours)  # another user's process
+    monkeypatch.setattr(os, "kill", not_yours)  # another user's process (the module's os)
     assert liveness(dead) is Liveness.ALIVE
 
 
-def test_the_sweep_removes_only_dead_writers_temporaries_of_this_host(tmp_path: Path):
+def test_the_sweep_removes_only_dead_writers_temporaries_of_this_host(tmp_path: Path) -> None:
     dead, me = _dead_writer(), this_writer()
     approval, archive = tmp_path / "approval", tmp_path / "archive"
     stale = [
@@ -177,7 +177,7 @@ def _half_published(outbox: Path, writer: Writer, name: str = "P-1_v1_001.csv") 
 
 def test_a_manifest_reads_as_taken_by_the_erp_only_once_its_temporary_file_is_gone(
     tmp_path: Path,
-):
+) -> None:
     outbox = tmp_path / "outbox"
     _publish(outbox)
     (outbox / "P-1_v1_001.csv").unlink()  # the ERP took it
@@ -191,7 +191,9 @@ def test_a_manifest_reads_as_taken_by_the_erp_only_once_its_temporary_file_is_go
     ]
 
 
-def test_the_sweep_withdraws_a_dead_exports_manifest_so_it_never_reads_as_taken(tmp_path: Path):
+def test_the_sweep_withdraws_a_dead_exports_manifest_so_it_never_reads_as_taken(
+    tmp_path: Path,
+) -> None:
     outbox = tmp_path / "outbox"
     temp = _half_published(outbox, _dead_writer())
     live = _half_published(outbox, this_writer(), "P-1_v1_002.csv")
@@ -206,7 +208,7 @@ def test_the_sweep_withdraws_a_dead_exports_manifest_so_it_never_reads_as_taken(
 
 def test_a_publish_that_fails_before_its_rename_leaves_no_manifest_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     outbox = tmp_path / "outbox"
     target = outbox / "P-1_v1_001.csv"
     real_replace = os.replace
@@ -216,7 +218,7 @@ def test_a_publish_that_fails_before_its_rename_leaves_no_manifest_behind(
             raise OSError(errno.EIO, "the share went away")
         real_replace(src, dst)
 
-    monkeypatch.setattr(outbox_files.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)  # the os module the outbox writes with
     with pytest.raises(OSError):
         _publish(outbox)
 

@@ -5,6 +5,7 @@ what a line is taken as (amounts in cents, codes and types as listed) holds for 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,7 @@ TOTAL_ROW, FIRST_LINE = 3, 6  # Excel rows
 amounts = st.decimals(
     min_value=0, max_value=Decimal("999999.99"), places=2, allow_nan=False, allow_infinity=False
 )
+Budget = list[tuple[tuple[str, str], Decimal]]  # ((cost code, cost type), amount) per line
 budgets = st.lists(
     st.tuples(st.sampled_from(KEYS), amounts),
     min_size=1,
@@ -52,7 +54,7 @@ def _write(lines: list[list[object]], total: object) -> Path:
     return path
 
 
-def _rows(budget: list[tuple[tuple[str, str], Decimal]]) -> list[list[object]]:
+def _rows(budget: Budget) -> list[list[object]]:
     return [
         ["", code, kind, f"Work {code} {kind}", float(amount)] for (code, kind), amount in budget
     ]
@@ -65,7 +67,7 @@ def _errors_at(path: Path) -> set[tuple[str, str]]:
 
 @settings(max_examples=40, deadline=None)
 @given(budgets)
-def test_valid_budgets_always_pass(budget):
+def test_valid_budgets_always_pass(budget: Budget) -> None:
     total = float(sum(amount for _, amount in budget))
     document, problems = check_budget(read_budget(_write(_rows(budget), total)), RULES)
     assert errors(problems) == []
@@ -73,7 +75,8 @@ def test_valid_budgets_always_pass(budget):
     assert document.total == sum(amount for _, amount in budget)
 
 
-MUTATIONS = {
+Mutate = Callable[[list[object], list[list[object]]], None]  # (the line's row, all rows)
+MUTATIONS: dict[str, tuple[str, str, Mutate]] = {
     "bad code": ("cost_code.unknown", "B", lambda row, rows: row.__setitem__(1, "77-777")),
     "bad type": ("cost_type.unknown", "C", lambda row, rows: row.__setitem__(2, "ZZ")),
     "text in an amount": (
@@ -91,7 +94,9 @@ MUTATIONS = {
 
 @settings(max_examples=60, deadline=None)
 @given(budgets.filter(lambda b: len(b) >= 2), st.sampled_from(sorted(MUTATIONS)), st.data())
-def test_a_single_mutation_is_reported_at_exactly_that_cell(budget, mutation, data):
+def test_a_single_mutation_is_reported_at_exactly_that_cell(
+    budget: Budget, mutation: str, data: st.DataObject
+) -> None:
     rows = _rows(budget)
     index = data.draw(st.integers(min_value=1, max_value=len(rows) - 1), label="line")
     rule, column, mutate = MUTATIONS[mutation]
@@ -105,7 +110,7 @@ def test_a_single_mutation_is_reported_at_exactly_that_cell(budget, mutation, da
 
 @settings(max_examples=30, deadline=None)
 @given(budgets, st.sampled_from([Decimal("0.01"), Decimal("-0.01")]))
-def test_a_total_off_by_a_cent_is_reported_at_the_total(budget, off):
+def test_a_total_off_by_a_cent_is_reported_at_the_total(budget: Budget, off: Decimal) -> None:
     total = sum(amount for _, amount in budget) + off
     assert _errors_at(_write(_rows(budget), float(total))) == {
         ("budget_total.mismatch", f"B{TOTAL_ROW}")
@@ -130,7 +135,7 @@ sub_cent_amounts = st.decimals(
         unique_by=lambda line: line[0],
     )
 )
-def test_a_rounded_amount_is_within_half_a_cent_of_the_typed_one(budget):
+def test_a_rounded_amount_is_within_half_a_cent_of_the_typed_one(budget: Budget) -> None:
     rules = replace(RULES, allow_negative=True)
     taken = [round_to_cents(amount) for _, amount in budget]
     path = _write(_rows(budget), float(sum(taken)))
@@ -151,15 +156,17 @@ def test_a_rounded_amount_is_within_half_a_cent_of_the_typed_one(budget):
 
 @settings(max_examples=40, deadline=None)
 @given(budgets, st.data())
-def test_any_case_of_a_listed_code_and_type_is_taken_as_listed(budget, data):
+def test_any_case_of_a_listed_code_and_type_is_taken_as_listed(
+    budget: Budget, data: st.DataObject
+) -> None:
     rows = _rows(budget)
     for row in rows:
         for column in (1, 2):
-            flips = data.draw(
-                st.lists(st.booleans(), min_size=len(row[column]), max_size=len(row[column]))
-            )
+            typed = row[column]
+            assert isinstance(typed, str)
+            flips = data.draw(st.lists(st.booleans(), min_size=len(typed), max_size=len(typed)))
             row[column] = "".join(
-                c.swapcase() if f else c for c, f in zip(row[column], flips, strict=True)
+                c.swapcase() if f else c for c, f in zip(typed, flips, strict=True)
             )
     total = float(sum(amount for _, amount in budget))
 

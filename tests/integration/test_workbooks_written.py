@@ -16,7 +16,7 @@ from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.writing.review_workbook import write_review_workbook
 from pipeline.domain.budget import BudgetDocument, BudgetLine, LineKey
-from pipeline.domain.changes import assess_resend
+from pipeline.domain.changes import ResendAssessment, assess_resend
 from pipeline.domain.lifecycle import Action, Submission
 from pipeline.domain.review import LineFlag, Rejection
 from pipeline.services.ports import ReviewContent
@@ -35,7 +35,7 @@ def _document(lines: tuple[BudgetLine, ...]) -> BudgetDocument:
     )
 
 
-def _content(document: BudgetDocument, resend=None) -> ReviewContent:
+def _content(document: BudgetDocument, resend: ResendAssessment | None = None) -> ReviewContent:
     submission = Submission(
         "P-7",
         2 if resend else 1,
@@ -52,7 +52,7 @@ def _content(document: BudgetDocument, resend=None) -> ReviewContent:
     return ReviewContent(submission, document, ["Carl Accountant"], [], resend)
 
 
-def test_review_workbook_has_the_contracted_names_dropdown_and_line_columns(tmp_path: Path):
+def test_review_workbook_has_the_contracted_names_dropdown_and_line_columns(tmp_path: Path) -> None:
     target = tmp_path / "review.xlsx"
     write_review_workbook(_content(_document((_line(2, "01-100", "L", "10.00"),))), target)
 
@@ -70,14 +70,14 @@ def test_review_workbook_has_the_contracted_names_dropdown_and_line_columns(tmp_
     assert "Line Decision" in header and "Line Note" in header
 
 
-def test_a_blank_review_workbook_reads_as_no_decision(tmp_path: Path):
+def test_a_blank_review_workbook_reads_as_no_decision(tmp_path: Path) -> None:
     target = tmp_path / "review.xlsx"
     write_review_workbook(_content(_document((_line(2, "01-100", "L", "10.00"),))), target)
     decision = read_saved_review(target, 1).decision
     assert (decision.answered, decision.flags) == (False, ())
 
 
-def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path):
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     amount, qty, cost = Decimal("25.00"), Decimal("2"), Decimal("12.5")
     priced = BudgetLine(3, "", "02-200", HOSTILE, HOSTILE, amount, qty, HOSTILE, cost)
     document = _document((_line(2, "01-100", "L", "10.00", HOSTILE), priced))
@@ -101,7 +101,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path):
     }
 
 
-def test_the_rejected_workbook_reads_back_as_the_same_budget(tmp_path: Path):
+def test_the_rejected_workbook_reads_back_as_the_same_budget(tmp_path: Path) -> None:
     lines = (
         _line(2, "01-100", "L", "12000.00"),
         _line(3, "03-300", "M", "45000.50"),
@@ -132,7 +132,7 @@ def test_the_rejected_workbook_reads_back_as_the_same_budget(tmp_path: Path):
     assert again.prepared_by == "Ada Admin"
 
 
-def test_resend_review_lists_changes_and_reasons(tmp_path: Path):
+def test_resend_review_lists_changes_and_reasons(tmp_path: Path) -> None:
     before = (_line(2, "01-100", "L", "10.00"), _line(3, "02-200", "M", "20.00"))
     after = (_line(2, "01-100", "L", "15.00"), _line(3, "04-400", "E", "5.00"))
     rejection = Rejection(
@@ -157,7 +157,7 @@ def test_resend_review_lists_changes_and_reasons(tmp_path: Path):
     assert statuses == ["looks addressed", "looks addressed"]
 
 
-def test_streamed_lines_keep_markup_spaces_and_numbers_exact(tmp_path: Path):
+def test_streamed_lines_keep_markup_spaces_and_numbers_exact(tmp_path: Path) -> None:
     texts = ["<b>Tom & Jerry</b>", "  leading and trailing  ", "bell\x07 removed", "Ünïcødé €"]
     lines = tuple(_line(i + 2, f"0{i}-100", "L", f"{i}.05", text) for i, text in enumerate(texts))
     target = tmp_path / "review.xlsx"

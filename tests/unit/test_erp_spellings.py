@@ -100,7 +100,9 @@ codes = st.from_regex(r"[A-Z0-9]{1,4}(-[A-Z0-9]{1,4}){0,2}", fullmatch=True)
 
 
 @given(st.lists(codes, min_size=1, max_size=30, unique=True), st.data())
-def test_any_case_of_a_listed_entry_is_taken_as_listed(entries: list[str], data: st.DataObject):
+def test_any_case_of_a_listed_entry_is_taken_as_listed(
+    entries: list[str], data: st.DataObject
+) -> None:
     listed = Spellings.of(entries)
     entry = data.draw(st.sampled_from(entries))
     flips = data.draw(st.lists(st.booleans(), min_size=len(entry), max_size=len(entry)))
@@ -121,7 +123,7 @@ digit_codes = st.from_regex(r"0[1-9]-[0-9]{3}", fullmatch=True)
 @given(st.lists(digit_codes, min_size=1, max_size=30, unique=True), st.data())
 def test_one_slip_in_a_listed_code_is_suggested_in_the_words_of_that_slip(
     entries: list[str], data: st.DataObject
-):
+) -> None:
     listed = Spellings.of(entries)
     code = data.draw(st.sampled_from(entries))
     words = data.draw(st.sampled_from(sorted(MISSES)))

@@ -11,19 +11,21 @@ from pipeline.domain.notification import Notification, retry_delay, summary_date
 CHICAGO = ZoneInfo("America/Chicago")
 
 
-def test_not_due_before_the_local_summary_time():
+def test_not_due_before_the_local_summary_time() -> None:
     assert summary_date(datetime(2026, 3, 2, 13, 59, tzinfo=UTC), CHICAGO, time(8)) is None
     due = summary_date(datetime(2026, 3, 2, 14, 0, tzinfo=UTC), CHICAGO, time(8))
     assert due is not None and due.isoformat() == "2026-03-02"
 
 
-def test_the_local_date_is_the_key_even_when_utc_has_moved_on():
+def test_the_local_date_is_the_key_even_when_utc_has_moved_on() -> None:
     due = summary_date(datetime(2026, 3, 3, 3, 0, tzinfo=UTC), CHICAGO, time(8))
     assert due is not None and due.isoformat() == "2026-03-02"  # 21:00 the day before
 
 
 @given(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1)), st.times())
-def test_each_local_day_has_one_due_date_and_it_never_goes_backwards(moment, at):
+def test_each_local_day_has_one_due_date_and_it_never_goes_backwards(
+    moment: datetime, at: time
+) -> None:
     start = moment.replace(tzinfo=UTC)
     days = [summary_date(start + timedelta(minutes=17 * i), CHICAGO, at) for i in range(200)]
     seen = [d for d in days if d is not None]
@@ -35,14 +37,14 @@ def test_each_local_day_has_one_due_date_and_it_never_goes_backwards(moment, at)
     )
 
 
-def test_retry_delays_grow_and_stop_at_an_hour():
+def test_retry_delays_grow_and_stop_at_an_hour() -> None:
     delays = [retry_delay(n) for n in range(1, 12)]
     assert delays[0] == timedelta(seconds=30)
     assert delays == sorted(delays)
     assert delays[-1] == timedelta(hours=1)
 
 
-def test_message_id_is_fixed_by_the_key():
+def test_message_id_is_fixed_by_the_key() -> None:
     at = datetime(2026, 3, 2, tzinfo=UTC)
     one = Notification("summary:a@x:2026-03-02", "t", ("a@x",), "s", "t", "h", at)
     same = Notification("summary:a@x:2026-03-02", "t", ("a@x",), "s2", "t2", "h2", at)

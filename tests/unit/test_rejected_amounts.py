@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -26,7 +27,9 @@ def _lines(**amounts: str) -> list[BudgetLine]:
     ]
 
 
-def _rejected(version: int, lines: list[BudgetLine], *reasons: str, flags=()) -> RejectedVersion:
+def _rejected(
+    version: int, lines: list[BudgetLine], *reasons: str, flags: Iterable[LineKey] = ()
+) -> RejectedVersion:
     rejection = Rejection(
         version,
         "Carl",

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from tests.support.workspace import Workspace
+
 
 @dataclass
 class Inbox:
@@ -37,6 +39,11 @@ class Inbox:
     def to(self, subject_start: str) -> list[str]:
         """Recipients of the messages whose subject starts so."""
         return [str(m["To"]) for m in self.messages if str(m["Subject"]).startswith(subject_start)]
+
+
+def use_smtp(ws: Workspace, port: int) -> None:
+    """Have the workspace send its mail to the test server on 127.0.0.1:``port``."""
+    ws.configure("mail", transport="smtp", host="127.0.0.1", port=port)
 
 
 def free_port() -> int:

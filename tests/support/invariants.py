@@ -77,7 +77,7 @@ def _outbox(root: Path, db: sqlite3.Connection) -> list[str]:
         and not p.name.endswith((".json", ".done"))
         and p.name != ".gitkeep"
     ]
-    versions = Counter()
+    versions: Counter[tuple[str, int]] = Counter()
     for path in data:
         manifest = json.loads((outbox / f"{path.name}.manifest.json").read_text())
         if manifest["sha256"] != sha(path):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-# The accounts people.toml lists in tests/conftest.py, and one nobody lists.
+# The accounts people.toml lists in tests/support/workspace.py, and one nobody lists.
 NAMES = ("berp_ada", "berp_carl", "berp_eve", "berp_dana", "berp_mallory")
 
 

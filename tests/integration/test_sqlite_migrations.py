@@ -1,0 +1,223 @@
+"""A database from the first schema, holding a workspace's worth of rows, upgraded by opening
+it: every row survives, the exports move into erp_exports (m003), and all reads back."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.adapters.sqlite.migrations import MIGRATIONS, m001_initial
+from pipeline.adapters.sqlite.store import SqliteStore
+from pipeline.domain.budget import BudgetLine, LineKey
+from pipeline.domain.exports import ExportKind, ExportResult
+from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
+from pipeline.domain.review import LineFlag, Rejection
+from pipeline.services.ports import ExportRecord
+
+DAY = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+
+
+def _at(hours: float) -> datetime:
+    return DAY + timedelta(hours=hours)
+
+
+SHA = {name: name[0] * 64 for name in ("a1", "b2", "c3", "d4", "e5", "f6")}
+# P-1001: version 1 rejected with a flagged line, version 2 accepted and exported.
+# P-2002: version 1 waiting for the approver.
+BUDGETS = [
+    ("P-1001", "exported", 2, "Ada Admin", _at(0), _at(30), 5),
+    ("P-2002", "awaiting_approval", 1, "Eve Estimator", _at(26), _at(26), 1),
+]
+SUBMISSIONS = [
+    Submission(
+        "P-1001", 1, Action.SEND, "budget.xlsx", SHA["a1"], "fp-1", "Ada Admin", _at(0),
+        "P-1001_v1_review.xlsx", 2, "57000.50", "Riverside Clinic", "Ada Admin", "57000.50",
+    ),
+    Submission(
+        "P-1001", 2, Action.RESEND, "budget fixed.xlsx", SHA["b2"], "fp-2", "Ada Admin",
+        _at(25), "P-1001_v2_review.xlsx", 2, "55000.50", "Riverside Clinic", "Ada Admin", "",
+    ),
+    Submission(
+        "P-2002", 1, Action.SEND, "depot.xlsx", SHA["c3"], "fp-3", "Eve Estimator", _at(26),
+        "P-2002_v1_review.xlsx", 1, "1500.00", "Harbor Depot", "Eve Estimator", "1500.00",
+    ),
+]  # fmt: skip
+LINES = {
+    ("P-1001", 1): [
+        BudgetLine(8, "", "01-100", "L", "Supervision", Decimal("12000.00"),
+                   Decimal("400"), "HR", Decimal("30.00")),
+        BudgetLine(9, "A", "03-300", "M", "Concrete", Decimal("45000.50")),
+    ],
+    ("P-1001", 2): [
+        BudgetLine(8, "", "01-100", "L", "Supervision", Decimal("10000.00"),
+                   Decimal("400"), "HR", Decimal("25.00")),
+        BudgetLine(9, "A", "03-300", "M", "Concrete", Decimal("45000.50")),
+    ],
+    ("P-2002", 1): [BudgetLine(8, "", "05-500", "M", "Steel", Decimal("1500.00"))],
+}  # fmt: skip
+REJECTION = Rejection(
+    1,
+    "Carl Accountant",
+    _at(24),
+    ("Supervision is over the estimate",),
+    (LineFlag(LineKey("", "01-100", "L"), "400 hours at 30 is too much"),),
+)
+OLD_EXPORT = ("P-1001", 2, "P-1001_v2.csv", SHA["d4"], 2, "55000.50", _at(30).isoformat())
+EVENTS = [
+    Event("P-1001", 1, Action.SEND, "Ada Admin", _at(0), "", SHA["a1"]),
+    Event("P-1001", 1, Action.REJECT, "Carl Accountant", _at(24), "Too much", SHA["e5"]),
+    Event("P-1001", 2, Action.RESEND, "Ada Admin", _at(25), "", SHA["b2"]),
+    Event("P-1001", 2, Action.ACCEPT, "Carl Accountant", _at(29), "", SHA["f6"]),
+    Event("P-1001", 2, Action.EXPORT, "budget-erp", _at(30), "P-1001_v2.csv", SHA["d4"]),
+    Event("P-2002", 1, Action.SEND, "Eve Estimator", _at(26), "", SHA["c3"]),
+]
+
+
+def _first_schema_database(path: Path) -> None:
+    """A database as the first release left it: m001 only, filled with the rows above."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    m001_initial(db)
+    db.execute("INSERT INTO migrations VALUES ('m001_initial', '2025-06-01 08:00:00')")
+    for project, status, version, sender, sent, changed, revision in BUDGETS:
+        db.execute(
+            "INSERT INTO budgets VALUES (?,?,?,?,?,?,?)",
+            (project, status, version, sender, sent.isoformat(), changed.isoformat(), revision),
+        )
+    for s in SUBMISSIONS:
+        db.execute(
+            "INSERT INTO submissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (s.project_number, s.version, s.action.value, s.file_name, s.file_sha256,
+             s.fingerprint, s.sender, s.at.isoformat(), s.review_file, s.line_count, s.total,
+             s.project_name, s.prepared_by, s.stated_total),
+        )  # fmt: skip
+    for (project, version), lines in LINES.items():
+        for ln in lines:
+            db.execute(
+                "INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (project, version, ln.row, ln.sub_job, ln.cost_code, ln.cost_type,
+                 ln.description, str(ln.amount), _text(ln.unit_qty), ln.uom,
+                 _text(ln.unit_cost)),
+            )  # fmt: skip
+    flags = [[f.key.sub_job, f.key.cost_code, f.key.cost_type, f.note] for f in REJECTION.flags]
+    db.execute(
+        "INSERT INTO rejections VALUES ('P-1001', 1, ?, ?, ?, ?)",
+        (REJECTION.approver, REJECTION.at.isoformat(), json.dumps(REJECTION.reasons),
+         json.dumps(flags)),
+    )  # fmt: skip
+    db.execute("INSERT INTO exports VALUES (?,?,?,?,?,?,?)", OLD_EXPORT)
+    db.execute(
+        "INSERT INTO decision_files VALUES (?, 'P-1001', 1, 'rejected', ?)",
+        (SHA["e5"], _at(24).isoformat()),
+    )
+    for e in EVENTS:
+        db.execute(
+            "INSERT INTO events (project_number, version, action, actor, at, detail, "
+            "file_sha256) VALUES (?,?,?,?,?,?,?)",
+            (e.project_number, e.version, e.action.value, e.actor, e.at.isoformat(), e.detail,
+             e.file_sha256),
+        )  # fmt: skip
+    db.close()
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@pytest.fixture
+def upgraded(tmp_path: Path) -> SqliteStore:
+    """The first-schema database, opened by the store (which migrates it to the latest)."""
+    path = tmp_path / "budget-erp.sqlite"
+    _first_schema_database(path)
+    return SqliteStore(path)
+
+
+def test_every_migration_is_applied_once_and_the_database_is_sound(
+    upgraded: SqliteStore,
+) -> None:
+    applied = [row[0] for row in upgraded.db.execute("SELECT name FROM migrations ORDER BY name")]
+    assert applied == [name for name, _ in MIGRATIONS]
+    assert [tuple(r) for r in upgraded.db.execute("PRAGMA integrity_check")] == [("ok",)]
+    assert upgraded.db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_budgets_versions_lines_and_the_rejection_read_back(upgraded: SqliteStore) -> None:
+    budgets = {b.project_number: b for b in upgraded.budgets()}
+    assert sorted(budgets) == ["P-1001", "P-2002"]
+    for project, status, version, sender, sent, changed, revision in BUDGETS:
+        budget = upgraded.get_budget(project)
+        assert budget is not None
+        assert budget == budgets[project]
+        assert (budget.status, budget.version, budget.sender) == (Status(status), version, sender)
+        assert (budget.sent_at, budget.changed_at, budget.revision) == (sent, changed, revision)
+    for submission in SUBMISSIONS:
+        assert upgraded.submission(submission.project_number, submission.version) == submission
+        assert upgraded.submission_for_review(submission.review_file) == submission
+        assert upgraded.submissions_by_sha(submission.file_sha256) == [submission]
+    for (project, version), lines in LINES.items():
+        assert upgraded.lines(project, version) == lines
+    assert upgraded.rejection("P-1001", 1) == REJECTION
+    assert upgraded.rejection("P-1001", 2) is None
+    assert upgraded.decision_outcome(SHA["e5"]) == "rejected"
+
+
+def test_the_old_export_moves_into_erp_exports_as_the_versions_original(
+    upgraded: SqliteStore,
+) -> None:
+    project, version, name, sha, count, total, at = OLD_EXPORT
+    moved = ExportRecord(
+        project, version, name, sha, count, total, datetime.fromisoformat(at),
+        seq=1, kind=ExportKind.ORIGINAL, profile="generic-csv",
+    )  # fmt: skip
+    assert upgraded.exports(project) == [moved]
+    assert upgraded.export_by_file(name) == moved
+    assert upgraded.exports("P-2002") == []
+    tables = {row[0] for row in upgraded.db.execute("SELECT name FROM sqlite_master")}
+    assert "exports" not in tables and "erp_exports" in tables
+
+
+def test_the_audit_trail_reads_back_with_no_account_recorded(upgraded: SqliteStore) -> None:
+    # Equal to events made with no account: the column m004 adds is empty, not missing.
+    assert upgraded.history("P-1001") == EVENTS[:5]
+    assert upgraded.history("P-2002") == EVENTS[5:]
+
+
+def test_later_migrations_derive_their_rows_from_the_old_ones(upgraded: SqliteStore) -> None:
+    assert upgraded.stem_owner("P-1001") == "P-1001"  # m004: the stem its files already use
+    assert upgraded.stem_owner("p-2002") == "P-2002"
+    assert upgraded.current_review_issue("P-1001", 2) is None  # issued before identifiers
+    assert tuple(upgraded.db.execute("SELECT count(*) FROM notifications").fetchone()) == (0,)
+
+
+def test_the_upgraded_database_takes_what_only_the_new_schema_allows(
+    upgraded: SqliteStore,
+) -> None:
+    budget = upgraded.get_budget("P-1001")
+    assert budget is not None
+    synced = ProjectBudget(
+        "P-1001", Status.SYNCED, 2, budget.sender, budget.sent_at, _at(31), budget.revision
+    )
+    again = ExportRecord(
+        "P-1001", 2, "P-1001_v2_002.csv", SHA["f6"], 2, "55000.50", _at(32),
+        seq=2, kind=ExportKind.AGAIN, profile="sage300",
+    )  # fmt: skip
+    with upgraded.transaction():
+        upgraded.save_budget(synced)  # a state m001's CHECK refused, on the same revision
+        upgraded.add_export(again)
+        upgraded.set_export_result("P-1001_v2.csv", ExportResult.SUCCESS, "imported", "ERP-77")
+    stored = upgraded.get_budget("P-1001")
+    assert stored is not None and (stored.status, stored.revision) == (Status.SYNCED, 6)
+    assert [(e.seq, e.kind, e.result) for e in upgraded.exports("P-1001")] == [
+        (1, "original", "success"),
+        (2, "again", ""),
+    ]
+    # The rebuilt budgets table is still the one the versions point at.
+    orphan = dataclasses.replace(SUBMISSIONS[2], project_number="P-9", review_file="x.xlsx")
+    with pytest.raises(sqlite3.IntegrityError), upgraded.transaction():
+        upgraded.add_submission(orphan, [])
