@@ -51,6 +51,25 @@ class LineChange:
             )
         return f"{self.key}: description, quantity, unit or unit cost changed"
 
+    def what_moved(self) -> list[str]:
+        """A changed line's quantity and unit cost before and after, where they moved:
+        ``["quantity 100 -> 120"]`` (empty for an added or removed line)."""
+        if self.old is None or self.new is None:
+            return []
+        pairs = (
+            ("quantity", self.old.unit_qty, self.new.unit_qty),
+            ("unit cost", self.old.unit_cost, self.new.unit_cost),
+        )
+        return [
+            f"{name} {_figure(before)} -> {_figure(after)}"
+            for name, before, after in pairs
+            if before != after
+        ]
+
+
+def _figure(value: Decimal | None) -> str:
+    return "blank" if value is None else f"{value.normalize():,f}"
+
 
 def diff_lines(old: Iterable[BudgetLine], new: Iterable[BudgetLine]) -> list[LineChange]:
     """Every added, removed and changed line, in the new version's order, removed lines last."""
