@@ -4,7 +4,9 @@ links to their rows, the chart part, and the Changes sheet's quantities and unit
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import zipfile
 from collections import defaultdict
 from decimal import Decimal
@@ -46,6 +48,8 @@ THIRD: list[Line] = [*SECOND[:3], ("", "09-900", "S", "Painting subcontract", 91
 COST_CODES = "cost_code,description\n03,Concrete\n09-000,Finishes\n" + "".join(
     f"{code},Work\n" for code in ("01-100", "03-300", "09-900", "09-290", "31-200")
 )
+CHARTS_SCRIPT = Path(__file__).with_name("libreoffice_charts.py")
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno lives there, not in our venv
 COST_TYPES = "cost_type,description\nL,Labour\nM,Material\nS,Subcontract\nE,Equipment\n"
 
 
@@ -238,3 +242,41 @@ def _chart_xml(review: Path) -> str:
         names = package.namelist()
         assert [n for n in names if n.startswith("xl/charts/")] == ["xl/charts/chart1.xml"]
         return package.read("xl/charts/chart1.xml").decode("utf-8")
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_the_chart_and_keeps_it_in_the_pdf(
+    named: Workspace, tmp_path: Path
+) -> None:
+    _send(named, "budget.xlsx", FIRST)
+    named.decide(decision="Reject", reason="03-300 is over the estimate\n09-290 is not ours")
+    named.run("process")
+    book = _send(named, "v2.xlsx", SECOND)
+    pdf = tmp_path / "review.pdf"
+
+    run = subprocess.run(
+        [SYSTEM_PYTHON, str(CHARTS_SCRIPT), str(_latest_review(named)), str(pdf)],
+        check=True,
+        timeout=180,
+        capture_output=True,
+        text=True,
+    )
+
+    charts = json.loads(run.stdout.strip().splitlines()[-1])["charts"]
+    _, table = _table(book, "By cost type")
+    shown = [row for label, row in table.items() if label != "Total"]
+    assert charts == [
+        {
+            "title": "Totals by cost type",
+            "series": [
+                ["Amount v1", [row[1] for row in shown]],
+                ["Amount v2", [row[3] for row in shown]],
+            ],
+        }
+    ]
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    summary = next(page for page in pages if "Summary of version 2" in page)
+    for drawn in ("Totals by cost type", "Cost type", "Amount v1", "Amount v2", "L Labour"):
+        assert drawn in summary

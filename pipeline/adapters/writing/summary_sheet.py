@@ -166,7 +166,10 @@ def _top_changes(
         sheet.write_url(row, 0, target, styles["link"], str(change.key))
         sheet.write_string(row, 1, str(change.kind))
         for col, side in ((2, change.old), (3, change.new)):
-            sheet.write_number(row, col, float(side.amount) if side else 0.0, styles["money"])
+            if side is None:  # added or removed: no amount on that side
+                sheet.write_blank(row, col, None, styles["money"])
+            else:
+                sheet.write_number(row, col, float(side.amount), styles["money"])
         sheet.write_number(row, 4, float(change.delta), styles["delta"])
         line = change.new or change.old
         sheet.write_string(row, 6, line.description if line else "")
