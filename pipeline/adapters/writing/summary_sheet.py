@@ -32,7 +32,6 @@ def summary_sheet(
     }
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 5, 14)
-    sheet.set_column(6, 6, 40)
     earlier = summary.earlier
     sheet.write_string(0, 0, f"Summary of version {version}", styles["title"])
     sheet.write_string(
@@ -140,18 +139,10 @@ def _top_changes(
     its row on *Changes*)."""
     sheet.write_string(row, 0, f"Largest changes ({len(changes)})", styles["label"])
     row += 1
-    titles = (
-        "Line",
-        "Change",
-        f"Amount v{was}",
-        f"Amount v{version}",
-        "Difference",
-        "",
-        "Description",
-    )
+    titles = ("Line", "Change", f"Amount v{was}", f"Amount v{version}", "Difference")
+    titles += ("Description",)
     for col, text in enumerate(titles):
-        if text:
-            sheet.write_string(row, col, text, styles["head"])
+        sheet.write_string(row, col, text, styles["head"])
     if not changes:
         row += 1
         sheet.write_string(row, 0, "no amount changed")
@@ -172,7 +163,7 @@ def _top_changes(
                 sheet.write_number(row, col, float(side.amount), styles["money"])
         sheet.write_number(row, 4, float(change.delta), styles["delta"])
         line = change.new or change.old
-        sheet.write_string(row, 6, line.description if line else "")
+        sheet.write_string(row, 5, line.description if line else "")
     return row + 2
 
 
@@ -198,5 +189,5 @@ def _chart(book: Any, sheet: Any, headers: list[str], rows: tuple[int, int], bes
         {"name": "Amount", "num_format": "#,##0", "major_gridlines": {"visible": True}}
     )
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": _CHART_WIDTH, "height": 320})
-    sheet.insert_chart(2, 7, chart, {"x_offset": 10})
+    chart.set_size({"width": _CHART_WIDTH, "height": 400})
+    sheet.insert_chart(2, 6, chart, {"x_offset": 16})
