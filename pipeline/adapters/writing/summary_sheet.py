@@ -139,8 +139,8 @@ def _top_changes(
     its row on *Changes*)."""
     sheet.write_string(row, 0, f"Largest changes ({len(changes)})", styles["label"])
     row += 1
-    titles = ("Line", "Change", f"Amount v{was}", f"Amount v{version}", "Difference")
-    titles += ("Description",)
+    titles = ["Line", "Change", f"Amount v{was}", f"Amount v{version}", "Difference"]
+    titles.append("Description")
     for col, text in enumerate(titles):
         sheet.write_string(row, col, text, styles["head"])
     if not changes:
