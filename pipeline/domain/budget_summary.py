@@ -3,9 +3,10 @@ earlier version (the rejected one, or the one in force in the ERP), and the larg
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from pipeline.domain.budget import BudgetLine
@@ -82,8 +83,9 @@ class EarlierVersion:
     """A version to compare with: its lines and how the approver knows it."""
 
     version: int
-    description: str  # "rejected version 1", "version 2, in force in the ERP"
+    description: str  # "rejected version 1", "version 2, in the ERP"
     lines: Sequence[BudgetLine]
+    changes: Sequence[LineChange] | None = None  # diff_lines(lines, this version's), if known
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,30 +141,56 @@ def summarise(
     names = names or SummaryNames()
     first = earlier[0] if earlier else None
     before = first.lines if first else None
+    divisions = _Divisions()
     by_type = _groups(lines, before, lambda line: line.cost_type.strip(), names.cost_types)
-    by_division = _groups(lines, before, lambda line: division_of(line.cost_code), names.divisions)
-    total = _group("Total", "", lines, before)
+    by_division = _groups(lines, before, divisions.of, names.divisions)
+    total = GroupTotal("Total", "", len(lines), _sum(lines))
+    if before is not None:
+        total = replace(total, previous_lines=len(before), previous=_sum(before))
     also = tuple(NetChange(version, _sum(version.lines), total.amount) for version in earlier[1:])
     if first is None:
         return BudgetSummary(by_type, by_division, total)
+    changes = first.changes if first.changes is not None else diff_lines(first.lines, lines)
     return BudgetSummary(
-        by_type, by_division, total, first, largest_changes(first.lines, lines, top), also
+        by_type, by_division, total, first, largest_changes(changes, lines, top), also
     )
 
 
 def largest_changes(
-    before: Sequence[BudgetLine], after: Sequence[BudgetLine], top: int = TOP_CHANGES
+    changes: Sequence[LineChange], after: Sequence[BudgetLine], top: int = TOP_CHANGES
 ) -> tuple[TopChange, ...]:
-    """The ``top`` changes of amount, largest in absolute value first (ties in the order of
-    the changes list), each with its place on *Lines* and on the changes list."""
-    changes = diff_lines(before, after)
-    where = {line.key: index for index, line in enumerate(after)}
-    moved = [(index, change) for index, change in enumerate(changes) if change.delta]
-    moved.sort(key=lambda pair: (-abs(pair[1].delta), pair[0]))
+    """The ``top`` changes of amount among ``changes`` (``diff_lines`` of the earlier version
+    and ``after``), largest in absolute value first (ties in the order of the changes list),
+    each with its place on *Lines* and on the changes list."""
+    moved = ((index, change) for index, change in enumerate(changes) if change.delta)
+    largest = heapq.nsmallest(top, moved, key=lambda pair: (-abs(pair[1].delta), pair[0]))
+    wanted = {_identity(change.new) for _, change in largest if change.new is not None}
+    where = {
+        _identity(line): index for index, line in enumerate(after) if _identity(line) in wanted
+    }
     return tuple(
-        TopChange(change, where.get(change.key) if change.new else None, index)
-        for index, change in moved[:top]
+        TopChange(change, where[_identity(change.new)] if change.new else None, index)
+        for index, change in largest
     )
+
+
+def _identity(line: BudgetLine) -> tuple[str, str, str]:
+    """The line's key as a plain tuple: cheaper than ``line.key`` over many lines."""
+    return (line.sub_job, line.cost_code, line.cost_type)
+
+
+class _Divisions:
+    """``division_of``, worked out once per cost code."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+
+    def of(self, line: BudgetLine) -> str:
+        code = line.cost_code
+        found = self.known.get(code)
+        if found is None:
+            found = self.known[code] = division_of(code)
+        return found
 
 
 def _groups(
@@ -172,26 +200,28 @@ def _groups(
     names: Mapping[str, str],
 ) -> tuple[GroupTotal, ...]:
     """One total per key found in either version, in key order."""
-    now: dict[str, list[BudgetLine]] = {}
-    then: dict[str, list[BudgetLine]] = {}
-    for line in lines:
-        now.setdefault(key_of(line), []).append(line)
-    for line in before or ():
-        then.setdefault(key_of(line), []).append(line)
+    now, then = _tally(lines, key_of), _tally(before or (), key_of)
     return tuple(
-        _group(
-            key, names.get(key, ""), now.get(key, []), None if before is None else then.get(key, [])
+        GroupTotal(key, names.get(key, ""), *now.get(key, (0, ZERO)))
+        if before is None
+        else GroupTotal(
+            key, names.get(key, ""), *now.get(key, (0, ZERO)), *then.get(key, (0, ZERO))
         )
         for key in sorted(now.keys() | then.keys())
     )
 
 
-def _group(
-    key: str, name: str, lines: Sequence[BudgetLine], before: Sequence[BudgetLine] | None
-) -> GroupTotal:
-    if before is None:
-        return GroupTotal(key, name, len(lines), _sum(lines))
-    return GroupTotal(key, name, len(lines), _sum(lines), len(before), _sum(before))
+def _tally(
+    lines: Iterable[BudgetLine], key_of: Callable[[BudgetLine], str]
+) -> dict[str, tuple[int, Decimal]]:
+    """Line count and total amount per key."""
+    counts: dict[str, int] = {}
+    sums: dict[str, Decimal] = {}
+    for line in lines:
+        key = key_of(line)
+        counts[key] = counts.get(key, 0) + 1
+        sums[key] = sums.get(key, ZERO) + line.amount
+    return {key: (counts[key], sums[key]) for key in counts}
 
 
 def _sum(lines: Iterable[BudgetLine]) -> Decimal:

@@ -124,15 +124,16 @@ class ReturnedAmount:
 
 @dataclass(frozen=True)
 class ResendAssessment:
-    """How a re-send compares with the version that was rejected. ``unchanged_flags``: the
-    flagged lines left as they were with no Response; ``returns``: changed lines that bring
-    back an amount rejected before."""
+    """How a re-send compares with the version that was rejected (``previous``, its lines).
+    ``unchanged_flags``: the flagged lines left as they were with no Response; ``returns``:
+    changed lines that bring back an amount rejected before."""
 
     rejection: Rejection
     changes: list[LineChange]
     reasons: list[ReasonReview]
     unchanged_flags: list[LineFlag]
     returns: list[ReturnedAmount] = field(default_factory=list)
+    previous: Sequence[BudgetLine] = ()  # the rejected version's lines
 
     def unanswered(self) -> list[ReasonReview]:
         """The reasons with no Response beside them."""
@@ -168,7 +169,7 @@ def assess_resend(
         if answer and review.status is not ReasonStatus.ADDRESSED:
             review = replace(review, status=ReasonStatus.ANSWERED)
         reviews.append(replace(review, response=answer))
-    return ResendAssessment(rejection, changes, reviews, unchanged)
+    return ResendAssessment(rejection, changes, reviews, unchanged, previous=previous)
 
 
 def response_to(responses: Sequence[ReasonResponse], reason: str, line: LineKey | None) -> str:

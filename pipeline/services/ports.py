@@ -64,6 +64,7 @@ class ChangeAssessment:
     exported_version: int
     changes: list[LineChange]
     returns: list[ReturnedAmount] = field(default_factory=list)
+    exported: Sequence[BudgetLine] = ()  # the exported version's lines
 
 
 @dataclass(frozen=True)

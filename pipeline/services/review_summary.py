@@ -19,20 +19,19 @@ def review_summary(
     """Totals by cost type and division; for a re-send against the rejected version, for a
     budget change against the exported one (a re-sent change: the rejected one, and the
     ERP's by its net change only)."""
-    project = document.project_number
     earlier: list[EarlierVersion] = []
     if resend is not None:
         version = resend.rejection.version
-        earlier.append(
-            EarlierVersion(
-                version, f"rejected version {version}", app.store.lines(project, version)
-            )
-        )
+        description = f"rejected version {version}"
+        earlier.append(EarlierVersion(version, description, resend.previous, resend.changes))
     if change is not None:
         version = change.exported_version
         earlier.append(
             EarlierVersion(
-                version, f"version {version}, in the ERP", app.store.lines(project, version)
+                version,
+                f"version {version}, in the ERP",
+                change.exported,
+                change.changes,
             )
         )
     return summarise(document.lines, app.summary_names(), earlier)

@@ -18,7 +18,7 @@ from pipeline.domain.budget_summary import (
     largest_changes,
     summarise,
 )
-from pipeline.domain.changes import ChangeKind, LineChange
+from pipeline.domain.changes import ChangeKind, LineChange, diff_lines
 
 AMOUNTS = st.integers(-(10**9), 10**9).map(lambda c: Decimal(c).scaleb(-2))
 KEYS = st.tuples(
@@ -70,7 +70,7 @@ def test_differences_are_this_version_minus_the_earlier_one(
 def test_the_largest_changes_are_the_largest_moves_and_point_at_their_lines(
     before: list[BudgetLine], after: list[BudgetLine]
 ) -> None:
-    top = largest_changes(before, after)
+    top = largest_changes(diff_lines(before, after), after)
     sizes = [abs(t.change.delta) for t in top]
     assert sizes == sorted(sizes, reverse=True) and 0 not in sizes and len(top) <= 10
     was = {x.key: x.amount for x in before}
