@@ -147,28 +147,13 @@ def test_a_resend_compares_with_the_rejected_version(named: Workspace) -> None:
     assert named.run("process").exit_code == 0
     book = _send(named, "v2.xlsx", SECOND)
 
-    lines = _lines(book)
-    header, table = _table(book, "By cost type")
+    header, _ = _table(book, "By cost type")
     assert header == ["Cost Type", "Lines v1", "Amount v1", "Lines v2", "Amount v2", "Difference"]
-    before, after = _sums(FIRST, _type_of), _sums(lines, _type_of)
-    for key in before.keys() | after.keys():
-        was, now = before.get(key, (0, Decimal(0))), after.get(key, (0, Decimal(0)))
-        row = table[LABELS[key]]
-        assert (row[0], _money(row[1]), row[2], _money(row[3])) == (
-            was[0],
-            _money(was[1]),
-            now[0],
-            _money(now[1]),
-        )
-        assert _money(row[4]) == _money(now[1] - was[1])
-    total_before = sum((Decimal(str(line[4])) for line in FIRST), Decimal(0))
-    total_after = sum((Decimal(str(line["Amount"])) for line in lines), Decimal(0))
-    assert _money(table["Total"][4]) == _money(total_after - total_before)
+    net = _assert_compared_group_by_group(book, FIRST)
     _, divisions = _table(book, "By division")
     assert _money(divisions["03 Concrete"][4]) == Decimal("-400.50")
     assert _money(divisions["31"][3]) == Decimal("6400.75")
-    net = _labelled(book, "Net change against rejected version 1")
-    assert _money(net) == _money(total_after - total_before)
+    assert _money(_labelled(book, "Net change against rejected version 1")) == net
     _assert_links_point_at_their_lines(book)
     chart = _chart_xml(_latest_review(named))
     assert chart.count("<c:ser>") == 2
@@ -182,6 +167,7 @@ def test_a_budget_change_compares_with_the_version_in_the_erp(named: Workspace) 
     assert named.run("process").exit_code == 0
     book = _send(named, "change.xlsx", THIRD)
 
+    assert _assert_compared_group_by_group(book, SECOND) == Decimal("1100.00")
     _, table = _table(book, "By cost type")
     assert [_money(v) for v in table["S Subcontract"][1::2]] == [
         Decimal("8000.00"),
@@ -210,6 +196,38 @@ def test_changes_show_quantity_and_unit_cost_before_and_after(named: Workspace) 
         r["Change"] for r in _lines(book) if (r["Cost Code"], r["Cost Type"]) == ("03-300", "M")
     )
     assert change == "amount changed (-4,000.50); quantity 100 -> 80; unit cost 450.005 -> 512.5"
+
+
+def _assert_compared_group_by_group(book: Any, earlier: list[Line]) -> Decimal:
+    """Each group's row against the earlier version's lines and this one's *Lines*; the
+    Total row's difference, which is returned."""
+    lines = _lines(book)
+    for title, key, labels in (
+        ("By cost type", _type_of, LABELS),
+        ("By division", _division_of, DIVISIONS),
+    ):
+        _, table = _table(book, title)
+        before, after = _sums(earlier, key), _sums(lines, key)
+        assert set(table) == {labels[k] for k in before.keys() | after.keys()} | {"Total"}
+        for group in before.keys() | after.keys():
+            was, now = before.get(group, (0, Decimal(0))), after.get(group, (0, Decimal(0)))
+            row = table[labels[group]]
+            assert (row[0], _money(row[1]), row[2], _money(row[3]), _money(row[4])) == (
+                was[0],
+                _money(was[1]),
+                now[0],
+                _money(now[1]),
+                _money(now[1] - was[1]),
+            )
+        total_before = sum((Decimal(str(line[4])) for line in earlier), Decimal(0))
+        total_after = sum((Decimal(str(line["Amount"])) for line in lines), Decimal(0))
+        assert [table["Total"][0], table["Total"][2]] == [len(earlier), len(lines)]
+        assert [_money(table["Total"][i]) for i in (1, 3, 4)] == [
+            _money(total_before),
+            _money(total_after),
+            _money(total_after - total_before),
+        ]
+    return _money(total_after - total_before)
 
 
 def _labelled(book: Any, label: str) -> Any:
