@@ -58,7 +58,7 @@ def summary_sheet(
         styles["warn"] if warnings else None,
     )
     if summary.by_cost_type:
-        _chart(book, sheet, headers, type_rows, earlier is not None)
+        _chart(book, sheet, type_rows, earlier is not None)
     sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
@@ -167,8 +167,10 @@ def _top_changes(
     return row + 2
 
 
-def _chart(book: Any, sheet: Any, headers: list[str], rows: tuple[int, int], beside: bool) -> None:
-    """A column chart of the totals by cost type: the earlier version beside this one."""
+def _chart(book: Any, sheet: Any, rows: tuple[int, int], beside: bool) -> None:
+    """A column chart of the totals by cost type (``rows``: the first and last of their
+    table), the earlier version beside this one; the series take their names from the
+    table's header."""
     first, last = rows
     chart = book.add_chart({"type": "column"})
     header_row = first - 1
