@@ -24,6 +24,7 @@ from pipeline.adapters.reading.workbook_intake import read_and_check
 from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.adapters.validation.rules_files import (
     load_directory,
+    load_summary_names,
     load_validation_rules,
 )
 from pipeline.adapters.writing.annotated_workbook import write_annotated_copy
@@ -32,6 +33,7 @@ from pipeline.adapters.writing.review_workbook import write_review_workbook
 from pipeline.adapters.writing.template_workbook import write_template
 from pipeline.config import Settings
 from pipeline.domain.budget import BudgetDocument
+from pipeline.domain.budget_summary import SummaryNames
 from pipeline.domain.names import REFUSED, RESULTS
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
@@ -147,6 +149,7 @@ class Replacements(TypedDict, total=False):
     transport: ports.MailTransport
     write_rejected: ports.RejectedWriter
     write_review: ports.ReviewWriter
+    summary_names: ports.SummaryNamesSource
     write_template: ports.TemplateWriter
 
 
@@ -181,6 +184,7 @@ def bootstrap(settings: Settings, **ports: Unpack[Replacements]) -> Services:
         folders=folders,
         inbox=ports.get("inbox") or LocalInbox(settings.inbox, settings.root / "processing"),
         erp_outbox=ports.get("erp_outbox") or OutboxPublisher(settings.outbox),
+        summary_names=ports.get("summary_names") or _summary_names(settings),
     )
 
 
@@ -205,6 +209,13 @@ def _exporter(settings: Settings, env: jinja2.Environment) -> ProfileWriter:
     for profile in {settings.export_profile, *settings.export_job_profiles.values()}:
         writer.profile(profile)  # a missing or broken profile stops start-up, not an export
     return writer
+
+
+def _summary_names(settings: Settings) -> ports.SummaryNamesSource:
+    def names() -> SummaryNames:
+        return load_summary_names(settings.rules)  # fresh, as the rules are read per file
+
+    return names
 
 
 def _rejected_writer(settings: Settings) -> ports.RejectedWriter:

@@ -51,6 +51,25 @@ class LineChange:
             )
         return f"{self.key}: description, quantity, unit or unit cost changed"
 
+    def what_moved(self) -> list[str]:
+        """A changed line's quantity and unit cost before and after, where they moved:
+        ``["quantity 100 -> 120"]`` (empty for an added or removed line)."""
+        if self.old is None or self.new is None:
+            return []
+        pairs = (
+            ("quantity", self.old.unit_qty, self.new.unit_qty),
+            ("unit cost", self.old.unit_cost, self.new.unit_cost),
+        )
+        return [
+            f"{name} {_figure(before)} -> {_figure(after)}"
+            for name, before, after in pairs
+            if before != after
+        ]
+
+
+def _figure(value: Decimal | None) -> str:
+    return "blank" if value is None else f"{value.normalize():,f}"
+
 
 def diff_lines(old: Iterable[BudgetLine], new: Iterable[BudgetLine]) -> list[LineChange]:
     """Every added, removed and changed line, in the new version's order, removed lines last."""
@@ -105,15 +124,16 @@ class ReturnedAmount:
 
 @dataclass(frozen=True)
 class ResendAssessment:
-    """How a re-send compares with the version that was rejected. ``unchanged_flags``: the
-    flagged lines left as they were with no Response; ``returns``: changed lines that bring
-    back an amount rejected before."""
+    """How a re-send compares with the version that was rejected (``previous``, its lines).
+    ``unchanged_flags``: the flagged lines left as they were with no Response; ``returns``:
+    changed lines that bring back an amount rejected before."""
 
     rejection: Rejection
     changes: list[LineChange]
     reasons: list[ReasonReview]
     unchanged_flags: list[LineFlag]
     returns: list[ReturnedAmount] = field(default_factory=list)
+    previous: Sequence[BudgetLine] = ()  # the rejected version's lines
 
     def unanswered(self) -> list[ReasonReview]:
         """The reasons with no Response beside them."""
@@ -149,7 +169,7 @@ def assess_resend(
         if answer and review.status is not ReasonStatus.ADDRESSED:
             review = replace(review, status=ReasonStatus.ANSWERED)
         reviews.append(replace(review, response=answer))
-    return ResendAssessment(rejection, changes, reviews, unchanged)
+    return ResendAssessment(rejection, changes, reviews, unchanged, previous=previous)
 
 
 def response_to(responses: Sequence[ReasonResponse], reason: str, line: LineKey | None) -> str:

@@ -25,6 +25,7 @@ from pipeline.services.ports import (
     ProcessAccount,
     RejectedWriter,
     ReviewWriter,
+    SummaryNamesSource,
     TemplateWriter,
     TemporarySweep,
 )
@@ -79,6 +80,7 @@ class Services:
     folders: Folders
     inbox: InboxFolder
     erp_outbox: ErpOutbox
+    summary_names: SummaryNamesSource
     backoff: Backoff = field(default_factory=Backoff)
 
 

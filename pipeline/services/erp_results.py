@@ -25,6 +25,7 @@ from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import stored_document
 from pipeline.services.ports import ExportRecord, ReviewContent
 from pipeline.services.review_issues import write_review
+from pipeline.services.review_summary import review_summary
 
 # A result is a flat object with one small object (erp_ids): anything deeper is not ours,
 # and json.loads would recurse into it (RecursionError at about a thousand levels).
@@ -194,8 +195,13 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
         f"the ERP could not import {record.file_name}: {message}",
         severity=Severity.WARNING,
     )
+    document = stored_document(app, submission)
     content = ReviewContent(
-        submission, stored_document(app, submission), [p.name for p in approvers], [warning]
+        submission,
+        document,
+        [p.name for p in approvers],
+        [warning],
+        summary=review_summary(app, document),
     )
     now = app.clock.now()
     review, issue = write_review(app, content, now)

@@ -26,6 +26,7 @@ from pipeline.services.intake_checks import (
 from pipeline.services.ports import ChangeAssessment, ReviewContent
 from pipeline.services.refusals import Refusal, refuse
 from pipeline.services.review_issues import write_review
+from pipeline.services.review_summary import review_summary
 
 
 def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outcome:
@@ -156,7 +157,13 @@ def _record_send(
     )
     approvers = app.people().holders(Role.ACCOUNTING_APPROVER, project)
     content = ReviewContent(
-        submission, document, [p.name for p in approvers], warnings, resend, change
+        submission,
+        document,
+        [p.name for p in approvers],
+        warnings,
+        resend,
+        change,
+        summary=review_summary(app, document, resend, change),
     )
     if app.folders.sha256(path) != taken.sha:  # a writer with the file still open: read it again
         raise WorkbookChanged(f"{path.name} changed while it was read; it is read again")

@@ -225,7 +225,8 @@ def assess_change_against_export(
     if not exports or not budget.settled:
         return None
     base = exports[-1].version
-    changes = diff_lines(app.store.lines(budget.project_number, base), document.lines)
+    exported = app.store.lines(budget.project_number, base)
+    changes = diff_lines(exported, document.lines)
     if not changes and budget.in_erp:
         raise Refusal(
             [
@@ -235,4 +236,4 @@ def assess_change_against_export(
             budget.project_number,
             submitter,
         )
-    return ChangeAssessment(base, changes, _returns(app, budget, changes))
+    return ChangeAssessment(base, changes, _returns(app, budget, changes), exported)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.domain.budget import BudgetDocument, BudgetLine
+from pipeline.domain.budget_summary import BudgetSummary, SummaryNames
 from pipeline.domain.changes import LineChange, ResendAssessment, ReturnedAmount
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.exports import ExportKind, ExportResult
@@ -63,6 +64,7 @@ class ChangeAssessment:
     exported_version: int
     changes: list[LineChange]
     returns: list[ReturnedAmount] = field(default_factory=list)
+    exported: Sequence[BudgetLine] = ()  # the exported version's lines
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class ReviewContent:
     resend: ResendAssessment | None = None
     change: ChangeAssessment | None = None
     token: str = ""  # the identifier of this issue of the review workbook
+    summary: BudgetSummary | None = None  # None: the lines' totals alone
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,12 @@ class ReviewWriter(Protocol):
     """Writes the review workbook for the approver."""
 
     def __call__(self, content: ReviewContent, target: Path) -> None: ...
+
+
+class SummaryNamesSource(Protocol):
+    """Reads what the ERP's lists call cost types and divisions, fresh, for the Summary."""
+
+    def __call__(self) -> SummaryNames: ...
 
 
 class RejectedWriter(Protocol):

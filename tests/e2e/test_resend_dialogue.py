@@ -230,7 +230,7 @@ def test_a_resend_that_brings_back_an_amount_rejected_before_is_flagged(
 
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(workspace.review(version=3))
-    notes = {(r[2].value, r[3].value): r[8].value for r in book["Changes"].iter_rows(min_row=2)}
+    notes = _change_notes(book)
     assert notes[("03-300", "M")] == "brings back the amount rejected in v1"
     assert notes[("09-900", "S")] is None
     reasons = _earlier_reasons(workspace, 3)
@@ -260,7 +260,7 @@ def test_a_budget_change_that_brings_back_a_rejected_amount_is_flagged(
 
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(workspace.review(version=3))
-    notes = {(r[2].value, r[3].value): r[8].value for r in book["Changes"].iter_rows(min_row=2)}
+    notes = _change_notes(book)
     assert notes == {
         ("03-300", "M"): "brings back the amount rejected in v1",
         ("03-300", "L"): None,
@@ -270,3 +270,10 @@ def test_a_budget_change_that_brings_back_a_rejected_amount_is_flagged(
     assert "45,000.50 (+5,000.00); brings back the amount rejected in v1" in _sent_mail(
         workspace, 3
     )
+
+
+def _change_notes(book: openpyxl.Workbook) -> dict[tuple[object, object], object]:
+    """The Note column of the Changes sheet, by line (cost code, cost type)."""
+    sheet = book["Changes"]
+    note = [c.value for c in sheet[1]].index("Note")
+    return {(r[2].value, r[3].value): r[note].value for r in sheet.iter_rows(min_row=2)}

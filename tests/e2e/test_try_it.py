@@ -229,6 +229,10 @@ def change_sent(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
     tour.taken("approval/P-1001_v2_review.xlsx")
     review = tour.ws.review("P-1001", 2)
     assert "added\t\t13-490\tS" in sheet_text(review, "Changes")
+    summary = sheet_text(review, "Summary")  # what the README says Carl sees there
+    assert "Compared with version 1, in the ERP" in summary
+    assert "S Subcontract\t19\t1860495\t20\t1899245\t38750" in summary
+    assert "13 Special construction\t0\t0\t1\t38750\t38750" in summary
     tour.ws.decide("P-1001", 2, decision="Reject", reason=REASON)  # step 3: Carl rejects
     tour.taken("rejected/P-1001_v2_rejected.xlsx")
 

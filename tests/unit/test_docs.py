@@ -1,5 +1,6 @@
 """The README documents every rule id, so admins can look up what a message means."""
 
+import re
 from pathlib import Path
 
 from pipeline.domain.rule_catalog import RULES
@@ -16,3 +17,13 @@ def test_the_readme_names_no_rule_that_does_not_exist() -> None:
     table = README.split("## Rules", 1)[1].split("**Changing a rule**", 1)[0]
     named = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
     assert named == set(RULES)
+
+
+def test_every_picture_the_readme_shows_is_in_the_repository_with_its_script() -> None:
+    repository = Path(__file__).parents[2]
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert "docs/summary-sheet.png" in pictures
+    for picture in pictures:
+        assert (repository / picture).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", picture
+    assert "scripts/picture_summary.py" in README
+    assert (repository / "scripts" / "picture_summary.py").is_file()

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pipeline.domain.budget_summary import SummaryNames, division_names
 from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.identifiers import project_key
@@ -187,6 +188,17 @@ def load_erp_lists(rules_dir: Path) -> ErpLists:
     else:
         missing.append("cost_types")
     return ErpLists(jobs, cost_codes, cost_types, tuple(missing))
+
+
+def load_summary_names(rules_dir: Path) -> SummaryNames:
+    """What ``cost_types.csv`` and ``cost_codes.csv`` call cost types and divisions (a
+    division's heading row, ``03`` or ``03-000``, names it); empty where a list is absent."""
+    types = _csv(rules_dir / "cost_types.csv", "cost_type") or []
+    codes = _csv(rules_dir / "cost_codes.csv", "cost_code") or []
+    return SummaryNames(
+        {r["cost_type"]: r.get("description", "") for r in types},
+        division_names((r["cost_code"], r.get("description", "")) for r in codes),
+    )
 
 
 def _csv(path: Path, key: str) -> list[dict[str, str]] | None:

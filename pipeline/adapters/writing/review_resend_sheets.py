@@ -4,9 +4,10 @@ responses; changed lines, noting those that bring back an amount rejected before
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
-from pipeline.adapters.writing.xlsx_styles import printable, write_value
+from pipeline.adapters.writing.xlsx_styles import printable
 from pipeline.domain.changes import LineChange, ReasonStatus, ReturnedAmount
 from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.services.ports import ReviewContent
@@ -49,6 +50,24 @@ def reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> 
         row += 1
 
 
+CHANGES_HEADERS = (
+    "Change",
+    "Sub Job",
+    "Cost Code",
+    "Cost Type",
+    "Description",
+    "Old Qty",
+    "New Qty",
+    "UoM",
+    "Old Unit Cost",
+    "New Unit Cost",
+    "Old Amount",
+    "New Amount",
+    "Difference",
+    "Note",
+)
+
+
 def changes_sheet(
     book: Any,
     styles: dict[str, Any],
@@ -56,43 +75,48 @@ def changes_sheet(
     title: str = "Changes",
     returns: Sequence[ReturnedAmount] = (),
 ) -> None:
-    """Every added, removed and changed line, highlighted, with old and new amounts, and a
-    note on each that brings back an amount rejected before."""
+    """Every added, removed and changed line, highlighted, with old and new quantity, unit
+    cost and amount, and a note on each that brings back an amount rejected before."""
     sheet = printable(book.add_worksheet(title), 1)
-    titles = (
-        "Change",
-        "Sub Job",
-        "Cost Code",
-        "Cost Type",
-        "Description",
-        "Old Amount",
-        "New Amount",
-        "Difference",
-        "Note",
-    )
-    sheet.set_column(0, 0, 18)
-    sheet.set_column(4, 4, 40)
-    sheet.set_column(5, 7, 14)
-    sheet.set_column(8, 8, 40)
+    for col, width in enumerate((18, 8, 10, 8, 40, 10, 10, 6, 12, 12, 14, 14, 14, 40)):
+        sheet.set_column(col, col, width)
     returned = {r.key: r for r in returns}
-    for col, title in enumerate(titles):
-        sheet.write_string(0, col, title, styles["head"])
+    for col, heading in enumerate(CHANGES_HEADERS):
+        sheet.write_string(0, col, heading, styles["head"])
     if not changes:
         sheet.write_string(1, 0, "no line changed")
+    changed, money = styles["changed"], styles["changed_money"]
     for row, change in enumerate(changes, start=1):
         line = change.new or change.old
         assert line is not None
-        sheet.write_string(row, 0, str(change.kind), styles["changed"])
-        for col, value in enumerate(
-            (line.sub_job, line.cost_code, line.cost_type, line.description), start=1
-        ):
-            sheet.write_string(row, col, value, styles["changed"])
-        for col, side in ((5, change.old), (6, change.new)):
-            write_value(sheet, row, col, side.amount if side else None, styles["changed_money"])
-        sheet.write_number(row, 7, float(change.delta), styles["changed_money"])
+        old, new = change.old, change.new
+        texts = (str(change.kind), line.sub_job, line.cost_code, line.cost_type, line.description)
+        for col, text in enumerate(texts):
+            sheet.write_string(row, col, text, changed)
+        figures = (
+            (old.unit_qty if old else None, changed),
+            (new.unit_qty if new else None, changed),
+            (line.uom, changed),
+            (old.unit_cost if old else None, money),
+            (new.unit_cost if new else None, money),
+            (old.amount if old else None, money),
+            (new.amount if new else None, money),
+            (change.delta, money),
+        )
+        for col, (value, style) in enumerate(figures, start=5):
+            _figure(sheet, row, col, value, style)
         if change.key in returned:
             version = returned[change.key].version
-            sheet.write_string(
-                row, 8, f"brings back the amount rejected in v{version}", styles["changed"]
-            )
+            note = f"brings back the amount rejected in v{version}"
+            sheet.write_string(row, len(CHANGES_HEADERS) - 1, note, changed)
     sheet.freeze_panes(1, 0)
+
+
+def _figure(sheet: Any, row: int, col: int, value: Decimal | str | None, style: Any) -> None:
+    """A number as a number, a unit as text, a missing side blank (keeping the highlight)."""
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, style)
+    elif isinstance(value, Decimal):
+        sheet.write_number(row, col, float(value), style)
+    else:
+        sheet.write_string(row, col, value, style)

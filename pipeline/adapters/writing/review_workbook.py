@@ -1,5 +1,6 @@
-"""Write the approver's review workbook (xlsxwriter): decision cells, every line, and for a
-re-send the earlier reasons and the changed lines, highlighted. No formulas, only values."""
+"""Write the approver's review workbook (xlsxwriter): decision cells, the Summary, every line,
+and for a re-send the earlier reasons and the changed lines, highlighted. No formulas, only
+values."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pipeline.adapters.layouts.review import (
 )
 from pipeline.adapters.writing.review_resend_sheets import changes_sheet, reasons_sheet
 from pipeline.adapters.writing.sheet_rows import Cell, column_letters, row_xml, splice_rows
+from pipeline.adapters.writing.summary_sheet import summary_sheet
 from pipeline.adapters.writing.xlsx_styles import (
     PROTECTION,
     SAFE_OPTIONS,
@@ -24,7 +26,9 @@ from pipeline.adapters.writing.xlsx_styles import (
     printable,
     write_value,
 )
+from pipeline.domain.budget_summary import summarise
 from pipeline.domain.changes import ChangeKind, LineChange
+from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.domain.review import Verdict
 from pipeline.services.ports import ReviewContent
 
@@ -38,7 +42,10 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
         if content.resend
         else (content.change.changes if content.change else [])
     )
-    _review_sheet(book, styles, content)
+    warnings = _warnings(content)
+    _review_sheet(book, styles, content, warnings)
+    summary = content.summary or summarise(content.document.lines)
+    summary_sheet(book, styles, summary, content.submission.version, len(warnings))
     changed = {c.key: c for c in shown}
     _lines_sheet(book, styles, content, changed)
     if content.resend:
@@ -54,10 +61,24 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
         letters = column_letters(len(LINE_HEADERS))
         splice_rows(
             target,
-            2,
+            LINES_SHEET_INDEX,
             _line_rows(content, changed, styles, letters),
             f"{letters[-1]}{len(lines) + 1}",
         )
+
+
+LINES_SHEET_INDEX = 3  # Review, Summary, Lines: the order the sheets are added in
+
+
+def _warnings(content: ReviewContent) -> list[str]:
+    """Every warning in one list: the checks' (lists not checked, amounts rounded, flagged
+    lines left as they were, a failed import) and the amounts that a rejection turned down
+    coming back."""
+    returns = [
+        *(content.resend.returns if content.resend else []),
+        *(content.change.returns if content.change else []),
+    ]
+    return [str(warning) for warning in content.warnings] + describe_returns(returns)
 
 
 def _meta_sheet(book: Any, content: ReviewContent, streamed: list[Any]) -> None:
@@ -81,7 +102,9 @@ def _meta_sheet(book: Any, content: ReviewContent, streamed: list[Any]) -> None:
         book.set_custom_property(REVIEW_PROPERTY, content.token)
 
 
-def _review_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> None:
+def _review_sheet(
+    book: Any, styles: dict[str, Any], content: ReviewContent, warnings: list[str]
+) -> None:
     sheet = printable(book.add_worksheet("Review"))
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 70)
@@ -120,11 +143,11 @@ def _review_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> 
     for text in _instructions(content):
         sheet.write_string(row, 1, text, styles["wrap"])
         row += 1
-    if content.warnings:
+    if warnings:
         row += 1
         sheet.write_string(row, 0, "Warnings", styles["label"])
-        for warning in content.warnings:
-            sheet.write_string(row, 1, str(warning), styles["warn"])
+        for warning in warnings:
+            sheet.write_string(row, 1, warning, styles["warn"])
             row += 1
     sheet.protect("", PROTECTION)
     sheet.activate()
@@ -270,6 +293,8 @@ def _line_rows(
 
 
 def _change_text(change: LineChange) -> str:
+    """``amount changed (+2,000.00)``, then what moved: ``; quantity 100 -> 120``."""
+    text = str(change.kind)
     if change.kind is ChangeKind.AMOUNT:
-        return f"amount changed ({change.delta:+,.2f})"
-    return str(change.kind)
+        text = f"amount changed ({change.delta:+,.2f})"
+    return "; ".join([text, *change.what_moved()])
