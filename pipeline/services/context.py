@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -25,6 +26,7 @@ from pipeline.services.ports import (
     ProcessAccount,
     RejectedWriter,
     ReviewWriter,
+    StatusPageRenderer,
     TemplateWriter,
     TemporarySweep,
 )
@@ -56,6 +58,13 @@ class Backoff:
         return now < self.until
 
 
+@dataclass
+class PageMemory:
+    """When this process last wrote the status page (None: not yet, so the first pass does)."""
+
+    written_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Services:
     """The ports a use case may call; built once in ``bootstrap``."""
@@ -79,7 +88,9 @@ class Services:
     folders: Folders
     inbox: InboxFolder
     erp_outbox: ErpOutbox
+    render_status: StatusPageRenderer
     backoff: Backoff = field(default_factory=Backoff)
+    page_memory: PageMemory = field(default_factory=PageMemory)
 
 
 class OutcomeKind(enum.StrEnum):
