@@ -102,7 +102,7 @@ def test_a_url_gets_its_page_name_quoted() -> None:
 
 
 NAMES = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1
+    st.characters(exclude_categories=["Cs"], exclude_characters="/\x00"), min_size=1
 ).filter(lambda name: name not in (".", ".."))
 
 
