@@ -248,10 +248,12 @@ def withdraw(ctx: click.Context, project: str, by: str | None) -> None:
 
 
 def _act(ctx: click.Context, action: Any, project: str, by: str | None, done: str) -> None:
+    app = services_for(ctx)
     try:
-        budget = action(services_for(ctx), project, by)
+        budget = action(app, project, by)
     except PipelineError as exc:
         raise Refused(str(exc)) from exc
+    status_page.refresh(app)  # people see it at once, not at the daemon's next pass
     click.echo(f"{project}: version {budget.version} {done}")
 
 

@@ -84,6 +84,18 @@ def after_pass(app: Services, changed: bool) -> None:
         logger.debug("status page traceback", exc_info=exc)
 
 
+def refresh(app: Services) -> None:
+    """Rewrite the page after a change made outside a pass (a retrieve, a withdraw), if one
+    is configured; like ``after_pass``, trouble is logged, never raised."""
+    if app.settings.status_page is None:
+        return
+    try:
+        write_page(app)
+    except Exception as exc:  # the change is committed; the page catches up next pass
+        logger.error("could not write the status page: %s", exc)
+        logger.debug("status page traceback", exc_info=exc)
+
+
 def link_in_mail(app: Services) -> str:
     """Where people open the page, for the emails: empty without ``[status] url`` or page."""
     page = app.settings.status_page

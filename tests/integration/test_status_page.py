@@ -142,3 +142,14 @@ def test_emails_link_the_page_when_the_workspace_address_is_set(workspace: Works
     assert text is not None and html is not None
     assert f"Status of all budgets: {link}" in text.get_content()
     assert f'<a href="{link}">{link}</a>' in html.get_content()
+
+
+def test_a_retrieve_shows_on_the_page_at_once(workspace: Workspace) -> None:
+    workspace.drop()
+    assert workspace.run("process").exit_code == 0
+    assert "awaiting approval" in _page(workspace).read_text(encoding="utf-8")
+
+    assert workspace.run("retrieve", "P-1001", "--by", "Ada Admin").exit_code == 0
+
+    html = _page(workspace).read_text(encoding="utf-8")
+    assert ">retrieved<" in html and "awaiting approval" not in html
