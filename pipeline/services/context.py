@@ -60,9 +60,11 @@ class Backoff:
 
 @dataclass
 class PageMemory:
-    """When this process last wrote the status page (None: not yet, so the first pass does)."""
+    """When this process last wrote the status page (None: not yet, so the first pass does),
+    and whether a change still waits for it (a write failed)."""
 
     written_at: datetime | None = None
+    pending: bool = False
 
 
 @dataclass(frozen=True)

@@ -66,22 +66,29 @@ def write_page(app: Services, target: Path | None = None) -> Path:
 
 
 def after_pass(app: Services, changed: bool) -> None:
-    """Note the pass; rewrite the page if the pass changed anything, if this process has not
-    written it yet, or if it is older than ``refresh_minutes`` (so it shows the daemon alive).
+    """Note the pass; rewrite the page if the pass changed anything (or an earlier write
+    failed), if this process has not written it yet, or if it is older than
+    ``refresh_minutes`` (so it shows the daemon alive).
 
-    The page never stops a pass: trouble writing it is logged and tried again next time.
+    The page never stops a pass: trouble is logged, and the next pass tries again.
     """
     now = app.clock.now()
+    memory = app.page_memory
+    memory.pending = memory.pending or changed
     try:
         with app.store.transaction():
             app.store.note_pass(now)
-        if app.settings.status_page is None or not _due(app, changed, now):
-            return
+    except Exception as exc:  # the database's trouble shows elsewhere; the page still goes
+        logger.error("could not record the pass for the status page: %s", exc)
+    if app.settings.status_page is None or not _due(app, now):
+        return
+    try:
         write_page(app)
-        app.page_memory.written_at = now
     except Exception as exc:  # the page is a view; the workflow goes on without it
         logger.error("could not write the status page: %s", exc)
         logger.debug("status page traceback", exc_info=exc)
+        return
+    memory.written_at, memory.pending = now, False
 
 
 def refresh(app: Services) -> None:
@@ -104,9 +111,9 @@ def link_in_mail(app: Services) -> str:
     return status_link(app.settings.status_url, PurePosixPath(page.relative_to(app.settings.root)))
 
 
-def _due(app: Services, changed: bool, now: datetime) -> bool:
+def _due(app: Services, now: datetime) -> bool:
     written = app.page_memory.written_at
-    if changed or written is None:
+    if app.page_memory.pending or written is None:
         return True
     return now - written >= timedelta(minutes=app.settings.status_refresh_minutes)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.services.ports import ReadResult
@@ -129,3 +130,21 @@ def test_no_page_is_written_when_it_is_turned_off() -> None:
     process_once(world.app)
     assert not [path for path in world.folders.files if path.suffix == ".html"]
     assert world.app.store.last_pass() == NOW  # the pass is still recorded
+
+
+def test_a_page_that_could_not_be_written_is_written_by_the_next_pass() -> None:
+    world, clock = _world()
+    process_once(world.app)
+    failing = world.folders.write_text
+
+    def full_disk(target: Path, text: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    world.folders.write_text = full_disk  # type: ignore[method-assign]
+    _send(world, "P-1")
+    [outcome] = process_once(world.app)  # the budget goes on; the page does not
+    assert outcome.kind == "sent for approval"
+    world.folders.write_text = failing  # type: ignore[method-assign]
+    clock.at += timedelta(seconds=1)
+    process_once(world.app)  # nothing new, but the change still waits for the page
+    assert b"P-1" in world.folders.files[PAGE]
