@@ -16,6 +16,7 @@ from pipeline.adapters.files.inbox_folder import LocalInbox
 from pipeline.adapters.files.owners import file_owner, process_account
 from pipeline.adapters.files.temp_files import TempSweeper
 from pipeline.adapters.files.workspace_folders import LocalFolders
+from pipeline.adapters.html.status_page import JinjaStatusPage, status_environment
 from pipeline.adapters.mail.render import JinjaMailRenderer, template_environment
 from pipeline.adapters.mail.transport import FileTransport, NullTransport, SmtpTransport
 from pipeline.adapters.reading.parse_worker import ParseWorker
@@ -102,7 +103,7 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
             settings.outbox,
             settings.outbox / RESULTS / REFUSED,  # notes beside refused result files
             settings.mail_dir,
-            settings.root / "status",  # swept once it exists
+            *([settings.status_page.parent] if settings.status_page else []),  # once it exists
         ],
         trees=[settings.archive],
         before_remove={settings.outbox: abandon_temporary},
@@ -144,6 +145,7 @@ class Replacements(TypedDict, total=False):
     read_budget: ports.BudgetReader
     read_decision: ports.DecisionReader
     render_mail: ports.MailRenderer
+    render_status: ports.StatusPageRenderer
     store: Store
     sweep_temporaries: ports.TemporarySweep
     transport: ports.MailTransport
@@ -185,6 +187,8 @@ def bootstrap(settings: Settings, **ports: Unpack[Replacements]) -> Services:
         inbox=ports.get("inbox") or LocalInbox(settings.inbox, settings.root / "processing"),
         erp_outbox=ports.get("erp_outbox") or OutboxPublisher(settings.outbox),
         summary_names=ports.get("summary_names") or _summary_names(settings),
+        render_status=ports.get("render_status")
+        or JinjaStatusPage(status_environment(settings.templates)),
     )
 
 

@@ -24,11 +24,12 @@ from pipeline.config import init_workspace
 from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
 from pipeline.errors import PipelineError
-from pipeline.services import admin
+from pipeline.services import admin, status_page
 from pipeline.services.inbox import Waiting, waiting
 from pipeline.services.processing import process_once
 
 logger = logging.getLogger("pipeline")
+_CONFIGURED_PAGE = "\0configured"  # ``--html`` without FILE: no file can be named this
 
 
 @click.group()
@@ -140,10 +141,27 @@ def watch(ctx: click.Context) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option(
+    "--html",
+    "html",
+    is_flag=False,
+    flag_value=_CONFIGURED_PAGE,
+    default=None,
+    metavar="[FILE]",
+    help="Write the status page to FILE [default: the configured page, status/index.html].",
+)
 @click.pass_context
-def status(ctx: click.Context, as_json: bool) -> None:
-    """List every budget and its state."""
+def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
+    """List every budget and its state (or write the status page)."""
     app = services_for(ctx)
+    if html is not None:
+        target = None if html == _CONFIGURED_PAGE else Path(html).resolve()
+        try:
+            written = status_page.write_page(app, target)
+        except (PipelineError, OSError) as exc:
+            raise Refused(str(exc)) from exc
+        click.echo(f"status page written: {written}")
+        return
     rows = admin.status(app)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2))
@@ -230,10 +248,12 @@ def withdraw(ctx: click.Context, project: str, by: str | None) -> None:
 
 
 def _act(ctx: click.Context, action: Any, project: str, by: str | None, done: str) -> None:
+    app = services_for(ctx)
     try:
-        budget = action(services_for(ctx), project, by)
+        budget = action(app, project, by)
     except PipelineError as exc:
         raise Refused(str(exc)) from exc
+    status_page.refresh(app)  # people see it at once, not at the daemon's next pass
     click.echo(f"{project}: version {budget.version} {done}")
 
 

@@ -76,6 +76,10 @@ class Settings:
     export_job_profiles: dict[str, str] = field(default_factory=dict)
     export_done_marker: bool = False
     identity: IdentityPolicy = field(default_factory=IdentityPolicy)
+    status_page: Path | None = None  # the status page (``[status] page``); None: none
+    status_url: str = ""  # how people reach the workspace, for the link in emails
+    status_refresh_minutes: float = 5.0
+    overdue_days: float = 3.0
 
     def folders(self) -> list[Path]:
         """Every folder the program writes into."""
@@ -123,6 +127,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
     export = data.get("export", {})
     limits = data.get("limits", {})
     identity = data.get("identity", {})
+    status = data.get("status", {})
 
     def folder(name: str, default: str) -> Path:
         return _inside(root, str(folders.get(name, default)), f"folders.{name}")
@@ -177,6 +182,10 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         export_job_profiles={str(k): str(v) for k, v in export.get("jobs", {}).items()},
         export_done_marker=bool(export.get("done_marker", False)),
         identity=_identity(identity),
+        status_page=_status_page(root, status),
+        status_url=str(status.get("url", "")).strip(),
+        status_refresh_minutes=float(status.get("refresh_minutes", 5.0)),
+        overdue_days=float(notify.get("overdue_days", 3)),
     )
     _check_choice("watch.mode", settings.watch_mode, {"native", "polling"})
     _check_choice(
@@ -192,6 +201,8 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         ) from exc
     if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:
         raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")
+    if settings.overdue_days <= 0 or settings.status_refresh_minutes <= 0:
+        raise ValueError("notify.overdue_days and status.refresh_minutes must be > 0")
     if settings.max_result_kb <= 0:
         raise ValueError(f"limits.max_result_kb = {settings.max_result_kb}; expected a size > 0")
     return settings
@@ -204,6 +215,17 @@ def _identity(section: dict[str, Any]) -> IdentityPolicy:
     if not isinstance(self_approval, bool):
         raise ValueError(f"identity.self_approval = {self_approval!r}; expected true or false")
     return IdentityPolicy(OwnerMode(mode), self_approval)
+
+
+def _status_page(root: Path, section: dict[str, Any]) -> Path | None:
+    """Where the status page goes, inside the workspace; an empty ``page`` turns it off."""
+    page = str(section.get("page", "status/index.html")).strip()
+    if not page:
+        return None
+    path = _inside(root, page, "status.page")
+    if path == root or not path.name.lower().endswith((".html", ".htm")):
+        raise ValueError(f"status.page = {page!r}; expected a file name ending in .html")
+    return path
 
 
 def _inside(root: Path, relative: str, key: str) -> Path:

@@ -11,6 +11,7 @@ from pipeline.domain.people import Role
 from pipeline.errors import UnknownProject
 from pipeline.services.actors import Actor, acting_person
 from pipeline.services.context import Services, logger
+from pipeline.services.ports import ExportRecord
 
 
 def _budget(app: Services, project_number: str, by: str | None) -> tuple[ProjectBudget, Actor]:
@@ -82,18 +83,23 @@ def status(app: Services) -> list[StatusRow]:
 
 
 def _in_erp(app: Services, budget: ProjectBudget) -> str:
-    """``v2 (outbox/P-1001_v2_001.csv)``: the last version exported and not refused by the
-    ERP, whatever became of later changes (pending, rejected or withdrawn)."""
-    exported = [
-        r
-        for r in app.store.exports(budget.project_number)
-        if r.kind is not ExportKind.AGAIN and r.result.counts
-    ]
-    if not exported:
+    """``v2 (outbox/P-1001_v2_001.csv)``: the version in force in the ERP and its file."""
+    last = export_in_force(app, budget.project_number)
+    if last is None:
         return ""
-    last = max(exported, key=lambda r: (r.version, r.seq))
     synced = ", imported" if last.result is ExportResult.SUCCESS else ""
     return f"v{last.version} (outbox/{last.file_name}{synced})"
+
+
+def export_in_force(app: Services, project_number: str) -> ExportRecord | None:
+    """The last version exported and not refused by the ERP, whatever became of later
+    changes (pending, rejected or withdrawn); None when none was."""
+    exported = [
+        r
+        for r in app.store.exports(project_number)
+        if r.kind is not ExportKind.AGAIN and r.result.counts
+    ]
+    return max(exported, key=lambda r: (r.version, r.seq)) if exported else None
 
 
 def _where(app: Services, budget: ProjectBudget, review_file: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -25,6 +26,7 @@ from pipeline.services.ports import (
     ProcessAccount,
     RejectedWriter,
     ReviewWriter,
+    StatusPageRenderer,
     SummaryNamesSource,
     TemplateWriter,
     TemporarySweep,
@@ -57,6 +59,15 @@ class Backoff:
         return now < self.until
 
 
+@dataclass
+class PageMemory:
+    """When this process last wrote the status page (None: not yet, so the first pass does),
+    and whether a change still waits for it (a write failed)."""
+
+    written_at: datetime | None = None
+    pending: bool = False
+
+
 @dataclass(frozen=True)
 class Services:
     """The ports a use case may call; built once in ``bootstrap``."""
@@ -81,7 +92,9 @@ class Services:
     inbox: InboxFolder
     erp_outbox: ErpOutbox
     summary_names: SummaryNamesSource
+    render_status: StatusPageRenderer
     backoff: Backoff = field(default_factory=Backoff)
+    page_memory: PageMemory = field(default_factory=PageMemory)
 
 
 class OutcomeKind(enum.StrEnum):

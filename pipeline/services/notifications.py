@@ -18,6 +18,7 @@ from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
 from pipeline.services.context import Services, logger
 from pipeline.services.ports import ExportRecord, ReviewContent
+from pipeline.services.status_page import link_in_mail
 
 
 def prepare(
@@ -28,7 +29,7 @@ def prepare(
     if not recipients:
         return []
     try:
-        mail = app.render_mail(template, context)
+        mail = app.render_mail(template, {**context, "status_url": link_in_mail(app)})
     except Exception as exc:  # a broken template must not stop a budget
         logger.error("could not render the %r email (%s; %s); it is not sent", template, key, exc)
         logger.debug("template traceback", exc_info=exc)

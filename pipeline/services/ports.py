@@ -24,6 +24,7 @@ from pipeline.domain.review import (
     Rejection,
     ReviewMarks,
 )
+from pipeline.domain.status_view import StatusView
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,3 +268,9 @@ class TemporarySweep(Protocol):
     once their writer is gone; never another live process's write in progress."""
 
     def __call__(self) -> list[Path]: ...
+
+
+class StatusPageRenderer(Protocol):
+    """Renders the status page as one self-contained HTML document, every text escaped."""
+
+    def __call__(self, view: StatusView) -> str: ...

@@ -20,6 +20,7 @@ from pipeline.services.inbox import inbox_pass
 from pipeline.services.intake import take_inbox_file
 from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.review_issues import restore_missing_review
+from pipeline.services.status_page import after_pass
 from pipeline.services.summary import queue_daily_mail
 
 
@@ -35,7 +36,9 @@ def process_once(
         return []
     _sweep_temporaries(app)  # needs no lock: it removes only what dead writers left
     with app.folders.pass_lock():  # a `process` beside a running daemon waits its turn
-        return _pass(app, settle_seconds)
+        outcomes, mailed = _pass(app, settle_seconds)
+        after_pass(app, changed=bool(outcomes) or mailed)
+        return outcomes
 
 
 def _sweep_temporaries(app: Services) -> None:
@@ -54,7 +57,8 @@ def _sweep_temporaries(app: Services) -> None:
         )
 
 
-def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
+def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], bool]:
+    """The pass's outcomes, and whether the mail outbox changed."""
     settle = app.settings.settle_seconds if settle_seconds is None else settle_seconds
     now = time.time()
     outcomes: list[Outcome] = []
@@ -72,10 +76,10 @@ def _pass(app: Services, settle_seconds: float | None) -> list[Outcome]:
         else:
             restore = functools.partial(_restore_review, app, budget)
             outcomes.extend(trapped(app, app.settings.approval, restore))
-    _send_mail(app)
+    mailed = _send_mail(app)
     if not any(o.environment for o in outcomes):
         app.backoff.succeeded()
-    return outcomes
+    return outcomes, mailed
 
 
 def _settled(app: Services, folder: Path, settle: float, now: float) -> list[Path]:
@@ -93,14 +97,17 @@ def _decide(app: Services, review: Path, now: float) -> Outcome | None:
     return apply_review_file(app, review)
 
 
-def _send_mail(app: Services) -> None:
-    """Queue the daily mail when due, then deliver the outbox; mail trouble stops nothing."""
+def _send_mail(app: Services) -> bool:
+    """Queue the daily mail when due, then deliver the outbox; mail trouble stops nothing.
+    Whether any message was queued, sent or given up on."""
     try:
-        queue_daily_mail(app)
-        deliver_due(app)
+        queued = queue_daily_mail(app)
+        report = deliver_due(app)
     except Exception as exc:  # each message is contained already; this is the database
         logger.error("mail round failed (%s); the outbox keeps everything for the next pass", exc)
         logger.debug("mail round traceback", exc_info=exc)
+        return False
+    return bool(queued or report.sent or report.failed)
 
 
 def _take(app: Services, path: Path, recovering: bool) -> Outcome:

@@ -280,4 +280,6 @@ def test_a_far_corner_review_is_refused_while_the_daemon_keeps_going(daemon: Dae
     assert "XFD1048576" in note.read_text()
     second = _sent_by_ada(ws, "second.xlsx", project="P-2")
     assert second.exists()
-    assert _status(ws) == {"P-1001": "awaiting_approval", "P-2": "awaiting_approval"}
+    # The review workbook is written just before the commit that records it: wait for that.
+    expected = {"P-1001": "awaiting_approval", "P-2": "awaiting_approval"}
+    assert wait_for(lambda: _status(ws) == expected), _status(ws)

@@ -208,7 +208,10 @@ def sheet_text(path: Path, sheet: str) -> str:
 def sent(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
     tour.taken("approval/P-1001_v1_review.xlsx", "mail/*-sent_for_approval-*.eml")
     if tour.daemon is not None:
-        assert "P-1001: sent for approval. version 1" in tour.log.read_text()
+        # The daemon logs a pass's outcomes once the pass is over (its status page written
+        # last): after the review workbook and the email appear.
+        logged = "P-1001: sent for approval. version 1"
+        assert wait_for(lambda: logged in tour.log.read_text()), tour.log.read_text()
 
 
 def review_and_mail_listed(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
@@ -298,7 +301,7 @@ STEPS: list[tuple[str, int, Callable[[Tour, subprocess.CompletedProcess[str]], N
     ("ls rejected/", 0, refusal_listed),
     (".venv/bin/budget-erp status\n.venv/bin/budget-erp history P-1001", 0, looked_back),
     (
-        "rm -rf approval archive mail processing rejected state\n"
+        "rm -rf approval archive mail processing rejected state status\n"
         "find inbox outbox -mindepth 1 ! -name .gitkeep -delete",
         0,
         lambda *_: None,  # checked at the end: the clone is as it was

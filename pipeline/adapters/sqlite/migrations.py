@@ -216,12 +216,18 @@ def m005_handed_back(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_passes(db: sqlite3.Connection) -> None:
+    """When the last pass over the workspace ran, for the status page (is the daemon alive?)."""
+    _run(db, "CREATE TABLE passes (name TEXT PRIMARY KEY, at TEXT NOT NULL)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", m001_initial),
     ("m002_outbox", m002_outbox),
     ("m003_erp_hand_off", m003_erp_hand_off),
     ("m004_identity", m004_identity),
     ("m005_handed_back", m005_handed_back),
+    ("m006_passes", m006_passes),
 ]
 
 

@@ -65,6 +65,15 @@ class OutboxQueries(Queries):
         )
         return [_queued(row) for row in rows]
 
+    def unsent_mail(self, limit: int = 200) -> list[QueuedMail]:
+        """The oldest notifications still queued or given up on, for the status page."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM notifications WHERE status != 'sent' "
+            "ORDER BY created_at, key LIMIT ?",
+            (limit,),
+        )
+        return [_queued(row) for row in rows]
+
     def mark_sent(self, key: str, at: datetime) -> None:
         """The message left us."""
         self.db.execute(

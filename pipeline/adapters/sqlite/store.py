@@ -14,6 +14,7 @@ from pipeline.adapters.sqlite.exports import ExportQueries
 from pipeline.adapters.sqlite.handbacks import HandBackQueries
 from pipeline.adapters.sqlite.migrations import migrate
 from pipeline.adapters.sqlite.outbox import OutboxQueries
+from pipeline.adapters.sqlite.passes import PassQueries
 from pipeline.adapters.sqlite.reviews import ReviewQueries
 from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
@@ -32,9 +33,9 @@ LINE_COLUMNS = (
 ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14})
 
 
-class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries):
-    """Budgets, versions, lines, rejections, exports, reviews, the audit trail and the mail
-    outbox."""
+class SqliteStore(OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries, PassQueries):
+    """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
+    outbox and the passes."""
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -1,0 +1,1 @@
+"""Web pages people open from the shared folder: the status page."""

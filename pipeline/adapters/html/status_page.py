@@ -1,0 +1,38 @@
+"""Render the status page from ``templates/status/index.html.j2``: one static HTML file, its
+CSS inline, no script and no outside address, every text escaped whatever the template's name."""
+
+from __future__ import annotations
+
+import jinja2
+
+from pipeline.domain.status_view import StatusView
+
+TEMPLATE = "status/index.html.j2"
+
+
+def status_environment(templates: object) -> jinja2.Environment:
+    """Workspace templates first, then the packaged defaults; autoescaping always on."""
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(str(templates)),
+                jinja2.PackageLoader("pipeline", "workspace_defaults/templates"),
+            ]
+        ),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,  # project names and reasons come from workbooks: never markup
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class JinjaStatusPage:
+    """The ``StatusPageRenderer`` port on Jinja."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.env.get_template(TEMPLATE)  # a broken template stops start-up, not a pass
+
+    def __call__(self, view: StatusView) -> str:
+        """The page as one HTML document."""
+        return self.env.get_template(TEMPLATE).render(view=view)

@@ -1,0 +1,216 @@
+"""Use case: the status page. Gather what waits, on whom and for how long, the latest events,
+the mail still to go and the last pass into a ``StatusView``, and write it atomically after
+each pass that changed anything (and on demand: ``budget-erp status --html``)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
+
+from pipeline.domain.exports import ExportResult
+from pipeline.domain.lifecycle import ProjectBudget
+from pipeline.domain.names import rejected_for_review
+from pipeline.domain.notification import MailStatus
+from pipeline.domain.people import Directory, Role
+from pipeline.domain.status_view import (
+    STATE_LABELS,
+    BudgetRow,
+    EventLine,
+    FileLink,
+    HealthLine,
+    MailLine,
+    ProjectEvents,
+    StatusView,
+    age_text,
+    is_overdue,
+    page_href,
+    status_link,
+    waiting_on,
+    waiting_since,
+)
+from pipeline.errors import ConfigError
+from pipeline.services.admin import export_in_force
+from pipeline.services.context import Services, logger
+
+EVENTS_PER_PROJECT = 3
+
+
+def gather(app: Services, page: Path) -> StatusView:
+    """The page's content now, its links relative to ``page``'s folder."""
+    now = app.clock.now().astimezone(ZoneInfo(app.settings.time_zone))  # shown local
+    directory = app.people()
+    budgets = app.store.budgets()
+    rows = tuple(_row(app, budget, page.parent, now, directory) for budget in _ordered(budgets))
+    return StatusView(
+        workspace=app.settings.root.name,
+        generated_at=now,
+        time_zone=app.settings.time_zone,
+        overdue_days=app.settings.overdue_days,
+        budgets=rows,
+        events=tuple(_events(app, budget.project_number) for budget in budgets),
+        mail=tuple(_mail(app)),
+        health=(_last_pass(app.store.last_pass(), now, app.settings.status_refresh_minutes),),
+    )
+
+
+def write_page(app: Services, target: Path | None = None) -> Path:
+    """Write the page to ``target`` (default: ``[status] page``), whole or not at all."""
+    page = target or app.settings.status_page
+    if page is None:
+        raise ConfigError("no status page is configured ([status] page); name a file to write")
+    html = app.render_status(gather(app, page))
+    app.folders.write_text(page, html)
+    return page
+
+
+def after_pass(app: Services, changed: bool) -> None:
+    """Note the pass; rewrite the page if the pass changed anything (or an earlier write
+    failed), if this process has not written it yet, or if it is older than
+    ``refresh_minutes`` (so it shows the daemon alive).
+
+    The page never stops a pass: trouble is logged, and the next pass tries again.
+    """
+    now = app.clock.now()
+    memory = app.page_memory
+    memory.pending = memory.pending or changed
+    try:
+        with app.store.transaction():
+            app.store.note_pass(now)
+    except Exception as exc:  # the database's trouble shows elsewhere; the page still goes
+        logger.error("could not record the pass for the status page: %s", exc)
+    if app.settings.status_page is None or not _due(app, now):
+        return
+    try:
+        write_page(app)
+    except Exception as exc:  # the page is a view; the workflow goes on without it
+        logger.error("could not write the status page: %s", exc)
+        logger.debug("status page traceback", exc_info=exc)
+        return
+    memory.written_at, memory.pending = now, False
+
+
+def refresh(app: Services) -> None:
+    """Rewrite the page after a change made outside a pass (a retrieve, a withdraw), if one
+    is configured; like ``after_pass``, trouble is logged, never raised."""
+    if app.settings.status_page is None:
+        return
+    try:
+        write_page(app)
+    except Exception as exc:  # the change is committed; the page catches up next pass
+        logger.error("could not write the status page: %s", exc)
+        logger.debug("status page traceback", exc_info=exc)
+
+
+def link_in_mail(app: Services) -> str:
+    """Where people open the page, for the emails: empty without ``[status] url`` or page."""
+    page = app.settings.status_page
+    if page is None:
+        return ""
+    return status_link(app.settings.status_url, PurePosixPath(page.relative_to(app.settings.root)))
+
+
+def _due(app: Services, now: datetime) -> bool:
+    written = app.page_memory.written_at
+    if app.page_memory.pending or written is None:
+        return True
+    return now - written >= timedelta(minutes=app.settings.status_refresh_minutes)
+
+
+def _ordered(budgets: list[ProjectBudget]) -> list[ProjectBudget]:
+    """Those waiting longest first, then the ones waiting on nobody by project number."""
+    waiting = sorted(
+        (b for b in budgets if waiting_since(b) is not None),
+        key=lambda b: (waiting_since(b), b.project_number),
+    )
+    rest = sorted((b for b in budgets if waiting_since(b) is None), key=lambda b: b.project_number)
+    return waiting + rest
+
+
+def _row(
+    app: Services, budget: ProjectBudget, folder: Path, now: datetime, directory: Directory
+) -> BudgetRow:
+    submission = app.store.submission(budget.project_number, budget.version)
+    approvers = directory.holders(Role.ACCOUNTING_APPROVER, budget.project_number)
+    since = waiting_since(budget)
+    since = since.astimezone(now.tzinfo) if since else None
+    in_force = export_in_force(app, budget.project_number)
+    links = _links(app, budget, submission.review_file if submission else "", folder)
+    in_erp = ""
+    if in_force is not None:
+        imported = ", imported" if in_force.result is ExportResult.SUCCESS else ""
+        in_erp = f"v{in_force.version} ({in_force.file_name}{imported})"
+        erp_file = app.settings.outbox / in_force.file_name
+        links += _link(app, erp_file, folder, "ERP file")
+    return BudgetRow(
+        project_number=budget.project_number,
+        project_name=submission.project_name if submission else "",
+        state=STATE_LABELS.get(budget.status, str(budget.status)) if budget.status else "",
+        status=str(budget.status or ""),
+        version=budget.version,
+        sender=budget.sender,
+        approvers=tuple(p.name for p in approvers),
+        waiting_on=waiting_on(budget),
+        waiting_since=since,
+        waiting_for=age_text(now - since) if since else "",
+        overdue=is_overdue(budget, now, app.settings.overdue_days),
+        in_erp=in_erp,
+        links=links,
+    )
+
+
+def _links(
+    app: Services, budget: ProjectBudget, review_file: str, folder: Path
+) -> tuple[FileLink, ...]:
+    """The review workbook waiting for the approver, or the one handed back to the sender."""
+    if not review_file:
+        return ()
+    if budget.with_approver or budget.export_failed:
+        return _link(app, app.settings.approval / review_file, folder, "review")
+    if budget.rejected:
+        rejected = app.settings.rejected / rejected_for_review(review_file)
+        return _link(app, rejected, folder, "rejected")
+    return ()
+
+
+def _link(app: Services, target: Path, folder: Path, kind: str) -> tuple[FileLink, ...]:
+    """A link to ``target`` if it is there, inside the workspace (never a link out of it)."""
+    root = app.settings.root
+    if root not in target.parents or not app.folders.exists(target):
+        return ()
+    relative = os.path.relpath(target, folder)  # pure: both paths are absolute
+    return (FileLink(target.relative_to(root).as_posix(), page_href(relative), kind),)
+
+
+def _events(app: Services, project_number: str) -> ProjectEvents:
+    zone = ZoneInfo(app.settings.time_zone)
+    latest = app.store.history(project_number)[-EVENTS_PER_PROJECT:]
+    lines = [
+        EventLine(e.at.astimezone(zone), e.version, str(e.action), e.actor, e.detail)
+        for e in latest
+    ]
+    return ProjectEvents(project_number, tuple(reversed(lines)))
+
+
+def _mail(app: Services) -> list[MailLine]:
+    return [
+        MailLine(
+            "failed" if queued.status is MailStatus.FAILED else "waiting",
+            ", ".join(queued.notification.to),
+            queued.notification.subject,
+            queued.notification.created_at.astimezone(ZoneInfo(app.settings.time_zone)),
+            queued.attempts,
+            queued.last_error,
+        )
+        for queued in app.store.unsent_mail()
+    ]
+
+
+def _last_pass(at: datetime | None, now: datetime, refresh_minutes: float) -> HealthLine:
+    """When the last pass ended; alarming when longer ago than the daemon would leave it."""
+    if at is None:
+        return HealthLine("Last pass", "none yet", alarming=True)
+    late = now - at > timedelta(minutes=2 * refresh_minutes)
+    text = f"{at.astimezone(now.tzinfo):%Y-%m-%d %H:%M:%S %Z} ({age_text(now - at)} ago)"
+    return HealthLine("Last pass", text, alarming=late)
