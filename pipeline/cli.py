@@ -25,6 +25,7 @@ from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
 from pipeline.errors import PipelineError
 from pipeline.services import admin
+from pipeline.services.context import Services
 from pipeline.services.inbox import Waiting, waiting
 from pipeline.services.processing import process_once
 
@@ -126,15 +127,19 @@ def watch(ctx: click.Context) -> None:
             else ""
         )
     )
-    watch_folders(
-        [settings.inbox, settings.approval, settings.outbox / RESULTS],
-        run_pass,
-        settle_seconds=settings.settle_seconds,
-        scan_interval=settings.scan_interval_seconds,
-        polling=settings.watch_mode == "polling",
-        poll_interval=settings.poll_interval_seconds,
-        stop=stop,
-    )
+    app.store.start_presence()  # on PostgreSQL: this daemon's row, and its heartbeat
+    try:
+        watch_folders(
+            [settings.inbox, settings.approval, settings.outbox / RESULTS],
+            run_pass,
+            settle_seconds=settings.settle_seconds,
+            scan_interval=settings.scan_interval_seconds,
+            polling=settings.watch_mode == "polling",
+            poll_interval=settings.poll_interval_seconds,
+            stop=stop,
+        )
+    finally:
+        app.store.close()
     click.echo("stopped")
 
 
@@ -166,6 +171,26 @@ def status(ctx: click.Context, as_json: bool) -> None:
         ]
         print_table(table)
     _echo_waiting(waiting(app))
+    _echo_daemons(app)
+
+
+def _echo_daemons(app: Services) -> None:
+    """The daemons the database knows (PostgreSQL; SQLite keeps no such list)."""
+    daemons = app.store.daemons()
+    if daemons:
+        click.echo("")
+        rows = [("DAEMON HOST", "PID", "STARTED", "LAST HEARTBEAT", "")]
+        rows += [
+            (
+                d.host,
+                str(d.pid),
+                f"{d.started_at:%Y-%m-%d %H:%M:%S}",
+                f"{d.heartbeat_at:%Y-%m-%d %H:%M:%S}",
+                "alive" if d.alive else "stale: no heartbeat within the lease",
+            )
+            for d in daemons
+        ]
+        print_table(rows)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -78,7 +79,29 @@ class AuditTrail(Protocol):
     def clear_handed_back(self, names: list[str], at: datetime) -> None: ...
 
 
-class Store(BudgetRecords, DecisionRecords, ExportRecords, MailQueue, AuditTrail, Protocol):
+@dataclass(frozen=True)
+class DaemonRecord:
+    """A daemon on this workspace, as the database last heard from it."""
+
+    host: str
+    pid: int
+    started_at: datetime
+    heartbeat_at: datetime
+    alive: bool  # its heartbeat is within the lease
+
+
+class DaemonRegistry(Protocol):
+    """The daemons working on this workspace (PostgreSQL keeps them; SQLite, one machine's
+    state guarded by a file lock, keeps none)."""
+
+    def start_presence(self) -> None: ...
+    def daemons(self) -> list[DaemonRecord]: ...
+    def close(self) -> None: ...
+
+
+class Store(
+    BudgetRecords, DecisionRecords, ExportRecords, MailQueue, AuditTrail, DaemonRegistry, Protocol
+):
     """All of the state, with transactions that span it: what commits together."""
 
     def transaction(self) -> AbstractContextManager[None]: ...
