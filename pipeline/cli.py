@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from pipeline import __version__, cli_documents, cli_mail
+from pipeline import __version__, cli_documents, cli_mail, cli_state
 from pipeline.adapters.files.watcher import watch as watch_folders
 from pipeline.cli_support import OneLineFormatter, Refused, print_table, services_for
 from pipeline.config import init_workspace
@@ -269,6 +269,7 @@ for command in (
     cli_documents.export,
     cli_mail.summary,
     cli_mail.mail,
+    cli_state.migrate_state,
 ):
     cli.add_command(command)
 

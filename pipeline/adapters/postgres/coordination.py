@@ -9,7 +9,7 @@ import socket
 import threading
 import uuid
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -69,7 +69,7 @@ class PassLock:
             logger.debug("pass lock release: %s", exc)
 
 
-def _end_stale_holders(raw: psycopg.Connection[tuple[object, ...]], lease: float) -> None:
+def _end_stale_holders(raw: psycopg.Connection[tuple[Any, ...]], lease: float) -> None:
     """End the session of a lock holder whose daemon stopped beating: its lock goes with it."""
     high, low = divmod(PASS_LOCK, 2**32)
     for daemon_id, host, pid, backend in raw.execute(STALE_HOLDERS, (high, low, lease)):
