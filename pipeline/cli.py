@@ -23,7 +23,7 @@ from pipeline.cli_support import OneLineFormatter, Refused, print_table, service
 from pipeline.config import init_workspace
 from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
-from pipeline.errors import PipelineError
+from pipeline.errors import EnvironmentFault, PipelineError
 from pipeline.services import admin
 from pipeline.services.context import Services
 from pipeline.services.inbox import Waiting, waiting
@@ -275,5 +275,10 @@ for command in (
 
 
 def main() -> None:
-    """Console entry point; click maps usage errors to exit code 2."""
-    cli(prog_name="budget-erp")
+    """Console entry point; click maps usage errors to exit code 2. A state database that
+    cannot be reached (PostgreSQL down) is one line and exit code 1, not a traceback."""
+    try:
+        cli(prog_name="budget-erp")
+    except EnvironmentFault as exc:
+        click.echo(printable(f"Error: {exc}"), err=True)
+        sys.exit(1)
