@@ -37,7 +37,7 @@ class SqliteStore(BudgetQueries, OutboxQueries, ExportQueries, ReviewQueries, Ha
             db.execute("PRAGMA synchronous=FULL")
             migrate(db)
             db.execute("PRAGMA foreign_keys=ON")
-            db.row_factory = sqlite3.Row  # rows are read by column name
+            db.row_factory = sqlite3.Row  # by name too; the query groups read by position
             self._db = db
         return self._db
 
