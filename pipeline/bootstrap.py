@@ -162,13 +162,14 @@ def bootstrap(settings: Settings, **ports: Unpack[Replacements]) -> Services:
     ones check what they can at start-up (rules, ERP layouts, defusedxml), not at the first
     file.
     """
-    folders = ports.get("folders") or _prepared_folders(settings)
+    store = ports.get("store") or _store(settings)
+    folders = ports.get("folders") or _prepared_folders(settings, store)
     readers = None if "read_budget" in ports and "read_decision" in ports else _readers(settings)
     people = ports.get("people") or _people(settings)
     env = template_environment(settings.templates)
     return Services(
         settings=settings,
-        store=ports.get("store") or SqliteStore(settings.database),
+        store=store,
         clock=ports.get("clock") or clock_from_environment(),
         people=people,
         read_budget=ports.get("read_budget") or _pick(readers, 0),
@@ -192,11 +193,23 @@ def bootstrap(settings: Settings, **ports: Unpack[Replacements]) -> Services:
     )
 
 
-def _prepared_folders(settings: Settings) -> LocalFolders:
-    """The workspace's folders, created where missing."""
+def _store(settings: Settings) -> Store:
+    """SQLite in the workspace, or the PostgreSQL server of ``[state] url``; psycopg is
+    imported only then."""
+    if not settings.database_url:
+        return SqliteStore(settings.database)
+    from pipeline.adapters.postgres.store import PostgresStore
+
+    return PostgresStore(settings.database_url, settings.lease_seconds)
+
+
+def _prepared_folders(settings: Settings, store: Store) -> LocalFolders:
+    """The workspace's folders, created where missing; passes take the database's lock when
+    the state is on a server that daemons on several machines share."""
     for folder in [*settings.folders(), settings.outbox / RESULTS]:
         folder.mkdir(parents=True, exist_ok=True)
-    return LocalFolders(settings.archive, settings.database.parent / "pass.lock")
+    shared = getattr(store, "pass_lock", None) if settings.database_url else None
+    return LocalFolders(settings.archive, settings.database.parent / "pass.lock", shared)
 
 
 def _people(settings: Settings) -> ports.PeopleSource:

@@ -17,14 +17,15 @@ from typing import Any
 
 import click
 
-from pipeline import __version__, cli_documents, cli_mail
+from pipeline import __version__, cli_documents, cli_mail, cli_state
 from pipeline.adapters.files.watcher import watch as watch_folders
 from pipeline.cli_support import OneLineFormatter, Refused, print_table, services_for
 from pipeline.config import init_workspace
 from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
-from pipeline.errors import PipelineError
+from pipeline.errors import EnvironmentFault, PipelineError
 from pipeline.services import admin, status_page
+from pipeline.services.context import Services
 from pipeline.services.inbox import Waiting, waiting
 from pipeline.services.processing import process_once
 
@@ -127,15 +128,19 @@ def watch(ctx: click.Context) -> None:
             else ""
         )
     )
-    watch_folders(
-        [settings.inbox, settings.approval, settings.outbox / RESULTS],
-        run_pass,
-        settle_seconds=settings.settle_seconds,
-        scan_interval=settings.scan_interval_seconds,
-        polling=settings.watch_mode == "polling",
-        poll_interval=settings.poll_interval_seconds,
-        stop=stop,
-    )
+    app.store.start_presence()  # on PostgreSQL: this daemon's row, and its heartbeat
+    try:
+        watch_folders(
+            [settings.inbox, settings.approval, settings.outbox / RESULTS],
+            run_pass,
+            settle_seconds=settings.settle_seconds,
+            scan_interval=settings.scan_interval_seconds,
+            polling=settings.watch_mode == "polling",
+            poll_interval=settings.poll_interval_seconds,
+            stop=stop,
+        )
+    finally:
+        app.store.close()
     click.echo("stopped")
 
 
@@ -184,6 +189,26 @@ def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
         ]
         print_table(table)
     _echo_waiting(waiting(app))
+    _echo_daemons(app)
+
+
+def _echo_daemons(app: Services) -> None:
+    """The daemons the database knows (PostgreSQL; SQLite keeps no such list)."""
+    daemons = app.store.daemons()
+    if daemons:
+        click.echo("")
+        rows = [("DAEMON HOST", "PID", "STARTED", "LAST HEARTBEAT", "")]
+        rows += [
+            (
+                d.host,
+                str(d.pid),
+                f"{d.started_at:%Y-%m-%d %H:%M:%S}",
+                f"{d.heartbeat_at:%Y-%m-%d %H:%M:%S}",
+                "alive" if d.alive else "stale: no heartbeat within the lease",
+            )
+            for d in daemons
+        ]
+        print_table(rows)
 
 
 @cli.command()
@@ -264,10 +289,16 @@ for command in (
     cli_documents.export,
     cli_mail.summary,
     cli_mail.mail,
+    cli_state.migrate_state,
 ):
     cli.add_command(command)
 
 
 def main() -> None:
-    """Console entry point; click maps usage errors to exit code 2."""
-    cli(prog_name="budget-erp")
+    """Console entry point; click maps usage errors to exit code 2. A state database that
+    cannot be reached (PostgreSQL down) is one line and exit code 1, not a traceback."""
+    try:
+        cli(prog_name="budget-erp")
+    except EnvironmentFault as exc:
+        click.echo(printable(f"Error: {exc}"), err=True)
+        sys.exit(1)

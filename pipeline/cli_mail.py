@@ -18,8 +18,9 @@ from pipeline.services.summary import queue_daily_mail
 def summary(ctx: click.Context) -> None:
     """Send today's ERP Integrations Daily Summary now, unless it has gone out already."""
     app = services_for(ctx)
-    queued = queue_daily_mail(app, force=True)
-    report = deliver_due(app)
+    with app.folders.pass_lock():  # a daemon's pass delivers too: never both at once
+        queued = queue_daily_mail(app, force=True)
+        report = deliver_due(app)
     for notification in queued:
         click.echo(f"queued {notification.key} to {', '.join(notification.to)}")
     if not queued:
@@ -34,9 +35,10 @@ def summary(ctx: click.Context) -> None:
 def mail(ctx: click.Context, limit: int, retry_failed: bool) -> None:
     """Show the mail queue and retry what waits (temporary failures), now."""
     app = services_for(ctx)
-    with app.store.transaction():
-        app.store.requeue(app.clock.now(), failed_too=retry_failed)
-    report = deliver_due(app)
+    with app.folders.pass_lock():  # a daemon's pass delivers too: never both at once
+        with app.store.transaction():
+            app.store.requeue(app.clock.now(), failed_too=retry_failed)
+        report = deliver_due(app)
     queue = app.store.mail_queue(limit)
     rows = [("STATUS", "ATTEMPTS", "CREATED", "TO", "SUBJECT", "LAST ERROR")] + [
         (

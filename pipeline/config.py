@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tomllib
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from datetime import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.domain.identifiers import same_project
@@ -16,6 +18,7 @@ from pipeline.domain.identity import IdentityPolicy, OwnerMode
 from pipeline.errors import ConfigError, WorkspaceError
 
 CONFIG_NAME = "budget-erp.toml"
+ENV_DATABASE_URL = "BUDGET_ERP_DATABASE_URL"
 FOLDERS = ("inbox", "approval", "rejected", "outbox", "outbox/results", "archive")
 
 
@@ -55,6 +58,8 @@ class Settings:
     rules: Path
     templates: Path
     database: Path
+    database_url: str = ""  # a PostgreSQL URL (libpq), or "" for SQLite in ``database``
+    lease_seconds: float = 60.0
     settle_seconds: float = 2.0
     incomplete_seconds: float = 120.0
     scan_interval_seconds: float = 30.0
@@ -128,6 +133,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
     limits = data.get("limits", {})
     identity = data.get("identity", {})
     status = data.get("status", {})
+    state = data.get("state", {})
 
     def folder(name: str, default: str) -> Path:
         return _inside(root, str(folders.get(name, default)), f"folders.{name}")
@@ -144,9 +150,11 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         templates=folder("templates", "templates"),
         database=_inside(
             root,
-            str(data.get("state", {}).get("database", "state/budget-erp.sqlite")),
+            str(state.get("database", "state/budget-erp.sqlite")),
             "state.database",
         ),
+        database_url=database_url(state),
+        lease_seconds=float(state.get("lease_seconds", 60.0)),
         settle_seconds=float(watch.get("settle_seconds", 2.0)),
         incomplete_seconds=float(watch.get("incomplete_seconds", 120.0)),
         scan_interval_seconds=float(watch.get("scan_interval_seconds", 30.0)),
@@ -203,9 +211,31 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")
     if settings.overdue_days <= 0 or settings.status_refresh_minutes <= 0:
         raise ValueError("notify.overdue_days and status.refresh_minutes must be > 0")
+    if settings.lease_seconds < 2:
+        raise ValueError(f"state.lease_seconds = {settings.lease_seconds}; expected 2 or more")
     if settings.max_result_kb <= 0:
         raise ValueError(f"limits.max_result_kb = {settings.max_result_kb}; expected a size > 0")
     return settings
+
+
+def database_url(state: dict[str, Any]) -> str:
+    """The PostgreSQL URL: ``BUDGET_ERP_DATABASE_URL``, else ``[state] url``, else "" (SQLite).
+    A password is refused in the file: it comes from the environment (``PGPASSWORD``, or the
+    variable's URL) or libpq's ``~/.pgpass``, never from a file in the workspace."""
+    configured = str(state.get("url", ""))
+    if configured and (
+        not configured.startswith(("postgresql://", "postgres://"))
+        or urlsplit(configured).password is not None
+        or "password=" in configured.lower()
+    ):
+        raise ValueError(
+            "state.url must be a postgresql:// URL without a password; give the password "
+            "in PGPASSWORD or ~/.pgpass (or the whole URL in BUDGET_ERP_DATABASE_URL)"
+        )
+    url = os.environ.get(ENV_DATABASE_URL, "") or configured
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError(f"{ENV_DATABASE_URL} must be a postgresql:// URL")
+    return url
 
 
 def _identity(section: dict[str, Any]) -> IdentityPolicy:

@@ -4,25 +4,72 @@ and the suite's options. The helpers they use live in ``tests/support/``."""
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pytest
 from playwright.sync_api import Browser
 
+from pipeline.adapters.sqlite.store import SqliteStore
+from pipeline.config import ENV_DATABASE_URL
+from pipeline.services.records import Store
 from tests.support.accounts import os_accounts
 from tests.support.browser import Watched, artifacts, chromium, screenshot_name, watch
+from tests.support.postgres import PostgresServer, running_postgres
 from tests.support.workbooks import WorkbookFactory, make_workbook
 from tests.support.workspace import MORNING, Workspace, new_workspace
 
+OpenStore: TypeAlias = Callable[[], Store]
+
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """A fresh workspace with test people, its clock set to a quiet morning."""
+def workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Workspace:
+    """A fresh workspace with test people, its clock set to a quiet morning; its state in
+    SQLite, or (``--store=postgres``) in a fresh database on the test server."""
     # One timeline for every process of the test (CLI runs, daemons, restarts).
     monkeypatch.setenv("BUDGET_ERP_CLOCK_START", f"{MORNING}@{time.time()}")
+    if request.config.getoption("--store") == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        # The variable reaches the CLI run here and every daemon process the test starts.
+        monkeypatch.setenv(ENV_DATABASE_URL, server.new_database())
+    else:
+        monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
     return new_workspace(tmp_path / "ws")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the run, started on first use; each test makes its own
+    database on it."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenStore]:
+    """Open stores on one empty state, on each engine in turn (the store's contract tests)."""
+    opened: list[Store] = []
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_server").new_database()
+        from pipeline.adapters.postgres.store import PostgresStore
+
+        def make() -> Store:
+            return PostgresStore(url)
+    else:
+
+        def make() -> Store:
+            return SqliteStore(tmp_path / "state.sqlite")
+
+    def open_one() -> Store:
+        opened.append(make())
+        return opened[-1]
+
+    yield open_one
+    for store in opened:
+        store.close()
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +128,14 @@ def pytest_runtest_makereport(
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--update-golden`` rewrites the golden files from the current output."""
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files")
+    parser.addoption(
+        "--store",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="the engine of every test workspace's state: SQLite, or PostgreSQL on a server "
+        "the tests start (CI runs the end-to-end suite on both). The store's contract tests "
+        "run on both engines whatever this says.",
+    )
     parser.addoption(
         "--kill-rounds",
         type=int,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -86,8 +87,35 @@ class PassRecords(Protocol):
     def last_pass(self) -> datetime | None: ...
 
 
+@dataclass(frozen=True)
+class DaemonRecord:
+    """A daemon on this workspace, as the database last heard from it."""
+
+    host: str
+    pid: int
+    started_at: datetime
+    heartbeat_at: datetime
+    alive: bool  # its heartbeat is within the lease
+
+
+class DaemonRegistry(Protocol):
+    """The daemons working on this workspace (PostgreSQL keeps them; SQLite, one machine's
+    state guarded by a file lock, keeps none)."""
+
+    def start_presence(self) -> None: ...
+    def daemons(self) -> list[DaemonRecord]: ...
+    def close(self) -> None: ...
+
+
 class Store(
-    BudgetRecords, DecisionRecords, ExportRecords, MailQueue, AuditTrail, PassRecords, Protocol
+    BudgetRecords,
+    DecisionRecords,
+    ExportRecords,
+    MailQueue,
+    AuditTrail,
+    PassRecords,
+    DaemonRegistry,
+    Protocol,
 ):
     """All of the state, with transactions that span it: what commits together."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,16 +11,14 @@ import pytest
 
 from tests.support.daemon import Daemon, fast_settings
 from tests.support.smtp_server import Inbox, free_port, smtp_server, use_smtp
+from tests.support.state import state_sql
 from tests.support.waiting import wait_for
 from tests.support.workbooks import make_workbook
 from tests.support.workspace import Workspace
 
 
 def _summary_marked_sent(ws: Workspace) -> bool:
-    with sqlite3.connect(ws.root / "state" / "budget-erp.sqlite") as db:
-        rows = db.execute(
-            "SELECT status FROM notifications WHERE template = 'daily_summary'"
-        ).fetchall()
+    rows = state_sql(ws.root, "SELECT status FROM notifications WHERE template = 'daily_summary'")
     return rows == [("sent",)]
 
 

@@ -4,7 +4,6 @@ budget dropped in the same pass reaches approval/ with its approver's email writ
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 import zipfile
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.support.state import state_sql
 from tests.support.workbooks import make_workbook
 from tests.support.workspace import Workspace
 
@@ -213,16 +213,15 @@ def test_an_office_lock_beside_its_workbook_is_left_alone(workspace: Workspace) 
 def test_mail_goes_on_past_a_message_that_cannot_be_built(workspace: Workspace) -> None:
     _drop_good(workspace)
     assert workspace.run("process").exit_code == 0
-    database = workspace.root / "state" / "budget-erp.sqlite"
-    with sqlite3.connect(database) as db:  # a message queued by an older version, say
-        db.execute(
-            "INSERT INTO notifications (key, template, recipients, subject, text, html, "
-            "created_at, status, next_attempt_at) VALUES ('broken', 'refused', '[\"a@b\"]', "
-            "?, 'x', '<p>x</p>', '2026-03-02T07:00:00+00:00', 'queued', "
-            "'2026-03-02T07:00:00+00:00')",
-            ("bad\u2028subject\nBcc: everyone@example.com",),
-        )
-        db.execute("UPDATE notifications SET status = 'queued' WHERE key != 'broken'")
+    state_sql(  # a message queued by an older version, say
+        workspace.root,
+        "INSERT INTO notifications (key, template, recipients, subject, text, html, "
+        "created_at, status, next_attempt_at) VALUES ('broken', 'refused', '[\"a@b\"]', "
+        "?, 'x', '<p>x</p>', '2026-03-02T07:00:00+00:00', 'queued', "
+        "'2026-03-02T07:00:00+00:00')",
+        ("bad\u2028subject\nBcc: everyone@example.com",),
+    )
+    state_sql(workspace.root, "UPDATE notifications SET status = 'queued' WHERE key != 'broken'")
     for eml in (workspace.root / "mail").glob("*.eml"):
         eml.unlink()
 

@@ -418,7 +418,7 @@ def test_a_second_process_with_nothing_new_changes_nothing(workspace: Workspace)
         workspace.review().read_bytes(),
     )
     assert after == before
-    assert database.exists()
+    assert database.exists() is not workspace.on_postgres  # the state is where it is configured
 
 
 def test_a_broken_workbook_is_handed_back_naming_the_file_and_the_daemon_goes_on(

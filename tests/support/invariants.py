@@ -7,11 +7,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pipeline.adapters.files.temp_files import PREFIX, writer_of
+from tests.support.state import state_sql
+
+Query = Callable[..., list[tuple[Any, ...]]]
 
 
 def sha(path: Path) -> str:
@@ -25,8 +29,11 @@ def check(root: Path, inputs: dict[str, str]) -> list[str]:
     ``inputs`` maps each dropped file name to the sha256 of its bytes.
     """
     broken: list[str] = []
-    db = sqlite3.connect(root / "state" / "budget-erp.sqlite")
-    submitted = {row[0] for row in db.execute("SELECT file_sha256 FROM submissions")}
+
+    def db(sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return state_sql(root, sql, parameters)
+
+    submitted = {row[0] for row in db("SELECT file_sha256 FROM submissions")}
     refused = {p.name for p in (root / "rejected").iterdir() if p.is_file()}
     for name, digest in inputs.items():
         places = (digest in submitted) + (name in refused)
@@ -66,7 +73,7 @@ def temporaries(root: Path, pid: int | None = None) -> dict[str, list[str]]:
     return dict(found)
 
 
-def _outbox(root: Path, db: sqlite3.Connection) -> list[str]:
+def _outbox(root: Path, db: Query) -> list[str]:
     outbox = root / "outbox"
     broken: list[str] = []
     data = [
@@ -85,27 +92,22 @@ def _outbox(root: Path, db: sqlite3.Connection) -> list[str]:
         if manifest["kind"] != "again":
             versions[(manifest["project_number"], manifest["version"])] += 1
     broken += [f"{key}: {count} ERP files" for key, count in versions.items() if count > 1]
-    recorded = {row[0] for row in db.execute("SELECT file_name FROM erp_exports")}
+    recorded = {row[0] for row in db("SELECT file_name FROM erp_exports")}
     broken += [f"{name}: recorded but missing" for name in recorded if not (outbox / name).exists()]
     return broken
 
 
-def _folders_agree(root: Path, db: sqlite3.Connection) -> list[str]:
+def _folders_agree(root: Path, db: Query) -> list[str]:
     broken = []
-    for project, status, version in db.execute(
-        "SELECT project_number, status, version FROM budgets"
-    ):
-        review = db.execute(
+    for project, status, version in db("SELECT project_number, status, version FROM budgets"):
+        review = db(
             "SELECT review_file FROM submissions WHERE project_number=? AND version=?",
             (project, version),
-        ).fetchone()[0]
+        )[0][0]
         if status == "awaiting_approval" and not (root / "approval" / review).exists():
             broken.append(f"{project}: awaiting approval without its review workbook")
-        if (
-            status in ("exported", "synced")
-            and not db.execute(
-                "SELECT 1 FROM erp_exports WHERE project_number=? AND version=?", (project, version)
-            ).fetchone()
+        if status in ("exported", "synced") and not db(
+            "SELECT 1 FROM erp_exports WHERE project_number=? AND version=?", (project, version)
         ):
             broken.append(f"{project}: {status} without an export")
         rejected = review.replace("_review.xlsx", "_rejected.xlsx")

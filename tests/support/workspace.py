@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from tomlkit.items import AoT, Table
 
 from pipeline.cli import cli
-from pipeline.config import CONFIG_NAME, init_workspace
+from pipeline.config import CONFIG_NAME, ENV_DATABASE_URL, init_workspace
 from tests.support.workbooks import make_workbook
 
 APPROVER = "Carl Accountant"
@@ -80,6 +80,11 @@ class Workspace:
     """A budget-erp workspace in a temporary folder, driven through the real CLI."""
 
     root: Path
+
+    @property
+    def on_postgres(self) -> bool:
+        """Whether the state is on the PostgreSQL test server (``pytest --store=postgres``)."""
+        return bool(os.environ.get(ENV_DATABASE_URL))
 
     def run(self, *args: str) -> Result:
         """Run ``budget-erp --workspace ROOT ARGS``."""

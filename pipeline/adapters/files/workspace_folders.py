@@ -31,8 +31,14 @@ from pipeline.errors import FileTooLarge, UnreadableFile
 class LocalFolders:
     """The ``Folders`` port on the local file system (or a share mounted on it)."""
 
-    def __init__(self, archive: Path, lock: Path) -> None:
+    def __init__(
+        self,
+        archive: Path,
+        lock: Path,
+        pass_lock: Callable[[], contextlib.AbstractContextManager[None]] | None = None,
+    ) -> None:
         self.archive_root, self.lock_path = archive, lock
+        self._shared_lock = pass_lock  # the database's, when daemons share it across machines
 
     def sha256(self, path: Path) -> str:
         """The hex sha256 of a file's bytes."""
@@ -109,9 +115,15 @@ class LocalFolders:
         """Remove ``path`` again if the commit inside the block fails."""
         return written_before_commit(path)
 
+    def pass_lock(self) -> contextlib.AbstractContextManager[None]:
+        """One pass at a time in this workspace: across processes on this machine (a file
+        lock), or across machines (the database's lock, when the state is on a server)."""
+        if self._shared_lock is not None:
+            return self._shared_lock()
+        return self._file_lock()
+
     @contextlib.contextmanager
-    def pass_lock(self) -> Iterator[None]:
-        """One pass at a time in this workspace, across processes on this machine."""
+    def _file_lock(self) -> Iterator[None]:
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         with self.lock_path.open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)

@@ -1,1 +1,2 @@
-"""The state in SQLite: the store, its query groups and its migrations."""
+"""The state in SQLite: the store, its migrations, and the query groups, whose SQL the
+PostgreSQL store (``adapters/postgres``) runs too."""

@@ -14,8 +14,9 @@ class HandBackQueries(Queries):
     def add_handed_back(self, project_number: str, names: list[str], at: datetime) -> None:
         """Record files put into rejected/ for a project."""
         self.db.executemany(
-            "INSERT OR REPLACE INTO handed_back (name, project_number, at, cleared_at) "
-            "VALUES (?, ?, ?, NULL)",
+            "INSERT INTO handed_back (name, project_number, at, cleared_at) "
+            "VALUES (?, ?, ?, NULL) ON CONFLICT (name) DO UPDATE SET "
+            "project_number = excluded.project_number, at = excluded.at, cleared_at = NULL",
             [(name, project_number, at.isoformat()) for name in names],
         )
 

@@ -27,8 +27,8 @@ class OutboxQueries(Queries):
         """Queue a notification unless one with its key exists; True if queued now."""
         n = notification
         cursor = self.db.execute(
-            f"INSERT OR IGNORE INTO notifications ({_COLUMNS}) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', NULL)",
+            f"INSERT INTO notifications ({_COLUMNS}) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', NULL) ON CONFLICT (key) DO NOTHING",
             (
                 n.key,
                 n.template,

@@ -1,17 +1,41 @@
-"""What every group of the store's queries shares: the one connection, opened on first use."""
+"""What every group of the store's queries shares: the one connection, opened on first use,
+seen through the little of it they call, so that SQLite's and psycopg's connections both fit."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol
+
+
+class Row(Protocol):
+    """A result row, read by position or (SQLite's ``Row``, ours on PostgreSQL) by name."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+
+class Cursor(Protocol):
+    """What the queries read from an executed statement."""
+
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What the queries call on the connection: ``?`` placeholders, positional values."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
 
 
 class Queries:
-    """A group of queries on the store's connection (``SqliteStore`` sets ``_connect``)."""
+    """A group of queries on the store's connection (the store sets ``_connect``)."""
 
-    _connect: Callable[[], sqlite3.Connection]
+    _connect: Callable[[], Connection]
 
     @property
-    def db(self) -> sqlite3.Connection:
+    def db(self) -> Connection:
         """The connection, opened (and migrated) on first use, never at construction."""
         return self._connect()

@@ -3,11 +3,11 @@ saves already read, and the file-name stem each project owns."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from pipeline.adapters.sqlite.queries import Queries
 from pipeline.domain.review import DecisionFile, DecisionOutcome, ReviewIssue
+from pipeline.errors import ConcurrentUpdate
 
 _ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at"
 
@@ -55,7 +55,10 @@ class ReviewQueries(Queries):
     def note_decision_file(self, saved: DecisionFile) -> None:
         """Remember a review workbook's bytes so the same save is read only once."""
         self.db.execute(
-            "INSERT OR REPLACE INTO decision_files VALUES (?,?,?,?,?)",
+            "INSERT INTO decision_files (sha256, project_number, version, outcome, at) "
+            "VALUES (?,?,?,?,?) ON CONFLICT (sha256) DO UPDATE SET "
+            "project_number = excluded.project_number, version = excluded.version, "
+            "outcome = excluded.outcome, at = excluded.at",
             (
                 saved.sha256,
                 saved.project_number,
@@ -75,11 +78,11 @@ class ReviewQueries(Queries):
     def claim_stem(self, stem: str, project_number: str) -> None:
         """Reserve a file-name stem for a project (once; the same pair again is a no-op)."""
         self.db.execute(
-            "INSERT OR IGNORE INTO file_stems (stem, project_number) VALUES (?, ?)",
+            "INSERT INTO file_stems (stem, project_number) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (stem, project_number),
         )
         if self.stem_owner(stem) != project_number:
-            raise sqlite3.IntegrityError(f"file name stem {stem!r} belongs to another project")
+            raise ConcurrentUpdate(f"file name stem {stem!r} belongs to another project")
 
 
 def _issue(row: tuple[str, str, int, str, str, str]) -> ReviewIssue:

@@ -1,0 +1,163 @@
+"""Several real daemons (``budget-erp watch`` processes) on one workspace and one PostgreSQL
+database, as on several machines: a burst of 500 budgets with one daemon killed midway and
+restarted, then decisions and ERP results while they all run. Each piece of work is done
+exactly once: one version, one review workbook, one approver email per budget; one daily
+summary per approver; one decision, one ERP file and one result per budget decided."""
+
+from __future__ import annotations
+
+import email.policy
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import ENV_DATABASE_URL
+from tests.support.daemon import Daemon, fast_settings
+from tests.support.postgres import PostgresServer
+from tests.support.state import state_sql
+from tests.support.waiting import wait_for
+from tests.support.workbooks import make_workbook
+from tests.support.workspace import DANA, Workspace, age
+
+pytestmark = pytest.mark.slow
+BURST = 500
+APPROVERS = ["carl@example.com", "dana@example.com"]
+DECIDED = 12  # half accepted (then answered by the ERP), half rejected
+LEASE = 5  # seconds: the killed daemon is listed as stale soon after
+
+
+@pytest.fixture
+def shared(
+    workspace: Workspace, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> Workspace:
+    """A workspace whose state is on the PostgreSQL server, with two approvers (Carl, Dana)
+    and the daily summary due from the first pass (the test clock says 07:00)."""
+    monkeypatch.setenv(ENV_DATABASE_URL, postgres_server.new_database())
+    fast_settings(workspace)
+    workspace.configure("notify", summary_time="06:00")
+    workspace.add_people(DANA)
+    workspace.configure("state", lease_seconds=LEASE)
+    return workspace
+
+
+@pytest.fixture
+def daemons(tmp_path: Path) -> Iterator[list[Daemon]]:
+    """The daemons a test starts, killed at the end whatever happened."""
+    running: list[Daemon] = []
+    yield running
+    for daemon in running:
+        daemon.kill()
+
+
+def _burst(ws: Workspace, staging: Path) -> list[str]:
+    """Write BURST one-line budgets aside, then rename them all into the inbox at once."""
+    projects = [f"P-{7000 + n}" for n in range(BURST)]
+    for project in projects:
+        make_workbook(
+            staging / f"{project}.xlsx",
+            project=project,
+            lines=[("", "01-100", "L", "General conditions", 1000)],
+        )
+    for project in projects:
+        target = ws.root / "inbox" / f"{project}.xlsx"
+        os.rename(staging / f"{project}.xlsx", target)
+        age(target)
+    return projects
+
+
+def _mail_by_template(ws: Workspace) -> Counter[str]:
+    # FileTransport names each message <time>-<template>-<key hash>.eml
+    return Counter(p.name.split("-")[1] for p in (ws.root / "mail").glob("*.eml"))
+
+
+def _taken(ws: Workspace) -> int:
+    return len([n for n in ws.files("approval") if n.endswith("_review.xlsx")])
+
+
+def _idle(ws: Workspace) -> bool:
+    """Nothing left to take, and the outbox of mail delivered."""
+    processing = ws.root / "processing"
+    return (
+        ws.files("inbox") == []
+        and not (processing.exists() and any(p.is_file() for p in processing.rglob("*")))
+        and state_sql(ws.root, "SELECT count(*) FROM notifications WHERE status <> 'sent'")
+        == [(0,)]
+    )
+
+
+def _counts(ws: Workspace, action: str) -> Counter[str]:
+    rows = state_sql(ws.root, "SELECT project_number FROM events WHERE action = ?", (action,))
+    return Counter(row[0] for row in rows)
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_several_daemons_take_a_burst_once_through_a_crash(
+    shared: Workspace, daemons: list[Daemon], tmp_path: Path, count: int
+) -> None:
+    ws = shared
+    projects = _burst(ws, tmp_path / "staging")
+    logs = [tmp_path / f"daemon{n}.log" for n in range(count)]
+    daemons += [Daemon.start(ws, log) for log in logs]
+
+    # Midway, the daemon doing the work (the pass holder logs each budget it takes) dies.
+    assert wait_for(lambda: _taken(ws) >= BURST // 3, timeout=600), [d.output() for d in daemons]
+    working = max(range(count), key=lambda n: daemons[n].output().count("review workbook in"))
+    daemons[working].kill()
+    daemons[working] = Daemon.start(ws, logs[working])  # and is started again
+
+    assert wait_for(lambda: _taken(ws) == BURST and _idle(ws), timeout=900), _taken(ws)
+    assert all(d.process.poll() is None for d in daemons)
+    assert _counts(ws, "send") == Counter(dict.fromkeys(projects, 1))
+    assert state_sql(ws.root, "SELECT count(*) FROM submissions") == [(BURST,)]
+    assert sorted(ws.files("approval")) == sorted(f"{p}_v1_review.xlsx" for p in projects)
+    assert ws.files("rejected") == []
+    asks = [
+        message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in (ws.root / "mail").glob("*-sent_for_approval-*.eml")
+    ]
+    # "Budget P-7000 sent for your acceptance (version 1)", once to each approver
+    assert Counter((str(m["Subject"]).split()[1], str(m["To"])) for m in asks) == Counter(
+        {(p, to): 1 for p in projects for to in APPROVERS}
+    )
+    summaries = [
+        str(message_from_bytes(p.read_bytes(), policy=email.policy.default)["To"])
+        for p in (ws.root / "mail").glob("*-daily_summary-*.eml")
+    ]
+    assert sorted(summaries) == APPROVERS
+    # Each daemon with its heartbeat; the killed one stale once its lease ran out.
+    assert wait_for(lambda: "stale" in ws.run("status").output, timeout=5 * LEASE)
+    status = ws.run("status").output
+    assert (status.count(" alive"), status.count(" stale")) == (count, 1), status
+
+    # Decisions, then the ERP's answers, while every daemon runs.
+    decided = projects[:DECIDED]
+    accepted, rejected = decided[::2], decided[1::2]
+    for project in accepted:
+        ws.decide(project, decision="Accept")
+    for project in rejected:
+        ws.decide(project, decision="Reject", reason="Wrong cost codes")
+    exports = [f"{p}_v1_001.csv" for p in accepted]
+    assert wait_for(lambda: all((ws.root / "outbox" / e).exists() for e in exports), 300)
+    for export in exports:
+        path = ws.root / "outbox" / "results" / f"{export}.json"
+        path.write_text(json.dumps({"export": export, "status": "success", "message": ""}))
+        age(path)
+    assert wait_for(lambda: _counts(ws, "sync").total() == len(accepted) and _idle(ws), 300)
+
+    assert _counts(ws, "accept") == Counter(dict.fromkeys(accepted, 1))
+    assert _counts(ws, "reject") == Counter(dict.fromkeys(rejected, 1))
+    assert _counts(ws, "export") == Counter(dict.fromkeys(accepted, 1))
+    assert _counts(ws, "sync") == Counter(dict.fromkeys(accepted, 1))
+    data = [n for n in ws.files("outbox") if n.endswith(".csv")]
+    assert sorted(data) == sorted(exports)  # one ERP file per accepted version
+    assert sorted(ws.files("outbox/results/processed")) == sorted(f"{e}.json" for e in exports)
+    handed_back = Counter(name.split("_")[0] for name in ws.files("rejected"))
+    assert handed_back == Counter(dict.fromkeys(rejected, 1))  # one editable workbook each
+    for daemon in daemons:
+        assert daemon.stop() == 0
+    assert " alive" not in ws.run("status").output  # stopped cleanly: their rows are gone

@@ -1,0 +1,220 @@
+"""The store's contract, on each engine: SQLite on a file, and PostgreSQL on a real server
+(``tests/support/postgres.py``). The same use cases run on either, so the same tests hold."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from pipeline.domain.budget import BudgetLine, LineKey
+from pipeline.domain.exports import ExportKind, ExportResult
+from pipeline.domain.lifecycle import Action, ProjectBudget, Status, Submission
+from pipeline.domain.notification import MailStatus, Notification
+from pipeline.domain.review import (
+    DecisionFile,
+    DecisionOutcome,
+    LineFlag,
+    Rejection,
+    ReviewIssue,
+)
+from pipeline.errors import ConcurrentUpdate
+from pipeline.services.ports import ExportRecord
+from pipeline.services.records import Store
+from tests.conftest import OpenStore
+
+NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(open_store: OpenStore) -> Store:
+    """A store on an empty state, of the engine the test is parametrised with."""
+    return open_store()
+
+
+def _sent(store: Store, project: str = "P-1") -> ProjectBudget:
+    budget = ProjectBudget(project)
+    with store.transaction():
+        budget.send(sender="Ada", at=NOW, file_sha256="a" * 64)
+        store.save_budget(budget)
+        store.add_submission(
+            Submission(
+                project,
+                1,
+                Action.SEND,
+                "b.xlsx",
+                "a" * 64,
+                "fp",
+                "Ada",
+                NOW,
+                "r.xlsx",
+                2,
+                "10.005",
+                "Depot",
+                "Ada",
+                "10.005",
+            ),
+            [
+                BudgetLine(
+                    8, "", "01-100", "L", "Work", Decimal("10.00"), Decimal("1.5"), "HR", None
+                ),
+                BudgetLine(9, "S", "01-050", "M", "Tiles", Decimal("0.005"), None, "", None),
+            ],
+        )
+    return budget
+
+
+def test_round_trips_budget_submission_lines_and_history(open_store: OpenStore) -> None:
+    store = open_store()
+    _sent(store)
+    store.close()
+
+    reopened = open_store()
+    budget = reopened.get_budget("p-1")  # Project Numbers compare without case
+    assert budget is not None and (budget.status, budget.version) == (Status.AWAITING_APPROVAL, 1)
+    lines = reopened.lines("P-1", 1)
+    assert [line.row for line in lines] == [8, 9]  # sheet order
+    assert lines[0].unit_qty == Decimal("1.5") and lines[0].amount == Decimal("10.00")
+    assert str(lines[1].amount) == "0.005"  # money digit for digit
+    assert reopened.submission_for_review("r.xlsx") == reopened.submission("P-1", 1)
+    assert reopened.submissions_by_sha("a" * 64) == [reopened.submission("P-1", 1)]
+    assert [e.action for e in reopened.history("p-1")] == [Action.SEND]
+    assert [b.project_number for b in reopened.budgets()] == ["P-1"]
+
+
+def test_rejections_keep_reasons_and_flags(store: Store) -> None:
+    rejection = Rejection(1, "Carl", NOW, ("a", "b"), (LineFlag(LineKey("S", "01", "L"), "n"),))
+    with store.transaction():
+        store.add_rejection("P-1", rejection)
+    assert store.rejection("P-1", 1) == rejection
+    assert store.rejection("P-1", 2) is None
+
+
+def test_a_stale_write_is_refused(store: Store) -> None:
+    _sent(store)
+    first, second = store.get_budget("P-1"), store.get_budget("P-1")
+    assert first is not None and second is not None
+    with store.transaction():
+        first.accept(approver="Carl", at=NOW)
+        store.save_budget(first)
+    second.retrieve(by="Ada", at=NOW)
+    with pytest.raises(ConcurrentUpdate), store.transaction():
+        store.save_budget(second)
+    stored = store.get_budget("P-1")
+    assert stored is not None and stored.status is Status.ACCEPTED
+
+
+def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        budget = ProjectBudget("P-2")
+        budget.send(sender="Ada", at=NOW, file_sha256="b" * 64)
+        store.save_budget(budget)
+        raise RuntimeError("crash before commit")
+    assert store.get_budget("P-2") is None
+    assert store.history("P-2") == []
+
+
+def test_events_keep_the_account_that_saved_the_file(store: Store) -> None:
+    budget = _sent(store)
+    with store.transaction():
+        budget.accept(approver="Carl", at=NOW, account="CORP\\carl")
+        store.save_budget(budget)
+    assert [e.account for e in store.history("P-1")] == ["", "CORP\\carl"]
+
+
+def test_the_review_issued_last_is_the_one_that_counts(store: Store) -> None:
+    first = ReviewIssue("t1", "P-1", 1, "P-1_v1_review.xlsx", "a" * 64, NOW)
+    again = ReviewIssue("t2", "P-1", 1, "P-1_v1_review.xlsx", "b" * 64, NOW)
+    with store.transaction():
+        store.add_review_issue(first)
+        store.add_review_issue(again)  # the same version reviewed again (its export failed)
+    assert store.current_review_issue("P-1", 1) == again
+    assert store.review_issue("t1") == first
+    assert store.current_review_issue("P-1", 2) is None
+
+
+def test_a_file_name_stem_belongs_to_one_project_whatever_its_case(store: Store) -> None:
+    with store.transaction():
+        store.claim_stem("J_100", "J_100")
+        store.claim_stem("J_100", "J_100")  # again: a no-op
+    assert store.stem_owner("j_100") == "J_100"
+    with pytest.raises(ConcurrentUpdate), store.transaction():
+        store.claim_stem("j_100", "J-100")
+
+
+def test_a_save_is_noted_once_and_its_outcome_replaced(store: Store) -> None:
+    saved = DecisionFile("c" * 64, "P-1", 1, DecisionOutcome.PENDING, NOW)
+    with store.transaction():
+        store.note_decision_file(saved)
+        store.note_decision_file(replace(saved, outcome=DecisionOutcome.ACCEPTED))
+    assert store.decision_outcome("c" * 64) is DecisionOutcome.ACCEPTED
+    assert store.decision_outcome("d" * 64) is None
+
+
+def test_exports_and_the_erp_answer(store: Store) -> None:
+    original = ExportRecord("P-1", 1, "P-1_v1.csv", "e" * 64, 2, "10.005", NOW)
+    again = replace(original, seq=2, kind=ExportKind.AGAIN, file_name="P-1_v1_2.csv")
+    with store.transaction():
+        store.add_export(again)
+        store.add_export(original)
+    with store.transaction():
+        store.set_export_result("P-1_v1.csv", ExportResult.SUCCESS, "ok", "42")
+    assert [(r.seq, r.kind) for r in store.exports("P-1")] == [(1, "original"), (2, "again")]
+    answered = store.export_by_file("P-1_v1.csv")
+    assert answered == replace(
+        original, result=ExportResult.SUCCESS, result_message="ok", erp_ids="42"
+    )
+    with pytest.raises(Exception), store.transaction():  # noqa: B017 - each engine its own
+        store.add_export(replace(original, seq=3))  # the same file name twice
+
+
+def test_the_outbox_queues_once_and_delivers_when_due(store: Store) -> None:
+    mail = Notification("k1", "sent", ("a@x", "b@x"), "Subject %s ?", "text", "<p>", NOW)
+    later = replace(mail, key="k2", created_at=NOW + timedelta(minutes=1))
+    with store.transaction():
+        assert store.enqueue(mail) and store.enqueue(later)
+        assert not store.enqueue(replace(mail, subject="again"))  # the key is taken
+    assert store.has_notification("k1") and not store.has_notification("k3")
+    assert [q.notification for q in store.due_mail(NOW + timedelta(hours=1))] == [mail, later]
+    with store.transaction():
+        store.mark_sent("k1", NOW)
+        store.mark_retry("k2", "4xx", NOW + timedelta(hours=2))
+    assert store.due_mail(NOW + timedelta(hours=1)) == []
+    with store.transaction():
+        store.mark_failed("k2", "5xx")
+    by_key = {q.notification.key: q for q in store.mail_queue()}
+    assert (by_key["k1"].status, by_key["k1"].attempts, by_key["k1"].sent_at) == (
+        MailStatus.SENT,
+        1,
+        NOW,
+    )
+    assert (by_key["k2"].status, by_key["k2"].attempts) == (MailStatus.FAILED, 2)
+    with store.transaction():
+        assert store.requeue(NOW) == 0
+        assert store.requeue(NOW, failed_too=True) == 1
+    assert [q.notification.key for q in store.due_mail(NOW)] == ["k2"]
+
+
+def test_handed_back_files_until_tidied(store: Store) -> None:
+    with store.transaction():
+        store.add_handed_back("P-1", ["b.xlsx", "b.xlsx.txt"], NOW)
+        store.add_handed_back("P-2", ["c.xlsx"], NOW)
+    with store.transaction():
+        store.clear_handed_back(["b.xlsx"], NOW)
+    assert store.handed_back("p-1") == ["b.xlsx.txt"]
+    with store.transaction():  # handed back again: it counts again
+        store.add_handed_back("P-1", ["b.xlsx"], NOW + timedelta(seconds=1))
+    assert store.handed_back("P-1") == ["b.xlsx.txt", "b.xlsx"]
+
+
+def test_budgets_come_most_recently_changed_first(store: Store) -> None:
+    _sent(store, "P-1")
+    _sent(store, "P-2")
+    second = store.get_budget("P-2")
+    assert second is not None
+    with store.transaction():
+        second.accept(approver="Carl", at=NOW + timedelta(minutes=5))
+        store.save_budget(second)
+    assert [b.project_number for b in store.budgets()] == ["P-2", "P-1"]
