@@ -33,6 +33,7 @@ from pipeline.domain.status_view import (
 from pipeline.errors import ConfigError
 from pipeline.services.admin import export_in_force
 from pipeline.services.context import Services, logger
+from pipeline.services.records import DaemonRecord
 
 EVENTS_PER_PROJECT = 3
 
@@ -51,7 +52,10 @@ def gather(app: Services, page: Path) -> StatusView:
         budgets=rows,
         events=tuple(_events(app, budget.project_number) for budget in budgets),
         mail=tuple(_mail(app)),
-        health=(_last_pass(app.store.last_pass(), now, app.settings.status_refresh_minutes),),
+        health=(
+            _last_pass(app.store.last_pass(), now, app.settings.status_refresh_minutes),
+            *(daemon_line(daemon, now) for daemon in app.store.daemons()),
+        ),
     )
 
 
@@ -205,6 +209,18 @@ def _mail(app: Services) -> list[MailLine]:
         )
         for queued in app.store.unsent_mail()
     ]
+
+
+def daemon_line(daemon: DaemonRecord, now: datetime) -> HealthLine:
+    """A daemon the database knows (PostgreSQL): its host and pid, its last heartbeat;
+    alarming once the heartbeat is older than the lease (another daemon takes over)."""
+    beat = daemon.heartbeat_at
+    text = (
+        f"last heartbeat {beat.astimezone(now.tzinfo):%Y-%m-%d %H:%M:%S %Z} "
+        f"({age_text(now - beat)} ago)"
+        + ("" if daemon.alive else "; stale: its work is taken over")
+    )
+    return HealthLine(f"Daemon on {daemon.host}, pid {daemon.pid}", text, alarming=not daemon.alive)
 
 
 def _last_pass(at: datetime | None, now: datetime, refresh_minutes: float) -> HealthLine:

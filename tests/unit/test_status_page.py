@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.services.ports import ReadResult
 from pipeline.services.processing import process_once
+from pipeline.services.records import DaemonRecord
 from pipeline.services.status_page import gather
 from tests.support.fakes import NOW, ROOT, FakeWorld, decided, fake_world, with_token
 
@@ -148,3 +150,29 @@ def test_a_page_that_could_not_be_written_is_written_by_the_next_pass() -> None:
     clock.at += timedelta(seconds=1)
     process_once(world.app)  # nothing new, but the change still waits for the page
     assert b"P-1" in world.folders.files[PAGE]
+
+
+class StoreWithDaemons(SqliteStore):
+    """The embedded store, but knowing daemons as PostgreSQL's heartbeat rows do."""
+
+    def __init__(self, known: list[DaemonRecord]) -> None:
+        super().__init__(Path(":memory:"))
+        self.known = known
+
+    def daemons(self) -> list[DaemonRecord]:
+        return self.known
+
+
+def test_the_page_lists_each_daemon_and_marks_a_stale_one() -> None:
+    world, _ = _world()
+    alive = DaemonRecord("office-a", 101, NOW, NOW - timedelta(seconds=20), alive=True)
+    stale = DaemonRecord("office-b", 202, NOW, NOW - timedelta(minutes=7), alive=False)
+    world.app = dataclasses.replace(world.app, store=StoreWithDaemons([alive, stale]))
+
+    health = {line.name: line for line in gather(world.app, PAGE).health}
+
+    assert health["Daemon on office-a, pid 101"].alarming is False
+    assert "(0 min ago)" in health["Daemon on office-a, pid 101"].value
+    assert health["Daemon on office-b, pid 202"].alarming is True
+    assert "7 min ago" in health["Daemon on office-b, pid 202"].value
+    assert "stale" in health["Daemon on office-b, pid 202"].value
