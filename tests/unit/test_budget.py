@@ -89,3 +89,34 @@ def test_responses_travel_with_the_document_and_are_not_its_content() -> None:
     )
     assert pickle.loads(pickle.dumps(answered)) == answered  # as sent from the parse worker
     assert answered.fingerprint() == BudgetDocument("P-1", lines).fingerprint()
+
+
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
+
+
+@given(
+    st.lists(
+        st.builds(
+            BudgetLine,
+            row=st.integers(1, 10**6),
+            sub_job=ANY_TEXT,
+            cost_code=ANY_TEXT,
+            cost_type=ANY_TEXT,
+            description=ANY_TEXT,
+            amount=st.decimals(allow_nan=False, allow_infinity=False),
+            unit_qty=st.none() | st.decimals(allow_nan=False, allow_infinity=False),
+            uom=ANY_TEXT,
+            unit_cost=st.none() | AMOUNTS,
+        ),
+        max_size=20,
+    )
+)
+def test_a_document_sent_from_the_parse_worker_arrives_equal(lines: list[BudgetLine]) -> None:
+    # as columns of JSON text: any text a cell may hold (control characters, lone surrogates,
+    # the separators) and any exact decimal arrive as they left
+    sent = BudgetDocument("P-1", tuple(lines), "name", "Ada", Decimal("1.10"))
+
+    arrived = pickle.loads(pickle.dumps(sent))
+
+    assert arrived == sent
+    assert [str(line.amount) for line in arrived.lines] == [str(x.amount) for x in lines]
