@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 # (jinja2) is imported by the adapters below on first use, not here: a command loads only
 # what it uses (`status` reads the database, nothing more), and with isolated parsing the
 # daemon never imports pandas at all (the parse worker does).
+REVIEW_WRITER = "pipeline.adapters.writing.review_workbook"
 READ_AND_CHECK = "pipeline.adapters.reading.workbook_intake:read_and_check"
 READ_SAVED_REVIEW = "pipeline.adapters.reading.review_reader:read_saved_review"
 WRITE_ANNOTATED_COPY = "pipeline.adapters.writing.annotated_workbook:write_annotated_copy"
@@ -120,6 +123,9 @@ def _readers(
     worker = ParseWorker(settings.parse_seconds, settings.parse_memory_mb)
     if start_worker:
         worker.start_soon()
+        # While the worker starts and reads, this process would only wait: import the
+        # review workbook's writer meanwhile, on the other core, as the first file needs it.
+        threading.Thread(target=importlib.import_module, args=(REVIEW_WRITER,), daemon=True).start()
 
     def isolated(path: Path) -> ports.ReadResult:
         result: ports.ReadResult = worker.run(path.name, READ_AND_CHECK, path, settings)
