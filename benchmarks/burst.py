@@ -54,9 +54,10 @@ def _reviews(root: Path) -> int:
 
 def started_daemon(root: Path, scratch: Path) -> subprocess.Popen[bytes]:
     """``budget-erp watch`` on ``root``, warmed up on one small budget (worker running)."""
-    daemon = subprocess.Popen(
-        cli(root, "watch"), env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    with (root / "daemon.log").open("wb") as log:  # a pipe nobody reads would fill and block
+        daemon = subprocess.Popen(
+            cli(root, "watch"), env=environment(), stdout=subprocess.DEVNULL, stderr=log
+        )
     warm = make_budget(scratch / "warm.xlsx", 5, project="P-WARM")
     os.replace(warm, root / "inbox" / warm.name)
     _wait(lambda: _reviews(root) >= 1, 120)
@@ -66,7 +67,7 @@ def started_daemon(root: Path, scratch: Path) -> subprocess.Popen[bytes]:
 def stopped(daemon: subprocess.Popen[bytes]) -> None:
     """Stop the daemon as a service manager does."""
     daemon.send_signal(signal.SIGTERM)
-    daemon.wait(timeout=60)
+    daemon.wait(timeout=600)  # it finishes its pass first: the mail of a burst included
 
 
 def burst_once(staging: Path, scratch: Path, round_: list[int]) -> float:
