@@ -98,6 +98,22 @@ def _field_kib(path: Path, name: str) -> int:
     return 0
 
 
+def _role(pid: int, root: int) -> str:
+    """What a process of the tree is, from its command line."""
+    if pid == root:
+        return "main"
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return "?"
+    if "resource_tracker" in command:
+        return "tracker"
+    # The worker is forked from the fork server without exec: same command line, but its
+    # parent is the fork server.
+    return "fork server" if "forkserver" in command and parent == root else "worker"
+
+
 @dataclass
 class TreeMemory:
     """Peaks of one process tree, sampled while it runs (MiB)."""
@@ -106,6 +122,7 @@ class TreeMemory:
     pss: float = 0.0
     rss: float = 0.0
     hwm: dict[int, float] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
 
     def sample(self) -> None:
         """Add one sample of the tree's memory."""
@@ -116,7 +133,13 @@ class TreeMemory:
             rss += _field_kib(proc / "smaps_rollup", "Rss:")
             peak = _field_kib(proc / "status", "VmHWM:") / 1024
             self.hwm[pid] = max(self.hwm.get(pid, 0.0), peak)
+            if pid not in self.roles:
+                self.roles[pid] = _role(pid, self.root)
         self.pss, self.rss = max(self.pss, pss / 1024), max(self.rss, rss / 1024)
+
+    def peaks(self) -> str:
+        """Each process's own peak, named: ``daemon 173, worker 360, ...``."""
+        return ", ".join(f"{self.roles.get(pid, '?')} {peak:.0f}" for pid, peak in self.hwm.items())
 
     @property
     def hwm_sum(self) -> float:
