@@ -142,10 +142,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 lines, 3 rounds")
     parser.add_argument("--runs", type=int, help="rounds (default 5, quick 3)")
+    parser.add_argument("--lines", type=int, nargs="+", help="budget sizes (default both)")
     parser.add_argument("--out", type=Path, help="also write the report to this file")
     options = parser.parse_args()
     runs = options.runs or (3 if options.quick else 5)
-    sizes = [2000] if options.quick else [20_000, 200_000]
+    sizes = options.lines or ([2000] if options.quick else [20_000, 200_000])
     with tempfile.TemporaryDirectory(prefix="budget-erp-cold-") as scratch:
         text = "\n".join(
             [
