@@ -82,16 +82,14 @@ def process(ctx: click.Context) -> None:
 
 
 def _has_work(settings: Settings) -> bool:
-    """Whether inbox/ or approval/ holds anything: then the parse worker is started at once,
-    beside this process's own start-up, instead of at the first file."""
-    for folder in (settings.inbox, settings.approval):
-        try:
-            with os.scandir(folder) as entries:
-                if any(not entry.name.startswith(".") for entry in entries):
-                    return True
-        except OSError:
-            continue
-    return False
+    """Whether inbox/ holds anything: then the parse worker is started at once, beside this
+    process's own start-up, instead of at the first file. Not for approval/, which holds
+    review workbooks awaiting their approver on most passes: a saved one starts it there."""
+    try:
+        with os.scandir(settings.inbox) as entries:
+            return any(not entry.name.startswith(".") for entry in entries)
+    except OSError:
+        return False
 
 
 def _has_samples(root: Path) -> bool:

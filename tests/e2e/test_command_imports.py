@@ -23,6 +23,12 @@ except SystemExit as exit:
     print("EXIT", exit.code)
 libraries = {name.split(".")[0] for name in sys.modules}
 print("LOADED", json.dumps(sorted(libraries & wanted)))
+import os
+children = [
+    pid for pid in os.listdir("/proc") if pid.isdigit()
+    and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1] == str(os.getpid())
+]
+print("CHILDREN", len(children))
 """
 WORKBOOK_LIBRARIES = ("pandas", "pandera", "numpy", "openpyxl", "xlsxwriter", "python_calamine")
 PARSING_LIBRARIES = ("pandas", "pandera", "numpy", "openpyxl")
@@ -30,6 +36,12 @@ PARSING_LIBRARIES = ("pandas", "pandera", "numpy", "openpyxl")
 
 def loaded(workspace: Workspace, libraries: tuple[str, ...], *command: str) -> list[str]:
     """The libraries among ``libraries`` that ``budget-erp <command>`` imported."""
+    return run(workspace, libraries, *command)[0]
+
+
+def run(workspace: Workspace, libraries: tuple[str, ...], *command: str) -> tuple[list[str], int]:
+    """What ``loaded`` says, and how many child processes (a parse worker's fork server)
+    the command had running when it finished."""
     done = subprocess.run(
         [
             sys.executable,
@@ -47,7 +59,8 @@ def loaded(workspace: Workspace, libraries: tuple[str, ...], *command: str) -> l
     assert "EXIT 0" in done.stdout or "EXIT None" in done.stdout, done.stdout + done.stderr
     line = next(x for x in done.stdout.splitlines() if x.startswith("LOADED "))
     names: list[str] = json.loads(line.removeprefix("LOADED "))
-    return names
+    children = next(x for x in done.stdout.splitlines() if x.startswith("CHILDREN "))
+    return names, int(children.removeprefix("CHILDREN "))
 
 
 @pytest.mark.parametrize(
@@ -87,3 +100,21 @@ def test_without_isolation_the_pass_reads_in_its_own_process(workspace: Workspac
     workspace.drop()
 
     assert loaded(workspace, PARSING_LIBRARIES, "process") == ["numpy", "pandas", "pandera"]
+
+
+def test_a_pass_with_only_reviews_awaiting_their_approver_starts_no_parse_worker(
+    workspace: Workspace,
+) -> None:
+    workspace.drop()
+    workspace.run("process")
+    assert workspace.files("approval") == ["P-1001_v1_review.xlsx"]
+
+    assert run(workspace, WORKBOOK_LIBRARIES, "process") == ([], 0)
+
+
+def test_a_new_budget_is_read_in_a_parse_worker_process(workspace: Workspace) -> None:
+    workspace.drop()
+
+    _, children = run(workspace, PARSING_LIBRARIES, "process")
+
+    assert children >= 1  # the fork server (and its resource tracker) still running at exit
