@@ -24,11 +24,14 @@ except SystemExit as exit:
 libraries = {name.split(".")[0] for name in sys.modules}
 print("LOADED", json.dumps(sorted(libraries & wanted)))
 import os
-children = [
-    pid for pid in os.listdir("/proc") if pid.isdigit()
-    and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1] == str(os.getpid())
-]
-print("CHILDREN", len(children))
+children = 0
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:  # a process may end while it is looked at
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        continue
+    children += stat.rsplit(")", 1)[1].split()[1] == str(os.getpid())
+print("CHILDREN", children)
 """
 WORKBOOK_LIBRARIES = ("pandas", "pandera", "numpy", "openpyxl", "xlsxwriter", "python_calamine")
 PARSING_LIBRARIES = ("pandas", "pandera", "numpy", "openpyxl")
