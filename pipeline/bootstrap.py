@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
-
-import jinja2
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from pipeline.adapters.clock import clock_from_environment
 from pipeline.adapters.erp.profiles import ProfileWriter
@@ -18,24 +19,18 @@ from pipeline.adapters.files.temp_files import TempSweeper
 from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.html.status_page import JinjaStatusPage, status_environment
 from pipeline.adapters.mail.render import JinjaMailRenderer, template_environment
-from pipeline.adapters.mail.transport import FileTransport, NullTransport, SmtpTransport
 from pipeline.adapters.reading.parse_worker import ParseWorker
-from pipeline.adapters.reading.review_reader import read_saved_review
-from pipeline.adapters.reading.workbook_intake import read_and_check
 from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.adapters.validation.rules_files import (
     load_directory,
     load_summary_names,
     load_validation_rules,
 )
-from pipeline.adapters.writing.annotated_workbook import write_annotated_copy
-from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
-from pipeline.adapters.writing.review_workbook import write_review_workbook
-from pipeline.adapters.writing.template_workbook import write_template
 from pipeline.config import Settings
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.budget_summary import SummaryNames
 from pipeline.domain.names import REFUSED, RESULTS
+from pipeline.domain.notification import Notification
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
 from pipeline.domain.review import Rejection
@@ -44,8 +39,60 @@ from pipeline.services import ports
 from pipeline.services.context import Services
 from pipeline.services.records import Store
 
+if TYPE_CHECKING:
+    import jinja2
+
+# What reads and writes workbooks (pandas, pandera, xlsxwriter) and renders templates
+# (jinja2) is imported by the adapters below on first use, not here: a command loads only
+# what it uses (`status` reads the database, nothing more), and with isolated parsing the
+# daemon never imports pandas at all (the parse worker does).
+REVIEW_WRITER = "pipeline.adapters.writing.review_workbook"
+READ_AND_CHECK = "pipeline.adapters.reading.workbook_intake:read_and_check"
+READ_SAVED_REVIEW = "pipeline.adapters.reading.review_reader:read_saved_review"
+WRITE_ANNOTATED_COPY = "pipeline.adapters.writing.annotated_workbook:write_annotated_copy"
+
+
+def read_and_check(path: Path, settings: Settings) -> ports.ReadResult:
+    """Read and check an admin's workbook in this process (``isolate_parsing = false``)."""
+    from pipeline.adapters.reading.workbook_intake import read_and_check as read
+
+    return read(path, settings)
+
+
+def read_saved_review(path: Path, line_count: int, settings: Settings) -> ports.SavedReview:
+    """Read an approver's saved review workbook in this process."""
+    from pipeline.adapters.reading.review_reader import read_saved_review as read
+
+    return read(path, line_count, settings.package_limits)
+
+
+def write_annotated_copy(source: Path, problems: Sequence[Problem], target: Path) -> None:
+    """Write the marked-up copy of a refused workbook in this process."""
+    from pipeline.adapters.writing.annotated_workbook import write_annotated_copy as write
+
+    write(source, problems, target)
+
+
+def write_review_workbook(content: ports.ReviewContent, target: Path) -> None:
+    """Write a review workbook (xlsxwriter is imported when the first one is written)."""
+    from pipeline.adapters.writing.review_workbook import write_review_workbook as write
+
+    write(content, target)
+
 
 def _transport(settings: Settings) -> ports.MailTransport:
+    """The configured transport, built (smtplib and email imported) at the first message."""
+    built = functools.cache(lambda: _built_transport(settings))
+
+    def send(notification: Notification, sender: str) -> None:
+        built()(notification, sender)
+
+    return send
+
+
+def _built_transport(settings: Settings) -> ports.MailTransport:
+    from pipeline.adapters.mail.transport import FileTransport, NullTransport, SmtpTransport
+
     if settings.mail_transport == "smtp":
         # Secrets only from the environment, never from a file in the workspace.
         return SmtpTransport(
@@ -59,36 +106,42 @@ def _transport(settings: Settings) -> ports.MailTransport:
 
 
 def _readers(
-    settings: Settings,
+    settings: Settings, start_worker: bool = False
 ) -> tuple[ports.BudgetReader, ports.DecisionReader, ports.Annotator]:
     """Read workbooks, the admins' and the approvers' alike, and write the annotated copy of
     a refused one, in the isolated parse worker (the default; one worker for all three), or
-    in this process."""
+    in this process. ``start_worker`` starts the worker now, in the background, for a
+    command that will read: its imports then overlap this process's own start-up."""
     require_defusedxml()
     load_validation_rules(settings.rules)  # fail at start-up, not at the first file
     if not settings.isolate_parsing:
 
         def direct(path: Path) -> ports.ReadResult:
-            return read_and_check(path, settings)
+            return read_and_check(path, settings)  # by its global name: tests patch it
 
         def direct_review(path: Path, line_count: int) -> ports.SavedReview:
-            return read_saved_review(path, line_count, settings.package_limits)
+            return read_saved_review(path, line_count, settings)
 
         return direct, direct_review, write_annotated_copy
     worker = ParseWorker(settings.parse_seconds, settings.parse_memory_mb)
+    if start_worker:
+        worker.start_soon()
+        # While the worker starts and reads, this process would only wait: import the
+        # review workbook's writer meanwhile, on the other core, as the first file needs it.
+        threading.Thread(target=importlib.import_module, args=(REVIEW_WRITER,), daemon=True).start()
 
     def isolated(path: Path) -> ports.ReadResult:
-        result: ports.ReadResult = worker.run(path.name, read_and_check, path, settings)
+        result: ports.ReadResult = worker.run(path.name, READ_AND_CHECK, path, settings)
         return result
 
     def isolated_review(path: Path, line_count: int) -> ports.SavedReview:
         saved: ports.SavedReview = worker.run(
-            path.name, read_saved_review, path, line_count, settings.package_limits
+            path.name, READ_SAVED_REVIEW, path, line_count, settings.package_limits
         )
         return saved
 
     def isolated_annotate(source: Path, problems: Sequence[Problem], target: Path) -> None:
-        worker.run(source.name, write_annotated_copy, source, list(problems), target)
+        worker.run(source.name, WRITE_ANNOTATED_COPY, source, list(problems), target)
 
     return isolated, isolated_review, isolated_annotate
 
@@ -113,16 +166,16 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
 def workbook_checker(settings: Settings) -> ports.BudgetReader:
     """Only the reader of admins' workbooks, for ``check`` outside a workspace: it creates
     no folder and opens no database."""
-    return _readers(settings)[0]
+    return _readers(settings, start_worker=True)[0]
 
 
 def require_defusedxml() -> None:
     """Refuse to run unless XML is parsed with defusedxml (no entity expansion, no XXE)."""
     import importlib.util
 
-    import openpyxl.xml
-
-    if importlib.util.find_spec("defusedxml") is None or not openpyxl.xml.DEFUSEDXML:
+    # Our own XML parsing (xlsx_parts) imports defusedxml; openpyxl is not used by the
+    # pipeline, so its own switch is not consulted (importing it costs 0.2 s).
+    if importlib.util.find_spec("defusedxml") is None:
         raise ConfigError(
             "defusedxml is required (pip install defusedxml): without it a "
             "hostile workbook could expand entities or reach out of the file"
@@ -155,18 +208,24 @@ class Replacements(TypedDict, total=False):
     write_template: ports.TemplateWriter
 
 
-def bootstrap(settings: Settings, **ports: Unpack[Replacements]) -> Services:
+def bootstrap(
+    settings: Settings, *, start_worker: bool = False, **ports: Unpack[Replacements]
+) -> Services:
     """Build the Services for a workspace from its adapters, or from the ports given.
 
     An adapter that is replaced is never built, so a test on fakes touches no disk. The real
     ones check what they can at start-up (rules, ERP layouts, defusedxml), not at the first
-    file.
+    file. ``start_worker``: start the parse worker now, for a command that reads workbooks.
     """
     store = ports.get("store") or _store(settings)
     folders = ports.get("folders") or _prepared_folders(settings, store)
-    readers = None if "read_budget" in ports and "read_decision" in ports else _readers(settings)
+    readers = (
+        None
+        if "read_budget" in ports and "read_decision" in ports
+        else _readers(settings, start_worker)
+    )
     people = ports.get("people") or _people(settings)
-    env = template_environment(settings.templates)
+    env = functools.cache(lambda: template_environment(settings.templates))
     return Services(
         settings=settings,
         store=store,
@@ -189,7 +248,7 @@ def bootstrap(settings: Settings, **ports: Unpack[Replacements]) -> Services:
         erp_outbox=ports.get("erp_outbox") or OutboxPublisher(settings.outbox),
         summary_names=ports.get("summary_names") or _summary_names(settings),
         render_status=ports.get("render_status")
-        or JinjaStatusPage(status_environment(settings.templates)),
+        or JinjaStatusPage(functools.cache(lambda: status_environment(settings.templates))),
     )
 
 
@@ -221,7 +280,7 @@ def _people(settings: Settings) -> ports.PeopleSource:
     return people
 
 
-def _exporter(settings: Settings, env: jinja2.Environment) -> ProfileWriter:
+def _exporter(settings: Settings, env: Callable[[], jinja2.Environment]) -> ProfileWriter:
     writer = ProfileWriter(env, settings.templates)
     for profile in {settings.export_profile, *settings.export_job_profiles.values()}:
         writer.profile(profile)  # a missing or broken profile stops start-up, not an export
@@ -237,6 +296,8 @@ def _summary_names(settings: Settings) -> ports.SummaryNamesSource:
 
 def _rejected_writer(settings: Settings) -> ports.RejectedWriter:
     def write(document: BudgetDocument, rejection: Rejection, target: Path) -> None:
+        from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
+
         write_rejected_workbook(document, rejection, target, load_validation_rules(settings.rules))
 
     return write
@@ -244,6 +305,8 @@ def _rejected_writer(settings: Settings) -> ports.RejectedWriter:
 
 def _template_writer(settings: Settings) -> ports.TemplateWriter:
     def write(target: Path, project_number: str) -> None:
+        from pipeline.adapters.writing.template_workbook import write_template
+
         write_template(target, load_validation_rules(settings.rules), project_number)
 
     return write

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -18,9 +19,8 @@ from typing import Any
 import click
 
 from pipeline import __version__, cli_documents, cli_mail, cli_state
-from pipeline.adapters.files.watcher import watch as watch_folders
 from pipeline.cli_support import OneLineFormatter, Refused, print_table, services_for
-from pipeline.config import init_workspace
+from pipeline.config import Settings, init_workspace
 from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
 from pipeline.errors import EnvironmentFault, PipelineError
@@ -71,7 +71,7 @@ def init(ctx: click.Context, directory: Path | None) -> None:
 @click.pass_context
 def process(ctx: click.Context) -> None:
     """Process what is in inbox/ and approval/ now, then exit (for cron and tests)."""
-    app = services_for(ctx)
+    app = services_for(ctx, start_worker=_has_work)
     outcomes = process_once(app)
     for outcome in outcomes:
         click.echo(str(outcome))
@@ -81,6 +81,17 @@ def process(ctx: click.Context) -> None:
         click.echo("nothing to do")
     if any(outcome.is_failure for outcome in outcomes):
         sys.exit(1)
+
+
+def _has_work(settings: Settings) -> bool:
+    """Whether inbox/ holds anything: then the parse worker is started at once, beside this
+    process's own start-up, instead of at the first file. Not for approval/, which holds
+    review workbooks awaiting their approver on most passes: a saved one starts it there."""
+    try:
+        with os.scandir(settings.inbox) as entries:
+            return any(not entry.name.startswith(".") for entry in entries)
+    except OSError:
+        return False
 
 
 def _has_samples(root: Path) -> bool:
@@ -99,7 +110,9 @@ def _echo_waiting(pending: list[Waiting]) -> None:
 @click.pass_context
 def watch(ctx: click.Context) -> None:
     """Run the daemon: watch inbox/ and approval/ until stopped (Ctrl-C or SIGTERM)."""
-    app = services_for(ctx)
+    from pipeline.adapters.files.watcher import watch as watch_folders
+
+    app = services_for(ctx, start_worker=True)
     logging.getLogger().setLevel(logging.INFO)
     stop = threading.Event()
 

@@ -69,7 +69,7 @@ def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, lint.Che
             path: lint.CheckReport(report.problems, report.not_run or [skipped])
             for path, report in reports.items()
         }
-    app = services_for(ctx)
+    app = services_for(ctx, start_worker=True)
     return {path: lint.check_file(app, path) for path in files}
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import click
 
 from pipeline.bootstrap import bootstrap
-from pipeline.config import load_settings
+from pipeline.config import Settings, load_settings
 from pipeline.domain.text import printable
 from pipeline.errors import ConfigError, WorkspaceError
 from pipeline.services.context import Services
@@ -26,9 +26,15 @@ class Refused(click.ClickException):
     exit_code = 1
 
 
-def services_for(ctx: click.Context) -> Services:
+def services_for(
+    ctx: click.Context, start_worker: bool | Callable[[Settings], bool] = False
+) -> Services:
+    """The workspace's Services; ``start_worker`` (or a test of the settings) for a command
+    that will read workbooks: the parse worker then starts at once, in the background."""
     try:
-        return bootstrap(load_settings(ctx.obj["workspace"]))
+        settings = load_settings(ctx.obj["workspace"])
+        start = start_worker(settings) if callable(start_worker) else start_worker
+        return bootstrap(settings, start_worker=start)
     except (ConfigError, WorkspaceError) as exc:
         raise UsageFailure(str(exc)) from exc
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -98,14 +99,14 @@ class BudgetDocument:
     responses: tuple[ReasonResponse, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Sent from the parse worker: plain tuples of text pickle ten times faster than
-        # thousands of dataclasses holding Decimals.
-        lines = [line.as_texts() for line in self.lines]
+        # Sent from the parse worker as one JSON text of columns: pickle then holds a single
+        # string, instead of a tuple per line and a memo entry for each value in it (at
+        # 200,000 lines that was 170 MiB on top of the budget, and 6 s under tracemalloc).
         return (
             _rebuild,
             (
                 self.project_number,
-                lines,
+                _columns_json(self.lines),
                 self.project_name,
                 self.prepared_by,
                 None if self.stated_total is None else str(self.stated_total),
@@ -128,8 +129,8 @@ class BudgetDocument:
         digest = hashlib.sha256()
         stated = "" if self.stated_total is None else f"{self.stated_total:.2f}"
         digest.update(f"{self.project_number}\x1f{self.project_name}\x1f{stated}\x1e".encode())
-        for content in sorted(line.content() for line in self.lines):
-            digest.update("\x1f".join(content).encode())
+        for line in _in_content_order(self.lines):
+            digest.update("\x1f".join(line.content()).encode())
             digest.update(b"\x1e")
         return digest.hexdigest()
 
@@ -153,9 +154,69 @@ def money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+def _in_content_order(lines: tuple[BudgetLine, ...]) -> list[BudgetLine]:
+    """The lines in the order of their ``content()``, without holding every content at once:
+    sorted by key (its first three fields, unique in a budget without duplicate lines), and by
+    the whole content only where keys tie. At 200,000 lines that is 35 MiB less."""
+    ordered = sorted(lines, key=lambda line: (line.sub_job, line.cost_code, line.cost_type))
+    start = 0
+    while start < len(ordered):
+        end = start + 1
+        key = (ordered[start].sub_job, ordered[start].cost_code, ordered[start].cost_type)
+        while (
+            end < len(ordered)
+            and (
+                ordered[end].sub_job,
+                ordered[end].cost_code,
+                ordered[end].cost_type,
+            )
+            == key
+        ):
+            end += 1
+        if end - start > 1:
+            ordered[start:end] = sorted(ordered[start:end], key=BudgetLine.content)
+        start = end
+    return ordered
+
+
+_DECIMAL_FIELDS = ("amount", "unit_qty", "unit_cost")
+# Columns whose values repeat over thousands of lines: equal values share one object.
+_REPEATING_FIELDS = ("sub_job", "cost_code", "cost_type", "uom", "unit_qty", "unit_cost")
+
+
+def _columns_json(lines: tuple[BudgetLine, ...]) -> list[str]:
+    """The lines as one JSON text per column (fields in order), amounts as exact text."""
+    columns = []
+    for name in BudgetLine.__slots__:
+        values = [getattr(line, name) for line in lines]
+        if name in _DECIMAL_FIELDS:
+            values = [None if value is None else str(value) for value in values]
+        columns.append(json.dumps(values))
+    return columns
+
+
+def _lines_from_json(columns: list[str]) -> tuple[BudgetLine, ...]:
+    """Lines from ``_columns_json``, decoded a column at a time (each text is dropped once
+    decoded, so that at most one column is held twice)."""
+    decoded: list[list[Any]] = []
+    for name in BudgetLine.__slots__:
+        values = json.loads(columns.pop(0))
+        shared: dict[Any, Any] = {None: None}
+        if name in _DECIMAL_FIELDS and name in _REPEATING_FIELDS:
+            values = [
+                shared[v] if v in shared else shared.setdefault(v, Decimal(v)) for v in values
+            ]
+        elif name in _DECIMAL_FIELDS:
+            values = [Decimal(value) for value in values]
+        elif name in _REPEATING_FIELDS:
+            values = [shared.setdefault(value, value) for value in values]
+        decoded.append(values)
+    return tuple(BudgetLine(*fields) for fields in zip(*decoded, strict=True))
+
+
 def _rebuild(
     project_number: str,
-    lines: list[tuple[Any, ...]],
+    lines: list[str],
     project_name: str,
     prepared_by: str,
     stated_total: str | None,
@@ -164,20 +225,7 @@ def _rebuild(
 ) -> BudgetDocument:
     return BudgetDocument(
         project_number,
-        tuple(
-            BudgetLine(
-                r,
-                s,
-                c,
-                t,
-                d,
-                Decimal(a),
-                None if q is None else Decimal(q),
-                u,
-                None if k is None else Decimal(k),
-            )
-            for r, s, c, t, d, a, q, u, k in lines
-        ),
+        _lines_from_json(lines),
         project_name,
         prepared_by,
         None if stated_total is None else Decimal(stated_total),

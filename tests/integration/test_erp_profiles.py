@@ -49,7 +49,7 @@ TOTAL = Decimal("49000.50")
 
 
 def _write(profile: str, tmp_path: Path, job: ExportJob = JOB) -> bytes:
-    writer = ProfileWriter(template_environment(tmp_path / "no-templates"), tmp_path)
+    writer = ProfileWriter(lambda: template_environment(tmp_path / "no-templates"), tmp_path)
     target = tmp_path / f"out.{profile}"
     writer(profile, job, target)
     return target.read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import string
 from dataclasses import replace
@@ -89,3 +90,64 @@ def test_responses_travel_with_the_document_and_are_not_its_content() -> None:
     )
     assert pickle.loads(pickle.dumps(answered)) == answered  # as sent from the parse worker
     assert answered.fingerprint() == BudgetDocument("P-1", lines).fingerprint()
+
+
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
+
+
+@given(
+    st.lists(
+        st.builds(
+            BudgetLine,
+            row=st.integers(1, 10**6),
+            sub_job=ANY_TEXT,
+            cost_code=ANY_TEXT,
+            cost_type=ANY_TEXT,
+            description=ANY_TEXT,
+            amount=st.decimals(allow_nan=False, allow_infinity=False),
+            unit_qty=st.none() | st.decimals(allow_nan=False, allow_infinity=False),
+            uom=ANY_TEXT,
+            unit_cost=st.none() | AMOUNTS,
+        ),
+        max_size=20,
+    )
+)
+def test_a_document_sent_from_the_parse_worker_arrives_equal(lines: list[BudgetLine]) -> None:
+    # as columns of JSON text: any text a cell may hold (control characters, lone surrogates,
+    # the separators) and any exact decimal arrive as they left
+    sent = BudgetDocument("P-1", tuple(lines), "name", "Ada", Decimal("1.10"))
+
+    arrived = pickle.loads(pickle.dumps(sent))
+
+    assert arrived == sent
+    assert [str(line.amount) for line in arrived.lines] == [str(x.amount) for x in lines]
+
+
+FEW = st.sampled_from(["", "a", "ab", "b", "a\x1fb", "\x00"])
+
+
+@given(
+    st.lists(
+        st.builds(
+            BudgetLine,
+            row=st.integers(1, 1000),
+            sub_job=FEW,
+            cost_code=FEW,
+            cost_type=FEW,
+            description=FEW,
+            amount=AMOUNTS,
+            unit_qty=st.none() | AMOUNTS,
+            uom=FEW,
+            unit_cost=st.none() | AMOUNTS,
+        ),
+        max_size=30,
+    )
+)
+def test_the_fingerprint_is_the_hash_of_the_sorted_line_contents(lines: list[BudgetLine]) -> None:
+    # keys that tie (duplicate lines kept as a warning) and fields that prefix each other
+    document = BudgetDocument("P-1", tuple(lines))
+    digest = hashlib.sha256(b"P-1\x1f\x1f\x1e")
+    for content in sorted(line.content() for line in lines):  # the definition, stored in
+        digest.update("\x1f".join(content).encode() + b"\x1e")  # every database since v1
+
+    assert document.fingerprint() == digest.hexdigest()

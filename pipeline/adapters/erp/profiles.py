@@ -4,17 +4,18 @@ a jinja2 layout (``<name>.j2``). Workspace files win over the packaged defaults.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from pipeline.domain.erp_profile import FieldSpec, LayoutError, ProfileSpec
 from pipeline.errors import ConfigError, ExportError
 from pipeline.services.ports import ExportJob
+
+if TYPE_CHECKING:  # imported on the first export: checking a profile needs only its TOML
+    import jinja2
 
 LINE_ENDINGS = {"crlf": "\r\n", "lf": "\n"}
 PROFILE_NAMES = ("generic-csv", "sage-intacct", "sage300", "spectrum", "quickbooks-iif")
@@ -70,8 +71,8 @@ def _spec(name: str, data: Mapping[str, Any]) -> ProfileSpec:
 class ProfileWriter:
     """Renders an export through a profile's template and writes it, byte for byte."""
 
-    def __init__(self, env: jinja2.Environment, templates: Path) -> None:
-        self.env, self.templates = env, templates
+    def __init__(self, env: Callable[[], jinja2.Environment], templates: Path) -> None:
+        self.env, self.templates = env, templates  # the environment is built on first use
 
     def profile(self, name: str) -> ProfileSpec:
         """The declaration of a profile."""
@@ -79,6 +80,8 @@ class ProfileWriter:
 
     def __call__(self, profile: str, job: ExportJob, target: Path) -> None:
         """Write ``job`` in ``profile``'s layout to ``target``; ExportError if it cannot fit."""
+        import jinja2
+
         spec = self.profile(profile)
         try:
             text = self.render(spec, job)
@@ -90,7 +93,7 @@ class ProfileWriter:
         """The file's text, line ends as the profile declares."""
         common = _job_values(spec, job)
         lines = [spec.format_record("line", {**common, **_line_values(line)}) for line in job.lines]
-        template = self.env.get_template(f"erp/{spec.name}.j2")
+        template = self.env().get_template(f"erp/{spec.name}.j2")
         text = template.render(
             spec=spec,
             lines=lines,

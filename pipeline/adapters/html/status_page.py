@@ -3,15 +3,21 @@ CSS inline, no script and no outside address, every text escaped whatever the te
 
 from __future__ import annotations
 
-import jinja2
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pipeline.domain.status_view import StatusView
+
+if TYPE_CHECKING:  # imported when the page is first rendered: `status` alone never loads it
+    import jinja2
 
 TEMPLATE = "status/index.html.j2"
 
 
 def status_environment(templates: object) -> jinja2.Environment:
     """Workspace templates first, then the packaged defaults; autoescaping always on."""
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
@@ -29,10 +35,9 @@ def status_environment(templates: object) -> jinja2.Environment:
 class JinjaStatusPage:
     """The ``StatusPageRenderer`` port on Jinja."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
-        self.env = env
-        self.env.get_template(TEMPLATE)  # a broken template stops start-up, not a pass
+    def __init__(self, env: Callable[[], jinja2.Environment]) -> None:
+        self.env = env  # built on first use; a broken template is logged by the pass
 
     def __call__(self, view: StatusView) -> str:
         """The page as one HTML document."""
-        return self.env.get_template(TEMPLATE).render(view=view)
+        return self.env().get_template(TEMPLATE).render(view=view)

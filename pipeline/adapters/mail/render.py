@@ -3,13 +3,19 @@ subject) and an HTML part with autoescaping. Workspace templates win over packag
 
 from __future__ import annotations
 
-import jinja2
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pipeline.services.ports import RenderedMail
+
+if TYPE_CHECKING:  # imported when the environment is built: a command that renders nothing
+    import jinja2  # never loads jinja2
 
 
 def template_environment(templates: object) -> jinja2.Environment:
     """The one Jinja environment: workspace templates first, then the packaged defaults."""
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
@@ -26,14 +32,17 @@ def template_environment(templates: object) -> jinja2.Environment:
 class JinjaMailRenderer:
     """Renders ``email/<name>.txt.j2`` (``Subject: ...`` first) and ``email/<name>.html.j2``."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
-        self.env = env
+    def __init__(self, env: Callable[[], jinja2.Environment]) -> None:
+        self.env = env  # built on first use
 
     def __call__(self, template: str, context: dict[str, object]) -> RenderedMail:
         """Render both parts of one message."""
-        text = self.env.get_template(f"email/{template}.txt.j2").render(**context)
+        import jinja2
+
+        env = self.env()
+        text = env.get_template(f"email/{template}.txt.j2").render(**context)
         first, _, body = text.partition("\n")
         if not first.startswith("Subject:"):
             raise jinja2.TemplateError(f"email/{template}.txt.j2 must start with 'Subject: '")
-        html = self.env.get_template(f"email/{template}.html.j2").render(**context)
+        html = env.get_template(f"email/{template}.html.j2").render(**context)
         return RenderedMail(first.removeprefix("Subject:").strip(), body.lstrip("\n"), html)

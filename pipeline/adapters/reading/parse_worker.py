@@ -8,13 +8,36 @@ a fresh worker.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import resource
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 from pipeline.errors import ConfigError, UnreadableWorkbook
+
+# What the fork server imports once, so that every worker forked from it starts warm: the
+# parsing and checking code (pandas and pandera) and the annotated copy's writer. The
+# daemon itself never imports them: they live in the worker's memory only.
+PARSING_MODULES = (
+    "pipeline.adapters.reading.workbook_intake",
+    "pipeline.adapters.reading.review_reader",
+    "pipeline.adapters.writing.annotated_workbook",
+)
+
+# A job names its function as ``"module:function"`` (resolved in the worker, so the caller
+# need not import the parsing code) or passes the function itself.
+Job = Callable[..., Any] | str
+
+
+def _resolve(function: Job) -> Callable[..., Any]:
+    if callable(function):
+        return function
+    module, _, name = function.partition(":")
+    resolved: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return resolved
 
 
 def _serve(conn: Connection, memory_bytes: int) -> None:
@@ -25,7 +48,7 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
         except EOFError:
             return
         try:
-            conn.send(("ok", function(*args)))
+            conn.send(("ok", _resolve(function)(*args)))
         except BaseException as exc:
             conn.send(("error", exc))
 
@@ -36,17 +59,25 @@ class ParseWorker:
     def __init__(self, seconds: float, memory_mb: int) -> None:
         self.seconds, self.memory = seconds, memory_mb * 2**20
         self._context: Any = multiprocessing.get_context("forkserver")
-        # The fork server imports the reader once; each worker forked from it starts warm.
-        self._context.set_forkserver_preload(
-            [
-                "pipeline.adapters.reading.workbook_intake",
-                "pipeline.adapters.writing.annotated_workbook",
-            ]
-        )
+        self._context.set_forkserver_preload(list(PARSING_MODULES))
         self._process: Any = None
         self._conn: Connection | None = None
+        self._starting = threading.Lock()  # held while a worker starts, in start_soon too
+        self._failure: ConfigError | None = None
 
-    def run(self, label: str, function: Callable[..., Any], *args: Any) -> Any:
+    def start_soon(self) -> None:
+        """Start the worker (and its fork server's imports) in the background, so that it is
+        ready by the time the first file is read; a start-up failure is raised by ``run``."""
+
+        def start() -> None:
+            try:
+                self._connection()
+            except ConfigError as exc:
+                self._failure = exc
+
+        threading.Thread(target=start, name="parse-worker-start", daemon=True).start()
+
+    def run(self, label: str, function: Job, *args: Any) -> Any:
         """The function's result, or its exception re-raised here."""
         conn = self._connection()
         conn.send((function, args))
@@ -74,23 +105,29 @@ class ParseWorker:
         return value
 
     def _connection(self) -> Connection:
-        if self._process is None or not self._process.is_alive() or self._conn is None:
-            self.stop()
-            parent, child = self._context.Pipe()
-            self._process = self._context.Process(
-                target=_serve, args=(child, self.memory), daemon=True
-            )
-            try:
-                self._process.start()
-            except Exception as exc:  # not the workbook's fault: leave it and say why
-                self._process = None
-                raise ConfigError(
-                    f"the parse worker could not start ({exc}); set [limits] "
-                    "isolate_parsing = false to parse in this process"
-                ) from exc
-            child.close()
-            self._conn = parent
-        return self._conn
+        with self._starting:
+            if self._failure is not None:
+                failure, self._failure = self._failure, None
+                raise failure
+            if self._process is None or not self._process.is_alive() or self._conn is None:
+                self._start()
+            assert self._conn is not None
+            return self._conn
+
+    def _start(self) -> None:
+        self.stop()
+        parent, child = self._context.Pipe()
+        self._process = self._context.Process(target=_serve, args=(child, self.memory), daemon=True)
+        try:
+            self._process.start()
+        except Exception as exc:  # not the workbook's fault: leave it and say why
+            self._process = None
+            raise ConfigError(
+                f"the parse worker could not start ({exc}); set [limits] "
+                "isolate_parsing = false to parse in this process"
+            ) from exc
+        child.close()
+        self._conn = parent
 
     def stop(self) -> None:
         """Kill the worker (a new one starts with the next job)."""
