@@ -9,18 +9,15 @@ each series' name and values as LibreOffice's chart model holds them.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import subprocess
 import sys
-import tempfile
 from typing import Any
 
 import uno
 
-# Run as a script: its neighbour is imported by file name, not as tests.e2e.libreoffice_decide.
-from libreoffice_decide import connect, prop  # type: ignore[import-not-found]
+# Run as a script: its neighbour is imported by file name, not as tests.e2e.libreoffice_session.
+from libreoffice_session import opened, prop  # type: ignore[import-not-found]
 
 
 def charts(doc: Any) -> list[dict[str, Any]]:
@@ -44,37 +41,11 @@ def charts(doc: Any) -> list[dict[str, Any]]:
 
 
 def main(path: str, pdf: str) -> None:
-    port = 20000 + os.getpid() % 20000
-    profile = tempfile.mkdtemp(prefix="lo-profile-")
-    office = subprocess.Popen(
-        [
-            "soffice",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            f"-env:UserInstallation=file://{profile}",
-            f"--accept=socket,host=127.0.0.1,port={port};urp;",
-        ]
-    )
-    try:
-        ctx = connect(port)
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        url = uno.systemPathToFileUrl(os.path.abspath(path))
-        doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+    with opened(path) as doc:
         report = {"charts": charts(doc)}
         target = uno.systemPathToFileUrl(os.path.abspath(pdf))
         doc.storeToURL(target, (prop("FilterName", "calc_pdf_Export"),))
-        doc.close(True)
-        with contextlib.suppress(Exception):  # the bridge drops as soffice exits
-            desktop.terminate()
-        print(json.dumps(report))
-    finally:
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

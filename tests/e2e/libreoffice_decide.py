@@ -13,39 +13,13 @@ then changes the decision, saves again and only then closes: an approver changin
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from typing import Any
 
-import uno
-from com.sun.star.beans import PropertyValue
-
-# UNO objects (documents, cells, the component context) are Any: the bridge has no types.
-
-
-def prop(name: str, value: object) -> Any:
-    item = PropertyValue()
-    item.Name, item.Value = name, value
-    return item
-
-
-def connect(port: int) -> Any:
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local
-    )
-    for _ in range(150):
-        try:
-            return resolver.resolve(
-                f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext"
-            )
-        except Exception:
-            time.sleep(0.2)
-    raise SystemExit("LibreOffice did not start")
+# Run as a script: its neighbour is imported by file name, not as tests.e2e.libreoffice_session.
+from libreoffice_session import opened  # type: ignore[import-not-found]
 
 
 def fill(doc: Any, decision: str, reason: str, approver: str) -> None:
@@ -63,25 +37,7 @@ def wait_for(path: str, seconds: float = 120) -> None:
 
 
 def main(path: str, decision: str, reason: str, approver: str, *flags: str) -> None:
-    port = 20000 + os.getpid() % 20000
-    profile = tempfile.mkdtemp(prefix="lo-profile-")
-    office = subprocess.Popen(
-        [
-            "soffice",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            f"-env:UserInstallation=file://{profile}",
-            f"--accept=socket,host=127.0.0.1,port={port};urp;",
-        ]
-    )
-    try:
-        ctx = connect(port)
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        url = uno.systemPathToFileUrl(os.path.abspath(path))
-        doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+    with opened(path) as doc:
         fill(doc, decision, reason, approver)
         wanted = dict(flag.split("=", 1) for flag in flags)
         lines = doc.Sheets.getByName("Lines")
@@ -108,14 +64,6 @@ def main(path: str, decision: str, reason: str, approver: str, *flags: str) -> N
             later_decision, later_reason = then.split("|", 1)
             fill(doc, later_decision, later_reason, approver)
             doc.store()
-        doc.close(True)
-        with contextlib.suppress(Exception):  # the bridge drops as soffice exits
-            desktop.terminate()
-    finally:
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
 
 
 if __name__ == "__main__":

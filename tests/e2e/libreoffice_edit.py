@@ -10,17 +10,11 @@ and quit; what the workbook shows afterwards is what LibreOffice calculated.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
 import sys
-import tempfile
 from typing import Any
 
-import uno
-
-# Run as a script: its neighbour is imported by file name, not as tests.e2e.libreoffice_decide.
-from libreoffice_decide import connect, prop  # type: ignore[import-not-found]
+# Run as a script: its neighbour is imported by file name, not as tests.e2e.libreoffice_session.
+from libreoffice_session import opened  # type: ignore[import-not-found]
 
 
 def type_into(cell: Any, value: str) -> None:  # Any: a UNO cell, untyped
@@ -35,38 +29,12 @@ def type_into(cell: Any, value: str) -> None:  # Any: a UNO cell, untyped
 
 
 def main(path: str, *edits: str) -> None:
-    port = 20000 + os.getpid() % 20000
-    profile = tempfile.mkdtemp(prefix="lo-profile-")
-    office = subprocess.Popen(
-        [
-            "soffice",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            f"-env:UserInstallation=file://{profile}",
-            f"--accept=socket,host=127.0.0.1,port={port};urp;",
-        ]
-    )
-    try:
-        ctx = connect(port)
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        url = uno.systemPathToFileUrl(os.path.abspath(path))
-        doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+    with opened(path) as doc:
         for edit in edits:
             where, value = edit.split("=", 1)
             sheet, ref = where.split("!", 1)
             type_into(doc.Sheets.getByName(sheet).getCellRangeByName(ref), value)
         doc.store()
-        doc.close(True)
-        with contextlib.suppress(Exception):  # the bridge drops as soffice exits
-            desktop.terminate()
-    finally:
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
 
 
 if __name__ == "__main__":
