@@ -11,20 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.support.workbooks import make_workbook
+from tests.support.workbooks import UNIT_HEADERS, make_workbook
 from tests.support.workspace import Workspace
 
 GOLDEN_RULES = Path(__file__).parent.parent / "golden" / "rules"
-UNITS = (
-    "Sub Job",
-    "Cost Code",
-    "Cost Type",
-    "Description",
-    "Original Budget Amount",
-    "Unit Qty",
-    "UOM",
-    "Unit Cost",
-)
 LINES = [
     ("", "01-100", "l", "Supervision", 12000, 400, "HR", 30),
     ("", "03-300", "m", "Concrete", 333 * 1833.333, 333, "CY", 1833.333),  # =F9*H9
@@ -45,7 +35,7 @@ def _rows(ws: Workspace, name: str) -> list[dict[str, str]]:
 
 
 def test_check_shows_the_rounding_and_takes_the_budget(listed: Workspace, tmp_path: Path) -> None:
-    path = make_workbook(tmp_path / "b.xlsx", headers=UNITS, lines=LINES, total=622499.889)
+    path = make_workbook(tmp_path / "b.xlsx", headers=UNIT_HEADERS, lines=LINES, total=622499.889)
 
     result = listed.run("check", str(path))
 
@@ -57,7 +47,7 @@ def test_check_shows_the_rounding_and_takes_the_budget(listed: Workspace, tmp_pa
 def test_the_review_workbook_and_the_erp_file_carry_cents_and_the_lists_spelling(
     listed: Workspace,
 ) -> None:
-    listed.drop(headers=UNITS, lines=LINES, total=622499.889)
+    listed.drop(headers=UNIT_HEADERS, lines=LINES, total=622499.889)
     assert listed.run("process").exit_code == 0
 
     review = openpyxl.load_workbook(listed.review())
@@ -79,7 +69,7 @@ def test_the_review_workbook_and_the_erp_file_carry_cents_and_the_lists_spelling
 
 
 def test_a_change_typed_in_another_case_changes_only_what_changed(listed: Workspace) -> None:
-    listed.drop(headers=UNITS, lines=LINES, total=622499.889)
+    listed.drop(headers=UNIT_HEADERS, lines=LINES, total=622499.889)
     listed.run("process")
     listed.decide(decision="Accept")
     listed.run("process")
@@ -87,7 +77,7 @@ def test_a_change_typed_in_another_case_changes_only_what_changed(listed: Worksp
         ("", "01-100", "L", "Supervision", 13000, 400, "HR", 32.5),
         ("", "03-300", "M", "Concrete", 333 * 1833.333, 333, "CY", 1833.333),
     ]
-    listed.drop("change.xlsx", headers=UNITS, lines=changed, total=623499.889)
+    listed.drop("change.xlsx", headers=UNIT_HEADERS, lines=changed, total=623499.889)
 
     assert "sent for approval" in listed.run("process").output
     listed.decide(version=2, decision="Accept")

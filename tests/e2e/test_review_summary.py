@@ -16,19 +16,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.support.workbooks import Line
+from tests.support.workbooks import UNIT_HEADERS, Line
 from tests.support.workspace import Workspace
 
-HEADERS = (
-    "Sub Job",
-    "Cost Code",
-    "Cost Type",
-    "Description",
-    "Original Budget Amount",
-    "Unit Qty",
-    "UOM",
-    "Unit Cost",
-)
 FIRST: list[Line] = [
     ("", "01-100", "L", "General conditions", 12000),
     ("", "03-300", "M", "Concrete", 45000.5, 100, "m3", 450.005),
@@ -62,7 +52,7 @@ def named(workspace: Workspace) -> Workspace:
 
 
 def _send(ws: Workspace, name: str, lines: list[Line]) -> openpyxl.Workbook:
-    ws.drop(name, lines=lines, headers=HEADERS)
+    ws.drop(name, lines=lines, headers=UNIT_HEADERS)
     result = ws.run("process")
     assert result.exit_code == 0, result.output
     return openpyxl.load_workbook(_latest_review(ws))

@@ -23,7 +23,7 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from tests.support.workbooks import DEFAULT_LINES, HEADERS, make_workbook
+from tests.support.workbooks import DEFAULT_LINES, HEADERS, UNIT_HEADERS, make_workbook
 
 HERE = Path(__file__).parent / "workbooks"
 CASES: dict[str, Callable[[Path], None]] = {}
@@ -154,16 +154,7 @@ def _(path: Path) -> None:
 def _(path: Path) -> None:
     make_workbook(
         path,
-        headers=(
-            "Sub Job",
-            "Cost Code",
-            "Cost Type",
-            "Description",
-            "Original Budget Amount",
-            "Unit Qty",
-            "UOM",
-            "Unit Cost",
-        ),
+        headers=UNIT_HEADERS,
         lines=[
             ("", "01-100", "L", "Supervision", 12000, 400, "HR", 30),
             ("", "03-300", "M", "Concrete", 45000.5, 100, "CY", 450),
@@ -299,16 +290,7 @@ def _(path: Path) -> None:
 def _(path: Path) -> None:
     make_workbook(
         path,
-        headers=(
-            "Sub Job",
-            "Cost Code",
-            "Cost Type",
-            "Description",
-            "Original Budget Amount",
-            "Unit Qty",
-            "UOM",
-            "Unit Cost",
-        ),
+        headers=UNIT_HEADERS,
         lines=[
             ("", "01-100", "L", "Supervision", "=F8*H8", 400, "HR", 30),
             ("", "03-300", "M", "Concrete", "=F9*H9", 333, "CY", 1833.333),

@@ -18,19 +18,9 @@ from pipeline.domain.changes import diff_lines
 from pipeline.domain.erp_lists import ErpLists
 from pipeline.domain.problems import Problem, Severity
 from pipeline.errors import ConfigError
-from tests.support.workbooks import WorkbookFactory
+from tests.support.workbooks import UNIT_HEADERS, WorkbookFactory
 
 GOLDEN_RULES = load_validation_rules(Path(__file__).parent.parent / "golden" / "rules")
-UNITS = (
-    "Sub Job",
-    "Cost Code",
-    "Cost Type",
-    "Description",
-    "Original Budget Amount",
-    "Unit Qty",
-    "UOM",
-    "Unit Cost",
-)
 
 
 def _check(
@@ -66,7 +56,7 @@ def test_a_formula_amount_with_sub_cent_digits_is_rounded_with_a_warning(
     workbook_factory: WorkbookFactory,
 ) -> None:
     path = workbook_factory(
-        headers=UNITS,
+        headers=UNIT_HEADERS,
         lines=[
             ("", "01-100", "L", "Supervision", 12000, 400, "HR", 30),
             ("", "03-300", "M", "Concrete", 333 * 1833.333, 333, "CY", 1833.333),

@@ -4,46 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from pipeline.adapters.sqlite.migrations import MIGRATIONS
 from pipeline.adapters.sqlite.store import SqliteStore
-from pipeline.domain.budget import BudgetLine
-from pipeline.domain.lifecycle import Action, ProjectBudget, Submission
+from pipeline.domain.lifecycle import Action
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
-
-
-def _sent(store: SqliteStore, project: str = "P-1") -> ProjectBudget:
-    budget = ProjectBudget(project)
-    with store.transaction():
-        budget.send(sender="Ada", at=NOW, file_sha256="a" * 64)
-        store.save_budget(budget)
-        store.add_submission(
-            Submission(
-                project,
-                1,
-                Action.SEND,
-                "b.xlsx",
-                "a" * 64,
-                "fp",
-                "Ada",
-                NOW,
-                "r.xlsx",
-                1,
-                "10.00",
-                "Depot",
-                "Ada",
-                "10.00",
-            ),
-            [
-                BudgetLine(
-                    8, "", "01-100", "L", "Work", Decimal("10.00"), Decimal("1.5"), "HR", None
-                )
-            ],
-        )
-    return budget
 
 
 def test_the_identity_migration_keeps_the_existing_state(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ DEFAULT_LINES: list[Line] = [
     ("", "09-900", "S", "Painting subcontract", 8000),
 ]
 HEADERS = ("Sub Job", "Cost Code", "Cost Type", "Description", "Original Budget Amount")
+# The same with the optional quantity, unit of measure and unit cost columns.
+UNIT_HEADERS = (*HEADERS, "Unit Qty", "UOM", "Unit Cost")
 AUTO = "auto"  # ``total=AUTO``: the sum of the lines' numeric amounts
 # The ``workbook_factory`` fixture: ``make_workbook``'s keywords, a file name, into tmp_path.
 WorkbookFactory = Callable[..., Path]
