@@ -8,7 +8,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, Unpack
 
 from pipeline.adapters.clock import clock_from_environment
 from pipeline.adapters.erp.profiles import ProfileWriter
@@ -19,7 +19,7 @@ from pipeline.adapters.files.temp_files import TempSweeper
 from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.html.status_page import JinjaStatusPage, status_environment
 from pipeline.adapters.mail.render import JinjaMailRenderer, template_environment
-from pipeline.adapters.reading.parse_worker import ParseWorker
+from pipeline.adapters.reading.parse_pool import ParsePool, ReadingAhead
 from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.adapters.validation.rules_files import (
     load_directory,
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 # what it uses (`status` reads the database, nothing more), and with isolated parsing the
 # daemon never imports pandas at all (the parse worker does).
 REVIEW_WRITER = "pipeline.adapters.writing.review_workbook"
-READ_AND_CHECK = "pipeline.adapters.reading.workbook_intake:read_and_check"
 READ_SAVED_REVIEW = "pipeline.adapters.reading.review_reader:read_saved_review"
 WRITE_ANNOTATED_COPY = "pipeline.adapters.writing.annotated_workbook:write_annotated_copy"
 
@@ -105,13 +104,20 @@ def _built_transport(settings: Settings) -> ports.MailTransport:
     return NullTransport()
 
 
-def _readers(
-    settings: Settings, start_worker: bool = False
-) -> tuple[ports.BudgetReader, ports.DecisionReader, ports.Annotator]:
+class Readers(NamedTuple):
+    """What reads workbooks (in the parse workers, or in this process)."""
+
+    read_budget: ports.BudgetReader
+    read_decision: ports.DecisionReader
+    annotate: ports.Annotator
+    read_ahead: ports.ReadAhead
+
+
+def _readers(settings: Settings, start_worker: bool = False) -> Readers:
     """Read workbooks, the admins' and the approvers' alike, and write the annotated copy of
-    a refused one, in the isolated parse worker (the default; one worker for all three), or
-    in this process. ``start_worker`` starts the worker now, in the background, for a
-    command that will read: its imports then overlap this process's own start-up."""
+    a refused one, in the isolated parse workers (the default), or in this process.
+    ``start_worker`` starts a worker now, in the background, for a command that will read:
+    its imports then overlap this process's own start-up."""
     require_defusedxml()
     load_validation_rules(settings.rules)  # fail at start-up, not at the first file
     if not settings.isolate_parsing:
@@ -122,28 +128,29 @@ def _readers(
         def direct_review(path: Path, line_count: int) -> ports.SavedReview:
             return read_saved_review(path, line_count, settings)
 
-        return direct, direct_review, write_annotated_copy
-    worker = ParseWorker(settings.parse_seconds, settings.parse_memory_mb)
+        return Readers(direct, direct_review, write_annotated_copy, _no_read_ahead)
+    pool = ParsePool(settings.parse_seconds, settings.parse_memory_mb, settings.parse_workers)
     if start_worker:
-        worker.start_soon()
+        pool.start_soon()
         # While the worker starts and reads, this process would only wait: import the
         # review workbook's writer meanwhile, on the other core, as the first file needs it.
         threading.Thread(target=importlib.import_module, args=(REVIEW_WRITER,), daemon=True).start()
-
-    def isolated(path: Path) -> ports.ReadResult:
-        result: ports.ReadResult = worker.run(path.name, READ_AND_CHECK, path, settings)
-        return result
+    ahead = ReadingAhead(pool, settings)
 
     def isolated_review(path: Path, line_count: int) -> ports.SavedReview:
-        saved: ports.SavedReview = worker.run(
+        saved: ports.SavedReview = pool.run(
             path.name, READ_SAVED_REVIEW, path, line_count, settings.package_limits
         )
         return saved
 
     def isolated_annotate(source: Path, problems: Sequence[Problem], target: Path) -> None:
-        worker.run(source.name, WRITE_ANNOTATED_COPY, source, list(problems), target)
+        pool.run(source.name, WRITE_ANNOTATED_COPY, source, list(problems), target)
 
-    return isolated, isolated_review, isolated_annotate
+    return Readers(ahead.read, isolated_review, isolated_annotate, ahead.read_ahead)
+
+
+def _no_read_ahead(paths: Sequence[Path]) -> None:
+    """Parsing in this process: each file is read when it is taken."""
 
 
 def temp_sweeper(settings: Settings) -> TempSweeper:
@@ -166,7 +173,7 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
 def workbook_checker(settings: Settings) -> ports.BudgetReader:
     """Only the reader of admins' workbooks, for ``check`` outside a workspace: it creates
     no folder and opens no database."""
-    return _readers(settings, start_worker=True)[0]
+    return _readers(settings, start_worker=True).read_budget
 
 
 def require_defusedxml() -> None:
@@ -195,6 +202,7 @@ class Replacements(TypedDict, total=False):
     inbox: ports.InboxFolder
     people: ports.PeopleSource
     process_account: ports.ProcessAccount
+    read_ahead: ports.ReadAhead
     read_budget: ports.BudgetReader
     read_decision: ports.DecisionReader
     render_mail: ports.MailRenderer
@@ -231,14 +239,15 @@ def bootstrap(
         store=store,
         clock=ports.get("clock") or clock_from_environment(),
         people=people,
-        read_budget=ports.get("read_budget") or _pick(readers, 0),
-        read_decision=ports.get("read_decision") or _pick(readers, 1),
+        read_budget=ports.get("read_budget") or _pick(readers).read_budget,
+        read_ahead=ports.get("read_ahead") or (readers.read_ahead if readers else _no_read_ahead),
+        read_decision=ports.get("read_decision") or _pick(readers).read_decision,
         write_review=ports.get("write_review") or write_review_workbook,
         write_rejected=ports.get("write_rejected") or _rejected_writer(settings),
         exporter=ports.get("exporter") or _exporter(settings, env),
         render_mail=ports.get("render_mail") or JinjaMailRenderer(env),
         transport=ports.get("transport") or _transport(settings),
-        annotate=ports.get("annotate") or _pick(readers, 2),
+        annotate=ports.get("annotate") or _pick(readers).annotate,
         write_template=ports.get("write_template") or _template_writer(settings),
         file_owner=ports.get("file_owner") or file_owner,
         process_account=ports.get("process_account") or process_account,
@@ -312,9 +321,7 @@ def _template_writer(settings: Settings) -> ports.TemplateWriter:
     return write
 
 
-def _pick(
-    readers: tuple[ports.BudgetReader, ports.DecisionReader, ports.Annotator] | None, index: int
-) -> Any:
+def _pick(readers: Readers | None) -> Readers:
     if readers is None:
         raise ConfigError("replace both readers, or neither")
-    return readers[index]
+    return readers

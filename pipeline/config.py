@@ -76,6 +76,7 @@ class Settings:
     isolate_parsing: bool = True
     parse_seconds: float = 120.0
     parse_memory_mb: int = 2048
+    parse_workers: int = 2
     max_result_kb: int = 1024
     export_profile: str = "generic-csv"
     export_job_profiles: dict[str, str] = field(default_factory=dict)
@@ -185,6 +186,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         isolate_parsing=bool(limits.get("isolate_parsing", True)),
         parse_seconds=float(limits.get("parse_seconds", 120)),
         parse_memory_mb=int(limits.get("parse_memory_mb", 2048)),
+        parse_workers=int(limits.get("parse_workers", 2)),
         max_result_kb=int(limits.get("max_result_kb", 1024)),
         export_profile=str(export.get("profile", "generic-csv")),
         export_job_profiles={str(k): str(v) for k, v in export.get("jobs", {}).items()},
@@ -213,6 +215,8 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         raise ValueError("notify.overdue_days and status.refresh_minutes must be > 0")
     if settings.lease_seconds < 2:
         raise ValueError(f"state.lease_seconds = {settings.lease_seconds}; expected 2 or more")
+    if not 1 <= settings.parse_workers <= 16:
+        raise ValueError(f"limits.parse_workers = {settings.parse_workers}; expected 1 to 16")
     if settings.max_result_kb <= 0:
         raise ValueError(f"limits.max_result_kb = {settings.max_result_kb}; expected a size > 0")
     return settings

@@ -24,6 +24,7 @@ from pipeline.services.ports import (
     MailTransport,
     PeopleSource,
     ProcessAccount,
+    ReadAhead,
     RejectedWriter,
     ReviewWriter,
     StatusPageRenderer,
@@ -77,6 +78,7 @@ class Services:
     clock: Clock
     people: PeopleSource
     read_budget: BudgetReader
+    read_ahead: ReadAhead
     read_decision: DecisionReader
     write_review: ReviewWriter
     write_rejected: RejectedWriter

@@ -32,30 +32,65 @@ def inbox_pass(
     outcomes: list[Outcome] = []
     for claim in _claimed(app):
         outcomes += contained(app, claim, functools.partial(_recover, app, claim, take))
+    due: list[InboxEntry] = []
     for entry in _entries(app):
-        answer = functools.partial(_answer, app, entry, take, settle, now)
-        outcomes += contained(app, entry.path, answer)
-    return outcomes
+        sort_out = functools.partial(_sort_out, app, entry, settle, now, due)
+        outcomes += contained(app, entry.path, sort_out)
+    return outcomes + _take_in_turn(app, due, take)
 
 
-def _answer(
-    app: Services,
-    entry: InboxEntry,
-    take: Callable[[Path, bool], Outcome],
-    settle: float,
-    now: float,
+def _sort_out(
+    app: Services, entry: InboxEntry, settle: float, now: float, due: list[InboxEntry]
 ) -> list[Outcome]:
+    """Refuse an odd entry at once; add one that is finished to ``due``; leave the rest."""
     refusal = _odd(entry) or _not_taken(app, entry, now)
     if refusal:
         return [_refuse_entry(app, entry, refusal)]
-    if _left_for_now(entry) or not _ready(app, entry, settle, now):
-        return []
-    claimed = app.inbox.claim(entry.path)
-    if claimed is None:
-        return []
-    crash_point("after_claim")
-    outcome = take(claimed, False)
-    app.inbox.release(_counted(app, claimed, outcome, 0))
+    if not _left_for_now(entry) and _ready(app, entry, settle, now):
+        due.append(entry)
+    return []
+
+
+def _take_in_turn(
+    app: Services, due: list[InboxEntry], take: Callable[[Path, bool], Outcome]
+) -> list[Outcome]:
+    """Claim and take the due entries one after the other. While one is recorded, the next
+    ones (one per parse worker) are already claimed and read ahead; a crash leaves them
+    claimed, and the next pass finishes them as it finishes any claim."""
+    ahead = app.settings.parse_workers if app.settings.isolate_parsing else 0
+    outcomes: list[Outcome] = []
+    claimed: list[Path] = []
+    waiting = list(reversed(due))
+    try:
+        while True:
+            while waiting and len(claimed) <= ahead:
+                entry = waiting.pop()
+                claim = functools.partial(_claim, app, entry, claimed)
+                outcomes += contained(app, entry.path, claim)
+            if not claimed:
+                return outcomes
+            app.read_ahead(claimed)
+            app.folders.archive_soon(claimed[1:])
+            path = claimed.pop(0)
+            outcomes += contained(app, path, functools.partial(_take_claimed, app, path, take))
+    finally:
+        app.read_ahead([])
+
+
+def _claim(app: Services, entry: InboxEntry, claimed: list[Path]) -> list[Outcome]:
+    """Claim an entry by renaming it into processing/ (another daemon may have been first)."""
+    claim = app.inbox.claim(entry.path)
+    if claim is not None:
+        claimed.append(claim)
+        crash_point("after_claim")
+    return []
+
+
+def _take_claimed(
+    app: Services, claim: Path, take: Callable[[Path, bool], Outcome]
+) -> list[Outcome]:
+    outcome = take(claim, False)
+    app.inbox.release(_counted(app, claim, outcome, 0))
     return [outcome]
 
 

@@ -52,6 +52,26 @@ def test_a_crash_during_intake_is_finished_after_restart(workspace: Workspace, s
 
 
 @pytest.mark.slow
+def test_files_claimed_ahead_when_the_process_died_are_each_finished_once(
+    workspace: Workspace,
+) -> None:
+    inputs = dict(_drop(workspace, f"b{n}.xlsx", project=f"P-{n}") for n in range(4))
+
+    assert _process(workspace, crash_at="after_review_written") == 75
+    # Killed while recording the first: it and the two read ahead (parse_workers = 2) are
+    # claimed; the fourth still waits in the inbox.
+    assert len(list((workspace.root / "processing").rglob("*.xlsx"))) == 3
+    assert workspace.files("inbox") == ["b3.xlsx"]
+    assert _process(workspace) in (0, 1)
+
+    assert invariants.check(workspace.root, inputs) == []
+    assert sorted(workspace.files("approval")) == [f"P-{n}_v1_review.xlsx" for n in range(4)]
+    assert list((workspace.root / "processing").rglob("*.xlsx")) == []
+    mail = [p for p in workspace.files("mail") if "sent_for_approval" in p]
+    assert len(mail) == 4
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("step", DECISION_STEPS)
 def test_a_crash_while_applying_an_accept_leaves_one_export(
     workspace: Workspace, step: str

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,6 +70,9 @@ class FakeFolders:
         sha = sha256 or self.sha256(path)
         self.archive_bytes[sha] = self.files[path]
         return sha
+
+    def archive_soon(self, paths: Sequence[Path]) -> None:
+        """Archived when taken, as the adapter's ``archive`` waits for it anyway."""
 
     def restore(self, sha256: str, suffix: str, target: Path) -> bool:
         if sha256 not in self.archive_bytes:

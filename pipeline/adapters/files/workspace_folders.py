@@ -8,7 +8,8 @@ import fcntl
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from pipeline.adapters.files.folders import (
@@ -39,6 +40,8 @@ class LocalFolders:
     ) -> None:
         self.archive_root, self.lock_path = archive, lock
         self._shared_lock = pass_lock  # the database's, when daemons share it across machines
+        self._soon: dict[Path, Future[None]] = {}
+        self._archiver: ThreadPoolExecutor | None = None
 
     def sha256(self, path: Path) -> str:
         """The hex sha256 of a file's bytes."""
@@ -47,8 +50,23 @@ class LocalFolders:
     def archive(self, path: Path, sha256: str | None = None) -> str:
         """Keep the file's bytes forever under their hash; return the hash."""
         sha = sha256 or sha256_file(path)
-        archive_copy(path, self.archive_root, sha)
+        soon = self._soon.pop(path, None)
+        if soon is not None:
+            soon.exception()  # waited for; if it failed, or the file changed, copied below
+        archive_copy(path, self.archive_root, sha)  # nothing to do if that copy holds them
         return sha
+
+    def archive_soon(self, paths: Sequence[Path]) -> None:
+        """Start keeping these files in the archive, in the background: the copy's fsyncs
+        then overlap the work on the file before them. ``archive`` of one waits for it."""
+        for path in paths:
+            if path not in self._soon:
+                if self._archiver is None:
+                    self._archiver = ThreadPoolExecutor(1, thread_name_prefix="archive")
+                self._soon[path] = self._archiver.submit(self._archive_now, path)
+
+    def _archive_now(self, path: Path) -> None:
+        archive_copy(path, self.archive_root, sha256_file(path))
 
     def restore(self, sha256: str, suffix: str, target: Path) -> bool:
         """Write archived bytes back to ``target``; False if the archive lacks them."""

@@ -4,6 +4,7 @@ values."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,10 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
         if content.resend
         else (content.change.changes if content.change else [])
     )
-    book = xlsxwriter.Workbook(str(target), _options(len(content.document.lines) + len(shown)))
+    rows = len(content.document.lines) + len(shown)
+    # A small workbook is assembled in memory and written once, its Lines rows spliced in.
+    in_memory = io.BytesIO() if rows <= IN_MEMORY_ROWS else None
+    book = xlsxwriter.Workbook(in_memory or str(target), _options(rows))
     styles = make_styles(book)
     warnings = _warnings(content)
     _review_sheet(book, styles, content, warnings)
@@ -59,14 +63,18 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
     _meta_sheet(book, content, [styles[name] for name in ("money", "changed", "changed_money")])
     book.close()
     lines = content.document.lines
-    if lines:
-        letters = column_letters(len(LINE_HEADERS))
-        splice_rows(
-            target,
-            LINES_SHEET_INDEX,
-            _line_rows(content, changed, styles, letters),
-            f"{letters[-1]}{len(lines) + 1}",
-        )
+    if not lines:
+        if in_memory:
+            target.write_bytes(in_memory.getvalue())
+        return
+    letters = column_letters(len(LINE_HEADERS))
+    splice_rows(
+        target,
+        LINES_SHEET_INDEX,
+        _line_rows(content, changed, styles, letters),
+        f"{letters[-1]}{len(lines) + 1}",
+        in_memory,
+    )
 
 
 LINES_SHEET_INDEX = 3  # Review, Summary, Lines: the order the sheets are added in

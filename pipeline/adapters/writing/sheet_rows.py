@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import IO
 
 from pipeline.adapters.files.temp_files import temp_path
 
@@ -56,34 +57,53 @@ def row_xml(
     return "".join(parts)
 
 
-def splice_rows(workbook: Path, sheet_index: int, rows: Iterable[str], last_ref: str) -> None:
-    """Put ``rows`` at the end of ``<sheetData>`` of the ``sheet_index``-th sheet (1-based)."""
-    member = f"xl/worksheets/sheet{sheet_index}.xml"
+def splice_rows(
+    workbook: Path,
+    sheet_index: int,
+    rows: Iterable[str],
+    last_ref: str,
+    written: IO[bytes] | None = None,
+) -> None:
+    """Put ``rows`` at the end of ``<sheetData>`` of the ``sheet_index``-th sheet (1-based).
+
+    ``written``: the package xlsxwriter wrote in memory, copied into ``workbook`` with the
+    rows in one go; else the package in ``workbook`` itself is rewritten (through a
+    temporary file of its folder)."""
+    if written is not None:
+        _copy_with_rows(written, workbook, sheet_index, rows, last_ref)
+        return
     temp = temp_path(workbook.parent)  # named by its writer, so a crash's leftover is swept
     try:
-        with (
-            zipfile.ZipFile(workbook) as source,
-            zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
-        ):
-            for item in source.infolist():
-                data = source.read(item)
-                if item.filename != member:
-                    target.writestr(item, data)
-                    continue
-                head, _, tail = data.decode("utf-8").partition("</sheetData>")
-                head = re.sub(
-                    r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_ref}"/>', head, count=1
-                )
-                with target.open(item.filename, "w") as handle:
-                    handle.write(head.encode("utf-8"))
-                    batch: list[str] = []
-                    for row in rows:
-                        batch.append(row)
-                        if len(batch) == 2000:
-                            handle.write("".join(batch).encode("utf-8"))
-                            batch.clear()
-                    handle.write("".join(batch).encode("utf-8"))
-                    handle.write(("</sheetData>" + tail).encode("utf-8"))
+        _copy_with_rows(workbook, temp, sheet_index, rows, last_ref)
         os.replace(temp, workbook)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _copy_with_rows(
+    source: Path | IO[bytes], target: Path, sheet_index: int, rows: Iterable[str], last_ref: str
+) -> None:
+    member = f"xl/worksheets/sheet{sheet_index}.xml"
+    with (
+        zipfile.ZipFile(source) as package,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy,
+    ):
+        for item in package.infolist():
+            data = package.read(item)
+            if item.filename != member:
+                copy.writestr(item, data)
+                continue
+            head, _, tail = data.decode("utf-8").partition("</sheetData>")
+            head = re.sub(
+                r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_ref}"/>', head, count=1
+            )
+            with copy.open(item.filename, "w") as handle:
+                handle.write(head.encode("utf-8"))
+                batch: list[str] = []
+                for row in rows:
+                    batch.append(row)
+                    if len(batch) == 2000:
+                        handle.write("".join(batch).encode("utf-8"))
+                        batch.clear()
+                handle.write("".join(batch).encode("utf-8"))
+                handle.write(("</sheetData>" + tail).encode("utf-8"))
