@@ -133,7 +133,7 @@ def _check_run(
         return
     checked.lines += _lines(frame)
     checked.rounded = checked.rounded or bool(frame["amount_rounded"].any())
-    checked.typed_total = sum(frame["amount_typed"], checked.typed_total)
+    checked.typed_total = sum(frame["amount_typed"].tolist(), checked.typed_total)
 
 
 def _apply_severity(problems: list[Problem], rules: ValidationRules) -> list[Problem]:
@@ -161,7 +161,7 @@ def _apply_severity(problems: list[Problem], rules: ValidationRules) -> list[Pro
 def _lines(frame: pd.DataFrame) -> list[BudgetLine]:
     """The run's lines; equal texts and amounts in cents share one object (a budget repeats
     its codes, units and prices thousands of times)."""
-    columns = [
+    rows, sub_jobs, codes, kinds, texts, amounts, qtys, uoms, costs = (
         frame[name].tolist()
         for name in (
             "_row",
@@ -174,30 +174,34 @@ def _lines(frame: pd.DataFrame) -> list[BudgetLine]:
             "uom",
             "unit_cost_decimal",
         )
-    ]
-    texts: dict[str, str] = {}
+    )
+    shared: dict[str, str] = {}
+    share = shared.setdefault  # equal texts: one object
     cents: dict[Decimal, Decimal] = {}
 
     def in_cents(amount: Decimal) -> Decimal:
         if not amount:  # -0 equals 0 but has its own cents
             return amount.quantize(CENT)
-        if amount not in cents:
-            cents[amount] = amount.quantize(CENT)
-        return cents[amount]
+        taken = cents.get(amount)
+        if taken is None:
+            taken = cents[amount] = amount.quantize(CENT)
+        return taken
 
     return [
         BudgetLine(
             row,
-            texts.setdefault(sub_job, sub_job),
-            texts.setdefault(code, code),
-            texts.setdefault(kind, kind),
+            share(sub, sub),
+            share(code, code),
+            share(kind, kind),
             text,
             in_cents(amount),
             qty,
-            texts.setdefault(uom, uom),
+            share(uom, uom),
             cost,
         )
-        for row, sub_job, code, kind, text, amount, qty, uom, cost in zip(*columns, strict=True)
+        for row, sub, code, kind, text, amount, qty, uom, cost in zip(
+            rows, sub_jobs, codes, kinds, texts, amounts, qtys, uoms, costs, strict=True
+        )
     ]
 
 

@@ -58,11 +58,10 @@ def repeated_lines(
 
 def mark_repeated(frame: pd.DataFrame) -> tuple[np.ndarray, dict[tuple[str, ...], int]]:
     """``repeated_lines`` of a frame that has the key columns and ``_row``."""
-    keys = frame[KEY_COLUMNS]
-    marks = keys.duplicated(keep="first").to_numpy()
+    marks = frame.duplicated(KEY_COLUMNS, keep="first").to_numpy()
     first_row: dict[tuple[str, ...], int] = {}
     if marks.any():
-        repeated = keys.duplicated(keep=False)
+        repeated = frame.duplicated(KEY_COLUMNS, keep=False)
         for row, *key in zip(*(frame[c][repeated] for c in ["_row", *KEY_COLUMNS]), strict=True):
             first_row.setdefault(tuple(key), int(row))
     return marks, first_row
@@ -74,18 +73,17 @@ def _cells(rows: Rows, columns: dict[str, int], name: str) -> list[Any]:
 
 
 class _Amounts:
-    """``parse_amount`` once per distinct cell value: a run of rows repeats its quantities,
-    unit costs and amounts, and equal numbers then share one Decimal. Zero is parsed each
-    time (-0.0 equals 0.0 but is another Decimal), and a key holds the value's type (1.0 and
-    True are equal too)."""
+    """``parse_amount`` once per distinct number: a run of rows repeats its quantities, unit
+    costs and amounts, and equal numbers then share one Decimal. Only floats other than zero
+    are looked up (-0.0 equals 0.0 but is another Decimal; 1.0 equals True and "1.0" is
+    another text)."""
 
     def __init__(self) -> None:
-        self.known: dict[tuple[type, Any], Decimal | None] = {}
+        self.known: dict[float, Decimal | None] = {}
 
     def parse(self, value: Any) -> Decimal | None:
-        if value.__class__ is float and value:
-            key = (float, value)
-            if key not in self.known:
-                self.known[key] = parse_amount(value)
-            return self.known[key]
-        return parse_amount(value)
+        if value.__class__ is not float or not value:
+            return parse_amount(value)
+        if value not in self.known:
+            self.known[value] = parse_amount(value)
+        return self.known[value]
