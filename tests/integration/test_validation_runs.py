@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.adapters.reading.amounts import parse_amount
 from pipeline.adapters.reading.budget_reader import read_budget
 from pipeline.adapters.validation.budget_validation import check_budget
 from pipeline.adapters.validation.rules_files import ValidationRules, load_validation_rules
@@ -108,3 +110,37 @@ def test_a_valid_budget_checked_in_runs_is_the_same_budget(tmp_path: Path) -> No
 
     assert whole[0] is not None
     assert in_runs == whole
+
+
+UNIQUE_KEYS = [(code, kind) for code in ("01-100", "03-300", "09-900") for kind in "LMSO"]
+units = st.sampled_from([0.0, -0.0, 2.5, 1, 1.0, "2.50", "1.0", "-0", None])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(units, units), min_size=1, max_size=10), st.sampled_from([1, 3, WHOLE]))
+def test_equal_numbers_shared_between_lines_keep_each_cells_own_digits(
+    units_of_lines: list[tuple[Any, Any]], run_rows: int
+) -> None:
+    budget = [
+        ("", code, kind, "Work", 10, qty, "EA", cost)
+        for (code, kind), (qty, cost) in zip(UNIQUE_KEYS, units_of_lines, strict=False)
+    ]
+    path = make_workbook(
+        Path(tempfile.mkdtemp()) / "budget.xlsx", lines=budget, headers=UNIT_HEADERS
+    )
+    raw = read_budget(path)
+    qty_at, cost_at = raw.columns["unit_qty"], raw.columns["unit_cost"]
+    expected = [(_exact(cells[qty_at]), _exact(cells[cost_at])) for _, cells in raw.rows]
+
+    document, problems = check_budget(raw, replace(RULES, unit_tolerance=Decimal(10**9)), run_rows)
+
+    assert document is not None, problems
+    assert [(_text(line.unit_qty), _text(line.unit_cost)) for line in document.lines] == expected
+
+
+def _exact(cell: Any) -> str | None:
+    return _text(parse_amount(cell))
+
+
+def _text(number: Decimal | None) -> str | None:
+    return None if number is None else str(number)
