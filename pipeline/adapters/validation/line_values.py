@@ -97,13 +97,6 @@ def round_to_cents(value: Decimal) -> Decimal:
     return -rounded if value < 0 and rounded else rounded
 
 
-def typed_total(frame: pd.DataFrame) -> Decimal | None:
-    """The sum of the amounts as typed, when some were rounded (None: nothing was)."""
-    if not frame["amount_rounded"].any():
-        return None
-    return sum(frame["amount_typed"], Decimal(0))
-
-
 def rounding_warnings(
     raw: RawBudget, frame: pd.DataFrame, taken: set[tuple[str, str]]
 ) -> list[Problem]:

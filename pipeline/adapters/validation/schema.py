@@ -14,6 +14,9 @@ from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.domain.erp_profile import FORMULA_TRIGGERS
 
 KEY_COLUMNS = ["sub_job", "cost_code", "cost_type"]
+# Whether a line repeats an earlier line's key, marked over the whole budget before its rows
+# are checked a run at a time (line_frame.repeated_lines): a run alone would miss the first.
+REPEATED_COLUMN = "_repeated"
 # Checks that look at several columns report on this one.
 CHECK_COLUMN = {
     "line.duplicate": "cost_code",
@@ -101,7 +104,7 @@ def _row_checks(rules: ValidationRules, job_number: str) -> list[pa.Check]:
     checks = [
         _numeric_if_given("unit_qty"),
         _numeric_if_given("unit_cost"),
-        pa.Check(lambda df: ~df.duplicated(KEY_COLUMNS, keep="first"), name="line.duplicate"),
+        pa.Check(lambda df: ~df[REPEATED_COLUMN], name="line.duplicate"),
         # counted on the value as Excel shows it (line_values.take_amounts), not a double's tail
         pa.Check(lambda df: df["amount_within_places"], name="amount.precision"),
         pa.Check(
