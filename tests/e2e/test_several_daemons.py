@@ -147,7 +147,15 @@ def test_several_daemons_take_a_burst_once_through_a_crash(
         path = ws.root / "outbox" / "results" / f"{export}.json"
         path.write_text(json.dumps({"export": export, "status": "success", "message": ""}))
         age(path)
-    assert wait_for(lambda: _counts(ws, "sync").total() == len(accepted) and _idle(ws), 300)
+    # The rejections are saved last, so they may settle after the ERP's answers are taken.
+    assert wait_for(
+        lambda: (
+            _counts(ws, "sync").total() == len(accepted)
+            and _counts(ws, "reject").total() == len(rejected)
+            and _idle(ws)
+        ),
+        300,
+    )
 
     assert _counts(ws, "accept") == Counter(dict.fromkeys(accepted, 1))
     assert _counts(ws, "reject") == Counter(dict.fromkeys(rejected, 1))
