@@ -74,7 +74,7 @@ def burst_once(staging: Path, scratch: Path, round_: list[int], workers: int) ->
     """Seconds from dropping every budget of ``staging`` at once to the last review, with
     ``workers`` parse workers."""
     round_[0] += 1
-    pool = {"parse_workers = 2": f"parse_workers = {workers}"}
+    pool = {"parse_workers = 1": f"parse_workers = {workers}"}
     root = new_workspace(scratch / f"burst-{round_[0]}", **SETTINGS, **pool)
     daemon = started_daemon(root, scratch)
     count = sum(1 for _ in staging.iterdir())
@@ -86,8 +86,25 @@ def burst_once(staging: Path, scratch: Path, round_: list[int], workers: int) ->
         elapsed = time.perf_counter() - started
     finally:
         stopped(daemon)
+    _report_trouble(root / "daemon.log")
     shutil.rmtree(root)
     return elapsed
+
+
+def _report_trouble(log: Path) -> None:
+    """A burst slowed by a failed take (retried at a later scan) says so, with the cause."""
+    trouble = [
+        line
+        for line in log.read_text(errors="replace").splitlines()
+        if "WARNING" in line or "ERROR" in line
+    ]
+    if trouble:
+        print(
+            f"the daemon reported {len(trouble)} problem(s):",
+            *trouble[:20],
+            sep="\n  ",
+            file=sys.stderr,
+        )
 
 
 def limit_loop_once(staging: Path, scratch: Path) -> float:

@@ -76,7 +76,7 @@ class Settings:
     isolate_parsing: bool = True
     parse_seconds: float = 120.0
     parse_memory_mb: int = 2048
-    parse_workers: int = 2
+    parse_workers: int = 1
     max_result_kb: int = 1024
     export_profile: str = "generic-csv"
     export_job_profiles: dict[str, str] = field(default_factory=dict)
@@ -186,7 +186,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         isolate_parsing=bool(limits.get("isolate_parsing", True)),
         parse_seconds=float(limits.get("parse_seconds", 120)),
         parse_memory_mb=int(limits.get("parse_memory_mb", 2048)),
-        parse_workers=int(limits.get("parse_workers", 2)),
+        parse_workers=int(limits.get("parse_workers", 1)),
         max_result_kb=int(limits.get("max_result_kb", 1024)),
         export_profile=str(export.get("profile", "generic-csv")),
         export_job_profiles={str(k): str(v) for k, v in export.get("jobs", {}).items()},

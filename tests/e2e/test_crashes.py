@@ -55,6 +55,7 @@ def test_a_crash_during_intake_is_finished_after_restart(workspace: Workspace, s
 def test_files_claimed_ahead_when_the_process_died_are_each_finished_once(
     workspace: Workspace,
 ) -> None:
+    workspace.configure("limits", parse_workers=2)
     inputs = dict(_drop(workspace, f"b{n}.xlsx", project=f"P-{n}") for n in range(4))
 
     assert _process(workspace, crash_at="after_review_written") == 75
