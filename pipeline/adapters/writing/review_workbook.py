@@ -43,8 +43,9 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
         if content.resend
         else (content.change.changes if content.change else [])
     )
-    rows = len(content.document.lines) + len(shown)
-    # A small workbook is assembled in memory and written once, its Lines rows spliced in.
+    # The rows xlsxwriter writes itself are the changes' (every line's are spliced in after):
+    # with few, the workbook is assembled in memory and written once, its Lines rows with it.
+    rows = sum(len(c.changes) for c in (content.resend, content.change) if c is not None)
     in_memory = io.BytesIO() if rows <= IN_MEMORY_ROWS else None
     book = xlsxwriter.Workbook(in_memory or str(target), _options(rows))
     styles = make_styles(book)
@@ -92,9 +93,10 @@ def _warnings(content: ReviewContent) -> list[str]:
 
 
 def _options(rows: int) -> dict[str, bool]:
-    """A small workbook is assembled in memory: constant_memory's temporary file for every
-    part was a third of a 200-line review workbook's time. A large one keeps constant_memory,
-    so that its Changes sheets do not grow the daemon (the Lines sheet is streamed anyway)."""
+    """A workbook with few changes is assembled in memory: constant_memory's temporary file
+    for every part was a third of a 200-line review workbook's time. One with many keeps
+    constant_memory, so that its Changes sheets do not grow the daemon (the Lines sheet is
+    streamed in afterwards either way)."""
     if rows <= IN_MEMORY_ROWS:
         return {**SAFE_OPTIONS, "constant_memory": False, "in_memory": True}
     return SAFE_OPTIONS
