@@ -57,6 +57,36 @@ def test_aliases_and_case_insensitive_labels(tmp_path: Path) -> None:
     assert [(line.cost_code, line.cost_type) for line in document.lines] == [("01-100", "L")]
 
 
+def test_rows_of_spaces_and_total_rows_with_a_blank_type_are_not_lines(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Project Number", "P-1"])
+    ws.append(["Cost Code", "Cost Type", "Amount", "Description"])
+    ws.append(["01-100", "L", 10, "Labour"])
+    ws.append(["  ", " ", "\u00a0", "   "])  # spaces only, a no-break space among them
+    ws.append(["Total", "  ", 10, None])
+    ws.append(["02-200", "M", 5, "  "])
+    book.save(tmp_path / "spaces.xlsx")
+
+    raw = read_budget(tmp_path / "spaces.xlsx")
+
+    assert [row for row, _ in raw.rows] == [3, 6]
+
+
+def test_hidden_rows_are_found_and_only_they(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "hidden.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Budget"]
+    sheet.row_dimensions[9].hidden = True
+    sheet.row_dimensions[11].hidden = True
+    sheet.row_dimensions[10].height = 30  # a row with attributes of its own, not hidden
+    book.save(path)
+
+    assert read_budget(path).facts.hidden_rows == {9, 11}
+    assert read_budget(make_workbook(tmp_path / "plain.xlsx")).facts.hidden_rows == set()
+
+
 def test_a_line_whose_description_starts_with_total_is_still_a_line(
     workbook_factory: WorkbookFactory,
 ) -> None:

@@ -180,17 +180,26 @@ def _line_rows(
     rows: list[tuple[int, list[Any]]] = []
     for index in range(header_index + 1, len(cells)):
         row = cells[index]
-        values = [row[c] if c < len(row) else "" for c in used]
-        if all(text_of(v) == "" for v in values) or _is_total_row(row, columns):
-            continue
-        rows.append((index + 1, row))
+        if _has_value(row, used) and not _is_total_row(row, columns):
+            rows.append((index + 1, row))
     return rows
+
+
+def _has_value(row: list[Any], used: list[int]) -> bool:
+    """Whether any of these cells shows something; it runs for every row."""
+    width = len(row)
+    return any(not _blank(row[col]) for col in used if col < width)
+
+
+def _blank(value: Any) -> bool:
+    """``text_of(value) == ""``, without building the text."""
+    return value.__class__ is str and not value.strip()
 
 
 def _is_total_row(row: list[Any], columns: dict[str, int]) -> bool:
     """A row whose label says Total or Subtotal and that names no cost type is not a line."""
     type_col = columns["cost_type"]
-    if type_col < len(row) and text_of(row[type_col]):
+    if type_col < len(row) and not _blank(row[type_col]):
         return False
     label_cols = [columns.get("sub_job"), columns["cost_code"], columns.get("description")]
     labels = [row[c] for c in label_cols if c is not None and c < len(row)]
