@@ -1,9 +1,9 @@
 """Parse untrusted workbooks in a child process with a time and a memory limit.
 
-One long-lived worker (started by forkserver, so it is safe beside the watcher's threads)
-takes one job at a time. A job that runs over time is killed; one that exhausts memory,
-or crashes the parser, kills only the worker. Either way the daemon gets a clear error and
-a fresh worker.
+A long-lived worker (started by forkserver, so it is safe beside the watcher's threads)
+takes one job at a time (``parse_pool`` runs several). A job that runs over time is killed;
+one that exhausts memory, or crashes the parser, kills only the worker. Either way the
+daemon gets a clear error and a fresh worker.
 """
 
 from __future__ import annotations
