@@ -29,7 +29,7 @@ from pipeline.adapters.validation.rules_files import (
 from pipeline.config import Settings
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.budget_summary import SummaryNames
-from pipeline.domain.names import REFUSED, RESULTS
+from pipeline.domain.names import CHANGES, REFUSED, RESULTS
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
@@ -161,12 +161,16 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
             settings.approval,
             settings.rejected,
             settings.outbox,
+            settings.outbox / CHANGES,  # change files the person importing must be told of
             settings.outbox / RESULTS / REFUSED,  # notes beside refused result files
             settings.mail_dir,
             *([settings.status_page.parent] if settings.status_page else []),  # once it exists
         ],
         trees=[settings.archive],
-        before_remove={settings.outbox: abandon_temporary},
+        before_remove={
+            settings.outbox: abandon_temporary,
+            settings.outbox / CHANGES: abandon_temporary,
+        },
     )
 
 

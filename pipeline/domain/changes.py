@@ -214,17 +214,27 @@ def mentions(text: str, code: str) -> bool:
 
 
 def delta_lines(base: Sequence[BudgetLine], new: Sequence[BudgetLine]) -> list[BudgetLine]:
-    """What a budget change adds to the exported version: one line per changed amount.
+    """What a budget change adds to the exported version: one line per line key that moved.
 
-    A removed line becomes a negative change of its whole amount; lines whose amount did not
-    move are left out, as the ERP already has them. Quantities are not carried: a change
-    is an amount.
+    The ERP adds change records to what it has (Intacct: "All lines are additive"; Sage 300:
+    approved estimate changes), so each carries the difference: new amount minus exported
+    amount, a removed line as the negative of its whole amount. Where either side has a
+    quantity, the quantity's difference travels with it (a blank quantity counts as none),
+    and the unit is the new one (a removed line's: its own), so drywall 33,480 -> 36,400 SF
+    reaches the ERP as +2,920 SF beside the amount. A line whose amount, quantity and unit
+    did not move is left out: the ERP has it already. A difference has no unit cost of its
+    own; an added line, all new, keeps its unit cost.
     """
     lines: list[BudgetLine] = []
     for change in diff_lines(base, new):
-        if change.kind is ChangeKind.DETAIL or not change.delta:
+        old, now = change.old, change.new
+        quantity = _quantity_delta(old, now)
+        unit_moved = (
+            quantity is not None and old is not None and now is not None and old.uom != now.uom
+        )
+        if not change.delta and not quantity and not unit_moved:
             continue
-        line = change.new or change.old
+        line = now or old
         assert line is not None
         lines.append(
             BudgetLine(
@@ -234,9 +244,19 @@ def delta_lines(base: Sequence[BudgetLine], new: Sequence[BudgetLine]) -> list[B
                 line.cost_type,
                 line.description,
                 change.delta,
-                None,
+                quantity,
                 line.uom,
-                None,
+                now.unit_cost if old is None and now is not None else None,
             )
         )
     return lines
+
+
+def _quantity_delta(old: BudgetLine | None, new: BudgetLine | None) -> Decimal | None:
+    """New quantity minus old, a missing line or blank quantity counting as none; None when
+    neither side has a quantity."""
+    before = old.unit_qty if old is not None else None
+    after = new.unit_qty if new is not None else None
+    if before is None and after is None:
+        return None
+    return (after or Decimal(0)) - (before or Decimal(0))

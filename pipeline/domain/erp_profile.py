@@ -14,10 +14,41 @@ from decimal import Decimal
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
 _GUARD_NOTE = f", with the {GUARD} the formula guard puts in front"
+# Values of a field that name the job somewhere in the file (the ERP must know which job).
+JOB_VALUES = ("job", "customer_job")
+# Values of a field that carry the ERP's word for original or change (``workflow``, or the
+# memo, which says it in words).
+MARKING_VALUES = ("workflow", "memo")
 
 
 class LayoutError(ValueError):
     """A value does not fit the layout (too long, or not a number where one is needed)."""
+
+
+class ProfileDefinitionError(ValueError):
+    """A profile's declaration cannot make faithful ERP files (it drops the sub job, names no
+    job, or leaves a budget change looking like an original)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeMarking:
+    """How the ERP tells an approved budget change from an original budget.
+
+    Either a field of the file says it (``field``: Intacct's WFTYPE), or the choice is made by
+    the person importing (Sage 300's "Import as an Approved Estimate Change", Spectrum's
+    estimate type): then change files go to a folder of their own, named ``label`` in their
+    file name and manifest, and ``import_option`` says what to choose at import.
+    """
+
+    field: str = ""  # the field that says it, when the file does
+    label: str = ""  # when the importer chooses: "approved-estimate-change", in the file name
+    import_option: str = ""  # what the person importing must choose for a change file
+    reference_length: int = 0  # the ERP wants a reference of this many characters per change
+
+    @property
+    def by_folder(self) -> bool:
+        """Whether change files are told apart by where they are (and their name) only."""
+        return not self.field
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +77,54 @@ class ProfileSpec:
     sub_jobs: bool = True
     workflow: Mapping[str, str] = field(default_factory=dict)  # original/change -> ERP word
     records: Mapping[str, tuple[FieldSpec, ...]] = field(default_factory=dict)
+    change: ChangeMarking = field(default_factory=ChangeMarking)
+
+    def carries(self, value: str, record: str | None = None) -> bool:
+        """Whether a field of ``record`` (of any record) takes its value from ``value``."""
+        records = [self.records.get(record, ())] if record else list(self.records.values())
+        return any(spec.value == value for fields in records for spec in fields)
+
+    def line_values(self) -> frozenset[str]:
+        """The budget fields each line record carries (``sub_job``, ``unit_qty``, ...)."""
+        return frozenset(spec.value for spec in self.records.get("line", ()))
+
+    def check_faithful(self) -> None:
+        """Refuse a declaration whose files would lose meaning: sub jobs declared but carried
+        by no line field (two sub jobs' lines would look alike), no field naming the job, or
+        no way to tell a change from an original. ProfileDefinitionError names what is
+        missing."""
+        if "line" not in self.records:
+            raise ProfileDefinitionError("a profile needs [[records.line]] fields")
+        if self.sub_jobs and not self.carries("sub_job", "line"):
+            raise ProfileDefinitionError(
+                "it declares sub_jobs = true, but no field of its line record carries the sub "
+                'job (value = "sub_job"): two sub jobs\' lines would look alike. Add the field '
+                "the ERP takes it in, or set sub_jobs = false"
+            )
+        if not any(self.carries(value) for value in JOB_VALUES):
+            raise ProfileDefinitionError(
+                'no field names the job (value = "job"): the ERP could book the file on any '
+                "job, or make a new one. Add the job's field to the line or a job record"
+            )
+        marking = self.change
+        if marking.field:
+            found = [
+                spec
+                for fields in self.records.values()
+                for spec in fields
+                if spec.name == marking.field
+            ]
+            if not found or not any(spec.value in MARKING_VALUES for spec in found):
+                raise ProfileDefinitionError(
+                    f"[change] field = {marking.field!r} names no field whose value is "
+                    '"workflow" (the ERP\'s word for original or change)'
+                )
+        elif not (marking.label and marking.import_option):
+            raise ProfileDefinitionError(
+                "it says nowhere how the ERP tells a budget change from an original: add "
+                '[change] field = "<the field whose value is workflow>", or, where the '
+                'person importing chooses, [change] label = "..." and import_option = "..."'
+            )
 
     def limits(self) -> dict[str, int]:
         """The tightest length per budget field (cost_code, description, ...) in any record."""
@@ -107,4 +186,10 @@ def _number(raw: object, spec: FieldSpec) -> str:
         number = Decimal(str(raw))
     except ArithmeticError as exc:
         raise LayoutError(f"{spec.name} needs a number, not {raw!r}") from exc
-    return f"{number:.{spec.decimals}f}"
+    written = f"{number:.{spec.decimals}f}"
+    if Decimal(written) != number:  # the ERP would get another figure than was approved
+        raise LayoutError(
+            f"{spec.name} takes {spec.decimals} decimals: {number.normalize():f} "
+            f"would reach the ERP as {written}"
+        )
+    return written

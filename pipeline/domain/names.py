@@ -18,6 +18,7 @@ PROBLEMS_SUFFIX = ".problems.xlsx"
 RESULTS = "results"  # outbox/results/: the ERP's answers
 PROCESSED = "processed"  # outbox/results/processed/: answers applied
 REFUSED = "refused"  # outbox/results/refused/: answers that could not be used
+CHANGES = "changes"  # outbox/changes/: change files of layouts whose importer must be told
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HASH_TAIL = re.compile(r"-[0-9a-f]{8}$", re.IGNORECASE)
@@ -58,10 +59,40 @@ def is_review_file(name: str) -> bool:
     return name.endswith(REVIEW_SUFFIX)
 
 
-def export_file(project_number: str, version: int, seq: int, change: bool, extension: str) -> str:
-    """``P-1001_v2_001_change.csv``: an ERP import file."""
-    suffix = "_change" if change else ""
-    return f"{project_stem(project_number)}_v{version}_{seq:03d}{suffix}.{extension}"
+def export_file(
+    project_number: str, version: int, seq: int, change: bool, extension: str, label: str = ""
+) -> str:
+    """``P-1001_v2_001_change.csv``: an ERP import file; a change file whose layout cannot
+    say it is one carries what it is instead (``_approved-estimate-change``) and lives in
+    ``changes/``: ``changes/P-1001_v2_001_approved-estimate-change.txt``."""
+    if not change:
+        return f"{project_stem(project_number)}_v{version}_{seq:03d}.{extension}"
+    if not label:
+        return f"{project_stem(project_number)}_v{version}_{seq:03d}_change.{extension}"
+    return f"{CHANGES}/{project_stem(project_number)}_v{version}_{seq:03d}_{label}.{extension}"
+
+
+def change_reference(version: int, seq: int, length: int) -> str:
+    """A reference of exactly ``length`` letters and digits for one change file, as an ERP
+    that logs change requests asks for (Spectrum: eight): ``V003S001`` for version 3, file 1.
+    A number past its decimal digits is written in base 36 behind another letter (``W``,
+    ``T``), so a reference always fits and two files never share one."""
+    digits = length - 5
+    if digits < 1:
+        raise ValueError(f"a change reference needs at least 6 characters, not {length}")
+    return _part("V", "W", version, digits) + _part("S", "T", seq, 3)
+
+
+def _part(decimal: str, base36: str, number: int, width: int) -> str:
+    if number < 10**width:
+        return f"{decimal}{number:0{width}d}"
+    alphabet, out, rest = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "", number
+    while rest:
+        rest, digit = divmod(rest, 36)
+        out = alphabet[digit] + out
+    if len(out) > width:
+        raise ValueError(f"{number} does not fit a reference of {width} characters")
+    return base36 + out.rjust(width, "0")
 
 
 def refused_note(name: str) -> str:

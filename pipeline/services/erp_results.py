@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline.domain.exports import ExportResult
 from pipeline.domain.lifecycle import ProjectBudget
-from pipeline.domain.names import PROCESSED, REFUSED, RESULTS
+from pipeline.domain.names import CHANGES, PROCESSED, REFUSED, RESULTS
 from pipeline.domain.people import Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.errors import FileTooLarge, UnreadableFile
@@ -50,7 +50,7 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
     account = app.file_owner(path) if app.settings.identity.records else ""
     try:
         data = _parse(app, path)
-        record = app.store.export_by_file(data["export"])
+        record = _export_named(app, data["export"])
         if record is None:
             raise BadResult(f"no export named {data['export']!r} was written")
     except BadResult as exc:
@@ -83,6 +83,15 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
         )
     app.folders.move_into(path, results_folder(app) / PROCESSED)
     return outcome
+
+
+def _export_named(app: Services, name: str) -> ExportRecord | None:
+    """The export a result names: by its path in the outbox, or (a change file in
+    ``changes/``, named as the ERP saw it) by its file name alone."""
+    record = app.store.export_by_file(name)
+    if record is None and "/" not in name:
+        record = app.store.export_by_file(f"{CHANGES}/{name}")
+    return record
 
 
 def _parse(app: Services, path: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines
 from pipeline.domain.exports import ExportKind
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget
-from pipeline.domain.names import export_file, project_stem
+from pipeline.domain.names import change_reference, export_file, project_stem
 from pipeline.domain.people import Role
 from pipeline.errors import InvalidTransition, UnknownProject
 from pipeline.services import notifications
@@ -140,9 +140,10 @@ def _publish(
 ) -> ExportRecord:
     spec = app.exporter.profile(profile)
     change = job.kind is ExportKind.CHANGE
-    name = export_file(job.project_number, job.version, seq, change, spec.extension)
+    label = spec.change.label if change and spec.change.by_folder else ""
+    name = export_file(job.project_number, job.version, seq, change, spec.extension, label)
     total = sum((line.amount for line in job.lines), Decimal("0.00"))
-    manifest = {
+    manifest: dict[str, object] = {
         "project_number": job.project_number,
         "version": job.version,
         "seq": seq,
@@ -151,7 +152,12 @@ def _publish(
         "line_count": len(job.lines),
         "total": f"{total:.2f}",
         "created_at": job.at.isoformat(),
+        "import_as": spec.workflow.get(job.kind, str(job.kind)),
     }
+    if label:  # the person importing must choose it: the manifest tells them how
+        manifest["import_option"] = spec.change.import_option
+        if spec.change.reference_length:
+            manifest["reference"] = change_reference(job.version, seq, spec.change.reference_length)
     sha = app.erp_outbox.publish(
         name,
         lambda temp: app.exporter(profile, job, temp),

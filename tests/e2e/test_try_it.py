@@ -9,7 +9,9 @@ repository's ERP lists catch what they are there to catch.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import json
 import os
 import re
@@ -222,10 +224,14 @@ def review_and_mail_listed(tour: Tour, result: subprocess.CompletedProcess[str])
 
 
 def erp_file_shown(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
-    header, *rows = result.stdout.splitlines()
-    assert header == "Job,Sub Job,Cost Code,Cost Type,Description,Amount"
+    header, *_ = result.stdout.splitlines()
+    assert header == (
+        "Job,Sub Job,Cost Code,Cost Type,Description,Quantity,UOM,Unit Cost,Amount,Workflow"
+    )
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == len(samples_script().LINES)
-    assert sum(Decimal(row.rsplit(",", 1)[1]) for row in rows) == money(TOTALS[1])
+    assert {row["Workflow"] for row in rows} == {"original"}
+    assert sum(Decimal(row["Amount"]) for row in rows) == money(TOTALS[1])
 
 
 def change_sent(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
@@ -260,9 +266,10 @@ def resent(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
 
 def change_file_shown(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
     assert result.stdout.splitlines() == [
-        "Job,Sub Job,Cost Code,Cost Type,Description,Amount",
-        "P-1001,,01-900,O,Contractor contingency,-38750.00",
-        "P-1001,,13-490,S,X-ray room lead-lined walls and door,38750.00",
+        "Job,Sub Job,Cost Code,Cost Type,Description,Quantity,UOM,Unit Cost,Amount,Workflow",
+        "P-1001,,01-900,O,Contractor contingency,,,,-38750.00,approved change",
+        "P-1001,,13-490,S,X-ray room lead-lined walls and door,620.0000,SF,62.5000,38750.00,"
+        "approved change",
     ]
 
 

@@ -5,9 +5,8 @@ the formula guard's ' counted."""
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +24,9 @@ from pipeline.adapters.validation.rules_files import ValidationRules, apply_prof
 from pipeline.domain.budget import BudgetLine
 from pipeline.domain.erp_profile import LayoutError
 from pipeline.domain.exports import ExportKind
+from pipeline.errors import ConfigError
 from pipeline.services.ports import ExportJob
+from tests.support.erp_readers import CARRIES_SUB_JOB, CARRIES_UNIT, read_erp_file
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "erp"
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -44,7 +45,23 @@ LINES = (
     BudgetLine(9, "", "03-300", "M", 'Concrete, "ready mix"', Decimal("45000.50")),
     BudgetLine(10, "", "09-900", "S", "=2+3 painting", Decimal("-8000.00")),
 )
+# The same cost code and type in two sub jobs: two lines the ERP must keep apart.
+SUB_JOB_LINES = (
+    BudgetLine(
+        11,
+        "MOB",
+        "01-100",
+        "L",
+        "Mobilisation crew",
+        Decimal("2500.25"),
+        Decimal("50"),
+        "HR",
+        Decimal("50.005"),
+    ),
+    BudgetLine(12, "TI2", "01-100", "L", "Tenant fit-out crew", Decimal("1800.00")),
+)
 JOB = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, LINES, AT)
+SUB_JOB = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, LINES + SUB_JOB_LINES, AT)
 TOTAL = Decimal("49000.50")
 
 
@@ -55,88 +72,48 @@ def _write(profile: str, tmp_path: Path, job: ExportJob = JOB) -> bytes:
     return target.read_bytes()
 
 
+def _golden_job(profile: str) -> ExportJob:
+    """The golden budget: with two sub jobs where the layout takes them."""
+    return SUB_JOB if load_profile(Path("/nonexistent"), profile).sub_jobs else JOB
+
+
 @pytest.mark.parametrize("profile", PROFILE_NAMES)
 def test_profile_output_matches_its_golden_file(
     profile: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     spec = load_profile(tmp_path, profile)
     golden = GOLDEN / f"{profile}.{spec.extension}"
-    written = _write(profile, tmp_path)
+    written = _write(profile, tmp_path, _golden_job(profile))
     if request.config.getoption("--update-golden"):
         golden.write_bytes(written)
     assert written == golden.read_bytes()
     assert written.count(b"\r\n") == written.count(b"\n")  # CRLF throughout
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-
-
-def _read_back(profile: str, data: bytes) -> tuple[set[str], list[tuple[str, str, Decimal]]]:
-    """(jobs named, [(cost code, cost type, amount)]) as the ERP would read the file."""
-    if profile == "generic-csv":
-        rows = _csv_rows(data)
-        assert rows[0] == ["Job", "Sub Job", "Cost Code", "Cost Type", "Description", "Amount"]
-        return {r[0] for r in rows[1:]}, [(r[2], r[3], Decimal(r[5])) for r in rows[1:]]
-    if profile == "sage-intacct":
-        records = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
-        assert {r["WFTYPE"] for r in records} == {"original"}
-        assert {r["EFFECTIVEDATE"] for r in records} == {"03/02/2026"}
-        return (
-            {r["PROJECTID"] for r in records},
-            [(r["TASKID"], r["COSTTYPEID"], Decimal(r["AMOUNT"])) for r in records],
-        )
-    if profile == "sage300":
-        rows = _csv_rows(data)
-        assert all(r[0] == "C" and len(r) == 8 and r[4] == "03022026" for r in rows)
-        assert data.startswith(b'"C","01-100"')  # text fields quoted, as the layout says
-        return {"P-1001"}, [(r[1], r[3], Decimal(r[7])) for r in rows]
-    if profile == "spectrum":
-        rows = _csv_rows(data)
-        assert rows[0][0] == "*" and all(r[0] == "P" and len(r) == 15 for r in rows[1:])
-        return {rows[0][1]}, [(r[1], r[3], Decimal(r[6])) for r in rows[1:]]
-    return _read_iif(data)
-
-
-def _read_iif(data: bytes) -> tuple[set[str], list[tuple[str, str, Decimal]]]:
-    """An IIF reader from the layout: '!' rows name the columns of the rows of that keyword."""
-    columns: dict[str, list[str]] = {}
-    trns: list[dict[str, str]] = []
-    splits: list[dict[str, str]] = []
-    ended = 0
-    for raw in data.decode("utf-8").split("\r\n"):
-        if not raw:
-            continue
-        cells = raw.split("\t")
-        if cells[0].startswith("!"):
-            columns[cells[0][1:]] = cells
-            continue
-        row = dict(zip(columns[cells[0]], cells, strict=True))
-        if cells[0] == "TRNS":
-            trns.append(row)
-        elif cells[0] == "SPL":
-            splits.append(row)
-        elif cells[0] == "ENDTRNS":
-            ended += 1
-    assert len(trns) == 1 and ended == 1
-    assert trns[0]["TRNSTYPE"] == "ESTIMATES" and trns[0]["NAME"] == "Riverside Clinic:P-1001"
-    assert Decimal(trns[0]["AMOUNT"]) + sum(Decimal(s["AMOUNT"]) for s in splits) == 0
-    jobs = {trns[0]["NAME"].split(":")[-1]}
-    return jobs, [(s["INVITEM"], s["CLASS"], -Decimal(s["AMOUNT"])) for s in splits]
-
-
 @pytest.mark.parametrize("profile", PROFILE_NAMES)
-def test_an_independent_reader_gets_the_budget_back_to_the_cent(
+def test_an_independent_reader_gets_every_line_back_to_the_cent(
     profile: str, tmp_path: Path
 ) -> None:
-    jobs, lines = _read_back(profile, _write(profile, tmp_path))
+    job = _golden_job(profile)
+    records = read_erp_file(profile, _write(profile, tmp_path, job))
 
-    assert jobs == {"P-1001"}
-    assert [(code, kind) for code, kind, _ in lines] == [
-        (line.cost_code, line.cost_type) for line in LINES
-    ]
-    assert [amount for _, _, amount in lines] == [line.amount for line in LINES]
-    assert sum(amount for _, _, amount in lines) == TOTAL
+    assert {r.job for r in records} == {"P-1001"}
+    assert len({r.key for r in records}) == len(records) == len(job.lines)
+    by_key = {r.key: r for r in records}
+    for line in job.lines:
+        sub_job = line.sub_job if profile in CARRIES_SUB_JOB else ""
+        record = by_key["P-1001", sub_job, line.cost_code, line.cost_type]
+        assert record.amount == line.amount
+        assert record.quantity == line.unit_qty
+        assert record.unit == (line.uom if profile in CARRIES_UNIT else "")
+    assert {r.marker for r in records} <= {"original", ""}
+
+
+def test_a_budget_change_says_so_where_the_layout_has_a_word_for_it(tmp_path: Path) -> None:
+    change = ExportJob("P-1001", "Riverside Clinic", 2, ExportKind.CHANGE, LINES[:1], AT)
+    for profile in ("generic-csv", "sage-intacct", "quickbooks-iif"):
+        records = read_erp_file(profile, _write(profile, tmp_path, change))
+        assert [r.marker for r in records] == ["approved change"], profile
 
 
 @pytest.mark.parametrize("profile", PROFILE_NAMES)
@@ -149,17 +126,11 @@ def test_text_that_looks_like_a_formula_is_neutralised_and_numbers_are_not(
     assert "'-8000.00" not in text and "'8000.00" not in text
 
 
-def test_a_budget_change_says_so_where_the_layout_has_a_word_for_it(tmp_path: Path) -> None:
-    change = ExportJob("P-1001", "Riverside Clinic", 2, ExportKind.CHANGE, LINES[:1], AT)
-    rows = list(csv.DictReader(io.StringIO(_write("sage-intacct", tmp_path, change).decode())))
-    assert [r["WFTYPE"] for r in rows] == ["approved change"]
-
-
 def test_the_formula_guard_counts_toward_a_fields_length(tmp_path: Path) -> None:
     spec = load_profile(tmp_path, "sage300")
     fits, over = "=" + "A" * 13, "=" + "A" * 14  # 14 and 15 characters before the guard
 
-    assert spec.format_record("line", {"cost_code": fits}).split(",")[1] == f'"\'{fits}"'
+    assert spec.format_record("line", {"cost_code": fits}).split(",")[3] == f'"\'{fits}"'
     with pytest.raises(LayoutError, match=r"at most 15 characters, not 16 .*formula guard"):
         spec.format_record("line", {"cost_code": over})
 
@@ -198,3 +169,67 @@ def test_intake_refuses_exactly_the_text_the_layout_cannot_hold(
         writable = False
     assert bool(refused) == (not writable or len(text) > company), (text, refused)
     assert all(p.rule == "text.too_long" for p in refused)
+
+
+def _profile_file(tmp_path: Path, name: str, edit: Callable[[str], str]) -> Path:
+    """A workspace copy of a built-in profile's declaration, edited."""
+    packaged = Path(__file__).parents[2] / "templates" / "erp" / f"{name}.toml"
+    target = tmp_path / "erp" / f"{name}.toml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(edit(packaged.read_text(encoding="utf-8")), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "said"),
+    [
+        (
+            "sage-intacct",
+            lambda text: text.replace('value = "sub_job"', 'value = "=x"'),
+            "sub_jobs = true, but no field of its line record carries the sub job",
+        ),
+        (
+            "generic-csv",
+            lambda text: text.replace('value = "job"', 'value = "=P-1"'),
+            "no field names the job",
+        ),
+        (
+            "sage300",
+            lambda text: text.replace("label = ", "# label = "),
+            "says nowhere how the ERP tells a budget change from an original",
+        ),
+        (
+            "generic-csv",
+            lambda text: text.replace('field = "Workflow"', 'field = "Amount"'),
+            'names no field whose value is "workflow"',
+        ),
+    ],
+)
+def test_a_profile_that_would_lose_meaning_is_refused_when_loaded(
+    tmp_path: Path, name: str, edit: Callable[[str], str], said: str
+) -> None:
+    path = _profile_file(tmp_path, name, edit)
+
+    with pytest.raises(ConfigError) as refused:
+        load_profile(tmp_path, name)
+
+    assert str(path) in str(refused.value) and repr(name) in str(refused.value)
+    assert said in str(refused.value)
+
+
+def test_a_profile_written_before_the_change_table_is_marked_by_its_workflow_field(
+    tmp_path: Path,
+) -> None:
+    _profile_file(
+        tmp_path,
+        "sage-intacct",
+        lambda text: text.replace("[change]", "[unused]").replace('field = "WFTYPE"', ""),
+    )
+    assert load_profile(tmp_path, "sage-intacct").change.field == "WFTYPE"
+
+
+def test_a_number_the_layout_would_round_stops_the_export(tmp_path: Path) -> None:
+    spec = load_profile(tmp_path, "sage300")
+    assert spec.format_record("line", {"unit_qty": Decimal("12.50"), "job": "P"}).count("12.50")
+    with pytest.raises(LayoutError, match=r"Item quantity takes 2 decimals: 12.505 would"):
+        spec.format_record("line", {"unit_qty": Decimal("12.505"), "job": "P"})

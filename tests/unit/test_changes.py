@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.domain.budget import BudgetLine, LineKey, ReasonResponse
-from pipeline.domain.changes import ChangeKind, ReasonStatus, assess_resend, diff_lines
+from pipeline.domain.changes import (
+    ChangeKind,
+    ReasonStatus,
+    assess_resend,
+    delta_lines,
+    diff_lines,
+)
 from pipeline.domain.review import LineFlag, Rejection
 
 
@@ -144,3 +150,57 @@ def test_added_removed_and_amount_keys(a: list[BudgetLine], b: list[BudgetLine])
     assert by_kind[ChangeKind.AMOUNT] == {
         k for k in old.keys() & new.keys() if old[k].amount != new[k].amount
     }
+
+
+def _measured(
+    code: str, amount: str, qty: str | None, unit: str, sub: str = "", cost: str | None = None
+) -> BudgetLine:
+    quantity = None if qty is None else Decimal(qty)
+    unit_cost = None if cost is None else Decimal(cost)
+    return BudgetLine(1, sub, code, "S", "Drywall", Decimal(amount), quantity, unit, unit_cost)
+
+
+def test_a_change_carries_the_quantity_difference_beside_the_amount() -> None:
+    old = [_measured("09-290", "100440.00", "33480", "SF"), _measured("01-900", "5.00", None, "")]
+    new = [_measured("09-290", "109200.00", "36400", "SF"), _measured("01-900", "5.00", None, "")]
+
+    [change] = delta_lines(old, new)
+
+    assert (change.cost_code, change.amount, change.unit_qty, change.uom) == (
+        "09-290",
+        Decimal("8760.00"),
+        Decimal("2920"),
+        "SF",
+    )
+    assert change.unit_cost is None  # a difference has no unit cost of its own
+
+
+def test_a_removed_line_takes_back_its_amount_and_quantity_and_an_added_one_brings_them() -> None:
+    old = [_measured("09-290", "100.00", "10", "SF", "MOB", cost="10")]
+    new = [_measured("09-290", "40.00", "4", "SF", "GAR", cost="10")]
+
+    changes = {(c.sub_job, c.amount, c.unit_qty, c.unit_cost) for c in delta_lines(old, new)}
+
+    assert changes == {  # an added line is all new: it keeps its unit cost
+        ("MOB", Decimal("-100.00"), Decimal("-10"), None),
+        ("GAR", Decimal("40.00"), 4, Decimal("10")),
+    }
+
+
+def test_a_quantity_or_unit_that_moved_alone_still_reaches_the_erp() -> None:
+    old = [_measured("09-290", "100.00", "10", "SF"), _measured("03-300", "9.00", "3", "CY")]
+    new = [_measured("09-290", "100.00", "12", "SF"), _measured("03-300", "9.00", "3", "M3")]
+
+    changes = [(c.cost_code, c.amount, c.unit_qty, c.uom) for c in delta_lines(old, new)]
+
+    assert changes == [
+        ("09-290", Decimal(0), Decimal("2"), "SF"),
+        ("03-300", Decimal(0), Decimal(0), "M3"),
+    ]
+
+
+def test_lines_that_did_not_move_are_left_out_of_a_change() -> None:
+    lines = [_measured("09-290", "100.00", "10", "SF"), _measured("01-900", "5.00", None, "")]
+    renamed = [BudgetLine(9, "", "01-900", "S", "Contingency (renamed)", Decimal("5.00"))]
+    assert delta_lines(lines, lines) == []
+    assert delta_lines(lines[1:], renamed) == []

@@ -10,7 +10,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.domain.erp_profile import FieldSpec, LayoutError, ProfileSpec
+from pipeline.domain.erp_profile import (
+    MARKING_VALUES,
+    ChangeMarking,
+    FieldSpec,
+    LayoutError,
+    ProfileDefinitionError,
+    ProfileSpec,
+)
 from pipeline.errors import ConfigError, ExportError
 from pipeline.services.ports import ExportJob
 
@@ -32,9 +39,13 @@ def load_profile(templates: Path, name: str) -> ProfileSpec:
             raise ConfigError(f"no ERP profile {name!r}: expected {path}")
         text = (packaged / f"{name}.toml").read_text(encoding="utf-8")
     try:
-        return _spec(name, tomllib.loads(text))
+        spec = _spec(name, tomllib.loads(text))
+        spec.check_faithful()
+    except ProfileDefinitionError as exc:
+        raise ConfigError(f"{path}: the ERP profile {name!r} is refused: {exc}") from exc
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+    return spec
 
 
 def _spec(name: str, data: Mapping[str, Any]) -> ProfileSpec:
@@ -51,8 +62,6 @@ def _spec(name: str, data: Mapping[str, Any]) -> ProfileSpec:
         )
         for record, fields in data.get("records", {}).items()
     }
-    if "line" not in records:
-        raise ValueError("a profile needs [[records.line]] fields")
     return ProfileSpec(
         name=name,
         description=str(data.get("description", name)),
@@ -65,6 +74,23 @@ def _spec(name: str, data: Mapping[str, Any]) -> ProfileSpec:
         sub_jobs=bool(data.get("sub_jobs", True)),
         workflow={str(k): str(v) for k, v in data.get("workflow", {}).items()},
         records=records,
+        change=_change_marking(data.get("change"), records),
+    )
+
+
+def _change_marking(
+    table: Mapping[str, Any] | None, records: Mapping[str, tuple[FieldSpec, ...]]
+) -> ChangeMarking:
+    """The ``[change]`` table; without one, a line field carrying the workflow marks changes
+    (how profiles written before the table was introduced said it)."""
+    if table is None:
+        marker = next((f.name for f in records.get("line", ()) if f.value in MARKING_VALUES), "")
+        return ChangeMarking(field=marker)
+    return ChangeMarking(
+        field=str(table.get("field", "")),
+        label=str(table.get("label", "")),
+        import_option=str(table.get("import_option", "")),
+        reference_length=int(table.get("reference_length", 0)),
     )
 
 
@@ -119,7 +145,8 @@ def _job_values(spec: ProfileSpec, job: ExportJob) -> dict[str, object]:
         "kind": job.kind,
         "workflow": spec.workflow.get(job.kind, job.kind),
         "doc_number": f"{job.project_number}-v{job.version}",
-        "memo": f"Budget {job.project_number} version {job.version} ({job.kind})",
+        "memo": f"Budget {job.project_number} version {job.version} "
+        f"({spec.workflow.get(job.kind, job.kind)})",
     }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pipeline.adapters.files.folders import atomic_write, fsync_dir, fsync_file, sha256_file
 from pipeline.adapters.files.temp_files import temp_path
+from pipeline.domain.names import CHANGES
 from pipeline.faults import before_rename, crash_point
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -92,21 +93,28 @@ def abandon_temporary(temp: Path) -> None:
 def published(
     outbox: Path, project_number: str, project_stem: str, version: int
 ) -> list[dict[str, Any]]:
-    """Manifests of files published for one version: whole in the outbox, or already taken
-    by the ERP (the manifest is there, the file gone, and its temporary file gone too)."""
+    """Manifests of files published for one version: whole in the outbox (or its
+    ``changes/``), or already taken by the ERP (the manifest is there, the file gone, and its
+    temporary file gone too). Each manifest's ``file`` is given relative to the outbox."""
     found = []
-    for path in sorted(outbox.glob(f"{project_stem}_v{version}_*{MANIFEST_SUFFIX}")):
-        manifest = _read(path)
-        if manifest is None:
-            continue
-        if manifest.get("project_number") != project_number or manifest.get("version") != version:
-            continue  # another project whose file name only looks alike
-        data = outbox / str(manifest.get("file", ""))
-        if data.is_file():
-            if sha256_file(data) == manifest.get("sha256"):
-                found.append(manifest)
-        elif not data.exists() and _taken(path, manifest):
-            found.append(manifest)
+    pattern = f"{project_stem}_v{version}_*{MANIFEST_SUFFIX}"
+    for folder in (outbox, outbox / CHANGES):
+        for path in sorted(folder.glob(pattern)):
+            manifest = _read(path)
+            if manifest is None:
+                continue
+            if (
+                manifest.get("project_number") != project_number
+                or manifest.get("version") != version
+            ):
+                continue  # another project whose file name only looks alike
+            data = folder / str(manifest.get("file", ""))
+            if data.is_file():
+                if sha256_file(data) != manifest.get("sha256"):
+                    continue
+            elif data.exists() or not _taken(path, manifest):
+                continue
+            found.append({**manifest, "file": data.relative_to(outbox).as_posix()})
     return found
 
 
@@ -147,8 +155,13 @@ class OutboxPublisher:
     def publish(
         self, name: str, write: Callable[[Path], object], manifest: dict[str, Any], done: bool
     ) -> str:
-        """Publish ``outbox/name`` with its manifest (and done-marker); its sha256."""
-        return publish(self.outbox / name, write, manifest, done)
+        """Publish ``outbox/name`` with its manifest (and done-marker); its sha256. ``name``
+        may lie in a folder of the outbox (``changes/...``), made on first use."""
+        target = self.outbox / name
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fsync_dir(self.outbox)  # the new folder's entry survives a crash too
+        return publish(target, write, manifest, done)
 
     def published(self, project_number: str, stem: str, version: int) -> list[dict[str, Any]]:
         """Manifests of the files published for one version."""
