@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.domain.budget import money
 from pipeline.domain.lifecycle import Submission
+from pipeline.domain.names import CHANGES, change_reference
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
@@ -129,8 +130,22 @@ def exported(app: Services, sender: str, record: ExportRecord, approver: str) ->
             "total": money(Decimal(record.total)),
             "approver": approver,
             "kind": record.kind,
+            "import_note": import_note(app, record),
         },
     )
+
+
+def import_note(app: Services, record: ExportRecord) -> str:
+    """What the person importing a change file must choose, where the file cannot say it is
+    a change (Sage 300, Spectrum); "" for every other file."""
+    if not record.file_name.startswith(f"{CHANGES}/"):
+        return ""
+    marking = app.exporter.profile(record.profile).change
+    note = f"This is a budget change: when importing it into the ERP, {marking.import_option}"
+    if not marking.reference_length:
+        return f"{note}."
+    reference = change_reference(record.version, record.seq, marking.reference_length)
+    return f"{note}: Reference {reference}."
 
 
 def refused(

@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.daemon import Daemon, fast_settings
 from tests.support.erp_readers import read_erp_file
+from tests.support.messages import body
 from tests.support.waiting import wait_for
 from tests.support.workbooks import UNIT_HEADERS, Line
 from tests.support.workspace import Workspace
@@ -102,3 +103,14 @@ def test_sub_jobs_stay_apart_from_the_budget_to_the_erp_and_so_does_their_change
         assert manifest["import_as"] == "approved estimate change"
         assert "Import as an Approved Estimate Change" in manifest["import_option"]
         assert not any("_v2_" in name for name in ws.files("outbox"))
+        assert wait_for(lambda: _exported_mail(ws, 2)), daemon.output()
+        assert 'tick "Import as an Approved Estimate Change"' in _exported_mail(ws, 2)
+
+
+def _exported_mail(ws: Workspace, version: int) -> str:
+    """The plain text of the sender's exported email for a version ("" until it is written)."""
+    for message in ws.mail():
+        text = body(message)
+        if "exported to the ERP" in str(message["Subject"]) and f"(version {version})" in text:
+            return text
+    return ""
