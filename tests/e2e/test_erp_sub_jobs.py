@@ -114,3 +114,20 @@ def _exported_mail(ws: Workspace, version: int) -> str:
         if "exported to the ERP" in str(message["Subject"]) and f"(version {version})" in text:
             return text
     return ""
+
+
+def test_a_layout_that_would_drop_the_sub_job_stops_budget_erp_before_any_file(
+    workspace: Workspace,
+) -> None:
+    declaration = workspace.root / "templates" / "erp" / "sage-intacct.toml"
+    text = declaration.read_text(encoding="utf-8")
+    declaration.write_text(text.replace('value = "sub_job"', 'value = "="'), encoding="utf-8")
+    workspace.configure("export", profile="sage-intacct")
+    workspace.drop(lines=LINES, headers=UNIT_HEADERS)
+
+    result = workspace.run("process")
+
+    assert result.exit_code == 2
+    assert "sage-intacct.toml: the ERP profile 'sage-intacct' is refused" in result.output
+    assert "no field of its line record carries the sub job" in result.output
+    assert workspace.files("inbox") == ["budget.xlsx"]  # nothing taken, nothing lost
