@@ -59,5 +59,5 @@ def test_text_the_guard_pushes_over_a_sage300_field_is_refused_at_intake(
     workspace.decide("P-GOOD", decision="Accept")
     workspace.run("process")
     with (workspace.root / "outbox" / "P-GOOD_v1_001.txt").open(newline="") as handle:
-        phases = [row[1] for row in csv.reader(handle)]
+        phases = [row[3] for row in csv.reader(handle)]
     assert phases[0] == "'-ALT-PHASE-001" and len(phases[0]) == 15
