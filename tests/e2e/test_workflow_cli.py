@@ -177,12 +177,12 @@ def test_accept_writes_the_erp_csv_with_every_line_and_the_total(workspace: Work
     assert result.exit_code == 0, result.output
     assert workspace.files("outbox") == ["P-1001_v1_001.csv", "P-1001_v1_001.csv.manifest.json"]
     with (workspace.root / "outbox" / "P-1001_v1_001.csv").open(newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert rows[0] == ["Job", "Sub Job", "Cost Code", "Cost Type", "Description", "Amount"]
-    assert [(r[2], r[3], r[5]) for r in rows[1:]] == [
-        (code, kind, f"{Decimal(str(amount)):.2f}") for _, code, kind, _, amount in DEFAULT_LINES
+        rows = list(csv.DictReader(handle))
+    assert [(r["Cost Code"], r["Cost Type"], r["Amount"], r["Workflow"]) for r in rows] == [
+        (code, kind, f"{Decimal(str(amount)):.2f}", "original")
+        for _, code, kind, _, amount in DEFAULT_LINES
     ]
-    assert sum(Decimal(r[5]) for r in rows[1:]) == Decimal("95000.50")
+    assert sum(Decimal(r["Amount"]) for r in rows) == Decimal("95000.50")
     assert _status(workspace)["P-1001"]["status"] == "exported"
 
 
