@@ -29,7 +29,7 @@ from pipeline.adapters.validation.rules_files import (
 from pipeline.config import Settings
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.budget_summary import SummaryNames
-from pipeline.domain.names import REFUSED, RESULTS
+from pipeline.domain.names import FAILED, REFUSED, RESULTS
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
@@ -162,6 +162,7 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
             settings.rejected,
             settings.outbox,
             settings.outbox / RESULTS / REFUSED,  # notes beside refused result files
+            settings.outbox / FAILED,  # the ERP's message beside a file it refused
             settings.mail_dir,
             *([settings.status_page.parent] if settings.status_page else []),  # once it exists
         ],
