@@ -1,7 +1,8 @@
 """A file the ERP refused, through the CLI: it leaves the outbox for ``outbox/failed/`` with its
 manifest, done-marker and the ERP's message; the review issued again says at its top what
 was refused, when and why; a late answer about an older file moves that file too without
-reopening the budget."""
+reopening the budget; ``status`` tells *sent, not confirmed* from *in the ERP (confirmed)*
+once results are in use."""
 
 from __future__ import annotations
 
@@ -150,3 +151,55 @@ def test_a_refused_name_already_taken_in_failed_is_never_overwritten(
         "P-1001_v1_001 (2).csv.manifest.json",
         "P-1001_v1_001.csv.error.txt",
     ]
+
+
+def test_status_tells_sent_from_confirmed_once_results_are_in_use(
+    workspace: Workspace,
+) -> None:
+    for project in ("P-1001", "P-2002", "P-3003"):
+        _exported(workspace, project)
+    before = _status(workspace)
+    assert {row["erp_state"] for row in before.values()} == {""}  # no result yet: as before
+    assert before["P-2002"]["in_erp"] == "v1 (outbox/P-2002_v1_001.csv)"
+
+    _result(workspace, "P-1001_v1_001.csv", "failure", MESSAGE)
+    _result(workspace, "P-3003_v1_001.csv", "success")
+    assert workspace.run("process").exit_code == 0
+
+    rows = _status(workspace)
+    assert (rows["P-1001"]["erp_state"], rows["P-1001"]["erp_message"]) == (
+        "refused by the ERP",
+        MESSAGE,
+    )
+    assert rows["P-1001"]["in_erp"] == ""  # the ERP confirmed nothing of it
+    assert rows["P-2002"]["erp_state"] == "sent, not confirmed"
+    assert rows["P-2002"]["in_erp"] == "v1 (outbox/P-2002_v1_001.csv): sent, not confirmed"
+    assert rows["P-3003"]["erp_state"] == "in the ERP (confirmed)"
+    assert rows["P-3003"]["in_erp"] == "v1 (outbox/P-3003_v1_001.csv): in the ERP (confirmed)"
+    table = workspace.run("status").output
+    assert "refused by the ERP" in table and "sent, not confirmed" in table
+
+
+def test_results_false_keeps_the_wording_of_a_workspace_without_results(
+    workspace: Workspace,
+) -> None:
+    workspace.configure("export", results=False)
+    _exported(workspace, "P-2002")
+    _exported(workspace, "P-3003")
+    _result(workspace, "P-3003_v1_001.csv", "success")
+    assert workspace.run("process").exit_code == 0
+
+    rows = _status(workspace)
+    assert rows["P-2002"]["in_erp"] == "v1 (outbox/P-2002_v1_001.csv)"
+    assert rows["P-3003"]["in_erp"] == "v1 (outbox/P-3003_v1_001.csv, imported)"
+    assert {row["erp_state"] for row in rows.values()} == {""}
+
+    workspace.configure("export", results=True)  # an ERP that answers, from the first file
+    assert _status(workspace)["P-2002"]["erp_state"] == "sent, not confirmed"
+
+
+def test_an_unknown_results_setting_is_refused(workspace: Workspace) -> None:
+    workspace.configure("export", results="sometimes")
+    result = workspace.run("status")
+    assert result.exit_code == 2
+    assert "export.results = 'sometimes'; expected true, false or \"auto\"" in result.output
