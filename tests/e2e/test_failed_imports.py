@@ -1,8 +1,8 @@
 """A file the ERP refused, through the CLI: it leaves the outbox for ``outbox/failed/`` with its
 manifest, done-marker and the ERP's message; the review issued again says at its top what
 was refused, when and why; a late answer about an older file moves that file too without
-reopening the budget; ``status`` tells *sent, not confirmed* from *in the ERP (confirmed)*
-once results are in use."""
+reopening the budget; the daily summary and the reminders list it as refused by the ERP;
+``status`` tells *sent, not confirmed* from *in the ERP (confirmed)* once results are in use."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from tests.support.messages import body
 from tests.support.workspace import Workspace, age
@@ -203,3 +204,42 @@ def test_an_unknown_results_setting_is_refused(workspace: Workspace) -> None:
     result = workspace.run("status")
     assert result.exit_code == 2
     assert "export.results = 'sometimes'; expected true, false or \"auto\"" in result.output
+
+
+def test_the_daily_summary_lists_a_refused_budget_apart_with_the_message(
+    workspace: Workspace,
+) -> None:
+    _exported(workspace, "P-1001")
+    workspace.drop("P-2002.xlsx", project="P-2002")
+    assert workspace.run("process").exit_code == 0  # P-2002 waits for its approver
+    _result(workspace, "P-1001_v1_001.csv", "failure", MESSAGE)
+    assert workspace.run("process").exit_code == 0
+
+    assert workspace.run("summary").exit_code == 0
+
+    [summary] = [m for m in workspace.mail() if m["Subject"] == "ERP Integrations Daily Summary"]
+    text = body(summary)
+    waiting, _, refused = text.partition("refused by the ERP and await your decision again")
+    assert "1 budget(s) await your acceptance" in waiting
+    assert "P-2002" in waiting and "P-1001" not in waiting
+    assert "- P-1001" in refused and "P-2002" not in refused
+    assert "refused by the ERP on 2026-03-02 (P-1001_v1_001.csv)" in refused
+    assert MESSAGE in refused
+    html = body(summary, "html")
+    assert "<strong>refused by the ERP</strong>" in html and MESSAGE in html
+
+
+def test_a_separate_reminder_says_the_budget_was_refused_by_the_erp(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.configure("notify", reminders="separate")
+    _exported(workspace)
+    _result(workspace, "P-1001_v1_001.csv", "failure", MESSAGE)
+    assert workspace.run("process").exit_code == 0
+
+    monkeypatch.setenv("BUDGET_ERP_CLOCK_START", "2026-03-03T09:00:00+00:00")
+    assert workspace.run("process").exit_code == 0
+
+    [reminder] = [m for m in workspace.mail() if str(m["Subject"]).startswith("Reminder:")]
+    assert "was refused by the ERP on 2026-03-02" in body(reminder)
+    assert HEADLINE in body(reminder)
