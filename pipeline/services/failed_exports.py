@@ -23,7 +23,8 @@ def set_aside_refused(
         return ""
     note, *files = (_shown(app, path) for path in moved)
     logger.warning("%s: refused by the ERP; moved to %s", record.file_name, files[0])
-    return f"moved out of outbox/ to {', '.join(files)}; the ERP's message in {note}"
+    outbox = _shown(app, app.settings.outbox)
+    return f"moved out of {outbox}/ to {', '.join(files)}; the ERP's message in {note}"
 
 
 def _note(app: Services, record: ExportRecord, message: str, result_file: str, at: datetime) -> str:
