@@ -78,3 +78,21 @@ def test_a_link_put_under_the_name_moves_as_a_link_never_followed(tmp_path: Path
     assert (outbox / "failed" / NAME).is_symlink()
     assert elsewhere.read_text() == "not ours\n"
     assert not (outbox / NAME).is_symlink() and not (outbox / NAME).exists()
+
+
+def test_a_file_in_a_folder_of_the_outbox_is_set_aside_into_failed_by_its_own_name(
+    tmp_path: Path,
+) -> None:
+    changes = tmp_path / "changes"  # where a layout may put its change files
+    changes.mkdir()
+    (changes / "P-1001_v2_001_change.txt").write_text("change\n")
+    (changes / "P-1001_v2_001_change.txt.manifest.json").write_text("{}\n")
+
+    moved = OutboxPublisher(tmp_path).set_aside("changes/P-1001_v2_001_change.txt", "note")
+
+    assert [p.relative_to(tmp_path).as_posix() for p in moved] == [
+        "failed/P-1001_v2_001_change.txt.error.txt",
+        "failed/P-1001_v2_001_change.txt",
+        "failed/P-1001_v2_001_change.txt.manifest.json",
+    ]
+    assert list(changes.iterdir()) == []
