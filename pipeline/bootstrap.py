@@ -29,7 +29,7 @@ from pipeline.adapters.validation.rules_files import (
 from pipeline.config import Settings
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.budget_summary import SummaryNames
-from pipeline.domain.names import CHANGES, REFUSED, RESULTS
+from pipeline.domain.names import CHANGES, FAILED, REFUSED, RESULTS
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
@@ -163,6 +163,7 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
             settings.outbox,
             settings.outbox / CHANGES,  # change files the person importing must be told of
             settings.outbox / RESULTS / REFUSED,  # notes beside refused result files
+            settings.outbox / FAILED,  # the ERP's message beside a file it refused
             settings.mail_dir,
             *([settings.status_page.parent] if settings.status_page else []),  # once it exists
         ],

@@ -196,7 +196,7 @@ def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
                 r.sender,
                 r.changed_at[:16],
                 r.where,
-                r.in_erp,
+                r.erp_cell,
             )
             for r in rows
         ]

@@ -81,6 +81,7 @@ class Settings:
     export_profile: str = "generic-csv"
     export_job_profiles: dict[str, str] = field(default_factory=dict)
     export_done_marker: bool = False
+    export_results: bool | None = None  # whether the ERP answers; None: "auto"
     identity: IdentityPolicy = field(default_factory=IdentityPolicy)
     status_page: Path | None = None  # the status page (``[status] page``); None: none
     status_url: str = ""  # how people reach the workspace, for the link in emails
@@ -191,6 +192,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         export_profile=str(export.get("profile", "generic-csv")),
         export_job_profiles={str(k): str(v) for k, v in export.get("jobs", {}).items()},
         export_done_marker=bool(export.get("done_marker", False)),
+        export_results=_results(export.get("results", "auto")),
         identity=_identity(identity),
         status_page=_status_page(root, status),
         status_url=str(status.get("url", "")).strip(),
@@ -249,6 +251,15 @@ def _identity(section: dict[str, Any]) -> IdentityPolicy:
     if not isinstance(self_approval, bool):
         raise ValueError(f"identity.self_approval = {self_approval!r}; expected true or false")
     return IdentityPolicy(OwnerMode(mode), self_approval)
+
+
+def _results(value: object) -> bool | None:
+    """``[export] results``: true, false, or "auto" (None: in use once a result is applied)."""
+    if value == "auto":
+        return None
+    if not isinstance(value, bool):
+        raise ValueError(f'export.results = {value!r}; expected true, false or "auto"')
+    return value
 
 
 def _status_page(root: Path, section: dict[str, Any]) -> Path | None:

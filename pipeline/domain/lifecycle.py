@@ -47,6 +47,7 @@ class Action(enum.StrEnum):
     LATE_DECISION = "late_decision"  # a save after the version's approval was over
     TIDY = "tidy"  # handed-back files the budget no longer needs moved to the archive
     EXPORT_AGAIN = "export_again"
+    SET_ASIDE = "set_aside"  # a refused ERP file moved to outbox/failed/, the budget unchanged
 
 
 # The whole life cycle in one place: (from, action) -> to. ``None`` is "never sent".

@@ -1,5 +1,6 @@
 """Every file and folder name the workflow writes, in one place: review, rejected and ERP
-files of a version, the notes and copies beside a hand-back, the results folders.
+files of a version, the notes and copies beside a hand-back, the results folders and the
+folder of refused ERP files.
 
 Pure: names from Project Numbers, versions and sequence numbers. The file system's own limits
 (255 bytes, hidden characters) are applied where files are written (adapters/files).
@@ -19,6 +20,8 @@ RESULTS = "results"  # outbox/results/: the ERP's answers
 PROCESSED = "processed"  # outbox/results/processed/: answers applied
 REFUSED = "refused"  # outbox/results/refused/: answers that could not be used
 CHANGES = "changes"  # outbox/changes/: change files of layouts whose importer must be told
+FAILED = "failed"  # outbox/failed/: ERP files the ERP refused, out of an importer's way
+ERROR_NOTE = ".error.txt"  # beside a refused ERP file in failed/: the ERP's message
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HASH_TAIL = re.compile(r"-[0-9a-f]{8}$", re.IGNORECASE)
@@ -98,6 +101,11 @@ def _part(decimal: str, base36: str, number: int, width: int) -> str:
 def refused_note(name: str) -> str:
     """The report beside a refused file: ``budget.xlsx.refused.txt``."""
     return name + REFUSED_NOTE
+
+
+def error_note(name: str) -> str:
+    """The ERP's message beside a file it refused: ``P-1001_v1_001.csv.error.txt``."""
+    return name + ERROR_NOTE
 
 
 def problems_copy(name: str) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from pipeline.domain.exports import Confirmation, Refusal
 from pipeline.domain.lifecycle import ProjectBudget, Status
 
 # A state, as people read it, and who the budget waits on in it.
@@ -19,7 +20,14 @@ STATE_LABELS = {
     Status.RETRIEVED: "retrieved",
     Status.WITHDRAWN: "withdrawn",
     Status.SYNCED: "imported by the ERP",
-    Status.EXPORT_FAILED: "refused by the ERP",
+    Status.EXPORT_FAILED: Confirmation.REFUSED,
+}
+# Once the ERP's answers are in use, an export is not yet "in the ERP": it is until the ERP
+# confirms it.
+RESULTS_LABELS = {
+    **STATE_LABELS,
+    Status.EXPORTED: Confirmation.UNCONFIRMED,
+    Status.SYNCED: Confirmation.CONFIRMED,
 }
 
 
@@ -51,7 +59,7 @@ class FileLink:
 
     name: str  # "approval/P-1001_v1_review.xlsx"
     href: str  # "../approval/P-1001_v1_review.xlsx", URL-quoted
-    kind: str  # "review", "rejected" or "ERP file"
+    kind: str  # "review", "rejected", "ERP file", "refused ERP file" or "ERP's message"
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class BudgetRow:
     overdue: bool
     in_erp: str  # "v2 (P-1001_v2_001.csv, imported)"; empty when nothing was exported
     links: tuple[FileLink, ...] = ()
+    refusal: Refusal | None = None  # refused by the ERP: back before the approver for it
 
 
 @dataclass(frozen=True)
@@ -125,11 +134,18 @@ class StatusView:
     events: tuple[ProjectEvents, ...]
     mail: tuple[MailLine, ...]
     health: tuple[HealthLine, ...] = field(default=())  # last pass; more can join
+    results_in_use: bool = False  # the ERP answers: exports are confirmed or not
 
     @property
     def overdue_count(self) -> int:
         """How many budgets are overdue."""
         return sum(1 for row in self.budgets if row.overdue)
+
+
+def state_label(status: Status, results_in_use: bool) -> str:
+    """A state as the page says it: with results in use, *sent, not confirmed* and *in the
+    ERP (confirmed)* for an export the ERP has not answered and one it imported."""
+    return str((RESULTS_LABELS if results_in_use else STATE_LABELS).get(status, status))
 
 
 def waiting_on(budget: ProjectBudget) -> str:

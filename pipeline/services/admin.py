@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.domain.exports import ExportKind, ExportResult
+from pipeline.domain.exports import Confirmation
 from pipeline.domain.lifecycle import Event, ProjectBudget
 from pipeline.domain.names import rejected_for_review
 from pipeline.domain.people import Role
 from pipeline.errors import UnknownProject
 from pipeline.services.actors import Actor, acting_person
 from pipeline.services.context import Services, logger
-from pipeline.services.ports import ExportRecord
+from pipeline.services.erp_standing import results_in_use, standing
 
 
 def _budget(app: Services, project_number: str, by: str | None) -> tuple[ProjectBudget, Actor]:
@@ -59,13 +59,26 @@ class StatusRow:
     locked: bool
     where: str
     in_erp: str = ""  # the version in force in the ERP and its file, when one was exported
+    erp_state: str = ""  # with results in use: sent, not confirmed / in the ERP (confirmed)
+    erp_message: str = ""  # refused by the ERP: its message
+
+    @property
+    def erp_cell(self) -> str:
+        """The IN THE ERP cell: the files and what the ERP said of them, then a refusal (its
+        message is in ``--json`` and the history)."""
+        refused = self.erp_state if self.erp_state == Confirmation.REFUSED else ""
+        return "; ".join(text for text in (self.in_erp, refused) if text)
 
 
 def status(app: Services) -> list[StatusRow]:
-    """Every budget, its state and where its current file is."""
+    """Every budget, its state, where its current file is, and where it stands in the ERP."""
+    budgets = app.store.budgets()
+    exports = {b.project_number: app.store.exports(b.project_number) for b in budgets}
+    results = results_in_use(app, (r for found in exports.values() for r in found))
     rows = []
-    for budget in app.store.budgets():
+    for budget in budgets:
         submission = app.store.submission(budget.project_number, budget.version)
+        erp = standing(app, budget, exports[budget.project_number], results)
         rows.append(
             StatusRow(
                 budget.project_number,
@@ -76,30 +89,12 @@ def status(app: Services) -> list[StatusRow]:
                 budget.changed_at.isoformat(timespec="seconds") if budget.changed_at else "",
                 budget.locked,
                 _where(app, budget, submission.review_file if submission else ""),
-                _in_erp(app, budget),
+                erp.in_erp("outbox/"),
+                erp.confirmation,
+                erp.refusal.message if erp.refusal else "",
             )
         )
     return rows
-
-
-def _in_erp(app: Services, budget: ProjectBudget) -> str:
-    """``v2 (outbox/P-1001_v2_001.csv)``: the version in force in the ERP and its file."""
-    last = export_in_force(app, budget.project_number)
-    if last is None:
-        return ""
-    synced = ", imported" if last.result is ExportResult.SUCCESS else ""
-    return f"v{last.version} (outbox/{last.file_name}{synced})"
-
-
-def export_in_force(app: Services, project_number: str) -> ExportRecord | None:
-    """The last version exported and not refused by the ERP, whatever became of later
-    changes (pending, rejected or withdrawn); None when none was."""
-    exported = [
-        r
-        for r in app.store.exports(project_number)
-        if r.kind is not ExportKind.AGAIN and r.result.counts
-    ]
-    return max(exported, key=lambda r: (r.version, r.seq)) if exported else None
 
 
 def _where(app: Services, budget: ProjectBudget, review_file: str) -> str:

@@ -1,9 +1,10 @@
 """Use case: read the ERP's answer about an export from ``outbox/results/``.
 
 A result file is JSON: ``{"export": "<file name>", "status": "success" | "failure",
-"message": "...", "erp_ids": {...}}``. Success marks the budget synced; failure puts it back
-in front of the approver as "failed to export", with the message, and tells the sender and
-the approvers. A file too big or nested too deep is refused before JSON parses it.
+"message": "...", "erp_ids": {...}}``. Success marks the budget synced; failure moves the
+refused file out of the outbox (``outbox/failed/``) and puts the budget back in front of the
+approver as a re-export after a refusal, with the message, and tells the sender and the
+approvers. A file too big or nested too deep is refused before JSON parses it.
 """
 
 from __future__ import annotations
@@ -13,16 +14,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from pipeline.domain.exports import ExportResult
-from pipeline.domain.lifecycle import ProjectBudget
+from pipeline.domain.exports import ExportResult, Refusal
+from pipeline.domain.lifecycle import Action, Event, ProjectBudget
 from pipeline.domain.names import CHANGES, PROCESSED, REFUSED, RESULTS
 from pipeline.domain.people import Role
-from pipeline.domain.problems import Problem, Severity
 from pipeline.errors import FileTooLarge, UnreadableFile
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decisions import stored_document
+from pipeline.services.failed_exports import set_aside_refused
 from pipeline.services.ports import ExportRecord, ReviewContent
 from pipeline.services.review_issues import write_review
 from pipeline.services.review_summary import review_summary
@@ -67,7 +69,7 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
     current = record.seq == newest and budget.takes_result_for(record.version)
     message = _bounded(str(data.get("message", "")))
     ids = _bounded(json.dumps(data.get("erp_ids", {})))
-    answer = Answer(record, message, ids, current, account)
+    answer = Answer(record, message, ids, current, account, path.name)
     if data["status"] == ExportResult.SUCCESS:
         _synced(app, budget, answer)
         outcome = Outcome(
@@ -165,6 +167,7 @@ class Answer:
     erp_ids: str
     current: bool  # about the newest file of the version in force
     account: str
+    result_file: str = ""  # the name of the result file it came in
 
 
 def _synced(app: Services, budget: ProjectBudget, answer: Answer) -> None:
@@ -190,36 +193,51 @@ def _synced(app: Services, budget: ProjectBudget, answer: Answer) -> None:
 
 def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
     record, message = answer.record, answer.message
+    now = app.clock.now()
+    # First of all, the file leaves the outbox: whatever else fails, no importer retakes it.
+    moved = set_aside_refused(app, record, message, answer.result_file, now)
     if not answer.current or budget.export_failed:  # known already, or superseded
         with app.store.transaction():
             app.store.set_export_result(
                 record.file_name, ExportResult.FAILURE, message, answer.erp_ids
             )
+            if moved:
+                app.store.record(
+                    Event(
+                        record.project_number,
+                        record.version,
+                        Action.SET_ASIDE,
+                        "budget-erp",
+                        now,
+                        f"{record.file_name}: {message}; {moved}; the budget stays {budget.status}",
+                        "",
+                        answer.account,
+                    )
+                )
         return
     submission = app.store.submission(record.project_number, record.version)
     assert submission is not None
     approvers = app.people().holders(Role.ACCOUNTING_APPROVER, record.project_number)
-    warning = Problem(
-        "export.failed",
-        f"the ERP could not import {record.file_name}: {message}",
-        severity=Severity.WARNING,
+    refusal = Refusal(
+        record.version, record.file_name, message, now.astimezone(ZoneInfo(app.settings.time_zone))
     )
     document = stored_document(app, submission)
     content = ReviewContent(
         submission,
         document,
         [p.name for p in approvers],
-        [warning],
         summary=review_summary(app, document),
+        refusal=refusal,
     )
-    now = app.clock.now()
     review, issue = write_review(app, content, now)
-    mail = notifications.export_failed(app, submission.sender, approvers, record, message, review)
+    mail = notifications.export_failed(app, submission.sender, approvers, record, refusal, review)
     with app.folders.kept_if_committed(review), app.store.transaction():
         notifications.enqueue_all(app, mail)
         app.store.set_export_result(record.file_name, ExportResult.FAILURE, message, answer.erp_ids)
         budget.mark_export_failed(
-            at=now, detail=f"{record.file_name}: {message}", account=answer.account
+            at=now,
+            detail=f"{record.file_name}: {message}" + (f"; {moved}" if moved else ""),
+            account=answer.account,
         )
         app.store.save_budget(budget)
         app.store.add_review_issue(issue)

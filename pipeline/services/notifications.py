@@ -12,8 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.domain.budget import money
+from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import Submission
-from pipeline.domain.names import CHANGES, change_reference
+from pipeline.domain.names import CHANGES, FAILED, change_reference
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
@@ -183,10 +184,11 @@ def export_failed(
     sender: str,
     approvers: Sequence[Person],
     record: ExportRecord,
-    message: str,
+    refusal: Refusal,
     review: Path,
 ) -> list[Notification]:
-    """To the sender and every approver: the ERP refused the file; the approver decides again."""
+    """To the sender and every approver: the ERP refused the file, which left the outbox;
+    the approver decides the version again, as a re-export after that refusal."""
     person = app.people().find(sender)
     to = [person.email] if person else []
     to += [p.email for p in approvers if p.email not in to]
@@ -199,7 +201,9 @@ def export_failed(
             "project_number": record.project_number,
             "version": record.version,
             "file_name": record.file_name,
-            "message": message,
+            "message": refusal.message,
+            "headline": refusal.headline,
+            "failed_folder": str(app.settings.outbox / FAILED),
             "review_path": str(review),
         },
     )

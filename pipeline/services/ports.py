@@ -14,7 +14,7 @@ from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.budget_summary import BudgetSummary, SummaryNames
 from pipeline.domain.changes import LineChange, ResendAssessment, ReturnedAmount
 from pipeline.domain.erp_profile import ProfileSpec
-from pipeline.domain.exports import ExportKind, ExportResult
+from pipeline.domain.exports import ExportKind, ExportResult, Refusal
 from pipeline.domain.lifecycle import Submission
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Directory
@@ -80,6 +80,7 @@ class ReviewContent:
     change: ChangeAssessment | None = None
     token: str = ""  # the identifier of this issue of the review workbook
     summary: BudgetSummary | None = None  # None: the lines' totals alone
+    refusal: Refusal | None = None  # issued again because the ERP refused the version's file
 
 
 @dataclass(frozen=True)
@@ -146,13 +147,15 @@ class InboxFolder(Protocol):
 
 
 class ErpOutbox(Protocol):
-    """Publishing ERP import files so that the ERP never sees one half-written."""
+    """Publishing ERP import files so that the ERP never sees one half-written, and setting
+    aside (into ``failed/``) those it refused, so that it never takes one again."""
 
     def publish(
         self, name: str, write: Callable[[Path], object], manifest: dict[str, Any], done: bool
     ) -> str: ...
     def published(self, project_number: str, stem: str, version: int) -> list[dict[str, Any]]: ...
     def mark_done(self, name: str) -> None: ...
+    def set_aside(self, name: str, note: str) -> list[Path]: ...
 
 
 class Clock(Protocol):

@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
-from pipeline.domain.exports import ExportResult
+from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import ProjectBudget
-from pipeline.domain.names import rejected_for_review
+from pipeline.domain.names import FAILED, error_note, rejected_for_review
 from pipeline.domain.notification import MailStatus
 from pipeline.domain.people import Directory, Role
 from pipeline.domain.status_view import (
-    STATE_LABELS,
     BudgetRow,
     EventLine,
     FileLink,
@@ -26,13 +25,14 @@ from pipeline.domain.status_view import (
     age_text,
     is_overdue,
     page_href,
+    state_label,
     status_link,
     waiting_on,
     waiting_since,
 )
 from pipeline.errors import ConfigError
-from pipeline.services.admin import export_in_force
 from pipeline.services.context import Services, logger
+from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
 from pipeline.services.records import DaemonRecord
 
 EVENTS_PER_PROJECT = 3
@@ -43,7 +43,18 @@ def gather(app: Services, page: Path) -> StatusView:
     now = app.clock.now().astimezone(ZoneInfo(app.settings.time_zone))  # shown local
     directory = app.people()
     budgets = app.store.budgets()
-    rows = tuple(_row(app, budget, page.parent, now, directory) for budget in _ordered(budgets))
+    exports = {b.project_number: app.store.exports(b.project_number) for b in budgets}
+    results = results_in_use(app, (r for found in exports.values() for r in found))
+    rows = tuple(
+        _row(
+            app,
+            budget,
+            standing(app, budget, exports[budget.project_number], results),
+            (page.parent, now),
+            directory,
+        )
+        for budget in _ordered(budgets)
+    )
     return StatusView(
         workspace=app.settings.root.name,
         generated_at=now,
@@ -56,6 +67,7 @@ def gather(app: Services, page: Path) -> StatusView:
             _last_pass(app.store.last_pass(), now, app.settings.status_refresh_minutes),
             *(daemon_line(daemon, now) for daemon in app.store.daemons()),
         ),
+        results_in_use=results,
     )
 
 
@@ -133,24 +145,27 @@ def _ordered(budgets: list[ProjectBudget]) -> list[ProjectBudget]:
 
 
 def _row(
-    app: Services, budget: ProjectBudget, folder: Path, now: datetime, directory: Directory
+    app: Services,
+    budget: ProjectBudget,
+    erp: ErpStanding,
+    where: tuple[Path, datetime],
+    directory: Directory,
 ) -> BudgetRow:
+    """One budget's row; ``where`` is the page's folder (links are relative to it) and now."""
+    folder, now = where
     submission = app.store.submission(budget.project_number, budget.version)
     approvers = directory.holders(Role.ACCOUNTING_APPROVER, budget.project_number)
     since = waiting_since(budget)
     since = since.astimezone(now.tzinfo) if since else None
-    in_force = export_in_force(app, budget.project_number)
     links = _links(app, budget, submission.review_file if submission else "", folder)
-    in_erp = ""
-    if in_force is not None:
-        imported = ", imported" if in_force.result is ExportResult.SUCCESS else ""
-        in_erp = f"v{in_force.version} ({in_force.file_name}{imported})"
-        erp_file = app.settings.outbox / in_force.file_name
-        links += _link(app, erp_file, folder, "ERP file")
+    for record in erp.files():
+        links += _link(app, app.settings.outbox / record.file_name, folder, "ERP file")
+    if erp.refusal is not None:
+        links += _refused_links(app, erp.refusal, folder)
     return BudgetRow(
         project_number=budget.project_number,
         project_name=submission.project_name if submission else "",
-        state=STATE_LABELS.get(budget.status, str(budget.status)) if budget.status else "",
+        state=state_label(budget.status, erp.results_in_use) if budget.status else "",
         status=str(budget.status or ""),
         version=budget.version,
         sender=budget.sender,
@@ -159,8 +174,17 @@ def _row(
         waiting_since=since,
         waiting_for=age_text(now - since) if since else "",
         overdue=is_overdue(budget, now, app.settings.overdue_days),
-        in_erp=in_erp,
+        in_erp=erp.in_erp(),
         links=links,
+        refusal=erp.refusal,
+    )
+
+
+def _refused_links(app: Services, refusal: Refusal, folder: Path) -> tuple[FileLink, ...]:
+    """The refused file where it was set aside, and the ERP's message beside it."""
+    failed = app.settings.outbox / FAILED / PurePosixPath(refusal.file_name).name
+    return _link(app, failed, folder, "refused ERP file") + _link(
+        app, failed.with_name(error_note(failed.name)), folder, "ERP's message"
     )
 
 

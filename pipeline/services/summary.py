@@ -1,4 +1,6 @@
 """Use case: the "ERP Integrations Daily Summary" and daily reminders, once per local day.
+A budget back before its approver because the ERP refused its file is listed apart, as
+*refused by the ERP*, with the ERP's message.
 
 Each is queued under a key with the approver and the local date, so however often the
 daemon passes, restarts or the clock shifts for daylight saving, a day gets one of each.
@@ -12,10 +14,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pipeline.domain.budget import money
+from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import Action
 from pipeline.domain.notification import Notification, summary_date
 from pipeline.domain.people import Person, Role
 from pipeline.services.context import Services
+from pipeline.services.erp_standing import refusal_of
 from pipeline.services.notifications import enqueue_all, prepare
 
 
@@ -32,6 +36,7 @@ class PendingBudget:
     total: str
     resends: int
     review_path: str
+    refusal: Refusal | None = None  # back before the approver because the ERP refused it
 
 
 def queue_daily_mail(app: Services, force: bool = False) -> list[Notification]:
@@ -100,6 +105,11 @@ def _pending(app: Services, now: datetime) -> list[PendingBudget]:
         resends = sum(
             1 for e in app.store.history(budget.project_number) if e.action is Action.RESEND
         )
+        refusal = (
+            refusal_of(app, budget, app.store.exports(budget.project_number))
+            if budget.export_failed
+            else None
+        )
         found.append(
             PendingBudget(
                 budget.project_number,
@@ -107,10 +117,11 @@ def _pending(app: Services, now: datetime) -> list[PendingBudget]:
                 budget.version,
                 budget.sender,
                 budget.sent_at,
-                _age(now - budget.sent_at),
+                _age(now - (refusal.at if refusal else budget.sent_at)),
                 money(Decimal(submission.total)),
                 resends,
                 str(app.settings.approval / submission.review_file),
+                refusal,
             )
         )
     return sorted(found, key=lambda p: p.sent_at)

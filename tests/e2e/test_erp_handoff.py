@@ -164,8 +164,9 @@ def test_a_failure_result_puts_the_budget_back_before_the_approver(workspace: Wo
     assert _status(workspace)["P-1001"]["status"] == "export_failed"
     review = openpyxl.load_workbook(workspace.review())
     texts = [c.value for r in review["Review"].iter_rows() for c in r if isinstance(c.value, str)]
-    assert any(
-        "could not import P-1001_v1_001.csv: Cost code 03-300 is not set up" in t for t in texts
+    assert (
+        "Re-export after the ERP refused version 1 on 2026-03-02: Cost code 03-300 is not set up"
+        in texts
     )
     subjects = {
         str(email.message_from_bytes(p.read_bytes(), policy=email.policy.default)["Subject"])
@@ -176,7 +177,7 @@ def test_a_failure_result_puts_the_budget_back_before_the_approver(workspace: Wo
     }
     workspace.decide(decision="Accept")
     workspace.run("process")
-    assert _data_files(workspace) == ["P-1001_v1_001.csv", "P-1001_v1_002.csv"]
+    assert _data_files(workspace) == ["P-1001_v1_002.csv"]  # the refused one left: failed/
     assert _status(workspace)["P-1001"]["status"] == "exported"
 
 

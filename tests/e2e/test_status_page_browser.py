@@ -1,9 +1,12 @@
 """The status page as a person sees it, in a real browser (Debian's Chromium through
 Playwright), with JavaScript off and on: every budget's row, state and age, the overdue mark,
-links that reach their files; and hostile text from a workbook shown as text, running nothing."""
+links that reach their files; a file refused by the ERP, with its message and its link, apart
+from one sent and not confirmed and one confirmed; and hostile text from a workbook shown as
+text, running nothing."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import Watched
-from tests.support.workspace import MORNING, Workspace
+from tests.support.workspace import MORNING, Workspace, age
 
 pytestmark = pytest.mark.slow  # starts Chromium
 
@@ -121,3 +124,62 @@ def test_hostile_text_from_a_workbook_shows_as_text_and_runs_nothing(
     assert view.evaluate("typeof window.__pwned") == "undefined"  # scripts run here: none did
     assert browser_page.console == [] and browser_page.errors == []
     assert browser_page.requests == [page.resolve().as_uri()]  # no image was fetched
+
+
+def _answered(workspace: Workspace) -> Path:
+    """P-1001 refused by the ERP, P-2002 sent and not answered, P-3003 confirmed; the page
+    written at that moment."""
+    for project in ("P-1001", "P-2002", "P-3003"):
+        workspace.drop(f"{project}.xlsx", project=project)
+        assert workspace.run("process").exit_code == 0
+        workspace.decide(project, decision="Accept")
+        assert workspace.run("process").exit_code == 0
+    results = workspace.root / "outbox" / "results"
+    for export, answer in (
+        ("P-1001_v1_001.csv", {"status": "failure", "message": "Cost code 03-300 is not set up"}),
+        ("P-3003_v1_001.csv", {"status": "success"}),
+    ):
+        (results / f"{export}.json").write_text(json.dumps({"export": export, **answer}))
+        age(results / f"{export}.json")
+    assert workspace.run("process").exit_code == 0
+    assert workspace.run("status", "--html").exit_code == 0
+    return workspace.root / "status" / "index.html"
+
+
+def test_refused_sent_and_confirmed_read_apart_and_link_the_refused_file(
+    workspace: Workspace, browser_page: Watched
+) -> None:
+    page = _answered(workspace)
+    browser_page.open(page)
+    view = browser_page.page
+
+    refused = view.locator('#budgets tr[data-project="P-1001"]')
+    sent = view.locator('#budgets tr[data-project="P-2002"]')
+    confirmed = view.locator('#budgets tr[data-project="P-3003"]')
+    assert refused.locator(".state").inner_text().startswith("refused by the ERP")
+    refusal = refused.locator(".refusal")
+    assert refusal.is_visible()
+    assert "P-1001_v1_001.csv: Cost code 03-300 is not set up" in refusal.inner_text()
+    assert refused.locator(".in-erp").inner_text() == ""  # the ERP confirmed nothing of it
+    assert sent.locator(".state").inner_text() == "sent, not confirmed"
+    assert sent.locator(".in-erp").inner_text() == "v1 (P-2002_v1_001.csv): sent, not confirmed"
+    assert confirmed.locator(".state").inner_text() == "in the ERP (confirmed)"
+    assert (
+        confirmed.locator(".in-erp").inner_text()
+        == "v1 (P-3003_v1_001.csv): in the ERP (confirmed)"
+    )
+
+    links = refused.locator("a")
+    found = {}
+    for index in range(links.count()):
+        link = links.nth(index)
+        target = browser_page.file_of(link.get_attribute("href") or "")
+        assert target.is_file() and target == workspace.root / link.inner_text()
+        found[link.inner_text()] = target
+    assert set(found) == {
+        "approval/P-1001_v1_review.xlsx",
+        "outbox/failed/P-1001_v1_001.csv",
+        "outbox/failed/P-1001_v1_001.csv.error.txt",
+    }
+    assert "Cost code 03-300" in found["outbox/failed/P-1001_v1_001.csv.error.txt"].read_text()
+    assert browser_page.requests == [page.resolve().as_uri()]  # nothing else was fetched

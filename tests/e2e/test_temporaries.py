@@ -17,7 +17,7 @@ from tests.support import invariants
 from tests.support.daemon import Daemon
 from tests.support.waiting import wait_for
 from tests.support.workbooks import ADMIN
-from tests.support.workspace import Workspace
+from tests.support.workspace import Workspace, age
 
 REFUSED_LINES = [("", "01-100", "L", "General conditions", "twelve")]
 
@@ -80,6 +80,31 @@ def test_a_refused_files_note_cut_short_is_removed_too(workspace: Workspace) -> 
         "bad.problems.xlsx",
         "bad.xlsx",
         "bad.xlsx.refused.txt",
+    ]
+
+
+@pytest.mark.slow
+def test_a_refused_erp_files_note_cut_short_is_removed_and_the_file_set_aside_after(
+    workspace: Workspace,
+) -> None:
+    inputs = _decided(workspace, "Accept")
+    assert _run(workspace, "process") == 0  # exported
+    outbox = workspace.root / "outbox"
+    result = outbox / "results" / "P-1001_v1_001.csv.json"
+    result.write_text('{"export": "P-1001_v1_001.csv", "status": "failure", "message": "no"}')
+    age(result)
+
+    assert _run(workspace, "process", BUDGET_ERP_CRASH_AT="before_rename:failed") == 75
+    assert list(invariants.temporaries(workspace.root)) == ["outbox"]  # in outbox/failed/
+    assert (outbox / "P-1001_v1_001.csv").exists()  # nothing moves before its note is whole
+    assert _run(workspace, "process") == 0
+
+    assert invariants.temporaries(workspace.root) == {}
+    assert invariants.check(workspace.root, inputs) == []
+    assert workspace.files("outbox/failed") == [
+        "P-1001_v1_001.csv",
+        "P-1001_v1_001.csv.error.txt",
+        "P-1001_v1_001.csv.manifest.json",
     ]
 
 

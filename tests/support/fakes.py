@@ -187,6 +187,7 @@ class FakeOutbox:
     """ERP files published, by name, with their manifests."""
 
     published_files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    set_aside_notes: dict[str, str] = field(default_factory=dict)  # by file name
 
     def publish(
         self, name: str, write: Callable[[Path], object], manifest: dict[str, Any], done: bool
@@ -201,6 +202,14 @@ class FakeOutbox:
 
     def mark_done(self, name: str) -> None:
         """No markers in the fake."""
+
+    def set_aside(self, name: str, note: str) -> list[Path]:
+        """A published file leaves the fake outbox once, with its note."""
+        if name not in self.published_files or name in self.set_aside_notes:
+            return []
+        self.set_aside_notes[name] = note
+        failed = ROOT / "outbox" / "failed" / name
+        return [failed.with_name(f"{name}.error.txt"), failed]
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """What must hold after any crash and restart: every input in exactly one place, at most one
-ERP file per accepted version, nothing half-written, no temporary file left anywhere, the
-database agreeing with the folders."""
+ERP file per accepted version, a file the ERP refused only in outbox/failed/, nothing
+half-written, no temporary file left anywhere, the database agreeing with the folders."""
 
 from __future__ import annotations
 
@@ -92,8 +92,15 @@ def _outbox(root: Path, db: Query) -> list[str]:
         if manifest["kind"] != "again":
             versions[(manifest["project_number"], manifest["version"])] += 1
     broken += [f"{key}: {count} ERP files" for key, count in versions.items() if count > 1]
-    recorded = {row[0] for row in db("SELECT file_name FROM erp_exports")}
-    broken += [f"{name}: recorded but missing" for name in recorded if not (outbox / name).exists()]
+    # A file the ERP refused is in failed/ (never in the outbox again); any other is there.
+    for name, result in db("SELECT file_name, result FROM erp_exports"):
+        if result == "failure":
+            if (outbox / name).exists():
+                broken.append(f"{name}: refused by the ERP but still in the outbox")
+            if not (outbox / "failed" / name).exists():
+                broken.append(f"{name}: refused by the ERP but not in outbox/failed/")
+        elif not (outbox / name).exists():
+            broken.append(f"{name}: recorded but missing")
     return broken
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pipeline.adapters.erp.failed_exports import set_aside
 from pipeline.adapters.files.folders import atomic_write, fsync_dir, fsync_file, sha256_file
 from pipeline.adapters.files.temp_files import temp_path
 from pipeline.domain.names import CHANGES
@@ -172,3 +173,8 @@ class OutboxPublisher:
         ERP has taken the file, a marker would announce nothing)."""
         if (self.outbox / name).exists():
             mark_done(self.outbox / name)
+
+    def set_aside(self, name: str, note: str) -> list[Path]:
+        """Move a file the ERP refused, its done-marker first and its manifest last, into
+        ``failed/`` with ``note`` beside it; their new paths (none: nothing was left)."""
+        return set_aside(self.outbox, name, (DONE_SUFFIX, "", MANIFEST_SUFFIX), note)

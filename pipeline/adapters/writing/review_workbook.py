@@ -1,6 +1,6 @@
 """Write the approver's review workbook (xlsxwriter): decision cells, the Summary, every line,
-and for a re-send the earlier reasons and the changed lines, highlighted. No formulas, only
-values."""
+for a re-send the earlier reasons and the changed lines, highlighted, and after the ERP
+refused the version's file, that refusal at the top. No formulas, only values."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ from pipeline.adapters.layouts.review import (
     REVIEW_PROPERTY,
 )
 from pipeline.adapters.writing.review_resend_sheets import changes_sheet, reasons_sheet
+from pipeline.adapters.writing.review_texts import (
+    REVIEW_WIDTH,
+    instructions,
+    version_text,
+    wrapped_height,
+)
 from pipeline.adapters.writing.sheet_rows import Cell, column_letters, row_xml, splice_rows
 from pipeline.adapters.writing.summary_sheet import summary_sheet
 from pipeline.adapters.writing.xlsx_styles import (
@@ -127,16 +133,22 @@ def _review_sheet(
     book: Any, styles: dict[str, Any], content: ReviewContent, warnings: list[str]
 ) -> None:
     sheet = printable(book.add_worksheet("Review"))
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 70)
+    sheet.set_column(0, 0, REVIEW_WIDTH[0])
+    sheet.set_column(1, 1, REVIEW_WIDTH[1])
     doc, sub = content.document, content.submission
     sheet.write_string(
         0, 0, f"Budget review: {doc.project_number} {doc.project_name}".strip(), styles["title"]
     )
+    row = 2
+    if content.refusal is not None:  # the first thing the approver reads, above everything
+        headline = content.refusal.headline
+        sheet.set_row(1, wrapped_height(headline, REVIEW_WIDTH))
+        sheet.merge_range(1, 0, 1, 1, headline, styles["alert"])
+        row = 3
     facts: list[tuple[str, Any]] = [
         ("Project Number", doc.project_number),
         ("Project Name", doc.project_name),
-        ("Version", _version_text(content)),
+        ("Version", version_text(content)),
         ("Sent by", sub.sender),
         ("Sent at", sub.at.strftime("%Y-%m-%d %H:%M %Z").strip()),
         ("Source file", sub.file_name),
@@ -144,7 +156,6 @@ def _review_sheet(
         ("Total of lines", doc.total),
         ("Budget Total (stated)", doc.stated_total if doc.stated_total is not None else ""),
     ]
-    row = 2
     for label, value in facts:
         sheet.write_string(row, 0, label, styles["label"])
         write_value(sheet, row, 1, value, styles["money"])
@@ -161,7 +172,7 @@ def _review_sheet(
         _decision_validation(sheet, row, name, content.approvers)
         row += 1
     row += 1
-    for text in _instructions(content):
+    for text in instructions(content):
         sheet.write_string(row, 1, text, styles["wrap"])
         row += 1
     if warnings:
@@ -204,53 +215,6 @@ def _decision_validation(sheet: Any, row: int, name: str, approvers: list[str]) 
                 "input_message": "Your name or email",
             },
         )
-
-
-def _instructions(content: ReviewContent) -> list[str]:
-    lines = [
-        "1. Pick Accept or Reject in the yellow Decision cell.",
-        "2. A Reject needs a Reason (one reason per line of the cell), or at least one line "
-        "flagged with a Line Note.",
-        "3. To flag single lines, set Line Decision = Reject on the Lines sheet, with a Line Note.",
-        "4. Write your name or email in Approver, then save this file where it is (keep .xlsx).",
-    ]
-    if content.change and not content.resend:
-        lines.append(
-            "This is a budget change: see the sheet 'Changes'; changed lines are "
-            "highlighted on 'Lines'. Accepting exports only the changed amounts."
-        )
-    if content.resend:
-        lines.append(
-            "This is a re-send: see the sheets 'Earlier Reasons' (with the sender's responses) "
-            "and 'Changes'; changed lines are highlighted on 'Lines'."
-        )
-    returns = [
-        *(content.resend.returns if content.resend else []),
-        *(content.change.returns if content.change else []),
-    ]
-    if returns:
-        lines.append(
-            "Some changed lines bring back an amount rejected before: see the Note column "
-            "of 'Changes'."
-        )
-    return lines
-
-
-def _version_text(content: ReviewContent) -> str:
-    version = content.submission.version
-    parts = [f"{version} (first send)" if version == 1 else f"{version}"]
-    if content.change:
-        parts.append(
-            f"a budget change against exported version "
-            f"{content.change.exported_version}: only changed amounts are exported"
-        )
-    if content.resend:
-        rejection = content.resend.rejection
-        parts.append(
-            f"re-sent after version {rejection.version} was rejected by "
-            f"{rejection.approver} on {rejection.at:%Y-%m-%d}"
-        )
-    return ", ".join(parts)
 
 
 def _lines_sheet(

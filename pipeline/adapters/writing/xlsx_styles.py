@@ -50,6 +50,16 @@ def make_styles(book: Any) -> dict[str, Any]:
         "changed": book.add_format({"bg_color": "#FCE4D6"}),
         "changed_money": book.add_format({"bg_color": "#FCE4D6", "num_format": "#,##0.00"}),
         "warn": book.add_format({"font_color": "#9C5700"}),
+        "alert": book.add_format(
+            {
+                "bold": True,
+                "font_color": "#9C0006",
+                "bg_color": "#FFC7CE",
+                "border": 2,
+                "text_wrap": True,
+                "valign": "top",
+            }
+        ),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
 

@@ -1,0 +1,80 @@
+"""The texts of the review workbook's Review sheet: the version line, the instructions, and
+the height a wrapped text needs (Excel does not grow a merged row by itself)."""
+
+from __future__ import annotations
+
+from pipeline.services.ports import ReviewContent
+
+REVIEW_WIDTH = (22, 70)  # the Review sheet's two columns, in characters
+LINE_POINTS = 15  # the height of a line of 11-point text
+MAX_ROW_POINTS = 409  # Excel's highest row
+
+
+def instructions(content: ReviewContent) -> list[str]:
+    """What the approver is to do, then what kind of review this is."""
+    lines = [
+        "1. Pick Accept or Reject in the yellow Decision cell.",
+        "2. A Reject needs a Reason (one reason per line of the cell), or at least one line "
+        "flagged with a Line Note.",
+        "3. To flag single lines, set Line Decision = Reject on the Lines sheet, with a Line Note.",
+        "4. Write your name or email in Approver, then save this file where it is (keep .xlsx).",
+    ]
+    if content.refusal:
+        lines.append(
+            "The ERP refused its file (see the top): Accept writes a new one; Reject hands back."
+        )
+    if content.change and not content.resend:
+        lines.append(
+            "This is a budget change: see the sheet 'Changes'; changed lines are "
+            "highlighted on 'Lines'. Accepting exports only the changed amounts."
+        )
+    if content.resend:
+        lines.append(
+            "This is a re-send: see the sheets 'Earlier Reasons' (with the sender's responses) "
+            "and 'Changes'; changed lines are highlighted on 'Lines'."
+        )
+    returns = [
+        *(content.resend.returns if content.resend else []),
+        *(content.change.returns if content.change else []),
+    ]
+    if returns:
+        lines.append(
+            "Some changed lines bring back an amount rejected before: see the Note column "
+            "of 'Changes'."
+        )
+    return lines
+
+
+def wrapped_height(text: str, widths: tuple[int, ...]) -> float:
+    """A row tall enough for ``text`` wrapped across columns of ``widths`` characters (Excel
+    does not grow a merged row by itself); bold text is a little wider, hence the margin."""
+    per_line = max(1, int(sum(widths) * 0.9))
+    lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    return min(MAX_ROW_POINTS, LINE_POINTS * lines + 4)
+
+
+def version_text(content: ReviewContent) -> str:
+    """The Version line: which version, and what this issue of it is (a first send, a
+    re-export after the ERP refused its file, a budget change, a re-send)."""
+    version = content.submission.version
+    refusal = content.refusal
+    if refusal is not None:
+        first = (
+            f"{version} (re-export after the ERP refused {refusal.file_name} "
+            f"on {refusal.at:%Y-%m-%d})"
+        )
+    else:
+        first = f"{version} (first send)" if version == 1 else f"{version}"
+    parts = [first]
+    if content.change:
+        parts.append(
+            f"a budget change against exported version "
+            f"{content.change.exported_version}: only changed amounts are exported"
+        )
+    if content.resend:
+        rejection = content.resend.rejection
+        parts.append(
+            f"re-sent after version {rejection.version} was rejected by "
+            f"{rejection.approver} on {rejection.at:%Y-%m-%d}"
+        )
+    return ", ".join(parts)
