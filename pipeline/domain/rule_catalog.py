@@ -33,6 +33,12 @@ RULES: Final[dict[str, Rule]] = {
             E,
             "Retype the Project Number: it holds a character no one can see or tell apart",
         ),
+        Rule(
+            "text.not_ascii",
+            E,
+            "Job numbers, sub jobs, cost codes and cost types go to the ERP as plain ASCII: "
+            "retype it with the keyboard's Latin letters, digits and signs",
+        ),
         Rule("budget.empty", E, "Add at least one line under the table header"),
         Rule("job.unknown", E, "Use a job number the ERP knows (rules/jobs.csv)"),
         Rule("job.closed", E, "The job is closed in the ERP; reopen it there first"),
@@ -73,6 +79,12 @@ RULES: Final[dict[str, Rule]] = {
             "(or LibreOffice), save it, and drop it again",
         ),
         Rule("row.hidden", W, "Hidden rows still count: unhide the row, or delete the line"),
+        Rule(
+            "text.hidden_removed",
+            W,
+            "The review workbook and the ERP file hold the text without it; retype the cell "
+            "if it was pasted from elsewhere",
+        ),
         Rule("sheet.hidden", W, "A hidden sheet is not read; check nothing belongs there"),
         Rule("list.not_checked", W, "Export that list from the ERP into rules/ to check it"),
         Rule("resend.flagged_unchanged", W, "The approver flagged this line; look at it again"),
