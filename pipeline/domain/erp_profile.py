@@ -72,9 +72,11 @@ class ProfileSpec:
             return "" if raw is None or raw == "" else _number(raw, spec)
         if spec.kind == "date":
             return raw.strftime(self.date_format) if isinstance(raw, date) else ""
-        # Cleaned as the review workbook's text is (intake kept the budget so already):
-        # whatever reaches a record, the ERP gets what the approver saw.
-        given = "" if raw is None else clean_text(str(raw))
+        given = "" if raw is None else str(raw)
+        if not spec.value.startswith("="):  # a literal is the layout's own word, as declared
+            # Cleaned as the review workbook's text is (intake kept the budget so already):
+            # whatever reaches a record, the ERP gets what the approver saw.
+            given = clean_text(given)
         # Guarded before the length check: the ' takes a character of the ERP's field.
         text = given if spec.value.startswith("=") else guard_text(given)
         if spec.max_length is not None and len(text) > spec.max_length:
