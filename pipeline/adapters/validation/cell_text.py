@@ -109,7 +109,7 @@ def not_ascii_message(title: str, text: str) -> str:
 def ascii_only(column: pd.Series) -> pd.Series:
     """The pandera check of ``text.not_ascii``: whether each code is plain ASCII (one scan
     of the joined column when all are)."""
-    if "".join(column).isascii():
+    if "".join(column.tolist()).isascii():  # tolist: a Series iterates four times slower
         return pd.Series(True, index=column.index)
     return column.map(str.isascii).astype(bool)
 
