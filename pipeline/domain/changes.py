@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from pipeline.domain.budget import BudgetLine, LineKey, ReasonResponse, money
 from pipeline.domain.review import LineFlag, Rejection
+from pipeline.domain.text import clean_text
 
 
 class ChangeKind(enum.StrEnum):
@@ -185,7 +186,9 @@ def response_to(responses: Sequence[ReasonResponse], reason: str, line: LineKey 
 
 
 def _spaced(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    # cleaned: the handed-back workbook shows the reason cleaned, and its Response comes
+    # back beside that text
+    return " ".join(clean_text(text).split()).casefold()
 
 
 def _squeezed(text: str) -> str:

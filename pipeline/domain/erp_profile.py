@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from pipeline.domain.text import clean_text
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
 _GUARD_NOTE = f", with the {GUARD} the formula guard puts in front"
@@ -150,6 +152,10 @@ class ProfileSpec:
         if spec.kind == "date":
             return raw.strftime(self.date_format) if isinstance(raw, date) else ""
         given = "" if raw is None else str(raw)
+        if not spec.value.startswith("="):  # a literal is the layout's own word, as declared
+            # Cleaned as the review workbook's text is (intake kept the budget so already):
+            # whatever reaches a record, the ERP gets what the approver saw.
+            given = clean_text(given)
         # Guarded before the length check: the ' takes a character of the ERP's field.
         text = given if spec.value.startswith("=") else guard_text(given)
         if spec.max_length is not None and len(text) > spec.max_length:

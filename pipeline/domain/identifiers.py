@@ -1,25 +1,20 @@
 """Project Numbers as identifiers: which characters they may hold, and how two compare.
 
-A Project Number is the ERP's job number. Two numbers are one budget when they differ only
-in the case of ASCII letters (``p-1001`` is ``P-1001``), exactly as the state database
-compares them (SQLite's NOCASE). Nothing else is folded: ``MAßE-1`` is not ``MASSE-1`` and
-a full-width P (U+FF30) is not ``P``, because the ERP keeps them apart too.
+A Project Number is the ERP's job number and the budget's key. It is read with NFKC, as
+every code is (``P-1001`` typed with a fullwidth P is ``P-1001``), and refused if anything
+that is not plain ASCII remains, or if it holds a character that hides, reorders or breaks
+it: other codes are cleaned of those (``pipeline.domain.text``), but a key that needed
+cleaning is not trusted to be the one its sender meant. Two numbers are one budget when
+they differ only in the case of ASCII letters (``p-1001`` is ``P-1001``), exactly as the
+state database compares them (SQLite's NOCASE). Nothing else is folded: ``MAßE-1`` is not
+``MASSE-1``.
 """
 
 from __future__ import annotations
 
-import unicodedata
+from pipeline.domain.text import hidden_characters
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-HIDING = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-_KINDS = {
-    "Cc": "a control character",
-    "Cf": "an invisible formatting character",
-    "Zl": "a line separator",
-    "Zp": "a paragraph separator",
-    "Zs": "a space that is not a plain space",
-    "Cs": "an undecodable byte",
-}
 
 
 def project_key(project_number: str) -> str:
@@ -31,21 +26,6 @@ def project_key(project_number: str) -> str:
 def same_project(first: str, second: str) -> bool:
     """Whether two Project Numbers name the same budget."""
     return project_key(first) == project_key(second)
-
-
-def hidden_characters(text: str, odd_spaces: bool = False) -> list[str]:
-    """Each character of ``text`` that hides, reorders or breaks it (control, invisible
-    formatting such as bidi overrides and zero-width characters, line and paragraph
-    separators, undecodable bytes), and with ``odd_spaces`` every space but the plain one;
-    described for a person: ``U+202E RIGHT-TO-LEFT OVERRIDE``, ``U+0007 (a control
-    character)``."""
-    found = []
-    for ch in text:
-        kind = unicodedata.category(ch)
-        if kind in HIDING or (odd_spaces and kind == "Zs" and ch != " "):
-            name = unicodedata.name(ch, "")
-            found.append(f"U+{ord(ch):04X} {name}" if name else f"U+{ord(ch):04X} ({_KINDS[kind]})")
-    return found
 
 
 def unfit_characters(project_number: str) -> list[str]:

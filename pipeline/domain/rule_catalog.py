@@ -37,6 +37,12 @@ RULES: Final[dict[str, Rule]] = {
         Rule("job.unknown", E, "Use a job number the ERP knows (rules/jobs.csv)"),
         Rule("job.closed", E, "The job is closed in the ERP; reopen it there first"),
         Rule("sub_job.not_allowed", E, "This job takes no sub jobs: clear the Sub Job column"),
+        Rule(
+            "text.not_ascii",
+            E,
+            "Job numbers, sub jobs, cost codes and cost types go to the ERP as plain ASCII: "
+            "retype it with the keyboard's Latin letters, digits and signs",
+        ),
         Rule("cost_code.missing", E, "Every line needs the ERP cost code, for example 03-300"),
         Rule("cost_code.unknown", E, "Use a cost code set up in the ERP (rules/cost_codes.csv)"),
         Rule("cost_code.pattern", E, "Write the cost code in the company's format"),
@@ -73,6 +79,12 @@ RULES: Final[dict[str, Rule]] = {
             "(or LibreOffice), save it, and drop it again",
         ),
         Rule("row.hidden", W, "Hidden rows still count: unhide the row, or delete the line"),
+        Rule(
+            "text.hidden_removed",
+            W,
+            "The review workbook and the ERP file hold the text without it; retype the cell "
+            "if it was pasted from elsewhere",
+        ),
         Rule("sheet.hidden", W, "A hidden sheet is not read; check nothing belongs there"),
         Rule("list.not_checked", W, "Export that list from the ERP into rules/ to check it"),
         Rule("resend.flagged_unchanged", W, "The approver flagged this line; look at it again"),

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.domain.identifiers import hidden_characters
-from pipeline.domain.text import printable
+from pipeline.domain.text import hidden_characters, printable
 from pipeline.faults import crash_point
 from pipeline.services.containment import contained
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.bootstrap import bootstrap
 from pipeline.config import load_settings
-from pipeline.domain.identifiers import hidden_characters
+from pipeline.domain.text import hidden_characters
 from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.processing import process_once
 from tests.support.workspace import new_workspace

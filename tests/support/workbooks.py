@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,24 @@ def make_workbook(
         ws.append(list(row))
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    return path
+
+
+def xlsx_escaped(path: Path, characters: Mapping[str, str]) -> Path:
+    """Replace each placeholder in the workbook's strings with its character written as
+    ``_xHHHH_``, the escape the xlsx format (and Excel) uses for a character XML cannot hold,
+    such as NUL or ESC: openpyxl refuses to write one."""
+    with zipfile.ZipFile(path) as package:
+        parts = {info: package.read(info) for info in package.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in parts.items():
+            if info.filename.startswith("xl/worksheets/") or info.filename.endswith("Strings.xml"):
+                for placeholder, character in characters.items():
+                    data = data.replace(placeholder.encode(), f"_x{ord(character):04X}_".encode())
+            package.writestr(info, data)
+    with zipfile.ZipFile(path) as package:
+        text = b"".join(package.read(name) for name in package.namelist())
+    assert all(f"_x{ord(c):04X}_".encode() in text for c in characters.values())
     return path
 
 

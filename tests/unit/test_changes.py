@@ -115,6 +115,13 @@ def test_a_response_answers_a_free_text_reason_by_its_words() -> None:
     assert result.reasons[0].explanation == "no change on 01-100"
 
 
+def test_a_reason_with_a_hidden_character_is_answered_beside_its_cleaned_words() -> None:
+    # the workbook handed back shows the reason cleaned; the Response comes back beside that
+    answers = (ReasonResponse("", "please recheck", "done"),)
+    result = assess_resend(OLD, OLD, _rejection([], ["please\u200b re\u202echeck"]), answers)
+    assert [(r.status, r.response) for r in result.reasons] == [(ReasonStatus.ANSWERED, "done")]
+
+
 def test_without_responses_nothing_is_answered() -> None:
     result = assess_resend(OLD, OLD, _rejection(["01-100/L"], ["see 03-300"]))
     assert [r.status for r in result.reasons] == [ReasonStatus.OPEN, ReasonStatus.OPEN]

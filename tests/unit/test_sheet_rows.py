@@ -1,5 +1,6 @@
-"""The Lines sheet's rows as XML: text cleaned and escaped as the definition says, whatever
-the text, and each row well-formed with its values as written."""
+"""The Lines sheet's rows as XML: text cleaned as every text we show is (``clean_text``),
+without what XML cannot hold and escaped, whatever the text, and each row well-formed with
+its values as written."""
 
 from __future__ import annotations
 
@@ -10,15 +11,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.adapters.writing.sheet_rows import column_letters, row_xml, xml_text
+from pipeline.domain.text import clean_text
 
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
+def _shown(text: str) -> str:
+    """What a text cell shows: cleaned, without U+FFFE and U+FFFF."""
+    return clean_text(text).replace("\ufffe", "").replace("\uffff", "")
+
+
 @given(st.text())
-def test_xml_text_drops_what_xml_cannot_hold_and_escapes_markup(text: str) -> None:
-    expected = ILLEGAL.sub("", text).replace("&", "&amp;").replace("<", "&lt;")
-    assert xml_text(text) == expected.replace(">", "&gt;")
+def test_xml_text_cleans_drops_what_xml_cannot_hold_and_escapes_markup(text: str) -> None:
+    written = xml_text(text)
+
+    expected = _shown(text).replace("&", "&amp;").replace("<", "&lt;")
+    assert written == expected.replace(">", "&gt;")
+    assert not NOT_XML.search(written)
+
+
+def test_xml_text_shows_what_the_erp_file_gets() -> None:
+    assert xml_text("null\x00byte \x1b[31m\u202eevil\u200b & co") == "nullbyte [31mevil &amp; co"
 
 
 cell = st.one_of(
@@ -48,7 +62,6 @@ def test_a_row_is_well_formed_and_holds_its_values(
         assert element is not None and element.get("s", "0") == str(style)
         if isinstance(value, str):
             shown = element.findtext(f"{NS}is/{NS}t")
-            expected = ILLEGAL.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-            assert (shown or "") == expected
+            assert (shown or "") == _shown(value)
         else:
             assert float(element.findtext(f"{NS}v") or "nan") == float(value)

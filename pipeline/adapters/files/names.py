@@ -17,7 +17,7 @@ def fit_name(name: str, reserve: int = 0) -> str:
     """A clean file name, shortened if needed so that it and ``reserve`` more bytes fit the
     file system's limit. A shortened name keeps its beginning, its extension, and a hash of
     the whole name, so two long names never meet."""
-    cleaned = clean_text(name, "_").replace("/", "_").strip(" .") or "file"
+    cleaned = clean_text(name, mark="_").replace("/", "_").strip(" .") or "file"
     limit = NAME_MAX - reserve
     if len(cleaned.encode("utf-8")) <= limit:
         return cleaned

@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline.domain.budget import ReasonResponse
 from pipeline.domain.review import Rejection
+from pipeline.domain.text import clean_text
 
 SHEET = "Rejection Reasons"
 COLUMNS = ("Line", "Reason", "Response")
@@ -37,8 +38,10 @@ def reasons_sheet(book: Any, rejection: Rejection) -> None:
     sheet.write_string(
         0,
         0,
-        f"Version {rejection.version} rejected by {rejection.approver} "
-        f"on {rejection.at:%Y-%m-%d %H:%M}",
+        clean_text(
+            f"Version {rejection.version} rejected by {rejection.approver} "
+            f"on {rejection.at:%Y-%m-%d %H:%M}"
+        ),
         bold,
     )
     for row, text in enumerate(INSTRUCTIONS, start=1):
@@ -48,9 +51,11 @@ def reasons_sheet(book: Any, rejection: Rejection) -> None:
     rows = [("", reason) for reason in rejection.reasons]
     rows += [(str(flag.key), flag.note or "(no note)") for flag in rejection.flags]
     for row, (line, reason) in enumerate(rows, start=HEADER_ROW + 1):
+        # cleaned as every text we show is; the admin's Response is matched by these words
+        # read back with the same cleaning (text_of keeps cleaned text as it is)
         if line:
-            sheet.write_string(row, 0, line, wrap)
-        sheet.write_string(row, 1, reason, wrap)
+            sheet.write_string(row, 0, clean_text(line), wrap)
+        sheet.write_string(row, 1, clean_text(reason), wrap)
         sheet.write_blank(row, 2, None, answer)
     sheet.freeze_panes(HEADER_ROW + 1, 0)
 

@@ -9,10 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.adapters.erp.profiles import load_profile
-from pipeline.adapters.reading.budget_reader import read_budget, text_of
+from pipeline.adapters.reading.budget_reader import read_budget
 from pipeline.adapters.reading.package_guard import inspect_package
 from pipeline.adapters.validation.budget_validation import check_budget
+from pipeline.adapters.validation.cell_text import header_text
 from pipeline.adapters.validation.rules_files import apply_profile_limits, load_validation_rules
+from pipeline.adapters.validation.wording import project_number_of
 from pipeline.config import Settings, profile_for_settings
 from pipeline.services.ports import ReadResult
 
@@ -21,11 +23,11 @@ def read_and_check(path: Path, settings: Settings) -> ReadResult:
     """The budget in ``path`` checked against the rules and its job's ERP layout."""
     inspect_package(path, settings.package_limits)
     raw = read_budget(path)
-    project = text_of(raw.header.get("project_number", ("", ""))[0])
+    project = project_number_of(raw)  # NFKC, as the budget keeps it: its job's profile
     rules = load_validation_rules(settings.rules)
     profile = load_profile(settings.templates, profile_for_settings(settings, project))
     document, problems = check_budget(raw, apply_profile_limits(rules, profile))
     if document is not None and raw.responses:
         document = replace(document, responses=raw.responses)
-    prepared_by = text_of(raw.header.get("prepared_by", ("", ""))[0])
+    prepared_by = header_text(raw, "prepared_by")
     return ReadResult(document, problems, raw.last_modified_by, project, prepared_by)

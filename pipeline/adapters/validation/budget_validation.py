@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from pipeline.adapters.reading.amounts import parse_amount
 from pipeline.adapters.reading.budget_reader import RawBudget, text_of
+from pipeline.adapters.validation.cell_text import header_text, header_warnings, line_warnings
 from pipeline.adapters.validation.line_frame import line_frame, mark_repeated, repeated_lines
 from pipeline.adapters.validation.line_problems import RULE_ORDER, LineWording, to_problems
 from pipeline.adapters.validation.line_values import Listed, rounding_warnings
@@ -46,6 +47,7 @@ def check_budget(
     reads the header, not the cells, afterwards."""
     problems = [*sheet_problems(raw), *header_problems(raw, rules)]
     taken = {(p.column, p.cell) for p in problems}
+    problems += [p for p in header_warnings(raw) if (p.column, p.cell) not in taken]
     document = None
     if raw.rows:
         checked = _check_lines(raw, rules, taken, run_rows)
@@ -125,7 +127,8 @@ def _check_run(
             if (p.column, p.cell) not in taken
         ]
     checked.problems += found
-    checked.warnings += rounding_warnings(raw, frame, taken | {(p.column, p.cell) for p in found})
+    taken = taken | {(p.column, p.cell) for p in found}
+    checked.warnings += rounding_warnings(raw, frame, taken) + line_warnings(raw, frame, taken)
     if checked.lines is None:
         return
     if not frame["amount"].abs().lt(1e13).all():
@@ -206,13 +209,12 @@ def _lines(frame: pd.DataFrame) -> list[BudgetLine]:
 
 
 def _document(raw: RawBudget, lines: list[BudgetLine]) -> BudgetDocument:
-    header = {name: text_of(value) for name, (value, _) in raw.header.items()}
-    total_text = header.get("budget_total", "")
+    total_text = text_of(raw.header.get("budget_total", ("", ""))[0])
     return BudgetDocument(
         project_number=project_number_of(raw),
         lines=tuple(lines),
-        project_name=header.get("project_name", ""),
-        prepared_by=header.get("prepared_by", ""),
+        project_name=header_text(raw, "project_name"),
+        prepared_by=header_text(raw, "prepared_by"),
         stated_total=parse_amount(raw.header["budget_total"][0]) if total_text else None,
         sheet=raw.sheet,
     )

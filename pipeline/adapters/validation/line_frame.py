@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.adapters.reading.amounts import parse_amount
 from pipeline.adapters.reading.budget_reader import text_of
+from pipeline.adapters.validation.cell_text import AS_READ, CODE_COLUMNS, keep_column
 from pipeline.adapters.validation.line_values import Listed, spell_as_listed, take_amounts
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.validation.schema import KEY_COLUMNS
@@ -24,11 +25,16 @@ Rows = Sequence[tuple[int, list[Any]]]  # (Excel row, the row's cells) as RawBud
 def line_frame(
     rows: Rows, columns: dict[str, int], rules: ValidationRules, listed: Listed
 ) -> pd.DataFrame:
-    """``rows`` as a frame: each text column, and each number column three ways (its text
-    for messages, its float for the checks, its Decimal for the budget)."""
+    """``rows`` as a frame: each text column as the budget keeps it (cleaned, codes folded:
+    ``cell_text``), and each number column three ways (its text for messages, its float for
+    the checks, its Decimal for the budget)."""
     frame = pd.DataFrame({"_row": [row for row, _ in rows]})
     for name in TEXT_COLUMNS:
-        frame[name] = pd.Series([text_of(v) for v in _cells(rows, columns, name)], dtype=object)
+        texts = [text_of(v) for v in _cells(rows, columns, name)]
+        as_read = keep_column(texts, code=name in CODE_COLUMNS)
+        frame[name] = pd.Series(texts, dtype=object)
+        if as_read:
+            frame[f"{name}{AS_READ}"] = pd.Series(as_read, index=frame.index, dtype=object)
     amounts = _Amounts()
     for name in NUMBER_COLUMNS:
         values = _cells(rows, columns, name)
@@ -46,12 +52,15 @@ def line_frame(
 def repeated_lines(
     rows: Rows, columns: dict[str, int], listed: Listed
 ) -> tuple[np.ndarray, dict[tuple[str, ...], int]]:
-    """Which of ``rows`` repeat an earlier line's key (sub job, cost code, cost type, spelled
-    as listed), and the row where each repeated key first appears; only the key columns are
-    built, so that the whole budget's keys fit beside its cells."""
+    """Which of ``rows`` repeat an earlier line's key (sub job, cost code, cost type, kept
+    as ``line_frame`` keeps them and spelled as listed), and the row where each repeated
+    key first appears; only the key columns are built, so that the whole budget's keys fit
+    beside its cells."""
     frame = pd.DataFrame({"_row": [row for row, _ in rows]})
     for name in KEY_COLUMNS:
-        frame[name] = pd.Series([text_of(v) for v in _cells(rows, columns, name)], dtype=object)
+        texts = [text_of(v) for v in _cells(rows, columns, name)]
+        keep_column(texts, code=name in CODE_COLUMNS)
+        frame[name] = pd.Series(texts, dtype=object)
     spell_as_listed(frame, listed)
     return mark_repeated(frame)
 

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.adapters.reading.budget_reader import RawBudget
+from pipeline.adapters.validation.cell_text import not_ascii_message
 from pipeline.adapters.validation.line_values import Listed, unlisted_hint, unlisted_message
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.validation.schema import CHECK_COLUMN, KEY_COLUMNS
@@ -85,6 +86,8 @@ class LineWording:
             return f"Unit Qty x Unit Cost is {product:,.2f}, not the amount"
         if rule == "text.too_long":
             return self._too_long(column, str(record[column]))
+        if rule == "text.not_ascii":
+            return not_ascii_message(title, str(record[column]))
         if rule in ("cost_code.unknown", "cost_type.unknown"):
             return unlisted_message(column, record, self.listed)
         if rule == "cost_type.not_allowed":

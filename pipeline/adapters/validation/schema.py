@@ -10,6 +10,7 @@ import fnmatch
 import pandas as pd
 import pandera.pandas as pa
 
+from pipeline.adapters.validation.cell_text import CODE_COLUMNS, ascii_only
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.domain.erp_profile import FORMULA_TRIGGERS
 
@@ -64,6 +65,7 @@ def _not_blank(rule: str) -> pa.Check:
 
 
 def _text_checks(rules: ValidationRules, column: str) -> list[pa.Check]:
+    """The length limit of a text column, and for a code, that it is plain ASCII."""
     limit, erp = rules.columns[column].max_length, rules.columns[column].erp_length
 
     def fits(s: pd.Series) -> pd.Series:
@@ -74,7 +76,10 @@ def _text_checks(rules: ValidationRules, column: str) -> list[pa.Check]:
         guarded = s.str.startswith(FORMULA_TRIGGERS).astype(int)
         return (length <= limit) & (length + guarded <= erp)
 
-    return [pa.Check(fits, name="text.too_long")]
+    checks = [pa.Check(fits, name="text.too_long")]
+    if column in CODE_COLUMNS:
+        checks.append(pa.Check(ascii_only, name="text.not_ascii"))
+    return checks
 
 
 def _code_checks(rules: ValidationRules, job_number: str) -> list[pa.Check]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.adapters.reading.budget_reader import RawBudget, text_of
+from pipeline.adapters.validation.cell_text import not_ascii_message
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.validation.wording import (
     cell_position,
@@ -22,6 +23,8 @@ HALF_CENT = Decimal("0.005")
 
 
 def header_problems(raw: RawBudget, rules: ValidationRules) -> list[Problem]:
+    """The Project Number's: a hidden character, not plain ASCII once NFKC (a fullwidth P
+    is ``P``), missing, or not a job the ERP has open."""
     value, cell = raw.header.get("project_number", ("", ""))
     number = project_number_of(raw)
     title = "Project Number"
@@ -35,6 +38,12 @@ def header_problems(raw: RawBudget, rules: ValidationRules) -> list[Problem]:
                 cell,
                 title,
                 printable(number),
+            )
+        ]
+    if not number.isascii():
+        return [
+            make_problem(
+                "text.not_ascii", not_ascii_message(title, number), raw.sheet, cell, title, number
             )
         ]
     if not number:

@@ -24,7 +24,7 @@ from pipeline.adapters.writing.input_layout import (
     set_columns,
     total_formula,
 )
-from pipeline.adapters.writing.xlsx_styles import SAFE_OPTIONS
+from pipeline.adapters.writing.xlsx_styles import SAFE_OPTIONS, write_text
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.review import Rejection
 
@@ -85,7 +85,7 @@ def _header(sheet: Any, formats: dict[str, Any], document: BudgetDocument, total
     ):
         sheet.write_string(row, 0, label, formats["bold"])
         if value:
-            sheet.write_string(row, 1, value, formats["text"])
+            write_text(sheet, row, 1, value, formats["text"])
     sheet.write_string(3, 0, "Budget Total", formats["bold"])
     # Live, with its cached value for readers that do not calculate (our intake among them).
     sheet.write_formula(3, 1, total, formats["money"], float(document.total))
@@ -104,7 +104,7 @@ def _line(
         (line.sub_job, line.cost_code, line.cost_type, line.description, line.uom),
         strict=True,
     ):
-        sheet.write_string(index, col, words, text)
+        write_text(sheet, index, col, words, text)
     for col, value, style in ((QTY, line.unit_qty, number), (UNIT_COST, line.unit_cost, money)):
         if value is None:
             sheet.write_blank(index, col, None, style)
@@ -115,4 +115,4 @@ def _line(
     else:
         sheet.write_number(index, AMOUNT, float(line.amount), money)
     if flagged:
-        sheet.write_string(index, len(LINE_HEADERS), f"REJECTED: {notes[line.key]}", text)
+        write_text(sheet, index, len(LINE_HEADERS), f"REJECTED: {notes[line.key]}", text)

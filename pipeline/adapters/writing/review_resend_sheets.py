@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from pipeline.adapters.writing.xlsx_styles import printable
+from pipeline.adapters.writing.xlsx_styles import printable, write_text
 from pipeline.domain.changes import LineChange, ReasonStatus, ReturnedAmount
 from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.services.ports import ReviewContent
@@ -21,7 +21,8 @@ def reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> 
     rejection = content.resend.rejection
     sheet.set_column(0, 1, 50, styles["wrap"])
     sheet.set_column(2, 4, 24)
-    sheet.write_string(
+    write_text(
+        sheet,
         0,
         0,
         f"Version {rejection.version} rejected by {rejection.approver} "
@@ -41,10 +42,10 @@ def reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> 
             review.explanation,
         )
         for col, text in enumerate(cells):
-            sheet.write_string(row, col, text, style)
+            write_text(sheet, row, col, text, style)
         row += 1
     for sentence in describe_returns(content.resend.returns):
-        sheet.write_string(row, 0, sentence, styles["changed"])
+        write_text(sheet, row, 0, sentence, styles["changed"])
         sheet.write_string(row, 3, str(ReasonStatus.CHECK), styles["changed"])
         sheet.write_string(row, 4, "an amount rejected before", styles["changed"])
         row += 1
@@ -92,7 +93,7 @@ def changes_sheet(
         old, new = change.old, change.new
         texts = (str(change.kind), line.sub_job, line.cost_code, line.cost_type, line.description)
         for col, text in enumerate(texts):
-            sheet.write_string(row, col, text, changed)
+            write_text(sheet, row, col, text, changed)
         figures = (
             (old.unit_qty if old else None, changed),
             (new.unit_qty if new else None, changed),
@@ -119,4 +120,4 @@ def _figure(sheet: Any, row: int, col: int, value: Decimal | str | None, style: 
     elif isinstance(value, Decimal):
         sheet.write_number(row, col, float(value), style)
     else:
-        sheet.write_string(row, col, value, style)
+        write_text(sheet, row, col, value, style)

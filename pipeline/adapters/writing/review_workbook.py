@@ -31,6 +31,7 @@ from pipeline.adapters.writing.xlsx_styles import (
     SAFE_OPTIONS,
     make_styles,
     printable,
+    write_text,
     write_value,
 )
 from pipeline.domain.budget_summary import summarise
@@ -136,8 +137,12 @@ def _review_sheet(
     sheet.set_column(0, 0, REVIEW_WIDTH[0])
     sheet.set_column(1, 1, REVIEW_WIDTH[1])
     doc, sub = content.document, content.submission
-    sheet.write_string(
-        0, 0, f"Budget review: {doc.project_number} {doc.project_name}".strip(), styles["title"]
+    write_text(
+        sheet,
+        0,
+        0,
+        f"Budget review: {doc.project_number} {doc.project_name}".strip(),
+        styles["title"],
     )
     row = 2
     if content.refusal is not None:  # the first thing the approver reads, above everything
@@ -179,7 +184,7 @@ def _review_sheet(
         row += 1
         sheet.write_string(row, 0, "Warnings", styles["label"])
         for warning in warnings:
-            sheet.write_string(row, 1, warning, styles["warn"])
+            write_text(sheet, row, 1, warning, styles["warn"])
             row += 1
     sheet.protect("", PROTECTION)
     sheet.activate()

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import IO
 
 from pipeline.adapters.files.temp_files import temp_path
+from pipeline.domain.text import clean_text
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What XML cannot hold and clean_text keeps: two code points that are no characters at all.
+_NOT_CHARACTERS = re.compile("[\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 Cell = str | float | int | None
@@ -58,11 +60,12 @@ def row_xml(
 
 
 def xml_text(value: str) -> str:
-    """``value`` without the characters XML cannot hold, with ``&``, ``<`` and ``>`` escaped.
-    Most texts need neither, and are found so without a regular expression (it runs for
-    every text cell of a 200,000-line sheet)."""
-    if not value.isprintable():  # printable text holds none of _ILLEGAL's characters
-        value = _ILLEGAL.sub("", value)
+    """``value`` cleaned as every text we show is (``clean_text``: nothing hidden, on one
+    line), without what XML cannot hold, with ``&``, ``<`` and ``>`` escaped. Most texts
+    need none of it, and are found so without a regular expression (it runs for every text
+    cell of a 200,000-line sheet)."""
+    if not value.isprintable():  # printable text holds nothing to clean, nor U+FFFE/U+FFFF
+        value = _NOT_CHARACTERS.sub("", clean_text(value))
     if "&" in value or "<" in value or ">" in value:
         value = value.translate(_ESCAPES)
     return value

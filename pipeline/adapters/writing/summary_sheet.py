@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pipeline.adapters.writing.xlsx_styles import write_text
 from pipeline.domain.budget_summary import BudgetSummary, GroupTotal, TopChange
+from pipeline.domain.text import clean_text
 
 SHEET = "Summary"
 CHANGES_SHEET = "Changes"
@@ -89,7 +91,7 @@ def _group_table(
         sheet.write_string(row, col, text, styles["head"])
     for group in groups:
         row += 1
-        sheet.write_string(row, 0, group.label)
+        write_text(sheet, row, 0, group.label)
         _figures(sheet, styles, row, group, "")
     row += 1
     sheet.write_string(row, 0, "Total", styles["total"])
@@ -154,7 +156,7 @@ def _top_changes(
             if top.line_index is not None
             else f"internal:'{CHANGES_SHEET}'!A{top.change_index + 2}"
         )
-        sheet.write_url(row, 0, target, styles["link"], str(change.key))
+        sheet.write_url(row, 0, target, styles["link"], clean_text(str(change.key)))
         sheet.write_string(row, 1, str(change.kind))
         for col, side in ((2, change.old), (3, change.new)):
             if side is None:  # added or removed: no amount on that side
@@ -163,7 +165,7 @@ def _top_changes(
                 sheet.write_number(row, col, float(side.amount), styles["money"])
         sheet.write_number(row, 4, float(change.delta), styles["delta"])
         line = change.new or change.old
-        sheet.write_string(row, 5, line.description if line else "")
+        write_text(sheet, row, 5, line.description if line else "")
     return row + 2
 
 

@@ -6,6 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pipeline.domain.text import clean_text
+
 PROTECTION = {
     "autofilter": True,
     "sort": True,
@@ -64,6 +66,13 @@ def make_styles(book: Any) -> dict[str, Any]:
     }
 
 
+def write_text(sheet: Any, row: int, col: int, text: str, style: Any = None) -> None:
+    """A cell of text from a budget, a person or a list, cleaned as every text we show is
+    (``clean_text``: nothing hidden, on one line), so that the approver sees what the ERP
+    file holds."""
+    sheet.write_string(row, col, clean_text(text), style)
+
+
 def write_value(sheet: Any, row: int, col: int, value: Any, money_style: Any) -> None:
     if value is None or value == "":
         sheet.write_blank(row, col, None, money_style)
@@ -74,4 +83,4 @@ def write_value(sheet: Any, row: int, col: int, value: Any, money_style: Any) ->
     elif isinstance(value, datetime):
         sheet.write_string(row, col, value.isoformat(timespec="minutes"))
     else:
-        sheet.write_string(row, col, str(value))
+        write_text(sheet, row, col, str(value))
