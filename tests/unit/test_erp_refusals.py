@@ -133,7 +133,7 @@ def test_results_off_keeps_the_page_as_it_was_whatever_the_erp_answered() -> Non
     [
         ("Cost code 03-300 is not set up", "Cost code 03-300 is not set up"),
         ("line one\nline two\r\n", "line one line two"),
-        ("bidi\u202eevil\u200b text", "bidi evil text"),
+        ("bidi\u202eevil\u200b text", "bidievil text"),
         ("", "(no message)"),
     ],
 )
