@@ -6,6 +6,7 @@ module formats the values of one record exactly as the declaration says. Pure.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -136,6 +137,35 @@ class ProfileSpec:
                 if spec.kind == "text" and spec.max_length and not spec.value.startswith("="):
                     found[spec.value] = min(found.get(spec.value, spec.max_length), spec.max_length)
         return found
+
+    def text_fields(self, value: str) -> list[FieldSpec]:
+        """Every text field, in any record, that writes the budget field ``value``
+        (``project_name``, ``description``, ...), the tightest first."""
+        found = [
+            spec
+            for fields in self.records.values()
+            for spec in fields
+            if spec.kind == "text" and spec.value == value
+        ]
+        return sorted(found, key=lambda spec: spec.max_length or sys.maxsize)
+
+    def number_fields(self, value: str) -> list[FieldSpec]:
+        """Every number field, in any record, that writes the budget field ``value``
+        (``unit_qty``, ``negative_amount``, ...), the fewest decimals first."""
+        found = [
+            spec
+            for fields in self.records.values()
+            for spec in fields
+            if spec.kind == "number" and spec.value == value
+        ]
+        return sorted(found, key=lambda spec: spec.decimals)
+
+    def unwritable_characters(self) -> str:
+        """The characters no text field of this layout can hold: with ``quoting = "none"``
+        nothing protects its delimiter or a line break (``_quote_text`` refuses them; the
+        cleaning before it leaves no tab or line break, so a printable delimiter is what
+        remains to refuse)."""
+        return f"{self.delimiter}\n\r" if self.quoting == "none" else ""
 
     def header_row(self, record: str = "line") -> str:
         """The field names of a record, as a header line."""

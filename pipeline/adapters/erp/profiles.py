@@ -18,6 +18,7 @@ from pipeline.domain.erp_profile import (
     ProfileDefinitionError,
     ProfileSpec,
 )
+from pipeline.domain.erp_values import header_values
 from pipeline.errors import ConfigError, ExportError
 from pipeline.services.ports import ExportJob
 
@@ -134,11 +135,7 @@ class ProfileWriter:
 def _job_values(spec: ProfileSpec, job: ExportJob) -> dict[str, object]:
     total = sum((line.amount for line in job.lines), Decimal("0.00"))
     return {
-        "job": job.project_number,
-        "project_name": job.project_name,
-        "customer_job": f"{job.project_name}:{job.project_number}"
-        if job.project_name
-        else job.project_number,
+        **header_values(job.project_number, job.project_name),
         "date": job.at.date(),
         "total": total,
         "version": job.version,
