@@ -70,24 +70,27 @@ def take_amounts(frame: pd.DataFrame, rules: ValidationRules) -> None:
 
 
 def _with_more_places(frame: pd.DataFrame, places: int) -> dict[Any, Decimal]:
-    """The amounts with more than ``places`` decimals, by row, as Excel shows them: to 15
-    significant digits, ``610499.889`` and not the double's ``610499.8890000001``, which is
-    also what a problem on the cell then reports as found."""
-    amounts = frame["amount"]
-    scaled = amounts * 10**places
+    """The amounts with more than ``places`` decimals, by row, as Excel shows them (which is
+    also what a problem on the cell then reports as found)."""
+    result = more_places(frame["amount"], places)
+    typed = frame["amount_decimal"]
+    tails = {row: f"{shown:f}" for row, shown in result.items() if shown != typed[row]}
+    if tails:
+        frame.loc[list(tails), "amount_text"] = pd.Series(tails)
+    return result
+
+
+def more_places(numbers: pd.Series, places: int) -> dict[Any, Decimal]:
+    """The numbers with more than ``places`` decimals, by row, as Excel shows them: to 15
+    significant digits, ``610499.889`` and not the double's ``610499.8890000001``."""
+    scaled = numbers * 10**places
     # a cheap test first: it keeps every true case and a few doubles' tails, checked below
-    maybe = (scaled.round() - scaled).abs().ge(1e-6) & amounts.abs().lt(1e13)
-    result, tails = {}, {}
-    for row, value, typed in zip(
-        frame.index[maybe], amounts[maybe], frame["amount_decimal"][maybe], strict=True
-    ):
+    maybe = (scaled.round() - scaled).abs().ge(1e-6) & numbers.abs().lt(1e13)
+    result = {}
+    for row, value in zip(numbers.index[maybe], numbers[maybe], strict=True):
         shown = Decimal(f"{value:.15g}")
         if shown != shown.quantize(Decimal(1).scaleb(-places)):
             result[row] = shown
-            if shown != typed:
-                tails[row] = f"{shown:f}"
-    if tails:
-        frame.loc[list(tails), "amount_text"] = pd.Series(tails)
     return result
 
 
