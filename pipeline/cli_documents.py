@@ -61,12 +61,14 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
 def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, lint.CheckReport]:
     workspace: Path = ctx.obj["workspace"]
     if not (workspace / CONFIG_NAME).is_file():
-        read = workbook_checker(default_settings(workspace))
+        # No [export] to say which ERP layout a job's budget must fit: none is checked.
+        read = workbook_checker(dataclasses.replace(default_settings(workspace), export_profile=""))
         outside = f"outside a workspace ({workspace.resolve()} has no {CONFIG_NAME})"
         reports = {path: lint.check_workbook(read, path) for path in files}
         skipped = f"{', '.join(lint.STATE_CHECKS)} ({outside})"
+        layout = f"{lint.LAYOUT_CHECKS} ({outside}: no job's ERP profile is known)"
         return {
-            path: lint.CheckReport(report.problems, report.not_run or [skipped])
+            path: lint.CheckReport(report.problems, [*(report.not_run or [skipped]), layout])
             for path, report in reports.items()
         }
     app = services_for(ctx, start_worker=True)

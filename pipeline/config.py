@@ -78,7 +78,7 @@ class Settings:
     parse_memory_mb: int = 2048
     parse_workers: int = 1
     max_result_kb: int = 1024
-    export_profile: str = "generic-csv"
+    export_profile: str = "generic-csv"  # "": none known (``check`` outside a workspace)
     export_job_profiles: dict[str, str] = field(default_factory=dict)
     export_done_marker: bool = False
     export_results: bool | None = None  # whether the ERP answers; None: "auto"

@@ -64,6 +64,16 @@ RULES: Final[dict[str, Rule]] = {
         Rule("unit_qty.not_numeric", E, "Unit Qty must be a number or blank"),
         Rule("unit_cost.not_numeric", E, "Unit Cost must be a number or blank"),
         Rule("text.too_long", E, "Shorten the text to the ERP's limit"),
+        Rule(
+            "text.unwritable",
+            E,
+            "Take the character out: the ERP file has no way to write it in this field",
+        ),
+        Rule(
+            "number.erp_decimals",
+            E,
+            "Round it to the decimals the ERP file writes, so the ERP gets the number you mean",
+        ),
         Rule("budget_total.mismatch", E, "Correct the Budget Total or the line amounts"),
         Rule("budget_total.not_numeric", E, "Write the total as a number, or leave it empty"),
         Rule(

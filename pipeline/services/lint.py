@@ -31,6 +31,8 @@ STATE_CHECKS = (
     "the re-send or change",
     "a duplicate",
 )
+# The checks against the job's ERP layout (lengths, characters, decimals, sub jobs).
+LAYOUT_CHECKS = "the ERP layout's limits"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import pandera.pandas as pa
 from pipeline.adapters.reading.amounts import parse_amount
 from pipeline.adapters.reading.budget_reader import RawBudget, text_of
 from pipeline.adapters.validation.cell_text import header_text, header_warnings, line_warnings
+from pipeline.adapters.validation.layout_checks import job_field_problems
 from pipeline.adapters.validation.line_frame import line_frame, mark_repeated, repeated_lines
 from pipeline.adapters.validation.line_problems import RULE_ORDER, LineWording, to_problems
 from pipeline.adapters.validation.line_values import Listed, rounding_warnings
@@ -46,6 +47,7 @@ def check_budget(
     (a repeated line is found across runs). ``raw.rows`` is emptied as they are: the caller
     reads the header, not the cells, afterwards."""
     problems = [*sheet_problems(raw), *header_problems(raw, rules)]
+    problems += job_field_problems(raw, rules, {(p.column, p.cell) for p in problems})
     taken = {(p.column, p.cell) for p in problems}
     problems += [p for p in header_warnings(raw) if (p.column, p.cell) not in taken]
     document = None

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.adapters.reading.budget_reader import RawBudget
 from pipeline.adapters.validation.cell_text import not_ascii_message
+from pipeline.adapters.validation.layout_checks import line_hint, line_message
 from pipeline.adapters.validation.line_values import Listed, unlisted_hint, unlisted_message
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.validation.schema import CHECK_COLUMN, KEY_COLUMNS
@@ -88,6 +89,8 @@ class LineWording:
             return self._too_long(column, str(record[column]))
         if rule == "text.not_ascii":
             return not_ascii_message(title, str(record[column]))
+        if rule in ("text.unwritable", "number.erp_decimals"):
+            return line_message(rule, column, record, self.rules)
         if rule in ("cost_code.unknown", "cost_type.unknown"):
             return unlisted_message(column, record, self.listed)
         if rule == "cost_type.not_allowed":
@@ -134,4 +137,4 @@ def _hint(rule: str, value: str, rules: ValidationRules, listed: Listed, column:
         return unlisted_hint(column, value, listed) or hint(rule)
     if rule == "cost_code.pattern" and rules.columns["cost_code"].pattern is not None:
         return f"Cost codes must match {rules.columns['cost_code'].pattern.pattern}"
-    return hint(rule)
+    return line_hint(rule, column, rules) or hint(rule)

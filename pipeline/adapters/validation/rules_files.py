@@ -47,12 +47,15 @@ class ValidationRules:
     lists: ErpLists = field(default_factory=ErpLists)
     profile: str = ""  # the ERP layout the budget must fit
     profile_sub_jobs: bool = True
+    layout: ProfileSpec | None = None  # that layout's fields; None: not known (no checks)
 
 
 def apply_profile_limits(rules: ValidationRules, profile: ProfileSpec) -> ValidationRules:
     """Tighten the rules to what the job's ERP layout can hold, so intake refuses what the
     export could not write (a 16-character code for Sage 300, a sub job for Spectrum, or a
-    15-character one that starts with ``=`` and takes the formula guard's ``'``)."""
+    15-character one that starts with ``=`` and takes the formula guard's ``'``); the
+    ``layout`` kept for the checks of its job fields, characters and decimals
+    (``layout_checks``)."""
     limits = profile.limits()
     columns = {
         name: replace(
@@ -62,7 +65,13 @@ def apply_profile_limits(rules: ValidationRules, profile: ProfileSpec) -> Valida
         )
         for name, rule in rules.columns.items()
     }
-    return replace(rules, columns=columns, profile=profile.name, profile_sub_jobs=profile.sub_jobs)
+    return replace(
+        rules,
+        columns=columns,
+        profile=profile.name,
+        profile_sub_jobs=profile.sub_jobs,
+        layout=profile,
+    )
 
 
 def load_directory(rules_dir: Path) -> Directory:

@@ -11,6 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.adapters.validation.cell_text import CODE_COLUMNS, ascii_only
+from pipeline.adapters.validation.layout_checks import number_checks, text_checks
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.domain.erp_profile import FORMULA_TRIGGERS
 
@@ -56,7 +57,12 @@ def build_schema(rules: ValidationRules, job_number: str) -> pa.DataFrameSchema:
                 *_text_checks(rules, "sub_job"),
             ],
         )
-    columns["amount"] = pa.Column(float, _amount_checks(), nullable=True)
+    columns["amount"] = pa.Column(
+        float, [*_amount_checks(), *number_checks(rules, "amount")], nullable=True
+    )
+    for name in ("unit_qty", "unit_cost"):
+        if checks := number_checks(rules, name):
+            columns[name] = pa.Column(float, checks, nullable=True)
     return pa.DataFrameSchema(columns, checks=_row_checks(rules, job_number))
 
 
@@ -65,7 +71,8 @@ def _not_blank(rule: str) -> pa.Check:
 
 
 def _text_checks(rules: ValidationRules, column: str) -> list[pa.Check]:
-    """The length limit of a text column, and for a code, that it is plain ASCII."""
+    """The length limit of a text column, the characters its ERP layout cannot write, and
+    for a code, that it is plain ASCII."""
     limit, erp = rules.columns[column].max_length, rules.columns[column].erp_length
 
     def fits(s: pd.Series) -> pd.Series:
@@ -76,7 +83,7 @@ def _text_checks(rules: ValidationRules, column: str) -> list[pa.Check]:
         guarded = s.str.startswith(FORMULA_TRIGGERS).astype(int)
         return (length <= limit) & (length + guarded <= erp)
 
-    checks = [pa.Check(fits, name="text.too_long")]
+    checks = [pa.Check(fits, name="text.too_long"), *text_checks(rules, column)]
     if column in CODE_COLUMNS:
         checks.append(pa.Check(ascii_only, name="text.not_ascii"))
     return checks
