@@ -197,6 +197,15 @@ def test_the_formula_guard_counts_in_a_job_field(
     )
 
 
+def test_a_job_field_is_measured_as_the_export_gets_it_cleaned(
+    workbook_factory: WorkbookFactory, tmp_path: Path
+) -> None:
+    spec = load_profile(tmp_path, "spectrum")
+    hidden = workbook_factory(project_name="N" * 30 + "\u200b")  # 31 as read, 30 kept
+
+    assert [p.rule for p in _checked(hidden, spec)] == ["text.hidden_removed"]
+
+
 def test_a_project_number_too_long_for_the_job_field_is_refused_on_its_cell(
     workbook_factory: WorkbookFactory, tmp_path: Path
 ) -> None:
