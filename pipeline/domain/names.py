@@ -22,8 +22,14 @@ REFUSED = "refused"  # outbox/results/refused/: answers that could not be used
 CHANGES = "changes"  # outbox/changes/: change files of layouts whose importer must be told
 FAILED = "failed"  # outbox/failed/: ERP files the ERP refused, out of an importer's way
 ERROR_NOTE = ".error.txt"  # beside a refused ERP file in failed/: the ERP's message
+FOREIGN = "foreign"  # outbox/foreign/: files found under our ERP file names that were not ours
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# An ERP file's name after its stem and version: the sequence number, a change's mark
+# (``_change``, or a layout's label: letters, digits and hyphens, never ``_``, so that no
+# other project's name reads as one), and the extension; `` (2)`` is the mark a file set
+# aside in foreign/ may carry.
+_EXPORT_TAIL = re.compile(r"_(\d{3,})(?:_[A-Za-z][A-Za-z0-9-]*)?(?: \(\d+\))?\.[A-Za-z0-9]+")
 _HASH_TAIL = re.compile(r"-[0-9a-f]{8}$", re.IGNORECASE)
 
 
@@ -96,6 +102,18 @@ def _part(decimal: str, base36: str, number: int, width: int) -> str:
     if len(out) > width:
         raise ValueError(f"{number} does not fit a reference of {width} characters")
     return base36 + out.rjust(width, "0")
+
+
+def export_seq(name: str, project_number: str, version: int) -> int | None:
+    """The sequence number of ``name`` (in whatever folder of the outbox) if it is an ERP
+    file name of that version (as ``export_file`` makes them, or as set aside with
+    `` (2)``), else None."""
+    name = name.rpartition("/")[2]
+    head = f"{project_stem(project_number)}_v{version}"
+    if not name.startswith(head):
+        return None
+    tail = _EXPORT_TAIL.fullmatch(name, len(head))
+    return int(tail.group(1)) if tail else None
 
 
 def refused_note(name: str) -> str:
