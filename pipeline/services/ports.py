@@ -17,6 +17,7 @@ from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.exports import ExportKind, ExportResult, Refusal
 from pipeline.domain.lifecycle import Submission
 from pipeline.domain.notification import Notification
+from pipeline.domain.own_exports import Fingerprint
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
 from pipeline.domain.review import (
@@ -44,6 +45,20 @@ class ExportRecord:
     result: ExportResult = ExportResult.NONE  # until the ERP answers
     result_message: str = ""
     erp_ids: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportIntent:
+    """An ERP file about to be renamed into view, recorded (committed) before that: after a
+    crash only a file with exactly these hashes is taken for it. Every name is tried once."""
+
+    record: ExportRecord  # what the export is recorded as, once its file is there
+    manifest_sha256: str
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """The hashes our file under this name has."""
+        return Fingerprint(self.record.sha256, self.manifest_sha256)
 
 
 @dataclass(frozen=True)

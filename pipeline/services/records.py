@@ -15,7 +15,7 @@ from pipeline.domain.exports import ExportResult
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import Notification, QueuedMail
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Rejection, ReviewIssue
-from pipeline.services.ports import ExportRecord
+from pipeline.services.ports import ExportIntent, ExportRecord
 
 
 class BudgetRecords(Protocol):
@@ -46,8 +46,10 @@ class DecisionRecords(Protocol):
 
 
 class ExportRecords(Protocol):
-    """The ERP files written and the ERP's answers."""
+    """The ERP files about to be written and written, and the ERP's answers."""
 
+    def add_export_intent(self, intent: ExportIntent) -> None: ...
+    def export_intents(self, project_number: str, version: int) -> list[ExportIntent]: ...
     def add_export(self, record: ExportRecord) -> None: ...
     def exports(self, project_number: str) -> list[ExportRecord]: ...
     def export_by_file(self, file_name: str) -> ExportRecord | None: ...

@@ -13,6 +13,7 @@ from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.domain.lifecycle import Action, ProjectBudget, Status, Submission
 from pipeline.domain.notification import MailStatus, Notification
+from pipeline.domain.own_exports import Fingerprint
 from pipeline.domain.review import (
     DecisionFile,
     DecisionOutcome,
@@ -21,7 +22,7 @@ from pipeline.domain.review import (
     ReviewIssue,
 )
 from pipeline.errors import ConcurrentUpdate
-from pipeline.services.ports import ExportRecord
+from pipeline.services.ports import ExportIntent, ExportRecord
 from pipeline.services.records import Store
 from tests.conftest import OpenStore
 
@@ -168,6 +169,54 @@ def test_exports_and_the_erp_answer(store: Store) -> None:
     )
     with pytest.raises(Exception), store.transaction():  # noqa: B017 - each engine its own
         store.add_export(replace(original, seq=3))  # the same file name twice
+
+
+def test_export_intents_come_back_by_version_in_sequence_order(open_store: OpenStore) -> None:
+    store = open_store()
+    first = ExportIntent(
+        ExportRecord("P-1", 1, "P-1_v1_001.csv", "e" * 64, 2, "10.005", NOW), "m" * 64
+    )
+    second = replace(
+        first,
+        record=replace(
+            first.record, seq=2, file_name="P-1_v1_002.csv", kind=ExportKind.AGAIN, profile="x"
+        ),
+    )
+    change = ExportIntent(
+        replace(first.record, version=2, file_name="P-1_v2_001_change.csv", kind=ExportKind.CHANGE),
+        "n" * 64,
+    )
+    with store.transaction():
+        store.add_export_intent(second)
+        store.add_export_intent(change)
+        store.add_export_intent(first)
+    store.close()
+
+    reopened = open_store()
+    assert reopened.export_intents("P-1", 1) == [first, second]
+    assert reopened.export_intents("P-1", 2) == [change]
+    assert reopened.export_intents("P-1", 3) == [] and reopened.export_intents("P-2", 1) == []
+    assert first.fingerprint == Fingerprint("e" * 64, "m" * 64)
+
+
+def test_a_name_is_intended_once(store: Store) -> None:
+    intent = ExportIntent(ExportRecord("P-1", 1, "P-1_v1_001.csv", "e" * 64, 2, "1.00", NOW), "m")
+    with store.transaction():
+        store.add_export_intent(intent)
+    other = replace(intent.record, seq=2, sha256="f" * 64)
+    with pytest.raises(Exception), store.transaction():  # noqa: B017 - each engine its own
+        store.add_export_intent(replace(intent, record=other))  # the same file name again
+    with pytest.raises(Exception), store.transaction():  # noqa: B017
+        store.add_export_intent(replace(intent, record=replace(other, file_name="x.csv", seq=1)))
+    assert store.export_intents("P-1", 1) == [intent]
+
+
+def test_an_intent_rolled_back_is_not_there(store: Store) -> None:
+    intent = ExportIntent(ExportRecord("P-1", 1, "P-1_v1_001.csv", "e" * 64, 2, "1.00", NOW), "m")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_export_intent(intent)
+        raise RuntimeError("crash before commit")
+    assert store.export_intents("P-1", 1) == []
 
 
 def test_the_outbox_queues_once_and_delivers_when_due(store: Store) -> None:

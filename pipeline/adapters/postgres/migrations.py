@@ -129,6 +129,17 @@ CREATE INDEX handed_back_by_project ON handed_back(project_number, cleared_at)
 
 M006 = "CREATE TABLE passes (name TEXT PRIMARY KEY, at TEXT NOT NULL)"
 
+M007 = """
+CREATE TABLE export_intents (
+    project_number TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('original', 'change', 'again')),
+    profile TEXT NOT NULL, file_name TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL, line_count INTEGER NOT NULL, total TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (project_number, version, seq)
+)
+"""
+
 # PostgreSQL's own: the daemons alive on this workspace, each with its heartbeat (the
 # database's clock) and the server process holding its connection, so that another daemon can
 # end the session of one whose heartbeat stopped, and with it that daemon's pass lock.
@@ -149,6 +160,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m005_handed_back", M005),
     ("pg001_daemons", PG001),
     ("m006_passes", M006),
+    ("m007_export_intents", M007),
 ]
 
 

@@ -23,6 +23,7 @@ TABLES = (
     "lines",
     "rejections",
     "erp_exports",
+    "export_intents",
     "decision_files",
     "events",
     "notifications",

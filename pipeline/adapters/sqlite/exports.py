@@ -1,5 +1,6 @@
 """The ERP exports in the state database: one original per accepted version, copies written
-``--again`` under the next sequence number, and the ERP's answer to each."""
+``--again`` under the next sequence number, and the ERP's answer to each; and the intent of
+each, recorded before its file was renamed into view."""
 
 from __future__ import annotations
 
@@ -8,16 +9,49 @@ from typing import Any
 
 from pipeline.adapters.sqlite.queries import Queries
 from pipeline.domain.exports import ExportKind, ExportResult
-from pipeline.services.ports import ExportRecord
+from pipeline.services.ports import ExportIntent, ExportRecord
 
 _COLUMNS = (
     "project_number, version, seq, kind, profile, file_name, sha256, line_count, total, "
     "at, result, result_message, erp_ids"
 )
+_INTENT_COLUMNS = (
+    "project_number, version, seq, kind, profile, file_name, sha256, manifest_sha256, "
+    "line_count, total, at"
+)
 
 
 class ExportQueries(Queries):
     """Export methods of the SQLite store (they share its connection and transactions)."""
+
+    def add_export_intent(self, intent: ExportIntent) -> None:
+        """Record an ERP file about to be renamed into view (a name is tried only once)."""
+        r = intent.record
+        self.db.execute(
+            f"INSERT INTO export_intents ({_INTENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                r.project_number,
+                r.version,
+                r.seq,
+                r.kind,
+                r.profile,
+                r.file_name,
+                r.sha256,
+                intent.manifest_sha256,
+                r.line_count,
+                r.total,
+                r.at.isoformat(),
+            ),
+        )
+
+    def export_intents(self, project_number: str, version: int) -> list[ExportIntent]:
+        """Every ERP file of a version that was about to be written, in sequence order."""
+        rows = self.db.execute(
+            f"SELECT {_INTENT_COLUMNS} FROM export_intents "
+            "WHERE project_number=? AND version=? ORDER BY seq",
+            (project_number, version),
+        )
+        return [_intent(row) for row in rows]
 
     def add_export(self, record: ExportRecord) -> None:
         """Record an ERP file written into the outbox."""
@@ -82,3 +116,19 @@ def _record(row: tuple[Any, ...]) -> ExportRecord:
         result_message=row[11],
         erp_ids=row[12],
     )
+
+
+def _intent(row: tuple[Any, ...]) -> ExportIntent:
+    record = ExportRecord(
+        project_number=row[0],
+        version=row[1],
+        seq=row[2],
+        kind=ExportKind(row[3]),
+        profile=row[4],
+        file_name=row[5],
+        sha256=row[6],
+        line_count=row[8],
+        total=row[9],
+        at=datetime.fromisoformat(row[10]),
+    )
+    return ExportIntent(record, manifest_sha256=row[7])

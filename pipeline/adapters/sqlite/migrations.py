@@ -221,6 +221,30 @@ def m006_passes(db: sqlite3.Connection) -> None:
     _run(db, "CREATE TABLE passes (name TEXT PRIMARY KEY, at TEXT NOT NULL)")
 
 
+def m007_export_intents(db: sqlite3.Connection) -> None:
+    """Each ERP file's name and hashes, recorded before its rename: after a crash only a file
+    with exactly these is taken for ours (one row per name; a name is tried only once)."""
+    _run(
+        db,
+        """
+    CREATE TABLE export_intents (
+        project_number TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('original', 'change', 'again')),
+        profile TEXT NOT NULL,
+        file_name TEXT NOT NULL UNIQUE,
+        sha256 TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        line_count INTEGER NOT NULL,
+        total TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (project_number, version, seq)
+    )
+    """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", m001_initial),
     ("m002_outbox", m002_outbox),
@@ -228,6 +252,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m004_identity", m004_identity),
     ("m005_handed_back", m005_handed_back),
     ("m006_passes", m006_passes),
+    ("m007_export_intents", m007_export_intents),
 ]
 
 
