@@ -57,6 +57,14 @@ class ExportError(PipelineError):
     """The ERP import file could not be written."""
 
 
+class ExportNameTaken(ExportError):
+    """Something we did not write appeared under the name an ERP file was about to take."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} exists; an export never overwrites")
+        self.name = name
+
+
 class MailTemporaryError(PipelineError):
     """The mail server said try later (4xx), or could not be reached: retry with backoff."""
 

@@ -48,6 +48,7 @@ class Action(enum.StrEnum):
     TIDY = "tidy"  # handed-back files the budget no longer needs moved to the archive
     EXPORT_AGAIN = "export_again"
     SET_ASIDE = "set_aside"  # a refused ERP file moved to outbox/failed/, the budget unchanged
+    FOREIGN_FILE = "foreign_file"  # not ours, under one of our ERP file names: to outbox/foreign/
 
 
 # The whole life cycle in one place: (from, action) -> to. ``None`` is "never sent".

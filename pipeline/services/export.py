@@ -1,8 +1,10 @@
 """Use case: write the ERP import file of an accepted budget into the outbox, exactly once.
 
 An original budget exports every line; a budget change after an export exports only the
-changed amounts, as the ERP's approved changes. A crash after the file is published but
-before it is recorded is healed by adopting that file, never by writing a second one.
+changed amounts, as the ERP's approved changes. Each file's name and hashes are recorded
+before it is renamed into view: a crash after that is healed by adopting that very file,
+never by writing a second one, and nothing else under our names is ever taken for it (see
+``own_exports``).
 """
 
 from __future__ import annotations
@@ -15,14 +17,21 @@ from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines
 from pipeline.domain.exports import ExportKind
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget
-from pipeline.domain.names import change_reference, export_file, project_stem
+from pipeline.domain.names import change_reference, export_file
+from pipeline.domain.own_exports import Fingerprint
 from pipeline.domain.people import Role
-from pipeline.errors import InvalidTransition, UnknownProject
+from pipeline.errors import ExportError, ExportNameTaken, InvalidTransition, UnknownProject
+from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.actors import acting_person
-from pipeline.services.context import Services
+from pipeline.services.context import Services, logger
 from pipeline.services.handed_back import tidy_after
-from pipeline.services.ports import ExportJob, ExportRecord
+from pipeline.services.own_exports import ClearedWay, clear_the_way
+from pipeline.services.ports import ExportIntent, ExportJob, ExportRecord
+
+# How many names in a row may be found taken while their file is written before the export
+# gives up for this pass (each is set aside and reported first).
+MAX_NAMES_TAKEN = 5
 
 
 def profile_for(app: Services, project_number: str) -> str:
@@ -39,8 +48,9 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
             return done[0]
         raise InvalidTransition(f"budget {project_number} is {budget.status}: cannot export")
     job = export_job(app, budget)
-    record = _adopt_published(app, budget, job) or _publish(
-        app, job, profile_for(app, budget.project_number), _next_seq(app, budget), job.kind
+    way = clear_the_way(app, budget.project_number, budget.version)
+    record = _adopted(app, way) or _publish_next(
+        app, job, profile_for(app, budget.project_number), job.kind, way.next_seq
     )
     mail = notifications.exported(app, budget.sender, record, _accepted_by(app, budget))
     with app.store.transaction():
@@ -77,11 +87,8 @@ def export_again(app: Services, project_number: str, by: str | None) -> ExportRe
         raise InvalidTransition(f"budget {project_number} is {budget.status}: nothing exported")
     last = exports[-1]
     job = export_job(app, budget, version=last.version)
-    seq = (
-        max(r.seq for r in app.store.exports(budget.project_number) if r.version == last.version)
-        + 1
-    )
-    record = _publish(app, job, last.profile, seq, ExportKind.AGAIN)
+    seq = clear_the_way(app, budget.project_number, last.version).next_seq
+    record = _publish_next(app, job, last.profile, ExportKind.AGAIN, seq)
     with app.store.transaction():
         app.store.add_export(record)
         app.store.record(
@@ -135,6 +142,32 @@ def export_job(app: Services, budget: ProjectBudget, version: int | None = None)
     )
 
 
+def _adopted(app: Services, way: ClearedWay) -> ExportRecord | None:
+    """Our own file of the version, published before a crash and never recorded: it is the
+    export, not a new one (its done-marker too, as the crash may have come before it)."""
+    record = way.adoptable
+    if record is not None and app.settings.export_done_marker:
+        app.erp_outbox.mark_done(record.file_name)
+    return record
+
+
+def _publish_next(
+    app: Services, job: ExportJob, profile: str, kind: ExportKind, seq: int
+) -> ExportRecord:
+    """Publish under ``seq``; when something turns up under that name while the file is
+    written, it is set aside and reported like any other, and the next free name is tried."""
+    for _ in range(MAX_NAMES_TAKEN):
+        try:
+            return _publish(app, job, profile, seq, kind)
+        except ExportNameTaken as exc:
+            logger.warning("%s: %s; the next free number is used", job.project_number, exc)
+            seq = clear_the_way(app, job.project_number, job.version).next_seq
+    raise ExportError(
+        f"{job.project_number}: {MAX_NAMES_TAKEN} names in a row were taken while their ERP "
+        "file was written; nothing was exported (the next pass tries again)"
+    )
+
+
 def _publish(
     app: Services, job: ExportJob, profile: str, seq: int, kind: ExportKind
 ) -> ExportRecord:
@@ -158,48 +191,36 @@ def _publish(
         manifest["import_option"] = spec.change.import_option
         if spec.change.reference_length:
             manifest["reference"] = change_reference(job.version, seq, spec.change.reference_length)
+
+    def record(sha256: str) -> ExportRecord:
+        return ExportRecord(
+            job.project_number,
+            job.version,
+            name,
+            sha256,
+            len(job.lines),
+            f"{total:.2f}",
+            job.at,
+            seq,
+            kind,
+            profile,
+        )
+
+    def intend(fingerprint: Fingerprint) -> None:
+        with app.store.transaction():  # committed before anything appears under the name
+            app.store.add_export_intent(
+                ExportIntent(record(fingerprint.sha256), fingerprint.manifest_sha256)
+            )
+        crash_point("export_after_intent")
+
     sha = app.erp_outbox.publish(
         name,
         lambda temp: app.exporter(profile, job, temp),
         manifest,
         app.settings.export_done_marker,
+        intend,
     )
-    return ExportRecord(
-        job.project_number,
-        job.version,
-        name,
-        sha,
-        len(job.lines),
-        f"{total:.2f}",
-        job.at,
-        seq,
-        kind,
-        profile,
-    )
-
-
-def _adopt_published(app: Services, budget: ProjectBudget, job: ExportJob) -> ExportRecord | None:
-    """A file published before a crash, never recorded: it is the export, not a new one."""
-    recorded = {r.file_name for r in app.store.exports(budget.project_number)}
-    for manifest in app.erp_outbox.published(
-        budget.project_number, project_stem(budget.project_number), budget.version
-    ):
-        if manifest["file"] not in recorded and manifest.get("kind") != ExportKind.AGAIN:
-            if app.settings.export_done_marker:
-                app.erp_outbox.mark_done(manifest["file"])  # the crash may have come before it
-            return ExportRecord(
-                budget.project_number,
-                budget.version,
-                manifest["file"],
-                manifest["sha256"],
-                int(manifest["line_count"]),
-                str(manifest["total"]),
-                job.at,
-                int(manifest["seq"]),
-                ExportKind(manifest["kind"]),
-                str(manifest["profile"]),
-            )
-    return None
+    return record(sha)
 
 
 def _accepted_by(app: Services, budget: ProjectBudget) -> str:
@@ -210,11 +231,6 @@ def _accepted_by(app: Services, budget: ProjectBudget) -> str:
         if e.version == budget.version and e.action is Action.ACCEPT
     ]
     return accepts[-1] if accepts else ""
-
-
-def _next_seq(app: Services, budget: ProjectBudget) -> int:
-    seqs = [r.seq for r in app.store.exports(budget.project_number) if r.version == budget.version]
-    return max(seqs, default=0) + 1
 
 
 def _budget(app: Services, project_number: str) -> ProjectBudget:

@@ -16,6 +16,7 @@ from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import Submission
 from pipeline.domain.names import CHANGES, FAILED, change_reference
 from pipeline.domain.notification import Notification
+from pipeline.domain.own_exports import PublishedName
 from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
 from pipeline.services.context import Services, logger
@@ -205,6 +206,33 @@ def export_failed(
             "headline": refusal.headline,
             "failed_folder": str(app.settings.outbox / FAILED),
             "review_path": str(review),
+        },
+    )
+
+
+def foreign_file(
+    app: Services,
+    approvers: Sequence[Person],
+    project_number: str,
+    version: int,
+    found: PublishedName,
+) -> list[Notification]:
+    """To the project's approvers: files under the name of one of its ERP files were not
+    ours, and were moved aside. Once per name and content."""
+    hashes = "-".join((e.sha256 or "none")[:16] for e in found.entries)
+    return prepare(
+        app,
+        f"foreign_file:{project_number}:v{version}:{found.name}:{hashes}",
+        "foreign_file",
+        [p.email for p in approvers],
+        {
+            "project_number": project_number,
+            "version": version,
+            "file_name": found.name,
+            "files": [
+                {"name": e.name, "sha256": e.sha256 or "none (not a regular file)"}
+                for e in found.entries
+            ],
         },
     )
 

@@ -17,7 +17,7 @@ from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.exports import ExportKind, ExportResult, Refusal
 from pipeline.domain.lifecycle import Submission
 from pipeline.domain.notification import Notification
-from pipeline.domain.own_exports import Fingerprint
+from pipeline.domain.own_exports import Fingerprint, PublishedName
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
 from pipeline.domain.review import (
@@ -162,13 +162,22 @@ class InboxFolder(Protocol):
 
 
 class ErpOutbox(Protocol):
-    """Publishing ERP import files so that the ERP never sees one half-written, and setting
-    aside (into ``failed/``) those it refused, so that it never takes one again."""
+    """Publishing ERP import files so that the ERP never sees one half-written; what lies
+    under their names, and moving what is not ours into ``foreign/``; setting aside (into
+    ``failed/``) those the ERP refused, so that it never takes one again. Names are relative
+    to the outbox (a file may lie in ``changes/``)."""
 
     def publish(
-        self, name: str, write: Callable[[Path], object], manifest: dict[str, Any], done: bool
+        self,
+        name: str,
+        write: Callable[[Path], object],
+        manifest: dict[str, Any],
+        done: bool,
+        intend: Callable[[Fingerprint], None],
     ) -> str: ...
-    def published(self, project_number: str, stem: str, version: int) -> list[dict[str, Any]]: ...
+    def published(self, project_number: str, version: int) -> list[PublishedName]: ...
+    def move_to_foreign(self, found: PublishedName) -> list[str]: ...
+    def seqs_in_foreign(self, project_number: str, version: int) -> list[int]: ...
     def mark_done(self, name: str) -> None: ...
     def set_aside(self, name: str, note: str) -> list[Path]: ...
 

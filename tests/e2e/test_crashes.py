@@ -19,7 +19,13 @@ from tests.support.workbooks import make_workbook
 from tests.support.workspace import Workspace
 
 INTAKE_STEPS = ["after_claim", "after_check", "after_review_written", "after_record"]
-DECISION_STEPS = ["after_decision_recorded", "export_before_rename", "export_after_rename"]
+# Each with the ERP file it leaves: a name whose intent was recorded is never tried again.
+DECISION_STEPS = {
+    "after_decision_recorded": "P-1001_v1_001.csv",
+    "export_after_intent": "P-1001_v1_002.csv",
+    "export_before_rename": "P-1001_v1_002.csv",
+    "export_after_rename": "P-1001_v1_001.csv",  # adopted
+}
 
 
 def _process(ws: Workspace, crash_at: str = "") -> int:
@@ -86,7 +92,8 @@ def test_a_crash_while_applying_an_accept_leaves_one_export(
 
     assert invariants.check(workspace.root, inputs) == []
     data = [n for n in workspace.files("outbox") if n.endswith(".csv")]
-    assert data == ["P-1001_v1_001.csv"]
+    assert data == [DECISION_STEPS[step]]
+    assert not (workspace.root / "outbox" / "foreign").exists()  # nothing of ours set aside
 
 
 @pytest.mark.slow

@@ -105,7 +105,8 @@ def test_a_crash_before_publishing_leaves_no_temporary_file_after_restart(
 
     assert _process(workspace).returncode == 0
 
-    assert _data_files(workspace) == ["P-1001_v1_001.csv"]
+    # 001's intent was recorded, so that name is spent: a name is tried only once.
+    assert _data_files(workspace) == ["P-1001_v1_002.csv"]
     assert [n for n in os.listdir(workspace.root / "outbox") if n.startswith(".")] == []
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.support import invariants
 from tests.support.messages import body
@@ -471,23 +474,34 @@ def test_init_makes_a_workspace(tmp_path: Path) -> None:
         assert (tmp_path / "new" / name).exists(), name
 
 
-def test_a_failed_export_is_reported_and_finished_on_a_later_pass(workspace: Workspace) -> None:
+def test_a_failed_export_is_reported_and_finished_on_a_later_pass(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     workspace.drop()
     workspace.run("process")
-    blocker = workspace.root / "outbox" / "P-1001_v1_001.csv"
-    blocker.mkdir()  # something in the way of the ERP file
     workspace.decide(decision="Accept")
+    real_replace = os.replace
+
+    def replace(source: Path, target: Path) -> None:  # the ERP file's rename fails
+        if Path(target).parent.name == "outbox" and Path(target).suffix == ".csv":
+            raise OSError(errno.EIO, "the share went away", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
 
     failed = workspace.run("process")
 
     assert failed.exit_code == 1
     assert "failed" in failed.output
     assert _status(workspace)["P-1001"]["status"] == "accepted"
-    blocker.rmdir()
+    monkeypatch.setattr(os, "replace", real_replace)  # mended
     finished = workspace.run("process")
     assert finished.exit_code == 0
     assert "export finished on a later pass" in finished.output
     assert _status(workspace)["P-1001"]["status"] == "exported"
+    # Each name tried is spent, its intent recorded (a rename that failed on a share may yet
+    # have happened): 001 by the accept, 002 by the pass's retry, then the file is 003.
+    assert [n for n in workspace.files("outbox") if n.endswith(".csv")] == ["P-1001_v1_003.csv"]
 
 
 def test_a_refusal_note_goes_once_the_decision_is_applied(workspace: Workspace) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.adapters.erp import publishing as outbox_files
+from pipeline.adapters.erp.published_names import published
 from pipeline.adapters.files.folders import atomic_write, is_ignored
 from pipeline.adapters.files.temp_files import (
     PREFIX,
@@ -27,6 +28,7 @@ from pipeline.adapters.files.temp_files import (
     this_writer,
     writer_of,
 )
+from pipeline.domain.own_exports import Fingerprint, Ownership, PublishedName, ownership
 from tests.support.waiting import wait_for
 
 
@@ -156,14 +158,19 @@ def test_the_sweep_removes_only_dead_writers_temporaries_of_this_host(tmp_path: 
     assert sweep() == []
 
 
-def _publish(outbox: Path, name: str = "P-1_v1_001.csv") -> str:
+def _publish(outbox: Path, name: str = "P-1_v1_001.csv") -> Fingerprint:
+    """Publish a small ERP file; the hashes its intent recorded."""
     outbox.mkdir(exist_ok=True)
-    return outbox_files.publish(
+    intents: list[Fingerprint] = []
+    outbox_files.publish(
         outbox / name,
         lambda temp: temp.write_text("a,b\n"),
         {"project_number": "P-1", "version": 1, "kind": "original"},
         done_marker=False,
+        intend=intents.append,
     )
+    [intent] = intents
+    return intent
 
 
 def _half_published(outbox: Path, writer: Writer, name: str = "P-1_v1_001.csv") -> Path:
@@ -175,20 +182,21 @@ def _half_published(outbox: Path, writer: Writer, name: str = "P-1_v1_001.csv") 
     return temp
 
 
+def _names(outbox: Path) -> dict[str, PublishedName]:
+    return {n.name: n for n in published(outbox, "P-1", 1)}
+
+
 def test_a_manifest_reads_as_taken_by_the_erp_only_once_its_temporary_file_is_gone(
     tmp_path: Path,
 ) -> None:
     outbox = tmp_path / "outbox"
-    _publish(outbox)
+    intent = _publish(outbox)
     (outbox / "P-1_v1_001.csv").unlink()  # the ERP took it
-    assert [m["file"] for m in outbox_files.published(outbox, "P-1", "P-1", 1)] == [
-        "P-1_v1_001.csv"
-    ]
+    assert ownership(_names(outbox)["P-1_v1_001.csv"], intent) is Ownership.TAKEN
 
     _half_published(outbox, this_writer(), "P-1_v1_002.csv")  # still being written
-    assert [m["file"] for m in outbox_files.published(outbox, "P-1", "P-1", 1)] == [
-        "P-1_v1_001.csv"
-    ]
+    assert _names(outbox)["P-1_v1_002.csv"].writing
+    assert not _names(outbox)["P-1_v1_001.csv"].writing
 
 
 def test_the_sweep_withdraws_a_dead_exports_manifest_so_it_never_reads_as_taken(
@@ -202,7 +210,7 @@ def test_the_sweep_withdraws_a_dead_exports_manifest_so_it_never_reads_as_taken(
     assert sweep() == [temp]
 
     assert not (outbox / "P-1_v1_001.csv.manifest.json").exists()
-    assert outbox_files.published(outbox, "P-1", "P-1", 1) == []
+    assert list(_names(outbox)) == ["P-1_v1_002.csv"]
     assert live.exists() and (outbox / "P-1_v1_002.csv.manifest.json").exists()
 
 
@@ -223,4 +231,3 @@ def test_a_publish_that_fails_before_its_rename_leaves_no_manifest_behind(
         _publish(outbox)
 
     assert sorted(p.name for p in outbox.iterdir()) == []
-    assert outbox_files.published(outbox, "P-1", "P-1", 1) == []

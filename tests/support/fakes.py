@@ -20,6 +20,7 @@ from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.names import refused_note
 from pipeline.domain.notification import Notification
+from pipeline.domain.own_exports import Fingerprint, PublishedName
 from pipeline.domain.people import Directory, make_person
 from pipeline.domain.review import Decision, Rejection, ReviewMarks
 from pipeline.services.context import Services
@@ -184,20 +185,32 @@ class FakeInbox:
 
 @dataclass
 class FakeOutbox:
-    """ERP files published, by name, with their manifests."""
+    """ERP files published, by name, with their manifests; nothing else is ever there."""
 
     published_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     set_aside_notes: dict[str, str] = field(default_factory=dict)  # by file name
 
     def publish(
-        self, name: str, write: Callable[[Path], object], manifest: dict[str, Any], done: bool
+        self,
+        name: str,
+        write: Callable[[Path], object],
+        manifest: dict[str, Any],
+        done: bool,
+        intend: Callable[[Fingerprint], None],
     ) -> str:
         write(ROOT / "outbox" / name)
         sha = f"sha-of-{name}"
+        intend(Fingerprint(sha, f"sha-of-{name}.manifest.json"))
         self.published_files[name] = {**manifest, "file": name, "sha256": sha}
         return sha
 
-    def published(self, project_number: str, stem: str, version: int) -> list[dict[str, Any]]:
+    def published(self, project_number: str, version: int) -> list[PublishedName]:
+        return []
+
+    def move_to_foreign(self, found: PublishedName) -> list[str]:
+        return []
+
+    def seqs_in_foreign(self, project_number: str, version: int) -> list[int]:
         return []
 
     def mark_done(self, name: str) -> None:

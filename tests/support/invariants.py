@@ -1,6 +1,7 @@
 """What must hold after any crash and restart: every input in exactly one place, at most one
-ERP file per accepted version, a file the ERP refused only in outbox/failed/, nothing
-half-written, no temporary file left anywhere, the database agreeing with the folders."""
+ERP file per accepted version and each with its intent recorded, a file the ERP refused
+only in outbox/failed/, nothing half-written, no temporary file left anywhere, the database
+agreeing with the folders."""
 
 from __future__ import annotations
 
@@ -85,10 +86,13 @@ def _outbox(root: Path, db: Query) -> list[str]:
         and p.name != ".gitkeep"
     ]
     versions: Counter[tuple[str, int]] = Counter()
+    intents: dict[str, str] = dict(db("SELECT file_name, sha256 FROM export_intents"))
     for path in data:
         manifest = json.loads((outbox / f"{path.name}.manifest.json").read_text())
         if manifest["sha256"] != sha(path):
             broken.append(f"{path.name}: bytes differ from its manifest")
+        if intents.get(path.name) != manifest["sha256"]:
+            broken.append(f"{path.name}: no intent recorded with its bytes")
         if manifest["kind"] != "again":
             versions[(manifest["project_number"], manifest["version"])] += 1
     broken += [f"{key}: {count} ERP files" for key, count in versions.items() if count > 1]
@@ -101,6 +105,8 @@ def _outbox(root: Path, db: Query) -> list[str]:
                 broken.append(f"{name}: refused by the ERP but not in outbox/failed/")
         elif not (outbox / name).exists():
             broken.append(f"{name}: recorded but missing")
+        if name not in intents:
+            broken.append(f"{name}: recorded without an intent")
     return broken
 
 

@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.adapters.files.folders import atomic_write, exists, fsync_dir
+from pipeline.adapters.files.folders import atomic_write, exists, free_group, fsync_dir
 from pipeline.domain.names import ERROR_NOTE, FAILED
 
 
@@ -32,7 +32,7 @@ def set_aside(outbox: Path, name: str, suffixes: Sequence[str], note: str) -> li
         return []
     folder = outbox / FAILED
     folder.mkdir(parents=True, exist_ok=True)
-    target = _free_group(folder, source.name, (*suffixes, ERROR_NOTE))
+    target = free_group(folder, source.name, (*suffixes, ERROR_NOTE))
     note_path = target.with_name(target.name + ERROR_NOTE)
     atomic_write(note_path, lambda temp: temp.write_text(note, encoding="utf-8"))
     moved = [note_path]
@@ -46,15 +46,3 @@ def set_aside(outbox: Path, name: str, suffixes: Sequence[str], note: str) -> li
     fsync_dir(folder)
     fsync_dir(source.parent)
     return moved
-
-
-def _free_group(folder: Path, name: str, suffixes: Sequence[str]) -> Path:
-    """``folder/name``, or ``name (2)``... whichever has none of its group's names taken."""
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not stem:
-        stem, dot, extension = name, "", ""
-    base, number = name, 1
-    while any(exists(folder / (base + suffix)) for suffix in suffixes):
-        number += 1
-        base = f"{stem} ({number}){dot}{extension}"
-    return folder / base

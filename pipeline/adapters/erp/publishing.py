@@ -1,8 +1,10 @@
-"""Publishing files the ERP can trust: written under a hidden temporary name, fsynced, a
-manifest beside it first, then renamed into place, then (if configured) a done-marker."""
+"""Publishing files the ERP can trust: written under a hidden temporary name, fsynced, its
+intent recorded (by the caller), a manifest beside it, then renamed into place, then (if
+configured) a done-marker. Nothing is ever written over an entry under the same name."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -10,27 +12,41 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.adapters.erp.failed_exports import set_aside
-from pipeline.adapters.files.folders import atomic_write, fsync_dir, fsync_file, sha256_file
+from pipeline.adapters.erp.published_names import (
+    DONE_SUFFIX,
+    MANIFEST_SUFFIX,
+    TEMPORARY_KEY,
+    move_to_foreign,
+    published,
+    read_manifest,
+    seqs_in_foreign,
+)
+from pipeline.adapters.files.folders import atomic_write, exists, fsync_dir, fsync_file, sha256_file
 from pipeline.adapters.files.temp_files import temp_path
-from pipeline.domain.names import CHANGES
+from pipeline.domain.own_exports import Fingerprint, PublishedName
+from pipeline.errors import ExportNameTaken
 from pipeline.faults import before_rename, crash_point
-
-MANIFEST_SUFFIX = ".manifest.json"
-DONE_SUFFIX = ".done"
-TEMPORARY_KEY = "temporary"  # the manifest names the temporary file its data is written in
 
 
 def publish(
-    target: Path, write: Callable[[Path], object], manifest: dict[str, Any], done_marker: bool
+    target: Path,
+    write: Callable[[Path], object],
+    manifest: dict[str, Any],
+    done_marker: bool,
+    intend: Callable[[Fingerprint], None],
 ) -> str:
     """Write ``target`` so no reader ever sees it half-written; return its sha256.
+
+    ``intend`` gets the hashes of the file and of its manifest once they are known, before
+    anything appears under the name: it records them, so that after a crash only exactly
+    these bytes are taken for ours. Anything found under the name (the file, its manifest,
+    its marker), before or while the file is written, raises ``ExportNameTaken``.
 
     A crash before the rename leaves only a hidden temporary file (which the ERP ignores)
     and perhaps a manifest naming it; the recovery sweep removes both, manifest first.
     After the rename: a complete file with its manifest.
     """
-    if target.exists():  # before anything is written, not even the manifest
-        raise FileExistsError(f"{target} exists; an export never overwrites")
+    _refuse_taken(target)  # before anything is written, not even the manifest
     temp = temp_path(target.parent)
     manifest_path = target.with_name(target.name + MANIFEST_SUFFIX)
     renamed = False
@@ -38,23 +54,22 @@ def publish(
         write(temp)
         fsync_file(temp)
         sha = sha256_file(temp)
-        manifest = {
-            **manifest,
-            "file": target.name,
-            "sha256": sha,
-            "size": temp.stat().st_size,
-            TEMPORARY_KEY: temp.name,
-        }
-        atomic_write(
-            manifest_path,
-            lambda t: t.write_text(
-                json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-            ),
+        text = _manifest_bytes(
+            {
+                **manifest,
+                "file": target.name,
+                "sha256": sha,
+                "size": temp.stat().st_size,
+                TEMPORARY_KEY: temp.name,
+            }
         )
+        intend(Fingerprint(sha, hashlib.sha256(text).hexdigest()))
+        _refuse_taken(target)  # planted while the file was written
+        atomic_write(manifest_path, lambda t: t.write_bytes(text))
         crash_point("export_before_rename")
         before_rename(target.parent)
-        if target.exists():
-            raise FileExistsError(f"{target} exists; an export never overwrites")
+        if exists(target):
+            raise ExportNameTaken(target.name)
         os.replace(temp, target)
         renamed = True
     finally:
@@ -68,18 +83,26 @@ def publish(
     return sha
 
 
-def withdraw_manifest(manifest_path: Path, temp: Path) -> None:
-    """Remove a manifest whose data never reached its name, if it still names ``temp``.
+def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
-    It must go before ``temp`` does: a manifest whose file and temporary file are both gone
-    reads as a file the ERP has taken (see ``published``).
+
+def _refuse_taken(target: Path) -> None:
+    """An export never goes where anything is: its file, manifest or marker name."""
+    for suffix in ("", MANIFEST_SUFFIX, DONE_SUFFIX):
+        if exists(target.with_name(target.name + suffix)):
+            raise ExportNameTaken(target.name)
+
+
+def withdraw_manifest(manifest_path: Path, temp: Path) -> None:
+    """Remove the manifest of a write that never reached its name, if it is still ours (it
+    names ``temp``), whatever lies beside it; one put there by someone else stays.
+
+    It must go before ``temp`` does: a manifest of ours whose file and temporary file are
+    both gone reads as a file the ERP has taken (see ``own_exports.ownership``).
     """
-    manifest = _read(manifest_path)
-    if (
-        manifest is not None
-        and manifest.get(TEMPORARY_KEY) == temp.name
-        and not (manifest_path.parent / str(manifest.get("file", ""))).exists()
-    ):
+    manifest = read_manifest(manifest_path)
+    if manifest is not None and manifest.get(TEMPORARY_KEY) == temp.name:
         manifest_path.unlink(missing_ok=True)
 
 
@@ -91,55 +114,6 @@ def abandon_temporary(temp: Path) -> None:
             withdraw_manifest(path, temp)
 
 
-def published(
-    outbox: Path, project_number: str, project_stem: str, version: int
-) -> list[dict[str, Any]]:
-    """Manifests of files published for one version: whole in the outbox (or its
-    ``changes/``), or already taken by the ERP (the manifest is there, the file gone, and its
-    temporary file gone too). Each manifest's ``file`` is given relative to the outbox."""
-    found = []
-    pattern = f"{project_stem}_v{version}_*{MANIFEST_SUFFIX}"
-    for folder in (outbox, outbox / CHANGES):
-        for path in sorted(folder.glob(pattern)):
-            manifest = _read(path)
-            if manifest is None:
-                continue
-            if (
-                manifest.get("project_number") != project_number
-                or manifest.get("version") != version
-            ):
-                continue  # another project whose file name only looks alike
-            data = folder / str(manifest.get("file", ""))
-            if data.is_file():
-                if sha256_file(data) != manifest.get("sha256"):
-                    continue
-            elif data.exists() or not _taken(path, manifest):
-                continue
-            found.append({**manifest, "file": data.relative_to(outbox).as_posix()})
-    return found
-
-
-def _taken(manifest_path: Path, manifest: dict[str, Any]) -> bool:
-    """The data file was renamed into place and then taken: no temporary file is left and,
-    looked at after that, the manifest is still the same (a sweep withdraws it first, and a
-    new attempt at the same file rewrites it)."""
-    outbox, name = manifest_path.parent, str(manifest.get("file", ""))
-    temporary = manifest.get(TEMPORARY_KEY)
-    if temporary is None:  # written before temporary files were named by their writer
-        in_progress = any(outbox.glob(f".{name}.*.tmp"))
-    else:
-        in_progress = (outbox / str(temporary)).exists()
-    return not in_progress and _read(manifest_path) == manifest
-
-
-def _read(path: Path) -> dict[str, Any] | None:
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) else None
-
-
 def mark_done(target: Path) -> None:
     """Write the done-marker of a published file, if it is missing."""
     marker = target.with_name(target.name + DONE_SUFFIX)
@@ -148,13 +122,19 @@ def mark_done(target: Path) -> None:
 
 
 class OutboxPublisher:
-    """The ``ErpOutbox`` port: publishing ERP files into one outbox folder."""
+    """The ``ErpOutbox`` port: publishing ERP files into one outbox folder (and its folders),
+    what lies under their names, and setting aside what the ERP refused or is not ours."""
 
     def __init__(self, outbox: Path) -> None:
         self.outbox = outbox
 
     def publish(
-        self, name: str, write: Callable[[Path], object], manifest: dict[str, Any], done: bool
+        self,
+        name: str,
+        write: Callable[[Path], object],
+        manifest: dict[str, Any],
+        done: bool,
+        intend: Callable[[Fingerprint], None],
     ) -> str:
         """Publish ``outbox/name`` with its manifest (and done-marker); its sha256. ``name``
         may lie in a folder of the outbox (``changes/...``), made on first use."""
@@ -162,11 +142,19 @@ class OutboxPublisher:
         if not target.parent.is_dir():
             target.parent.mkdir(parents=True, exist_ok=True)
             fsync_dir(self.outbox)  # the new folder's entry survives a crash too
-        return publish(target, write, manifest, done)
+        return publish(target, write, manifest, done, intend)
 
-    def published(self, project_number: str, stem: str, version: int) -> list[dict[str, Any]]:
-        """Manifests of the files published for one version."""
-        return published(self.outbox, project_number, stem, version)
+    def published(self, project_number: str, version: int) -> list[PublishedName]:
+        """What the outbox (and its ``changes/``) holds under one version's ERP file names."""
+        return published(self.outbox, project_number, version)
+
+    def move_to_foreign(self, found: PublishedName) -> list[str]:
+        """Move everything under that name into ``outbox/foreign/``; the names there."""
+        return move_to_foreign(self.outbox, found)
+
+    def seqs_in_foreign(self, project_number: str, version: int) -> list[int]:
+        """Sequence numbers of the version's names in ``outbox/foreign/``."""
+        return seqs_in_foreign(self.outbox, project_number, version)
 
     def mark_done(self, name: str) -> None:
         """Write the done-marker of a published file still there, if missing (once the

@@ -7,7 +7,7 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pipeline.adapters.files.names import HAND_BACK_RESERVE, fit_name
@@ -140,6 +140,19 @@ def free_name(folder: Path, name: str) -> Path:
         candidate = folder / f"{stem} ({number}){suffix}"
         number += 1
     return candidate
+
+
+def free_group(folder: Path, name: str, suffixes: Sequence[str]) -> Path:
+    """``folder/name``, or ``name (2)``, ``name (3)``... whichever has none of its group's
+    names (``name`` + each of ``suffixes``) taken: a file and its companions keep together."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        stem, dot, extension = name, "", ""
+    base, number = name, 1
+    while any(exists(folder / (base + suffix)) for suffix in suffixes):
+        number += 1
+        base = f"{stem} ({number}){dot}{extension}"
+    return folder / base
 
 
 def hand_back(source: Path, folder: Path, note: str, name: str | None = None) -> Path:
