@@ -185,10 +185,14 @@ class FakeInbox:
 
 @dataclass
 class FakeOutbox:
-    """ERP files published, by name, with their manifests; nothing else is ever there."""
+    """ERP files published, by name, with their manifests; and what a test put under a
+    version's names (``planted``) or in outbox/foreign/ (``aside``, sequence numbers)."""
 
     published_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     set_aside_notes: dict[str, str] = field(default_factory=dict)  # by file name
+    planted: list[PublishedName] = field(default_factory=list)
+    aside: list[int] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
 
     def publish(
         self,
@@ -205,13 +209,16 @@ class FakeOutbox:
         return sha
 
     def published(self, project_number: str, version: int) -> list[PublishedName]:
-        return []
+        return [n for n in self.planted if n.name.startswith(f"{project_number}_v{version}_")]
 
     def move_to_foreign(self, found: PublishedName) -> list[str]:
-        return []
+        self.planted.remove(found)
+        self.moved.append(found.name)
+        self.aside.append(found.seq)
+        return [f"foreign/{e.name}" for e in found.entries]
 
     def seqs_in_foreign(self, project_number: str, version: int) -> list[int]:
-        return []
+        return list(self.aside)
 
     def mark_done(self, name: str) -> None:
         """No markers in the fake."""

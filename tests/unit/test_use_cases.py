@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.domain.budget import BudgetDocument, BudgetLine
-from pipeline.domain.lifecycle import Status
+from pipeline.domain.lifecycle import Action, Status
+from pipeline.domain.own_exports import Found, PublishedName
 from pipeline.domain.problems import Problem
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.intake import take_inbox_file
@@ -86,6 +87,32 @@ def test_an_accept_exports_the_version_once() -> None:
     budget = world.app.store.get_budget("P-1")
     assert budget is not None and budget.status is Status.EXPORTED
     assert world.folders.names(ROOT / "approval") == []
+
+
+def test_a_name_not_ours_is_set_aside_and_the_export_numbered_above_everything() -> None:
+    world = fake_world()
+    token = _sent(world)
+    planted = PublishedName(
+        "P-1_v1_003.csv", 3, manifest=Found("P-1_v1_003.csv.manifest.json", "x")
+    )
+    world.outbox.planted.append(planted)
+    world.outbox.aside.append(5)  # set aside on an earlier pass
+    world.answers.reviews["P-1_v1_review.xlsx"] = with_token(decided("Accept"), token)
+
+    outcome = apply_review_file(world.app, ROOT / "approval" / "P-1_v1_review.xlsx")
+
+    assert outcome is not None and outcome.kind == "accepted"
+    assert world.outbox.moved == ["P-1_v1_003.csv"]
+    assert list(world.outbox.published_files) == ["P-1_v1_006.csv"]
+    [intent] = world.app.store.export_intents("P-1", 1)
+    assert (intent.record.file_name, intent.record.sha256) == (
+        "P-1_v1_006.csv",
+        "sha-of-P-1_v1_006.csv",
+    )
+    [event] = [e for e in world.app.store.history("P-1") if e.action is Action.FOREIGN_FILE]
+    assert "P-1_v1_003.csv.manifest.json (sha256 x)" in event.detail
+    queued = [q.notification for q in world.app.store.mail_queue()]
+    assert [n.to for n in queued if n.template == "foreign_file"] == [("carl@example.com",)]
 
 
 def test_a_reject_hands_the_budget_back_with_its_reasons() -> None:
