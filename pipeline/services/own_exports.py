@@ -84,7 +84,8 @@ def set_aside(app: Services, project_number: str, version: int, found: Published
         Action.FOREIGN_FILE,
         "budget-erp",
         app.clock.now(),
-        f"not an ERP file budget-erp wrote, moved to outbox/{FOREIGN}/: {listed}",
+        f"not budget-erp's ERP file (no intent recorded with these bytes), "
+        f"moved to outbox/{FOREIGN}/: {listed}",
         next((e.sha256 for e in entries if e.sha256), ""),
     )
     approvers = app.people().holders(Role.ACCOUNTING_APPROVER, project_number)

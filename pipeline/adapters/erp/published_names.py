@@ -104,6 +104,9 @@ def regular_sha256(path: Path) -> str | None:
 def _open_regular(path: Path, max_bytes: int | None = None) -> BinaryIO | None:
     """The file open for reading if it is a regular file (of at most ``max_bytes``)."""
     try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None  # not even opened
+        # Looked at again once open: it may have been replaced by a link or a pipe since.
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:  # gone, or a link (ELOOP)
         return None
