@@ -27,7 +27,8 @@ from pipeline.services.actors import acting_person
 from pipeline.services.context import Services, logger
 from pipeline.services.handed_back import tidy_after
 from pipeline.services.own_exports import ClearedWay, clear_the_way
-from pipeline.services.ports import ExportIntent, ExportJob, ExportRecord
+from pipeline.services.ports import ExportJob, ExportRecord
+from pipeline.services.records import ExportIntent
 
 # How many names in a row may be found taken while their file is written before the export
 # gives up for this pass (each is set aside and reported first).

@@ -47,20 +47,6 @@ class ExportRecord:
     erp_ids: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ExportIntent:
-    """An ERP file about to be renamed into view, recorded (committed) before that: after a
-    crash only a file with exactly these hashes is taken for it. Every name is tried once."""
-
-    record: ExportRecord  # what the export is recorded as, once its file is there
-    manifest_sha256: str
-
-    @property
-    def fingerprint(self) -> Fingerprint:
-        """The hashes our file under this name has."""
-        return Fingerprint(self.record.sha256, self.manifest_sha256)
-
-
 @dataclass(frozen=True)
 class ReadResult:
     """A workbook read and checked: the budget (None when refused), the problems, who saved it."""

@@ -14,8 +14,23 @@ from pipeline.domain.budget import BudgetLine
 from pipeline.domain.exports import ExportResult
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import Notification, QueuedMail
+from pipeline.domain.own_exports import Fingerprint
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Rejection, ReviewIssue
-from pipeline.services.ports import ExportIntent, ExportRecord
+from pipeline.services.ports import ExportRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ExportIntent:
+    """An ERP file about to be renamed into view, recorded (committed) before that: after a
+    crash only a file with exactly these hashes is taken for it. Every name is tried once."""
+
+    record: ExportRecord  # what the export is recorded as, once its file is there
+    manifest_sha256: str
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """The hashes our file under this name has."""
+        return Fingerprint(self.record.sha256, self.manifest_sha256)
 
 
 class BudgetRecords(Protocol):

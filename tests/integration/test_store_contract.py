@@ -22,8 +22,8 @@ from pipeline.domain.review import (
     ReviewIssue,
 )
 from pipeline.errors import ConcurrentUpdate
-from pipeline.services.ports import ExportIntent, ExportRecord
-from pipeline.services.records import Store
+from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportIntent, Store
 from tests.conftest import OpenStore
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)

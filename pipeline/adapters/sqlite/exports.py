@@ -9,7 +9,8 @@ from typing import Any
 
 from pipeline.adapters.sqlite.queries import Queries
 from pipeline.domain.exports import ExportKind, ExportResult
-from pipeline.services.ports import ExportIntent, ExportRecord
+from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportIntent
 
 _COLUMNS = (
     "project_number, version, seq, kind, profile, file_name, sha256, line_count, total, "
