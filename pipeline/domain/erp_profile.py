@@ -6,6 +6,7 @@ module formats the values of one record exactly as the declaration says. Pure.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ JOB_VALUES = ("job", "customer_job")
 # Values of a field that carry the ERP's word for original or change (``workflow``, or the
 # memo, which says it in words).
 MARKING_VALUES = ("workflow", "memo")
+LABEL = re.compile(r"[A-Za-z][A-Za-z0-9-]*")  # a change file's label, as names.export_seq reads it
 
 
 class LayoutError(ValueError):
@@ -127,6 +129,12 @@ class ProfileSpec:
                 "it says nowhere how the ERP tells a budget change from an original: add "
                 '[change] field = "<the field whose value is workflow>", or, where the '
                 'person importing chooses, [change] label = "..." and import_option = "..."'
+            )
+        if marking.label and not LABEL.fullmatch(marking.label):
+            # The label goes into file names, which must read back as ours and no one else's.
+            raise ProfileDefinitionError(
+                f"[change] label = {marking.label!r}: a label is a letter, then letters, "
+                "digits and hyphens (no _, space or dot), such as approved-estimate-change"
             )
 
     def limits(self) -> dict[str, int]:

@@ -46,6 +46,7 @@ def _sent(ws: Workspace) -> None:
 def _plant(ws: Workspace, name: str, data: bytes | None) -> str:
     """Put ``data`` (None: a folder) under ``name`` in outbox/; its sha256 (or "")."""
     path = ws.root / "outbox" / name
+    path.parent.mkdir(exist_ok=True)  # outbox/changes/ before its first change file
     if data is None:
         path.mkdir()
         return ""
@@ -282,4 +283,29 @@ def test_a_published_file_changed_before_the_restart_is_not_adopted(
     ]
     assert _manifest(workspace, "P-1001_v1_002.csv")["total"] == REAL_TOTAL
     assert len(_set_aside_events(workspace)) == 1
+    assert invariants.check(workspace.root, {}) == []
+
+
+def test_a_file_planted_among_the_change_files_is_moved_aside_too(workspace: Workspace) -> None:
+    workspace.configure("export", profile="sage300")  # its change files go to outbox/changes/
+    _sent(workspace)
+    workspace.decide(decision="Accept")
+    assert workspace.run("process").exit_code == 0
+    workspace.drop("change.xlsx", lines=[("", "01-100", "L", "General conditions", 13000)])
+    assert workspace.run("process").exit_code == 0
+    name = "P-1001_v2_001_approved-estimate-change.txt"
+    planted = json.dumps({**PLANTED, "version": 2, "file": name}).encode()
+    sha = _plant(workspace, f"changes/{name}.manifest.json", planted)
+    workspace.decide(version=2, decision="Accept")
+
+    result = workspace.run("process")
+
+    assert result.exit_code == 0, result.output
+    assert workspace.files("outbox/changes") == [
+        "P-1001_v2_002_approved-estimate-change.txt",
+        "P-1001_v2_002_approved-estimate-change.txt.manifest.json",
+    ]
+    assert _foreign(workspace) == {f"{name}.manifest.json": planted}
+    [event] = _set_aside_events(workspace)
+    assert f"changes/{name}.manifest.json (sha256 {sha})" in event["detail"]
     assert invariants.check(workspace.root, {}) == []

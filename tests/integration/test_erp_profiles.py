@@ -203,6 +203,11 @@ def _profile_file(tmp_path: Path, name: str, edit: Callable[[str], str]) -> Path
             lambda text: text.replace('field = "Workflow"', 'field = "Amount"'),
             'names no field whose value is "workflow"',
         ),
+        (
+            "sage300",
+            lambda text: text.replace('"approved-estimate-change"', '"approved_change"'),
+            "a label is a letter, then letters, digits and hyphens",
+        ),
     ],
 )
 def test_a_profile_that_would_lose_meaning_is_refused_when_loaded(
