@@ -111,6 +111,7 @@ class Readers(NamedTuple):
     read_decision: ports.DecisionReader
     annotate: ports.Annotator
     read_ahead: ports.ReadAhead
+    close: Callable[[], None]  # stops the parse workers
 
 
 def _readers(settings: Settings, start_worker: bool = False) -> Readers:
@@ -128,7 +129,7 @@ def _readers(settings: Settings, start_worker: bool = False) -> Readers:
         def direct_review(path: Path, line_count: int) -> ports.SavedReview:
             return read_saved_review(path, line_count, settings)
 
-        return Readers(direct, direct_review, write_annotated_copy, _no_read_ahead)
+        return Readers(direct, direct_review, write_annotated_copy, _no_read_ahead, _nothing)
     pool = ParsePool(settings.parse_seconds, settings.parse_memory_mb, settings.parse_workers)
     if start_worker:
         pool.start_soon()
@@ -146,7 +147,11 @@ def _readers(settings: Settings, start_worker: bool = False) -> Readers:
     def isolated_annotate(source: Path, problems: Sequence[Problem], target: Path) -> None:
         pool.run(source.name, WRITE_ANNOTATED_COPY, source, list(problems), target)
 
-    return Readers(ahead.read, isolated_review, isolated_annotate, ahead.read_ahead)
+    return Readers(ahead.read, isolated_review, isolated_annotate, ahead.read_ahead, pool.close)
+
+
+def _nothing() -> None:
+    """Nothing to let go of."""
 
 
 def _no_read_ahead(paths: Sequence[Path]) -> None:
@@ -175,10 +180,11 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
     )
 
 
-def workbook_checker(settings: Settings) -> ports.BudgetReader:
+def workbook_checker(settings: Settings) -> tuple[ports.BudgetReader, Callable[[], None]]:
     """Only the reader of admins' workbooks, for ``check`` outside a workspace: it creates
-    no folder and opens no database."""
-    return _readers(settings, start_worker=True).read_budget
+    no folder and opens no database; and what stops its parse workers."""
+    readers = _readers(settings, start_worker=True)
+    return readers.read_budget, readers.close
 
 
 def require_defusedxml() -> None:
@@ -263,6 +269,7 @@ def bootstrap(
         summary_names=ports.get("summary_names") or _summary_names(settings),
         render_status=ports.get("render_status")
         or JinjaStatusPage(functools.cache(lambda: status_environment(settings.templates))),
+        releases=(readers.close,) if readers else (),
     )
 
 

@@ -62,7 +62,10 @@ def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, lint.Che
     workspace: Path = ctx.obj["workspace"]
     if not (workspace / CONFIG_NAME).is_file():
         # No [export] to say which ERP layout a job's budget must fit: none is checked.
-        read = workbook_checker(dataclasses.replace(default_settings(workspace), export_profile=""))
+        read, stop = workbook_checker(
+            dataclasses.replace(default_settings(workspace), export_profile="")
+        )
+        ctx.call_on_close(stop)
         outside = f"outside a workspace ({workspace.resolve()} has no {CONFIG_NAME})"
         reports = {path: lint.check_workbook(read, path) for path in files}
         skipped = f"{', '.join(lint.STATE_CHECKS)} ({outside})"

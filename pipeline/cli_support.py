@@ -34,9 +34,11 @@ def services_for(
     try:
         settings = load_settings(ctx.obj["workspace"])
         start = start_worker(settings) if callable(start_worker) else start_worker
-        return bootstrap(settings, start_worker=start)
+        app = bootstrap(settings, start_worker=start)
     except (ConfigError, WorkspaceError) as exc:
         raise UsageFailure(str(exc)) from exc
+    ctx.call_on_close(app.close)  # the command's workers and connection end with it
+    return app
 
 
 class OneLineFormatter(logging.Formatter):

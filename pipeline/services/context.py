@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -97,6 +98,14 @@ class Services:
     render_status: StatusPageRenderer
     backoff: Backoff = field(default_factory=Backoff)
     page_memory: PageMemory = field(default_factory=PageMemory)
+    releases: tuple[Callable[[], None], ...] = ()  # what ``close`` lets go of, besides the store
+
+    def close(self) -> None:
+        """Let go of what the Services hold (parse workers, the store's connection): a
+        command run inside a process that goes on leaves nothing running behind."""
+        for release in self.releases:
+            release()
+        self.store.close()
 
 
 class OutcomeKind(enum.StrEnum):

@@ -23,6 +23,7 @@ READ_SNAPSHOT = "pipeline.adapters.reading.parse_pool:read_snapshot"
 READ_AHEAD_MAX_BYTES = 4 * 2**20
 
 _Task = tuple["Future[Any]", str, Job, tuple[Any, ...]]
+_STOP: Any = object()  # put in the task queue: the thread that takes it ends
 
 
 class ParsePool:
@@ -36,7 +37,7 @@ class ParsePool:
         self._idle: queue.LifoQueue[ParseWorker] = queue.LifoQueue()
         for worker in reversed(self._workers):
             self._idle.put(worker)
-        self._tasks: queue.Queue[_Task] = queue.Queue()
+        self._tasks: queue.Queue[_Task] = queue.Queue()  # or _STOP
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
 
@@ -64,9 +65,23 @@ class ParsePool:
         """``function(*args)`` on a worker, waited for; its error re-raised here."""
         return self.submit(label, function, *args).result()
 
+    def close(self) -> None:
+        """Stop the workers and the threads that feed them: a command run in a process that
+        goes on (a test's in-process CLI run) must not leave a worker behind per run."""
+        with self._lock:
+            for _ in self._threads:
+                self._tasks.put(_STOP)
+            self._threads.clear()
+        for worker in self._workers:
+            worker.stop()
+
     def _serve(self) -> None:
         while True:
-            future, label, function, args = self._tasks.get()
+            task = self._tasks.get()
+            if task is _STOP:
+                self._tasks.task_done()
+                return
+            future, label, function, args = task
             try:
                 if future.set_running_or_notify_cancel():
                     worker = self._idle.get()
