@@ -1,33 +1,185 @@
-"""Amounts the way people type them: ``$1,234.50``, ``(500.00)``, ``-500``, or real numbers."""
+"""Numbers the way people type them into a cell, taken only where they can mean one thing.
+
+A number stored as a number is read as it is. A number typed as text is read the way the
+workspace writes numbers (``NumberFormat``: its decimal separator and its currency):
+``$1,234.50``, ``(500.00)``, ``-500``, ``1 234.50``. A text that the other way of writing
+numbers would read otherwise, or that holds another script's digits or another currency, is
+not guessed at: ``parse_amount`` gives None and ``why_unread`` says why.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+DECIMAL_SEPARATORS = (".", ",")
+# Spaces that group thousands as well as the grouping separator does: plain, no-break, figure,
+# thin and narrow no-break (what Excel, LibreOffice and French or SI style put there).
+GROUPING_SPACES = " \u00a0\u2007\u2009\u202f"
+ASCII_DIGITS = "0123456789"
 
 
-def parse_amount(value: Any) -> Decimal | None:
-    """A cell as a number, the way a person means it: ``$1,234.50``, ``(500.00)``, ``-500``."""
+@dataclass(frozen=True, slots=True)
+class NumberFormat:
+    """How a workspace writes a number as text (``[amount]`` in rules/validation.toml): the
+    decimal separator, the other of ``.`` and ``,`` grouping thousands, and its currency."""
+
+    decimal_separator: str = "."
+    currency: str = "$"
+
+    @property
+    def grouping_separator(self) -> str:
+        return "," if self.decimal_separator == "." else "."
+
+    def other(self) -> NumberFormat:
+        """The other way of writing numbers (``1.234,56`` for ``1,234.56``), same currency."""
+        return NumberFormat(self.grouping_separator, self.currency)
+
+    def example(self) -> str:
+        """One thousand two hundred thirty-four and fifty-six hundredths, written this way."""
+        return f"1{self.grouping_separator}234{self.decimal_separator}56"
+
+    def written(self, number: Decimal) -> str:
+        """``number`` written this way, with no grouping: ``1234,5`` for a decimal comma."""
+        return f"{number:f}".replace(".", self.decimal_separator)
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """Why a text is not taken as a number: a rule of the catalogue, what was found (the
+    other script's digits, the other currency), and what the text could mean: for
+    ``number.ambiguous`` this workspace's reading then the other one, for
+    ``number.separators`` the other way of writing's reading, if it has one."""
+
+    rule: str
+    found: str = ""
+    readings: tuple[Decimal, ...] = ()
+    minus_in_parentheses: bool = False  # number.ambiguous by its sign, not its separators
+
+
+def parse_amount(value: Any, number_format: NumberFormat) -> Decimal | None:
+    """A cell as the number it holds, or None: a number cell as it is, a text only when it
+    reads one way (``$1,234.50``, ``(500.00)``, ``-500``; not ``1.234``, ``12,5``)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else None
-    text = str(value).strip().replace(",", "").replace("$", "").replace(" ", "")
-    negative = text.startswith("(") and text.endswith(")")
-    if negative:
-        text = text[1:-1]
-        if text.startswith(("-", "+")):
-            return None  # "(-500)" is ambiguous: ask the admin rather than guess
-    if not _NUMBER.match(text):
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return -number if negative else number
+    return _Grammar.of(number_format).read(str(value))
+
+
+def why_unread(text: str, number_format: NumberFormat) -> Unread | None:
+    """Why ``text``, which ``parse_amount`` did not take, is no number here; None when it is
+    simply not one (``TBD``, blank): the caller then says "not a number"."""
+    text = text.strip()
+    strange = [ch for ch in dict.fromkeys(text) if ch.isnumeric() and ch not in ASCII_DIGITS]
+    if strange:
+        return Unread("number.digits", "".join(strange))
+    if (sign := _other_currency(text, number_format.currency)) is not None:
+        return Unread("number.currency", sign)
+    here, there = _Grammar.of(number_format), _Grammar.of(number_format.other())
+    if here.read(text) is not None:
+        return None  # it reads (as the cell's own text, before its spaces were tidied)
+    unwrapped = here.unwrap(text, minus_in_parentheses=True)
+    if unwrapped is not None and unwrapped[1].startswith("("):
+        size = here.read(unwrapped[0]) or there.read(unwrapped[0])
+        if size is not None:
+            return Unread("number.ambiguous", readings=(-size, size), minus_in_parentheses=True)
+    if (reading := here.read(text, ambiguous_too=True)) is not None:
+        other = there.read(text)
+        return Unread("number.ambiguous", readings=(reading, other) if other is not None else ())
+    if (other := there.read(text)) is not None:
+        return Unread("number.separators", readings=(other,))
+    if unwrapped is not None and re.fullmatch(f"[0-9.,{GROUPING_SPACES}]+", unwrapped[0]):
+        return Unread("number.separators")  # digits and separators that fit neither way
+    return None
+
+
+def _other_currency(text: str, currency: str) -> str | None:
+    """A currency sign (``€``) or code (``EUR``) in ``text`` that is not the workspace's."""
+    rest = text.replace(currency, " ")
+    sign = next((ch for ch in rest if unicodedata.category(ch) == "Sc"), None)
+    if sign is not None:
+        return sign
+    code = re.fullmatch(r"([A-Z]{3})?[\s(+-]*[0-9][^A-Za-z]*?([A-Z]{3})?", rest.strip())
+    return (code.group(1) or code.group(2)) if code else None
+
+
+class _Grammar:
+    """The texts one ``NumberFormat`` reads, compiled once per format."""
+
+    def __init__(self, number_format: NumberFormat) -> None:
+        point = re.escape(number_format.decimal_separator)
+        group = re.escape(number_format.grouping_separator)
+        spaces = f"[{GROUPING_SPACES}]"
+        exponent = "(?:[eE][+-]?[0-9]+)?"
+        ungrouped = f"(?:[0-9]+(?:{point}[0-9]*)?|{point}[0-9]+){exponent}"
+        # A thousands separator groups every three digits; a first group of 0 groups nothing.
+        grouped = f"[1-9][0-9]{{0,2}}(?:(?:{group}[0-9]{{3}})+|(?:{spaces}[0-9]{{3}})+)"
+        self.plain = re.compile(f"[+-]?{ungrouped}")
+        self.number = re.compile(f"{ungrouped}|{grouped}(?:{point}[0-9]*)?")
+        # What the other way reads as a whole number with one thousands separator: 1.234
+        # with a decimal point (one thousand two hundred thirty-four with a grouping point).
+        self.ambiguous = re.compile(f"[+-]?[1-9][0-9]{{0,2}}{point}[0-9]{{3}}")
+        self.currency = number_format.currency
+        self.to_plain = str.maketrans(
+            {number_format.decimal_separator: ".", number_format.grouping_separator: None}
+            | dict.fromkeys(GROUPING_SPACES)
+        )
+
+    @staticmethod
+    @functools.cache
+    def of(number_format: NumberFormat) -> _Grammar:
+        return _Grammar(number_format)
+
+    def read(self, text: str, ambiguous_too: bool = False) -> Decimal | None:
+        """``text`` as this format reads it; None if it does not, or (unless
+        ``ambiguous_too``) if the other way of writing reads it as another number."""
+        if self.plain.fullmatch(text):  # 1234.50, -500: most texts, at once
+            core, negative = text, False
+        else:
+            unwrapped = self.unwrap(text.strip())
+            if unwrapped is None or not self.number.fullmatch(unwrapped[0]):
+                return None
+            core, negative = unwrapped[0], unwrapped[1] == "-"
+        if not ambiguous_too and self.ambiguous.fullmatch(core):
+            return None
+        try:
+            number = Decimal(core.translate(self.to_plain))
+        except InvalidOperation:  # not expected of what the grammar takes: refuse, not fail
+            return None
+        return -number if negative else number
+
+    def unwrap(self, text: str, minus_in_parentheses: bool = False) -> tuple[str, str] | None:
+        """The number inside ``text``'s sign, parentheses and currency (at most one of
+        each, the currency before or after), and its sign: ``-``, ``+`` or ``""``, ``-``
+        for parentheses. A sign inside parentheses is no reading (``(-500)``: minus five
+        hundred, or minus minus?), but ``(-`` with ``minus_in_parentheses``."""
+        text, signs = self._without_currency(text)
+        parentheses = text.startswith("(") and text.endswith(")")
+        if parentheses:
+            text, more = self._without_currency(text[1:-1].strip())
+            signs += more
+        sign = ""
+        if text[:1] in ("-", "+"):
+            sign, text = text[0], text[1:].lstrip()
+            text, more = self._without_currency(text)  # -$500
+            signs += more
+        if signs > 1 or not text:
+            return None
+        if parentheses and sign:
+            return (text, "(" + sign) if minus_in_parentheses else None
+        return text, "-" if parentheses else sign
+
+    def _without_currency(self, text: str) -> tuple[str, int]:
+        if text.startswith(self.currency):
+            return text[len(self.currency) :].lstrip(), 1
+        if text.endswith(self.currency):
+            return text[: -len(self.currency)].rstrip(), 1
+        return text, 0
