@@ -150,8 +150,11 @@ def typed(draw: st.DrawFn) -> tuple[NumberFormat, Decimal, str]:
     return number_format, number, text
 
 
+@settings(max_examples=300)
 @given(typed())
 @example((POINT, Decimal("1.234"), "1.234"))
+@example((POINT, Decimal("-1.234"), "(1.234)"))
+@example((COMMA, Decimal("-12.345"), "($12,345)"))
 @example((COMMA, Decimal("1.234"), "1,234"))
 def test_a_number_typed_the_workspaces_way_reads_back_or_is_refused_as_ambiguous(
     case: tuple[NumberFormat, Decimal, str],

@@ -13,7 +13,7 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,6 +31,11 @@ class NumberFormat:
 
     decimal_separator: str = "."
     currency: str = "$"
+    # Compiled once per format; an attribute, not a cache look-up, on the path of every text.
+    grammar: _Grammar = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "grammar", _Grammar.of(self))
 
     @property
     def grouping_separator(self) -> str:
@@ -71,7 +76,7 @@ def parse_amount(value: Any, number_format: NumberFormat) -> Decimal | None:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else None
-    return _Grammar.of(number_format).read(str(value))
+    return number_format.grammar.read(str(value))
 
 
 def why_unread(text: str, number_format: NumberFormat) -> Unread | None:
@@ -83,7 +88,7 @@ def why_unread(text: str, number_format: NumberFormat) -> Unread | None:
         return Unread("number.digits", "".join(strange))
     if (sign := _other_currency(text, number_format.currency)) is not None:
         return Unread("number.currency", sign)
-    here, there = _Grammar.of(number_format), _Grammar.of(number_format.other())
+    here, there = number_format.grammar, number_format.other().grammar
     if here.read(text) is not None:
         return None  # it reads (as the cell's own text, before its spaces were tidied)
     unwrapped = here.unwrap(text, minus_in_parentheses=True)
@@ -115,22 +120,28 @@ class _Grammar:
     """The texts one ``NumberFormat`` reads, compiled once per format."""
 
     def __init__(self, number_format: NumberFormat) -> None:
-        point = re.escape(number_format.decimal_separator)
-        group = re.escape(number_format.grouping_separator)
+        self.point, self.group = number_format.decimal_separator, number_format.grouping_separator
+        self.currency = number_format.currency
+        point, group = re.escape(self.point), re.escape(self.group)
         spaces = f"[{GROUPING_SPACES}]"
         exponent = "(?:[eE][+-]?[0-9]+)?"
         ungrouped = f"(?:[0-9]+(?:{point}[0-9]*)?|{point}[0-9]+){exponent}"
         # A thousands separator groups every three digits; a first group of 0 groups nothing.
-        grouped = f"[1-9][0-9]{{0,2}}(?:(?:{group}[0-9]{{3}})+|(?:{spaces}[0-9]{{3}})+)"
-        self.plain = re.compile(f"[+-]?{ungrouped}")
-        self.number = re.compile(f"{ungrouped}|{grouped}(?:{point}[0-9]*)?")
+        by_separator = f"[1-9][0-9]{{0,2}}(?:{group}[0-9]{{3}})+(?:{point}[0-9]*)?"
+        by_spaces = f"[1-9][0-9]{{0,2}}(?:{spaces}[0-9]{{3}})+(?:{point}[0-9]*)?"
+        self.number = re.compile(f"{ungrouped}|{by_separator}|{by_spaces}")
         # What the other way reads as a whole number with one thousands separator: 1.234
         # with a decimal point (one thousand two hundred thirty-four with a grouping point).
-        self.ambiguous = re.compile(f"[+-]?[1-9][0-9]{{0,2}}{point}[0-9]{{3}}")
-        self.currency = number_format.currency
+        ambiguous = f"[1-9][0-9]{{0,2}}{point}[0-9]{{3}}"
+        self.ambiguous = re.compile(ambiguous)
+        # Most texts in one match: 1234.50, -500, $1,234.50, -$1,234.50, ($500), 1,234 (not
+        # 1.234, not (-500)).
+        self.common = re.compile(
+            f"(?:(?P<minus>-)|\\+|(?P<open>\\())?(?:{re.escape(self.currency)})?"
+            f"(?!{ambiguous}\\)?\\Z)(?P<number>{ungrouped}|{by_separator})(?(open)\\))"
+        )
         self.to_plain = str.maketrans(
-            {number_format.decimal_separator: ".", number_format.grouping_separator: None}
-            | dict.fromkeys(GROUPING_SPACES)
+            {self.point: ".", self.group: None} | dict.fromkeys(GROUPING_SPACES)
         )
 
     @staticmethod
@@ -141,17 +152,23 @@ class _Grammar:
     def read(self, text: str, ambiguous_too: bool = False) -> Decimal | None:
         """``text`` as this format reads it; None if it does not, or (unless
         ``ambiguous_too``) if the other way of writing reads it as another number."""
-        if self.plain.fullmatch(text):  # 1234.50, -500: most texts, at once
-            core, negative = text, False
+        common = self.common.fullmatch(text)
+        if common is not None:
+            core, negative = common["number"], bool(common["minus"] or common["open"])
+            if self.group in core:  # str.replace: a third of translate's time here
+                core = core.replace(self.group, "")
+            if self.point != ".":
+                core = core.replace(self.point, ".")
         else:
             unwrapped = self.unwrap(text.strip())
             if unwrapped is None or not self.number.fullmatch(unwrapped[0]):
                 return None
             core, negative = unwrapped[0], unwrapped[1] == "-"
-        if not ambiguous_too and self.ambiguous.fullmatch(core):
-            return None
+            if not ambiguous_too and self.ambiguous.fullmatch(core):
+                return None
+            core = core.translate(self.to_plain)
         try:
-            number = Decimal(core.translate(self.to_plain))
+            number = Decimal(core)
         except InvalidOperation:  # not expected of what the grammar takes: refuse, not fail
             return None
         return -number if negative else number
