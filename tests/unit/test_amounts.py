@@ -79,10 +79,11 @@ def test_what_a_workspace_writing_decimal_points_takes(value: Any, expected: Any
         ("-12.345", "number.ambiguous", ("-12.345", "-12345")),
         ("$999.999", "number.ambiguous", ("999.999", "999999")),
         ("(-500)", "number.ambiguous", ("-500", "500")),
+        ("(-1.234)", "number.ambiguous", ("-1.234", "1.234")),
         ("1\u06605", "number.digits", ()),  # an Arabic-Indic zero: it looks like a point
         ("\uff11\uff12\uff13", "number.digits", ()),  # fullwidth
         ("€1,234.56", "number.currency", ()),
-        ("1,234.56 EUR", "number.currency", ()),
+        ("1,234.56 £", "number.currency", ()),
         ("¥500", "number.currency", ()),
     ],
 )
@@ -111,8 +112,9 @@ def test_a_workspace_currency_is_the_only_one_taken() -> None:
     assert parse_amount("CHF 1,234.50", francs) == Decimal("1234.50")
     assert parse_amount("1,234.50 CHF", francs) == Decimal("1234.50")
     assert why_unread("$1,234.50", francs) == Unread("number.currency", "$")
-    assert why_unread("EUR 5", francs) == Unread("number.currency", "EUR")
-    assert why_unread("TBD", francs) is None  # letters, not a currency code before a number
+    assert why_unread("(€5)", francs) == Unread("number.currency", "€")
+    for text in ("EUR 5", "40 HRS"):  # letters are no currency: simply not a number
+        assert why_unread(text, francs) is None
 
 
 def test_a_text_that_is_no_number_has_no_reason_beyond_that() -> None:

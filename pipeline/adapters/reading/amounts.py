@@ -86,14 +86,14 @@ def why_unread(text: str, number_format: NumberFormat) -> Unread | None:
     strange = [ch for ch in dict.fromkeys(text) if ch.isnumeric() and ch not in ASCII_DIGITS]
     if strange:
         return Unread("number.digits", "".join(strange))
-    if (sign := _other_currency(text, number_format.currency)) is not None:
+    if sign := _other_currency(text, number_format.currency):
         return Unread("number.currency", sign)
     here, there = number_format.grammar, number_format.other().grammar
     if here.read(text) is not None:
         return None  # it reads (as the cell's own text, before its spaces were tidied)
     unwrapped = here.unwrap(text, minus_in_parentheses=True)
     if unwrapped is not None and unwrapped[1].startswith("("):
-        size = here.read(unwrapped[0]) or there.read(unwrapped[0])
+        size = here.read(unwrapped[0], ambiguous_too=True)
         if size is not None:
             return Unread("number.ambiguous", readings=(-size, size), minus_in_parentheses=True)
     if (reading := here.read(text, ambiguous_too=True)) is not None:
@@ -107,13 +107,11 @@ def why_unread(text: str, number_format: NumberFormat) -> Unread | None:
 
 
 def _other_currency(text: str, currency: str) -> str | None:
-    """A currency sign (``€``) or code (``EUR``) in ``text`` that is not the workspace's."""
+    """A currency sign in ``text`` (Unicode's category Sc: ``€ £ ¥ ₹ $``...) that is not the
+    workspace's. Letters are not looked at: ``EUR 5`` is simply not a number, and ``40 HRS``
+    in a quantity is no currency."""
     rest = text.replace(currency, " ")
-    sign = next((ch for ch in rest if unicodedata.category(ch) == "Sc"), None)
-    if sign is not None:
-        return sign
-    code = re.fullmatch(r"([A-Z]{3})?[\s(+-]*[0-9][^A-Za-z]*?([A-Z]{3})?", rest.strip())
-    return (code.group(1) or code.group(2)) if code else None
+    return next((ch for ch in rest if unicodedata.category(ch) == "Sc"), None)
 
 
 class _Grammar:
