@@ -173,6 +173,28 @@ def test_a_refused_number_made_a_warning_still_takes_no_reading(
     assert document is None and [p.rule for p in problems] == ["number.ambiguous"]
 
 
+def test_an_exponent_past_any_budget_is_no_number_and_the_checks_go_on(
+    workbook_factory: WorkbookFactory,
+) -> None:
+    lines = [
+        ("", "01-100", "L", "A", 100),
+        ("", "03-300", "M", "B", "-1e999999999"),
+        ("", "03-300", "L", "C", 100, "1,5e999999999", "EA", "(-1e999999999)"),
+    ]
+    path = workbook_factory(lines=lines, headers=UNIT_HEADERS, total="1e999999999")
+    document, problems = _check(path)
+
+    assert document is None
+    assert [(p.rule, p.cell) for p in problems] == [
+        ("amount.not_numeric", "E9"),
+        ("unit_qty.not_numeric", "F10"),
+        ("unit_cost.not_numeric", "H10"),
+    ]
+    # once the lines read, the total is compared with them: no overflow on the way
+    path = workbook_factory("total.xlsx", lines=lines[:1], total="1e999999999")
+    assert [p.rule for p in _check(path)[1]] == ["budget_total.not_numeric"]
+
+
 @pytest.mark.parametrize(
     ("setting", "expected"),
     [

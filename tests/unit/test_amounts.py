@@ -45,6 +45,11 @@ OTHER_DIGITS = st.characters(categories=["Nd"]).filter(lambda ch: not ch.isascii
         (" $ 7 ", Decimal("7")),
         (".5", Decimal("0.5")),
         ("1e3", Decimal("1000")),
+        ("-1.5E-99", Decimal("-1.5E-99")),
+        ("1e100", None),  # an exponent of two digits at most: 1e999999999 overflows sums
+        ("-1e999999999", None),
+        ("(0)", Decimal("0")),
+        ("-12345678901234567890123456789.5", Decimal("-12345678901234567890123456789.5")),
         (1234.5, Decimal("1234.5")),
         (0.1, Decimal("0.1")),  # a float through its repr, not its binary tail
         (42, Decimal("42")),
@@ -92,6 +97,12 @@ def test_what_it_refuses_and_why(text: str, rule: str, readings: tuple[str, ...]
     unread = why_unread(text, POINT)
     assert unread is not None and unread.rule == rule
     assert unread.readings == tuple(Decimal(r) for r in readings)
+
+
+def test_zero_in_parentheses_or_with_a_minus_is_zero_not_minus_zero() -> None:
+    for text in ("(0)", "-0", "(0.00)", "-$0.00"):
+        number = parse_amount(text, POINT)
+        assert number is not None and not number.is_signed(), text
 
 
 def test_the_issues_examples_read_one_way_under_a_decimal_comma() -> None:

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.adapters.validation.number_wording import spelled
+from pipeline.adapters.reading.amounts import NumberFormat, why_unread
+from pipeline.adapters.validation.number_wording import spelled, unread_hint, unread_message
 
 
 @pytest.mark.parametrize(
@@ -31,3 +32,21 @@ from pipeline.adapters.validation.number_wording import spelled
 )
 def test_spelled(number: str, words: str) -> None:
     assert spelled(Decimal(number)) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [("1,5e40", "1.5E+40"), ("(-1e99)", "-1E+99 or 1E+99"), ("0,5e-99", "5E-100")],
+)
+def test_a_reading_past_any_budget_is_written_in_e_notation_and_not_said(
+    text: str, reading: str
+) -> None:
+    number_format = NumberFormat(".")
+    unread = why_unread(text, number_format)
+    assert unread is not None
+
+    message = unread_message(unread, number_format, "Amount", text)
+
+    assert message.startswith(f"Amount could be {reading}")
+    assert "(" not in message.removeprefix(f"Amount could be {reading}")
+    assert len(message + (unread_hint(unread, number_format) or "")) < 200

@@ -22,6 +22,9 @@ DECIMAL_SEPARATORS = (".", ",")
 # thin and narrow no-break (what Excel, LibreOffice and French or SI style put there).
 GROUPING_SPACES = " \u00a0\u2007\u2009\u202f"
 ASCII_DIGITS = "0123456789"
+# Past 10^15 either way a number is written in E notation: a text with an exponent, such as
+# 1,5e99999, has a reading too, which written out in full would be 100,000 digits long.
+PLAIN_DIGITS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +53,10 @@ class NumberFormat:
         return f"1{self.grouping_separator}234{self.decimal_separator}56"
 
     def written(self, number: Decimal) -> str:
-        """``number`` written this way, with no grouping: ``1234,5`` for a decimal comma."""
-        return f"{number:f}".replace(".", self.decimal_separator)
+        """``number`` written this way, with no grouping: ``1234,5`` for a decimal comma;
+        ``1,5E+99999`` past ``PLAIN_DIGITS``."""
+        shape = "f" if abs(number.adjusted()) <= PLAIN_DIGITS else "E"
+        return format(number, shape).replace(".", self.decimal_separator)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +100,9 @@ def why_unread(text: str, number_format: NumberFormat) -> Unread | None:
     if unwrapped is not None and unwrapped[1].startswith("("):
         size = here.read(unwrapped[0], ambiguous_too=True)
         if size is not None:
-            return Unread("number.ambiguous", readings=(-size, size), minus_in_parentheses=True)
+            return Unread(
+                "number.ambiguous", readings=(size.copy_negate(), size), minus_in_parentheses=True
+            )
     if (reading := here.read(text, ambiguous_too=True)) is not None:
         other = there.read(text)
         return Unread("number.ambiguous", readings=(reading, other) if other is not None else ())
@@ -122,7 +129,9 @@ class _Grammar:
         self.currency = number_format.currency
         point, group = re.escape(self.point), re.escape(self.group)
         spaces = f"[{GROUPING_SPACES}]"
-        exponent = "(?:[eE][+-]?[0-9]+)?"
+        # Two digits at most: 1e99 is past any budget already, and 1e999999999 would overflow
+        # the arithmetic of the checks after (the Budget Total less the lines).
+        exponent = "(?:[eE][+-]?[0-9]{1,2})?"
         ungrouped = f"(?:[0-9]+(?:{point}[0-9]*)?|{point}[0-9]+){exponent}"
         # A thousands separator groups every three digits; a first group of 0 groups nothing.
         by_separator = f"[1-9][0-9]{{0,2}}(?:{group}[0-9]{{3}})+(?:{point}[0-9]*)?"
@@ -169,7 +178,8 @@ class _Grammar:
             number = Decimal(core)
         except InvalidOperation:  # not expected of what the grammar takes: refuse, not fail
             return None
-        return -number if negative else number
+        # copy_negate: exact, and quiet past any exponent (-x overflows at 1e999999999); 0 stays 0
+        return number.copy_negate() if negative and number else number
 
     def unwrap(self, text: str, minus_in_parentheses: bool = False) -> tuple[str, str] | None:
         """The number inside ``text``'s sign, parentheses and currency (at most one of

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.adapters.reading.amounts import NumberFormat, Unread
+from pipeline.adapters.reading.amounts import PLAIN_DIGITS, NumberFormat, Unread
 from pipeline.adapters.validation.wording import make_problem
 from pipeline.domain.near_misses import in_words
 from pipeline.domain.problems import Problem
@@ -66,7 +66,7 @@ def unread_message(unread: Unread, number_format: NumberFormat, title: str, text
         return f"{title} has its separators out of place: {written_as}"
     [reading] = unread.readings
     return (
-        f"{title} could be {number_format.written(reading)} ({spelled(reading)}), written "
+        f"{title} could be {_read_out(reading, number_format)}, written "
         f"with {_other_way(text, number_format)}; {written_as}"
     )
 
@@ -100,6 +100,15 @@ def spelled(number: Decimal) -> str:
     if decimals:
         words += " point " + " ".join(ONES[int(digit)] for digit in decimals)
     return f"minus {words}" if number < 0 else words
+
+
+def _read_out(number: Decimal, number_format: NumberFormat) -> str:
+    """``1234 (one thousand two hundred thirty-four)``; past ``PLAIN_DIGITS``, in figures
+    only (``1,5e99999`` reads as a number too, not one to say)."""
+    figures = number_format.written(number)
+    if abs(number.adjusted()) > PLAIN_DIGITS:
+        return figures
+    return f"{figures} ({spelled(number)})"
 
 
 def _whole_in_words(number: int) -> str:
