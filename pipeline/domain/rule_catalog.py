@@ -63,6 +63,30 @@ RULES: Final[dict[str, Rule]] = {
         Rule("amount.unit_mismatch", E, "Amount must equal Unit Qty x Unit Cost"),
         Rule("unit_qty.not_numeric", E, "Unit Qty must be a number or blank"),
         Rule("unit_cost.not_numeric", E, "Unit Cost must be a number or blank"),
+        Rule(
+            "number.digits",
+            E,
+            "Retype the number with the digits 0-9: another script's digit can look like "
+            "another sign (the Arabic-Indic zero like a point)",
+        ),
+        Rule(
+            "number.currency",
+            E,
+            "Type the amount in the workspace's currency ([amount] currency), without another "
+            "currency's sign",
+        ),
+        Rule(
+            "number.separators",
+            E,
+            "Type the number as this workspace writes numbers ([amount] decimal_separator), "
+            "or into a cell formatted as a number",
+        ),
+        Rule(
+            "number.ambiguous",
+            E,
+            "Type the number without a thousands separator, or into a cell formatted as a "
+            "number, so that it reads one way",
+        ),
         Rule("text.too_long", E, "Shorten the text to the ERP's limit"),
         Rule(
             "text.unwritable",

@@ -4,8 +4,10 @@ Run with the system Python that has Debian's python3-uno:
     /usr/bin/python3 libreoffice_edit.py FILE SHEET!CELL=VALUE ...
 Each VALUE is typed as a person would type it into the cell: text starting with "=" is a
 formula (English function names, "," between arguments, as Excel writes them), a number is a
-number, anything else is text. Then File > Save (``doc.store()``: the file's own format, .xlsx)
-and quit; what the workbook shows afterwards is what LibreOffice calculated.
+number, anything else is text; a value starting with "'" is read as Calc reads its input
+line, the apostrophe keeping what follows as text (``'1.234``: the text 1.234, not a number).
+Then File > Save (``doc.store()``: the file's own format, .xlsx) and quit; what the workbook
+shows afterwards is what LibreOffice calculated.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from libreoffice_session import opened  # type: ignore[import-not-found]
 
 
 def type_into(cell: Any, value: str) -> None:  # Any: a UNO cell, untyped
+    if value.startswith("'"):
+        cell.setFormula(value)  # read as Calc reads the input line: ' makes the rest text
+        return
     if value.startswith("="):
         # The API reads formulas in its own grammar, with ";" between arguments.
         cell.setFormula(value.replace(",", ";"))

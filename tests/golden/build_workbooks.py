@@ -140,6 +140,39 @@ def _(path: Path) -> None:
     make_workbook(path, lines=lines_with(1, amount="forty five k"), total=None)
 
 
+@case("numbers_typed_as_text_that_read_two_ways")
+def _(path: Path) -> None:
+    make_workbook(
+        path,
+        headers=UNIT_HEADERS,
+        lines=[
+            ("", "01-100", "L", "General conditions", "1.234"),
+            ("", "03-300", "M", "Concrete", "125", "10", "m3", "12,5"),
+            ("", "03-300", "L", "Concrete labour", "1.234,56"),
+            ("", "09-900", "S", "Painting subcontract", "1\u06605"),
+            ("", "02-200", "L", "Survey", "€1,234.56"),
+            ("", "02-200", "M", "Fill", "(-500)"),
+            ("", "01-100", "O", "Testing", "12,34,5"),
+        ],
+        total=None,
+    )
+
+
+@case("valid_numbers_typed_as_text")
+def _(path: Path) -> None:
+    make_workbook(
+        path,
+        headers=UNIT_HEADERS,
+        lines=[
+            ("", "01-100", "L", "General conditions", "1,234.56"),
+            ("", "03-300", "M", "Concrete", "$1,250.00", "100", "m3", "12.50"),
+            ("", "03-300", "L", "Concrete labour", "1\u00a0234\u00a0567.00"),
+            ("", "09-900", "S", "Painting subcontract", "1,234"),
+        ],
+        total="$1,238,285.56",
+    )
+
+
 @case("amount_three_decimals")
 def _(path: Path) -> None:
     make_workbook(path, lines=lines_with(1, amount=45000.505), total=None)

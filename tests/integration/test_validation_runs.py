@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.adapters.reading.amounts import parse_amount
+from pipeline.adapters.reading.amounts import NumberFormat, parse_amount
 from pipeline.adapters.reading.budget_reader import read_budget
 from pipeline.adapters.validation.budget_validation import check_budget
 from pipeline.adapters.validation.rules_files import ValidationRules, load_validation_rules
@@ -142,7 +142,7 @@ def test_equal_numbers_shared_between_lines_keep_each_cells_own_digits(
 
 
 def _exact(cell: Any) -> str | None:
-    return _text(parse_amount(cell))
+    return _text(parse_amount(cell, NumberFormat()))
 
 
 def _text(number: Decimal | None) -> str | None:

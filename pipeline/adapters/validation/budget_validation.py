@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.adapters.reading.amounts import parse_amount
+from pipeline.adapters.reading.amounts import NumberFormat, parse_amount
 from pipeline.adapters.reading.budget_reader import RawBudget, text_of
 from pipeline.adapters.validation.cell_text import header_text, header_warnings, line_warnings
 from pipeline.adapters.validation.layout_checks import job_field_problems
@@ -55,11 +55,11 @@ def check_budget(
         checked = _check_lines(raw, rules, taken, run_rows)
         problems += checked.problems + checked.warnings
         if checked.lines is not None:  # totals make sense once every amount does
-            document = _document(raw, checked.lines)
+            document = _document(raw, checked.lines, rules.number_format)
             typed_total = checked.typed_total if checked.rounded else None
             problems += [
                 p
-                for p in total_problems(raw, document, typed_total)
+                for p in total_problems(raw, document, rules.number_format, typed_total)
                 if (p.column, p.cell) not in taken
             ]
     else:
@@ -210,13 +210,17 @@ def _lines(frame: pd.DataFrame) -> list[BudgetLine]:
     ]
 
 
-def _document(raw: RawBudget, lines: list[BudgetLine]) -> BudgetDocument:
+def _document(
+    raw: RawBudget, lines: list[BudgetLine], number_format: NumberFormat
+) -> BudgetDocument:
     total_text = text_of(raw.header.get("budget_total", ("", ""))[0])
     return BudgetDocument(
         project_number=project_number_of(raw),
         lines=tuple(lines),
         project_name=header_text(raw, "project_name"),
         prepared_by=header_text(raw, "prepared_by"),
-        stated_total=parse_amount(raw.header["budget_total"][0]) if total_text else None,
+        stated_total=parse_amount(raw.header["budget_total"][0], number_format)
+        if total_text
+        else None,
         sheet=raw.sheet,
     )

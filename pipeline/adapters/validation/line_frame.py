@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.adapters.reading.amounts import parse_amount
+from pipeline.adapters.reading.amounts import NumberFormat, parse_amount
 from pipeline.adapters.reading.budget_reader import text_of
 from pipeline.adapters.validation.cell_text import AS_READ, CODE_COLUMNS, keep_column
 from pipeline.adapters.validation.line_values import Listed, spell_as_listed, take_amounts
@@ -35,7 +35,7 @@ def line_frame(
         frame[name] = pd.Series(texts, dtype=object)
         if as_read:
             frame[f"{name}{AS_READ}"] = pd.Series(as_read, index=frame.index, dtype=object)
-    amounts = _Amounts()
+    amounts = _Amounts(rules.number_format)
     for name in NUMBER_COLUMNS:
         values = _cells(rows, columns, name)
         parsed = [amounts.parse(v) for v in values]
@@ -87,12 +87,13 @@ class _Amounts:
     are looked up (-0.0 equals 0.0 but is another Decimal; 1.0 equals True and "1.0" is
     another text)."""
 
-    def __init__(self) -> None:
+    def __init__(self, number_format: NumberFormat) -> None:
         self.known: dict[float, Decimal | None] = {}
+        self.number_format = number_format
 
     def parse(self, value: Any) -> Decimal | None:
         if value.__class__ is not float or not value:
-            return parse_amount(value)
+            return parse_amount(value, self.number_format)
         if value not in self.known:
-            self.known[value] = parse_amount(value)
+            self.known[value] = parse_amount(value, self.number_format)
         return self.known[value]

@@ -7,10 +7,12 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.adapters.reading.amounts import why_unread
 from pipeline.adapters.reading.budget_reader import RawBudget
 from pipeline.adapters.validation.cell_text import not_ascii_message
 from pipeline.adapters.validation.layout_checks import line_hint, line_message
 from pipeline.adapters.validation.line_values import Listed, unlisted_hint, unlisted_message
+from pipeline.adapters.validation.number_wording import unread_problem
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.validation.schema import CHECK_COLUMN, KEY_COLUMNS
 from pipeline.adapters.validation.wording import column_title, make_problem
@@ -19,6 +21,9 @@ from pipeline.domain.problems import Problem, cell_ref
 from pipeline.domain.rule_catalog import RULES, hint
 
 RULE_ORDER = {rule: index for index, rule in enumerate(RULES)}
+# A number column's "not a number", which a text that reads some other way replaces with a
+# rule saying why it is not taken (amounts.why_unread).
+NOT_NUMERIC = {"amount.not_numeric", "unit_qty.not_numeric", "unit_cost.not_numeric"}
 
 
 def to_problems(frame: pd.DataFrame, cases: pd.DataFrame, wording: LineWording) -> list[Problem]:
@@ -63,6 +68,10 @@ class LineWording:
         position = self.raw.columns.get(column)
         value = str(record.get(f"{column}_text", record.get(column, "")))
         cell = cell_ref(int(record["_row"]), position) if position is not None else ""
+        number_format = self.rules.number_format
+        if rule in NOT_NUMERIC and (unread := why_unread(value, number_format)):
+            title = column_title(column)
+            return unread_problem(unread, number_format, title, value, self.raw.sheet, cell)
         return make_problem(
             rule,
             self.message(rule, column, record),

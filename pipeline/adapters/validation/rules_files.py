@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pipeline.adapters.reading.amounts import DECIMAL_SEPARATORS, NumberFormat
 from pipeline.domain.budget_summary import SummaryNames, division_names
 from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.erp_profile import ProfileSpec
@@ -40,6 +41,7 @@ class ValidationRules:
     max_decimals: int = 2
     round_to_cents: bool = True  # False: more than two decimals is refused, not rounded
     unit_tolerance: Decimal = Decimal("0.01")
+    number_format: NumberFormat = field(default_factory=NumberFormat)  # numbers typed as text
     columns: dict[str, ColumnRule] = field(
         default_factory=lambda: {name: ColumnRule(n) for name, n in DEFAULT_LENGTHS.items()}
     )
@@ -133,12 +135,33 @@ def load_validation_rules(rules_dir: Path) -> ValidationRules:
             max_decimals=int(amount.get("max_decimals", 2)),
             round_to_cents=_flag(amount, "round_to_cents", True),
             unit_tolerance=Decimal(str(amount.get("unit_tolerance", "0.01"))),
+            number_format=_number_format(amount),
             columns={name: _column_rule(name, columns.get(name, {})) for name in TEXT_COLUMNS},
             severity=severity,
             lists=load_erp_lists(rules_dir),
         )
     except (TypeError, ValueError, re.error) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _number_format(amount: dict[str, Any]) -> NumberFormat:
+    """``decimal_separator`` and ``currency`` of ``[amount]``: a text such as ``1.234,56`` is
+    read only against them, so a value that could itself look like a number is refused."""
+    separator = amount.get("decimal_separator", ".")
+    if separator not in DECIMAL_SEPARATORS:
+        raise ValueError(f'decimal_separator must be "." or ",", not {separator!r}')
+    currency = amount.get("currency", "$")
+    if not isinstance(currency, str) or not currency.strip():
+        raise ValueError(
+            f'currency must be the sign or code amounts may carry, such as "$", not {currency!r}'
+        )
+    if currency != currency.strip() or any(
+        ch.isnumeric() or ch.isspace() or ch in ".,+-()" for ch in currency
+    ):
+        raise ValueError(
+            f"currency must hold no digit, space, sign, parenthesis or separator: {currency!r}"
+        )
+    return NumberFormat(separator, currency)
 
 
 def _flag(table: dict[str, Any], key: str, default: bool) -> bool:

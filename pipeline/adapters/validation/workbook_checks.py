@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pipeline.adapters.reading.amounts import NumberFormat, why_unread
 from pipeline.adapters.reading.budget_reader import RawBudget, text_of
 from pipeline.adapters.validation.cell_text import not_ascii_message
+from pipeline.adapters.validation.number_wording import unread_problem
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.validation.wording import (
     cell_position,
@@ -136,13 +138,20 @@ def _cells_read(raw: RawBudget) -> dict[str, str]:
 
 
 def total_problems(
-    raw: RawBudget, document: BudgetDocument, typed_total: Decimal | None = None
+    raw: RawBudget,
+    document: BudgetDocument,
+    number_format: NumberFormat,
+    typed_total: Decimal | None = None,
 ) -> list[Problem]:
     """The stated Budget Total against the lines. Excel shows a SUM of amounts with sub-cent
     digits, so a total that is the sum of the amounts as typed (``typed_total``, when some
-    were rounded) is taken too, with a warning naming the sum the ERP gets."""
+    were rounded) is taken too, with a warning naming the sum the ERP gets. A total typed
+    as text that is not taken is worded as a line's number is."""
     value, cell = raw.header.get("budget_total", ("", ""))
     stated = document.stated_total
+    if stated is None and (unread := why_unread(text_of(value), number_format)):
+        title = "Budget Total"
+        return [unread_problem(unread, number_format, title, text_of(value), raw.sheet, cell)]
     if stated is None and text_of(value):
         return [
             make_problem(
