@@ -74,15 +74,15 @@ def _issued(tmp_path: Path, content: ReviewContent) -> tuple[Path, ReviewFigures
     return review, figures
 
 
-def _decided_in_openpyxl(review: Path, edits: dict[str, object] | None = None) -> None:
+def _decided_in_openpyxl(review: Path, edits: dict[str, str | float] | None = None) -> None:
     book = openpyxl.load_workbook(review)
     for name, value in (("Decision", "Accept"), ("Reason", "fine"), ("Approver", "Carl")):
         sheet, ref = next(iter(book.defined_names[name].destinations))
         book[sheet][ref.replace("$", "")] = value
     book["Lines"]["K2"], book["Lines"]["L2"] = "Reject", "not ours"
-    for where, value in (edits or {}).items():
+    for where, edit in (edits or {}).items():
         sheet, ref = where.split("!")
-        book[sheet][ref] = value
+        book[sheet][ref] = edit
     book.save(review)
 
 

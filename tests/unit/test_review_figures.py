@@ -4,6 +4,8 @@ the approver, rows in any order, and the sentence that names a changed cell."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,7 +22,7 @@ DECISION_CELLS = {"Decision": "Review!B14", "Reason": "Review!B15", "Approver": 
 NOTE = LINE_HEADERS.index("Line Note")
 
 
-def _digest(sheet: str, rows: list[list[object]]) -> SheetFigures:
+def _digest(sheet: str, rows: Sequence[Sequence[object]]) -> SheetFigures:
     digest = SheetDigest(sheet, DECISION_CELLS)
     digest.add_rows(rows)
     return digest.figures()
@@ -46,15 +48,19 @@ def test_a_defined_names_formula_is_its_cell() -> None:
 
 
 def test_the_cells_the_approver_fills_are_left_out() -> None:
-    review = [["Decision"], ["x"]] + [[""]] * 12 + [["Decision", "Accept"]]
-    blank = [["Decision"], ["x"]] + [[""]] * 12 + [["Decision", ""]]
-    lines = [list(LINE_HEADERS), ["2", "", "03-300", "M", "Concrete", "", "", 95000.5]]
-    noted = [list(LINE_HEADERS), [*lines[1], "", "", "Reject", "too much"]]
+    above = [["Decision"], ["x"]] + [[""] for _ in range(12)]
+    review = [*above, ["Decision", "Accept"]]
+    blank = [*above, ["Decision", ""]]
+    lines: list[list[object]] = [
+        list(LINE_HEADERS),
+        ["2", "", "03-300", "M", "Concrete", "", "", 95000.5],
+    ]
+    noted: list[list[object]] = [list(LINE_HEADERS), [*lines[1], "", "", "Reject", "too much"]]
 
     assert _digest("Review", review) == _digest("Review", blank)
     assert _digest("Lines", noted) == _digest("Lines", lines)
     # The header row of Line Note is a text the approver reads, not a cell they fill.
-    renamed = [list(LINE_HEADERS), lines[1]]
+    renamed: list[list[object]] = [list(LINE_HEADERS), lines[1]]
     renamed[0][NOTE] = "Notes"
     assert _digest("Lines", renamed) != _digest("Lines", lines)
     # On another sheet, the same columns are figures.
