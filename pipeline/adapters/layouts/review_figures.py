@@ -24,7 +24,7 @@ from pipeline.adapters.layouts.review import LINE_HEADERS, LINES_SHEET
 from pipeline.domain.review_figures import SheetFigures
 
 LINE_DECISION_COLUMNS = (LINE_HEADERS.index("Line Decision"), LINE_HEADERS.index("Line Note"))
-_NUMBER = "%.15g"  # LibreOffice writes 15 significant digits, Excel 17, xlsxwriter 16
+NUMBER_FORMAT = "%.15g"  # LibreOffice writes 15 significant digits, Excel 17, xlsxwriter 16
 _CELL = re.compile(r"^=?'?(?P<sheet>.+?)'?!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)$")
 
 
@@ -38,7 +38,7 @@ def cell_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float | Decimal):
         # + 0.0 makes -0.0 the 0 LibreOffice writes for it
-        return _NUMBER % (float(value) + 0.0)
+        return NUMBER_FORMAT % (float(value) + 0.0)
     isoformat = getattr(value, "isoformat", None)  # a date or time a cell's format made
     return str(isoformat()) if callable(isoformat) else str(value)
 
@@ -72,15 +72,33 @@ class SheetDigest:
         """Row ``index`` (0-based) as the fingerprint reads it: canonical texts, the cells the
         approver fills blanked, no blank cell at its end."""
         # Inline for text and floats, what nearly every cell is: this runs for each cell of a
-        # 200,000-line sheet, on issue and on every save read.
+        # 200,000-line sheet on every save read.
         texts = [
             value
             if type(value) is str
-            else _NUMBER % (value + 0.0)
+            else NUMBER_FORMAT % (value + 0.0)
             if type(value) is float
             else cell_text(value)
             for value in values
         ]
+        return self._left_open(index, texts)
+
+    def add(self, index: int, values: Sequence[object]) -> None:
+        """Take row ``index`` (0-based) into the digest."""
+        self.add_texts(index, self.texts(index, values))
+
+    def add_texts(self, index: int, texts: list[str]) -> None:
+        """Take row ``index`` (0-based), already in canonical texts (``cell_text``), into the
+        digest: the fast way for a writer that knows what each cell is."""
+        texts = self._left_open(index, texts)
+        if texts:
+            # The repr of a list of str is unambiguous (no text can pass for two cells) and
+            # holds no line break.
+            self._rows.append(repr(texts))
+            self._extent = max(self._extent, index + 1)
+
+    def _left_open(self, index: int, texts: list[str]) -> list[str]:
+        """``texts`` with the cells the approver fills blanked and no blank cell at its end."""
         width = len(texts)
         if index:
             for column in self._open_columns:
@@ -92,15 +110,6 @@ class SheetDigest:
         while texts and not texts[-1]:
             texts.pop()
         return texts
-
-    def add(self, index: int, values: Sequence[object]) -> None:
-        """Take row ``index`` (0-based) into the digest."""
-        texts = self.texts(index, values)
-        if texts:
-            # The repr of a list of str is unambiguous (no text can pass for two cells) and
-            # holds no line break.
-            self._rows.append(repr(texts))
-            self._extent = max(self._extent, index + 1)
 
     def add_rows(self, rows: Iterable[Sequence[object]]) -> None:
         """Take a whole sheet's rows, from its first, into the digest."""
