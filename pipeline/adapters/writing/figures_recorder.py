@@ -1,6 +1,7 @@
 """The figures a review workbook is issued with, taken down while it is written: a stand-in for
 xlsxwriter's workbook and its sheets that passes every call on and digests, sheet by sheet,
-the values written (``layouts.review_figures``: the reader digests a saved copy the same way).
+the values written (``layouts.review_figures``: the reader digests a saved copy the same way);
+and the form in which rows streamed as XML, outside xlsxwriter, are digested.
 
 Rows are digested as the writer leaves them; our writers write each sheet's rows in order (in
 ``constant_memory`` mode xlsxwriter itself drops a cell written to a row it has left), so a
@@ -9,10 +10,17 @@ write to a row left behind is a writer's mistake, and raises.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pipeline.adapters.layouts.review import DECISION_NAMES, META_SHEET
-from pipeline.adapters.layouts.review_figures import SheetDigest, decision_cell
+from pipeline.adapters.layouts.review_figures import (
+    NUMBER_FORMAT,
+    SheetDigest,
+    cell_text,
+    decision_cell,
+)
+from pipeline.adapters.writing.sheet_rows import Cell, sheet_text
 from pipeline.domain.review_figures import ReviewFigures
 
 XLSX_MAX_TEXT = 32767  # UTF-16 units: xlsxwriter cuts a longer text there, as Excel would
@@ -130,6 +138,25 @@ class RecordedSheet:
             self.flush()
             self._row = row
         self._cells[col] = value
+
+
+def streamed_texts(cells: Sequence[Cell]) -> list[str]:
+    """A row streamed as XML (``sheet_rows.row_xml``), as a reader will find its cells, in
+    the fingerprint's form (``cell_text``). Inline for printable texts and floats, what nearly
+    every cell is: this runs for each cell of a 200,000-line sheet."""
+    return [
+        cell
+        if type(cell) is str and cell.isprintable()
+        else NUMBER_FORMAT % (cell + 0.0)
+        if type(cell) is float
+        else _streamed(cell)
+        for cell in cells
+    ]
+
+
+def _streamed(cell: Cell) -> str:
+    """A text as ``row_xml`` writes it (cleaned), blank for None, a number as ``cell_text``."""
+    return sheet_text(cell) if isinstance(cell, str) else cell_text(cell)
 
 
 def _as_written(text: str) -> str:

@@ -19,8 +19,8 @@ from pipeline.adapters.layouts.review import (
     META_SHEET,
     REVIEW_PROPERTY,
 )
-from pipeline.adapters.layouts.review_figures import NUMBER_FORMAT, SheetDigest, cell_text
-from pipeline.adapters.writing.figures_recorder import FiguresRecorder
+from pipeline.adapters.layouts.review_figures import SheetDigest
+from pipeline.adapters.writing.figures_recorder import FiguresRecorder, streamed_texts
 from pipeline.adapters.writing.review_resend_sheets import changes_sheet, reasons_sheet
 from pipeline.adapters.writing.review_texts import (
     REVIEW_WIDTH,
@@ -32,7 +32,6 @@ from pipeline.adapters.writing.sheet_rows import (
     Cell,
     column_letters,
     row_xml,
-    sheet_text,
     splice_rows,
 )
 from pipeline.adapters.writing.summary_sheet import summary_sheet
@@ -294,28 +293,8 @@ def _line_rows(
             float(line.amount),
             _change_text(change) if change else None,
         ]
-        # The cells as a reader will find them, in the fingerprint's form (``cell_text``),
-        # inline: this runs for each cell of a 200,000-line sheet.
-        figures.add_texts(
-            number - 1,
-            [
-                cell
-                if type(cell) is str and cell.isprintable()
-                else NUMBER_FORMAT % (cell + 0.0)
-                if type(cell) is float
-                else _written(cell)
-                for cell in cells
-            ],
-        )
+        figures.add_texts(number - 1, streamed_texts(cells))
         yield row_xml(number, cells, changed_row if change else plain, letters)
-
-
-def _written(cell: Cell) -> str:
-    """A streamed cell as a reader finds it, in the fingerprint's form: a text as ``row_xml``
-    writes it, blank for None, a number as ``cell_text`` has it."""
-    if isinstance(cell, str):
-        return sheet_text(cell)
-    return cell_text(cell)
 
 
 def _change_text(change: LineChange) -> str:
