@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-import importlib
 import os
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from pipeline.adapters.clock import clock_from_environment
 from pipeline.adapters.erp.profiles import ProfileWriter
@@ -19,64 +17,39 @@ from pipeline.adapters.files.temp_files import TempSweeper
 from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.html.status_page import JinjaStatusPage, status_environment
 from pipeline.adapters.mail.render import JinjaMailRenderer, template_environment
-from pipeline.adapters.reading.parse_pool import ParsePool, ReadingAhead
 from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.adapters.validation.rules_files import (
     load_directory,
     load_summary_names,
     load_validation_rules,
 )
+from pipeline.bootstrap_readers import Readers, no_read_ahead, readers_of
 from pipeline.config import Settings
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.budget_summary import SummaryNames
 from pipeline.domain.names import CHANGES, FAILED, REFUSED, RESULTS
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Directory
-from pipeline.domain.problems import Problem
 from pipeline.domain.review import Rejection
+from pipeline.domain.review_figures import ReviewFigures
 from pipeline.errors import ConfigError
-from pipeline.services import ports
+from pipeline.services import ports, review_ports
 from pipeline.services.context import Services
 from pipeline.services.records import Store
 
 if TYPE_CHECKING:
     import jinja2
 
-# What reads and writes workbooks (pandas, pandera, xlsxwriter) and renders templates
-# (jinja2) is imported by the adapters below on first use, not here: a command loads only
-# what it uses (`status` reads the database, nothing more), and with isolated parsing the
-# daemon never imports pandas at all (the parse worker does).
-REVIEW_WRITER = "pipeline.adapters.writing.review_workbook"
-READ_SAVED_REVIEW = "pipeline.adapters.reading.review_reader:read_saved_review"
-WRITE_ANNOTATED_COPY = "pipeline.adapters.writing.annotated_workbook:write_annotated_copy"
+# What writes workbooks (xlsxwriter) and renders templates (jinja2) is imported by the
+# adapters below on first use, not here: a command loads only what it uses (`status` reads
+# the database, nothing more). The readers are wired in ``bootstrap_readers``.
 
 
-def read_and_check(path: Path, settings: Settings) -> ports.ReadResult:
-    """Read and check an admin's workbook in this process (``isolate_parsing = false``)."""
-    from pipeline.adapters.reading.workbook_intake import read_and_check as read
-
-    return read(path, settings)
-
-
-def read_saved_review(path: Path, line_count: int, settings: Settings) -> ports.SavedReview:
-    """Read an approver's saved review workbook in this process."""
-    from pipeline.adapters.reading.review_reader import read_saved_review as read
-
-    return read(path, line_count, settings.package_limits)
-
-
-def write_annotated_copy(source: Path, problems: Sequence[Problem], target: Path) -> None:
-    """Write the marked-up copy of a refused workbook in this process."""
-    from pipeline.adapters.writing.annotated_workbook import write_annotated_copy as write
-
-    write(source, problems, target)
-
-
-def write_review_workbook(content: ports.ReviewContent, target: Path) -> None:
+def write_review_workbook(content: ports.ReviewContent, target: Path) -> ReviewFigures:
     """Write a review workbook (xlsxwriter is imported when the first one is written)."""
     from pipeline.adapters.writing.review_workbook import write_review_workbook as write
 
-    write(content, target)
+    return write(content, target)
 
 
 def _transport(settings: Settings) -> ports.MailTransport:
@@ -104,58 +77,12 @@ def _built_transport(settings: Settings) -> ports.MailTransport:
     return NullTransport()
 
 
-class Readers(NamedTuple):
-    """What reads workbooks (in the parse workers, or in this process)."""
-
-    read_budget: ports.BudgetReader
-    read_decision: ports.DecisionReader
-    annotate: ports.Annotator
-    read_ahead: ports.ReadAhead
-    close: Callable[[], None]  # stops the parse workers
-
-
 def _readers(settings: Settings, start_worker: bool = False) -> Readers:
-    """Read workbooks, the admins' and the approvers' alike, and write the annotated copy of
-    a refused one, in the isolated parse workers (the default), or in this process.
-    ``start_worker`` starts a worker now, in the background, for a command that will read:
-    its imports then overlap this process's own start-up."""
+    """The readers of workbooks (``bootstrap_readers.readers_of``), once what they need is
+    there: defusedxml and the validation rules, checked at start-up, not at the first file."""
     require_defusedxml()
-    load_validation_rules(settings.rules)  # fail at start-up, not at the first file
-    if not settings.isolate_parsing:
-
-        def direct(path: Path) -> ports.ReadResult:
-            return read_and_check(path, settings)  # by its global name: tests patch it
-
-        def direct_review(path: Path, line_count: int) -> ports.SavedReview:
-            return read_saved_review(path, line_count, settings)
-
-        return Readers(direct, direct_review, write_annotated_copy, _no_read_ahead, _nothing)
-    pool = ParsePool(settings.parse_seconds, settings.parse_memory_mb, settings.parse_workers)
-    if start_worker:
-        pool.start_soon()
-        # While the worker starts and reads, this process would only wait: import the
-        # review workbook's writer meanwhile, on the other core, as the first file needs it.
-        threading.Thread(target=importlib.import_module, args=(REVIEW_WRITER,), daemon=True).start()
-    ahead = ReadingAhead(pool, settings)
-
-    def isolated_review(path: Path, line_count: int) -> ports.SavedReview:
-        saved: ports.SavedReview = pool.run(
-            path.name, READ_SAVED_REVIEW, path, line_count, settings.package_limits
-        )
-        return saved
-
-    def isolated_annotate(source: Path, problems: Sequence[Problem], target: Path) -> None:
-        pool.run(source.name, WRITE_ANNOTATED_COPY, source, list(problems), target)
-
-    return Readers(ahead.read, isolated_review, isolated_annotate, ahead.read_ahead, pool.close)
-
-
-def _nothing() -> None:
-    """Nothing to let go of."""
-
-
-def _no_read_ahead(paths: Sequence[Path]) -> None:
-    """Parsing in this process: each file is read when it is taken."""
+    load_validation_rules(settings.rules)
+    return readers_of(settings, start_worker)
 
 
 def temp_sweeper(settings: Settings) -> TempSweeper:
@@ -215,14 +142,15 @@ class Replacements(TypedDict, total=False):
     process_account: ports.ProcessAccount
     read_ahead: ports.ReadAhead
     read_budget: ports.BudgetReader
-    read_decision: ports.DecisionReader
+    read_decision: review_ports.DecisionReader
+    compare_figures: review_ports.FiguresComparer
     render_mail: ports.MailRenderer
     render_status: ports.StatusPageRenderer
     store: Store
     sweep_temporaries: ports.TemporarySweep
     transport: ports.MailTransport
     write_rejected: ports.RejectedWriter
-    write_review: ports.ReviewWriter
+    write_review: review_ports.ReviewWriter
     summary_names: ports.SummaryNamesSource
     write_template: ports.TemplateWriter
 
@@ -240,7 +168,7 @@ def bootstrap(
     folders = ports.get("folders") or _prepared_folders(settings, store)
     readers = (
         None
-        if "read_budget" in ports and "read_decision" in ports
+        if {"read_budget", "read_decision", "compare_figures"} <= ports.keys()
         else _readers(settings, start_worker)
     )
     people = ports.get("people") or _people(settings)
@@ -251,8 +179,9 @@ def bootstrap(
         clock=ports.get("clock") or clock_from_environment(),
         people=people,
         read_budget=ports.get("read_budget") or _pick(readers).read_budget,
-        read_ahead=ports.get("read_ahead") or (readers.read_ahead if readers else _no_read_ahead),
+        read_ahead=ports.get("read_ahead") or (readers.read_ahead if readers else no_read_ahead),
         read_decision=ports.get("read_decision") or _pick(readers).read_decision,
+        compare_figures=ports.get("compare_figures") or _pick(readers).compare_figures,
         write_review=ports.get("write_review") or write_review_workbook,
         write_rejected=ports.get("write_rejected") or _rejected_writer(settings),
         exporter=ports.get("exporter") or _exporter(settings, env),
@@ -335,5 +264,5 @@ def _template_writer(settings: Settings) -> ports.TemplateWriter:
 
 def _pick(readers: Readers | None) -> Readers:
     if readers is None:
-        raise ConfigError("replace both readers, or neither")
+        raise ConfigError("replace every reader (budget, decision, figures), or none")
     return readers

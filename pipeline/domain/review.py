@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.domain.budget import LineKey
+from pipeline.domain.review_figures import ReviewFigures
 
 
 class DecisionOutcome(enum.StrEnum):
@@ -16,6 +17,7 @@ class DecisionOutcome(enum.StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     REFUSED = "refused"  # not applied: see its note
+    FIGURES_CHANGED = "figures_changed"  # refused, and the review issued put back in its place
     LATE = "late"  # saved after the version's approval was over; answered
 
     @property
@@ -114,7 +116,8 @@ class Rejection:
 @dataclass(frozen=True, slots=True)
 class ReviewIssue:
     """One review workbook as budget-erp issued it: which version it is for, its identifier
-    (kept in the workbook's document properties and hidden ``_meta`` sheet) and its bytes."""
+    (kept in the workbook's document properties and hidden ``_meta`` sheet), its bytes and
+    the fingerprint of its figures (None: issued before figures were recorded)."""
 
     token: str
     project_number: str
@@ -122,6 +125,7 @@ class ReviewIssue:
     review_file: str
     sha256: str
     issued_at: datetime
+    figures: ReviewFigures | None = None
 
 
 @dataclass(frozen=True, slots=True)

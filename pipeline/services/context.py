@@ -15,7 +15,6 @@ from pipeline.services.ports import (
     Annotator,
     BudgetReader,
     Clock,
-    DecisionReader,
     ErpOutbox,
     Exporter,
     FileOwner,
@@ -27,13 +26,13 @@ from pipeline.services.ports import (
     ProcessAccount,
     ReadAhead,
     RejectedWriter,
-    ReviewWriter,
     StatusPageRenderer,
     SummaryNamesSource,
     TemplateWriter,
     TemporarySweep,
 )
 from pipeline.services.records import Store
+from pipeline.services.review_ports import DecisionReader, FiguresComparer, ReviewWriter
 
 logger = logging.getLogger("pipeline")
 
@@ -81,6 +80,7 @@ class Services:
     read_budget: BudgetReader
     read_ahead: ReadAhead
     read_decision: DecisionReader
+    compare_figures: FiguresComparer
     write_review: ReviewWriter
     write_rejected: RejectedWriter
     exporter: Exporter

@@ -17,7 +17,7 @@ from pipeline.domain.people import Person, Role
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Verdict
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
-from pipeline.services.ports import SavedReview
+from pipeline.services.review_ports import SavedReview
 
 ENDING_ACTIONS = (Action.ACCEPT, Action.REJECT, Action.RETRIEVE)
 
@@ -83,9 +83,16 @@ FIX_IT = "Correct the review workbook and save it again.\n"
 
 
 def refuse_decision(
-    app: Services, save: ReviewSave, problems: list[str], advice: str = FIX_IT
+    app: Services,
+    save: ReviewSave,
+    problems: list[str],
+    advice: str = FIX_IT,
+    *,
+    template: str = "decision_refused",
+    outcome: DecisionOutcome = DecisionOutcome.REFUSED,
 ) -> Outcome:
-    """Leave the review workbook where it is, say why beside it and by email, record it once."""
+    """Say why the decision is not applied beside the review workbook and by email (the
+    ``template``), and record it once (as ``outcome``)."""
     sub, now = save.submission, app.clock.now()
     text = "; ".join(problems)
     _note(
@@ -96,13 +103,9 @@ def refuse_decision(
         + advice,
     )
     mail = notifications.decision_not_applied(
-        app,
-        "decision_refused",
-        (save.sha, sub, save.path),
-        _told(app, save),
-        {"reasons": list(problems)},
+        app, template, (save.sha, sub, save.path), _told(app, save), {"reasons": list(problems)}
     )
-    _answered(app, save, mail, Action.REFUSE_DECISION, text, DecisionOutcome.REFUSED)
+    _answered(app, save, mail, Action.REFUSE_DECISION, text, outcome)
     logger.debug("%s: decision not applied: %s", save.path.name, text)
     return Outcome(OutcomeKind.DECISION_REFUSED, save.path, sub.project_number, text)
 

@@ -1,8 +1,9 @@
 """Use case: apply the approver's saved decision: reject (hand back, unlocked) or accept.
 
 A save counts only when it is the review workbook issued for the version awaiting approval,
-decided by an accounting approver of the project who did not send that version, and (with
-``[identity] file_owner = "require"``) saved under one of that approver's accounts.
+showing exactly the figures issued, decided by an accounting approver of the project who did
+not send that version, and (with ``[identity] file_owner = "require"``) saved under one of
+that approver's accounts.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ from pipeline.services.decision_answers import (
     refuse_decision,
 )
 from pipeline.services.export import export_accepted
+from pipeline.services.issued_figures import (
+    changed_figures,
+    put_back_issued,
+    refuse_changed_figures,
+)
 
 
 def apply_review_file(app: Services, path: Path) -> Outcome | None:
@@ -42,16 +48,23 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     sha = app.folders.sha256(path)
     seen = app.store.decision_outcome(sha)
     awaiting = _awaits(budget, submission)
+    issue = (
+        app.store.current_review_issue(submission.project_number, submission.version)
+        if awaiting
+        else None
+    )
     if seen is not None:
         # Once the version is decided, a save read before (the decided workbook itself,
         # left by a crash, or one refused) is archived and cleared; a late save answered
         # already stays beside its note until a person removes it.
         if not awaiting and seen is not DecisionOutcome.LATE:
             clear_review(app, path, sha)
+        elif seen is DecisionOutcome.FIGURES_CHANGED and issue is not None:
+            put_back_issued(app, path, issue)  # refused, and a crash came before this
         return None
     account = app.file_owner(path) if app.settings.identity.records else ""
     try:
-        saved = app.read_decision(path, submission.line_count)
+        saved = app.read_decision(path, submission.line_count, issue.figures if issue else None)
     except UnreadableWorkbook as exc:
         if not awaiting:
             clear_review(app, path, sha)
@@ -63,6 +76,10 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     foreign = issue_problems(app, save)
     if foreign:
         return refuse_decision(app, save, foreign, advice="")
+    if issue is not None:
+        changed = changed_figures(app, save, issue)
+        if changed:  # answered or not: nobody is to decide on other figures
+            return refuse_changed_figures(app, save, issue, changed)
     if not saved.decision.answered:
         with app.store.transaction():
             app.store.note_decision_file(

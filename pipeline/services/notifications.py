@@ -245,8 +245,9 @@ def decision_not_applied(
     details: dict[str, object],
 ) -> list[Notification]:
     """To the approver named, whoever saved it, and the project's approvers: a saved decision
-    was not applied (``decision_refused``: why, and what to do; ``decision_late``: what was
-    applied before). Once per saved content: ``save`` is its sha256, version and file."""
+    was not applied (``decision_refused``: why, and what to do; ``figures_changed``: the
+    cells that changed, and the review issued put back; ``decision_late``: what was applied
+    before). Once per saved content: ``save`` is its sha256, version and file."""
     sha, submission, review = save
     return prepare(
         app,
@@ -258,6 +259,7 @@ def decision_not_applied(
             "version": submission.version,
             "file_name": review.name,
             "review_path": str(review),
+            "sha256": sha,
             **details,
         },
     )

@@ -20,11 +20,7 @@ from pipeline.domain.notification import Notification
 from pipeline.domain.own_exports import Fingerprint, PublishedName
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
-from pipeline.domain.review import (
-    Decision,
-    Rejection,
-    ReviewMarks,
-)
+from pipeline.domain.review import Rejection
 from pipeline.domain.status_view import StatusView
 
 
@@ -84,15 +80,6 @@ class ReviewContent:
     refusal: Refusal | None = None  # issued again because the ERP refused the version's file
 
 
-@dataclass(frozen=True)
-class SavedReview:
-    """A review workbook as the approver saved it: their decision, and the marks that tie it
-    to the version it was issued for."""
-
-    decision: Decision
-    marks: ReviewMarks
-
-
 class EntryKind(enum.StrEnum):
     """What an inbox entry is, as ``lstat`` sees it (a link is not followed)."""
 
@@ -120,6 +107,7 @@ class Folders(Protocol):
     def archive(self, path: Path, sha256: str | None = None) -> str: ...
     def archive_soon(self, paths: Sequence[Path]) -> None: ...
     def restore(self, sha256: str, suffix: str, target: Path) -> bool: ...
+    def archived(self, sha256: str, suffix: str) -> Path | None: ...
     def write(self, target: Path, write: Callable[[Path], object]) -> None: ...
     def write_text(self, target: Path, text: str) -> None: ...
     def exists(self, path: Path) -> bool: ...
@@ -190,12 +178,6 @@ class ReadAhead(Protocol):
     def __call__(self, paths: Sequence[Path]) -> None: ...
 
 
-class DecisionReader(Protocol):
-    """Reads the approver's answer from a review workbook issued for ``line_count`` lines."""
-
-    def __call__(self, path: Path, line_count: int) -> SavedReview: ...
-
-
 class FileOwner(Protocol):
     """The operating-system account that owns (last saved) a file."""
 
@@ -206,12 +188,6 @@ class ProcessAccount(Protocol):
     """The operating-system account this process runs under."""
 
     def __call__(self) -> str: ...
-
-
-class ReviewWriter(Protocol):
-    """Writes the review workbook for the approver."""
-
-    def __call__(self, content: ReviewContent, target: Path) -> None: ...
 
 
 class SummaryNamesSource(Protocol):

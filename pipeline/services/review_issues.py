@@ -1,8 +1,9 @@
 """Use case: issue a review workbook for a version, tied to it by an identifier, and put it
 back when it goes missing while the version still awaits its approver.
 
-Every issue is recorded (identifier, version, the workbook's sha256) and its bytes kept in
-the archive, so the one that counts can be told from copies and written again unchanged.
+Every issue is recorded (identifier, version, the workbook's sha256, the fingerprint of its
+figures) and its bytes kept in the archive, so the one that counts can be told from copies,
+held to its figures, and written again unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.review import ReviewIssue
+from pipeline.domain.review_figures import ReviewFigures
 from pipeline.services.context import Services, logger
 from pipeline.services.ports import ReviewContent
 
@@ -25,9 +27,12 @@ def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[P
     content = replace(content, token=token)
     sub = content.submission
     review = app.settings.approval / sub.review_file
-    app.folders.write(review, lambda temp: app.write_review(content, temp))
+    written: list[ReviewFigures] = []
+    app.folders.write(review, lambda temp: written.append(app.write_review(content, temp)))
     sha = app.folders.archive(review)
-    return review, ReviewIssue(token, sub.project_number, sub.version, sub.review_file, sha, at)
+    return review, ReviewIssue(
+        token, sub.project_number, sub.version, sub.review_file, sha, at, written[-1]
+    )
 
 
 def restore_missing_review(app: Services, budget: ProjectBudget) -> Path | None:

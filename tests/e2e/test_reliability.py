@@ -275,7 +275,7 @@ def test_a_file_written_to_while_being_read_is_read_again(
         return result
 
     # bootstrap's wiring calls it by this name: patched there, it is what a pass calls.
-    monkeypatch.setattr("pipeline.bootstrap.read_and_check", read_while_someone_writes)
+    monkeypatch.setattr("pipeline.bootstrap_readers.read_and_check", read_while_someone_writes)
     workspace.drop()
 
     first = workspace.run("process")

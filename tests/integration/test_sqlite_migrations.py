@@ -221,3 +221,14 @@ def test_the_upgraded_database_takes_what_only_the_new_schema_allows(
     orphan = dataclasses.replace(SUBMISSIONS[2], project_number="P-9", review_file="x.xlsx")
     with pytest.raises(sqlite3.IntegrityError), upgraded.transaction():
         upgraded.add_submission(orphan, [])
+
+
+def test_a_review_issued_before_fingerprints_holds_no_figures(upgraded: SqliteStore) -> None:
+    # A row as m004 wrote it (m008 adds the figures column, '' for the rows already there).
+    upgraded.db.execute(
+        "INSERT INTO review_issues (token, project_number, version, review_file, sha256, "
+        "issued_at) VALUES ('t', 'P-1001', 2, 'P-1001_v2_review.xlsx', ?, ?)",
+        (SHA["a1"], _at(40).isoformat()),
+    )
+    issue = upgraded.review_issue("t")
+    assert issue is not None and issue.figures is None

@@ -21,6 +21,7 @@ from pipeline.domain.review import (
     Rejection,
     ReviewIssue,
 )
+from pipeline.domain.review_figures import ReviewFigures, SheetFigures
 from pipeline.errors import ConcurrentUpdate
 from pipeline.services.ports import ExportRecord
 from pipeline.services.records import ExportIntent, Store
@@ -134,6 +135,29 @@ def test_the_review_issued_last_is_the_one_that_counts(store: Store) -> None:
     assert store.current_review_issue("P-1", 1) == again
     assert store.review_issue("t1") == first
     assert store.current_review_issue("P-1", 2) is None
+
+
+def test_a_review_issue_keeps_the_fingerprint_of_its_figures(store: Store) -> None:
+    figures = ReviewFigures(
+        {
+            "Review": SheetFigures("1" * 64, 20),
+            "Earlier Reasons": SheetFigures("2" * 64, 4),
+            'Zusammenfassung "Ü"': SheetFigures("3" * 64, 9),
+        },
+        {"Decision": "Review!B14", "Reason": "Review!B15", "Approver": "Review!B16"},
+    )
+    issued = ReviewIssue("t1", "P-1", 1, "P-1_v1_review.xlsx", "a" * 64, NOW, figures)
+    older = ReviewIssue("t0", "P-0", 1, "P-0_v1_review.xlsx", "b" * 64, NOW)  # before figures
+    with store.transaction():
+        store.add_review_issue(issued)
+        store.add_review_issue(older)
+        store.note_decision_file(
+            DecisionFile("c" * 64, "P-1", 1, DecisionOutcome.FIGURES_CHANGED, NOW)
+        )
+    assert store.review_issue("t1") == issued
+    assert store.current_review_issue("P-1", 1) == issued
+    assert store.review_issue("t0") == older and older.figures is None
+    assert store.decision_outcome("c" * 64) is DecisionOutcome.FIGURES_CHANGED
 
 
 def test_a_file_name_stem_belongs_to_one_project_whatever_its_case(store: Store) -> None:

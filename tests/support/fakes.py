@@ -23,6 +23,7 @@ from pipeline.domain.notification import Notification
 from pipeline.domain.own_exports import Fingerprint, PublishedName
 from pipeline.domain.people import Directory, make_person
 from pipeline.domain.review import Decision, Rejection, ReviewMarks
+from pipeline.domain.review_figures import FigureComparison, ReviewFigures, SheetFigures
 from pipeline.services.context import Services
 from pipeline.services.ports import (
     EntryKind,
@@ -31,10 +32,15 @@ from pipeline.services.ports import (
     ReadResult,
     RenderedMail,
     ReviewContent,
-    SavedReview,
 )
+from pipeline.services.review_ports import SavedReview
 
 ROOT = Path("/workspace")  # never on disk: every file lives in FakeFolders.files
+# The fingerprint every fake review workbook is issued with.
+ISSUED_FIGURES = ReviewFigures(
+    {"Review": SheetFigures("review-as-issued", 20), "Lines": SheetFigures("lines-as-issued", 5)},
+    {"Decision": "Review!B14", "Reason": "Review!B15", "Approver": "Review!B16"},
+)
 NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 PEOPLE = Directory(
     (
@@ -80,6 +86,9 @@ class FakeFolders:
             return False
         self.put(target, self.archive_bytes[sha256])
         return True
+
+    def archived(self, sha256: str, suffix: str) -> Path | None:
+        return ROOT / "archive" / f"{sha256}{suffix}" if sha256 in self.archive_bytes else None
 
     def write(self, target: Path, write: Callable[[Path], object]) -> None:
         write(target)  # fake writers record what they were asked to write
@@ -241,8 +250,9 @@ class Recorder:
     exports: list[tuple[str, ExportJob]] = field(default_factory=list)
     sent: list[Notification] = field(default_factory=list)
 
-    def write_review(self, content: ReviewContent, target: Path) -> None:
+    def write_review(self, content: ReviewContent, target: Path) -> ReviewFigures:
         self.reviews.append(content)
+        return ISSUED_FIGURES
 
     def write_rejected(self, document: BudgetDocument, rejection: Rejection, target: Path) -> None:
         self.rejected.append((document, rejection))
@@ -276,12 +286,20 @@ class Answers:
 
     budgets: dict[str, ReadResult] = field(default_factory=dict)
     reviews: dict[str, SavedReview] = field(default_factory=dict)
+    changed_cells: dict[str, FigureComparison] = field(default_factory=dict)
 
     def read_budget(self, path: Path) -> ReadResult:
         return self.budgets[path.name]
 
-    def read_decision(self, path: Path, line_count: int) -> SavedReview:
+    def read_decision(
+        self, path: Path, line_count: int, issued: ReviewFigures | None
+    ) -> SavedReview:
         return self.reviews[path.name]
+
+    def compare_figures(
+        self, saved: Path, issued_copy: Path, issued: ReviewFigures, sheets: Sequence[str]
+    ) -> FigureComparison:
+        return self.changed_cells[saved.name]
 
 
 @dataclass
@@ -305,6 +323,7 @@ def fake_world(settings: Settings | None = None) -> FakeWorld:
         people=lambda: PEOPLE,
         read_budget=answers.read_budget,
         read_decision=answers.read_decision,
+        compare_figures=answers.compare_figures,
         write_review=recorder.write_review,
         write_rejected=recorder.write_rejected,
         exporter=FakeExporter(recorder),
@@ -331,10 +350,11 @@ class FixedClock:
 
 def decided(verdict: str, approver: str = "Carl Accountant", reason: str = "") -> SavedReview:
     """A saved review whose identifier matches whatever review was issued last (the use case
-    compares it with the store; tests set the token they expect)."""
-    return SavedReview(Decision(verdict, reason, approver), ReviewMarks())
+    compares it with the store; tests set the token they expect), showing the figures every
+    fake review is issued with."""
+    return SavedReview(Decision(verdict, reason, approver), ReviewMarks(), ISSUED_FIGURES)
 
 
 def with_token(review: SavedReview, token: str) -> SavedReview:
     """The same saved review, carrying the identifier of an issued review workbook."""
-    return SavedReview(review.decision, ReviewMarks((token, token)))
+    return SavedReview(review.decision, ReviewMarks((token, token)), review.figures)

@@ -76,6 +76,11 @@ class LocalFolders:
         atomic_write(target, lambda temp: shutil.copyfile(source, temp))
         return True
 
+    def archived(self, sha256: str, suffix: str) -> Path | None:
+        """Where the archive keeps these bytes, to be read; None if it lacks them."""
+        source = archived_path(self.archive_root, sha256, suffix)
+        return source if source.is_file() else None
+
     def write(self, target: Path, write: Callable[[Path], object]) -> None:
         """Write ``target`` through ``write(temporary)``: whole or not at all."""
         atomic_write(target, write)

@@ -7,6 +7,7 @@ from __future__ import annotations
 DECISION_NAMES = ("Decision", "Reason", "Approver")
 REVIEW_PROPERTY = "budget-erp review"  # the custom document property that holds the issue id
 META_SHEET = "_meta"
+LINES_SHEET = "Lines"
 LINE_HEADERS = (
     "Row",
     "Sub Job",

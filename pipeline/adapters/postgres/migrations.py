@@ -140,6 +140,8 @@ CREATE TABLE export_intents (
 )
 """
 
+M008 = "ALTER TABLE review_issues ADD COLUMN figures TEXT NOT NULL DEFAULT ''"
+
 # PostgreSQL's own: the daemons alive on this workspace, each with its heartbeat (the
 # database's clock) and the server process holding its connection, so that another daemon can
 # end the session of one whose heartbeat stopped, and with it that daemon's pass lock.
@@ -161,6 +163,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("pg001_daemons", PG001),
     ("m006_passes", M006),
     ("m007_export_intents", M007),
+    ("m008_review_figures", M008),
 ]
 
 

@@ -1,10 +1,11 @@
 """Read the approver's answer from a saved review workbook, whether Excel or LibreOffice saved it.
 
 The Decision, Reason and Approver cells are found through their defined names, the flagged
-lines through the Lines sheet's ``Line Decision`` and ``Line Note`` columns, and the issue the
-workbook belongs to through its custom document property and hidden ``_meta`` sheet. The
-approver's file is untrusted: it passes the package guard, each sheet read is bounded
-before the reader lays it out, and the daemon runs all of this in the limited parse worker.
+lines through the Lines sheet's ``Line Decision`` and ``Line Note`` columns, the issue the
+workbook belongs to through its custom document property and hidden ``_meta`` sheet, and
+(given the fingerprint it was issued with) the figures it shows now. The approver's file is
+untrusted: it passes the package guard, each sheet read is bounded before the reader lays
+it out, and the daemon runs all of this in the limited parse worker.
 """
 
 from __future__ import annotations
@@ -15,31 +16,37 @@ from typing import Any
 
 import python_calamine
 
-from pipeline.adapters.layouts.review import DECISION_NAMES, META_SHEET, REVIEW_PROPERTY
+from pipeline.adapters.layouts.review import (
+    DECISION_NAMES,
+    LINES_SHEET,
+    META_SHEET,
+    REVIEW_PROPERTY,
+)
 from pipeline.adapters.reading.budget_reader import normalise_label, text_of
 from pipeline.adapters.reading.package_guard import inspect_package
-from pipeline.adapters.reading.xlsx_parts import (
-    custom_property,
-    defined_names,
-    first_cell_outside,
-    split_ref,
+from pipeline.adapters.reading.review_figures import (
+    BoundedSheet,
+    bounded_sheet,
+    read_bounds,
+    saved_figures,
 )
+from pipeline.adapters.reading.xlsx_parts import custom_property, defined_names, split_ref
 from pipeline.config import PackageLimits
 from pipeline.domain.budget import LineKey
 from pipeline.domain.review import Decision, LineFlag, ReviewMarks, Verdict
+from pipeline.domain.review_figures import ReviewFigures
 from pipeline.errors import UnreadableWorkbook
-from pipeline.services.ports import SavedReview
-
-# How far a sheet of ours may reach: the rows we wrote plus room for an approver's notes,
-# and no further than column Z. Anything beyond is refused, naming the cell.
-SPARE_ROWS = 1000
-MAX_COLUMNS = 26
+from pipeline.services.review_ports import SavedReview
 
 
 def read_saved_review(
-    path: Path, line_count: int, limits: PackageLimits | None = None
+    path: Path,
+    line_count: int,
+    limits: PackageLimits | None = None,
+    issued: ReviewFigures | None = None,
 ) -> SavedReview:
-    """The decision saved in a review workbook and the marks of its issue."""
+    """The decision saved in a review workbook, the marks of its issue and, given the
+    fingerprint it was issued with, the fingerprint of the figures it shows now."""
     inspect_package(path, limits or PackageLimits())
     if not zipfile.is_zipfile(path):
         raise UnreadableWorkbook(
@@ -55,34 +62,42 @@ def read_saved_review(
                 f"{path.name}: the defined name(s) {', '.join(missing)} are "
                 "gone; use a fresh review workbook"
             )
-        # Lines holds one row a line; the Review sheet a few per warning, at most.
-        bounds = dict.fromkeys(sheets, 4 * (line_count + 1) + SPARE_ROWS)
-        bounds["Lines"] = line_count + 1 + SPARE_ROWS
+        bounds = read_bounds(sheets, line_count, issued)
         grids = {
-            sheet: _bounded_rows(path, book, sheet, bounds[sheet])
-            for sheet in {names[name][0] for name in DECISION_NAMES} | {"Lines", META_SHEET}
+            sheet: bounded_sheet(path, book, sheet, bounds[sheet])
+            for sheet in {names[name][0] for name in DECISION_NAMES} | {LINES_SHEET, META_SHEET}
             if sheet in sheets
         }
-        values = {name: _cell(grids[names[name][0]], names[name][1]) for name in DECISION_NAMES}
-        flags = _flags(grids["Lines"]) if "Lines" in grids else ()
-        marks = _marks(path, grids.get(META_SHEET, []))
+        values = {
+            name: _cell(grids[names[name][0]].rows, names[name][1]) for name in DECISION_NAMES
+        }
+        flags = _flags(grids[LINES_SHEET].rows) if LINES_SHEET in grids else ()
+        marks = _marks(path, grids[META_SHEET].rows if META_SHEET in grids else [])
+        figures = _figures(path, book, names, grids, bounds, issued) if issued else None
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # calamine and zipfile raise several types for damaged files
         raise UnreadableWorkbook(f"{path.name}: cannot read the review workbook ({exc})") from exc
     decision = Decision(values["Decision"], values["Reason"], values["Approver"], flags)
-    return SavedReview(decision, marks)
+    return SavedReview(decision, marks, figures)
 
 
-def _bounded_rows(path: Path, book: Any, sheet: str, max_row: int) -> list[list[Any]]:
-    far = first_cell_outside(path, sheet, max_row, MAX_COLUMNS)
-    if far:
-        raise UnreadableWorkbook(
-            f"{path.name}: sheet {sheet!r} has something at {far}, far outside the review "
-            f"(columns A-Z, rows 1-{max_row}); clear it and save the workbook again"
-        )
-    rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return rows
+def _figures(
+    path: Path,
+    book: Any,
+    names: dict[str, tuple[str, str]],
+    grids: dict[str, BoundedSheet],
+    bounds: dict[str, int],
+    issued: ReviewFigures,
+) -> ReviewFigures:
+    """The saved figures of every sheet issued, read one at a time beyond those read already
+    (a sheet's cells are let go once digested)."""
+
+    def sheet(name: str) -> BoundedSheet:
+        return grids[name] if name in grids else bounded_sheet(path, book, name, bounds[name])
+
+    decision_cells = {name: f"{names[name][0]}!{names[name][1]}" for name in DECISION_NAMES}
+    return saved_figures(book.sheet_names, issued, decision_cells, sheet)
 
 
 def _cell(rows: list[list[Any]], ref: str) -> str:

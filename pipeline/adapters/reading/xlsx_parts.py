@@ -132,6 +132,7 @@ def _sheet_member(package: zipfile.ZipFile, sheet_name: str) -> str | None:
 
 _CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _POSITION = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def custom_property(path: Path, name: str) -> str:
@@ -152,16 +153,41 @@ def first_cell_outside(path: Path, sheet_name: str, max_row: int, max_col: int) 
     A cheap scan of the positions only, made before a reader that lays the sheet out as a
     grid from A1 sees it: one value at XFD1048576 would make that grid billions of cells.
     """
+    return scan_sheet(path, sheet_name, max_row, max_col).outside
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """What a scan of a sheet's XML finds before its cells are laid out."""
+
+    outside: str = ""  # the first cell beyond the bounds given, or ""
+    formula: str = ""  # the first cell holding a formula, or ""
+
+
+def scan_sheet(path: Path, sheet_name: str, max_row: int, max_col: int) -> SheetScan:
+    """The first cell beyond ``max_row`` x ``max_col`` (see ``first_cell_outside``) and the
+    first cell holding a formula, in one read of the sheet's XML."""
     with zipfile.ZipFile(path) as package:
         member = _sheet_member(package, sheet_name)
         if member is None:
-            return ""
+            return SheetScan()
         data = package.read(member)
+    outside = ""
     for match in _POSITION.finditer(data):
         letters, row = match.group(1).decode(), int(match.group(2))
         col = 0
         for char in letters:
             col = col * 26 + ord(char) - 64
         if row > max_row or col > max_col:
-            return f"{letters}{row}"
-    return ""
+            outside = f"{letters}{row}"
+            break
+    return SheetScan(outside, _first_formula(data))
+
+
+def _first_formula(data: bytes) -> str:
+    """The cell of the first ``<f>`` element (a data validation's ``<formula1>`` is none)."""
+    found = _FORMULA.search(data)
+    if found is None:
+        return ""
+    cells = list(_POSITION.finditer(data, max(0, found.start() - 4096), found.start()))
+    return f"{cells[-1].group(1).decode()}{cells[-1].group(2).decode()}" if cells else "?"

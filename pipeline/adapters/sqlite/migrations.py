@@ -245,6 +245,12 @@ def m007_export_intents(db: sqlite3.Connection) -> None:
     )
 
 
+def m008_review_figures(db: sqlite3.Connection) -> None:
+    """The fingerprint of the figures each review workbook was issued with ('' for those
+    issued before: their saves are not held to figures)."""
+    _run(db, "ALTER TABLE review_issues ADD COLUMN figures TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", m001_initial),
     ("m002_outbox", m002_outbox),
@@ -253,6 +259,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m005_handed_back", m005_handed_back),
     ("m006_passes", m006_passes),
     ("m007_export_intents", m007_export_intents),
+    ("m008_review_figures", m008_review_figures),
 ]
 
 

@@ -1,15 +1,18 @@
-"""Review workbooks in the state database: the ones issued (with their identifiers), the
-saves already read, and the file-name stem each project owns."""
+"""Review workbooks in the state database: the ones issued (with their identifiers and the
+fingerprints of their figures), the saves already read, and the file-name stem each project
+owns."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from pipeline.adapters.sqlite.queries import Queries
 from pipeline.domain.review import DecisionFile, DecisionOutcome, ReviewIssue
+from pipeline.domain.review_figures import ReviewFigures, SheetFigures
 from pipeline.errors import ConcurrentUpdate
 
-_ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at"
+_ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at, figures"
 
 
 class ReviewQueries(Queries):
@@ -18,7 +21,7 @@ class ReviewQueries(Queries):
     def add_review_issue(self, issue: ReviewIssue) -> None:
         """Record a review workbook written for a version."""
         self.db.execute(
-            f"INSERT INTO review_issues ({_ISSUE_COLUMNS}) VALUES (?,?,?,?,?,?)",
+            f"INSERT INTO review_issues ({_ISSUE_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
             (
                 issue.token,
                 issue.project_number,
@@ -26,6 +29,7 @@ class ReviewQueries(Queries):
                 issue.review_file,
                 issue.sha256,
                 issue.issued_at.isoformat(),
+                _figures_text(issue.figures),
             ),
         )
 
@@ -85,5 +89,26 @@ class ReviewQueries(Queries):
             raise ConcurrentUpdate(f"file name stem {stem!r} belongs to another project")
 
 
-def _issue(row: tuple[str, str, int, str, str, str]) -> ReviewIssue:
-    return ReviewIssue(row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]))
+def _issue(row: tuple[str, str, int, str, str, str, str]) -> ReviewIssue:
+    return ReviewIssue(
+        row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]), _figures(row[6])
+    )
+
+
+def _figures_text(figures: ReviewFigures | None) -> str:
+    """A fingerprint as stored: each sheet's digest and rows, where the decision cells are
+    ("" for none)."""
+    if figures is None:
+        return ""
+    sheets = {name: [sheet.digest, sheet.rows] for name, sheet in figures.sheets.items()}
+    return json.dumps(
+        {"sheets": sheets, "decision_cells": dict(figures.decision_cells)}, ensure_ascii=False
+    )
+
+
+def _figures(text: str) -> ReviewFigures | None:
+    if not text:  # issued before fingerprints were recorded
+        return None
+    stored = json.loads(text)
+    sheets = {name: SheetFigures(digest, rows) for name, (digest, rows) in stored["sheets"].items()}
+    return ReviewFigures(sheets, stored["decision_cells"])

@@ -1,6 +1,7 @@
 """Write the approver's review workbook (xlsxwriter): decision cells, the Summary, every line,
 for a re-send the earlier reasons and the changed lines, highlighted, and after the ERP
-refused the version's file, that refusal at the top. No formulas, only values."""
+refused the version's file, that refusal at the top. No formulas, only values; the figures
+written are fingerprinted as they are written, so a saved copy can be held to them."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ import xlsxwriter
 from pipeline.adapters.layouts.review import (
     DECISION_NAMES,
     LINE_HEADERS,
+    LINES_SHEET,
     META_SHEET,
     REVIEW_PROPERTY,
 )
+from pipeline.adapters.layouts.review_figures import SheetDigest
+from pipeline.adapters.writing.figures_recorder import FiguresRecorder, streamed_texts
 from pipeline.adapters.writing.review_resend_sheets import changes_sheet, reasons_sheet
 from pipeline.adapters.writing.review_texts import (
     REVIEW_WIDTH,
@@ -24,7 +28,12 @@ from pipeline.adapters.writing.review_texts import (
     version_text,
     wrapped_height,
 )
-from pipeline.adapters.writing.sheet_rows import Cell, column_letters, row_xml, splice_rows
+from pipeline.adapters.writing.sheet_rows import (
+    Cell,
+    column_letters,
+    row_xml,
+    splice_rows,
+)
 from pipeline.adapters.writing.summary_sheet import summary_sheet
 from pipeline.adapters.writing.xlsx_styles import (
     PROTECTION,
@@ -38,13 +47,15 @@ from pipeline.domain.budget_summary import summarise
 from pipeline.domain.changes import ChangeKind, LineChange
 from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.domain.review import Verdict
+from pipeline.domain.review_figures import ReviewFigures
 from pipeline.services.ports import ReviewContent
 
 IN_MEMORY_ROWS = 5_000
 
 
-def write_review_workbook(content: ReviewContent, target: Path) -> None:
-    """Write the review workbook for one submitted version to ``target``."""
+def write_review_workbook(content: ReviewContent, target: Path) -> ReviewFigures:
+    """Write the review workbook for one submitted version to ``target``; the fingerprint of
+    the figures it shows."""
     shown = (
         content.resend.changes
         if content.resend
@@ -54,7 +65,7 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
     # with few, the workbook is assembled in memory and written once, its Lines rows with it.
     rows = sum(len(c.changes) for c in (content.resend, content.change) if c is not None)
     in_memory = io.BytesIO() if rows <= IN_MEMORY_ROWS else None
-    book = xlsxwriter.Workbook(in_memory or str(target), _options(rows))
+    book = FiguresRecorder(xlsxwriter.Workbook(in_memory or str(target), _options(rows)))
     styles = make_styles(book)
     warnings = _warnings(content)
     _review_sheet(book, styles, content, warnings)
@@ -74,15 +85,16 @@ def write_review_workbook(content: ReviewContent, target: Path) -> None:
     if not lines:
         if in_memory:
             target.write_bytes(in_memory.getvalue())
-        return
+        return book.figures()
     letters = column_letters(len(LINE_HEADERS))
     splice_rows(
         target,
         LINES_SHEET_INDEX,
-        _line_rows(content, changed, styles, letters),
+        _line_rows(content, changed, styles, letters, book.digest(LINES_SHEET)),
         f"{letters[-1]}{len(lines) + 1}",
         in_memory,
     )
+    return book.figures()
 
 
 LINES_SHEET_INDEX = 3  # Review, Summary, Lines: the order the sheets are added in
@@ -227,7 +239,7 @@ def _lines_sheet(
 ) -> None:
     """The sheet of every line, empty here but for its header: the rows are streamed into it
     after xlsxwriter closes the workbook (``_line_rows``)."""
-    sheet = printable(book.add_worksheet("Lines"), 1)
+    sheet = printable(book.add_worksheet(LINES_SHEET), 1)
     widths = (6, 10, 12, 10, 40, 10, 6, 12, 14, 22, 14, 40)
     for col, width in enumerate(widths):
         style = styles["open"] if col >= 10 else styles["money"] if col in (7, 8) else None
@@ -256,8 +268,10 @@ def _line_rows(
     changes: dict[Any, LineChange],
     styles: dict[str, Any],
     letters: list[str],
+    figures: SheetDigest,
 ) -> Iterator[str]:
-    """The Lines sheet's rows; changed lines highlighted, amounts in the money format."""
+    """The Lines sheet's rows; changed lines highlighted, amounts in the money format; each
+    taken into the sheet's figures as the cells will read."""
     money = styles["money"].xf_index
     plain = [0] * 7 + [money, money, 0]
     changed_row = (
@@ -279,6 +293,7 @@ def _line_rows(
             float(line.amount),
             _change_text(change) if change else None,
         ]
+        figures.add_texts(number - 1, streamed_texts(cells))
         yield row_xml(number, cells, changed_row if change else plain, letters)
 
 

@@ -20,6 +20,7 @@ from pipeline.domain.text import clean_text
 # What XML cannot hold and clean_text keeps: two code points that are no characters at all.
 _NOT_CHARACTERS = re.compile("[\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ESCAPED_CHARACTER = re.compile("(_x[0-9A-Fa-f]{4}_)")
 
 Cell = str | float | int | None
 
@@ -60,14 +61,25 @@ def row_xml(
 
 
 def xml_text(value: str) -> str:
-    """``value`` cleaned as every text we show is (``clean_text``: nothing hidden, on one
-    line), without what XML cannot hold, with ``&``, ``<`` and ``>`` escaped. Most texts
-    need none of it, and are found so without a regular expression (it runs for every text
-    cell of a 200,000-line sheet)."""
-    if not value.isprintable():  # printable text holds nothing to clean, nor U+FFFE/U+FFFF
-        value = _NOT_CHARACTERS.sub("", clean_text(value))
+    """``value`` as a cell's XML text: what the cell is to show (``sheet_text``) with ``&``,
+    ``<`` and ``>`` escaped, and ``_xHHHH_`` kept from reading as an escaped character
+    (Excel, LibreOffice and calamine read ``_x0041_`` in a cell's text as ``A``), as
+    xlsxwriter keeps it: ``_x005F_x0041_``."""
+    value = sheet_text(value)
     if "&" in value or "<" in value or ">" in value:
         value = value.translate(_ESCAPES)
+    if "_x" in value:
+        value = _ESCAPED_CHARACTER.sub(r"_x005F\1", value)
+    return value
+
+
+def sheet_text(value: str) -> str:
+    """What a text cell shows: ``value`` cleaned as every text we show is (``clean_text``:
+    nothing hidden, on one line), without what XML cannot hold. Most texts need none of
+    it, and are found so without a regular expression (it runs for every text cell of a
+    200,000-line sheet)."""
+    if not value.isprintable():  # printable text holds nothing to clean, nor U+FFFE/U+FFFF
+        value = _NOT_CHARACTERS.sub("", clean_text(value))
     return value
 
 
