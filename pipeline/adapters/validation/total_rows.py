@@ -1,15 +1,14 @@
 """A budget's own total rows, checked against its lines: a subtotal is the sum of the lines
 since the row before it (a heading or another total row), or since the last heading; a
 grand total the sum of every line above it. A total row that is none of these is a
-``total_row.mismatch`` warning naming both ends. The sums are exact (Decimal), gathered a
-run of lines at a time as the lines are checked."""
+``total_row.mismatch`` warning naming its cell and where its lines start (the heading's
+cell). The sums are exact (Decimal), gathered a run of lines at a time as they are checked."""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,55 +25,34 @@ HALF_CENT = Decimal("0.005")
 
 @dataclass
 class _Group:
-    """The lines between two rows that are not lines: their amounts summed as typed and as
-    taken (rounded to cents), how many, where, and whether one was not a number."""
+    """The lines between two rows that are not lines: their amounts as taken (rounded to
+    cents) summed, what rounding took off them, how many, where, and whether one was not a
+    number."""
 
-    typed: Decimal = Decimal(0)
     taken: Decimal = Decimal(0)
+    rounded_off: Decimal = Decimal(0)  # the amounts as typed, less as taken
     count: int = 0
     first: int = 0
     last: int = 0
     unknown: bool = False
-
-    def add(self, rows: list[int], typed: list[Any], taken: list[Any]) -> None:
-        """Some lines' rows, amounts as typed and as taken (Decimal; None: not a number)."""
-        if None in taken or None in typed:
-            self.unknown = True
-            return
-        self.typed = sum(typed, self.typed)
-        self.taken = sum(taken, self.taken)
-        self.first = self.first or rows[0]
-        self.last, self.count = rows[-1], self.count + len(rows)
 
 
 @dataclass(frozen=True)
 class _Span:
     """Some consecutive groups, as a total row may sum them."""
 
-    groups: list[_Group]
-    since: str  # "since the heading at B11", "" from the top
-
-    @property
-    def count(self) -> int:
-        return sum(g.count for g in self.groups)
-
-    @property
-    def known(self) -> bool:
-        return self.count > 0 and not any(g.unknown for g in self.groups)
+    start: int  # the first group: the lines after the row that is not a line before it
+    taken: Decimal
+    typed: Decimal
+    count: int
+    first: int
+    last: int
+    known: bool  # it has lines, and every amount among them is a number
 
     def matches(self, stated: Decimal) -> bool:
-        return any(
-            abs(stated - sum((getattr(g, kind) for g in self.groups), Decimal(0))) < HALF_CENT
-            for kind in ("typed", "taken")
-        )
-
-    def words(self) -> str:
-        rows = [g for g in self.groups if g.count]
-        lines = f"{self.count:,} line{'s' if self.count != 1 else ''}"
-        where = (
-            f"rows {rows[0].first}-{rows[-1].last}" if self.count > 1 else f"row {rows[0].first}"
-        )
-        return f"the {lines} {self.since or 'above it'} ({where})"
+        """The sum of the amounts as typed is what a SUM of them shows; as taken, what the
+        ERP gets: either will do."""
+        return abs(stated - self.typed) < HALF_CENT or abs(stated - self.taken) < HALF_CENT
 
 
 class TotalRows:
@@ -92,19 +70,28 @@ class TotalRows:
         if not self.wanted or frame.empty:
             return
         rows = frame["_row"].to_numpy()
+        found = np.searchsorted(self.bounds, rows)
+        unknown = frame["amount_decimal"].isna().to_numpy()
+        taken = frame["amount_decimal"].tolist()
         # The lines are in row order, so each group's lines are one slice of the run.
-        groups = np.searchsorted(self.bounds, rows)
-        starts = [0, *(np.flatnonzero(np.diff(groups)) + 1).tolist(), len(rows)]
-        row_list = rows.tolist()
-        typed, taken = frame["amount_typed"].tolist(), frame["amount_decimal"].tolist()
+        starts = [0, *(np.flatnonzero(np.diff(found)) + 1).tolist(), len(rows)]
         for start, end in itertools.pairwise(starts):
-            self.groups[int(groups[start])].add(
-                row_list[start:end], typed[start:end], taken[start:end]
-            )
+            group = self.groups[int(found[start])]
+            if unknown[start:end].any():
+                group.unknown = True
+                continue
+            group.taken = sum(taken[start:end], group.taken)
+            group.first = group.first or int(rows[start])
+            group.last, group.count = int(rows[end - 1]), group.count + end - start
+        rounded = frame["amount_rounded"].to_numpy().nonzero()[0]
+        for index, typed in zip(rounded, frame["amount_typed"].take(rounded), strict=True):
+            self.groups[int(found[index])].rounded_off += typed - taken[index]
 
     def problems(self, raw: RawBudget) -> list[Problem]:
-        """A ``total_row.mismatch`` for each total row that sums none of the spans it may."""
+        """A ``total_row.mismatch`` for each total row that sums none of the spans it may:
+        the lines right above it, those since the last heading, or all of them."""
         found = []
+        spans = _Spans(self.groups)
         heading = -1  # the index of the last heading
         for index, mark in enumerate(self.marks):
             if mark.kind is RowKind.HEADING:
@@ -113,35 +100,73 @@ class TotalRows:
             stated = parse_amount(mark.amount, self.number_format) if text_of(mark.amount) else None
             if stated is None:
                 continue  # a total row with no amount is only skipped
-            local = _Span([self.groups[index]], self._since(raw, index - 1))
-            by_heading = _Span(self.groups[heading + 1 : index + 1], self._since(raw, heading))
-            everything = _Span(self.groups[: index + 1], "")
-            spans = [s for s in (local, by_heading, everything) if s.known]
-            if not spans or any(span.matches(stated) for span in spans):
+            local, by_heading, everything = (
+                spans.of(start, index) for start in (index, heading + 1, 0)
+            )
+            known = [s for s in (local, by_heading, everything) if s.known]
+            if not known or any(span.matches(stated) for span in known):
                 continue
-            named = _named(mark, local, everything) or spans[0]
+            named = _named(mark, local, everything) or known[0]
             found.append(self._mismatch(raw, mark, stated, named))
         return found
+
+    def _mismatch(self, raw: RawBudget, mark: NotALine, stated: Decimal, span: _Span) -> Problem:
+        lines = f"{span.count:,} line{'s' if span.count != 1 else ''}"
+        rows = f"rows {span.first}-{span.last}" if span.first != span.last else f"row {span.first}"
+        return make_problem(
+            "total_row.mismatch",
+            f"{text_of(mark.label)} {stated:,.2f} differs from the sum of the {lines} "
+            f"{self._since(raw, span.start - 1)} ({rows}), {span.taken:,.2f}, by "
+            f"{stated - span.taken:+,.2f}",
+            raw.sheet,
+            cell_ref(mark.row, raw.columns["amount"]),
+            column_title("amount"),
+            text_of(mark.amount),
+        )
 
     def _since(self, raw: RawBudget, index: int) -> str:
         """Where a span starts: after the row that is not a line at ``index`` (-1: the top)."""
         if index < 0:
-            return ""
+            return "above it"
         mark = self.marks[index]
         if mark.kind is RowKind.HEADING:
             return f"since the heading at {cell_ref(mark.row, mark.label_col)}"
         return f"since the total row at {cell_ref(mark.row, raw.columns['amount'])}"
 
-    def _mismatch(self, raw: RawBudget, mark: NotALine, stated: Decimal, span: _Span) -> Problem:
-        summed = sum((g.taken for g in span.groups), Decimal(0))
-        return make_problem(
-            "total_row.mismatch",
-            f"{text_of(mark.label)} {stated:,.2f} differs from the sum of {span.words()}, "
-            f"{summed:,.2f}, by {stated - summed:+,.2f}",
-            raw.sheet,
-            cell_ref(mark.row, raw.columns["amount"]),
-            column_title("amount"),
-            text_of(mark.amount),
+
+class _Spans:
+    """Running sums over the groups, so that any span of them costs the same: a budget may
+    have a subtotal every few lines, each checked against every line above it."""
+
+    def __init__(self, groups: list[_Group]) -> None:
+        zero = Decimal(0)
+        self.taken, self.rounded_off, self.count, self.unknown = [zero], [zero], [0], [0]
+        for group in groups:
+            self.taken.append(self.taken[-1] + group.taken)
+            self.rounded_off.append(self.rounded_off[-1] + group.rounded_off)
+            self.count.append(self.count[-1] + group.count)
+            self.unknown.append(self.unknown[-1] + group.unknown)
+        # the row of the first line at or after each group, and of the last at or before it
+        self.first, self.last = [0] * len(groups), [0] * len(groups)
+        first = last = 0
+        for index, group in enumerate(groups):
+            last = self.last[index] = group.last or last
+        for index, group in reversed(list(enumerate(groups))):
+            first = self.first[index] = group.first or first
+
+    def of(self, start: int, end: int) -> _Span:
+        """The groups ``start`` to ``end``, both included."""
+        taken = self.taken[end + 1] - self.taken[start]
+        count = self.count[end + 1] - self.count[start]
+        unknown = self.unknown[end + 1] - self.unknown[start]
+        return _Span(
+            start,
+            taken,
+            taken + self.rounded_off[end + 1] - self.rounded_off[start],
+            count,
+            self.first[start],
+            self.last[end],
+            count > 0 and not unknown,
         )
 
 
