@@ -78,11 +78,6 @@ class HeaderReading:
     near_names: tuple[NearName, ...] = ()
     ignored: frozenset[int] = frozenset()  # columns the company says not to read
 
-    def unread(self) -> list[int]:
-        """The titled columns not read, nor ignored, left to right."""
-        read = set(self.columns.values()) | self.ignored
-        return [col for col in sorted(self.titles) if col not in read]
-
 
 @dataclass(frozen=True)
 class ColumnNames:

@@ -47,7 +47,7 @@ class _Span:
     count: int
     first: int
     last: int
-    known: bool  # it has lines, and every amount among them is a number
+    unknown: bool  # an amount among its lines is not a number
 
     def matches(self, stated: Decimal) -> bool:
         """The sum of the amounts as typed is what a SUM of them shows; as taken, what the
@@ -89,9 +89,10 @@ class TotalRows:
 
     def problems(self, raw: RawBudget) -> list[Problem]:
         """A ``total_row.mismatch`` for each total row that sums none of the spans it may:
-        the lines right above it, those since the last heading, or all of them."""
+        the lines right above it, those since the last heading, or all of them. None while
+        an amount above it is not a number: that refuses the budget, and there is no sum."""
         found = []
-        spans = _Spans(self.groups)
+        sums = _Spans(self.groups)
         heading = -1  # the index of the last heading
         for index, mark in enumerate(self.marks):
             if mark.kind is RowKind.HEADING:
@@ -101,12 +102,14 @@ class TotalRows:
             if stated is None:
                 continue  # a total row with no amount is only skipped
             local, by_heading, everything = (
-                spans.of(start, index) for start in (index, heading + 1, 0)
+                sums.of(start, index) for start in (index, heading + 1, 0)
             )
-            known = [s for s in (local, by_heading, everything) if s.known]
-            if not known or any(span.matches(stated) for span in known):
+            if everything.unknown:
+                continue  # an amount that is not a number refuses the budget: no sums
+            spans = [s for s in (local, by_heading, everything) if s.count]
+            if not spans or any(span.matches(stated) for span in spans):
                 continue
-            named = _named(mark, local, everything) or known[0]
+            named = _named(mark, local, everything) or spans[0]
             found.append(self._mismatch(raw, mark, stated, named))
         return found
 
@@ -166,13 +169,13 @@ class _Spans:
             count,
             self.first[start],
             self.last[end],
-            count > 0 and not unknown,
+            unknown > 0,
         )
 
 
 def _named(mark: NotALine, local: _Span, everything: _Span) -> _Span | None:
     """The span a mismatch is told against, when not the nearest: every line above a grand
     total, and above a plain Total with no lines of its own right above it."""
-    if everything.known and (mark.scope == "grand" or (mark.scope == "" and not local.known)):
+    if mark.scope == "grand" or (mark.scope == "" and not local.count):
         return everything
     return None
