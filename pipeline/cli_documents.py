@@ -53,12 +53,14 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool, columns: b
 
     Inside a workspace every check runs, against its people and the state of each budget;
     outside one, only the workbook's own checks (with the packaged rules), and it says so.
+    With --columns, list the names a budget's columns are read under instead.
     """
+    if columns and files:
+        raise click.UsageError("--columns lists the names columns are read under: no workbooks")
     if columns:
         _print_columns(ctx, as_json)
-        if not files:
-            return
-    elif not files:
+        return
+    if not files:
         raise click.UsageError("give the workbooks to check, or --columns")
     found = _reports(ctx, files)
     if as_json:

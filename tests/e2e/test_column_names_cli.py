@@ -55,10 +55,12 @@ def test_check_columns_outside_a_workspace_lists_ours_for_scripts(tmp_path: Path
     assert any("Unit is the unit of measure" in rule for rule in listed["rules"])
 
 
-def test_check_needs_workbooks_or_columns(workspace: Workspace) -> None:
+def test_check_needs_workbooks_or_columns_not_both(workspace: Workspace) -> None:
     result = workspace.run("check")
     assert result.exit_code == 2
     assert "give the workbooks to check, or --columns" in result.output
+    both = workspace.run("check", "--columns", str(REFUSED))
+    assert both.exit_code == 2 and "--columns lists the names" in both.output
 
 
 def test_check_and_the_refusal_report_tell_the_new_rules(

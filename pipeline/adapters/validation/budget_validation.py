@@ -3,8 +3,7 @@
 The line table goes through the pandera schema of ``validation_schema``, a run of rows at a
 time; the header block, the totals, the budget's own total rows, the columns not read and
 what only the sheet's XML shows (error cells, uncalculated formulas, hidden rows) are
-checked here. Every failure becomes a Problem naming
-rule, sheet, cell and fix.
+checked here. Every failure becomes a Problem naming rule, sheet, cell and fix.
 """
 
 from __future__ import annotations
