@@ -28,8 +28,9 @@ COLUMN_RULES = (
     "A column is read under the first of its names that the header row holds; of two "
     "columns with the same name, the leftmost. The other is not read and is reported "
     "(column.duplicate): Amount is read before Total.",
-    "Unit is the unit of measure and Units the quantity; Type is read as the cost type only "
-    "where no Cost Type or Category column is there.",
+    "Unit is the unit of measure and Units the quantity (a Unit column of numbers is "
+    "reported: column.uom_numbers); Type is read as the cost type only where no Cost Type or "
+    "Category column is there.",
     "The company's own names, [column_names] in rules/validation.toml, come first (marked *): "
     '"Unit" = "unit_cost" reads Unit as the price, "Notes" = "ignore" neither reads nor '
     "reports a column.",

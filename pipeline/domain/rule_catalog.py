@@ -144,6 +144,12 @@ RULES: Final[dict[str, Rule]] = {
             "Title it with a name 'budget-erp check --columns' lists, or add its title to "
             '[column_names] in rules/validation.toml ("ignore" if it is no part of the budget)',
         ),
+        Rule(
+            "column.uom_numbers",
+            W,
+            "Type the unit as a word (CY, HR, EA); if the column is the unit cost, name it so in "
+            "[column_names] in rules/validation.toml",
+        ),
         Rule("list.not_checked", W, "Export that list from the ERP into rules/ to check it"),
         Rule("resend.flagged_unchanged", W, "The approver flagged this line; look at it again"),
         Rule("export.failed", W, "Accept again once the ERP side is fixed, or reject"),

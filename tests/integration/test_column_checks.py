@@ -102,3 +102,31 @@ def test_a_column_the_company_ignores_is_not_told(workbook_factory: WorkbookFact
         column_names=rules.column_names.with_company({"Qantity": IGNORE, "Labor": IGNORE})
     )
     assert _warnings(path, ignoring) == []
+
+
+def test_a_unit_column_of_numbers_is_told_and_read_as_the_price_once_named_so(
+    workbook_factory: WorkbookFactory,
+) -> None:
+    path = workbook_factory(  # Unit is this company's price: read as the unit of measure
+        headers=("Code", "Description", "Type", "Qty", "Unit", "Total"),
+        lines=[("03-300", "Ready mix", "M", 100, 450, 45000), ("09-900", "Paint", "S", 1, 7, 8)],
+        total=None,
+    )
+    [problem] = _warnings(path)
+    assert (problem.rule, problem.where, problem.message) == (
+        "column.uom_numbers",
+        "Budget!E6",
+        "the column Unit is read as the unit of measure, and 2 of its cells on the lines are "
+        "numbers",
+    )
+    assert problem.hint.startswith('If Unit is the unit cost, add "Unit" = "unit_cost"')
+    rules = ValidationRules()
+    priced = ValidationRules(column_names=rules.column_names.with_company({"Unit": "unit_cost"}))
+    raw = read_budget(path, priced.column_names)
+    document, problems = check_budget(raw, priced)
+    assert [(p.rule, p.cell) for p in problems] == [("amount.unit_mismatch", "F8")]  # 1 x 7
+    assert document is None and raw.columns["unit_cost"] == 4
+
+
+def test_units_typed_as_words_are_no_concern(workbook_factory: WorkbookFactory) -> None:
+    assert _warnings(workbook_factory(headers=HEADERS, lines=LINES, total=None)) == []

@@ -4,6 +4,9 @@ budget: one warning each, on its header cell, so that nothing is dropped without
 * ``column.duplicate``: it names a field another column is read for (Amount and Total);
 * ``column.misnamed``: its title is nearly a name we read (Qantity);
 * ``column.numbers_not_read``: it holds mostly numbers, between or beside the columns read.
+
+And one column that is read, but maybe not as meant: ``column.uom_numbers``, a unit of
+measure that holds numbers (a company whose "Unit" is the price, not the unit).
 """
 
 from __future__ import annotations
@@ -52,6 +55,10 @@ def column_problems(raw: RawBudget) -> list[Problem]:
         numbers = _numbers_in(raw.rows, col)
         if numbers:
             found[col] = _numbers_not_read(raw, col, numbers)
+    uom = table.columns.get("uom")
+    # Numbers typed as numbers only: a price is, and a unit's text is then never matched.
+    if uom is not None and (numbers := _numbers_in(raw.rows, uom, texts=False)):
+        found[uom] = _uom_numbers(raw, uom, numbers)
     return [found[col] for col in sorted(found)]
 
 
@@ -64,9 +71,10 @@ def _beside_the_table(raw: RawBudget) -> list[int]:
     return [col for col in range(max(min(span) - 1, 0), max(span) + 2) if col not in read]
 
 
-def _numbers_in(rows: list[Row], col: int) -> int:
-    """How many of the column's cells on the lines hold a number, if most of those that hold
-    anything do (0 otherwise). One pass over the column: it runs for every line."""
+def _numbers_in(rows: list[Row], col: int, texts: bool = True) -> int:
+    """How many of the column's cells on the lines hold a number (with ``texts``, typed as
+    text too), if most of those that hold anything do (0 otherwise). One pass over the
+    column: it runs for every line."""
     numbers = others = 0
     for _, cells in rows:
         if col >= len(cells):
@@ -77,7 +85,7 @@ def _numbers_in(rows: list[Row], col: int) -> int:
             numbers += 1
         elif blank(value):
             continue
-        elif kind is str and _NUMBER_TEXT.match(value):
+        elif texts and kind is str and _NUMBER_TEXT.match(value):
             numbers += 1
         else:
             others += 1
@@ -96,4 +104,18 @@ def _numbers_not_read(raw: RawBudget, col: int, numbers: int) -> Problem:
         raw.sheet,
         cell,
         title,
+    )
+
+
+def _uom_numbers(raw: RawBudget, col: int, numbers: int) -> Problem:
+    title = raw.table.titles.get(col, "")
+    return make_problem(
+        "column.uom_numbers",
+        f"the column {title} is read as the unit of measure, and {numbers:,} of its cells on "
+        "the lines are numbers",
+        raw.sheet,
+        cell_ref(raw.header_row, col),
+        title,
+        hint_text=f'If {title} is the unit cost, add "{title}" = "unit_cost" to [column_names] '
+        "in rules/validation.toml; a unit of measure is a word such as CY, HR or EA",
     )
