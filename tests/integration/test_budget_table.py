@@ -13,6 +13,7 @@ from pipeline.adapters.reading.budget_table import RowKind
 from pipeline.adapters.validation.budget_validation import check_budget
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.domain.column_names import IGNORE
+from pipeline.domain.problems import errors
 from pipeline.errors import UnreadableWorkbook
 from tests.support.workbooks import WorkbookFactory
 
@@ -109,6 +110,38 @@ def test_a_total_label_beside_the_amount_in_a_column_not_read_makes_a_total_row(
     )
     raw = read_budget(path)
     assert [(m.row, m.kind, m.label_col) for m in raw.not_lines] == [(8, RowKind.TOTAL, 6)]
+
+
+@pytest.mark.parametrize(
+    ("label", "scope"),
+    [
+        ("Concrete Subtotal", "sub"),
+        ("Division 03 Total:", ""),
+        ("Project Grand Total", "grand"),
+        ("Sub Total", "sub"),
+    ],
+)
+def test_a_total_label_may_end_with_total(
+    workbook_factory: WorkbookFactory, label: str, scope: str
+) -> None:
+    raw = read_budget(_own(workbook_factory, CONCRETE, ("", label, "", "", "", "", 45000)))
+    assert [(m.row, m.kind, m.scope) for m in raw.not_lines] == [(8, RowKind.TOTAL, scope)]
+    assert [r for r, _ in raw.rows] == [7]
+
+
+def test_a_note_right_of_the_amount_does_not_make_a_line_a_total_row(
+    workbook_factory: WorkbookFactory,
+) -> None:
+    path = workbook_factory(  # its cost type forgotten: a line, refused for it, not skipped
+        headers=(*OWN_HEADERS, "Notes"),
+        lines=[(*CONCRETE, ""), ("03-300", "Forms", "", "", "", "", 500, "Total per quote")],
+        total=None,
+    )
+    raw = read_budget(path)
+    assert [r for r, _ in raw.rows] == [7, 8] and raw.not_lines == []
+    document, problems = check_budget(raw, ValidationRules())
+    assert document is None
+    assert [(p.rule, p.cell) for p in errors(problems)] == [("cost_type.missing", "C8")]
 
 
 def test_a_company_name_reads_a_column_ours_do_not(workbook_factory: WorkbookFactory) -> None:

@@ -16,7 +16,11 @@ from pipeline.domain.near_misses import in_words
 from pipeline.domain.problems import cell_ref
 from pipeline.errors import UnreadableWorkbook
 
-_TOTAL_ROW = re.compile(r"^(grand|sub)?[\s-]*totals?\b", re.IGNORECASE)
+# A total row's label says Total, Subtotal, Sub-total or Grand Total, first or last in its cell:
+# "Subtotal Concrete", "Concrete Subtotal", "Division 03 Total:".
+_TOTAL_FIRST = re.compile(r"^(grand|sub)?[\s-]*totals?\b", re.IGNORECASE)
+_TOTAL_LAST = re.compile(r"\b(grand\s*|sub[\s-]*)?totals?\s*:?$", re.IGNORECASE)
+_LABELS = ("sub_job", "cost_code", "description")  # where a total row's label may be, too
 # A heading budgets nothing: none of these is filled (and it has no cost type).
 _BUDGETED = ("amount", "unit_qty", "unit_cost", "uom")
 _HEADING_TEXT = ("cost_code", "description")
@@ -45,8 +49,14 @@ class NotALine:
     @property
     def scope(self) -> str:
         """``sub``, ``grand`` or ``""``: what a total row's label says it sums."""
-        found = _TOTAL_ROW.match(str(self.label).strip()) if self.kind is RowKind.TOTAL else None
-        return (found.group(1) or "").casefold() if found else ""
+        return (total_scope(self.label) or "") if self.kind is RowKind.TOTAL else ""
+
+
+def total_scope(value: Any) -> str | None:
+    """``sub``, ``grand`` or ``""`` when a cell labels a total row; None when it does not."""
+    text = value.strip() if value.__class__ is str else ""
+    found = _TOTAL_FIRST.match(text) or _TOTAL_LAST.search(text)
+    return "".join(filter(str.isalpha, found.group(1) or "")).casefold() if found else None
 
 
 def find_table(
@@ -122,12 +132,14 @@ def line_rows(
 
 
 def _not_a_line(excel_row: int, row: list[Any], columns: dict[str, int]) -> NotALine | None:
-    """A row without a cost type: a total row when a cell (other than the amount) says Total,
-    Subtotal or Grand Total; a heading when it has text in the code or description column
-    and nothing budgeted; otherwise a line (with its cost type missing)."""
+    """A row without a cost type: a total row when a cell left of the amount, or its sub
+    job, code or description, says Total, Subtotal or Grand Total (a note right of the amount
+    does not make a line a total row); a heading when it has text in the code or description
+    column and nothing budgeted; otherwise a line (with its cost type missing)."""
     amount_col = columns["amount"]
+    labels = {columns.get(name) for name in _LABELS}
     for col, value in enumerate(row):
-        if value.__class__ is str and col != amount_col and _TOTAL_ROW.match(value.strip()):
+        if (col < amount_col or col in labels) and total_scope(value) is not None:
             amount = row[amount_col] if amount_col < len(row) else ""
             return NotALine(excel_row, RowKind.TOTAL, value, col, amount)
     if any(not _blank_in(row, columns.get(name)) for name in _BUDGETED):
