@@ -12,8 +12,9 @@ from typing import Any
 
 from pipeline.adapters.layouts.budget import COLUMN_NAMES
 from pipeline.adapters.reading.amounts import DECIMAL_SEPARATORS, NumberFormat
+from pipeline.adapters.validation.column_names_rules import company_column_names
 from pipeline.domain.budget_summary import SummaryNames, division_names
-from pipeline.domain.column_names import FIELDS, IGNORE, ColumnNames, label_key
+from pipeline.domain.column_names import ColumnNames
 from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.identifiers import project_key
@@ -142,7 +143,7 @@ def load_validation_rules(rules_dir: Path) -> ValidationRules:
             columns={name: _column_rule(name, columns.get(name, {})) for name in TEXT_COLUMNS},
             severity=severity,
             lists=load_erp_lists(rules_dir),
-            column_names=_column_names(data.get("column_names", {})),
+            column_names=company_column_names(data.get("column_names", {})),
         )
     except (TypeError, ValueError, re.error) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
@@ -174,34 +175,9 @@ def load_column_names(rules_dir: Path) -> ColumnNames:
     path = rules_dir / "validation.toml"
     data = _toml(path) if path.is_file() else {}
     try:
-        return _column_names(data.get("column_names", {}))
+        return company_column_names(data.get("column_names", {}))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-
-
-def _column_names(entries: Any) -> ColumnNames:
-    """``"Menge" = "unit_qty"``, ``"Unit" = "unit_cost"`` (another meaning for one of ours),
-    ``"Notes" = "ignore"`` (neither read nor reported)."""
-    if not isinstance(entries, dict):
-        raise ValueError('[column_names] must be a table of "Column name" = "field"')
-    own: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    for text, name in entries.items():
-        if name not in (*FIELDS, IGNORE):
-            raise ValueError(
-                f"[column_names] {text!r} = {name!r}: the field must be one of "
-                f"{', '.join((*FIELDS, IGNORE))}"
-            )
-        key = label_key(text)
-        if not key:
-            raise ValueError(f"[column_names] {text!r}: a name needs a letter or a digit")
-        if key in seen:
-            raise ValueError(
-                f"[column_names] {seen[key]!r} and {text!r} are one name (case, spaces and "
-                "punctuation aside)"
-            )
-        seen[key], own[text] = text, name
-    return COLUMN_NAMES.with_company(own)
 
 
 def _flag(table: dict[str, Any], key: str, default: bool) -> bool:
