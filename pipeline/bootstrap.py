@@ -19,6 +19,7 @@ from pipeline.adapters.html.status_page import JinjaStatusPage, status_environme
 from pipeline.adapters.mail.render import JinjaMailRenderer, template_environment
 from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.adapters.validation.rules_files import (
+    load_column_names,
     load_directory,
     load_summary_names,
     load_validation_rules,
@@ -27,6 +28,7 @@ from pipeline.bootstrap_readers import Readers, no_read_ahead, readers_of
 from pipeline.config import Settings
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.budget_summary import SummaryNames
+from pipeline.domain.column_names import ColumnNames
 from pipeline.domain.names import CHANGES, FAILED, REFUSED, RESULTS
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Directory
@@ -112,6 +114,12 @@ def workbook_checker(settings: Settings) -> tuple[ports.BudgetReader, Callable[[
     no folder and opens no database; and what stops its parse workers."""
     readers = _readers(settings, start_worker=True)
     return readers.read_budget, readers.close
+
+
+def column_names(settings: Settings) -> ColumnNames:
+    """The names a budget's columns are read under, the company's first (``check
+    --columns``); reading them opens nothing else."""
+    return load_column_names(settings.rules)
 
 
 def require_defusedxml() -> None:

@@ -5,32 +5,64 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+import textwrap
 from pathlib import Path
 
 import click
 
-from pipeline.bootstrap import workbook_checker
-from pipeline.cli_support import Refused, print_table, services_for
-from pipeline.config import CONFIG_NAME, default_settings
+from pipeline.adapters.layouts.budget import COLUMN_TITLES
+from pipeline.bootstrap import column_names, workbook_checker
+from pipeline.cli_support import Refused, UsageFailure, print_table, services_for
+from pipeline.config import CONFIG_NAME, Settings, default_settings, load_settings
+from pipeline.domain.column_names import FIELDS, IGNORE, REQUIRED_FIELDS, ColumnNames
 from pipeline.domain.names import project_stem
 from pipeline.domain.problems import Problem, errors
 from pipeline.errors import PipelineError
 from pipeline.services import export as erp_export
 from pipeline.services import lint
 
+# How the names of ``check --columns`` are read (README, "The workbooks", says the same).
+COLUMN_RULES = (
+    "Case, spaces and punctuation aside: U/M, u.m. and UM are one name.",
+    "The table's header row is the first that names a cost code, a cost type and an amount.",
+    "A column is read under the first of its names that the header row holds; of two "
+    "columns with the same name, the leftmost. The other is not read and is reported "
+    "(column.duplicate): Amount is read before Total.",
+    "Unit is the unit of measure and Units the quantity (a Unit column of numbers is "
+    "reported: column.uom_numbers); Type is read as the cost type only where no Cost Type or "
+    "Category column is there.",
+    "The company's own names, [column_names] in rules/validation.toml, come first (marked *): "
+    '"Unit" = "unit_cost" reads Unit as the price, "Notes" = "ignore" neither reads nor '
+    "reports a column.",
+    "A column that is not read is reported when its title is nearly one of these names "
+    "(column.misnamed: Qantity) or it holds numbers beside the columns read "
+    "(column.numbers_not_read).",
+)
+
 
 @click.command()
 @click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    "files", nargs=-1, required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option(
+    "--columns", is_flag=True, help="List the names the line table's columns are read under."
+)
 @click.pass_context
-def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
+def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool, columns: bool) -> None:
     """Check workbooks as intake would, without sending them; exit 1 on any error.
 
     Inside a workspace every check runs, against its people and the state of each budget;
     outside one, only the workbook's own checks (with the packaged rules), and it says so.
+    With --columns, list the names a budget's columns are read under instead.
     """
+    if columns and files:
+        raise click.UsageError("--columns lists the names columns are read under: no workbooks")
+    if columns:
+        _print_columns(ctx, as_json)
+        return
+    if not files:
+        raise click.UsageError("give the workbooks to check, or --columns")
     found = _reports(ctx, files)
     if as_json:
         click.echo(
@@ -76,6 +108,48 @@ def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, lint.Che
         }
     app = services_for(ctx, start_worker=True)
     return {path: lint.check_file(app, path) for path in files}
+
+
+def _print_columns(ctx: click.Context, as_json: bool) -> None:
+    workspace: Path = ctx.obj["workspace"]
+    try:
+        names = column_names(_settings(workspace))
+    except PipelineError as exc:
+        raise UsageFailure(str(exc)) from exc
+    if as_json:
+        listed = [{"name": n.text, "field": n.field, "company": n.company} for n in names.names]
+        click.echo(json.dumps({"column_names": listed, "rules": COLUMN_RULES}, indent=2))
+        return
+    click.echo("The line table's columns are read under these names:")
+    print_table([("COLUMN", "NAMES, THE FIRST FOUND IS READ"), *_column_rows(names)])
+    click.echo("")
+    for rule in COLUMN_RULES:
+        click.echo(textwrap.fill(rule, 92, initial_indent="- ", subsequent_indent="  "))
+
+
+def _settings(workspace: Path) -> Settings:
+    if (workspace / CONFIG_NAME).is_file():
+        return load_settings(workspace)
+    return default_settings(workspace)
+
+
+def _column_rows(names: ColumnNames) -> list[tuple[str, str]]:
+    """One row per field (required ones marked), its names wrapped into the next rows."""
+    rows: list[tuple[str, str]] = []
+    for name in (*FIELDS, IGNORE):
+        spellings = [f"{n.text}{'*' if n.company else ''}" for n in names.of_field(name)]
+        if not spellings:
+            continue
+        title = "(not read)" if name == IGNORE else COLUMN_TITLES[name]
+        title += " (required)" if name in REQUIRED_FIELDS else ""
+        lines = [""]
+        for spelling in spellings:  # wrapped between names, never inside one
+            if lines[-1] and len(lines[-1]) + len(spelling) > 60:
+                lines.append("")
+            lines[-1] += f"{spelling}, "
+        rows += [(title if i == 0 else "", line) for i, line in enumerate(lines)]
+        rows[-1] = (rows[-1][0], rows[-1][1].rstrip(", "))
+    return rows
 
 
 def _problem_text(problem: Problem) -> str:

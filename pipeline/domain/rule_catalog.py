@@ -50,6 +50,7 @@ RULES: Final[dict[str, Rule]] = {
         Rule("cost_type.unknown", E, "Use a cost type the ERP knows (rules/cost_types.csv)"),
         Rule("cost_type.not_allowed", E, "This cost type is not set up for this cost code"),
         Rule("line.duplicate", E, "Keep one line per sub job, cost code and cost type"),
+        Rule("amount.missing", E, "Every line needs its amount, for example 1234.50"),
         Rule("amount.not_numeric", E, "Type the amount as a number, for example 1234.50"),
         Rule("amount.precision", E, "Amounts carry at most two decimals"),
         Rule(
@@ -99,6 +100,12 @@ RULES: Final[dict[str, Rule]] = {
             "Round it to the decimals the ERP file writes, so the ERP gets the number you mean",
         ),
         Rule("budget_total.mismatch", E, "Correct the Budget Total or the line amounts"),
+        Rule(
+            "total_row.mismatch",
+            W,
+            "Subtotal and total rows are not sent to the ERP, the lines are: correct the "
+            "row's amount or the lines above it",
+        ),
         Rule("budget_total.not_numeric", E, "Write the total as a number, or leave it empty"),
         Rule(
             "budget_total.rounded",
@@ -120,6 +127,29 @@ RULES: Final[dict[str, Rule]] = {
             "if it was pasted from elsewhere",
         ),
         Rule("sheet.hidden", W, "A hidden sheet is not read; check nothing belongs there"),
+        Rule(
+            "column.duplicate",
+            W,
+            "Keep one column for it, or rename the other: 'budget-erp check --columns' lists "
+            "the names in the order they are read",
+        ),
+        Rule(
+            "column.misnamed",
+            W,
+            "Rename the column, or add its name to [column_names] in rules/validation.toml",
+        ),
+        Rule(
+            "column.numbers_not_read",
+            W,
+            "Title it with a name 'budget-erp check --columns' lists, or add its title to "
+            '[column_names] in rules/validation.toml ("ignore" if it is no part of the budget)',
+        ),
+        Rule(
+            "column.uom_numbers",
+            W,
+            "Type the unit as a word (CY, HR, EA); if the column is the unit cost, name it so in "
+            "[column_names] in rules/validation.toml",
+        ),
         Rule("list.not_checked", W, "Export that list from the ERP into rules/ to check it"),
         Rule("resend.flagged_unchanged", W, "The approver flagged this line; look at it again"),
         Rule("export.failed", W, "Accept again once the ERP side is fixed, or reject"),

@@ -394,6 +394,84 @@ def _(path: Path) -> None:
     )
 
 
+# An admin's own layout (issue 23): the names people give the columns, the amount last.
+OWN_HEADERS = ("Code", "Description", "Type", "Qty", "Unit", "Unit Price", "Total")
+
+
+@case("columns_as_people_name_them", via="lo")
+def _(path: Path) -> None:
+    make_workbook(  # headings, subtotals (SUM formulas) and a grand total: no problem at all
+        path,
+        headers=OWN_HEADERS,
+        lines=[
+            ("DIVISION 03 \u2013 CONCRETE", "", "", "", "", "", ""),
+            ("03-300", "Ready mix", "M", 100, "CY", 450, "=D9*F9"),
+            ("03-300", "Placing crew", "L", 10, "DAY", 3000.05, "=D10*F10"),
+            ("", "Subtotal Concrete", "", "", "", "", "=SUM(G9:G10)"),
+            ("DIVISION 09 \u2013 FINISHES", "", "", "", "", "", ""),
+            ("09-900", "Painting", "S", "", "", "", 8000),
+            ("", "Subtotal Finishes", "", "", "", "", "=SUM(G13:G13)"),
+            ("Grand Total", "", "", "", "", "", "=G11+G14"),
+        ],
+        total="=G15",
+    )
+
+
+@case("columns_not_read")
+def _(path: Path) -> None:
+    make_workbook(  # Notes is "ignore" in the golden rules: its numbers are not told
+        path,
+        headers=(*OWN_HEADERS[:6], "Amount", "Total", "Qantity", "Labor", "Notes", ""),
+        lines=[
+            ("03-300", "Ready mix", "M", 100, "CY", 450, 45000, 45000, 100, 12, 1, 3),
+            ("03-300", "Placing crew", "L", 10, "DAY", 3000, 30000, 30000, 10, 7, 2, 4),
+        ],
+        total=75000,
+    )
+
+
+@case("total_rows_that_do_not_add_up")
+def _(path: Path) -> None:
+    make_workbook(
+        path,
+        headers=OWN_HEADERS,
+        lines=[
+            ("DIVISION 03 \u2013 CONCRETE", "", "", "", "", "", ""),
+            ("03-300", "Ready mix", "M", 100, "CY", 450, 45000),
+            ("03-300", "Placing crew", "L", 10, "DAY", 3000, 30000),
+            ("", "Subtotal Concrete", "", "", "", "", 75500),
+            ("DIVISION 09 \u2013 FINISHES", "", "", "", "", "", ""),
+            ("09-900", "Painting", "S", "", "", "", 8000),
+            ("", "Subtotal Finishes", "", "", "", "", 8000),
+            ("Grand Total", "", "", "", "", "", 83500.01),
+        ],
+        total=83000,
+    )
+
+
+@case("own_layout_refused", via="lo")
+def _(path: Path) -> None:
+    make_workbook(  # an unknown cost type refuses it; the column and a subtotal are warnings
+        path,
+        headers=(*OWN_HEADERS, "Qantity"),
+        lines=[
+            ("DIVISION 03 \u2013 CONCRETE", "", "", "", "", "", "", ""),
+            ("03-300", "Ready mix", "M", 100, "CY", 450, 45000, 100),
+            ("03-300", "Placing crew", "X", 10, "DAY", 3000, 30000, 10),
+            ("", "Subtotal Concrete", "", "", "", "", "=SUM(G8:G9)+500", ""),
+            ("DIVISION 09 \u2013 FINISHES", "", "", "", "", "", "", ""),
+            ("09-900", "Painting", "S", "", "", "", 8000, ""),
+            ("Total", "", "", "", "", "", 83000, ""),
+        ],
+        total=None,
+    )
+
+
+@case("amount_blank")
+def _(path: Path) -> None:
+    make_workbook(path, lines=lines_with(1, amount=None), total=None)
+
+
 def _png(width: int, height: int) -> io.BytesIO:
     """A plain grey PNG, made without an imaging library."""
 

@@ -36,6 +36,18 @@ def _found(problems: list[Problem]) -> list[tuple[str, str, str]]:
 # -- item 2: cents the way Excel shows them -------------------------------------------------
 
 
+def test_a_blank_amount_says_blank_not_that_it_is_not_a_number(
+    workbook_factory: WorkbookFactory,
+) -> None:
+    lines = [("", "01-100", "L", "Supervision", ""), ("", "03-300", "M", "Concrete", "   ")]
+    document, problems = _check(workbook_factory(lines=lines, total=None))
+    assert document is None
+    assert [(p.rule, p.where, p.message) for p in problems] == [
+        ("amount.missing", "Budget!E7", "Original Budget Amount is blank"),
+        ("amount.missing", "Budget!E8", "Original Budget Amount is blank"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("typed", "taken"),
     [

@@ -1,4 +1,5 @@
-"""rules/people.toml as the administrator writes it: accounts, and the mistakes refused."""
+"""rules/ as the administrator writes it: people.toml's accounts, validation.toml's own
+column names, the ERP lists' names, and the mistakes refused."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters.validation.rules_files import load_directory, load_summary_names
+from pipeline.adapters.validation.rules_files import (
+    load_column_names,
+    load_directory,
+    load_summary_names,
+    load_validation_rules,
+)
 from pipeline.domain.budget_summary import SummaryNames
 from pipeline.errors import ConfigError
 
@@ -61,3 +67,46 @@ def test_the_repository_rules_name_every_division_of_their_cost_codes() -> None:
     names = load_summary_names(rules)
     codes = (rules / "cost_codes.csv").read_text("utf-8").splitlines()[1:]
     assert {line.split("-")[0].split(",")[0] for line in codes} == set(names.divisions)
+
+
+def _validation(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "validation.toml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_companys_column_names_come_before_ours(tmp_path: Path) -> None:
+    folder = _validation(
+        tmp_path, '[column_names]\n"Unit" = "unit_cost"\n"Menge" = "unit_qty"\nNotes = "ignore"\n'
+    )
+    for names in (load_column_names(folder), load_validation_rules(folder).column_names):
+        assert (names.field_of("UNIT"), names.field_of("menge"), names.field_of("notes")) == (
+            "unit_cost",
+            "unit_qty",
+            "ignore",
+        )
+        assert [n.text for n in names.of_field("unit_cost")][:2] == ["Unit", "Unit Cost"]
+        assert [n.company for n in names.names[:3]] == [True, True, True]
+    assert load_column_names(tmp_path / "no rules here").field_of("Unit") == "uom"
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ('"Menge" = "quantity"', r"'Menge' = 'quantity': the field must be one of sub_job, "),
+        ('"Unit" = "uom"\n"U N I T" = "unit_cost"', r"'Unit' and 'U N I T' are one name"),
+        ('"--" = "amount"', r"'--': a name needs a letter or a digit"),
+        ('"Menge" = 3', r"'Menge' = 3: the field must be one of"),
+    ],
+)
+def test_column_names_that_cannot_be_read_are_refused(
+    tmp_path: Path, text: str, refusal: str
+) -> None:
+    folder = _validation(tmp_path, f"[column_names]\n{text}\n")
+    for load in (load_column_names, load_validation_rules):
+        with pytest.raises(ConfigError, match=f"validation.toml: \\[column_names\\] {refusal}"):
+            load(folder)
+
+
+def test_column_names_must_be_a_table(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\[column_names\] must be a table"):
+        load_column_names(_validation(tmp_path, 'column_names = ["Menge"]\n'))

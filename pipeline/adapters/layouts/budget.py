@@ -4,6 +4,8 @@ which sheet holds the budget."""
 
 from __future__ import annotations
 
+from pipeline.domain.column_names import ColumnNames
+
 HEADER_LABELS = {
     "projectnumber": "project_number",
     "jobnumber": "project_number",
@@ -11,20 +13,54 @@ HEADER_LABELS = {
     "preparedby": "prepared_by",
     "budgettotal": "budget_total",
 }
-COLUMN_LABELS = {
-    "subjob": "sub_job",
-    "costcode": "cost_code",
-    "costtype": "cost_type",
-    "category": "cost_type",
-    "description": "description",
-    "unitqty": "unit_qty",
-    "uom": "uom",
-    "unitcost": "unit_cost",
-    "originalbudgetamount": "amount",
-    "originalbudget": "amount",
-    "amount": "amount",
-}
-REQUIRED_COLUMNS = ("cost_code", "cost_type", "amount")
+# The names each column is read under, a field's first name winning when two columns name
+# it (``column_names.ColumnNames.read``): "Unit" is the unit of measure and "Units" the
+# quantity; "Total", "Extended" and "Budget" are the amount after "Amount"; "Type" is the
+# cost type only where no Cost Type or Category column is there. A company's own names in
+# rules/validation.toml come before these; ``budget-erp check --columns`` prints them all.
+COLUMN_SPELLINGS = (
+    ("Sub Job", "sub_job"),
+    ("Cost Code", "cost_code"),
+    ("Phase Code", "cost_code"),
+    ("Phase", "cost_code"),
+    ("Code", "cost_code"),
+    ("Cost Type", "cost_type"),
+    ("Category", "cost_type"),
+    ("Cost Category", "cost_type"),
+    ("Type", "cost_type"),
+    ("Description", "description"),
+    ("Desc", "description"),
+    ("Unit Qty", "unit_qty"),
+    ("Quantity", "unit_qty"),
+    ("Qty", "unit_qty"),
+    ("Units", "unit_qty"),
+    ("UOM", "uom"),
+    ("U/M", "uom"),
+    ("Unit of Measure", "uom"),
+    ("Unit", "uom"),
+    ("Unit Cost", "unit_cost"),
+    ("Unit Price", "unit_cost"),
+    ("Unit Rate", "unit_cost"),
+    ("Rate", "unit_cost"),
+    ("Original Budget Amount", "amount"),
+    ("Original Budget", "amount"),
+    ("Original Amount", "amount"),
+    ("Budget Amount", "amount"),
+    ("Amount", "amount"),
+    ("Amt", "amount"),
+    ("Extended Amount", "amount"),
+    ("Extended Cost", "amount"),
+    ("Extended Price", "amount"),
+    ("Extended", "amount"),
+    ("Ext. Amount", "amount"),
+    ("Ext. Cost", "amount"),
+    ("Ext.", "amount"),
+    ("Total Cost", "amount"),
+    ("Total Price", "amount"),
+    ("Total", "amount"),
+    ("Budget", "amount"),
+)
+COLUMN_NAMES = ColumnNames.of(COLUMN_SPELLINGS)
 COLUMN_TITLES = {
     "sub_job": "Sub Job",
     "cost_code": "Cost Code",

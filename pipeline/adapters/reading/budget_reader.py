@@ -1,7 +1,8 @@
 """Read an admin's budget workbook into raw header values and line cells (python-calamine).
 
 The contract: the sheet "Budget" or "Budget Line Items", else the first; a header block of
-label/value pairs; then a line table whose header row names Cost Code, Cost Type, Amount.
+label/value pairs; then a line table whose header row names Cost Code, Cost Type, Amount,
+under any of the names ``budget_table`` reads them by.
 """
 
 from __future__ import annotations
@@ -16,12 +17,8 @@ from typing import Any
 import python_calamine
 
 from pipeline.adapters.layouts import rejection_reasons
-from pipeline.adapters.layouts.budget import (
-    COLUMN_LABELS,
-    HEADER_LABELS,
-    PREFERRED_SHEETS,
-    REQUIRED_COLUMNS,
-)
+from pipeline.adapters.layouts.budget import COLUMN_NAMES, HEADER_LABELS, PREFERRED_SHEETS
+from pipeline.adapters.reading.budget_table import NotALine, Row, find_table, line_rows
 from pipeline.adapters.reading.xlsx_parts import (
     SheetFacts,
     first_cell_outside,
@@ -29,11 +26,11 @@ from pipeline.adapters.reading.xlsx_parts import (
     sheet_facts,
 )
 from pipeline.domain.budget import ReasonResponse
+from pipeline.domain.column_names import ColumnNames, HeaderReading, label_key
 from pipeline.domain.problems import cell_ref
 from pipeline.errors import UnreadableWorkbook
 
 _CLEAN = re.compile(r"(?:\S+(?: \S+)*)?")  # no outer spaces, single inner spaces
-_TOTAL_ROW = re.compile(r"^(grand|sub)?[\s-]*totals?\b", re.IGNORECASE)
 MAX_RESPONSE_ROWS = 250_000  # the Rejection Reasons sheet is read within A-Z and these rows
 
 
@@ -45,7 +42,10 @@ class RawBudget:
     sheet: str
     header: dict[str, tuple[Any, str]]
     columns: dict[str, int]
-    rows: list[tuple[int, list[Any]]]
+    rows: list[Row]
+    table: HeaderReading = field(default_factory=lambda: HeaderReading({}, {}))
+    header_row: int = 0  # the Excel row of the table's header
+    not_lines: list[NotALine] = field(default_factory=list)  # headings and total rows
     last_modified_by: str = ""
     hidden_sheets: list[str] = field(default_factory=list)
     facts: SheetFacts = field(default_factory=SheetFacts)
@@ -56,8 +56,9 @@ class RawBudget:
         return cell_ref(row, self.columns[column])
 
 
-def read_budget(path: Path) -> RawBudget:
-    """Open ``path`` and find its header block and line table, or raise UnreadableWorkbook."""
+def read_budget(path: Path, names: ColumnNames = COLUMN_NAMES) -> RawBudget:
+    """Open ``path`` and find its header block and line table (its columns by ``names``),
+    or raise UnreadableWorkbook."""
     if not zipfile.is_zipfile(path):
         raise UnreadableWorkbook(
             f"{path.name}: not an .xlsx workbook (not a zip package); "
@@ -77,13 +78,17 @@ def read_budget(path: Path) -> RawBudget:
         raise
     except Exception as exc:  # calamine raises several undocumented types for damaged files
         raise UnreadableWorkbook(f"{path.name}: cannot read the workbook ({exc})") from exc
-    header_index, columns = _find_table(cells, path.name, sheet_name)
+    header_index, table = find_table(cells, names, path.name, sheet_name)
+    rows, not_lines = line_rows(cells, header_index, table.columns)
     return RawBudget(
         file=path.name,
         sheet=sheet_name,
         header=_header_block(cells[:header_index]),
-        columns=columns,
-        rows=_line_rows(cells, header_index, columns),
+        columns=table.columns,
+        rows=rows,
+        table=table,
+        header_row=header_index + 1,
+        not_lines=not_lines,
         last_modified_by=editor,
         hidden_sheets=hidden,
         facts=facts,
@@ -92,8 +97,8 @@ def read_budget(path: Path) -> RawBudget:
 
 
 def normalise_label(value: Any) -> str:
-    """Labels match case-, space- and punctuation-insensitively."""
-    return re.sub(r"[^a-z0-9]", "", str(value).casefold())
+    """Labels match case-, space- and punctuation-insensitively, as column names do."""
+    return label_key(value)
 
 
 def text_of(value: Any) -> str:
@@ -136,21 +141,6 @@ def _pick_sheet(names: list[str]) -> str:
     return names[0]
 
 
-def _find_table(cells: list[list[Any]], file: str, sheet: str) -> tuple[int, dict[str, int]]:
-    for index, row in enumerate(cells):
-        columns: dict[str, int] = {}
-        for col, value in enumerate(row):
-            name = COLUMN_LABELS.get(normalise_label(value))
-            if name and name not in columns:
-                columns[name] = col
-        if all(name in columns for name in REQUIRED_COLUMNS):
-            return index, columns
-    raise UnreadableWorkbook(
-        f"{file}, sheet {sheet!r}: no line table found: a header row needs the columns "
-        "Cost Code, Cost Type and Original Budget Amount"
-    )
-
-
 def _header_block(cells: list[list[Any]]) -> dict[str, tuple[Any, str]]:
     """Label/value pairs: the value is the first filled cell right of the label (a merged
     label leaves blanks between them), unless that cell is itself a label."""
@@ -171,37 +161,3 @@ def _value_right_of(row: list[Any], excel_row: int, col: int) -> tuple[Any, str]
         if text_of(value):
             return value, cell_ref(excel_row, right)
     return "", cell_ref(excel_row, col + 1)
-
-
-def _line_rows(
-    cells: list[list[Any]], header_index: int, columns: dict[str, int]
-) -> list[tuple[int, list[Any]]]:
-    used = sorted(columns.values())
-    rows: list[tuple[int, list[Any]]] = []
-    for index in range(header_index + 1, len(cells)):
-        row = cells[index]
-        if _has_value(row, used) and not _is_total_row(row, columns):
-            rows.append((index + 1, row))
-    return rows
-
-
-def _has_value(row: list[Any], used: list[int]) -> bool:
-    """Whether any of these cells shows something; it runs for every row."""
-    width = len(row)
-    return any(not _blank(row[col]) for col in used if col < width)
-
-
-def _blank(value: Any) -> bool:
-    """``text_of(value) == ""``, without building the text."""
-    return value.__class__ is str and not value.strip()
-
-
-def _is_total_row(row: list[Any], columns: dict[str, int]) -> bool:
-    """A row whose label says Total or Subtotal and that names no cost type is not a line."""
-    type_col = columns["cost_type"]
-    if type_col < len(row) and not _blank(row[type_col]):
-        return False
-    label_cols = [columns.get("sub_job"), columns["cost_code"], columns.get("description")]
-    labels = [row[c] for c in label_cols if c is not None and c < len(row)]
-    labels.extend(row[: min(columns.values())])
-    return any(isinstance(v, str) and _TOTAL_ROW.match(v.strip()) for v in labels)

@@ -1,9 +1,9 @@
 """Check a read budget against the company's rules, all at once, one problem per cell.
 
 The line table goes through the pandera schema of ``validation_schema``, a run of rows at a
-time; the header block, the totals and what only the sheet's XML shows (error cells,
-uncalculated formulas, hidden rows) are checked here. Every failure becomes a Problem naming
-rule, sheet, cell and fix.
+time; the header block, the totals, the budget's own total rows, the columns not read and
+what only the sheet's XML shows (error cells, uncalculated formulas, hidden rows) are
+checked here. Every failure becomes a Problem naming rule, sheet, cell and fix.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ import pandera.pandas as pa
 from pipeline.adapters.reading.amounts import NumberFormat, parse_amount
 from pipeline.adapters.reading.budget_reader import RawBudget, text_of
 from pipeline.adapters.validation.cell_text import header_text, header_warnings, line_warnings
+from pipeline.adapters.validation.column_checks import column_problems
 from pipeline.adapters.validation.layout_checks import job_field_problems
 from pipeline.adapters.validation.line_frame import line_frame, mark_repeated, repeated_lines
 from pipeline.adapters.validation.line_problems import RULE_ORDER, LineWording, to_problems
 from pipeline.adapters.validation.line_values import Listed, rounding_warnings
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.validation.schema import REPEATED_COLUMN, build_schema
+from pipeline.adapters.validation.total_rows import TotalRows
 from pipeline.adapters.validation.wording import cell_position, make_problem, project_number_of
 from pipeline.adapters.validation.workbook_checks import (
     header_problems,
@@ -50,10 +52,11 @@ def check_budget(
     problems += job_field_problems(raw, rules, {(p.column, p.cell) for p in problems})
     taken = {(p.column, p.cell) for p in problems}
     problems += [p for p in header_warnings(raw) if (p.column, p.cell) not in taken]
+    problems += column_problems(raw)  # before the runs of lines let their cells go
     document = None
     if raw.rows:
         checked = _check_lines(raw, rules, taken, run_rows)
-        problems += checked.problems + checked.warnings
+        problems += checked.problems + checked.warnings + checked.totals.problems(raw)
         if checked.lines is not None:  # totals make sense once every amount does
             document = _document(raw, checked.lines, rules.number_format)
             typed_total = checked.typed_total if checked.rounded else None
@@ -76,9 +79,11 @@ def _reading_order(problem: Problem) -> tuple[int, int, int, int]:
 
 @dataclass
 class _Checked:
-    """What the runs of rows found so far: the schema's problems, the rounding warnings, and
-    the lines (None once an amount is not a number below 10^13: then there are no totals)."""
+    """What the runs of rows found so far: the schema's problems, the rounding warnings, the
+    lines (None once an amount is not a number below 10^13: then there are no totals), and
+    the sums the budget's own total rows are checked against."""
 
+    totals: TotalRows
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     lines: list[BudgetLine] | None = field(default_factory=list)
@@ -97,7 +102,7 @@ def _check_lines(
         repeated_lines(raw.rows, raw.columns, listed) if len(raw.rows) > run_rows else (None, {})
     )
     wording = LineWording(raw, rules, job, listed, first_row)
-    checked, start = _Checked(), 0
+    checked, start = _Checked(TotalRows(raw, rules.number_format)), 0
     while raw.rows:
         frame = line_frame(raw.rows[:run_rows], raw.columns, rules, listed)
         # The run's frame holds its lines now: let their cells go (nothing reads them again).
@@ -129,6 +134,7 @@ def _check_run(
             if (p.column, p.cell) not in taken
         ]
     checked.problems += found
+    checked.totals.add(frame)
     taken = taken | {(p.column, p.cell) for p in found}
     checked.warnings += rounding_warnings(raw, frame, taken) + line_warnings(raw, frame, taken)
     if checked.lines is None:

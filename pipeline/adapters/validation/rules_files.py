@@ -10,8 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pipeline.adapters.layouts.budget import COLUMN_NAMES
 from pipeline.adapters.reading.amounts import DECIMAL_SEPARATORS, NumberFormat
+from pipeline.adapters.validation.column_names_rules import company_column_names
 from pipeline.domain.budget_summary import SummaryNames, division_names
+from pipeline.domain.column_names import ColumnNames
 from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.identifiers import project_key
@@ -50,6 +53,7 @@ class ValidationRules:
     profile: str = ""  # the ERP layout the budget must fit
     profile_sub_jobs: bool = True
     layout: ProfileSpec | None = None  # that layout's fields; None: not known (no checks)
+    column_names: ColumnNames = COLUMN_NAMES  # ours, after the company's [column_names]
 
 
 def apply_profile_limits(rules: ValidationRules, profile: ProfileSpec) -> ValidationRules:
@@ -139,6 +143,7 @@ def load_validation_rules(rules_dir: Path) -> ValidationRules:
             columns={name: _column_rule(name, columns.get(name, {})) for name in TEXT_COLUMNS},
             severity=severity,
             lists=load_erp_lists(rules_dir),
+            column_names=company_column_names(data.get("column_names", {})),
         )
     except (TypeError, ValueError, re.error) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
@@ -162,6 +167,17 @@ def _number_format(amount: dict[str, Any]) -> NumberFormat:
             f"currency must hold no digit, space, sign, parenthesis or separator: {currency!r}"
         )
     return NumberFormat(separator, currency)
+
+
+def load_column_names(rules_dir: Path) -> ColumnNames:
+    """The names the line table's columns are read under: the company's ``[column_names]``
+    of ``rules/validation.toml``, then ours."""
+    path = rules_dir / "validation.toml"
+    data = _toml(path) if path.is_file() else {}
+    try:
+        return company_column_names(data.get("column_names", {}))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
 
 
 def _flag(table: dict[str, Any], key: str, default: bool) -> bool:

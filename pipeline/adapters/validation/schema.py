@@ -25,6 +25,7 @@ CHECK_COLUMN = {
     "cost_type.not_allowed": "cost_type",
     "unit_qty.not_numeric": "unit_qty",
     "unit_cost.not_numeric": "unit_cost",
+    "amount.missing": "amount",
     "amount.unit_mismatch": "amount",
     "amount.negative": "amount",
     "amount.precision": "amount",
@@ -114,6 +115,8 @@ def _amount_checks() -> list[pa.Check]:
 
 def _row_checks(rules: ValidationRules, job_number: str) -> list[pa.Check]:
     checks = [
+        # a blank amount says so; the amount's own check also fails it, as not a number
+        pa.Check(lambda df: df["amount_text"] != "", name="amount.missing"),
         _numeric_if_given("unit_qty"),
         _numeric_if_given("unit_cost"),
         pa.Check(lambda df: ~df[REPEATED_COLUMN], name="line.duplicate"),
