@@ -23,7 +23,7 @@ def read_and_check(path: Path, settings: Settings) -> ReadResult:
     """The budget in ``path`` checked against the rules and its job's ERP layout (with
     ``export_profile = ""`` and no job's own, against no layout)."""
     inspect_package(path, settings.package_limits)
-    raw = read_budget(path)
+    raw = read_budget(path, settings.parse_memory_mb)
     project = project_number_of(raw)  # NFKC, as the budget keeps it: its job's profile
     rules = load_validation_rules(settings.rules)
     if profile := profile_for_settings(settings, project):  # "": outside a workspace
