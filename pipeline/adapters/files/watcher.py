@@ -76,7 +76,8 @@ def next_settle_wait(folders: Iterable[Path], settle_seconds: float, now: float)
             try:
                 if is_ignored(entry.name) or not entry.is_file(follow_symlinks=False):
                     continue
-                age = now - entry.stat(follow_symlinks=False).st_mtime
+                # A file dated ahead settles by our watching, from the pass just run.
+                age = max(0.0, now - entry.stat(follow_symlinks=False).st_mtime)
             except OSError:  # gone between listing and stat: nothing to wait for
                 continue
             if age < settle_seconds:
