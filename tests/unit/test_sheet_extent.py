@@ -61,14 +61,14 @@ def test_cells_without_r_in_a_far_row_make_a_grid_too_big() -> None:
     assert grid is not None and grid.farthest == Position(1000000, 46)
 
 
-def test_an_ordinary_sheet_is_small_and_the_relationship_namespace_is_no_position() -> None:
+def test_an_ordinary_sheet_is_refused_only_past_the_limit() -> None:
     rows = b"".join(
         f'<row r="{n}"><c r="A{n}"><v>1</v></c><c r="Z{n}"><v>2</v></c></row>'.encode()
         for n in range(1, 50)
     )
     assert oversized_grid(_sheet(rows), 26 * 49) is None
     over = oversized_grid(_sheet(rows), 26 * 49 - 1)
-    assert over is not None and over.farthest.ref == "Z49"
+    assert over is not None and over.farthest.ref == "A49"  # row 49 takes it over
     assert first_cell_outside(_sheet(rows), 49, 26) == ""
 
 
