@@ -159,6 +159,7 @@ def watch(ctx: click.Context) -> None:
             polling=settings.watch_mode == "polling",
             poll_interval=settings.poll_interval_seconds,
             stop=stop,
+            modified=app.folders.modified,
         )
     finally:
         app.store.close()

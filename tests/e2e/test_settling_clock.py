@@ -52,3 +52,25 @@ def test_the_daemon_takes_a_workbook_dated_a_year_ahead_after_settling(
         assert daemon.stop() == 0
     finally:
         daemon.kill()
+
+
+@pytest.mark.slow
+def test_the_daemon_applies_a_save_that_kept_an_old_time_once_it_settles_not_at_the_rescan(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    fast_settings(workspace)
+    workspace.configure("watch", scan_interval_seconds=60.0)
+    daemon = Daemon.start(workspace, tmp_path / "daemon.log")
+    try:
+        make_workbook(tmp_path / "budget.xlsx").rename(workspace.root / "inbox" / "budget.xlsx")
+        assert wait_for(workspace.review().exists, timeout=30), daemon.output()
+        assert daemon.wait_for_output("P-1001: sent for approval"), daemon.output()
+
+        started = time.monotonic()
+        workspace.decide(decision="Accept")  # saved, then dated two minutes back
+
+        assert wait_for((workspace.root / "outbox" / "P-1001_v1_001.csv").exists, timeout=50)
+        assert time.monotonic() - started < 20, daemon.output()  # not the 60 s rescan
+        assert daemon.stop() == 0
+    finally:
+        daemon.kill()
