@@ -13,6 +13,7 @@ from pipeline.adapters.erp.profiles import ProfileWriter
 from pipeline.adapters.erp.publishing import OutboxPublisher, abandon_temporary
 from pipeline.adapters.files.inbox_folder import LocalInbox
 from pipeline.adapters.files.owners import file_owner, process_account
+from pipeline.adapters.files.settling import Observations
 from pipeline.adapters.files.temp_files import TempSweeper
 from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.html.status_page import JinjaStatusPage, status_environment
@@ -173,7 +174,10 @@ def bootstrap(
     file. ``start_worker``: start the parse worker now, for a command that reads workbooks.
     """
     store = ports.get("store") or _store(settings)
-    folders = ports.get("folders") or _prepared_folders(settings, store)
+    # One memory of what was seen of each file, shared by the inbox and the other folders:
+    # a file settles by our own watching when its modified time cannot be believed.
+    observations = Observations()
+    folders = ports.get("folders") or _prepared_folders(settings, store, observations)
     readers = (
         None
         if {"read_budget", "read_decision", "compare_figures"} <= ports.keys()
@@ -201,7 +205,8 @@ def bootstrap(
         process_account=ports.get("process_account") or process_account,
         sweep_temporaries=ports.get("sweep_temporaries") or temp_sweeper(settings),
         folders=folders,
-        inbox=ports.get("inbox") or LocalInbox(settings.inbox, settings.root / "processing"),
+        inbox=ports.get("inbox")
+        or LocalInbox(settings.inbox, settings.root / "processing", observations),
         erp_outbox=ports.get("erp_outbox") or OutboxPublisher(settings.outbox),
         summary_names=ports.get("summary_names") or _summary_names(settings),
         render_status=ports.get("render_status")
@@ -220,13 +225,15 @@ def _store(settings: Settings) -> Store:
     return PostgresStore(settings.database_url, settings.lease_seconds)
 
 
-def _prepared_folders(settings: Settings, store: Store) -> LocalFolders:
+def _prepared_folders(settings: Settings, store: Store, observations: Observations) -> LocalFolders:
     """The workspace's folders, created where missing; passes take the database's lock when
     the state is on a server that daemons on several machines share."""
     for folder in [*settings.folders(), settings.outbox / RESULTS]:
         folder.mkdir(parents=True, exist_ok=True)
     shared = getattr(store, "pass_lock", None) if settings.database_url else None
-    return LocalFolders(settings.archive, settings.database.parent / "pass.lock", shared)
+    return LocalFolders(
+        settings.archive, settings.database.parent / "pass.lock", shared, observations
+    )
 
 
 def _people(settings: Settings) -> ports.PeopleSource:

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import click
 
 from pipeline import __version__, cli_documents, cli_mail, cli_state
+from pipeline.adapters.files.settling import future_dated
 from pipeline.cli_support import OneLineFormatter, Refused, print_table, services_for
 from pipeline.config import Settings, init_workspace
 from pipeline.domain.names import RESULTS
@@ -73,6 +75,12 @@ def process(ctx: click.Context) -> None:
     """Process what is in inbox/ and approval/ now, then exit (for cron and tests)."""
     app = services_for(ctx, start_worker=_has_work)
     outcomes = process_once(app)
+    settings = app.settings
+    if future_dated([settings.inbox, settings.approval, settings.outbox / RESULTS], time.time()):
+        # A file dated ahead settles only by watching it: this one pass, with no earlier
+        # ones, watches it for the settle time itself, then takes it if it has not changed.
+        time.sleep(settings.settle_seconds)
+        outcomes += process_once(app)
     for outcome in outcomes:
         click.echo(str(outcome))
     pending = waiting(app)
@@ -151,6 +159,7 @@ def watch(ctx: click.Context) -> None:
             polling=settings.watch_mode == "polling",
             poll_interval=settings.poll_interval_seconds,
             stop=stop,
+            modified=app.folders.modified,
         )
     finally:
         app.store.close()

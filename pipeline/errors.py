@@ -37,6 +37,10 @@ class InvalidTransition(PipelineError):
     """The budget's state does not allow that action."""
 
 
+class DecisionBeingSaved(PipelineError):
+    """A review workbook was saved moments ago or is still open: it may hold a decision."""
+
+
 class UnknownProject(PipelineError):
     """No budget is recorded under that Project Number."""
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.domain.exports import Confirmation
 from pipeline.domain.lifecycle import Event, ProjectBudget
 from pipeline.domain.names import rejected_for_review
 from pipeline.domain.people import Role
-from pipeline.errors import UnknownProject
+from pipeline.errors import DecisionBeingSaved, InvalidTransition, UnknownProject
 from pipeline.services.actors import Actor, acting_person
 from pipeline.services.context import Services, logger
+from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_standing import results_in_use, standing
 
 
@@ -23,27 +27,63 @@ def _budget(app: Services, project_number: str, by: str | None) -> tuple[Project
 
 
 def retrieve(app: Services, project_number: str, by: str | None) -> ProjectBudget:
-    """Take a budget back from the approval queue before the approver answers (unlocks it)."""
-    budget, actor = _budget(app, project_number, by)
-    submission = app.store.submission(budget.project_number, budget.version)
-    with app.store.transaction():
-        budget.retrieve(by=actor.name, at=app.clock.now(), account=actor.account)
-        app.store.save_budget(budget)
-    if submission is not None:
-        review = app.settings.approval / submission.review_file
-        app.folders.retire(review)
+    """Take a budget back from the approval queue before the approver answers (unlocks it).
+    A decision the approver saved and no pass has applied yet is applied first."""
+    with app.folders.pass_lock():  # not while a pass reads or answers the same review
+        budget, actor = _budget(app, project_number, by)
+        submission = app.store.submission(budget.project_number, budget.version)
+        with _decided_first(app, budget) as budget, app.store.transaction():
+            budget.retrieve(by=actor.name, at=app.clock.now(), account=actor.account)
+            app.store.save_budget(budget)
+        if submission is not None:
+            review = app.settings.approval / submission.review_file
+            app.folders.retire(review)
     logger.info("%s: retrieved by %s", project_number, actor.name)
     return budget
 
 
 def withdraw(app: Services, project_number: str, by: str | None) -> ProjectBudget:
-    """Close a rejected budget that will not be re-sent."""
-    budget, actor = _budget(app, project_number, by)
-    with app.store.transaction():
-        budget.withdraw(by=actor.name, at=app.clock.now(), account=actor.account)
-        app.store.save_budget(budget)
+    """Close a rejected budget that will not be re-sent (a Reject the approver saved and no
+    pass has applied yet is applied first)."""
+    with app.folders.pass_lock():
+        budget, actor = _budget(app, project_number, by)
+        with _decided_first(app, budget) as budget, app.store.transaction():
+            budget.withdraw(by=actor.name, at=app.clock.now(), account=actor.account)
+            app.store.save_budget(budget)
     logger.info("%s: withdrawn by %s", project_number, actor.name)
     return budget
+
+
+@contextlib.contextmanager
+def _decided_first(app: Services, budget: ProjectBudget) -> Iterator[ProjectBudget]:
+    """The budget as it is once a decision saved in its review workbook is applied: no
+    saved decision is archived unread. A review still open in Excel or LibreOffice, or
+    half written, may hold one: the action is refused, naming it. An action the
+    applied decision no longer allows is refused saying so."""
+    submission = app.store.submission(budget.project_number, budget.version)
+    review = app.settings.approval / submission.review_file if submission else None
+    modified = app.folders.modified(review) if review and budget.with_approver else None
+    if review is None or modified is None:
+        yield budget
+        return
+    saving = time.time() - modified < app.settings.settle_seconds
+    if app.folders.is_open(review) or (saving and not app.inbox.is_complete_zip(review)):
+        raise DecisionBeingSaved(
+            f"approval/{review.name} is open in Excel or LibreOffice, or still being saved: "
+            "it may hold the approver's decision; try again once it is saved and closed"
+        )
+    outcome = apply_review_file(app, review)
+    if outcome is None:
+        yield budget
+        return
+    logger.info("%s", outcome)
+    decided = app.store.get_budget(budget.project_number) or budget
+    try:
+        yield decided
+    except InvalidTransition as exc:
+        raise InvalidTransition(
+            f"the decision saved in approval/{review.name} was applied first ({outcome}); {exc}"
+        ) from exc
 
 
 @dataclass(frozen=True)

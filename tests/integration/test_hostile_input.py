@@ -17,6 +17,7 @@ from pipeline.adapters.reading.package_guard import OLE2_MAGIC, inspect_package
 from pipeline.adapters.reading.parse_worker import ParseWorker
 from pipeline.config import PackageLimits
 from pipeline.errors import UnreadableWorkbook
+from tests.support.far_cells import SPELLINGS, far_cell_workbook
 from tests.support.workbooks import make_workbook
 
 SMALL = PackageLimits(max_bytes=2**20, max_entries=50, max_uncompressed=8 * 2**20, max_ratio=200)
@@ -105,7 +106,7 @@ def test_an_entity_bomb_in_the_document_properties_is_refused_quickly(tmp_path: 
 def test_a_runaway_parse_is_stopped_at_its_time_limit() -> None:
     worker = ParseWorker(seconds=1, memory_mb=1024)
     started = time.monotonic()
-    with pytest.raises(UnreadableWorkbook, match="took longer than 1 s"):
+    with pytest.raises(UnreadableWorkbook, match="took longer than the limit of 1 s"):
         worker.run("slow.xlsx", time.sleep, 30)
     assert time.monotonic() - started < 10
     assert worker.run("next.xlsx", sum, [1, 2, 3]) == 6  # a fresh worker takes the next one
@@ -113,7 +114,9 @@ def test_a_runaway_parse_is_stopped_at_its_time_limit() -> None:
 
 def test_a_parse_that_exhausts_memory_is_stopped_and_the_next_one_runs() -> None:
     worker = ParseWorker(seconds=30, memory_mb=512)
-    with pytest.raises(UnreadableWorkbook, match="memory limit of 512 MB"):
+    with pytest.raises(
+        UnreadableWorkbook, match="too big: reading it needed more than the limit of 512 MiB"
+    ):
         worker.run("greedy.xlsx", bytearray, 3 * 2**30)
     assert worker.run("next.xlsx", len, "abc") == 3
 
@@ -139,3 +142,46 @@ def test_budget_erp_refuses_to_start_without_defusedxml(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "defusedxml is required" in done.stderr
+
+
+@pytest.mark.parametrize("spelling", list(SPELLINGS))
+def test_a_far_cell_in_any_spelling_is_refused_as_too_big_before_the_grid_is_laid_out(
+    tmp_path: Path, spelling: str
+) -> None:
+    path = far_cell_workbook(tmp_path / "far.xlsx", spelling)
+    with pytest.raises(UnreadableWorkbook) as refused:
+        read_budget(path, memory_mb=512)
+    assert str(refused.value).startswith(
+        "far.xlsx: too big: sheet 'Budget' has something at XFD1048576, which makes it a grid "
+        "of 17,179,869,184 cells / 786,432 MiB (limit 512 MiB, [limits] parse_memory_mb)"
+    )
+
+
+def test_a_reader_stopped_by_the_memory_limit_is_reported_in_words_without_a_backtrace(
+    tmp_path: Path,
+) -> None:
+    path = far_cell_workbook(tmp_path / "far.xlsx", "single quotes")
+    code = (
+        "import sys\n"
+        "from pipeline.adapters.reading.parse_worker import ParseWorker\n"
+        "from pipeline.errors import UnreadableWorkbook\n"
+        "worker = ParseWorker(seconds=60, memory_mb=512)\n"
+        "try:\n"
+        "    worker.run('far.xlsx', 'tests.support.far_cells:lay_out_unchecked', sys.argv[1])\n"
+        "except UnreadableWorkbook as exc:\n"
+        "    print(exc)\n"
+        "print(worker.run('next.xlsx', len, 'abc'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "RUST_BACKTRACE": "1"},
+    )
+    assert done.stdout.splitlines() == [
+        "far.xlsx: too big: reading it needed more than the limit of 512 MiB "
+        "([limits] parse_memory_mb), or crashed the reader",
+        "3",
+    ], done.stderr
+    assert "stack backtrace" not in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -54,8 +54,15 @@ def exists(path: Path) -> bool:
     return True
 
 
-def settled_files(folder: Path, settle_seconds: float, now: float | None = None) -> list[Path]:
-    """Regular files (not symlinks) in ``folder`` untouched for ``settle_seconds``, oldest first."""
+# When a file counts as last modified: (path, its lstat, now) -> time (``settling``).
+Modified = Callable[[Path, os.stat_result, float], float]
+
+
+def settled_files(
+    folder: Path, settle_seconds: float, now: float | None = None, modified: Modified | None = None
+) -> list[Path]:
+    """Regular files (not symlinks) in ``folder`` untouched for ``settle_seconds``, oldest
+    first; ``modified`` says when a file counts as last modified (by default its mtime)."""
     now = time.time() if now is None else now
     found: list[tuple[float, Path]] = []
     with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
@@ -63,9 +70,10 @@ def settled_files(folder: Path, settle_seconds: float, now: float | None = None)
             if is_ignored(entry.name) or not entry.is_file(follow_symlinks=False):
                 continue
             try:
-                mtime = entry.stat(follow_symlinks=False).st_mtime
+                st = entry.stat(follow_symlinks=False)
             except FileNotFoundError:
                 continue
+            mtime = st.st_mtime if modified is None else modified(Path(entry.path), st, now)
             if now - mtime >= settle_seconds:
                 found.append((mtime, Path(entry.path)))
     return [path for _, path in sorted(found)]

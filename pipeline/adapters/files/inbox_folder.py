@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.adapters.files.folders import fsync_dir
+from pipeline.adapters.files.settling import Observations
 from pipeline.adapters.files.temp_files import PREFIX as OUR_TEMPORARY
 from pipeline.services.ports import EntryKind, InboxEntry
 
@@ -23,12 +24,17 @@ _TRY = ".try"
 class LocalInbox:
     """``inbox/`` and its claim folder ``processing/`` (on the same file system)."""
 
-    def __init__(self, inbox: Path, processing: Path) -> None:
+    def __init__(
+        self, inbox: Path, processing: Path, observations: Observations | None = None
+    ) -> None:
         self.inbox, self.processing = inbox, processing
+        self._observations = observations or Observations()
 
     def entries(self) -> list[InboxEntry]:
-        """Every entry of the inbox but our own temporaries and the OS's, oldest first."""
+        """Every entry of the inbox but our own temporaries and the OS's, oldest first; an
+        entry's time is when it counts as last modified (``settling``)."""
         found = []
+        now = time.time()
         names = sorted(os.listdir(self.inbox)) if self.inbox.is_dir() else []
         for name in names:
             if name in LEFT_ALONE or name.startswith(OUR_TEMPORARY):
@@ -38,7 +44,8 @@ class LocalInbox:
                 st = path.lstat()
             except OSError:  # gone between listing and looking, or unreachable: skip it
                 continue
-            found.append(InboxEntry(path, _kind(st.st_mode), st.st_size, st.st_mtime, st.st_nlink))
+            modified = self._observations.modified(path, st, now)
+            found.append(InboxEntry(path, _kind(st.st_mode), st.st_size, modified, st.st_nlink))
         return sorted(found, key=lambda e: e.mtime)
 
     def is_complete_zip(self, path: Path) -> bool:

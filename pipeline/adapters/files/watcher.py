@@ -64,8 +64,16 @@ def _observer(
     return observer
 
 
-def next_settle_wait(folders: Iterable[Path], settle_seconds: float, now: float) -> float | None:
-    """Seconds until the youngest unsettled file in ``folders`` settles, or None if none waits."""
+def next_settle_wait(
+    folders: Iterable[Path],
+    settle_seconds: float,
+    now: float,
+    modified: Callable[[Path], float | None] | None = None,
+) -> float | None:
+    """Seconds until the youngest unsettled file in ``folders`` settles, or None if none waits.
+    ``modified`` says when a file counts as last modified (``settling``: a file seen to
+    change counts from then, whatever its time says); without it, its mtime, a future one
+    counting from now."""
     waits = []
     for folder in folders:
         try:
@@ -76,7 +84,13 @@ def next_settle_wait(folders: Iterable[Path], settle_seconds: float, now: float)
             try:
                 if is_ignored(entry.name) or not entry.is_file(follow_symlinks=False):
                     continue
-                age = now - entry.stat(follow_symlinks=False).st_mtime
+                if modified is None:
+                    age = max(0.0, now - entry.stat(follow_symlinks=False).st_mtime)
+                else:
+                    counted = modified(Path(entry.path))
+                    if counted is None:
+                        continue
+                    age = now - counted
             except OSError:  # gone between listing and stat: nothing to wait for
                 continue
             if age < settle_seconds:
@@ -102,8 +116,10 @@ def watch(
     polling: bool,
     poll_interval: float,
     stop: threading.Event,
+    modified: Callable[[Path], float | None] | None = None,
 ) -> None:
-    """Run passes until ``stop`` is set: on events, on schedule, and when files settle."""
+    """Run passes until ``stop`` is set: on events, on schedule, and when files settle (by
+    ``modified``, the passes' own idea of when a file last changed)."""
     wake = threading.Event()
     observer = _observer(folders, wake, polling, poll_interval)
     logger.info(
@@ -121,7 +137,7 @@ def watch(
                     observer.stop()
                     observer = _observer(folders, wake, polling, poll_interval)
                 run_pass()
-                pending = next_settle_wait(folders, settle_seconds, time.time())
+                pending = next_settle_wait(folders, settle_seconds, time.time(), modified)
                 timeout = scan_interval if pending is None else min(scan_interval, pending)
             except Exception as exc:  # the daemon outlives any single failure
                 logger.error("pass failed (%s: %s); retrying shortly", type(exc).__name__, exc)

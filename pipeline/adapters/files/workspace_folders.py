@@ -8,6 +8,7 @@ import fcntl
 import os
 import shutil
 import stat
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +26,7 @@ from pipeline.adapters.files.folders import (
     sha256_file,
     written_before_commit,
 )
+from pipeline.adapters.files.settling import Observations
 from pipeline.domain.names import refused_note
 from pipeline.errors import FileTooLarge, UnreadableFile
 
@@ -37,8 +39,10 @@ class LocalFolders:
         archive: Path,
         lock: Path,
         pass_lock: Callable[[], contextlib.AbstractContextManager[None]] | None = None,
+        observations: Observations | None = None,
     ) -> None:
         self.archive_root, self.lock_path = archive, lock
+        self._observations = observations or Observations()
         self._shared_lock = pass_lock  # the database's, when daemons share it across machines
         self._soon: dict[Path, Future[None]] = {}
         self._archiver: ThreadPoolExecutor | None = None
@@ -94,9 +98,10 @@ class LocalFolders:
         return exists(path)
 
     def modified(self, path: Path) -> float | None:
-        """When the file last changed, or None when it is gone."""
+        """When the file last changed (``settling``: a future time counts from when we first saw
+        it), or None when it is gone."""
         try:
-            return path.lstat().st_mtime
+            return self._observations.modified(path, path.lstat(), time.time())
         except OSError:
             return None
 
@@ -128,7 +133,7 @@ class LocalFolders:
 
     def settled(self, folder: Path, settle_seconds: float, now: float) -> list[Path]:
         """Regular files of a folder untouched for ``settle_seconds``, oldest first."""
-        return settled_files(folder, settle_seconds, now)
+        return settled_files(folder, settle_seconds, now, self._observations.modified)
 
     def is_open(self, path: Path) -> bool:
         """Whether Excel or LibreOffice has the workbook open (its lock file is there)."""

@@ -19,11 +19,13 @@ import python_calamine
 from pipeline.adapters.layouts import rejection_reasons
 from pipeline.adapters.layouts.budget import COLUMN_NAMES, HEADER_LABELS, PREFERRED_SHEETS
 from pipeline.adapters.reading.budget_table import NotALine, Row, find_table, line_rows
+from pipeline.adapters.reading.sheet_extent import BYTES_PER_CELL, oversized_grid
 from pipeline.adapters.reading.xlsx_parts import (
     SheetFacts,
     first_cell_outside,
     last_modified_by,
     sheet_facts,
+    sheet_xml,
 )
 from pipeline.domain.budget import ReasonResponse
 from pipeline.domain.column_names import ColumnNames, HeaderReading, label_key
@@ -32,6 +34,7 @@ from pipeline.errors import UnreadableWorkbook
 
 _CLEAN = re.compile(r"(?:\S+(?: \S+)*)?")  # no outer spaces, single inner spaces
 MAX_RESPONSE_ROWS = 250_000  # the Rejection Reasons sheet is read within A-Z and these rows
+DEFAULT_MEMORY_MB = 2048  # [limits] parse_memory_mb's default
 
 
 @dataclass
@@ -56,9 +59,12 @@ class RawBudget:
         return cell_ref(row, self.columns[column])
 
 
-def read_budget(path: Path, names: ColumnNames = COLUMN_NAMES) -> RawBudget:
-    """Open ``path`` and find its header block and line table (its columns by ``names``),
-    or raise UnreadableWorkbook."""
+def read_budget(
+    path: Path, names: ColumnNames = COLUMN_NAMES, memory_mb: int = DEFAULT_MEMORY_MB
+) -> RawBudget:
+    """Open ``path`` and find its header block and line table (its columns by ``names``), or
+    raise UnreadableWorkbook; a budget sheet whose grid would not fit in ``memory_mb`` is
+    refused before it is laid out."""
     if not zipfile.is_zipfile(path):
         raise UnreadableWorkbook(
             f"{path.name}: not an .xlsx workbook (not a zip package); "
@@ -69,7 +75,10 @@ def read_budget(path: Path, names: ColumnNames = COLUMN_NAMES) -> RawBudget:
         sheet_name = _pick_sheet(book.sheet_names)
         # The sheet's XML is scanned (and let go) before its cells are laid out: holding
         # both was the parse worker's peak (at 200,000 lines, 226 MiB traced).
-        facts = sheet_facts(path, sheet_name)
+        xml = sheet_xml(path, sheet_name)
+        _refuse_oversized(path.name, sheet_name, xml, memory_mb)
+        facts = sheet_facts(xml)
+        del xml
         cells = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         hidden = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Hidden")]
         editor = last_modified_by(path)
@@ -94,6 +103,16 @@ def read_budget(path: Path, names: ColumnNames = COLUMN_NAMES) -> RawBudget:
         facts=facts,
         responses=responses,
     )
+
+
+def _refuse_oversized(file: str, sheet: str, xml: bytes, memory_mb: int) -> None:
+    grid = oversized_grid(xml, memory_mb * 2**20 // BYTES_PER_CELL)
+    if grid is not None:
+        raise UnreadableWorkbook(
+            f"{file}: too big: sheet {sheet!r} has something at {grid.farthest.ref}, which makes "
+            f"it a grid of {grid.cells:,} cells / {grid.mib:,} MiB (limit {memory_mb:,} MiB, "
+            "[limits] parse_memory_mb); clear what is far from the budget and save it again"
+        )
 
 
 def normalise_label(value: Any) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
 import resource
 import threading
 from collections.abc import Callable
@@ -42,6 +43,9 @@ def _resolve(function: Job) -> Callable[..., Any]:
 
 def _serve(conn: Connection, memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # A reader (calamine, in Rust) that runs out of memory prints its whole stack to the
+    # daemon's log when RUST_BACKTRACE is set; the daemon says what happened in words.
+    os.environ["RUST_BACKTRACE"] = "0"
     while True:
         try:
             function, args = conn.recv()
@@ -50,7 +54,14 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
         try:
             conn.send(("ok", _resolve(function)(*args)))
         except BaseException as exc:
-            conn.send(("error", exc))
+            _send_error(conn, exc)
+
+
+def _send_error(conn: Connection, exc: BaseException) -> None:
+    try:
+        conn.send(("error", exc))
+    except Exception:  # not picklable (a reader's panic): its words, in our type
+        conn.send(("error", UnreadableWorkbook(f"cannot read the workbook ({exc})")))
 
 
 class ParseWorker:
@@ -84,22 +95,22 @@ class ParseWorker:
         if not conn.poll(self.seconds):
             self.stop()
             raise UnreadableWorkbook(
-                f"{label}: reading took longer than {self.seconds:.0f} s "
-                "([limits] parse_seconds): too large or malformed"
+                f"{label}: too big or malformed: reading took longer than the limit of "
+                f"{self.seconds:.0f} s ([limits] parse_seconds)"
             )
         try:
             status, value = conn.recv()
         except (EOFError, OSError):
             self.stop()
             raise UnreadableWorkbook(
-                f"{label}: reading it exhausted the memory limit of "
-                f"{self.memory // 2**20} MB ([limits] parse_memory_mb) "
-                "or crashed the reader"
+                f"{label}: too big: reading it needed more than the limit of "
+                f"{self.memory // 2**20:,} MiB ([limits] parse_memory_mb), or crashed the reader"
             ) from None
         if status == "error":
             if isinstance(value, MemoryError):
                 raise UnreadableWorkbook(
-                    f"{label}: reading it exhausted the memory limit of {self.memory // 2**20} MB"
+                    f"{label}: too big: reading it needed more than the limit of "
+                    f"{self.memory // 2**20:,} MiB ([limits] parse_memory_mb)"
                 ) from value
             raise value
         return value

@@ -24,7 +24,7 @@ def read_and_check(path: Path, settings: Settings) -> ReadResult:
     ``export_profile = ""`` and no job's own, against no layout)."""
     inspect_package(path, settings.package_limits)
     rules = load_validation_rules(settings.rules)
-    raw = read_budget(path, rules.column_names)
+    raw = read_budget(path, rules.column_names, settings.parse_memory_mb)
     project = project_number_of(raw)  # NFKC, as the budget keeps it: its job's profile
     if profile := profile_for_settings(settings, project):  # "": outside a workspace
         rules = apply_profile_limits(rules, load_profile(settings.templates, profile))

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.adapters.reading import sheet_extent
+
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _REF = re.compile(r"^'?(?P<sheet>.+?)'?!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)$")
@@ -76,13 +78,15 @@ class SheetFacts:
     uncalculated: frozenset[str] = frozenset()
 
 
-def sheet_facts(path: Path, sheet_name: str) -> SheetFacts:
-    """Scan one worksheet's XML for the facts above; cheap when the sheet has no formulas."""
+def sheet_xml(path: Path, sheet_name: str) -> bytes:
+    """One worksheet's XML, or b"" when the workbook does not say where it is."""
     with zipfile.ZipFile(path) as package:
         member = _sheet_member(package, sheet_name)
-        if member is None:
-            return SheetFacts()
-        data = package.read(member)
+        return b"" if member is None else package.read(member)
+
+
+def sheet_facts(data: bytes) -> SheetFacts:
+    """Scan one worksheet's XML for the facts above; cheap when the sheet has no formulas."""
     # Only the row tags that say hidden are taken apart, and only if any does: every row's
     # attributes were half a second of a 200,000-line sheet.
     hidden = (
@@ -167,21 +171,11 @@ class SheetScan:
 def scan_sheet(path: Path, sheet_name: str, max_row: int, max_col: int) -> SheetScan:
     """The first cell beyond ``max_row`` x ``max_col`` (see ``first_cell_outside``) and the
     first cell holding a formula, in one read of the sheet's XML."""
-    with zipfile.ZipFile(path) as package:
-        member = _sheet_member(package, sheet_name)
-        if member is None:
-            return SheetScan()
-        data = package.read(member)
-    outside = ""
-    for match in _POSITION.finditer(data):
-        letters, row = match.group(1).decode(), int(match.group(2))
-        col = 0
-        for char in letters:
-            col = col * 26 + ord(char) - 64
-        if row > max_row or col > max_col:
-            outside = f"{letters}{row}"
-            break
-    return SheetScan(outside, _first_formula(data))
+    data = sheet_xml(path, sheet_name)
+    if not data:
+        return SheetScan()
+    # Every spelling of a position, as calamine reads it (``sheet_extent``).
+    return SheetScan(sheet_extent.first_cell_outside(data, max_row, max_col), _first_formula(data))
 
 
 def _first_formula(data: bytes) -> str:
