@@ -1,7 +1,8 @@
 """What a workbook must pass against the people and the state of its budget: a submitter
 allowed to send it, not busy, changed or answered since the rejection (for a re-send),
 changed since the export (for a budget change). Intake raises each as a Refusal; ``check``
-reports them."""
+reports them. A change built from an older version than the one in force is taken, with a
+warning."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from pipeline.domain.changes import (
 from pipeline.domain.exports import ExportKind
 from pipeline.domain.identity import owner_problem
 from pipeline.domain.lifecycle import ProjectBudget
-from pipeline.domain.names import project_stem, rejected_file
+from pipeline.domain.names import current_file, project_stem, rejected_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.domain.rejected_amounts import RejectedVersion, returned_amounts
+from pipeline.domain.rule_catalog import hint
+from pipeline.domain.version_mark import built_from_older, parse_mark
 from pipeline.services.context import Services
 from pipeline.services.ports import ChangeAssessment
 from pipeline.services.refusals import Refusal
@@ -237,3 +240,31 @@ def assess_change_against_export(
             submitter,
         )
     return ChangeAssessment(base, changes, _returns(app, budget, changes), exported)
+
+
+def older_file(
+    app: Services, budget: ProjectBudget, version_mark: str, change: ChangeAssessment | None
+) -> list[Problem]:
+    """A change from a workbook whose mark says it was built from a version older than the
+    one in force: it is taken (its changes are measured against the version in force, so
+    what changed in between goes back unless it has it too), and the approver is told."""
+    if change is None:
+        return []
+    in_force = change.exported_version
+    mark = built_from_older(parse_mark(version_mark), budget.project_number, in_force)
+    if mark is None:
+        return []
+    rejected = app.store.rejection(budget.project_number, mark.version)
+    which = f"version {mark.version}" + (
+        f" (rejected on {rejected.at:%Y-%m-%d})" if rejected is not None else ""
+    )
+    return [
+        Problem(
+            "change.older_file",
+            f"built from {which}; version {in_force} is in force in the ERP "
+            f"(current/{current_file(budget.project_number)}), and the changes are measured "
+            "against it",
+            hint=hint("change.older_file"),
+            severity=Severity.WARNING,
+        )
+    ]
