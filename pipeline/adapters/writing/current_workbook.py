@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.adapters.validation.rules_files import ValidationRules
-from pipeline.adapters.writing.budget_sheet import budget_book, write_budget_sheet
+from pipeline.adapters.writing.budget_sheet import write_budget_workbook
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.version_mark import VersionMark
 
@@ -16,16 +16,8 @@ def write_current_workbook(
     document: BudgetDocument, version: int, target: Path, rules: ValidationRules | None = None
 ) -> None:
     """Write version ``version`` of the budget, ``document``, into ``target``."""
-    book = budget_book(target)
-    sheet = write_budget_sheet(
-        book,
-        document,
-        VersionMark(document.project_number, version),
-        rules,
-        remark=remark(version),
-    )
-    sheet.activate()
-    book.close()
+    mark = VersionMark(document.project_number, version)
+    write_budget_workbook(target, document, mark, rules, remark=remark(version))
 
 
 def remark(version: int) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.adapters.layouts.rejection_reasons import reasons_sheet
 from pipeline.adapters.validation.rules_files import ValidationRules
-from pipeline.adapters.writing.budget_sheet import budget_book, write_budget_sheet
+from pipeline.adapters.writing.budget_sheet import write_budget_workbook
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.names import current_file
 from pipeline.domain.review import Rejection
@@ -25,15 +25,12 @@ def write_rejected_workbook(
 ) -> None:
     """Write the admin's budget with the rejection marked into ``target``; ``rules`` gives
     the ERP lists for the dropdowns (none without it)."""
-    book = budget_book(target)
     notes = {flag.key: f"REJECTED: {flag.note}" for flag in rejection.flags}
-    sheet = write_budget_sheet(
-        book,
+    write_budget_workbook(
+        target,
         document,
         VersionMark(document.project_number, rejection.version),
         rules,
         (NOTE_HEADER, notes),
+        more=lambda book: reasons_sheet(book, rejection, current_file(document.project_number)),
     )
-    reasons_sheet(book, rejection, current_file(document.project_number))
-    sheet.activate()
-    book.close()
