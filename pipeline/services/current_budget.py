@@ -1,11 +1,13 @@
 """Use case: keep ``current/<project>_current.xlsx``, the budget in force in the ERP, as a live
 workbook in our input layout, for the admin to start the next change from.
 
-The version it holds is the newest one the ERP confirmed (a success result), once it has
-confirmed one of the budget's files and ``[export] results`` is not false; else the newest
-one exported and not refused. So, without results, it follows each export as soon as the
-file is written; with them, it follows the ERP's confirmations, and after a refusal it is
-the version before again (none: the workbook goes to the archive).
+Which version, as the status page counts it (``erp_standing``): without results in use, the
+newest one exported and not refused, written as soon as its ERP file is; with them
+(``[export] results`` true, or "auto" once any result file has been applied in the
+workspace), the newest one the ERP confirmed, written when its success result is applied.
+A workbook written before the results came into use stays until the ERP confirms a file of
+the budget, or goes back to the version before if the ERP refuses its own (none: it goes to
+the archive).
 
 The workbook carries the mark of its version, and is rewritten only when the version in
 force is another (or the workbook is missing, or not one of ours); the one it replaces is
@@ -23,20 +25,35 @@ from pipeline.domain.exports import ExportResult
 from pipeline.domain.names import current_file
 from pipeline.domain.version_mark import VersionMark, parse_mark
 from pipeline.services.context import Services, logger
-from pipeline.services.erp_standing import export_in_force
+from pipeline.services.erp_standing import export_in_force, results_in_use
 from pipeline.services.ports import ExportRecord
 from pipeline.services.versions import stored_document
 
 
-def held_in_force(exports: Sequence[ExportRecord], results: bool | None) -> ExportRecord | None:
-    """The export whose version ``current/`` holds, of a budget's ``exports``; ``results``
-    is ``[export] results`` (None: "auto")."""
-    # A confirmed file is one the ERP answered, so results are in use unless switched off;
-    # a copy written --again that the ERP took confirms its version too.
+def held_in_force(
+    exports: Sequence[ExportRecord], results: bool, held: int | None = None
+) -> ExportRecord | None:
+    """The export whose version ``current/`` is to hold, of a budget's ``exports`` (oldest
+    first); ``results``: whether results are in use; ``held``: the version the workbook there
+    holds (None: none of ours)."""
+    if not results:
+        return export_in_force(exports)
+    # A copy written --again that the ERP took confirms its version too.
     confirmed = [r for r in exports if r.result is ExportResult.SUCCESS]
-    if confirmed and results is not False:
+    if confirmed:
         return max(confirmed, key=lambda r: (r.version, r.seq))
-    return export_in_force(exports)
+    if held is None:
+        return None  # nothing moves in before the ERP confirms it
+    # Written before the results came into use: kept, or the version before it when the ERP
+    # refused its file, but never moved on to a version sent since and not confirmed.
+    return export_in_force([r for r in exports if r.version <= held])
+
+
+def results_now(app: Services) -> bool:
+    """Whether the ERP's answers are in use in the workspace now (as the status page says)."""
+    store = app.store
+    every = (r for budget in store.budgets() for r in store.exports(budget.project_number))
+    return results_in_use(app, every)  # stops at the first answer found, or at the setting
 
 
 def current_path(app: Services, project_number: str) -> Path:
@@ -44,16 +61,21 @@ def current_path(app: Services, project_number: str) -> Path:
     return app.settings.current / current_file(project_number)
 
 
-def refresh_current(app: Services, project_number: str) -> str:
+def refresh_current(app: Services, project_number: str, results: bool | None = None) -> str:
     """Make ``current/`` hold the project's version in force; what was done, for the log
-    ("" when it held it already)."""
-    record = held_in_force(app.store.exports(project_number), app.settings.export_results)
+    ("" when it held it already). ``results``: whether results are in use (None: look)."""
     path = current_path(app, project_number)
     there = app.folders.exists(path)
     held = parse_mark(app.read_mark(path)) if there else None
+    if held is not None and held.project_number != project_number:
+        held = None  # not ours: replaced when a version is in force, else left alone
+    in_use = results_now(app) if results is None else results
+    record = held_in_force(
+        app.store.exports(project_number), in_use, held.version if held else None
+    )
     if record is None:
-        if held is None or held.project_number != project_number:
-            return ""  # nothing of ours to take back (a file not ours is left alone)
+        if held is None:
+            return ""  # nothing of ours to take back
         app.folders.retire(path)  # its version was refused: nothing of it is in force
         return f"current/{path.name} (version {held.version}) archived: no version is in force"
     wanted = VersionMark(project_number, record.version)
@@ -68,11 +90,11 @@ def refresh_current(app: Services, project_number: str) -> str:
     return f"current/{path.name} holds version {record.version}, in force in the ERP"
 
 
-def keep_current(app: Services, project_number: str) -> None:
+def keep_current(app: Services, project_number: str, results: bool | None = None) -> None:
     """``refresh_current`` after an export or an ERP answer is committed: it never undoes or
     fails what changed the version in force; if it fails, the next pass tries again."""
     try:
-        done = refresh_current(app, project_number)
+        done = refresh_current(app, project_number, results)
     except Exception as exc:
         app.current_memory.checked = False
         logger.error("%s: could not write its budget in force to current/: %s", project_number, exc)
@@ -87,6 +109,7 @@ def check_current(app: Services) -> None:
     ``current/`` made to hold its version in force: one bad budget fails only itself."""
     if app.current_memory.checked:
         return
+    results = results_now(app)  # once for every budget
     app.current_memory.checked = True
     for budget in app.store.budgets():
-        keep_current(app, budget.project_number)
+        keep_current(app, budget.project_number, results)

@@ -27,6 +27,7 @@ from pipeline.domain.rejected_amounts import RejectedVersion, returned_amounts
 from pipeline.domain.rule_catalog import hint
 from pipeline.domain.version_mark import built_from_older, parse_mark
 from pipeline.services.context import Services
+from pipeline.services.current_budget import held_in_force, results_now
 from pipeline.services.ports import ChangeAssessment
 from pipeline.services.refusals import Refusal
 
@@ -246,24 +247,28 @@ def older_file(
     app: Services, budget: ProjectBudget, version_mark: str, change: ChangeAssessment | None
 ) -> list[Problem]:
     """A change from a workbook whose mark says it was built from a version older than the
-    one in force: it is taken (its changes are measured against the version in force, so
-    what changed in between goes back unless it has it too), and the approver is told."""
+    one its changes are measured against (the last exported): it is taken, so what changed
+    in between goes back unless it has it too, and the approver is told."""
     if change is None:
         return []
-    in_force = change.exported_version
-    mark = built_from_older(parse_mark(version_mark), budget.project_number, in_force)
+    base = change.exported_version
+    mark = built_from_older(parse_mark(version_mark), budget.project_number, base)
     if mark is None:
         return []
-    rejected = app.store.rejection(budget.project_number, mark.version)
+    project = budget.project_number
+    rejected = app.store.rejection(project, mark.version)
     which = f"version {mark.version}" + (
         f" (rejected on {rejected.at:%Y-%m-%d})" if rejected is not None else ""
     )
+    in_force = held_in_force(app.store.exports(project), results_now(app))
+    if in_force is not None and in_force.version == base:
+        since = f"version {base} is in force in the ERP (current/{current_file(project)})"
+    else:  # built from current/ itself, with a later version sent and not yet confirmed
+        since = f"version {base} was sent to the ERP since, not confirmed yet"
     return [
         Problem(
             "change.older_file",
-            f"built from {which}; version {in_force} is in force in the ERP "
-            f"(current/{current_file(budget.project_number)}), and the changes are measured "
-            "against it",
+            f"built from {which}; {since}, and the changes are measured against it",
             hint=hint("change.older_file"),
             severity=Severity.WARNING,
         )

@@ -20,7 +20,7 @@ from pipeline.domain.own_exports import PublishedName
 from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
 from pipeline.services.context import Services, logger
-from pipeline.services.current_budget import current_path, held_in_force
+from pipeline.services.current_budget import current_path, results_now
 from pipeline.services.ports import ExportRecord, ReviewContent
 from pipeline.services.status_page import link_in_mail
 
@@ -122,8 +122,6 @@ def exported(app: Services, sender: str, record: ExportRecord, approver: str) ->
     """To the sender: accepted by whom, the ERP file's name, line count and total, and where
     the budget in force is (this version from now on, or once the ERP confirms the file)."""
     person = app.people().find(sender)
-    exports = [*app.store.exports(record.project_number), record]
-    in_force = held_in_force(exports, app.settings.export_results)
     return prepare(
         app,
         f"exported:{record.project_number}:v{record.version}",
@@ -139,7 +137,7 @@ def exported(app: Services, sender: str, record: ExportRecord, approver: str) ->
             "kind": record.kind,
             "import_note": import_note(app, record),
             "current_path": str(current_path(app, record.project_number)),
-            "current_now": in_force is not None and in_force.version == record.version,
+            "current_now": not results_now(app),  # with results: once the ERP confirms it
         },
     )
 

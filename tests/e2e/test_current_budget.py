@@ -126,8 +126,9 @@ def test_with_results_current_follows_what_the_erp_confirms(workspace: Workspace
     workspace.drop()
     workspace.run("process")
     _exported(workspace, 1)
-    assert read_version_mark(_current(workspace)) == "P-1001 v1"  # nothing older in force
+    assert workspace.files("current") == []  # sent, not confirmed: nothing in force yet
     _result(workspace, "P-1001_v1_001.csv", "success")
+    assert read_version_mark(_current(workspace)) == "P-1001 v1"
 
     workspace.drop("change.xlsx", lines=[("", "01-100", "L", "General conditions", 13000)])
     workspace.run("process")

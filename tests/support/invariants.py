@@ -133,24 +133,31 @@ def _folders_agree(root: Path, db: Query) -> list[str]:
 
 
 def _current_agrees(root: Path, db: Query) -> list[str]:
-    """Each budget's workbook in current/ holds, by its mark, the newest version the ERP
-    confirmed, else the newest exported and not refused (``[export] results`` not false);
-    none is there for a budget with no such version."""
+    """Each budget's workbook in current/ holds, by its mark, its version in force (with
+    ``[export] results = "auto"``): without an answer from the ERP in the workspace, the
+    newest exported and not refused; with one, the newest the ERP confirmed, and for a budget
+    with none confirmed, nothing or a version written before the answers came in (not
+    refused). None is there for a budget with no such version."""
     broken = []
     exports: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
     for project, version, seq, kind, result in db(
         "SELECT project_number, version, seq, kind, result FROM erp_exports"
     ):
         exports[project].append((version, seq, kind, result))
+    in_use = any(result for found in exports.values() for *_, result in found)
     for (project,) in db("SELECT project_number FROM budgets"):
         found = exports[project]
         confirmed = [(v, s) for v, s, _, result in found if result == "success"]
         counted = [
             (v, s) for v, s, kind, result in found if kind != "again" and result != "failure"
         ]
-        expected = max(confirmed or counted or [(0, 0)])[0]
         path = root / "current" / current_file(project)
         held = read_version_mark(path) if path.exists() else ""
-        if held != (f"{project} v{expected}" if expected else ""):
-            broken.append(f"{project}: current/ holds {held or 'nothing'}, not version {expected}")
+        if in_use and not confirmed:
+            allowed = {"", *(f"{project} v{v}" for v, _ in counted)}
+        else:
+            expected = max((confirmed if in_use else counted) or [(0, 0)])[0]
+            allowed = {f"{project} v{expected}" if expected else ""}
+        if held not in allowed:
+            broken.append(f"{project}: current/ holds {held or 'nothing'}, not {sorted(allowed)}")
     return broken

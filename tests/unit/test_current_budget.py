@@ -21,6 +21,7 @@ from pipeline.services.processing import process_once
 from tests.support.fakes import ROOT, FakeWorld, decided, fake_world, with_token
 
 CURRENT = ROOT / "current" / "P-1_current.xlsx"
+OTHER = ROOT / "current" / "P-2_current.xlsx"
 LINES = (
     BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00")),
     BudgetLine(9, "", "03-300", "M", "Concrete", Decimal("45000.50")),
@@ -32,19 +33,19 @@ def _world(results: bool | None = None) -> FakeWorld:
     return fake_world(replace(default_settings(ROOT), export_results=results))
 
 
-def _send(world: FakeWorld, amount: str, mark: str = "") -> None:
+def _send(world: FakeWorld, amount: str, mark: str = "", project: str = "P-1") -> None:
     """Drop a budget whose concrete line is ``amount``; ``mark``: the version mark it carries."""
     lines = (LINES[0], replace(LINES[1], amount=Decimal(amount)))
-    document = BudgetDocument("P-1", lines, "Depot", "Ada Admin")
-    name = f"budget-{amount}.xlsx"
-    world.answers.budgets[name] = ReadResult(document, [], "", "P-1", "Ada Admin", mark)
+    document = BudgetDocument(project, lines, "Depot", "Ada Admin")
+    name = f"{project}-budget-{amount}.xlsx"
+    world.answers.budgets[name] = ReadResult(document, [], "", project, "Ada Admin", mark)
     world.folders.put(ROOT / "inbox" / name, f"{name} {mark}".encode())  # its own bytes
     [outcome] = process_once(world.app)
     assert outcome.kind in ("sent for approval", "re-sent for approval"), outcome
 
 
-def _decide(world: FakeWorld, version: int, verdict: str) -> None:
-    review = f"P-1_v{version}_review.xlsx"
+def _decide(world: FakeWorld, version: int, verdict: str, project: str = "P-1") -> None:
+    review = f"{project}_v{version}_review.xlsx"
     world.answers.reviews[review] = with_token(
         decided(verdict, reason="Too high"), world.recorder.reviews[-1].token
     )
@@ -85,8 +86,9 @@ def test_without_results_each_export_is_in_force_as_soon_as_it_is_written() -> N
 def test_with_results_a_change_is_in_force_once_the_erp_confirms_it() -> None:
     world = _world(results=True)
     _exported(world, "45000.50", 1)
-    assert _held(world) == "P-1 v1"  # nothing confirmed yet: the newest not refused
+    assert CURRENT not in world.folders.files  # sent, not confirmed: nothing in force yet
     _answer(world, "P-1_v1_001.csv", "success")
+    assert _held(world) == "P-1 v1"
 
     _exported(world, "50000.00", 2)
     assert _held(world) == "P-1 v1"  # sent, not confirmed
@@ -94,6 +96,37 @@ def test_with_results_a_change_is_in_force_once_the_erp_confirms_it() -> None:
 
     assert _held(world) == "P-1 v2"
     assert [version for _, version in world.recorder.current] == [1, 2]  # each written once
+
+
+def test_once_another_budgets_answer_is_applied_a_new_export_waits_for_its_own() -> None:
+    world = _world()  # "auto"
+    _exported(world, "45000.50", 1)
+    _answer(world, "P-1_v1_001.csv", "success")  # results are in use in the workspace now
+    _send(world, "45000.50", project="P-2")
+    _decide(world, 1, "Accept", project="P-2")
+
+    assert OTHER not in world.folders.files  # sent, not confirmed, as the status page says
+
+    _answer(world, "P-2_v1_001.csv", "success")
+    assert world.folders.files.get(OTHER) == b"P-2 v1"
+
+
+def test_a_workbook_written_before_results_were_in_use_stays_until_the_erp_answers() -> None:
+    world = _world()  # "auto": nothing answered yet, each export in force when written
+    _exported(world, "45000.50", 1)
+    _exported(world, "50000.00", 2)
+    _send(world, "45000.50", project="P-2")
+    _decide(world, 1, "Accept", project="P-2")
+    _answer(world, "P-2_v1_001.csv", "success")  # results in use from now on
+
+    _exported(world, "51000.00", 3)  # sent, not confirmed: version 2 stays
+    process_once(replace(world.app, current_memory=type(world.app.current_memory)()))
+    assert _held(world) == "P-1 v2"
+
+    _answer(world, "P-1_v2_001_change.csv", "failure")  # its own file refused: the one before
+    assert _held(world) == "P-1 v1"
+    _answer(world, "P-1_v3_001_change.csv", "success")
+    assert _held(world) == "P-1 v3"
 
 
 def test_a_refused_change_gives_the_version_before_back() -> None:
@@ -168,28 +201,35 @@ NONE, SUCCESS, FAILURE = ExportResult.NONE, ExportResult.SUCCESS, ExportResult.F
 
 
 @pytest.mark.parametrize(
-    ("exports", "results", "held"),
+    ("exports", "results", "held", "wanted"),
     [
-        ([], None, None),
-        ([(1, 1, ORIGINAL, NONE), (2, 1, CHANGE, NONE)], None, 2),
-        ([(1, 1, ORIGINAL, SUCCESS), (2, 1, CHANGE, NONE)], None, 1),
-        ([(1, 1, ORIGINAL, SUCCESS), (2, 1, CHANGE, NONE)], True, 1),
-        ([(1, 1, ORIGINAL, SUCCESS), (2, 1, CHANGE, NONE)], False, 2),  # answers ignored
-        ([(1, 1, ORIGINAL, NONE), (2, 1, CHANGE, FAILURE)], None, 1),
-        ([(1, 1, ORIGINAL, FAILURE)], None, None),
+        ([], False, None, None),
+        ([(1, 1, ORIGINAL, NONE), (2, 1, CHANGE, NONE)], False, None, 2),
+        ([(1, 1, ORIGINAL, SUCCESS), (2, 1, CHANGE, NONE)], False, 1, 2),  # answers not used
+        ([(1, 1, ORIGINAL, SUCCESS), (2, 1, CHANGE, NONE)], True, None, 1),
+        ([(1, 1, ORIGINAL, SUCCESS), (2, 1, CHANGE, NONE)], True, 2, 1),
+        ([(1, 1, ORIGINAL, NONE), (2, 1, CHANGE, FAILURE)], False, 2, 1),
+        ([(1, 1, ORIGINAL, NONE), (2, 1, CHANGE, FAILURE)], True, 2, 1),
+        ([(1, 1, ORIGINAL, FAILURE)], False, 1, None),
+        ([(1, 1, ORIGINAL, FAILURE)], True, 1, None),
+        # with results, nothing moves in before the ERP confirms it...
+        ([(1, 1, ORIGINAL, NONE)], True, None, None),
+        # ...and a workbook written before they were in use stays, not moved on
+        ([(1, 1, ORIGINAL, NONE), (2, 1, CHANGE, NONE), (3, 1, CHANGE, NONE)], True, 2, 2),
         # a copy written --again that the ERP took confirms its version
-        ([(1, 1, ORIGINAL, SUCCESS), (2, 1, CHANGE, FAILURE), (2, 2, AGAIN, SUCCESS)], None, 2),
+        ([(1, 1, ORIGINAL, SUCCESS), (2, 1, CHANGE, FAILURE), (2, 2, AGAIN, SUCCESS)], True, 1, 2),
         # a copy nobody answered is not the version in force (as on the status page)
-        ([(1, 1, ORIGINAL, NONE), (2, 1, CHANGE, FAILURE), (2, 2, AGAIN, NONE)], None, 1),
+        ([(1, 1, ORIGINAL, NONE), (2, 1, CHANGE, FAILURE), (2, 2, AGAIN, NONE)], False, 2, 1),
     ],
 )
 def test_the_version_held_is_the_newest_confirmed_else_the_newest_not_refused(
     exports: list[tuple[int, int, ExportKind, ExportResult]],
-    results: bool | None,
+    results: bool,
     held: int | None,
+    wanted: int | None,
 ) -> None:
-    record = held_in_force([_record(*export) for export in exports], results)
-    assert (record.version if record else None) == held
+    record = held_in_force([_record(*export) for export in exports], results, held)
+    assert (record.version if record else None) == wanted
 
 
 def _warnings(world: FakeWorld) -> list[str]:
@@ -224,6 +264,21 @@ def test_a_change_from_a_rejected_version_older_than_the_one_in_force_says_so() 
 
     [warning] = _warnings(world)
     assert warning.startswith("built from version 2 (rejected on 2026-03-02); version 3")
+
+
+def test_a_change_from_the_confirmed_version_while_a_later_one_waits_says_it_was_sent() -> None:
+    world = _world(results=True)
+    _exported(world, "45000.50", 1)
+    _answer(world, "P-1_v1_001.csv", "success")
+    _exported(world, "50000.00", 2)  # sent, not confirmed: current/ holds version 1
+
+    _send(world, "47000.00", mark="P-1 v1")  # a copy of current/
+
+    [warning] = _warnings(world)
+    assert warning.startswith(
+        "built from version 1; version 2 was sent to the ERP since, not confirmed yet, and "
+        "the changes are measured against it"
+    )
 
 
 @pytest.mark.parametrize("mark", ["", "P-1 v2", "P-1 v3", "P-2 v1", "P-1 version 1", "P-1 v0"])
