@@ -9,8 +9,11 @@ LibreOffice's saves; reading and writing it is the adapters' business.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pipeline.domain.budget import BudgetLine, LineKey
+from pipeline.domain.changes import ChangeKind, LineChange
 from pipeline.domain.identifiers import same_project
 
 _MARK = re.compile(r"(?P<project>.+) v(?P<version>[1-9][0-9]{0,8})", re.DOTALL)
@@ -44,3 +47,20 @@ def built_from_older(
     if mark is None or not same_project(mark.project_number, project_number):
         return None
     return mark if mark.version < in_force else None
+
+
+def put_back(changes: Sequence[LineChange], built_from: Iterable[BudgetLine]) -> list[LineKey]:
+    """The changed lines that a workbook built from an older version undoes: each changed
+    back to that version's amount, or removed though that version did not have it (added
+    since), in the order of ``changes``. They were changed in between, not by this change."""
+    earlier = {line.key: line.amount for line in built_from}
+    return [
+        change.key
+        for change in changes
+        if (change.kind is ChangeKind.REMOVED and change.key not in earlier)
+        or (
+            change.kind in (ChangeKind.AMOUNT, ChangeKind.ADDED)
+            and change.new is not None
+            and earlier.get(change.key) == change.new.amount
+        )
+    ]

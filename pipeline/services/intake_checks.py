@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.domain.budget import BudgetDocument
+from pipeline.domain.budget import BudgetDocument, LineKey
 from pipeline.domain.changes import (
     ChangeKind,
     LineChange,
@@ -25,7 +25,7 @@ from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.domain.rejected_amounts import RejectedVersion, returned_amounts
 from pipeline.domain.rule_catalog import hint
-from pipeline.domain.version_mark import built_from_older, parse_mark
+from pipeline.domain.version_mark import built_from_older, parse_mark, put_back
 from pipeline.services.context import Services
 from pipeline.services.current_budget import held_in_force, results_now
 from pipeline.services.ports import ChangeAssessment
@@ -265,11 +265,19 @@ def older_file(
         since = f"version {base} is in force in the ERP (current/{current_file(project)})"
     else:  # built from current/ itself, with a later version sent and not yet confirmed
         since = f"version {base} was sent to the ERP since, not confirmed yet"
+    back = put_back(change.changes, app.store.lines(project, mark.version))
+    undone = f"; back as in version {mark.version}: {_keys(back)}" if back else ""
     return [
         Problem(
             "change.older_file",
-            f"built from {which}; {since}, and the changes are measured against it",
+            f"built from {which}; {since}, and the changes are measured against it{undone}",
             hint=hint("change.older_file"),
             severity=Severity.WARNING,
         )
     ]
+
+
+def _keys(keys: list[LineKey]) -> str:
+    """``01-100 / L, 03-300 / M``, the first ten, then how many more."""
+    shown = ", ".join(str(key) for key in keys[:10])
+    return shown + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")

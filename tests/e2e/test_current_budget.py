@@ -188,7 +188,8 @@ def test_a_change_from_an_older_file_is_taken_and_says_so_with_the_amounts_rejec
     warnings = _review_warnings(workspace, 4)
     assert (
         "built from version 2 (rejected on 2026-03-02); version 3 is in force in the ERP "
-        "(current/P-1001_current.xlsx), and the changes are measured against it"
+        "(current/P-1001_current.xlsx), and the changes are measured against it; back as in "
+        "version 2: 01-100 / L, 03-300 / M"
     ) in warnings
     assert "brings back the amount rejected in v2 for: 03-300 / M" in warnings
     [told] = [m for m in workspace.mail() if "(version 4)" in str(m["Subject"])]

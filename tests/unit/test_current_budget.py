@@ -248,8 +248,19 @@ def test_a_change_from_an_older_version_is_taken_and_the_approver_told() -> None
         "built from version 1; version 2 is in force in the ERP "
         "(current/P-1_current.xlsx), and the changes are measured against it"
     )
-    assert warning.endswith("[change.older_file]")
+    assert warning.endswith("[change.older_file]") and "back as" not in warning
     assert world.recorder.reviews[-1].change is not None  # measured against version 2
+
+
+def test_the_lines_an_older_file_puts_back_as_they_were_are_named() -> None:
+    world = _world()
+    _exported(world, "45000.50", 1)
+    _exported(world, "50000.00", 2)
+
+    _send(world, "45000.50", mark="P-1 v1")  # version 1's concrete, unchanged in the copy
+
+    [warning] = _warnings(world)
+    assert "measured against it; back as in version 1: 03-300 / M. Start" in warning
 
 
 def test_a_change_from_a_rejected_version_older_than_the_one_in_force_says_so() -> None:

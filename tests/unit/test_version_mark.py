@@ -3,11 +3,15 @@ and when a workbook's mark says it was built from a version older than the one i
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.domain.version_mark import VersionMark, built_from_older, parse_mark
+from pipeline.domain.budget import BudgetLine
+from pipeline.domain.changes import diff_lines
+from pipeline.domain.version_mark import VersionMark, built_from_older, parse_mark, put_back
 
 
 @given(st.text(min_size=1, max_size=100).map(str.strip).filter(bool), st.integers(1, 10**9 - 1))
@@ -43,3 +47,20 @@ def test_only_an_older_version_of_the_same_budget_is_older(
     mark: VersionMark | None, older: bool
 ) -> None:
     assert (built_from_older(mark, "P-1001", 3) is not None) == older
+
+
+def _line(code: str, amount: str) -> BudgetLine:
+    return BudgetLine(7, "", code, "L", code, Decimal(amount))
+
+
+def test_what_a_workbook_from_an_older_version_puts_back_is_named() -> None:
+    built_from = [_line("01-100", "100.00"), _line("02-200", "200.00"), _line("03-300", "300")]
+    in_force = [_line("01-100", "150.00"), _line("02-200", "200.00"), _line("04-400", "400")]
+    dropped = [_line("01-100", "100.00"), _line("02-200", "250.00"), _line("03-300", "300")]
+
+    changes = diff_lines(in_force, dropped)
+    back = put_back(changes, built_from)
+
+    # 01-100 goes back to its old amount, 04-400 (added since) goes, 03-300 (removed since)
+    # comes back; 02-200 is this change's own.
+    assert [str(key) for key in back] == ["01-100 / L", "03-300 / L", "04-400 / L"]
