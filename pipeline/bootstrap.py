@@ -36,7 +36,7 @@ from pipeline.domain.people import Directory
 from pipeline.domain.review import Rejection
 from pipeline.domain.review_figures import ReviewFigures
 from pipeline.errors import ConfigError
-from pipeline.services import ports, review_ports
+from pipeline.services import ports, review_ports, workbook_ports
 from pipeline.services.context import Services
 from pipeline.services.records import Store
 
@@ -95,6 +95,7 @@ def temp_sweeper(settings: Settings) -> TempSweeper:
         flat=[
             settings.approval,
             settings.rejected,
+            settings.current,
             settings.outbox,
             settings.outbox / CHANGES,  # change files the person importing must be told of
             settings.outbox / RESULTS / REFUSED,  # notes beside refused result files
@@ -158,10 +159,12 @@ class Replacements(TypedDict, total=False):
     store: Store
     sweep_temporaries: ports.TemporarySweep
     transport: ports.MailTransport
-    write_rejected: ports.RejectedWriter
+    write_rejected: workbook_ports.RejectedWriter
+    write_current: workbook_ports.CurrentWriter
+    read_mark: workbook_ports.MarkReader
     write_review: review_ports.ReviewWriter
     summary_names: ports.SummaryNamesSource
-    write_template: ports.TemplateWriter
+    write_template: workbook_ports.TemplateWriter
 
 
 def bootstrap(
@@ -196,6 +199,8 @@ def bootstrap(
         compare_figures=ports.get("compare_figures") or _pick(readers).compare_figures,
         write_review=ports.get("write_review") or write_review_workbook,
         write_rejected=ports.get("write_rejected") or _rejected_writer(settings),
+        write_current=ports.get("write_current") or _current_writer(settings),
+        read_mark=ports.get("read_mark") or read_version_mark,
         exporter=ports.get("exporter") or _exporter(settings, env),
         render_mail=ports.get("render_mail") or JinjaMailRenderer(env),
         transport=ports.get("transport") or _transport(settings),
@@ -259,7 +264,7 @@ def _summary_names(settings: Settings) -> ports.SummaryNamesSource:
     return names
 
 
-def _rejected_writer(settings: Settings) -> ports.RejectedWriter:
+def _rejected_writer(settings: Settings) -> workbook_ports.RejectedWriter:
     def write(document: BudgetDocument, rejection: Rejection, target: Path) -> None:
         from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
 
@@ -268,7 +273,24 @@ def _rejected_writer(settings: Settings) -> ports.RejectedWriter:
     return write
 
 
-def _template_writer(settings: Settings) -> ports.TemplateWriter:
+def _current_writer(settings: Settings) -> workbook_ports.CurrentWriter:
+    def write(document: BudgetDocument, version: int, target: Path) -> None:
+        from pipeline.adapters.writing.current_workbook import write_current_workbook
+
+        write_current_workbook(document, version, target, load_validation_rules(settings.rules))
+
+    return write
+
+
+def read_version_mark(path: Path) -> str:
+    """The version mark of a workbook in this process (a few hundred bytes of XML, bounded:
+    not worth a parse worker)."""
+    from pipeline.adapters.reading.version_mark import read_version_mark as read
+
+    return read(path)
+
+
+def _template_writer(settings: Settings) -> workbook_ports.TemplateWriter:
     def write(target: Path, project_number: str) -> None:
         from pipeline.adapters.writing.template_workbook import write_template
 

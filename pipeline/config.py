@@ -19,7 +19,7 @@ from pipeline.errors import ConfigError, WorkspaceError
 
 CONFIG_NAME = "budget-erp.toml"
 ENV_DATABASE_URL = "BUDGET_ERP_DATABASE_URL"
-FOLDERS = ("inbox", "approval", "rejected", "outbox", "outbox/results", "archive")
+FOLDERS = ("inbox", "approval", "rejected", "current", "outbox", "outbox/results", "archive")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Settings:
     inbox: Path
     approval: Path
     rejected: Path
+    current: Path  # the budget in force in the ERP, one workbook per project
     outbox: Path
     archive: Path
     mail_dir: Path
@@ -90,7 +91,7 @@ class Settings:
 
     def folders(self) -> list[Path]:
         """Every folder the program writes into."""
-        return [self.inbox, self.approval, self.rejected, self.outbox, self.archive]
+        return [self.inbox, self.approval, self.rejected, self.current, self.outbox, self.archive]
 
 
 def profile_for_settings(settings: Settings, project_number: str) -> str:
@@ -145,6 +146,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         inbox=folder("inbox", "inbox"),
         approval=folder("approval", "approval"),
         rejected=folder("rejected", "rejected"),
+        current=folder("current", "current"),
         outbox=folder("outbox", "outbox"),
         archive=folder("archive", "archive"),
         mail_dir=folder("mail", "mail"),

@@ -1,6 +1,6 @@
 """Every file and folder name the workflow writes, in one place: review, rejected and ERP
-files of a version, the notes and copies beside a hand-back, the results folders and the
-folder of refused ERP files.
+files of a version, the budget in force, the notes and copies beside a hand-back, the
+results folders and the folder of refused ERP files.
 
 Pure: names from Project Numbers, versions and sequence numbers. The file system's own limits
 (255 bytes, hidden characters) are applied where files are written (adapters/files).
@@ -14,6 +14,7 @@ import re
 STEM_MAX = 64  # characters of a Project Number kept in file names before it is shortened
 REVIEW_SUFFIX = "_review.xlsx"
 REJECTED_SUFFIX = "_rejected.xlsx"
+CURRENT_SUFFIX = "_current.xlsx"
 REFUSED_NOTE = ".refused.txt"
 PROBLEMS_SUFFIX = ".problems.xlsx"
 RESULTS = "results"  # outbox/results/: the ERP's answers
@@ -56,6 +57,12 @@ def review_file(project_number: str, version: int) -> str:
 def rejected_file(project_number: str, version: int) -> str:
     """``P-1001_v2_rejected.xlsx``: the workbook handed back after a rejection."""
     return f"{project_stem(project_number)}_v{version}{REJECTED_SUFFIX}"
+
+
+def current_file(project_number: str) -> str:
+    """``P-1001_current.xlsx``: the budget in force in the ERP, in ``current/``, for the
+    admin's next change."""
+    return f"{project_stem(project_number)}{CURRENT_SUFFIX}"
 
 
 def rejected_for_review(review_name: str) -> str:

@@ -152,6 +152,12 @@ RULES: Final[dict[str, Rule]] = {
         ),
         Rule("list.not_checked", W, "Export that list from the ERP into rules/ to check it"),
         Rule("resend.flagged_unchanged", W, "The approver flagged this line; look at it again"),
+        Rule(
+            "change.older_file",
+            W,
+            "Start a change from the budget in force (current/), or check that what changed "
+            "since the version it was built from is meant to go back",
+        ),
         Rule("export.failed", W, "Accept again once the ERP side is fixed, or reject"),
     )
 }

@@ -59,7 +59,8 @@ class FileLink:
 
     name: str  # "approval/P-1001_v1_review.xlsx"
     href: str  # "../approval/P-1001_v1_review.xlsx", URL-quoted
-    kind: str  # "review", "rejected", "ERP file", "refused ERP file" or "ERP's message"
+    # "review", "rejected", "ERP file", "refused ERP file", "ERP's message", "budget in force"
+    kind: str
 
 
 @dataclass(frozen=True)

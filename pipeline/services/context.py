@@ -25,14 +25,18 @@ from pipeline.services.ports import (
     PeopleSource,
     ProcessAccount,
     ReadAhead,
-    RejectedWriter,
     StatusPageRenderer,
     SummaryNamesSource,
-    TemplateWriter,
     TemporarySweep,
 )
 from pipeline.services.records import Store
 from pipeline.services.review_ports import DecisionReader, FiguresComparer, ReviewWriter
+from pipeline.services.workbook_ports import (
+    CurrentWriter,
+    MarkReader,
+    RejectedWriter,
+    TemplateWriter,
+)
 
 logger = logging.getLogger("pipeline")
 
@@ -61,6 +65,14 @@ class Backoff:
 
 
 @dataclass
+class CurrentMemory:
+    """Whether this process has checked every budget's workbook in ``current/`` against the
+    version in force (False: not yet, or a write failed since, so the next pass does)."""
+
+    checked: bool = False
+
+
+@dataclass
 class PageMemory:
     """When this process last wrote the status page (None: not yet, so the first pass does),
     and whether a change still waits for it (a write failed)."""
@@ -83,6 +95,8 @@ class Services:
     compare_figures: FiguresComparer
     write_review: ReviewWriter
     write_rejected: RejectedWriter
+    write_current: CurrentWriter
+    read_mark: MarkReader
     exporter: Exporter
     render_mail: MailRenderer
     transport: MailTransport
@@ -98,6 +112,7 @@ class Services:
     render_status: StatusPageRenderer
     backoff: Backoff = field(default_factory=Backoff)
     page_memory: PageMemory = field(default_factory=PageMemory)
+    current_memory: CurrentMemory = field(default_factory=CurrentMemory)
     releases: tuple[Callable[[], None], ...] = ()  # what ``close`` lets go of, besides the store
 
     def close(self) -> None:

@@ -8,10 +8,8 @@ that approver's accounts.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
-from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.identity import owner_problem, self_approval_problem
 from pipeline.domain.lifecycle import ProjectBudget, Submission
 from pipeline.domain.names import rejected_file
@@ -34,6 +32,7 @@ from pipeline.services.issued_figures import (
     put_back_issued,
     refuse_changed_figures,
 )
+from pipeline.services.versions import stored_document
 
 
 def apply_review_file(app: Services, path: Path) -> Outcome | None:
@@ -204,15 +203,4 @@ def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
         save.path,
         sub.project_number,
         f"by {approver.name}; ERP file outbox/{record.file_name}",
-    )
-
-
-def stored_document(app: Services, submission: Submission) -> BudgetDocument:
-    """Rebuild a version's budget from the state database."""
-    return BudgetDocument(
-        project_number=submission.project_number,
-        lines=tuple(app.store.lines(submission.project_number, submission.version)),
-        project_name=submission.project_name,
-        prepared_by=submission.prepared_by,
-        stated_total=Decimal(submission.stated_total) if submission.stated_total else None,
     )

@@ -23,11 +23,12 @@ from pipeline.domain.people import Role
 from pipeline.errors import FileTooLarge, UnreadableFile
 from pipeline.services import notifications
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
-from pipeline.services.decisions import stored_document
+from pipeline.services.current_budget import keep_current
 from pipeline.services.failed_exports import set_aside_refused
 from pipeline.services.ports import ExportRecord, ReviewContent
 from pipeline.services.review_issues import write_review
 from pipeline.services.review_summary import review_summary
+from pipeline.services.versions import stored_document
 
 # A result is a flat object with one small object (erp_ids): anything deeper is not ours,
 # and json.loads would recurse into it (RecursionError at about a thousand levels).
@@ -83,6 +84,7 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
         outcome = Outcome(
             OutcomeKind.EXPORT_FAILED, path, record.project_number, f"{record.file_name}: {message}"
         )
+    keep_current(app, record.project_number)  # confirmed: in force; refused: the one before
     app.folders.move_into(path, results_folder(app) / PROCESSED)
     return outcome
 

@@ -25,6 +25,7 @@ from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.actors import acting_person
 from pipeline.services.context import Services, logger
+from pipeline.services.current_budget import keep_current
 from pipeline.services.handed_back import tidy_after
 from pipeline.services.own_exports import ClearedWay, clear_the_way
 from pipeline.services.ports import ExportJob, ExportRecord
@@ -65,6 +66,8 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
         app.store.save_budget(budget)
         app.store.add_export(record)
     tidy_after(app, budget.project_number, budget.version)
+    crash_point("export_after_commit")
+    keep_current(app, budget.project_number)  # without results, this version is in force now
     return record
 
 

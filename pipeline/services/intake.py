@@ -21,6 +21,7 @@ from pipeline.services.intake_checks import (
     assess_resend_against_rejection,
     check_not_busy,
     check_stem_free,
+    older_file,
     submitter_of,
 )
 from pipeline.services.ports import ChangeAssessment, ReviewContent
@@ -111,6 +112,7 @@ def _send(app: Services, path: Path, sha: str, account: str) -> Outcome:
     warnings = [p for p in result.problems if p.severity is Severity.WARNING]
     resend = assess_resend_against_rejection(app, budget, document, submitter, warnings)
     change = assess_change_against_export(app, budget, document, submitter)
+    warnings += older_file(app, budget, result.version_mark, change)
     taken = Taken(path, sha, account)
     return _record_send(app, taken, budget, document, submitter, warnings, resend, change)
 

@@ -1,13 +1,14 @@
 """What a workbook must pass against the people and the state of its budget: a submitter
 allowed to send it, not busy, changed or answered since the rejection (for a re-send),
 changed since the export (for a budget change). Intake raises each as a Refusal; ``check``
-reports them."""
+reports them. A change built from an older version than the one in force is taken, with a
+warning."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.domain.budget import BudgetDocument
+from pipeline.domain.budget import BudgetDocument, LineKey
 from pipeline.domain.changes import (
     ChangeKind,
     LineChange,
@@ -19,11 +20,14 @@ from pipeline.domain.changes import (
 from pipeline.domain.exports import ExportKind
 from pipeline.domain.identity import owner_problem
 from pipeline.domain.lifecycle import ProjectBudget
-from pipeline.domain.names import project_stem, rejected_file
+from pipeline.domain.names import current_file, project_stem, rejected_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
 from pipeline.domain.rejected_amounts import RejectedVersion, returned_amounts
+from pipeline.domain.rule_catalog import hint
+from pipeline.domain.version_mark import built_from_older, parse_mark, put_back
 from pipeline.services.context import Services
+from pipeline.services.current_budget import held_in_force, results_now
 from pipeline.services.ports import ChangeAssessment
 from pipeline.services.refusals import Refusal
 
@@ -237,3 +241,43 @@ def assess_change_against_export(
             submitter,
         )
     return ChangeAssessment(base, changes, _returns(app, budget, changes), exported)
+
+
+def older_file(
+    app: Services, budget: ProjectBudget, version_mark: str, change: ChangeAssessment | None
+) -> list[Problem]:
+    """A change from a workbook whose mark says it was built from a version older than the
+    one its changes are measured against (the last exported): it is taken, so what changed
+    in between goes back unless it has it too, and the approver is told."""
+    if change is None:
+        return []
+    base = change.exported_version
+    mark = built_from_older(parse_mark(version_mark), budget.project_number, base)
+    if mark is None:
+        return []
+    project = budget.project_number
+    rejected = app.store.rejection(project, mark.version)
+    which = f"version {mark.version}" + (
+        f" (rejected on {rejected.at:%Y-%m-%d})" if rejected is not None else ""
+    )
+    in_force = held_in_force(app.store.exports(project), results_now(app))
+    if in_force is not None and in_force.version == base:
+        since = f"version {base} is in force in the ERP (current/{current_file(project)})"
+    else:  # built from current/ itself, with a later version sent and not yet confirmed
+        since = f"version {base} was sent to the ERP since, not confirmed yet"
+    back = put_back(change.changes, app.store.lines(project, mark.version))
+    undone = f"; back as in version {mark.version}: {_keys(back)}" if back else ""
+    return [
+        Problem(
+            "change.older_file",
+            f"built from {which}; {since}, and the changes are measured against it{undone}",
+            hint=hint("change.older_file"),
+            severity=Severity.WARNING,
+        )
+    ]
+
+
+def _keys(keys: list[LineKey]) -> str:
+    """``01-100 / L, 03-300 / M``, the first ten, then how many more."""
+    shown = ", ".join(str(key) for key in keys[:10])
+    return shown + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")

@@ -20,9 +20,10 @@ from pipeline.services.intake_checks import (
     assess_resend_against_rejection,
     check_not_busy,
     check_stem_free,
+    older_file,
     submitter_of,
 )
-from pipeline.services.ports import BudgetReader, ReadResult
+from pipeline.services.ports import BudgetReader, ChangeAssessment, ReadResult
 from pipeline.services.refusals import Refusal
 
 STATE_CHECKS = (
@@ -106,5 +107,12 @@ def _state_problems(app: Services, path: Path, result: ReadResult) -> list[Probl
         "intake.resend",
         lambda: assess_resend_against_rejection(app, budget, document, submitter, warnings),
     )
-    run("intake.change", lambda: assess_change_against_export(app, budget, document, submitter))
+    change: ChangeAssessment | None = None
+
+    def assess_change() -> None:
+        nonlocal change
+        change = assess_change_against_export(app, budget, document, submitter)
+
+    run("intake.change", assess_change)
+    warnings += older_file(app, budget, result.version_mark, change)
     return found + warnings

@@ -20,6 +20,7 @@ from pipeline.domain.own_exports import PublishedName
 from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
 from pipeline.services.context import Services, logger
+from pipeline.services.current_budget import current_path, results_now
 from pipeline.services.ports import ExportRecord, ReviewContent
 from pipeline.services.status_page import link_in_mail
 
@@ -112,12 +113,14 @@ def rejected(
             "rejection": rejection,
             "workbook_path": str(workbook),
             "workbook_url": workbook.resolve().as_uri(),
+            "current_path": str(current_path(app, project_number)),
         },
     )
 
 
 def exported(app: Services, sender: str, record: ExportRecord, approver: str) -> list[Notification]:
-    """To the sender: accepted by whom, and the ERP file's name, line count and total."""
+    """To the sender: accepted by whom, the ERP file's name, line count and total, and where
+    the budget in force is (this version from now on, or once the ERP confirms the file)."""
     person = app.people().find(sender)
     return prepare(
         app,
@@ -133,6 +136,8 @@ def exported(app: Services, sender: str, record: ExportRecord, approver: str) ->
             "approver": approver,
             "kind": record.kind,
             "import_note": import_note(app, record),
+            "current_path": str(current_path(app, record.project_number)),
+            "current_now": not results_now(app),  # with results: once the ERP confirms it
         },
     )
 

@@ -20,7 +20,6 @@ from pipeline.domain.notification import Notification
 from pipeline.domain.own_exports import Fingerprint, PublishedName
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
-from pipeline.domain.review import Rejection
 from pipeline.domain.status_view import StatusView
 
 
@@ -52,6 +51,7 @@ class ReadResult:
     last_modified_by: str = ""
     project_number: str = ""
     prepared_by: str = ""
+    version_mark: str = ""  # the version a workbook we handed out was built from, as written
 
 
 @dataclass(frozen=True)
@@ -196,12 +196,6 @@ class SummaryNamesSource(Protocol):
     def __call__(self) -> SummaryNames: ...
 
 
-class RejectedWriter(Protocol):
-    """Writes the editable workbook handed back after a rejection."""
-
-    def __call__(self, document: BudgetDocument, rejection: Rejection, target: Path) -> None: ...
-
-
 @dataclass(frozen=True)
 class ExportJob:
     """What one ERP file holds: a version's lines (or, for a change, the changed amounts)."""
@@ -226,12 +220,6 @@ class Annotator(Protocol):
     """Writes the annotated copy of a refused workbook."""
 
     def __call__(self, source: Path, problems: Sequence[Problem], target: Path) -> None: ...
-
-
-class TemplateWriter(Protocol):
-    """Writes a blank budget workbook for a project."""
-
-    def __call__(self, target: Path, project_number: str) -> None: ...
 
 
 @dataclass(frozen=True)

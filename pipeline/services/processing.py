@@ -13,6 +13,7 @@ from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.names import is_review_file
 from pipeline.services.containment import trapped
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+from pipeline.services.current_budget import check_current
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_results import apply_result_file, results_folder
 from pipeline.services.export import export_accepted
@@ -76,6 +77,7 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
         else:
             restore = functools.partial(_restore_review, app, budget)
             outcomes.extend(trapped(app, app.settings.approval, restore))
+    check_current(app)  # once per process: mends what a crash left in current/
     mailed = _send_mail(app)
     if not any(o.environment for o in outcomes):
         app.backoff.succeeded()

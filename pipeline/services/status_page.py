@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import ProjectBudget
-from pipeline.domain.names import FAILED, error_note, rejected_for_review
+from pipeline.domain.names import FAILED, current_file, error_note, rejected_for_review
 from pipeline.domain.notification import MailStatus
 from pipeline.domain.people import Directory, Role
 from pipeline.domain.status_view import (
@@ -160,6 +160,8 @@ def _row(
     links = _links(app, budget, submission.review_file if submission else "", folder)
     for record in erp.files():
         links += _link(app, app.settings.outbox / record.file_name, folder, "ERP file")
+    current = app.settings.current / current_file(budget.project_number)
+    links += _link(app, current, folder, "budget in force")  # for the next change
     if erp.refusal is not None:
         links += _refused_links(app, erp.refusal, folder)
     return BudgetRow(

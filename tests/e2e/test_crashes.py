@@ -25,6 +25,7 @@ DECISION_STEPS = {
     "export_after_intent": "P-1001_v1_002.csv",
     "export_before_rename": "P-1001_v1_002.csv",
     "export_after_rename": "P-1001_v1_001.csv",  # adopted
+    "export_after_commit": "P-1001_v1_001.csv",  # recorded; current/ written after restart
 }
 
 
@@ -108,7 +109,7 @@ def test_a_crash_between_sending_and_marking_mail_is_at_most_once_for_file_mail(
 
 # Every folder a pass writes into, and how long each write there holds its temporary file
 # in the kill test (a slow share), so that a kill can find one in progress.
-WRITTEN = {"approval", "rejected", "outbox", "mail", "archive"}
+WRITTEN = {"approval", "rejected", "current", "outbox", "mail", "archive"}
 SLOW_WRITES = "0.15"
 HUNT_SECONDS = 20.0
 

@@ -49,6 +49,7 @@ SETUP: dict[str, Callable[[Workspace], dict[str, str]]] = {
     "mail": _dropped,  # the approver's email, as an .eml file
     "rejected": lambda ws: _decided(ws, "Reject"),  # the editable workbook handed back
     "outbox": lambda ws: _decided(ws, "Accept"),  # the ERP file and its manifest
+    "current": lambda ws: _decided(ws, "Accept"),  # then the budget in force
 }
 
 

@@ -32,6 +32,7 @@ import openpyxl
 import pytest
 import python_calamine
 
+from pipeline.adapters.reading.version_mark import read_version_mark
 from tests.support.waiting import wait_for
 from tests.support.workbooks import Line, make_workbook
 from tests.support.workspace import APPROVER, MORNING, Workspace, age
@@ -273,6 +274,18 @@ def change_file_shown(tour: Tour, result: subprocess.CompletedProcess[str]) -> N
     ]
 
 
+def current_listed(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
+    """The budget in force is version 3: the corrected contingency, a live total, its mark."""
+    assert result.stdout.split() == ["P-1001_current.xlsx"]
+    current = tour.root / "current" / "P-1001_current.xlsx"
+    # It held version 1 since that export; the daemon writes version 3 right after its file.
+    assert wait_for(lambda: read_version_mark(current) == "P-1001 v3"), tour.log.read_text()
+    code, kind, _, new = CONTINGENCY
+    amount, total = _contingency_and_total(current, code, kind)
+    assert (amount.value, total.value) == (float(money(new)), float(money(TOTALS[1])))
+    assert str(openpyxl.load_workbook(current)["Budget"]["B4"].value).startswith("=SUM(H7:H")
+
+
 def mistakes_checked(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
     assert "Did you mean 03-300 (a leading zero missing and a dash missing)?" in result.stdout
     assert "cost_code.unknown" in result.stdout and "amount.unit_mismatch" in result.stdout
@@ -303,12 +316,13 @@ STEPS: list[tuple[str, int, Callable[[Tour, subprocess.CompletedProcess[str]], N
     ("ls rejected/", 0, rejected_listed),
     ("mv rejected/P-1001_v2_rejected.xlsx inbox/", 0, resent),
     ("cat outbox/P-1001_v3_001_change.csv", 0, change_file_shown),
+    ("ls current/", 0, current_listed),
     (".venv/bin/budget-erp check examples/P-1001_with_mistakes.xlsx", 1, mistakes_checked),
     ("cp examples/P-1001_with_mistakes.xlsx inbox/", 0, mistakes_dropped),
     ("ls rejected/", 0, refusal_listed),
     (".venv/bin/budget-erp status\n.venv/bin/budget-erp history P-1001", 0, looked_back),
     (
-        "rm -rf approval archive mail processing rejected state status\n"
+        "rm -rf approval archive current mail processing rejected state status\n"
         "find inbox outbox -mindepth 1 ! -name .gitkeep -delete",
         0,
         lambda *_: None,  # checked at the end: the clone is as it was

@@ -12,6 +12,7 @@ import pytest
 import python_calamine
 
 from pipeline.adapters.reading.budget_reader import read_budget
+from pipeline.adapters.reading.version_mark import read_version_mark
 from pipeline.adapters.validation.budget_validation import check_budget
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
@@ -150,3 +151,13 @@ def test_a_reasons_sheet_without_its_titles_gives_no_responses(handed_back: Path
     book.save(handed_back)
 
     assert read_budget(handed_back).responses == ()
+
+
+def test_it_carries_its_version_and_says_where_the_next_change_starts(handed_back: Path) -> None:
+    sheet = openpyxl.load_workbook(handed_back)["Rejection Reasons"]
+
+    assert read_version_mark(handed_back) == "P-1001 v1"
+    assert sheet["A4"].value == (
+        "Once this budget is in the ERP, current/P-1001_current.xlsx holds it: start the next "
+        "change from that workbook (a copy of it), not from this one."
+    )

@@ -24,6 +24,7 @@ from pipeline.domain.own_exports import Fingerprint, PublishedName
 from pipeline.domain.people import Directory, make_person
 from pipeline.domain.review import Decision, Rejection, ReviewMarks
 from pipeline.domain.review_figures import FigureComparison, ReviewFigures, SheetFigures
+from pipeline.domain.version_mark import VersionMark
 from pipeline.services.context import Services
 from pipeline.services.ports import (
     EntryKind,
@@ -34,6 +35,7 @@ from pipeline.services.ports import (
     ReviewContent,
 )
 from pipeline.services.review_ports import SavedReview
+from pipeline.services.workbook_ports import CurrentWriter, MarkReader
 
 ROOT = Path("/workspace")  # never on disk: every file lives in FakeFolders.files
 # The fingerprint every fake review workbook is issued with.
@@ -247,6 +249,7 @@ class Recorder:
 
     reviews: list[ReviewContent] = field(default_factory=list)
     rejected: list[tuple[BudgetDocument, Rejection]] = field(default_factory=list)
+    current: list[tuple[BudgetDocument, int]] = field(default_factory=list)
     exports: list[tuple[str, ExportJob]] = field(default_factory=list)
     sent: list[Notification] = field(default_factory=list)
 
@@ -265,6 +268,22 @@ class Recorder:
 
     def transport(self, notification: Notification, sender: str) -> None:
         self.sent.append(notification)
+
+
+def current_writer(folders: FakeFolders, recorder: Recorder) -> CurrentWriter:
+    """A fake writer of the budget in force: its file holds nothing but its version mark
+    (which the fake mark reader reads back), and the recorder keeps what it was given."""
+
+    def write(document: BudgetDocument, version: int, target: Path) -> None:
+        recorder.current.append((document, version))
+        folders.files[target] = str(VersionMark(document.project_number, version)).encode()
+
+    return write
+
+
+def mark_reader(folders: FakeFolders) -> MarkReader:
+    """Reads back the mark a fake budget in force holds ("" for any other file)."""
+    return lambda path: folders.files.get(path, b"").decode(errors="replace")
 
 
 class FakeExporter:
@@ -326,6 +345,8 @@ def fake_world(settings: Settings | None = None) -> FakeWorld:
         compare_figures=answers.compare_figures,
         write_review=recorder.write_review,
         write_rejected=recorder.write_rejected,
+        write_current=current_writer(folders, recorder),
+        read_mark=mark_reader(folders),
         exporter=FakeExporter(recorder),
         render_mail=recorder.render,
         transport=recorder.transport,

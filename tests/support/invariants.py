@@ -1,7 +1,7 @@
 """What must hold after any crash and restart: every input in exactly one place, at most one
 ERP file per accepted version and each with its intent recorded, a file the ERP refused
 only in outbox/failed/, nothing half-written, no temporary file left anywhere, the database
-agreeing with the folders."""
+agreeing with the folders, and current/ holding each budget's version in force."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.adapters.files.temp_files import PREFIX, writer_of
+from pipeline.adapters.reading.version_mark import read_version_mark
+from pipeline.domain.names import current_file
 from tests.support.state import state_sql
 
 Query = Callable[..., list[tuple[Any, ...]]]
@@ -56,6 +58,7 @@ def check(root: Path, inputs: dict[str, str]) -> list[str]:
     ]
     broken += _outbox(root, db)
     broken += _folders_agree(root, db)
+    broken += _current_agrees(root, db)
     return broken
 
 
@@ -126,4 +129,35 @@ def _folders_agree(root: Path, db: Query) -> list[str]:
         rejected = review.replace("_review.xlsx", "_rejected.xlsx")
         if status == "rejected" and not (root / "rejected" / rejected).exists():
             broken.append(f"{project}: rejected without its editable workbook")
+    return broken
+
+
+def _current_agrees(root: Path, db: Query) -> list[str]:
+    """Each budget's workbook in current/ holds, by its mark, its version in force (with
+    ``[export] results = "auto"``): without an answer from the ERP in the workspace, the
+    newest exported and not refused; with one, the newest the ERP confirmed, and for a budget
+    with none confirmed, nothing or a version written before the answers came in (not
+    refused). None is there for a budget with no such version."""
+    broken = []
+    exports: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for project, version, seq, kind, result in db(
+        "SELECT project_number, version, seq, kind, result FROM erp_exports"
+    ):
+        exports[project].append((version, seq, kind, result))
+    in_use = any(result for found in exports.values() for *_, result in found)
+    for (project,) in db("SELECT project_number FROM budgets"):
+        found = exports[project]
+        confirmed = [(v, s) for v, s, _, result in found if result == "success"]
+        counted = [
+            (v, s) for v, s, kind, result in found if kind != "again" and result != "failure"
+        ]
+        path = root / "current" / current_file(project)
+        held = read_version_mark(path) if path.exists() else ""
+        if in_use and not confirmed:
+            allowed = {"", *(f"{project} v{v}" for v, _ in counted)}
+        else:
+            expected = max((confirmed if in_use else counted) or [(0, 0)])[0]
+            allowed = {f"{project} v{expected}" if expected else ""}
+        if held not in allowed:
+            broken.append(f"{project}: current/ holds {held or 'nothing'}, not {sorted(allowed)}")
     return broken

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.domain.names import change_reference, export_file
+from pipeline.domain.names import change_reference, current_file, export_file, project_stem
 
 
 def test_a_change_file_says_what_it_is_where_the_layout_cannot() -> None:
@@ -32,3 +32,10 @@ def test_change_references_always_fit_and_never_repeat(
     one, two = change_reference(*first, 8), change_reference(*second, 8)
     assert len(one) == len(two) == 8 and one.isalnum() and two.isalnum()
     assert (one == two) == (first == second)
+
+
+def test_the_budget_in_force_is_one_workbook_per_project_named_like_its_others() -> None:
+    assert current_file("P-1001") == "P-1001_current.xlsx"
+    # A number no file name can hold keeps the stem its other files have (hashed).
+    assert current_file("J/100") == f"{project_stem('J/100')}_current.xlsx"
+    assert current_file("J/100") != current_file("J_100")

@@ -24,8 +24,18 @@ INSTRUCTIONS = (
 )
 
 
-def reasons_sheet(book: Any, rejection: Rejection) -> None:
-    """Write the sheet: a title, how to answer, then Line | Reason | Response per reason."""
+def next_change(current: str) -> str:
+    """Where the change after this one starts: not from this workbook, which stays as it
+    was rejected, but from the budget in force."""
+    return (
+        f"Once this budget is in the ERP, current/{current} holds it: start the next change "
+        "from that workbook (a copy of it), not from this one."
+    )
+
+
+def reasons_sheet(book: Any, rejection: Rejection, current: str = "") -> None:
+    """Write the sheet: a title, how to answer, then Line | Reason | Response per reason;
+    ``current`` names the workbook of the budget in force, to start the next change from."""
     sheet = book.add_worksheet(SHEET)
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
@@ -46,6 +56,8 @@ def reasons_sheet(book: Any, rejection: Rejection) -> None:
     )
     for row, text in enumerate(INSTRUCTIONS, start=1):
         sheet.write_string(row, 0, text)
+    if current:
+        sheet.write_string(len(INSTRUCTIONS) + 1, 0, next_change(current))
     for col, title in enumerate(COLUMNS):
         sheet.write_string(HEADER_ROW, col, title, head)
     rows = [("", reason) for reason in rejection.reasons]

@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline.adapters.erp.profiles import load_profile
 from pipeline.adapters.reading.budget_reader import read_budget
 from pipeline.adapters.reading.package_guard import inspect_package
+from pipeline.adapters.reading.version_mark import read_version_mark
 from pipeline.adapters.validation.budget_validation import check_budget
 from pipeline.adapters.validation.cell_text import header_text
 from pipeline.adapters.validation.rules_files import apply_profile_limits, load_validation_rules
@@ -32,4 +33,5 @@ def read_and_check(path: Path, settings: Settings) -> ReadResult:
     if document is not None and raw.responses:
         document = replace(document, responses=raw.responses)
     prepared_by = header_text(raw, "prepared_by")
-    return ReadResult(document, problems, raw.last_modified_by, project, prepared_by)
+    mark = read_version_mark(path)  # which version of ours it was built from, if any
+    return ReadResult(document, problems, raw.last_modified_by, project, prepared_by, mark)

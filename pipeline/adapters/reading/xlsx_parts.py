@@ -139,12 +139,20 @@ _POSITION = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
+# The custom properties of a workbook are a few names and short values: a part bigger than
+# this is no one's properties, and is not read (a file not yet through the package guard).
+MAX_CUSTOM_PROPERTIES = 1 << 20
+
+
 def custom_property(path: Path, name: str) -> str:
     """The text of a custom document property (``docProps/custom.xml``), or ""."""
     with zipfile.ZipFile(path) as package:
         if "docProps/custom.xml" not in package.namelist():
             return ""
-        root = _xml().fromstring(package.read("docProps/custom.xml"))
+        part = package.getinfo("docProps/custom.xml")
+        if part.file_size > MAX_CUSTOM_PROPERTIES:
+            return ""
+        root = _xml().fromstring(package.read(part))
     for node in root.iter(f"{_CUSTOM}property"):
         if node.get("name") == name:
             return "".join(node.itertext()).strip()
