@@ -105,10 +105,10 @@ def new(ctx: click.Context, i_know: bool) -> None:
         raise UsageFailure("starting over forgets every budget's history: add --i-know")
     settings = _settings(ctx)
     try:
-        note = start_over(settings, _now())
+        start_over(settings)
     except PipelineError as exc:
         raise Refused(str(exc)) from exc
-    click.echo(f"started over with an empty state; noted in {note}")
+    click.echo("started over with an empty state")
 
 
 def _settings(ctx: click.Context) -> Settings:

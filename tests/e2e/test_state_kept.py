@@ -146,3 +146,13 @@ def test_a_new_workspace_starts_as_before(tmp_path: Path) -> None:
     ws.drop("first.xlsx")
 
     assert "sent for approval" in ws.run("process").output
+
+
+def test_a_young_state_whose_only_file_was_refused_goes_on(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path / "ws")
+    ws.drop("bad.xlsx", total=1.00)  # refused: the stated total is wrong; no budget recorded
+    assert "refused" in ws.run("process").output
+    assert ws.files("rejected") != []  # the folders show work, the state has no budget
+    ws.drop("good.xlsx")
+
+    assert "sent for approval" in ws.run("process").output

@@ -129,15 +129,17 @@ def test_a_running_daemon_holds_restores_off(tmp_path: Path) -> None:
         pass
 
 
-def test_blank_means_missing_empty_or_without_budgets(tmp_path: Path) -> None:
+def test_blank_means_missing_or_without_our_tables(tmp_path: Path) -> None:
     database = tmp_path / "budget-erp.sqlite"
     assert state_is_blank(database)
     database.write_bytes(b"")
     assert state_is_blank(database)
     database.unlink()
-    assert state_is_blank(_state(database, budgets=0))
+    sqlite3.connect(database).execute("CREATE TABLE other (x)").connection.commit()
+    assert state_is_blank(database)
     database.unlink()
-    assert not state_is_blank(_state(database, budgets=1))
+    assert not state_is_blank(_state(database, budgets=0))  # young, not lost
+    assert not (tmp_path / "missing.sqlite").exists()
 
 
 def test_earlier_work_is_found_in_the_folders_and_not_in_a_new_workspace(

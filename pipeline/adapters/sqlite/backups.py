@@ -142,9 +142,10 @@ def _stamp(path: Path) -> datetime | None:
 
 
 def state_is_blank(database: Path) -> bool:
-    """Whether the state is missing or holds no budget (read only; nothing is created). A
-    file that cannot be read as a database is not called blank: opening it says it is
-    damaged."""
+    """Whether the state is missing, or a file without our tables (emptied: truncated, or
+    replaced by a new file). Reads only; nothing is created. A state with its tables but no
+    budget yet is a young state, not a lost one; a file that cannot be read as a database
+    is not called blank either: opening it says it is damaged."""
     if not database.is_file() or database.stat().st_size == 0:
         return True
     try:
@@ -152,10 +153,9 @@ def state_is_blank(database: Path) -> bool:
     except sqlite3.Error:
         return False
     try:
-        return db.execute("SELECT 1 FROM budgets LIMIT 1").fetchone() is None
-    except sqlite3.OperationalError as exc:
-        return "no such table" in str(exc)
+        found = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'migrations'").fetchone()
     except sqlite3.Error:
         return False
     finally:
         db.close()
+    return found is None
