@@ -13,10 +13,16 @@ import pytest
 from tests.support import invariants
 from tests.support.daemon import Daemon, fast_settings
 from tests.support.waiting import wait_for
-from tests.support.workspace import Workspace, new_workspace
+from tests.support.workspace import MORNING, Workspace, new_workspace
 
 LOCK_SECONDS = 40.0  # past the 30 s busy timeout: the lock a backup or a sqlite3 shell holds
 JOBS_HEADER = "job_number,name,status\n"
+
+
+@pytest.fixture(autouse=True)
+def _morning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the daily summary, as the ``workspace`` fixture's clock (daemons inherit it)."""
+    monkeypatch.setenv("BUDGET_ERP_CLOCK_START", f"{MORNING}@{time.time()}")
 
 
 def _sqlite_workspace(tmp_path: Path) -> Workspace:

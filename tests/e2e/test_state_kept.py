@@ -5,15 +5,22 @@ asked for in so many words. SQLite's own: these workspaces are SQLite whatever `
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.daemon import Daemon, fast_settings
 from tests.support.workbooks import DEFAULT_LINES
-from tests.support.workspace import Workspace, new_workspace
+from tests.support.workspace import MORNING, Workspace, new_workspace
 
 CHANGED = [*DEFAULT_LINES, ("", "05-500", "M", "Added scope", 38750.00)]
+
+
+@pytest.fixture(autouse=True)
+def _morning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the daily summary, as the ``workspace`` fixture's clock (daemons inherit it)."""
+    monkeypatch.setenv("BUDGET_ERP_CLOCK_START", f"{MORNING}@{time.time()}")
 
 
 def _sent_once(tmp_path: Path) -> Workspace:
