@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ from pipeline.adapters.validation.rules_files import (
     load_validation_rules,
 )
 from pipeline.bootstrap_readers import Readers, no_read_ahead, readers_of
+from pipeline.bootstrap_state import environment_check
 from pipeline.config import Settings
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.budget_summary import SummaryNames
@@ -35,13 +37,15 @@ from pipeline.domain.notification import Notification
 from pipeline.domain.people import Directory
 from pipeline.domain.review import Rejection
 from pipeline.domain.review_figures import ReviewFigures
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, ErpListUnavailable
 from pipeline.services import ports, review_ports, workbook_ports
 from pipeline.services.context import Services
 from pipeline.services.records import Store
 
 if TYPE_CHECKING:
     import jinja2
+
+logger = logging.getLogger("pipeline")
 
 # What writes workbooks (xlsxwriter) and renders templates (jinja2) is imported by the
 # adapters below on first use, not here: a command loads only what it uses (`status` reads
@@ -84,7 +88,10 @@ def _readers(settings: Settings, start_worker: bool = False) -> Readers:
     """The readers of workbooks (``bootstrap_readers.readers_of``), once what they need is
     there: defusedxml and the validation rules, checked at start-up, not at the first file."""
     require_defusedxml()
-    load_validation_rules(settings.rules)
+    try:
+        load_validation_rules(settings.rules)
+    except ErpListUnavailable as exc:  # being rewritten: files wait for it, the start does not
+        logger.warning("%s", exc)
     return readers_of(settings, start_worker)
 
 
@@ -217,6 +224,7 @@ def bootstrap(
         render_status=ports.get("render_status")
         or JinjaStatusPage(functools.cache(lambda: status_environment(settings.templates))),
         releases=(readers.close,) if readers else (),
+        environment_check=environment_check(settings),
     )
 
 

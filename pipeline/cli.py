@@ -21,11 +21,18 @@ import click
 
 from pipeline import __version__, cli_documents, cli_mail, cli_state
 from pipeline.adapters.files.settling import future_dated
-from pipeline.cli_support import OneLineFormatter, Refused, print_table, services_for
+from pipeline.bootstrap_state import back_up_when_due
+from pipeline.cli_support import (
+    OneLineFormatter,
+    Refused,
+    UsageFailure,
+    print_table,
+    services_for,
+)
 from pipeline.config import Settings, init_workspace
 from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
-from pipeline.errors import EnvironmentFault, PipelineError
+from pipeline.errors import EnvironmentFault, PipelineError, StateDatabaseCorrupt
 from pipeline.services import admin, status_page
 from pipeline.services.context import Services
 from pipeline.services.inbox import Waiting, waiting
@@ -35,7 +42,20 @@ logger = logging.getLogger("pipeline")
 _CONFIGURED_PAGE = "\0configured"  # ``--html`` without FILE: no file can be named this
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group; a damaged state database ends any command with exit code 2 and
+    one line saying what to do (it passes every per-item trap: see the exception)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command asked for."""
+        try:
+            return super().invoke(ctx)
+        except StateDatabaseCorrupt as exc:
+            logger.critical("%s", exc)
+            raise UsageFailure(str(exc)) from None
+
+
+@click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="budget-erp")
 @click.option(
     "--workspace",
@@ -81,6 +101,7 @@ def process(ctx: click.Context) -> None:
         # ones, watches it for the settle time itself, then takes it if it has not changed.
         time.sleep(settings.settle_seconds)
         outcomes += process_once(app)
+    back_up_when_due(settings, app.clock.now())  # as the daemon does, for cron
     for outcome in outcomes:
         click.echo(str(outcome))
     pending = waiting(app)
@@ -135,6 +156,7 @@ def watch(ctx: click.Context) -> None:
     def run_pass() -> None:
         for outcome in process_once(app, respect_backoff=True):
             (logger.warning if outcome.is_failure else logger.info)("%s", outcome)
+        back_up_when_due(settings, app.clock.now())
         logger.debug("pass done")  # --verbose: lets whoever watches the log count the passes
 
     click.echo(
@@ -180,7 +202,7 @@ def watch(ctx: click.Context) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
     """List every budget and its state (or write the status page)."""
-    app = services_for(ctx)
+    app = services_for(ctx)  # refused while the state looks lost: that is what is wrong
     if html is not None:
         target = None if html == _CONFIGURED_PAGE else Path(html).resolve()
         try:
@@ -211,6 +233,8 @@ def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
         ]
         print_table(table)
     _echo_waiting(waiting(app))
+    for problem in app.environment_check():
+        click.echo(printable(f"files wait: {problem}"))
     _echo_daemons(app)
 
 
@@ -312,6 +336,7 @@ for command in (
     cli_mail.summary,
     cli_mail.mail,
     cli_state.migrate_state,
+    cli_state.state,
 ):
     cli.add_command(command)
 

@@ -106,7 +106,7 @@ def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, lint.Che
             path: lint.CheckReport(report.problems, [*(report.not_run or [skipped]), layout])
             for path, report in reports.items()
         }
-    app = services_for(ctx, start_worker=True)
+    app = services_for(ctx, start_worker=True, reads_only=True)
     return {path: lint.check_file(app, path) for path in files}
 
 
@@ -169,7 +169,7 @@ def _problem_text(problem: Problem) -> str:
 @click.pass_context
 def template(ctx: click.Context, project: str, output: Path | None) -> None:
     """Write a blank budget workbook with dropdowns for the ERP's cost codes and types."""
-    app = services_for(ctx)
+    app = services_for(ctx, reads_only=True)  # writes a workbook, not the state
     target = output or Path(f"budget-{project_stem(project) if project else 'template'}.xlsx")
     if target.exists():
         raise Refused(f"{target} exists; choose another --output")

@@ -12,6 +12,7 @@ from pipeline.config import Settings, load_settings
 from pipeline.domain.text import printable
 from pipeline.errors import ConfigError, WorkspaceError
 from pipeline.services.context import Services
+from pipeline.state_guard import check_state_kept
 
 
 class UsageFailure(click.ClickException):
@@ -27,12 +28,18 @@ class Refused(click.ClickException):
 
 
 def services_for(
-    ctx: click.Context, start_worker: bool | Callable[[Settings], bool] = False
+    ctx: click.Context,
+    start_worker: bool | Callable[[Settings], bool] = False,
+    reads_only: bool = False,
 ) -> Services:
     """The workspace's Services; ``start_worker`` (or a test of the settings) for a command
-    that will read workbooks: the parse worker then starts at once, in the background."""
+    that will read workbooks: the parse worker then starts at once, in the background. A
+    command is refused (exit 2) while the state looks lost, ``status`` too, as that is
+    what is wrong; ``reads_only`` for one that neither writes nor shows the state."""
     try:
         settings = load_settings(ctx.obj["workspace"])
+        if not reads_only:
+            check_state_kept(settings)
         start = start_worker(settings) if callable(start_worker) else start_worker
         app = bootstrap(settings, start_worker=start)
     except (ConfigError, WorkspaceError) as exc:

@@ -61,6 +61,8 @@ class Settings:
     database: Path
     database_url: str = ""  # a PostgreSQL URL (libpq), or "" for SQLite in ``database``
     lease_seconds: float = 60.0
+    backup_hours: float = 24.0  # SQLite: a backup into state/backups/ this often; 0: none
+    backup_keep: int = 7  # the newest this many backups are kept
     settle_seconds: float = 2.0
     incomplete_seconds: float = 120.0
     scan_interval_seconds: float = 30.0
@@ -159,6 +161,8 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         ),
         database_url=database_url(state),
         lease_seconds=float(state.get("lease_seconds", 60.0)),
+        backup_hours=float(state.get("backup_hours", 24.0)),
+        backup_keep=int(state.get("backup_keep", 7)),
         settle_seconds=float(watch.get("settle_seconds", 2.0)),
         incomplete_seconds=float(watch.get("incomplete_seconds", 120.0)),
         scan_interval_seconds=float(watch.get("scan_interval_seconds", 30.0)),
@@ -219,6 +223,11 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         raise ValueError("notify.overdue_days and status.refresh_minutes must be > 0")
     if settings.lease_seconds < 2:
         raise ValueError(f"state.lease_seconds = {settings.lease_seconds}; expected 2 or more")
+    if settings.backup_hours < 0 or settings.backup_keep < 1:
+        raise ValueError(
+            f"state.backup_hours = {settings.backup_hours:g} and backup_keep = "
+            f"{settings.backup_keep}: expected hours >= 0 (0: no backups) and keep >= 1"
+        )
     if not 1 <= settings.parse_workers <= 16:
         raise ValueError(f"limits.parse_workers = {settings.parse_workers}; expected 1 to 16")
     if settings.max_result_kb <= 0:

@@ -21,6 +21,33 @@ class EnvironmentFault(PipelineError):
     """The disk or the permissions failed us (full, read-only, I/O error), not the item."""
 
 
+class StateBusy(EnvironmentFault):
+    """Another program holds the state database's lock (a backup, a ``sqlite3`` shell)."""
+
+
+class ErpListUnavailable(EnvironmentFault):
+    """An ERP list file is there but holds no rows: the ERP is rewriting it, most likely.
+    Budgets wait for it, rather than be refused against an empty list."""
+
+
+class StateLost(WorkspaceError):
+    """The folders show earlier work but the state is missing or empty: nothing may write
+    until it is restored (or a fresh start is asked for explicitly)."""
+
+
+class BackupRefused(PipelineError):
+    """A backup that cannot be taken, or a file that is not ours to restore (or not now)."""
+
+
+class StateDatabaseCorrupt(BaseException):
+    """The state database is damaged (not a database, a malformed page).
+
+    A ``BaseException``, as ``SystemExit`` is: the traps that contain one item's failure
+    (``except Exception``) must let it through, for nobody may be answered from a damaged
+    state; the command (the daemon too) stops with exit code 2.
+    """
+
+
 class UnreadableFile(PipelineError):
     """A file that is not a regular file, or too large to read at all."""
 

@@ -56,7 +56,8 @@ def failed(app: Services, path: Path, exc: Exception, hand_back_on: bool) -> lis
     fault = environment_fault(exc)
     if fault:  # not the file's fault: it stays (claimed) and is retried, nothing half-written
         delay = app.backoff.failed(time.monotonic())
-        logger.error("%s: cannot write: %s; the file waits, retry in %.0f s", name, fault, delay)
+        app.faults.note(fault, app.clock.now())
+        logger.error("%s: %s; the file waits, retry in %.0f s", name, fault, delay)
         message = f"environment fault: {fault}; retrying in {delay:.0f} s"
         return [Outcome(OutcomeKind.FAILED, path, "", message, environment=True, held=True)]
     if isinstance(exc, WorkbookChanged):  # still being written: the claim is retried

@@ -15,6 +15,7 @@ from pipeline.services.ports import (
     Annotator,
     BudgetReader,
     Clock,
+    EnvironmentCheck,
     ErpOutbox,
     Exporter,
     FileOwner,
@@ -73,6 +74,23 @@ class CurrentMemory:
 
 
 @dataclass
+class FaultMemory:
+    """The environment's fault that files wait on now (a locked database, an ERP list being
+    rewritten), and since when; shown on the status page until a pass goes through."""
+
+    fault: str = ""
+    since: datetime | None = None
+
+    def note(self, fault: str, now: datetime) -> None:
+        """Files wait on ``fault`` (since the first time, while faults follow each other)."""
+        self.fault, self.since = fault, self.since or now
+
+    def clear(self) -> None:
+        """A pass went through: nothing waits on the environment any more."""
+        self.fault, self.since = "", None
+
+
+@dataclass
 class PageMemory:
     """When this process last wrote the status page (None: not yet, so the first pass does),
     and whether a change still waits for it (a write failed)."""
@@ -113,6 +131,8 @@ class Services:
     backoff: Backoff = field(default_factory=Backoff)
     page_memory: PageMemory = field(default_factory=PageMemory)
     current_memory: CurrentMemory = field(default_factory=CurrentMemory)
+    faults: FaultMemory = field(default_factory=FaultMemory)
+    environment_check: EnvironmentCheck = field(default=lambda: _nothing_wrong())
     releases: tuple[Callable[[], None], ...] = ()  # what ``close`` lets go of, besides the store
 
     def close(self) -> None:
@@ -121,6 +141,11 @@ class Services:
         for release in self.releases:
             release()
         self.store.close()
+
+
+def _nothing_wrong() -> list[str]:
+    """No check of the environment (tests on fakes)."""
+    return []
 
 
 class OutcomeKind(enum.StrEnum):

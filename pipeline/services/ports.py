@@ -260,3 +260,10 @@ class StatusPageRenderer(Protocol):
     """Renders the status page as one self-contained HTML document, every text escaped."""
 
     def __call__(self, view: StatusView) -> str: ...
+
+
+class EnvironmentCheck(Protocol):
+    """What in the environment keeps files waiting now (the state database locked by
+    another program, an ERP list with no rows), one sentence each; read-only."""
+
+    def __call__(self) -> list[str]: ...

@@ -81,6 +81,7 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
     mailed = _send_mail(app)
     if not any(o.environment for o in outcomes):
         app.backoff.succeeded()
+        app.faults.clear()
     return outcomes, mailed
 
 

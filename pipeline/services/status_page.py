@@ -66,6 +66,7 @@ def gather(app: Services, page: Path) -> StatusView:
         health=(
             _last_pass(app.store.last_pass(), now, app.settings.status_refresh_minutes),
             *(daemon_line(daemon, now) for daemon in app.store.daemons()),
+            *_waiting_on_environment(app, now),
         ),
         results_in_use=results,
     )
@@ -247,6 +248,19 @@ def daemon_line(daemon: DaemonRecord, now: datetime) -> HealthLine:
         + ("" if daemon.alive else "; stale: its work is taken over")
     )
     return HealthLine(f"Daemon on {daemon.host}, pid {daemon.pid}", text, alarming=not daemon.alive)
+
+
+def _waiting_on_environment(app: Services, now: datetime) -> list[HealthLine]:
+    """The fault this process's passes wait on, since when, and what is wrong now."""
+    memory = app.faults
+    lines = []
+    if memory.fault and memory.since is not None:
+        since = f"{memory.since.astimezone(now.tzinfo):%H:%M}"
+        lines.append(HealthLine(f"Files wait since {since}", memory.fault, alarming=True))
+    lines += [
+        HealthLine("Files wait", problem, alarming=True) for problem in app.environment_check()
+    ]
+    return lines
 
 
 def _last_pass(at: datetime | None, now: datetime, refresh_minutes: float) -> HealthLine:

@@ -153,3 +153,20 @@ def test_a_retrieve_shows_on_the_page_at_once(workspace: Workspace) -> None:
 
     html = _page(workspace).read_text(encoding="utf-8")
     assert ">retrieved<" in html and "awaiting approval" not in html
+
+
+def test_the_page_says_what_files_wait_on_and_since_when(workspace: Workspace) -> None:
+    jobs = workspace.root / "rules" / "jobs.csv"
+    jobs.write_text("job_number,name\n", encoding="utf-8")  # being rewritten by the ERP
+    app = bootstrap(load_settings(workspace.root))
+    workspace.drop()
+
+    process_once(app)  # the file waits: a fault of the environment, noted with its time
+    html = _page(workspace).read_text(encoding="utf-8")
+
+    assert "Files wait since" in html
+    assert html.count("rules/jobs.csv has no rows (being rewritten?)") == 2  # then, and now
+    jobs.write_text("job_number,name\nP-1001,Riverside Clinic\n", encoding="utf-8")
+    process_once(app)
+    assert "Files wait" not in _page(workspace).read_text(encoding="utf-8")
+    app.close()

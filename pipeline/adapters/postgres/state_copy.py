@@ -13,7 +13,7 @@ import psycopg
 from pipeline.adapters.postgres.connection import connect
 from pipeline.adapters.postgres.migrations import migrate
 from pipeline.adapters.sqlite.store import SqliteStore
-from pipeline.errors import ConfigError, PipelineError
+from pipeline.errors import ConfigError, EnvironmentFault, PipelineError
 
 # Every table of the state, parents before the rows that point at them; each copied in the
 # order SQLite keeps it (rowid), so lines and review workbooks keep their order.
@@ -116,3 +116,14 @@ def _no_password(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def state_is_blank(url: str) -> bool:
+    """Whether the PostgreSQL database holds no state yet (none of our tables); read only:
+    opening our store would create them."""
+    try:
+        with psycopg.connect(url, connect_timeout=10) as conn:
+            row = conn.execute("SELECT to_regclass('migrations') IS NULL").fetchone()
+    except psycopg.Error as exc:
+        raise EnvironmentFault(f"state database: {exc}") from exc
+    return bool(row and row[0])

@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from pipeline.adapters.sqlite.budgets import BudgetQueries
 from pipeline.adapters.sqlite.exports import ExportQueries
+from pipeline.adapters.sqlite.faults import FaultAwareConnection
 from pipeline.adapters.sqlite.handbacks import HandBackQueries
 from pipeline.adapters.sqlite.migrations import migrate
 from pipeline.adapters.sqlite.outbox import OutboxQueries
 from pipeline.adapters.sqlite.passes import PassQueries
 from pipeline.adapters.sqlite.reviews import ReviewQueries
-from pipeline.errors import EnvironmentFault
+from pipeline.errors import BackupRefused
 from pipeline.services.records import DaemonRecord
 
-# SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN: the disk, not us.
-ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14})
+
+def daemon_lock_path(database: Path) -> Path:
+    """The lock each running daemon holds shared: ``daemon.lock`` beside the database."""
+    return database.parent / "daemon.lock"
+
+
+@contextmanager
+def no_daemon_running(database: Path) -> Iterator[None]:
+    """Hold the daemons off while the state is replaced; ``BackupRefused`` if one runs."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with daemon_lock_path(database).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupRefused(
+                "a daemon (budget-erp watch) is running on this workspace: stop it first"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class SqliteStore(
@@ -31,11 +53,14 @@ class SqliteStore(
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._connect = self._open
+        self._presence: IO[str] | None = None
 
     def _open(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30, factory=FaultAwareConnection
+            )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             migrate(db)
@@ -45,14 +70,21 @@ class SqliteStore(
         return self._db
 
     def close(self) -> None:
-        """Close the connection if open."""
+        """Close the connection if open, and end this daemon's presence."""
         if self._db is not None:
             self._db.close()
             self._db = None
+        if self._presence is not None:
+            self._presence.close()  # the lock goes with the descriptor
+            self._presence = None
 
     def start_presence(self) -> None:
-        """Nothing to record: on SQLite, daemons share a workspace on one machine only, one
-        pass at a time through ``state/pass.lock``."""
+        """Hold a shared lock on ``state/daemon.lock`` while this daemon runs, so that a
+        restore can tell it must wait (``no_daemon_running``). Daemons share a workspace on
+        one machine only, one pass at a time through ``state/pass.lock``; nothing to record."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._presence = daemon_lock_path(self.path).open("a")
+        fcntl.flock(self._presence, fcntl.LOCK_SH)
 
     def daemons(self) -> list[DaemonRecord]:
         """None listed on SQLite (see ``start_presence``)."""
@@ -61,16 +93,13 @@ class SqliteStore(
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All writes inside commit together, or not at all. A full, read-only or failing
-        disk is an ``EnvironmentFault``: the item waits, and the daemon backs off."""
+        disk, or a lock another program holds past the 30 s timeout, is an
+        ``EnvironmentFault`` (``FaultAwareConnection``): the item waits, the daemon backs off."""
+        self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
+            yield
+        except BaseException:
+            if self._open().in_transaction:  # SQLite may have rolled back itself (disk full)
                 self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in ENVIRONMENT_CODES:
-                raise EnvironmentFault(f"state database: {exc}") from exc
             raise
+        self.db.execute("COMMIT")

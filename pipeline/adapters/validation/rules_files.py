@@ -19,7 +19,7 @@ from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.identifiers import project_key
 from pipeline.domain.people import Directory, Person, make_person
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, ErpListUnavailable
 
 TEXT_COLUMNS = ("sub_job", "cost_code", "cost_type", "description", "uom")
 DEFAULT_LENGTHS = {"sub_job": 30, "cost_code": 30, "cost_type": 10, "description": 255, "uom": 10}
@@ -196,7 +196,8 @@ def _column_rule(name: str, entry: dict[str, Any]) -> ColumnRule:
 
 
 def load_erp_lists(rules_dir: Path) -> ErpLists:
-    """Read ``jobs.csv``, ``cost_codes.csv`` and ``cost_types.csv``; each one is optional."""
+    """Read ``jobs.csv``, ``cost_codes.csv`` and ``cost_types.csv``; each one is optional,
+    but one that is there with no rows is unavailable (``ErpListUnavailable``), not empty."""
     missing = []
     jobs: dict[str, Job] | None = None
     cost_codes: dict[str, frozenset[str]] | None = None
@@ -262,7 +263,29 @@ def _csv(path: Path, key: str) -> list[dict[str, str]] | None:
         raise ConfigError(f"{path}: {exc}") from exc
     if rows and key not in rows[0]:
         raise ConfigError(f"{path}: the header needs a {key!r} column")
-    return [row for row in rows if row.get(key)]
+    listed = [row for row in rows if row.get(key)]
+    if not listed:  # the ERP truncates the file before it writes it again
+        raise ErpListUnavailable(
+            f"{path.parent.name}/{path.name} has no rows (being rewritten?): "
+            "budgets wait until it lists something"
+        )
+    return listed
+
+
+def _rows_if_any(path: Path, key: str) -> list[dict[str, str]]:
+    try:
+        return _csv(path, key) or []
+    except ErpListUnavailable:
+        return []
+
+
+def erp_list_problems(rules_dir: Path) -> list[str]:
+    """What keeps the ERP lists from being used now (a list with no rows), for ``status``."""
+    try:
+        load_erp_lists(rules_dir)
+    except (ErpListUnavailable, ConfigError) as exc:
+        return [str(exc)]
+    return []
 
 
 def _yes(text: str) -> bool:

@@ -1,0 +1,44 @@
+"""Wiring about what the workflow stands on: the SQLite state's backup between passes, and
+the check of what in the environment files wait on (for ``status`` and the status page)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.adapters.sqlite.backups import backup_due, take_backup
+from pipeline.adapters.sqlite.faults import lock_problems
+from pipeline.adapters.validation.rules_files import erp_list_problems
+from pipeline.config import Settings
+from pipeline.errors import BackupRefused
+from pipeline.services import ports
+
+logger = logging.getLogger("pipeline")
+
+
+def back_up_when_due(settings: Settings, now: datetime) -> Path | None:
+    """Take a backup of the SQLite state if one is due (``[state] backup_hours``), between
+    passes, never inside a transaction; where it went. Trouble is logged, never raised: a
+    backup missed is taken at the next pass. PostgreSQL's are taken with pg_dump."""
+    if settings.database_url or not backup_due(settings.database, settings.backup_hours, now):
+        return None
+    try:
+        taken = take_backup(settings.database, settings.backup_keep, now)
+    except (BackupRefused, OSError) as exc:
+        logger.error("the state's backup failed (%s); tried again at the next pass", exc)
+        return None
+    logger.info("state backed up to %s", taken)
+    return taken
+
+
+def environment_check(settings: Settings) -> ports.EnvironmentCheck:
+    """The ERP lists, and on SQLite whether another program holds the database's lock."""
+
+    def check() -> list[str]:
+        problems = erp_list_problems(settings.rules)
+        if not settings.database_url:
+            problems += lock_problems(settings.database)
+        return problems
+
+    return check
