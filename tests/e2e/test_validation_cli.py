@@ -39,14 +39,18 @@ def test_a_refused_budget_comes_back_with_an_annotated_copy_and_a_report(listed:
         in report
     )
     assert "Budget!C9: Cost Type is not on the ERP's list (found 'Q')" in report
+    assert "[cost_code.unknown]" in report  # the rule ids stay in the report, for support
     book = openpyxl.load_workbook(listed.root / "rejected" / "budget.problems.xlsx")
-    assert "cost_code.unknown" in book["Budget"]["B8"].comment.text
+    note = book["Budget"]["B8"].comment.text
+    assert note.startswith("Cost Code is not on the ERP's list. Did you mean 03-300")
+    assert "cost_code" not in note and "rules/" not in note  # plain words on the copy
     assert book["Budget"]["B8"].fill.fgColor.rgb.endswith("FFC7CE")
     problems = [[c.value for c in row] for row in book["Problems"].iter_rows(min_row=2)]
-    assert [(p[1], p[2]) for p in problems] == [
-        ("Budget!B8", "cost_code.unknown"),
-        ("Budget!C9", "cost_type.unknown"),
+    assert [(p[1], p[5][:19]) for p in problems] == [
+        ("Budget!B8", "Did you mean 03-300"),
+        ("Budget!C9", "Use a cost type the"),
     ]
+    assert problems[1][5] == "Use a cost type the ERP knows"  # not "(rules/cost_types.csv)"
     assert book.active is not None and book.active.title == "Problems"
 
 
@@ -144,7 +148,7 @@ def test_the_annotated_copy_opens_in_libreoffice_with_comments_and_problems(
     book = openpyxl.load_workbook(out / "budget.problems.xlsx")
     assert "Problems" in book.sheetnames
     assert book["Budget"]["E7"].comment is not None
-    assert "amount.not_numeric" in book["Budget"]["E7"].comment.text
+    assert "Type the amount as a number" in book["Budget"]["E7"].comment.text
     assert book["Budget"]["B8"].comment is not None
-    rules = [row[2].value for row in book["Problems"].iter_rows(min_row=2)]
-    assert rules == ["amount.not_numeric", "line.duplicate"]
+    places = [row[1].value for row in book["Problems"].iter_rows(min_row=2)]
+    assert places == ["Budget!E7", "Budget!B8"]
