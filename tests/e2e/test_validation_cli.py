@@ -45,7 +45,7 @@ def test_a_refused_budget_comes_back_with_an_annotated_copy_and_a_report(listed:
     assert note.startswith("Cost Code is not on the ERP's list. Did you mean 03-300")
     assert "cost_code" not in note and "rules/" not in note  # plain words on the copy
     assert book["Budget"]["B8"].fill.fgColor.rgb.endswith("FFC7CE")
-    problems = [[c.value for c in row] for row in book["Problems"].iter_rows(min_row=2)]
+    problems = [[str(c.value) for c in row] for row in book["Problems"].iter_rows(min_row=2)]
     assert [(p[1], p[5][:19]) for p in problems] == [
         ("Budget!B8", "Did you mean 03-300"),
         ("Budget!C9", "Use a cost type the"),

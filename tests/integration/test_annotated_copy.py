@@ -81,7 +81,8 @@ def test_the_copy_keeps_the_admins_widths_formats_fonts_and_fills(tmp_path: Path
     plain = sheet["A7"]
     assert plain.font.name == "Calibri" and not plain.font.b and plain.fill.fill_type is None
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToHeight == 0
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage  # one page wide
+    fit = sheet.sheet_properties.pageSetUpPr
+    assert fit is not None and fit.fitToPage  # one page wide
 
 
 def test_the_where_column_holds_the_longest_place(tmp_path: Path) -> None:
