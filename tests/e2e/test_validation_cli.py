@@ -108,7 +108,7 @@ def test_template_offers_the_erp_lists_and_passes_its_own_check(
     sheet = book["Budget"]
     assert (sheet["A4"].value, sheet["B4"].value) == ("Budget Total", "=SUM(H8:H5007)")
     assert sheet["B4"].number_format == "#,##0.00"
-    sheet["B2"] = "Harbor Depot"
+    assert sheet["B2"].value == "Harbor Depot"  # the job's name, from rules/jobs.csv
     prepared_by = next(r for r in sheet.iter_rows() if r[0].value == "Prepared By")
     prepared_by[1].value = "Ada Admin"  # intake needs a submitter, and so does check
     sheet.append(["", "05-500", "M", "Steel", None, None, None, 1200])
@@ -152,3 +152,24 @@ def test_the_annotated_copy_opens_in_libreoffice_with_comments_and_problems(
     assert book["Budget"]["B8"].comment is not None
     places = [row[1].value for row in book["Problems"].iter_rows(min_row=2)]
     assert places == ["Budget!E7", "Budget!B8"]
+
+
+@pytest.mark.parametrize(
+    ("project", "told"),
+    [
+        ("P-9999", "P-9999 is not a job in the ERP's list (rules/jobs.csv)"),
+        ("P-3003", "P-3003 (Old Mill) is closed in the ERP's list (rules/jobs.csv)"),
+    ],
+    ids=["unknown", "closed"],
+)
+def test_template_refuses_a_job_the_erp_does_not_have_open(
+    listed: Workspace, tmp_path: Path, project: str, told: str
+) -> None:
+    target = tmp_path / "new.xlsx"
+
+    result = listed.run("template", "--project", project, "--output", str(target))
+
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()  # one clear line
+    assert told in line
+    assert not target.exists()
