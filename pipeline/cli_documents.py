@@ -17,7 +17,7 @@ from pipeline.config import CONFIG_NAME, Settings, default_settings, load_settin
 from pipeline.domain.column_names import FIELDS, IGNORE, REQUIRED_FIELDS, ColumnNames
 from pipeline.domain.names import project_stem
 from pipeline.domain.problems import Problem, errors
-from pipeline.errors import PipelineError
+from pipeline.errors import NotAnOpenJob, PipelineError
 from pipeline.services import export as erp_export
 from pipeline.services import lint
 
@@ -173,7 +173,10 @@ def template(ctx: click.Context, project: str, output: Path | None) -> None:
     target = output or Path(f"budget-{project_stem(project) if project else 'template'}.xlsx")
     if target.exists():
         raise Refused(f"{target} exists; choose another --output")
-    app.write_template(target, project)
+    try:
+        app.write_template(target, project)
+    except NotAnOpenJob as exc:
+        raise Refused(str(exc)) from exc
     click.echo(f"wrote {target}")
 
 

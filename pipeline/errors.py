@@ -72,6 +72,10 @@ class UnknownProject(PipelineError):
     """No budget is recorded under that Project Number."""
 
 
+class NotAnOpenJob(PipelineError):
+    """The ERP's job list (rules/jobs.csv) has no open job of that number."""
+
+
 class NotAllowed(PipelineError):
     """The person is not allowed to do that on that project (see rules/people.toml)."""
 

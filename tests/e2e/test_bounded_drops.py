@@ -253,7 +253,7 @@ def test_the_annotated_copy_holds_values_only_and_no_link_out(workspace: Workspa
     budget = book["Budget"]
     assert budget["C7"].value == "https://text.example/only-text"  # text, not a link
     assert budget["C5"].value == "Site office" and budget["D6"].value == 45000
-    assert "amount.not_numeric" in budget["D5"].comment.text
+    assert "is not a number" in budget["D5"].comment.text
     _went_through(workspace)
 
 

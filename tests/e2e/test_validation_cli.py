@@ -39,14 +39,18 @@ def test_a_refused_budget_comes_back_with_an_annotated_copy_and_a_report(listed:
         in report
     )
     assert "Budget!C9: Cost Type is not on the ERP's list (found 'Q')" in report
+    assert "[cost_code.unknown]" in report  # the rule ids stay in the report, for support
     book = openpyxl.load_workbook(listed.root / "rejected" / "budget.problems.xlsx")
-    assert "cost_code.unknown" in book["Budget"]["B8"].comment.text
+    note = book["Budget"]["B8"].comment.text
+    assert note.startswith("Cost Code is not on the ERP's list. Did you mean 03-300")
+    assert "cost_code" not in note and "rules/" not in note  # plain words on the copy
     assert book["Budget"]["B8"].fill.fgColor.rgb.endswith("FFC7CE")
-    problems = [[c.value for c in row] for row in book["Problems"].iter_rows(min_row=2)]
-    assert [(p[1], p[2]) for p in problems] == [
-        ("Budget!B8", "cost_code.unknown"),
-        ("Budget!C9", "cost_type.unknown"),
+    problems = [[str(c.value) for c in row] for row in book["Problems"].iter_rows(min_row=2)]
+    assert [(p[1], p[5][:19]) for p in problems] == [
+        ("Budget!B8", "Did you mean 03-300"),
+        ("Budget!C9", "Use a cost type the"),
     ]
+    assert problems[1][5] == "Use a cost type the ERP knows"  # not "(rules/cost_types.csv)"
     assert book.active is not None and book.active.title == "Problems"
 
 
@@ -104,7 +108,7 @@ def test_template_offers_the_erp_lists_and_passes_its_own_check(
     sheet = book["Budget"]
     assert (sheet["A4"].value, sheet["B4"].value) == ("Budget Total", "=SUM(H8:H5007)")
     assert sheet["B4"].number_format == "#,##0.00"
-    sheet["B2"] = "Harbor Depot"
+    assert sheet["B2"].value == "Harbor Depot"  # the job's name, from rules/jobs.csv
     prepared_by = next(r for r in sheet.iter_rows() if r[0].value == "Prepared By")
     prepared_by[1].value = "Ada Admin"  # intake needs a submitter, and so does check
     sheet.append(["", "05-500", "M", "Steel", None, None, None, 1200])
@@ -144,7 +148,28 @@ def test_the_annotated_copy_opens_in_libreoffice_with_comments_and_problems(
     book = openpyxl.load_workbook(out / "budget.problems.xlsx")
     assert "Problems" in book.sheetnames
     assert book["Budget"]["E7"].comment is not None
-    assert "amount.not_numeric" in book["Budget"]["E7"].comment.text
+    assert "Type the amount as a number" in book["Budget"]["E7"].comment.text
     assert book["Budget"]["B8"].comment is not None
-    rules = [row[2].value for row in book["Problems"].iter_rows(min_row=2)]
-    assert rules == ["amount.not_numeric", "line.duplicate"]
+    places = [row[1].value for row in book["Problems"].iter_rows(min_row=2)]
+    assert places == ["Budget!E7", "Budget!B8"]
+
+
+@pytest.mark.parametrize(
+    ("project", "told"),
+    [
+        ("P-9999", "P-9999 is not a job in the ERP's list (rules/jobs.csv)"),
+        ("P-3003", "P-3003 (Old Mill) is closed in the ERP's list (rules/jobs.csv)"),
+    ],
+    ids=["unknown", "closed"],
+)
+def test_template_refuses_a_job_the_erp_does_not_have_open(
+    listed: Workspace, tmp_path: Path, project: str, told: str
+) -> None:
+    target = tmp_path / "new.xlsx"
+
+    result = listed.run("template", "--project", project, "--output", str(target))
+
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()  # one clear line
+    assert told in line
+    assert not target.exists()

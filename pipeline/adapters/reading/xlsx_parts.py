@@ -18,7 +18,8 @@ _CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-propertie
 _REF = re.compile(r"^'?(?P<sheet>.+?)'?!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)$")
 
 
-def _xml() -> Any:
+def safe_xml() -> Any:
+    """defusedxml's ElementTree: no entity expansion, nothing reached outside the file."""
     # Imported here, so a missing defusedxml is reported by bootstrap's check, not a traceback.
     from defusedxml import ElementTree
 
@@ -28,7 +29,7 @@ def _xml() -> Any:
 def defined_names(path: Path) -> dict[str, tuple[str, str]]:
     """Workbook-level defined names that point at one cell: name -> (sheet, ``B4``)."""
     with zipfile.ZipFile(path) as package:
-        root = _xml().fromstring(package.read("xl/workbook.xml"))
+        root = safe_xml().fromstring(package.read("xl/workbook.xml"))
     found: dict[str, tuple[str, str]] = {}
     for node in root.iter(f"{_MAIN}definedName"):
         if node.get("localSheetId") is not None:
@@ -45,7 +46,7 @@ def last_modified_by(path: Path) -> str:
     with zipfile.ZipFile(path) as package:
         if "docProps/core.xml" not in package.namelist():
             return ""
-        root = _xml().fromstring(package.read("docProps/core.xml"))
+        root = safe_xml().fromstring(package.read("docProps/core.xml"))
     node = root.find(f"{_CORE}lastModifiedBy")
     return (node.text or "").strip() if node is not None else ""
 
@@ -81,7 +82,7 @@ class SheetFacts:
 def sheet_xml(path: Path, sheet_name: str) -> bytes:
     """One worksheet's XML, or b"" when the workbook does not say where it is."""
     with zipfile.ZipFile(path) as package:
-        member = _sheet_member(package, sheet_name)
+        member = sheet_member(package, sheet_name)
         return b"" if member is None else package.read(member)
 
 
@@ -114,8 +115,8 @@ def sheet_facts(data: bytes) -> SheetFacts:
     return SheetFacts(hidden, errors, frozenset(uncalculated))
 
 
-def _sheet_member(package: zipfile.ZipFile, sheet_name: str) -> str | None:
-    workbook = _xml().fromstring(package.read("xl/workbook.xml"))
+def sheet_member(package: zipfile.ZipFile, sheet_name: str) -> str | None:
+    workbook = safe_xml().fromstring(package.read("xl/workbook.xml"))
     rel_id = next(
         (
             s.get(f"{_DOC_REL}id")
@@ -124,7 +125,7 @@ def _sheet_member(package: zipfile.ZipFile, sheet_name: str) -> str | None:
         ),
         None,
     )
-    rels = _xml().fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    rels = safe_xml().fromstring(package.read("xl/_rels/workbook.xml.rels"))
     target = next(
         (r.get("Target") for r in rels.iter(f"{_REL}Relationship") if r.get("Id") == rel_id), None
     )
@@ -152,7 +153,7 @@ def custom_property(path: Path, name: str) -> str:
         part = package.getinfo("docProps/custom.xml")
         if part.file_size > MAX_CUSTOM_PROPERTIES:
             return ""
-        root = _xml().fromstring(package.read(part))
+        root = safe_xml().fromstring(package.read(part))
     for node in root.iter(f"{_CUSTOM}property"):
         if node.get("name") == name:
             return "".join(node.itertext()).strip()

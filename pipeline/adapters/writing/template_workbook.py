@@ -17,15 +17,39 @@ from pipeline.adapters.writing.input_layout import (
     total_formula,
 )
 from pipeline.adapters.writing.xlsx_styles import SAFE_OPTIONS
+from pipeline.errors import NotAnOpenJob
 
 FIRST_LINE = 8  # Excel row of the first budget line
 LAST_LINE = last_row(FIRST_LINE)  # dropdowns, formats and the total reach this far
 
 
+def job_name(rules: ValidationRules, project_number: str) -> str:
+    """The name the ERP's job list gives the job ("" without a number or a list); refused,
+    naming it, for a job the list does not have or has closed: a template for it would
+    only come back refused."""
+    if not project_number or rules.lists.jobs is None:
+        return ""
+    job = rules.lists.job(project_number)
+    if job is None:
+        raise NotAnOpenJob(
+            f"{project_number} is not a job in the ERP's list (rules/jobs.csv): check the "
+            "number, or export the jobs from the ERP again"
+        )
+    if not job.open:
+        named = f" ({job.name})" if job.name else ""
+        raise NotAnOpenJob(
+            f"{project_number}{named} is closed in the ERP's list (rules/jobs.csv): reopen it "
+            "in the ERP and export the jobs again first"
+        )
+    return job.name
+
+
 def write_template(
     target: Path, rules: ValidationRules, project_number: str = "", project_name: str = ""
 ) -> None:
-    """Write the template; cost codes and types come from rules/ when those lists exist."""
+    """Write the template; cost codes and types come from rules/ when those lists exist, and
+    the project's name from the job list unless given."""
+    project_name = project_name or job_name(rules, project_number)
     book = xlsxwriter.Workbook(str(target), {**SAFE_OPTIONS, "constant_memory": False})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
