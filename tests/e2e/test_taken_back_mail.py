@@ -6,10 +6,15 @@ amounts. A withdraw leaves nothing waiting in rejected/."""
 from __future__ import annotations
 
 from email.message import EmailMessage
+from pathlib import Path
 
+import openpyxl
 import pytest
 
+from tests.support.daemon import Daemon, fast_settings
 from tests.support.messages import body
+from tests.support.smtp_server import Inbox, free_port, smtp_server, use_smtp
+from tests.support.waiting import wait_for
 from tests.support.workbooks import DEFAULT_LINES
 from tests.support.workspace import Workspace
 
@@ -140,3 +145,50 @@ def test_a_reason_ending_in_a_full_stop_is_not_punctuated_twice(chicago: Workspa
 
     assert "Concrete 03-300 is over the estimate: looks addressed" in body(sent)
     assert ".:" not in body(sent) and ".:" not in body(sent, "html")
+
+
+@pytest.mark.slow
+def test_a_running_daemon_delivers_the_withdraw_email_over_smtp(
+    chicago: Workspace, tmp_path: Path
+) -> None:
+    port = free_port()
+    fast_settings(chicago)
+    use_smtp(chicago, port)
+    with smtp_server(port, Inbox()) as inbox:
+        _sent_and_rejected(chicago)
+        daemon = Daemon.start(chicago, tmp_path / "daemon.log")
+        try:
+            assert daemon.wait_for_passes(1), daemon.output()
+            assert chicago.run("withdraw", "P-1001", "--by", "Eve Estimator").exit_code == 0
+
+            def withdrawn() -> list[EmailMessage]:
+                return [m for m in inbox.messages if "withdrawn by" in str(m["Subject"])]
+
+            assert wait_for(lambda: len(withdrawn()) == 1, timeout=30), daemon.output()
+        finally:
+            daemon.kill()
+    [mail] = withdrawn()
+    assert str(mail["Subject"]) == (
+        "Budget P-1001 version 1 withdrawn by Eve Estimator: it will not be re-sent"
+    )
+    assert {a.addr_spec for a in mail["To"].addresses} == {"carl@example.com", "ada@example.com"}
+    assert " CST. It was rejected" in body(mail)
+    assert chicago.files("rejected") == []
+
+
+def test_the_review_and_the_hand_back_show_times_in_the_workspace_zone(
+    chicago: Workspace,
+) -> None:
+    chicago.drop()
+    assert chicago.run("process").exit_code == 0
+    sheet = openpyxl.load_workbook(chicago.review())["Review"]
+    facts = {row[0].value: row[1].value for row in sheet.iter_rows() if row[0].value}
+    assert str(facts["Sent at"]).startswith(TODAY_IN_CHICAGO)
+    assert str(facts["Sent at"]).endswith(" CST")
+
+    chicago.decide(decision="Reject", reason="Too high.")
+    assert chicago.run("process").exit_code == 0
+    handed_back = openpyxl.load_workbook(chicago.root / "rejected" / "P-1001_v1_rejected.xlsx")
+    title = str(handed_back["Rejection Reasons"]["A1"].value)
+    assert title.startswith(f"Version 1 rejected by Carl Accountant on {TODAY_IN_CHICAGO}")
+    assert title.endswith(" CST")
