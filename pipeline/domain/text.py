@@ -148,7 +148,7 @@ def then(text: str, separator: str = ": ") -> str:
         return stripped + separator
     if stripped.endswith(("?", "!", "...", "\u2026")):
         return stripped + " " + separator.lstrip()[1:].lstrip()
-    return stripped.rstrip(".,;:").rstrip() + separator
+    return stripped.rstrip(".,;: ") + separator
 
 
 def joined(parts: Iterable[str], separator: str = "; ") -> str:
