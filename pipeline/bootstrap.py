@@ -194,7 +194,7 @@ def bootstrap(
         else _readers(settings, start_worker)
     )
     people = ports.get("people") or _people(settings)
-    env = functools.cache(lambda: template_environment(settings.templates))
+    env = functools.cache(lambda: template_environment(settings.templates, settings.time_zone))
     return Services(
         settings=settings,
         store=store,
@@ -276,7 +276,8 @@ def _rejected_writer(settings: Settings) -> workbook_ports.RejectedWriter:
     def write(document: BudgetDocument, rejection: Rejection, target: Path) -> None:
         from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
 
-        write_rejected_workbook(document, rejection, target, load_validation_rules(settings.rules))
+        rules = load_validation_rules(settings.rules)
+        write_rejected_workbook(document, rejection, target, rules, settings.time_zone)
 
     return write
 

@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -30,6 +31,7 @@ from pipeline.cli_support import (
     services_for,
 )
 from pipeline.config import Settings, init_workspace
+from pipeline.domain.local_time import local_time
 from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
 from pipeline.errors import EnvironmentFault, PipelineError, StateDatabaseCorrupt
@@ -225,7 +227,7 @@ def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
                 r.status,
                 str(r.version),
                 r.sender,
-                r.changed_at[:16],
+                _local(app, r.changed_at),
                 r.where,
                 r.erp_cell,
             )
@@ -238,6 +240,11 @@ def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
     _echo_daemons(app)
 
 
+def _local(app: Services, moment: str) -> str:
+    """An ISO moment of ``status --json`` as people read it; "" stays ""."""
+    return local_time(datetime.fromisoformat(moment), app.settings.time_zone) if moment else ""
+
+
 def _echo_daemons(app: Services) -> None:
     """The daemons the database knows (PostgreSQL; SQLite keeps no such list)."""
     daemons = app.store.daemons()
@@ -248,8 +255,8 @@ def _echo_daemons(app: Services) -> None:
             (
                 d.host,
                 str(d.pid),
-                f"{d.started_at:%Y-%m-%d %H:%M:%S}",
-                f"{d.heartbeat_at:%Y-%m-%d %H:%M:%S}",
+                local_time(d.started_at, app.settings.time_zone),
+                local_time(d.heartbeat_at, app.settings.time_zone),
                 "alive" if d.alive else "stale: no heartbeat within the lease",
             )
             for d in daemons
@@ -263,8 +270,9 @@ def _echo_daemons(app: Services) -> None:
 @click.pass_context
 def history(ctx: click.Context, project: str, as_json: bool) -> None:
     """Print the audit trail of PROJECT: submissions, refusals, decisions, exports."""
+    app = services_for(ctx)
     try:
-        events = admin.history(services_for(ctx), project)
+        events = admin.history(app, project)
     except PipelineError as exc:
         raise Refused(str(exc)) from exc
     if as_json:
@@ -281,7 +289,8 @@ def history(ctx: click.Context, project: str, as_json: bool) -> None:
         account = f" [account {event.account}]" if event.account else ""
         click.echo(
             printable(
-                f"{event.at:%Y-%m-%d %H:%M:%S} {_version(event.version)} {event.action:<16} "
+                f"{local_time(event.at, app.settings.time_zone)} {_version(event.version)} "
+                f"{event.action:<16} "
                 f"{event.actor or '-'}{account}: {event.detail}{sha}"
             )
         )

@@ -27,6 +27,7 @@ Whatever is not plain ASCII after that is refused where the code is read, naming
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 REMOVED = frozenset({"Cc", "Cf", "Cs"})  # what the cleaning removes (whitespace aside)
 # What hides, reorders or breaks a line: never in a Project Number or a file name we take.
@@ -134,3 +135,24 @@ def described(ch: str) -> str:
 def printable(text: str) -> str:
     """``text`` for a terminal or a log line: hidden characters shown as ``\\uXXXX``."""
     return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in HIDING else ch for ch in text)
+
+
+def then(text: str, separator: str = ": ") -> str:
+    """``text`` followed by ``separator``, with no doubled punctuation where they meet: a
+    full stop, comma, colon or semicolon ``text`` ends with gives way to the separator's
+    ("remove it." + ": " is "remove it: "), and after a ? or ! the separator's punctuation
+    is left out ("Why so high? "). An ellipsis stays, as after ? and !."""
+    stripped = text.rstrip()
+    mark = separator.lstrip()[:1]
+    if not mark or mark.isalnum():
+        return stripped + separator
+    if stripped.endswith(("?", "!", "...", "\u2026")):
+        return stripped + " " + separator.lstrip()[1:].lstrip()
+    return stripped.rstrip(".,;: ") + separator
+
+
+def joined(parts: Iterable[str], separator: str = "; ") -> str:
+    """``parts`` joined by ``separator`` (empty ones left out), each running into the next
+    as ``then`` says: reasons and problems listed on one line read once punctuated."""
+    texts = [part.strip() for part in parts if part.strip()]
+    return "".join(then(text, separator) for text in texts[:-1]) + (texts[-1] if texts else "")

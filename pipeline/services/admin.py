@@ -8,14 +8,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.domain.exports import Confirmation
-from pipeline.domain.lifecycle import Event, ProjectBudget
+from pipeline.domain.lifecycle import TRANSITIONS, Action, Event, ProjectBudget
 from pipeline.domain.names import rejected_for_review
+from pipeline.domain.notification import Notification
 from pipeline.domain.people import Role
 from pipeline.errors import DecisionBeingSaved, InvalidTransition, UnknownProject
 from pipeline.services.actors import Actor, acting_person
 from pipeline.services.context import Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_standing import results_in_use, standing
+from pipeline.services.handed_back import tidy_after
+from pipeline.services.notifications import enqueue_all
+from pipeline.services.taken_back import taken_back
 
 
 def _budget(app: Services, project_number: str, by: str | None) -> tuple[ProjectBudget, Actor]:
@@ -32,9 +36,12 @@ def retrieve(app: Services, project_number: str, by: str | None) -> ProjectBudge
     with app.folders.pass_lock():  # not while a pass reads or answers the same review
         budget, actor = _budget(app, project_number, by)
         submission = app.store.submission(budget.project_number, budget.version)
-        with _decided_first(app, budget) as budget, app.store.transaction():
-            budget.retrieve(by=actor.name, at=app.clock.now(), account=actor.account)
-            app.store.save_budget(budget)
+        with _decided_first(app, budget) as budget:
+            mail = _told(app, budget, actor, Action.RETRIEVE)
+            with app.store.transaction():
+                budget.retrieve(by=actor.name, at=app.clock.now(), account=actor.account)
+                app.store.save_budget(budget)
+                enqueue_all(app, mail)
         if submission is not None:
             review = app.settings.approval / submission.review_file
             app.folders.retire(review)
@@ -44,14 +51,27 @@ def retrieve(app: Services, project_number: str, by: str | None) -> ProjectBudge
 
 def withdraw(app: Services, project_number: str, by: str | None) -> ProjectBudget:
     """Close a rejected budget that will not be re-sent (a Reject the approver saved and no
-    pass has applied yet is applied first)."""
+    pass has applied yet is applied first); its hand-back leaves rejected/ for the archive."""
     with app.folders.pass_lock():
         budget, actor = _budget(app, project_number, by)
-        with _decided_first(app, budget) as budget, app.store.transaction():
-            budget.withdraw(by=actor.name, at=app.clock.now(), account=actor.account)
-            app.store.save_budget(budget)
+        with _decided_first(app, budget) as budget:
+            mail = _told(app, budget, actor, Action.WITHDRAW)
+            with app.store.transaction():
+                budget.withdraw(by=actor.name, at=app.clock.now(), account=actor.account)
+                app.store.save_budget(budget)
+                enqueue_all(app, mail)
+        tidy_after(app, budget.project_number, budget.version)
     logger.info("%s: withdrawn by %s", project_number, actor.name)
     return budget
+
+
+def _told(app: Services, budget: ProjectBudget, actor: Actor, action: Action) -> list[Notification]:
+    """The email of ``action``, rendered before the budget changes; none when the action is
+    not allowed (the transition refuses it, saying why)."""
+    if TRANSITIONS.get((budget.status, action)) is None:
+        return []
+    submission = app.store.submission(budget.project_number, budget.version)
+    return taken_back(app, budget, submission, actor, action)
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Submission
+from pipeline.domain.local_time import local_time
 from pipeline.domain.names import refused_note
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Person, Role
@@ -58,20 +59,21 @@ def issue_problems(app: Services, save: ReviewSave) -> list[str]:
     if not why:
         return []
     other = app.store.review_issue(marks.token()) if marks.token() else None
+    zone = app.settings.time_zone
     if other is not None and (other.project_number, other.version) != (
         sub.project_number,
         sub.version,
     ):
         why = (
             f"it is the review workbook of {other.project_number} version {other.version} "
-            f"(issued {other.issued_at:%Y-%m-%d %H:%M} as {other.review_file}), saved under "
+            f"(issued {local_time(other.issued_at, zone)} as {other.review_file}), saved under "
             f"the name of {sub.project_number} version {sub.version}"
         )
     elif other is not None:
         why = (
             f"it is an older copy of this version's review workbook (issued "
-            f"{other.issued_at:%Y-%m-%d %H:%M}); the one that counts was issued "
-            f"{issue.issued_at:%Y-%m-%d %H:%M}"
+            f"{local_time(other.issued_at, zone)}); the one that counts was issued "
+            f"{local_time(issue.issued_at, zone)}"
         )
     return [
         f"{why}. It is applied to no budget. Delete it (and this note): budget-erp then "
@@ -98,9 +100,8 @@ def refuse_decision(
     _note(
         app,
         save.path,
-        f"The decision saved in {save.path.name} on {now:%Y-%m-%d %H:%M} was not applied:\n"
-        + "".join(f"- {p}\n" for p in problems)
-        + advice,
+        f"The decision saved in {save.path.name} on {local_time(now, app.settings.time_zone)} "
+        "was not applied:\n" + "".join(f"- {p}\n" for p in problems) + advice,
     )
     mail = notifications.decision_not_applied(
         app, template, (save.sha, sub, save.path), _told(app, save), {"reasons": list(problems)}
@@ -130,7 +131,8 @@ def answer_after_the_fact(
     _note(
         app,
         save.path,
-        f"The decision saved in {save.path.name} (found {now:%Y-%m-%d %H:%M}) was not applied.\n"
+        f"The decision saved in {save.path.name} (found "
+        f"{local_time(now, app.settings.time_zone)}) was not applied.\n"
         f"- {what}.\n- Your later save ({decision.verdict_text.strip()}) changed nothing.\n"
         + _late_advice(ending)
         + "Delete this workbook and this note once read.\n",
@@ -244,7 +246,7 @@ def _what_happened(
     if ending is None:
         state = budget.status if budget else "not recorded"
         return f"version {sub.version} no longer awaits approval (the budget is {state})"
-    when = f"{ending.at:%Y-%m-%d %H:%M}"
+    when = local_time(ending.at, app.settings.time_zone)
     if ending.action is Action.ACCEPT:
         exports = [r for r in app.store.exports(sub.project_number) if r.version == sub.version]
         where = f" and exported as outbox/{exports[0].file_name}" if exports else ""

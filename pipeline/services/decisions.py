@@ -15,6 +15,7 @@ from pipeline.domain.lifecycle import ProjectBudget, Submission
 from pipeline.domain.names import rejected_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Rejection, Verdict
+from pipeline.domain.text import joined
 from pipeline.errors import UnreadableWorkbook
 from pipeline.faults import crash_point
 from pipeline.services import notifications
@@ -145,7 +146,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
     document = stored_document(app, sub)
     target = app.settings.rejected / rejected_file(sub.project_number, sub.version)
     app.folders.write(target, lambda temp: app.write_rejected(document, rejection, temp))
-    detail = "; ".join([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
+    detail = joined([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
     mail = notifications.rejected(app, sub.project_number, sub.sender, rejection, target)
     with app.folders.kept_if_committed(target), app.store.transaction():
         notifications.enqueue_all(app, mail)

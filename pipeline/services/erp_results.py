@@ -230,6 +230,7 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
         [p.name for p in approvers],
         summary=review_summary(app, document),
         refusal=refusal,
+        time_zone=app.settings.time_zone,
     )
     review, issue = write_review(app, content, now)
     mail = notifications.export_failed(app, submission.sender, approvers, record, refusal, review)

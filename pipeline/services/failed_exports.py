@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from pipeline.domain.local_time import local_time
 from pipeline.domain.names import PROCESSED, RESULTS
 from pipeline.services.context import Services, logger
 from pipeline.services.ports import ExportRecord
@@ -28,11 +28,11 @@ def set_aside_refused(
 
 
 def _note(app: Services, record: ExportRecord, message: str, result_file: str, at: datetime) -> str:
-    local = at.astimezone(ZoneInfo(app.settings.time_zone))
     return (
         f"The ERP refused {record.file_name} (project {record.project_number}, "
         f"version {record.version}).\n"
-        f"Answer applied {local:%Y-%m-%d %H:%M %Z} from the result file {result_file} "
+        f"Answer applied {local_time(at, app.settings.time_zone)} from the result file "
+        f"{result_file} "
         f"(kept in {_shown(app, app.settings.outbox / RESULTS / PROCESSED)}/).\n"
         "Moved here so that no importer takes it again.\n"
         "\n"

@@ -8,6 +8,7 @@ from pathlib import Path
 from pipeline.domain.budget import BudgetDocument, money
 from pipeline.domain.changes import ResendAssessment
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_action
+from pipeline.domain.local_time import local_time
 from pipeline.domain.names import project_stem, review_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
@@ -71,9 +72,10 @@ def duplicate_of(app: Services, sha: str) -> Refusal | None:
     for submission in app.store.submissions_by_sha(sha):
         budget = app.store.get_budget(submission.project_number)
         if budget and budget.version == submission.version and budget.locked:
+            sent_on = local_time(submission.at, app.settings.time_zone)
             return Refusal(
                 [
-                    f"duplicate of {submission.file_name}, sent on {submission.at:%Y-%m-%d %H:%M} "
+                    f"duplicate of {submission.file_name}, sent on {sent_on} "
                     f"as version {submission.version} of {submission.project_number} "
                     f"(now {budget.status}); nothing new to send"
                 ],
@@ -107,7 +109,7 @@ def _send(app: Services, path: Path, sha: str, account: str) -> Outcome:
         raise Refusal([], result.project_number, sender, result.problems)
     submitter = submitter_of(app, document, result.last_modified_by, account)
     budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
-    check_not_busy(budget, submitter)
+    check_not_busy(app, budget, submitter)
     check_stem_free(app, budget, submitter)
     warnings = [p for p in result.problems if p.severity is Severity.WARNING]
     resend = assess_resend_against_rejection(app, budget, document, submitter, warnings)
@@ -166,6 +168,7 @@ def _record_send(
         resend,
         change,
         summary=review_summary(app, document, resend, change),
+        time_zone=app.settings.time_zone,
     )
     if app.folders.sha256(path) != taken.sha:  # a writer with the file still open: read it again
         raise WorkbookChanged(f"{path.name} changed while it was read; it is read again")

@@ -20,6 +20,7 @@ from pipeline.domain.changes import (
 from pipeline.domain.exports import ExportKind
 from pipeline.domain.identity import owner_problem
 from pipeline.domain.lifecycle import ProjectBudget
+from pipeline.domain.local_time import local_time
 from pipeline.domain.names import current_file, project_stem, rejected_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.problems import Problem, Severity
@@ -92,7 +93,7 @@ def submitter_of(
     return person
 
 
-def check_not_busy(budget: ProjectBudget, submitter: Person | None) -> None:
+def check_not_busy(app: Services, budget: ProjectBudget, submitter: Person | None) -> None:
     """Refuse a workbook while the budget is in the approver's or the ERP's hands."""
     if not budget.busy:
         return
@@ -111,10 +112,11 @@ def check_not_busy(budget: ProjectBudget, submitter: Person | None) -> None:
             submitter,
             advice="Nothing to correct in the workbook: drop it again once that is settled.",
         )
+    since = local_time(budget.sent_at, app.settings.time_zone) if budget.sent_at else "?"
     raise Refusal(
         [
             f"budget {budget.project_number} is locked: version {budget.version} "
-            f"awaits approval since {budget.sent_at:%Y-%m-%d %H:%M}, sent by "
+            f"awaits approval since {since}, sent by "
             f"{budget.sender}; retrieve it first (budget-erp retrieve "
             f"{budget.project_number}) or wait for the approver"
         ],

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline.domain.local_time import local_time
 from pipeline.domain.review import DecisionOutcome, ReviewIssue
 from pipeline.errors import UnreadableWorkbook
 from pipeline.services.context import Outcome, Services, logger
@@ -40,8 +41,9 @@ def refuse_changed_figures(
 ) -> Outcome:
     """Refuse the save, keep its bytes, and put the review workbook issued back in its place."""
     app.folders.archive(save.path, save.sha)
+    issued = local_time(issue.issued_at, app.settings.time_zone)
     advice = (
-        f"These are not the figures budget-erp issued on {issue.issued_at:%Y-%m-%d %H:%M}. "
+        f"These are not the figures budget-erp issued on {issued}. "
         "The review workbook as issued is back in its place: open it, check it, decide and "
         f"save it again. The changed workbook is kept in the archive (sha256 {save.sha}).\n"
     )

@@ -101,7 +101,7 @@ def _state_problems(app: Services, path: Path, result: ReadResult) -> list[Probl
     if duplicate is not None:
         found.extend(Problem("intake.duplicate", r) for r in duplicate.reasons)
     budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
-    run("intake.busy", lambda: check_not_busy(budget, submitter))
+    run("intake.busy", lambda: check_not_busy(app, budget, submitter))
     run("intake.file_names", lambda: check_stem_free(app, budget, submitter))
     run(
         "intake.resend",

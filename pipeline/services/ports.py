@@ -78,6 +78,7 @@ class ReviewContent:
     token: str = ""  # the identifier of this issue of the review workbook
     summary: BudgetSummary | None = None  # None: the lines' totals alone
     refusal: Refusal | None = None  # issued again because the ERP refused the version's file
+    time_zone: str = "UTC"  # the workspace's: the times the workbook shows
 
 
 class EntryKind(enum.StrEnum):

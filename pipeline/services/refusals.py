@@ -7,10 +7,10 @@ when there are cell problems, an annotated copy ``<name>.problems.xlsx``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from pipeline.domain.lifecycle import Action, Event
+from pipeline.domain.local_time import local_time
 from pipeline.domain.names import REFUSED_NOTE, problems_copy
 from pipeline.domain.people import Person
 from pipeline.domain.problems import Problem, Severity, errors
@@ -35,7 +35,7 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal, account: str =
     """Move the file to rejected/ with its report (and annotated copy); record the refusal."""
     reasons = refusal.reasons + [str(p) for p in errors(refusal.problems)]
     now = app.clock.now()
-    report = refusal_report(path.name, now, sha, refusal)
+    report = refusal_report(path.name, local_time(now, app.settings.time_zone), sha, refusal)
     target = app.folders.hand_back(path, app.settings.rejected, report)
     annotated = _annotate(app, target, refusal.problems)
     mail = notifications.refused(
@@ -76,10 +76,10 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal, account: str =
     )
 
 
-def refusal_report(name: str, now: datetime, sha: str, refusal: Refusal) -> str:
+def refusal_report(name: str, when: str, sha: str, refusal: Refusal) -> str:
     """The short text report that goes beside a refused workbook."""
     warnings = [p for p in refusal.problems if p.severity is Severity.WARNING]
-    lines = [f"budget-erp refused {name} on {now:%Y-%m-%d %H:%M %Z}.".replace(" .", "."), ""]
+    lines = [f"budget-erp refused {name} on {when}.", ""]
     lines += [f"- {reason}" for reason in refusal.reasons]
     lines += [f"- {problem}" for problem in errors(refusal.problems)]
     if warnings:

@@ -79,7 +79,9 @@ def test_a_refused_file_leaves_the_outbox_and_the_new_review_says_so_at_its_top(
     _, decision = next(iter(review.defined_names["Decision"].destinations))
     assert int(decision.split("$")[-1]) > 2  # above the decision cells
     facts = {row[0].value: row[1].value for row in sheet.iter_rows() if row[0].value}
-    assert facts["Version"] == "1 (re-export after the ERP refused P-1001_v1_001.csv on 2026-03-02)"
+    assert facts["Version"] == (
+        "1 (re-export after the ERP refused P-1001_v1_001.csv on 2026-03-02 07:00 UTC)"
+    )
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert not [t for t in texts if "first send" in t]
 

@@ -14,7 +14,9 @@ from pipeline.domain.text import (
     code_text,
     described,
     hidden_characters,
+    joined,
     removed_characters,
+    then,
 )
 
 REMOVED_CATEGORIES = {"Cc", "Cf", "Cs"}
@@ -158,3 +160,32 @@ def test_hidden_characters_include_breaks_and_with_odd_spaces_every_space() -> N
     assert hidden_characters("P-1\u2028\x1b") == ["U+2028 LINE SEPARATOR", "U+001B ESCAPE"]
     assert hidden_characters("P 1\u00a0") == []
     assert hidden_characters("P 1\u00a0", odd_spaces=True) == ["U+00A0 NO-BREAK SPACE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "separator", "rest", "read"),
+    [
+        ("remove it.", ": ", "looks addressed", "remove it: looks addressed"),
+        ("remove it", ": ", "looks addressed", "remove it: looks addressed"),
+        ("too high;", ": ", "answered", "too high: answered"),
+        ("Why so high?", ": ", "open", "Why so high? open"),
+        ("wait...", "; ", "next", "wait... next"),
+        ("closed.", ".", "", "closed."),
+        ("closed", ".", "", "closed."),
+    ],
+)
+def test_then_never_doubles_punctuation(text: str, separator: str, rest: str, read: str) -> None:
+    assert then(text, separator) + rest == read
+
+
+def test_joined_lists_reasons_once_punctuated() -> None:
+    assert joined(["Too high.", "", "line 03-300/L: remove it.", "Why?", "end."]) == (
+        "Too high; line 03-300/L: remove it; Why? end."
+    )
+
+
+@given(st.lists(st.text(alphabet="ab.;:?! ", max_size=8), max_size=5))
+def test_joined_never_puts_two_marks_together_at_a_seam(parts: list[str]) -> None:
+    text = joined(parts)
+    for seam in (".;", ";;", ":;", ",;"):
+        assert seam not in text or any(seam in p for p in parts)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pipeline.domain.budget import ReasonResponse
+from pipeline.domain.local_time import local_time
 from pipeline.domain.review import Rejection
 from pipeline.domain.text import clean_text
 
@@ -33,9 +34,12 @@ def next_change(current: str) -> str:
     )
 
 
-def reasons_sheet(book: Any, rejection: Rejection, current: str = "") -> None:
+def reasons_sheet(
+    book: Any, rejection: Rejection, current: str = "", time_zone: str = "UTC"
+) -> None:
     """Write the sheet: a title, how to answer, then Line | Reason | Response per reason;
-    ``current`` names the workbook of the budget in force, to start the next change from."""
+    ``current`` names the workbook of the budget in force, to start the next change from;
+    the rejection's time is shown in ``time_zone``, the workspace's."""
     sheet = book.add_worksheet(SHEET)
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
@@ -50,7 +54,7 @@ def reasons_sheet(book: Any, rejection: Rejection, current: str = "") -> None:
         0,
         clean_text(
             f"Version {rejection.version} rejected by {rejection.approver} "
-            f"on {rejection.at:%Y-%m-%d %H:%M}"
+            f"on {local_time(rejection.at, time_zone)}"
         ),
         bold,
     )

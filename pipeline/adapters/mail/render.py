@@ -4,19 +4,24 @@ subject) and an HTML part with autoescaping. Workspace templates win over packag
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from pipeline.domain.local_time import local_time
+from pipeline.domain.text import then
 from pipeline.services.ports import RenderedMail
 
 if TYPE_CHECKING:  # imported when the environment is built: a command that renders nothing
     import jinja2  # never loads jinja2
 
 
-def template_environment(templates: object) -> jinja2.Environment:
-    """The one Jinja environment: workspace templates first, then the packaged defaults."""
+def template_environment(templates: object, time_zone: str = "UTC") -> jinja2.Environment:
+    """The one Jinja environment: workspace templates first, then the packaged defaults.
+    Filters: ``local_time`` (a moment in the workspace's time zone, "2026-12-06 09:14
+    CST") and ``then`` (a text and what follows it, with no doubled punctuation)."""
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader(str(templates)),
@@ -27,6 +32,13 @@ def template_environment(templates: object) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "xml", "html.j2"]),
         keep_trailing_newline=True,
     )
+
+    def shown(at: datetime) -> str:
+        return local_time(at, time_zone)
+
+    env.filters["local_time"] = shown
+    env.filters["then"] = then
+    return env
 
 
 class JinjaMailRenderer:

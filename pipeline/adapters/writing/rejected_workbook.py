@@ -22,9 +22,10 @@ def write_rejected_workbook(
     rejection: Rejection,
     target: Path,
     rules: ValidationRules | None = None,
+    time_zone: str = "UTC",
 ) -> None:
     """Write the admin's budget with the rejection marked into ``target``; ``rules`` gives
-    the ERP lists for the dropdowns (none without it)."""
+    the ERP lists for the dropdowns (none without it); times are shown in ``time_zone``."""
     notes = {flag.key: f"REJECTED: {flag.note}" for flag in rejection.flags}
     write_budget_workbook(
         target,
@@ -32,5 +33,7 @@ def write_rejected_workbook(
         VersionMark(document.project_number, rejection.version),
         rules,
         (NOTE_HEADER, notes),
-        more=lambda book: reasons_sheet(book, rejection, current_file(document.project_number)),
+        more=lambda book: reasons_sheet(
+            book, rejection, current_file(document.project_number), time_zone
+        ),
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline.adapters.writing.xlsx_styles import printable, write_text
 from pipeline.domain.changes import LineChange, ReasonStatus, ReturnedAmount
+from pipeline.domain.local_time import local_time
 from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.services.ports import ReviewContent
 
@@ -26,7 +27,7 @@ def reasons_sheet(book: Any, styles: dict[str, Any], content: ReviewContent) -> 
         0,
         0,
         f"Version {rejection.version} rejected by {rejection.approver} "
-        f"on {rejection.at:%Y-%m-%d %H:%M}",
+        f"on {local_time(rejection.at, content.time_zone)}",
         styles["title"],
     )
     for col, title in enumerate(("Reason", "Response", "Line", "Status", "Why")):

@@ -3,6 +3,7 @@ the height a wrapped text needs (Excel does not grow a merged row by itself)."""
 
 from __future__ import annotations
 
+from pipeline.domain.local_time import local_time
 from pipeline.services.ports import ReviewContent
 
 REVIEW_WIDTH = (22, 70)  # the Review sheet's two columns, in characters
@@ -61,7 +62,7 @@ def version_text(content: ReviewContent) -> str:
     if refusal is not None:
         first = (
             f"{version} (re-export after the ERP refused {refusal.file_name} "
-            f"on {refusal.at:%Y-%m-%d})"
+            f"on {local_time(refusal.at, content.time_zone)})"
         )
     else:
         first = f"{version} (first send)" if version == 1 else f"{version}"
@@ -75,6 +76,6 @@ def version_text(content: ReviewContent) -> str:
         rejection = content.resend.rejection
         parts.append(
             f"re-sent after version {rejection.version} was rejected by "
-            f"{rejection.approver} on {rejection.at:%Y-%m-%d}"
+            f"{rejection.approver} on {local_time(rejection.at, content.time_zone)}"
         )
     return ", ".join(parts)

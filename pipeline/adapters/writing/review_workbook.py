@@ -45,6 +45,7 @@ from pipeline.adapters.writing.xlsx_styles import (
 )
 from pipeline.domain.budget_summary import summarise
 from pipeline.domain.changes import ChangeKind, LineChange
+from pipeline.domain.local_time import local_time
 from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.domain.review import Verdict
 from pipeline.domain.review_figures import ReviewFigures
@@ -167,7 +168,7 @@ def _review_sheet(
         ("Project Name", doc.project_name),
         ("Version", version_text(content)),
         ("Sent by", sub.sender),
-        ("Sent at", sub.at.strftime("%Y-%m-%d %H:%M %Z").strip()),
+        ("Sent at", local_time(sub.at, content.time_zone)),
         ("Source file", sub.file_name),
         ("Lines", len(doc.lines)),
         ("Total of lines", doc.total),
