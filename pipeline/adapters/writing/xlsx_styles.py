@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pipeline.adapters.writing.text_fit import print_as_report
 from pipeline.domain.text import clean_text
 
 PROTECTION = {
@@ -23,6 +24,13 @@ SAFE_OPTIONS = {
     "strings_to_urls": False,
     "constant_memory": True,
 }
+
+
+def printable(sheet: Any, header_rows: int = 0) -> Any:
+    """Print ``sheet`` as a report (``text_fit.print_as_report``), its name in the footer and
+    its first ``header_rows`` rows repeated on every page."""
+    rows = (0, header_rows - 1) if header_rows else None
+    return print_as_report(sheet, sheet.name, rows)
 
 
 def make_styles(book: Any) -> dict[str, Any]:
