@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pipeline.adapters.writing.text_fit import fit_row, print_as_report
 from pipeline.domain.budget import ReasonResponse
 from pipeline.domain.local_time import local_time
 from pipeline.domain.review import Rejection
@@ -15,6 +16,8 @@ from pipeline.domain.text import clean_text
 SHEET = "Rejection Reasons"
 COLUMNS = ("Line", "Reason", "Response")
 HEADER_ROW = 4  # 0-based
+WIDTHS = (20, 60, 60)  # Line, Reason, Response
+ANSWER_LINES = 3  # room to write a Response in, before the reader widens the row
 MAX_RESPONSE = 2000  # characters kept of one response, as of an ERP's message
 INSTRUCTIONS = (
     "To re-send: correct the budget on the 'Budget' sheet, or write your answer in the "
@@ -39,29 +42,26 @@ def reasons_sheet(
 ) -> None:
     """Write the sheet: a title, how to answer, then Line | Reason | Response per reason;
     ``current`` names the workbook of the budget in force, to start the next change from;
-    the rejection's time is shown in ``time_zone``, the workspace's."""
-    sheet = book.add_worksheet(SHEET)
+    the rejection's time is shown in ``time_zone``, the workspace's. Each text wraps in a
+    row as tall as it needs; it prints one page wide."""
+    title = clean_text(
+        f"Version {rejection.version} rejected by {rejection.approver} "
+        f"on {local_time(rejection.at, time_zone)}"
+    )
+    sheet = print_as_report(book.add_worksheet(SHEET), title, (HEADER_ROW, HEADER_ROW))
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     answer = book.add_format(
         {"bg_color": "#FFF2CC", "border": 1, "text_wrap": True, "valign": "top"}
     )
-    sheet.set_column(0, 0, 20)
-    sheet.set_column(1, 2, 60)
-    sheet.write_string(
-        0,
-        0,
-        clean_text(
-            f"Version {rejection.version} rejected by {rejection.approver} "
-            f"on {local_time(rejection.at, time_zone)}"
-        ),
-        bold,
-    )
-    for row, text in enumerate(INSTRUCTIONS, start=1):
-        sheet.write_string(row, 0, text)
-    if current:
-        sheet.write_string(len(INSTRUCTIONS) + 1, 0, next_change(current))
+    for col, width in enumerate(WIDTHS):
+        sheet.set_column(col, col, width)
+    sheet.write_string(0, 0, title, bold)
+    told = [*INSTRUCTIONS, next_change(current)] if current else list(INSTRUCTIONS)
+    for row, text in enumerate(told, start=1):  # across the three columns, wrapped
+        fit_row(sheet, row, [(text, sum(WIDTHS))])
+        sheet.merge_range(row, 0, row, len(WIDTHS) - 1, text, wrap)
     for col, title in enumerate(COLUMNS):
         sheet.write_string(HEADER_ROW, col, title, head)
     rows = [("", reason) for reason in rejection.reasons]
@@ -69,6 +69,8 @@ def reasons_sheet(
     for row, (line, reason) in enumerate(rows, start=HEADER_ROW + 1):
         # cleaned as every text we show is; the admin's Response is matched by these words
         # read back with the same cleaning (text_of keeps cleaned text as it is)
+        cells = [(clean_text(line), WIDTHS[0]), (clean_text(reason), WIDTHS[1])]
+        fit_row(sheet, row, cells, least=ANSWER_LINES)
         if line:
             sheet.write_string(row, 0, clean_text(line), wrap)
         sheet.write_string(row, 1, clean_text(reason), wrap)

@@ -29,12 +29,14 @@ from pipeline.adapters.writing.input_layout import (
     total_formula,
 )
 from pipeline.adapters.writing.sheet_rows import column_letters, splice_rows, xml_text
+from pipeline.adapters.writing.text_fit import print_as_report, row_height
 from pipeline.adapters.writing.xlsx_styles import SAFE_OPTIONS, write_text
 from pipeline.domain.budget import BudgetDocument, BudgetLine, LineKey
 from pipeline.domain.version_mark import VersionMark
 
 TABLE_ROW = 5  # 0-based row of the line table's header; the lines start on Excel row 7
 FLAGGED = "#F8CBAD"
+NOTE_WIDTH = 50
 BUDGET_SHEET_INDEX = 1  # the first sheet added
 Notes = tuple[str, Mapping[LineKey, str]]  # a column's title, and the note of each line noted
 
@@ -55,17 +57,18 @@ def write_budget_workbook(
     options = {**SAFE_OPTIONS, "constant_memory": False, "in_memory": True}
     book = xlsxwriter.Workbook(written, options)
     formats = _formats(book)
-    sheet = book.add_worksheet("Budget")
+    title = f"Budget {document.project_number} {document.project_name}, version {mark.version}"
+    sheet = print_as_report(book.add_worksheet("Budget"), title, (TABLE_ROW, TABLE_ROW))
     first = TABLE_ROW + 2  # Excel row of the first line
     last = last_row(first, len(document.lines))
     _header(sheet, formats, document, total_formula(first, last))
     if remark:  # not beside a label: the reader would take it for the label's value
         write_text(sheet, TABLE_ROW - 1, 3, remark, formats["remark"])
-    title, by_line = notes
-    headings = (*LINE_HEADERS, title) if title else LINE_HEADERS
+    note_title, by_line = notes
+    headings = (*LINE_HEADERS, note_title) if note_title else LINE_HEADERS
     for col, heading in enumerate(headings):
         sheet.write_string(TABLE_ROW, col, heading, formats["head"])
-    set_columns(sheet, formats, note_width=50 if title else 0)
+    set_columns(sheet, formats, note_width=NOTE_WIDTH if note_title else 0)
     sheet.freeze_panes(TABLE_ROW + 1, 0)
     add_dropdowns(
         book, sheet, rules or ValidationRules(), document.project_number, (first - 1, last - 1)
@@ -93,6 +96,9 @@ def _formats(book: Any) -> dict[str, Any]:
         "flagged_text": book.add_format({"bg_color": FLAGGED, "num_format": "@"}),
         "flagged_money": book.add_format({"bg_color": FLAGGED, "num_format": MONEY}),
         "flagged_number": book.add_format({"bg_color": FLAGGED}),
+        "flagged_note": book.add_format(
+            {"bg_color": FLAGGED, "num_format": "@", "text_wrap": True, "valign": "top"}
+        ),
     }
 
 
@@ -132,14 +138,17 @@ def _line_rows(
 ) -> Iterator[str]:
     """One ``<row>`` per line from Excel row ``first``: text stays text (inline strings,
     cleaned), numbers stay numbers, and the amount is the formula quantity x unit cost, with
-    its value, only where it equals that product to the cent."""
+    its value, only where it equals that product to the cent. A note wraps, its row as tall
+    as it needs; other rows keep the default height."""
     plain = (styles["text"], styles["money"], styles["number"])
     flagged = (styles["flagged_text"], styles["flagged_money"], styles["flagged_number"])
     for number, line in enumerate(lines, start=first):
         note = notes.get(line.key)
         text, money, qty = plain if note is None else flagged
         n = str(number)
-        parts = ['<row r="', n, '">']
+        height = None if note is None else row_height([(note, NOTE_WIDTH)])
+        high = "" if height is None else f' ht="{height}" customHeight="1"'
+        parts = ['<row r="', n, '"', high, ">"]
         parts += _text("A", n, text, line.sub_job)
         parts += _text("B", n, text, line.cost_code)
         parts += _text("C", n, text, line.cost_type)
@@ -154,7 +163,7 @@ def _line_rows(
         else:
             parts += ('<c r="H', n, f'" s="{money}"><v>', amount, "</v></c>")
         if note is not None:
-            parts += _text(letters[len(LINE_HEADERS)], n, text, note)
+            parts += _text(letters[len(LINE_HEADERS)], n, styles["flagged_note"], note)
         parts.append("</row>")
         yield "".join(parts)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pipeline.adapters.layouts.budget import INPUT_LINE_HEADERS
 from pipeline.adapters.validation.rules_files import ValidationRules
+from pipeline.adapters.writing.text_fit import label_width
 from pipeline.domain.budget import CENT, BudgetLine
 
 LINE_HEADERS = INPUT_LINE_HEADERS
@@ -15,6 +16,7 @@ QTY, UNIT_COST, AMOUNT = 4, 6, 7  # columns E, G and H of the line table
 TEXT_COLUMNS = (0, 1, 2, 5)  # sub job, cost code, cost type, UOM: 03-300 keeps its zero
 SPARE_ROWS = 5000  # dropdowns, formats and the total reach this far below the first line
 MONEY = "#,##0.00"
+HEADER_LABELS = ("Project Number", "Project Name", "Prepared By", "Budget Total")  # column A
 
 
 def last_row(first: int, line_count: int = 0) -> int:
@@ -43,8 +45,12 @@ def amount_is_product(line: BudgetLine) -> bool:
 
 
 def set_columns(sheet: Any, formats: dict[str, Any], note_width: int = 0) -> None:
-    """Widths and default formats, so a line typed below the others looks like them."""
-    for col, width in enumerate((10, 12, 10, 40, 10, 8, 12, 16)):
+    """Widths and default formats, so a line typed below the others looks like them; each
+    column wide enough for its title (the first also for the labels above the table)."""
+    for col, least in enumerate((10, 12, 10, 40, 10, 8, 12, 16)):
+        width = label_width([LINE_HEADERS[col]], least)
+        if col == 0:
+            width = label_width(HEADER_LABELS, width)
         style = formats["text"] if col in TEXT_COLUMNS else None
         if col in (UNIT_COST, AMOUNT):
             style = formats["money"]

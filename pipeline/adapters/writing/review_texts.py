@@ -1,14 +1,11 @@
-"""The texts of the review workbook's Review sheet: the version line, the instructions, and
-the height a wrapped text needs (Excel does not grow a merged row by itself)."""
+"""The texts of the review workbook's Review sheet: the version line and the instructions."""
 
 from __future__ import annotations
 
 from pipeline.domain.local_time import local_time
 from pipeline.services.ports import ReviewContent
 
-REVIEW_WIDTH = (22, 70)  # the Review sheet's two columns, in characters
-LINE_POINTS = 15  # the height of a line of 11-point text
-MAX_ROW_POINTS = 409  # Excel's highest row
+REVIEW_WIDTH = (24, 80)  # the Review sheet's two columns, in characters
 
 
 def instructions(content: ReviewContent) -> list[str]:
@@ -44,14 +41,6 @@ def instructions(content: ReviewContent) -> list[str]:
             "of 'Changes'."
         )
     return lines
-
-
-def wrapped_height(text: str, widths: tuple[int, ...]) -> float:
-    """A row tall enough for ``text`` wrapped across columns of ``widths`` characters (Excel
-    does not grow a merged row by itself); bold text is a little wider, hence the margin."""
-    per_line = max(1, int(sum(widths) * 0.9))
-    lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
-    return min(MAX_ROW_POINTS, LINE_POINTS * lines + 4)
 
 
 def version_text(content: ReviewContent) -> str:

@@ -22,12 +22,7 @@ from pipeline.adapters.layouts.review import (
 from pipeline.adapters.layouts.review_figures import SheetDigest
 from pipeline.adapters.writing.figures_recorder import FiguresRecorder, streamed_texts
 from pipeline.adapters.writing.review_resend_sheets import changes_sheet, reasons_sheet
-from pipeline.adapters.writing.review_texts import (
-    REVIEW_WIDTH,
-    instructions,
-    version_text,
-    wrapped_height,
-)
+from pipeline.adapters.writing.review_texts import REVIEW_WIDTH, instructions, version_text
 from pipeline.adapters.writing.sheet_rows import (
     Cell,
     column_letters,
@@ -35,11 +30,18 @@ from pipeline.adapters.writing.sheet_rows import (
     splice_rows,
 )
 from pipeline.adapters.writing.summary_sheet import summary_sheet
+from pipeline.adapters.writing.text_fit import (
+    BOLD,
+    TITLE,
+    fit_row,
+    footer,
+    label_width,
+    print_as_report,
+)
 from pipeline.adapters.writing.xlsx_styles import (
     PROTECTION,
     SAFE_OPTIONS,
     make_styles,
-    printable,
     write_text,
     write_value,
 )
@@ -49,6 +51,7 @@ from pipeline.domain.local_time import local_time
 from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.domain.review import Verdict
 from pipeline.domain.review_figures import ReviewFigures
+from pipeline.domain.text import clean_text
 from pipeline.services.ports import ReviewContent
 
 IN_MEMORY_ROWS = 5_000
@@ -81,6 +84,8 @@ def write_review_workbook(content: ReviewContent, target: Path) -> ReviewFigures
         title = "Changes since export" if content.resend else "Changes"
         changes_sheet(book, styles, content.change.changes, title, content.change.returns)
     _meta_sheet(book, content, [styles[name] for name in ("money", "changed", "changed_money")])
+    for sheet in book.worksheets():  # each printed page says which review it belongs to
+        footer(sheet, f"{_title(content)}, version {content.submission.version}: {sheet.name}")
     book.close()
     lines = content.document.lines
     if not lines:
@@ -146,23 +151,11 @@ def _meta_sheet(book: Any, content: ReviewContent, streamed: list[Any]) -> None:
 def _review_sheet(
     book: Any, styles: dict[str, Any], content: ReviewContent, warnings: list[str]
 ) -> None:
-    sheet = printable(book.add_worksheet("Review"))
-    sheet.set_column(0, 0, REVIEW_WIDTH[0])
-    sheet.set_column(1, 1, REVIEW_WIDTH[1])
+    """Who sent what, the decision cells, what to do and the warnings: everything the
+    approver needs on the first page printed; each text on as many lines as it takes."""
     doc, sub = content.document, content.submission
-    write_text(
-        sheet,
-        0,
-        0,
-        f"Budget review: {doc.project_number} {doc.project_name}".strip(),
-        styles["title"],
-    )
-    row = 2
-    if content.refusal is not None:  # the first thing the approver reads, above everything
-        headline = content.refusal.headline
-        sheet.set_row(1, wrapped_height(headline, REVIEW_WIDTH))
-        sheet.merge_range(1, 0, 1, 1, headline, styles["alert"])
-        row = 3
+    title = _title(content)
+    sheet = print_as_report(book.add_worksheet("Review"), title)
     facts: list[tuple[str, Any]] = [
         ("Project Number", doc.project_number),
         ("Project Name", doc.project_name),
@@ -174,9 +167,25 @@ def _review_sheet(
         ("Total of lines", doc.total),
         ("Budget Total (stated)", doc.stated_total if doc.stated_total is not None else ""),
     ]
+    labels = [label for label, _ in facts] + list(DECISION_NAMES)
+    widths = (label_width([*labels, "Warnings"], REVIEW_WIDTH[0]), REVIEW_WIDTH[1])
+    sheet.set_column(0, 0, widths[0])
+    sheet.set_column(1, 1, widths[1])
+    fit_row(sheet, 0, [(title, sum(widths))], TITLE)
+    sheet.merge_range(0, 0, 0, 1, title, styles["title_wrap"])
+    row = 2
+    if content.refusal is not None:  # the first thing the approver reads, above everything
+        headline = clean_text(content.refusal.headline)
+        fit_row(sheet, 1, [(headline, sum(widths))], BOLD)
+        sheet.merge_range(1, 0, 1, 1, headline, styles["alert"])
+        row = 3
     for label, value in facts:
         sheet.write_string(row, 0, label, styles["label"])
-        write_value(sheet, row, 1, value, styles["money"])
+        if isinstance(value, str):
+            fit_row(sheet, row, [(clean_text(value), widths[1])])
+            write_text(sheet, row, 1, value, styles["wrap"])
+        else:
+            write_value(sheet, row, 1, value, styles["money"])
         row += 1
     row += 1
     sheet.write_string(row, 0, "Your decision", styles["title"])
@@ -191,16 +200,23 @@ def _review_sheet(
         row += 1
     row += 1
     for text in instructions(content):
+        fit_row(sheet, row, [(text, widths[1])])
         sheet.write_string(row, 1, text, styles["wrap"])
         row += 1
     if warnings:
         row += 1
         sheet.write_string(row, 0, "Warnings", styles["label"])
         for warning in warnings:
+            fit_row(sheet, row, [(clean_text(warning), widths[1])])
             write_text(sheet, row, 1, warning, styles["warn"])
             row += 1
     sheet.protect("", PROTECTION)
     sheet.activate()
+
+
+def _title(content: ReviewContent) -> str:
+    doc = content.document
+    return clean_text(f"Budget review: {doc.project_number} {doc.project_name}".strip())
 
 
 def _decision_validation(sheet: Any, row: int, name: str, approvers: list[str]) -> None:
@@ -240,9 +256,9 @@ def _lines_sheet(
 ) -> None:
     """The sheet of every line, empty here but for its header: the rows are streamed into it
     after xlsxwriter closes the workbook (``_line_rows``)."""
-    sheet = printable(book.add_worksheet(LINES_SHEET), 1)
+    sheet = print_as_report(book.add_worksheet(LINES_SHEET), _title(content), (0, 0))
     widths = (6, 10, 12, 10, 40, 10, 6, 12, 14, 22, 14, 40)
-    for col, width in enumerate(widths):
+    for col, width in enumerate(map(label_width, ([h] for h in LINE_HEADERS), widths)):
         style = styles["open"] if col >= 10 else styles["money"] if col in (7, 8) else None
         sheet.set_column(col, col, width, style)
     for col, title in enumerate(LINE_HEADERS):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pipeline.adapters.writing.text_fit import BOLD, fit_row, label_width, print_as_report
 from pipeline.adapters.writing.xlsx_styles import write_text
 from pipeline.domain.budget_summary import BudgetSummary, GroupTotal, TopChange
 from pipeline.domain.text import clean_text
@@ -15,15 +16,14 @@ SHEET = "Summary"
 CHANGES_SHEET = "Changes"
 _DELTA = "+#,##0.00;-#,##0.00;0.00"
 _CHART_WIDTH = 640
+_FIRST_WIDTH = (34, 60)  # the first column's least and most width: longer labels wrap
 
 
 def summary_sheet(
     book: Any, styles: dict[str, Any], summary: BudgetSummary, version: int, warnings: int
 ) -> None:
     """Write the sheet; ``warnings``: how many the *Review* sheet lists."""
-    sheet = book.add_worksheet(SHEET)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 1)
+    sheet = print_as_report(book.add_worksheet(SHEET), f"{SHEET} of version {version}")
     styles = {
         **styles,
         "delta": book.add_format({"num_format": _DELTA}),
@@ -31,9 +31,12 @@ def summary_sheet(
         "total_money": book.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"}),
         "total_delta": book.add_format({"bold": True, "top": 1, "num_format": _DELTA}),
         "link": book.add_format({"font_color": "#0563C1", "underline": 1}),
+        "label": book.add_format({"bold": True, "valign": "top", "text_wrap": True}),
     }
-    sheet.set_column(0, 0, 34)
-    sheet.set_column(1, 5, 14)
+    first = min(_FIRST_WIDTH[1], label_width(_first_column(summary), _FIRST_WIDTH[0]))
+    sheet.set_column(0, 0, first)
+    sheet.set_column(1, 4, label_width(_headers(summary, version), 14))
+    sheet.set_column(5, 5, 40)
     earlier = summary.earlier
     sheet.write_string(0, 0, f"Summary of version {version}", styles["title"])
     sheet.write_string(
@@ -47,21 +50,28 @@ def summary_sheet(
     row = 3
     sheet.write_string(row, 0, "By cost type", styles["label"])
     type_rows = (row + 2, row + 1 + len(summary.by_cost_type))
-    row = _group_table(sheet, styles, row + 1, "Cost Type", headers, summary.by_cost_type, summary)
+    tables = (sheet, styles, first)
+    row = _group_table(tables, row + 1, "Cost Type", headers, summary.by_cost_type, summary)
     sheet.write_string(row, 0, "By division", styles["label"])
-    row = _group_table(sheet, styles, row + 1, "Division", headers, summary.by_division, summary)
-    row = _net_changes(sheet, styles, row, summary)
+    row = _group_table(tables, row + 1, "Division", headers, summary.by_division, summary)
+    row = _net_changes(tables, row, summary)
     if earlier is not None:
         row = _top_changes(sheet, styles, row, summary.top_changes, earlier.version, version)
-    sheet.write_string(
-        row,
-        0,
-        f"Warnings: {warnings}, listed on the sheet 'Review'" if warnings else "Warnings: none",
-        styles["warn"] if warnings else None,
-    )
+    told = f"Warnings: {warnings}, listed on the sheet 'Review'" if warnings else "Warnings: none"
+    fit_row(sheet, row, [(told, first)])
+    sheet.write_string(row, 0, told, styles["warn"] if warnings else None)
     if summary.by_cost_type:
         _chart(book, sheet, type_rows, earlier is not None)
     sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _first_column(summary: BudgetSummary) -> list[str]:
+    """The labels of the first column, which it is made wide enough for (up to a limit)."""
+    labels = [group.label for group in (*summary.by_cost_type, *summary.by_division)]
+    if summary.earlier is not None:
+        labels.append(f"Net change against {summary.earlier.description}")
+    labels += [f"Net change against {n.earlier.description}" for n in summary.also]
+    return labels
 
 
 def _headers(summary: BudgetSummary, version: int) -> list[str]:
@@ -78,20 +88,22 @@ def _headers(summary: BudgetSummary, version: int) -> list[str]:
 
 
 def _group_table(
-    sheet: Any,
-    styles: dict[str, Any],
+    tables: tuple[Any, dict[str, Any], float],
     row: int,
     title: str,
     headers: list[str],
     groups: Sequence[GroupTotal],
     summary: BudgetSummary,
 ) -> int:
-    """A header, one row per group and the grand total; returns the row after a blank one."""
+    """A header, one row per group and the grand total; returns the row after a blank one.
+    ``tables``: the sheet, its styles and the first column's width."""
+    sheet, styles, width = tables
     for col, text in enumerate([title, *headers]):
         sheet.write_string(row, col, text, styles["head"])
     for group in groups:
         row += 1
-        write_text(sheet, row, 0, group.label)
+        fit_row(sheet, row, [(clean_text(group.label), width)])
+        write_text(sheet, row, 0, group.label, styles["wrap"])
         _figures(sheet, styles, row, group, "")
     row += 1
     sheet.write_string(row, 0, "Total", styles["total"])
@@ -112,8 +124,11 @@ def _figures(sheet: Any, styles: dict[str, Any], row: int, group: GroupTotal, ki
         sheet.write_number(row, col, value or 0, style)
 
 
-def _net_changes(sheet: Any, styles: dict[str, Any], row: int, summary: BudgetSummary) -> int:
+def _net_changes(
+    tables: tuple[Any, dict[str, Any], float], row: int, summary: BudgetSummary
+) -> int:
     """The net change against each earlier version, in one row each."""
+    sheet, styles, width = tables
     lines: list[tuple[str, float]] = []
     if summary.earlier is not None and summary.net_change is not None:
         lines.append(
@@ -123,6 +138,7 @@ def _net_changes(sheet: Any, styles: dict[str, Any], row: int, summary: BudgetSu
         (f"Net change against {n.earlier.description}", float(n.difference)) for n in summary.also
     ]
     for text, value in lines:
+        fit_row(sheet, row, [(text, width)], BOLD)
         sheet.write_string(row, 0, text, styles["label"])
         sheet.write_number(row, 1, value, styles["total_delta"])
         row += 1
@@ -151,6 +167,9 @@ def _top_changes(
     for top in changes:
         row += 1
         change = top.change
+        line = change.new or change.old
+        description = clean_text(line.description) if line else ""
+        fit_row(sheet, row, [(description, 40)])
         target = (
             f"internal:'Lines'!A{top.line_index + 2}"
             if top.line_index is not None
@@ -164,8 +183,7 @@ def _top_changes(
             else:
                 sheet.write_number(row, col, float(side.amount), styles["money"])
         sheet.write_number(row, 4, float(change.delta), styles["delta"])
-        line = change.new or change.old
-        write_text(sheet, row, 5, line.description if line else "")
+        sheet.write_string(row, 5, description, styles["wrap"])
     return row + 2
 
 

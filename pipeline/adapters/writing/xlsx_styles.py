@@ -1,4 +1,5 @@
-"""What every workbook we write shares: options that keep text inert, styles, print setup."""
+"""What every workbook we write shares: options that keep text inert, and styles (sizes and
+print setup: ``text_fit``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pipeline.adapters.writing.text_fit import print_as_report
 from pipeline.domain.text import clean_text
 
 PROTECTION = {
@@ -25,17 +27,18 @@ SAFE_OPTIONS = {
 
 
 def printable(sheet: Any, header_rows: int = 0) -> Any:
-    """Accountants print: landscape, one page wide, header row repeated."""
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    if header_rows:
-        sheet.repeat_rows(0, header_rows - 1)
-    return sheet
+    """Print ``sheet`` as a report (``text_fit.print_as_report``), its name in the footer and
+    its first ``header_rows`` rows repeated on every page."""
+    rows = (0, header_rows - 1) if header_rows else None
+    return print_as_report(sheet, sheet.name, rows)
 
 
 def make_styles(book: Any) -> dict[str, Any]:
     return {
         "title": book.add_format({"bold": True, "font_size": 14}),
+        "title_wrap": book.add_format(
+            {"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"}
+        ),
         "label": book.add_format({"bold": True, "valign": "top"}),
         "head": book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1}),
         "money": book.add_format({"num_format": "#,##0.00"}),
@@ -50,8 +53,11 @@ def make_styles(book: Any) -> dict[str, Any]:
         ),
         "open": book.add_format({"locked": False}),
         "changed": book.add_format({"bg_color": "#FCE4D6"}),
+        "changed_wrap": book.add_format(
+            {"bg_color": "#FCE4D6", "text_wrap": True, "valign": "top"}
+        ),
         "changed_money": book.add_format({"bg_color": "#FCE4D6", "num_format": "#,##0.00"}),
-        "warn": book.add_format({"font_color": "#9C5700"}),
+        "warn": book.add_format({"font_color": "#9C5700", "text_wrap": True, "valign": "top"}),
         "alert": book.add_format(
             {
                 "bold": True,

@@ -1,0 +1,180 @@
+"""The workbooks people read, printed as LibreOffice prints them: every text fits its cell
+(no line prints over another, every sentence whole), and each sheet is one page wide."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.adapters.layouts.rejection_reasons import INSTRUCTIONS, next_change
+from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
+from pipeline.adapters.writing.review_texts import instructions
+from pipeline.adapters.writing.review_workbook import write_review_workbook
+from pipeline.domain.budget import BudgetDocument, BudgetLine, ReasonResponse
+from pipeline.domain.changes import ReturnedAmount, assess_resend, diff_lines
+from pipeline.domain.lifecycle import Action, Submission
+from pipeline.domain.problems import Problem, Severity
+from pipeline.domain.rejected_amounts import describe_returns
+from pipeline.domain.review import LineFlag, Rejection
+from pipeline.services.ports import ChangeAssessment, ReviewContent
+from tests.support.rendered import Page, render, shown_whole
+
+pytestmark = pytest.mark.slow  # LibreOffice prints each workbook
+
+NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+NAME = "Riverside Medical Office Building, Phase 2 Tenant Improvements and Site Work"
+REASONS = (
+    "Concrete 03-300 is well over the estimate we agreed with the owner in March; bring it "
+    "back to the quoted 118,523.00 or explain the difference in the Response column.",
+    "The general conditions 01-100 carry a second site trailer that the schedule no longer "
+    "needs after the phasing change, and the insurance line is counted twice.",
+)
+RESPONSES = (
+    "Keeping 118,523.00 on 03-740 / S: the owner approved the extra pour in writing on "
+    "October 12 and the letter is filed with the contract documents for this job.",
+    "Removed the second trailer; the insurance line is the builder's risk policy, which the "
+    "owner asked us to carry separately from the general liability policy.",
+)
+HVAC = "Heating, Ventilation and Air Conditioning for the second floor tenant space"
+PAINTING = (
+    "Painting belongs to sub job B with the rest of the finishes, not to the base building "
+    "scope; move it and its quantity."
+)
+
+
+def _lines(count: int, concrete: str = "118523.00") -> tuple[BudgetLine, ...]:
+    first = (
+        BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00")),
+        BudgetLine(9, "", "03-300", "M", "Concrete", Decimal(concrete), Decimal("333"), "CY"),
+        BudgetLine(10, "", "09-900", "S", "Painting", Decimal("8000.00")),
+    )
+    rest = tuple(
+        BudgetLine(11 + n, "", f"15-{n:03d}", "S", HVAC, Decimal("1000.00") + n)
+        for n in range(count)
+    )
+    return first + rest
+
+
+def _document(lines: tuple[BudgetLine, ...]) -> BudgetDocument:
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    return BudgetDocument("24-017", lines, NAME, "Ada Admin", total)
+
+
+def _submission(version: int, lines: int) -> Submission:
+    return Submission(
+        "24-017",
+        version,
+        Action.SEND,
+        "Riverside budget.xlsx",
+        "0" * 64,
+        "f",
+        "Ada Admin",
+        NOW,
+        f"24-017_v{version}_review.xlsx",
+        lines,
+        "0",
+    )
+
+
+def _rejection() -> Rejection:
+    flag = LineFlag(_lines(0)[2].key, PAINTING)
+    return Rejection(1, "Carl Accountant", NOW, REASONS, (flag,))
+
+
+def _resend() -> ReviewContent:
+    before, after = _lines(30), _lines(30, "110000.00")
+    responses = tuple(ReasonResponse("", r, a) for r, a in zip(REASONS, RESPONSES, strict=True))
+    resend = assess_resend(before, after, _rejection(), responses)
+    return ReviewContent(_submission(2, len(after)), _document(after), ["Carl"], [], resend)
+
+
+WARNING = Problem(
+    "amount-rounded",
+    "the amount of 03-300 / M had more than two decimals and was rounded to the cent as the "
+    "ERP keeps it",
+    "Budget",
+    "H9",
+    severity=Severity.WARNING,
+)
+
+
+def _change() -> ReviewContent:
+    before, after = _lines(30), _lines(30, "125000.00")
+    returns = [ReturnedAmount(after[1].key, after[1].amount, 1)]
+    change = ChangeAssessment(2, diff_lines(before, after), returns, before)
+    return ReviewContent(
+        _submission(3, len(after)), _document(after), ["Carl"], [WARNING], change=change
+    )
+
+
+def _first_send() -> ReviewContent:
+    lines = _lines(30)
+    return ReviewContent(_submission(1, len(lines)), _document(lines), ["Carl"], [WARNING])
+
+
+def _rendered(tmp_path: Path, write: Callable[[Path], object]) -> list[Page]:
+    target = tmp_path / "workbook.xlsx"
+    write(target)
+    return render(target, tmp_path / "pdf")
+
+
+def _assert_readable(pages: list[Page], sentences: list[str]) -> None:
+    """No line prints over another, and each sentence is shown whole."""
+    assert {page.number: page.overprinting() for page in pages if page.overprinting()} == {}
+    assert [s for s in sentences if not shown_whole(pages, s)] == []
+
+
+def _assert_one_page_wide(pages: list[Page], first: str, last: str) -> None:
+    """The pages of a table hold its first and last column both, never one of them alone."""
+    holding = [(first in page.text, last in page.text) for page in pages]
+    assert (True, True) in holding
+    assert (True, False) not in holding and (False, True) not in holding
+
+
+def _assert_report(pages: list[Page], title: str) -> None:
+    """Landscape, with the title and the page number in the footer."""
+    assert all(page.width > page.height for page in pages)
+    for page in pages:
+        assert title in page.text and f"Page {page.number} of {len(pages)}" in page.text
+
+
+@pytest.mark.parametrize(
+    "content", [_first_send, _resend, _change], ids=["first send", "re-send", "change"]
+)
+def test_the_review_prints_every_text_whole_one_page_wide(
+    tmp_path: Path, content: Callable[[], ReviewContent]
+) -> None:
+    review = content()
+    pages = _rendered(tmp_path, lambda target: write_review_workbook(review, target))
+
+    sentences = [*instructions(review), *(str(warning) for warning in review.warnings)]
+    if review.resend:
+        for reason in review.resend.reasons:
+            sentences += [reason.reason, reason.response]
+    returns = review.change.returns if review.change else []
+    _assert_readable(pages, [*sentences, *describe_returns(returns)])
+    first = pages[0].text
+    assert "Your decision" in first and "Approver" in first  # the decision on page one
+    assert f"Budget review: 24-017 {NAME}" in first
+    _assert_one_page_wide(pages, "Line Decision", "Line Note")
+    _assert_report(pages, "Budget review: 24-017")
+
+
+def test_the_hand_back_prints_as_a_report_every_reason_whole(tmp_path: Path) -> None:
+    document = _document(_lines(200))
+    write = lambda target: write_rejected_workbook(document, _rejection(), target)  # noqa: E731
+    pages = _rendered(tmp_path, write)
+
+    told = [*INSTRUCTIONS, next_change("24-017_current.xlsx")]
+    _assert_readable(pages, [*told, *REASONS, PAINTING, f"REJECTED: {PAINTING}"])
+    _assert_one_page_wide(pages, "Sub Job", "Rejection Note")
+    _assert_one_page_wide(pages, "Reason", "Response")
+    assert len(pages) <= 6  # 17 portrait pages before
+    # the table's header on every page of the budget
+    budget = [page for page in pages if "Rejection Note" in page.text]
+    assert len(budget) > 1 and all("Cost Code" in page.text for page in budget)
+    _assert_report(pages, "Page")
