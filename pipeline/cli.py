@@ -190,6 +190,12 @@ def watch(ctx: click.Context) -> None:
     click.echo("stopped")
 
 
+STATUS_HEADER = (
+    *("PROJECT", "IN THE ERP", "STATE", "VERSION", "TOTAL", "NET CHANGE"),
+    *("SENDER", "CHANGED", "FILE"),
+)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option(
@@ -220,16 +226,18 @@ def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
     if not rows:
         click.echo("no budgets yet: drop a workbook into inbox/")
     else:
-        table = [("PROJECT", "STATE", "VERSION", "SENDER", "CHANGED", "FILE", "IN THE ERP")]
+        table = [STATUS_HEADER]
         table += [
             (
                 r.project_number,
+                r.erp_cell,
                 r.status,
-                str(r.version),
+                f"v{r.version}",
+                r.total,
+                r.net_change,
                 r.sender,
                 _local(app, r.changed_at),
                 r.where,
-                r.erp_cell,
             )
             for r in rows
         ]
@@ -246,8 +254,9 @@ def _local(app: Services, moment: str) -> str:
 
 
 def _echo_daemons(app: Services) -> None:
-    """The daemons the database knows (PostgreSQL; SQLite keeps no such list)."""
-    daemons = app.store.daemons()
+    """The daemons the database knows (PostgreSQL; SQLite keeps no such list), less those
+    not heard of for a day."""
+    daemons = status_page.daemons_seen_lately(app)
     if daemons:
         click.echo("")
         rows = [("DAEMON HOST", "PID", "STARTED", "LAST HEARTBEAT", "")]

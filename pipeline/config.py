@@ -6,7 +6,7 @@ import os
 import shutil
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.domain.identifiers import same_project
 from pipeline.domain.identity import IdentityPolicy, OwnerMode
+from pipeline.domain.working_time import WorkingDays, weekday_numbers
 from pipeline.errors import ConfigError, WorkspaceError
 
 CONFIG_NAME = "budget-erp.toml"
@@ -90,6 +91,8 @@ class Settings:
     status_url: str = ""  # how people reach the workspace, for the link in emails
     status_refresh_minutes: float = 5.0
     overdue_days: float = 3.0
+    working_days: WorkingDays = field(default_factory=WorkingDays)  # ages in the summary
+    summary_grace_minutes: float = 30.0  # a version this new waits for the next summary
 
     def folders(self) -> list[Path]:
         """Every folder the program writes into."""
@@ -204,6 +207,8 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         status_url=str(status.get("url", "")).strip(),
         status_refresh_minutes=float(status.get("refresh_minutes", 5.0)),
         overdue_days=float(notify.get("overdue_days", 3)),
+        working_days=_working_days(notify),
+        summary_grace_minutes=float(notify.get("summary_grace_minutes", 30)),
     )
     _check_choice("watch.mode", settings.watch_mode, {"native", "polling"})
     _check_choice(
@@ -219,6 +224,8 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         ) from exc
     if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:
         raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")
+    if settings.summary_grace_minutes < 0:
+        raise ValueError("notify.summary_grace_minutes must be >= 0")
     if settings.overdue_days <= 0 or settings.status_refresh_minutes <= 0:
         raise ValueError("notify.overdue_days and status.refresh_minutes must be > 0")
     if settings.lease_seconds < 2:
@@ -262,6 +269,19 @@ def _identity(section: dict[str, Any]) -> IdentityPolicy:
     if not isinstance(self_approval, bool):
         raise ValueError(f"identity.self_approval = {self_approval!r}; expected true or false")
     return IdentityPolicy(OwnerMode(mode), self_approval)
+
+
+def _working_days(notify: dict[str, Any]) -> WorkingDays:
+    """``[notify] workdays`` (Monday to Friday unless set) and ``holidays`` (ISO dates)."""
+    names = notify.get("workdays", ["Mon", "Tue", "Wed", "Thu", "Fri"])
+    holidays = notify.get("holidays", [])
+    if not isinstance(names, list) or not isinstance(holidays, list):
+        raise ValueError("notify.workdays and notify.holidays must be lists")
+    try:
+        days = frozenset(h if isinstance(h, date) else date.fromisoformat(str(h)) for h in holidays)
+    except ValueError as exc:
+        raise ValueError(f"notify.holidays: {exc}; expected dates like 2026-12-25") from exc
+    return WorkingDays(weekday_numbers([str(n) for n in names]), days)
 
 
 def _results(value: object) -> bool | None:

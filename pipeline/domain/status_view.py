@@ -1,5 +1,7 @@
-"""What the status page shows, as plain values: each budget with who it waits on and for how
-long, the latest events, the mail still to go, and when the last pass ran. Pure: no I/O."""
+"""What the status page shows, as plain values: each budget with the version in force in the
+ERP and what is pending, rejected or withdrawn on top of it, its amounts, who it waits on and
+for how long; refused workbooks waiting for an admin; the latest events, the mail still to go,
+and when the last pass ran. Pure: no I/O."""
 
 from __future__ import annotations
 
@@ -51,6 +53,8 @@ _WAITS_ON = {
 }
 # Only a person can be late: the ERP may never answer, and budget-erp retries by itself.
 _PEOPLE = (WaitingOn.APPROVERS, WaitingOn.SENDER)
+# A daemon not heard of for this long was stopped for good (a killed one leaves its row).
+DAEMON_FORGOTTEN_AFTER = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,17 @@ class BudgetRow:
     in_erp: str  # "v2 (P-1001_v2_001.csv, imported)"; empty when nothing was exported
     links: tuple[FileLink, ...] = ()
     refusal: Refusal | None = None  # refused by the ERP: back before the approver for it
+    on_top_of: int | None = None  # the version in force in the ERP that this one changes
+    total: str = ""  # "1,234.50"
+    net_change: str = ""  # "+1,200.00" against ``on_top_of``; empty for a first budget
+
+
+@dataclass(frozen=True)
+class RefusedWorkbook:
+    """A workbook refused on arrival, waiting in ``rejected/`` for its admin to fix it."""
+
+    refused_at: datetime
+    links: tuple[FileLink, ...]  # the workbook, the report why, the marked-up copy
 
 
 @dataclass(frozen=True)
@@ -136,6 +151,7 @@ class StatusView:
     mail: tuple[MailLine, ...]
     health: tuple[HealthLine, ...] = field(default=())  # last pass; more can join
     results_in_use: bool = False  # the ERP answers: exports are confirmed or not
+    refused: tuple[RefusedWorkbook, ...] = ()  # oldest first
 
     @property
     def overdue_count(self) -> int:
@@ -169,6 +185,11 @@ def is_overdue(budget: ProjectBudget, now: datetime, overdue_days: float) -> boo
     if since is None or waiting_on(budget) not in _PEOPLE:
         return False
     return now - since > timedelta(days=overdue_days)
+
+
+def seen_lately(heartbeat_at: datetime, now: datetime) -> bool:
+    """Whether a daemon's last heartbeat is recent enough to list it at all."""
+    return now - heartbeat_at < DAEMON_FORGOTTEN_AFTER
 
 
 def age_text(delta: timedelta) -> str:

@@ -14,6 +14,7 @@ from pipeline.domain.notification import Notification
 from pipeline.domain.people import Role
 from pipeline.errors import DecisionBeingSaved, InvalidTransition, UnknownProject
 from pipeline.services.actors import Actor, acting_person
+from pipeline.services.budget_amounts import amounts
 from pipeline.services.context import Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_standing import results_in_use, standing
@@ -121,6 +122,8 @@ class StatusRow:
     in_erp: str = ""  # the version in force in the ERP and its file, when one was exported
     erp_state: str = ""  # with results in use: sent, not confirmed / in the ERP (confirmed)
     erp_message: str = ""  # refused by the ERP: its message
+    total: str = ""  # this version's total, "1,234.50"
+    net_change: str = ""  # against the version in force below it, "+1,200.00"
 
     @property
     def erp_cell(self) -> str:
@@ -131,7 +134,8 @@ class StatusRow:
 
 
 def status(app: Services) -> list[StatusRow]:
-    """Every budget, its state, where its current file is, and where it stands in the ERP."""
+    """Every budget: where it stands in the ERP, its state on top of that, its amounts, and
+    where its current file is."""
     budgets = app.store.budgets()
     exports = {b.project_number: app.store.exports(b.project_number) for b in budgets}
     results = results_in_use(app, (r for found in exports.values() for r in found))
@@ -139,6 +143,9 @@ def status(app: Services) -> list[StatusRow]:
     for budget in budgets:
         submission = app.store.submission(budget.project_number, budget.version)
         erp = standing(app, budget, exports[budget.project_number], results)
+        money = amounts(
+            budget, submission.total if submission else None, exports[budget.project_number]
+        )
         rows.append(
             StatusRow(
                 budget.project_number,
@@ -152,6 +159,8 @@ def status(app: Services) -> list[StatusRow]:
                 erp.in_erp("outbox/"),
                 erp.confirmation,
                 erp.refusal.message if erp.refusal else "",
+                money.total_text,
+                money.net_change_text,
             )
         )
     return rows

@@ -1,5 +1,7 @@
-"""Use case: the status page. Gather what waits, on whom and for how long, the latest events,
-the mail still to go and the last pass into a ``StatusView``, and write it atomically after
+"""Use case: the status page. Gather each budget's story (the version in force in the ERP,
+what is pending, rejected or withdrawn on top of it, its amounts), what waits, on whom and for
+how long, the refused workbooks waiting for an admin, the latest events, the mail still to go
+and the last pass into a ``StatusView``, and write it atomically after
 each pass that changed anything (and on demand: ``budget-erp status --html``)."""
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ from zoneinfo import ZoneInfo
 
 from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import ProjectBudget
-from pipeline.domain.names import FAILED, current_file, error_note, rejected_for_review
+from pipeline.domain.names import (
+    FAILED,
+    current_file,
+    error_note,
+    problems_copy,
+    refused_note,
+    rejected_for_review,
+)
 from pipeline.domain.notification import MailStatus
 from pipeline.domain.people import Directory, Role
 from pipeline.domain.status_view import (
@@ -21,18 +30,22 @@ from pipeline.domain.status_view import (
     HealthLine,
     MailLine,
     ProjectEvents,
+    RefusedWorkbook,
     StatusView,
     age_text,
     is_overdue,
     page_href,
+    seen_lately,
     state_label,
     status_link,
     waiting_on,
     waiting_since,
 )
 from pipeline.errors import ConfigError
+from pipeline.services.budget_amounts import amounts
 from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
+from pipeline.services.ports import ExportRecord
 from pipeline.services.records import DaemonRecord
 
 EVENTS_PER_PROJECT = 3
@@ -49,6 +62,7 @@ def gather(app: Services, page: Path) -> StatusView:
         _row(
             app,
             budget,
+            exports[budget.project_number],
             standing(app, budget, exports[budget.project_number], results),
             (page.parent, now),
             directory,
@@ -65,10 +79,11 @@ def gather(app: Services, page: Path) -> StatusView:
         mail=tuple(_mail(app)),
         health=(
             _last_pass(app.store.last_pass(), now, app.settings.status_refresh_minutes),
-            *(daemon_line(daemon, now) for daemon in app.store.daemons()),
+            *(daemon_line(daemon, now) for daemon in daemons_seen_lately(app)),
             *_waiting_on_environment(app, now),
         ),
         results_in_use=results,
+        refused=tuple(_refused_workbooks(app, page.parent)),
     )
 
 
@@ -148,6 +163,7 @@ def _ordered(budgets: list[ProjectBudget]) -> list[ProjectBudget]:
 def _row(
     app: Services,
     budget: ProjectBudget,
+    exports: list[ExportRecord],
     erp: ErpStanding,
     where: tuple[Path, datetime],
     directory: Directory,
@@ -165,6 +181,7 @@ def _row(
     links += _link(app, current, folder, "budget in force")  # for the next change
     if erp.refusal is not None:
         links += _refused_links(app, erp.refusal, folder)
+    money = amounts(budget, submission.total if submission else None, exports)
     return BudgetRow(
         project_number=budget.project_number,
         project_name=submission.project_name if submission else "",
@@ -180,7 +197,35 @@ def _row(
         in_erp=erp.in_erp(),
         links=links,
         refusal=erp.refusal,
+        on_top_of=money.below if not _in_force(erp, budget.version) else None,
+        total=money.total_text,
+        net_change=money.net_change_text,
     )
+
+
+def _in_force(erp: ErpStanding, version: int) -> bool:
+    """Whether ``version`` itself is the one in force in the ERP (or only sent to it)."""
+    return erp.in_force is not None and erp.in_force.version == version
+
+
+def daemons_seen_lately(app: Services) -> list[DaemonRecord]:
+    """The daemons the database knows, less those not heard of for a day (stopped for good:
+    a killed daemon leaves its row behind)."""
+    now = app.clock.now()
+    return [d for d in app.store.daemons() if seen_lately(d.heartbeat_at, now)]
+
+
+def _refused_workbooks(app: Services, folder: Path) -> list[RefusedWorkbook]:
+    """Workbooks refused on arrival and still in rejected/: each waits for its admin."""
+    zone = ZoneInfo(app.settings.time_zone)
+    found = []
+    for workbook, at in app.folders.handed_back_in(app.settings.rejected):
+        links = _link(app, workbook, folder, "workbook")
+        links += _link(app, workbook.with_name(refused_note(workbook.name)), folder, "why")
+        marked = workbook.with_name(problems_copy(workbook.name))
+        links += _link(app, marked, folder, "problems marked")
+        found.append(RefusedWorkbook(datetime.fromtimestamp(at, zone), links))
+    return found
 
 
 def _refused_links(app: Services, refusal: Refusal, folder: Path) -> tuple[FileLink, ...]:

@@ -1,6 +1,10 @@
 """Use case: the "ERP Integrations Daily Summary" and daily reminders, once per local day.
-A budget back before its approver because the ERP refused its file is listed apart, as
-*refused by the ERP*, with the ERP's message.
+Each budget with its total and, for a change, its net change; whether it is a first send, a
+re-send or a budget change; how long it has waited in working days (``[notify] workdays``,
+``holidays``), marked overdue past ``overdue_days``. A budget back before its approver because
+the ERP refused its file is listed apart, as *refused by the ERP*, with the ERP's message. A
+version whose first email went out less than ``summary_grace_minutes`` ago waits for the next
+summary: the approver has just been told of it.
 
 Each is queued under a key with the approver and the local date, so however often the
 daemon passes, restarts or the clock shifts for daylight saving, a day gets one of each.
@@ -10,17 +14,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from pipeline.domain.budget import money
 from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import Action
 from pipeline.domain.notification import Notification, summary_date
 from pipeline.domain.people import Person, Role
+from pipeline.domain.status_view import age_text
+from pipeline.domain.working_time import working_time
+from pipeline.services.budget_amounts import amounts
 from pipeline.services.context import Services
 from pipeline.services.erp_standing import refusal_of
 from pipeline.services.notifications import enqueue_all, prepare
+
+
+class SentAs:
+    """What a version is to its approver, in the summary's words."""
+
+    FIRST = "first send"
+    RESEND = "re-send"
+    CHANGE = "budget change"
+    CHANGE_RESENT = "budget change, re-sent"
 
 
 @dataclass(frozen=True)
@@ -32,17 +46,20 @@ class PendingBudget:
     version: int
     sender: str
     sent_at: datetime
-    age: str
+    age: str  # in working time: "2 d 3 h"
     total: str
-    resends: int
+    sent_as: str  # a ``SentAs``
     review_path: str
     refusal: Refusal | None = None  # back before the approver because the ERP refused it
+    net_change: str = ""  # "+1,200.00" against the version in force; empty for a first budget
+    overdue: bool = False  # waiting longer than ``overdue_days`` working days
 
 
 def queue_daily_mail(app: Services, force: bool = False) -> list[Notification]:
     """Queue today's summaries (and reminders) if due and not yet queued; return the new ones.
 
-    ``force`` queues today's even before the configured summary time.
+    ``force`` queues today's even before the configured summary time, and lists even the
+    versions sent within ``summary_grace_minutes``.
     """
     now = app.clock.now()
     zone = ZoneInfo(app.settings.time_zone)
@@ -51,7 +68,9 @@ def queue_daily_mail(app: Services, force: bool = False) -> list[Notification]:
         if not force:
             return []
         day = now.astimezone(zone).date()
-    pending = _pending(app, now)
+    # Asked for by a person (``budget-erp summary``), it lists even what was sent just now.
+    grace = timedelta(0) if force else timedelta(minutes=app.settings.summary_grace_minutes)
+    pending = _pending(app, now, grace)
     if not pending:
         return []
     queued = []
@@ -94,7 +113,8 @@ def _for_approver(
     return found
 
 
-def _pending(app: Services, now: datetime) -> list[PendingBudget]:
+def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudget]:
+    zone = ZoneInfo(app.settings.time_zone)
     found = []
     for budget in app.store.budgets():
         if not budget.with_approver or budget.sent_at is None:
@@ -102,14 +122,13 @@ def _pending(app: Services, now: datetime) -> list[PendingBudget]:
         submission = app.store.submission(budget.project_number, budget.version)
         if submission is None:
             continue
-        resends = sum(
-            1 for e in app.store.history(budget.project_number) if e.action is Action.RESEND
-        )
-        refusal = (
-            refusal_of(app, budget, app.store.exports(budget.project_number))
-            if budget.export_failed
-            else None
-        )
+        exports = app.store.exports(budget.project_number)
+        refusal = refusal_of(app, budget, exports) if budget.export_failed else None
+        since = refusal.at if refusal else budget.sent_at
+        if now - since < grace:
+            continue  # its first email has just gone: the next summary lists it
+        waited = working_time(since, now, zone, app.settings.working_days)
+        money = amounts(budget, submission.total, exports)
         found.append(
             PendingBudget(
                 budget.project_number,
@@ -117,17 +136,21 @@ def _pending(app: Services, now: datetime) -> list[PendingBudget]:
                 budget.version,
                 budget.sender,
                 budget.sent_at,
-                _age(now - (refusal.at if refusal else budget.sent_at)),
-                money(Decimal(submission.total)),
-                resends,
+                age_text(waited),
+                money.total_text,
+                _sent_as(submission.action, money.below is not None),
                 str(app.settings.approval / submission.review_file),
                 refusal,
+                money.net_change_text,
+                waited > timedelta(days=app.settings.overdue_days),
             )
         )
     return sorted(found, key=lambda p: p.sent_at)
 
 
-def _age(delta: timedelta) -> str:
-    seconds = max(0, int(delta.total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    return f"{days} d {rest // 3600} h" if days else f"{rest // 3600} h {rest % 3600 // 60} min"
+def _sent_as(action: Action, changes_erp: bool) -> str:
+    """A first send, a re-send after a rejection, or a change to a version in the ERP."""
+    resent = action is Action.RESEND
+    if changes_erp or action is Action.CHANGE:
+        return SentAs.CHANGE_RESENT if resent else SentAs.CHANGE
+    return SentAs.RESEND if resent else SentAs.FIRST

@@ -54,5 +54,20 @@ def test_status_shows_the_version_in_force_in_the_erp_beside_a_withdrawn_change(
 
     assert (row["status"], row["version"]) == ("withdrawn", 2)
     assert row["in_erp"] == "v1 (outbox/P-1001_v1_001.csv)"
-    table = workspace.run("status").output
-    assert "IN THE ERP" in table and "v1 (outbox/P-1001_v1_001.csv)" in table
+    assert (row["total"], row["net_change"]) == ("96,000.50", "+1,000.00")
+    table = workspace.run("status").output.splitlines()
+    header, line = table[0].split(), table[1].split()
+    assert header[:9] == [
+        "PROJECT",
+        "IN",
+        "THE",
+        "ERP",
+        "STATE",
+        "VERSION",
+        "TOTAL",
+        "NET",
+        "CHANGE",
+    ]
+    # The version in force first, then the change withdrawn on top of it, then its amounts.
+    erp = ["v1", "(outbox/P-1001_v1_001.csv)"]
+    assert line[:7] == ["P-1001", *erp, "withdrawn", "v2", "96,000.50", "+1,000.00"]

@@ -73,7 +73,7 @@ def test_every_budget_shows_its_state_age_and_overdue_mark(
         assert calm.locator(".marker").count() == 0
     assert "1 overdue" in view.locator(".counts").inner_text()
     assert view.locator("html").get_attribute("lang") == "en"
-    assert view.locator("#budgets thead th").count() == 10
+    assert view.locator("#budgets thead th").count() == 12
     assert view.get_by_role("heading", name="Budgets").is_visible()
     assert "Last pass" in view.locator("dl.health").inner_text()
     assert "Lower the contingency" in view.locator("#events").inner_text()
@@ -97,6 +97,7 @@ def test_the_links_reach_the_files_they_name(
         "approval/P-1001_v1_review.xlsx",
         "rejected/P-2002_v1_rejected.xlsx",
         "outbox/P-3003_v1_001.csv",
+        "current/P-3003_current.xlsx",
     }
     assert browser_page.requests == [page.resolve().as_uri()]  # nothing else was fetched
 

@@ -18,7 +18,7 @@ from pipeline.bootstrap import bootstrap
 from pipeline.config import Settings, default_settings
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.erp_profile import ProfileSpec
-from pipeline.domain.names import refused_note
+from pipeline.domain.names import REFUSED_NOTE, refused_note
 from pipeline.domain.notification import Notification
 from pipeline.domain.own_exports import Fingerprint, PublishedName
 from pipeline.domain.people import Directory, make_person
@@ -121,6 +121,11 @@ class FakeFolders:
         self.files[target] = self.files.pop(source)
         self.write_text(target.with_name(refused_note(target.name)), note)
         return target
+
+    def handed_back_in(self, folder: Path) -> list[tuple[Path, float]]:
+        notes = [p for p in self.files if p.parent == folder and p.name.endswith(REFUSED_NOTE)]
+        handed = [(n.with_name(n.name.removesuffix(REFUSED_NOTE)), self.mtimes[n]) for n in notes]
+        return sorted((path, at) for path, at in handed if path in self.files)
 
     def move_into(self, source: Path, folder: Path) -> Path:
         target = folder / source.name

@@ -17,6 +17,7 @@ from pipeline.domain.status_view import (
     age_text,
     is_overdue,
     page_href,
+    seen_lately,
     status_link,
     waiting_on,
     waiting_since,
@@ -112,3 +113,9 @@ def test_a_href_names_the_same_path_once_unquoted(parts: list[str]) -> None:
     href = page_href(relative)
     assert unquote(href) == relative
     assert not any(c in href for c in "#?\"'<> ")  # nothing that ends or breaks a link
+
+
+def test_a_daemon_unheard_of_for_a_day_is_no_longer_listed() -> None:
+    now = SENT + timedelta(days=3)
+    assert seen_lately(now - timedelta(hours=23, minutes=59), now)
+    assert not seen_lately(now - timedelta(days=1), now)  # killed: its row would stay forever

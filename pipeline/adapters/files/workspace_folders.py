@@ -27,7 +27,7 @@ from pipeline.adapters.files.folders import (
     written_before_commit,
 )
 from pipeline.adapters.files.settling import Observations
-from pipeline.domain.names import refused_note
+from pipeline.domain.names import REFUSED_NOTE, refused_note
 from pipeline.errors import FileTooLarge, UnreadableFile
 
 
@@ -119,6 +119,17 @@ class LocalFolders:
     def hand_back(self, source: Path, folder: Path, note: str, name: str | None = None) -> Path:
         """Move a file into ``folder`` with a report beside it; the new path."""
         return hand_back(source, folder, note, name)
+
+    def handed_back_in(self, folder: Path) -> list[tuple[Path, float]]:
+        """The files handed back into ``folder`` still there (a ``.refused.txt`` beside each),
+        with when their note was written, oldest first."""
+        found = []
+        for note in folder.glob("*" + REFUSED_NOTE):
+            handed = note.with_name(note.name.removesuffix(REFUSED_NOTE))
+            with contextlib.suppress(OSError):  # gone meanwhile: its admin took it
+                if handed.is_file():
+                    found.append((handed, note.stat().st_mtime))
+        return sorted(found, key=lambda item: (item[1], item[0].name))
 
     def move_into(self, source: Path, folder: Path) -> Path:
         """Move a file into ``folder`` under its name, or ``name (2)``...; the new path."""
