@@ -210,7 +210,7 @@ def _who_saved(app: Services, save: ReviewSave) -> dict[str, object]:
     """For the email: ``saved_by``, the person whose account saved the workbook (else the
     account, "" when unknown), and ``named``, the approver its Approver cell names."""
     owners = app.people().by_account(save.account)
-    saved_by = owners[0].name if len(owners) == 1 else save.account
+    saved_by = owners[0].name if len(owners) == 1 else save.account and f"account {save.account}"
     return {"saved_by": saved_by, "named": save.named}
 
 
