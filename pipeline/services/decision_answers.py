@@ -104,7 +104,11 @@ def refuse_decision(
         "was not applied:\n" + "".join(f"- {p}\n" for p in problems) + advice,
     )
     mail = notifications.decision_not_applied(
-        app, template, (save.sha, sub, save.path), _told(app, save), {"reasons": list(problems)}
+        app,
+        template,
+        (save.sha, sub, save.path),
+        _told(app, save),
+        {"reasons": list(problems), **_who_saved(app, save)},
     )
     _answered(app, save, mail, Action.REFUSE_DECISION, text, outcome)
     logger.debug("%s: decision not applied: %s", save.path.name, text)
@@ -142,7 +146,7 @@ def answer_after_the_fact(
         "decision_late",
         (save.sha, sub, save.path),
         _told(app, save),
-        {"what_happened": what},
+        {"what_happened": what, **_who_saved(app, save)},
     )
     _answered(app, save, mail, Action.LATE_DECISION, text, DecisionOutcome.LATE)
     logger.debug("%s: %s", save.path.name, text)
@@ -200,6 +204,14 @@ def _told(app: Services, save: ReviewSave) -> list[Person]:
         if person is not None:
             unique.setdefault(person.name, person)
     return list(unique.values())
+
+
+def _who_saved(app: Services, save: ReviewSave) -> dict[str, object]:
+    """For the email: ``saved_by``, the person whose account saved the workbook (else the
+    account, "" when unknown), and ``named``, the approver its Approver cell names."""
+    owners = app.people().by_account(save.account)
+    saved_by = owners[0].name if len(owners) == 1 else save.account and f"account {save.account}"
+    return {"saved_by": saved_by, "named": save.named}
 
 
 def _budgets_concerned(app: Services, save: ReviewSave) -> list[tuple[str, int]]:

@@ -147,7 +147,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
     target = app.settings.rejected / rejected_file(sub.project_number, sub.version)
     app.folders.write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = joined([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
-    mail = notifications.rejected(app, sub.project_number, sub.sender, rejection, target)
+    mail = notifications.rejected(app, sub, rejection, target)
     with app.folders.kept_if_committed(target), app.store.transaction():
         notifications.enqueue_all(app, mail)
         budget.reject(

@@ -16,7 +16,7 @@ from pipeline.config import profile_for_settings
 from pipeline.domain.budget import money
 from pipeline.domain.changes import delta_lines
 from pipeline.domain.exports import ExportKind
-from pipeline.domain.lifecycle import Action, Event, ProjectBudget
+from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Submission
 from pipeline.domain.names import change_reference, export_file
 from pipeline.domain.own_exports import Fingerprint
 from pipeline.domain.people import Role
@@ -54,7 +54,7 @@ def export_accepted(app: Services, project_number: str) -> ExportRecord:
     record = _adopted(app, way) or _publish_next(
         app, job, profile_for(app, budget.project_number), job.kind, way.next_seq
     )
-    mail = notifications.exported(app, budget.sender, record, _accepted_by(app, budget))
+    mail = notifications.exported(app, _submission(app, budget), record, _accepted(app, budget))
     with app.store.transaction():
         notifications.enqueue_all(app, mail)
         budget.mark_exported(
@@ -227,14 +227,22 @@ def _publish(
     return record(sha)
 
 
-def _accepted_by(app: Services, budget: ProjectBudget) -> str:
-    """Who accepted the version being exported (the last accept recorded for it)."""
+def _accepted(app: Services, budget: ProjectBudget) -> Event | None:
+    """Who accepted the version being exported, and when (the last accept recorded for it)."""
     accepts = [
-        e.actor
+        e
         for e in app.store.history(budget.project_number)
         if e.version == budget.version and e.action is Action.ACCEPT
     ]
-    return accepts[-1] if accepts else ""
+    return accepts[-1] if accepts else None
+
+
+def _submission(app: Services, budget: ProjectBudget) -> Submission:
+    """The version being exported, as it was sent."""
+    submission = app.store.submission(budget.project_number, budget.version)
+    if submission is None:
+        raise InvalidTransition(f"budget {budget.project_number} has no version {budget.version}")
+    return submission
 
 
 def _budget(app: Services, project_number: str) -> ProjectBudget:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.domain.budget import money
 from pipeline.domain.exports import Refusal
-from pipeline.domain.lifecycle import Submission
+from pipeline.domain.lifecycle import Event, Submission
 from pipeline.domain.names import CHANGES, FAILED, change_reference
 from pipeline.domain.notification import Notification
 from pipeline.domain.own_exports import PublishedName
@@ -21,6 +21,7 @@ from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
 from pipeline.services.context import Services, logger
 from pipeline.services.current_budget import current_path, results_now
+from pipeline.services.mail_facts import amounts
 from pipeline.services.ports import ExportRecord, ReviewContent
 from pipeline.services.status_page import link_in_mail
 
@@ -59,8 +60,8 @@ def sent_for_approval(
         "project_name": sub.project_name,
         "version": sub.version,
         "sender": sub.sender,
-        "total": money(content.document.total),
-        "line_count": sub.line_count,
+        "at": sub.at,
+        **amounts(app, sub),
         "resend": content.resend,
         "change": content.change,
         "changes": _described_changes(content),
@@ -99,10 +100,12 @@ def content_path(app: Services, review_file: str) -> Path:
 
 
 def rejected(
-    app: Services, project_number: str, sender: str, rejection: Rejection, workbook: Path
+    app: Services, sub: Submission, rejection: Rejection, workbook: Path
 ) -> list[Notification]:
-    """To the admin who sent the rejected version: every reason, and where to fix it."""
-    person = app.people().find(sender)
+    """To the admin who sent the rejected version: every reason, its amounts, and where to
+    fix it."""
+    project_number = sub.project_number
+    person = app.people().find(sub.sender)
     return prepare(
         app,
         f"rejected:{project_number}:v{rejection.version}",
@@ -110,7 +113,9 @@ def rejected(
         [person.email] if person else [],
         {
             "project_number": project_number,
+            "project_name": sub.project_name,
             "rejection": rejection,
+            **amounts(app, sub),
             "workbook_path": str(workbook),
             "workbook_url": workbook.resolve().as_uri(),
             "current_path": str(current_path(app, project_number)),
@@ -118,10 +123,13 @@ def rejected(
     )
 
 
-def exported(app: Services, sender: str, record: ExportRecord, approver: str) -> list[Notification]:
-    """To the sender: accepted by whom, the ERP file's name, line count and total, and where
-    the budget in force is (this version from now on, or once the ERP confirms the file)."""
-    person = app.people().find(sender)
+def exported(
+    app: Services, sub: Submission, record: ExportRecord, accepted: Event | None
+) -> list[Notification]:
+    """To the sender: accepted by whom and when, the ERP file's name, line count and total,
+    the version's amounts, and where the budget in force is (this version from now on, or
+    once the ERP confirms the file)."""
+    person = app.people().find(sub.sender)
     return prepare(
         app,
         f"exported:{record.project_number}:v{record.version}",
@@ -131,9 +139,12 @@ def exported(app: Services, sender: str, record: ExportRecord, approver: str) ->
             "project_number": record.project_number,
             "version": record.version,
             "file_name": record.file_name,
-            "line_count": record.line_count,
-            "total": money(Decimal(record.total)),
-            "approver": approver,
+            "file_line_count": record.line_count,
+            "file_total": money(Decimal(record.total)),
+            "approver": accepted.actor if accepted else "",
+            "accepted_at": accepted.at if accepted else None,
+            "at": record.at,
+            **amounts(app, sub),
             "kind": record.kind,
             "import_note": import_note(app, record),
             "current_path": str(current_path(app, record.project_number)),
@@ -168,15 +179,17 @@ def refused(
     """To the submitter, when known: why the workbook was not taken, where it is (and its
     marked-up copy), and what to do next."""
     handed_back, annotated = files
-    at = app.clock.now().isoformat()
+    now = app.clock.now()
     return prepare(
         app,
-        f"refused:{sha[:16]}:{file_name}:{at}",
+        f"refused:{sha[:16]}:{file_name}:{now.isoformat()}",
         "refused",
         [submitter.email] if submitter else [],
         {
             "file_name": file_name,
             "project_number": project_number,
+            "submitter": submitter.name if submitter else "",
+            "at": now,
             "reasons": list(reasons),
             "handed_back": str(handed_back),
             "annotated": str(annotated) if annotated else "",
@@ -207,6 +220,9 @@ def export_failed(
             "project_number": record.project_number,
             "version": record.version,
             "file_name": record.file_name,
+            "sender": sender,
+            "at": refusal.at,
+            **amounts(app, app.store.submission(record.project_number, record.version)),
             "message": refusal.message,
             "headline": refusal.headline,
             "failed_folder": str(app.settings.outbox / FAILED),
@@ -225,6 +241,7 @@ def foreign_file(
     """To the project's approvers: files under the name of one of its ERP files were not
     ours, and were moved aside. Once per name and content."""
     hashes = "-".join((e.sha256 or "none")[:16] for e in found.entries)
+    sub = app.store.submission(project_number, version)
     return prepare(
         app,
         f"foreign_file:{project_number}:v{version}:{found.name}:{hashes}",
@@ -234,6 +251,9 @@ def foreign_file(
             "project_number": project_number,
             "version": version,
             "file_name": found.name,
+            "sender": sub.sender if sub else "",
+            "at": app.clock.now(),
+            **amounts(app, sub),
             "files": [
                 {"name": e.name, "sha256": e.sha256 or "none (not a regular file)"}
                 for e in found.entries
@@ -252,7 +272,8 @@ def decision_not_applied(
     """To the approver named, whoever saved it, and the project's approvers: a saved decision
     was not applied (``decision_refused``: why, and what to do; ``figures_changed``: the
     cells that changed, and the review issued put back; ``decision_late``: what was applied
-    before). Once per saved content: ``save`` is its sha256, version and file."""
+    before), with who saved it (``details``: ``saved_by``, ``named``), when it was found and
+    the version's amounts. Once per saved content: ``save`` is its sha256, version and file."""
     sha, submission, review = save
     return prepare(
         app,
@@ -265,6 +286,9 @@ def decision_not_applied(
             "file_name": review.name,
             "review_path": str(review),
             "sha256": sha,
+            "sender": submission.sender,
+            "at": app.clock.now(),
+            **amounts(app, submission),
             **details,
         },
     )

@@ -1,20 +1,16 @@
 """Use case helper: who hears of a ``retrieve`` or a ``withdraw``. The project's approvers
 were told the version was sent for their acceptance (or rejected it): they hear it is taken
 back; so does its sender when someone else ran the command. Each email says who did what,
-when, to which version, with its total (and, for a budget change, its net change against the
-version in force in the ERP)."""
+when, to which version, with its amounts (``mail_facts``)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from pipeline.domain.budget import money
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Role
 from pipeline.services.actors import Actor
 from pipeline.services.context import Services
-from pipeline.services.erp_standing import export_in_force
+from pipeline.services.mail_facts import amounts
 from pipeline.services.notifications import prepare
 
 TEMPLATES = {Action.RETRIEVE: "retrieved", Action.WITHDRAW: "withdrawn"}
@@ -45,11 +41,9 @@ def taken_back(
         "actor": actor.name,
         "at": app.clock.now(),
         "sender": budget.sender,
-        "total": money(Decimal(submission.total)) if submission else "",
-        "line_count": submission.line_count if submission else 0,
         "review_file": review_file,
         "handed_back": _handed_back(app, project) if action is Action.WITHDRAW else [],
-        **_net_change(app, submission),
+        **amounts(app, submission),
     }
     return prepare(app, f"{template}:{project}:v{version}", template, to, context)
 
@@ -58,20 +52,3 @@ def _handed_back(app: Services, project_number: str) -> list[str]:
     """The files in rejected/ the withdraw moves to the archive."""
     names = app.store.handed_back(project_number)
     return [f"rejected/{n}" for n in names if app.folders.exists(app.settings.rejected / n)]
-
-
-def _net_change(app: Services, submission: Submission | None) -> dict[str, object]:
-    """For a budget change: the version in force in the ERP, its total and the change's net
-    change against it; nothing for a first send or a re-send of one."""
-    if submission is None or submission.action is not Action.CHANGE:
-        return {"base_version": 0, "base_total": "", "net_change": ""}
-    base = export_in_force(app.store.exports(submission.project_number))
-    sent = app.store.submission(submission.project_number, base.version) if base else None
-    if sent is None:
-        return {"base_version": 0, "base_total": "", "net_change": ""}
-    net = Decimal(submission.total) - Decimal(sent.total)
-    return {
-        "base_version": sent.version,
-        "base_total": money(Decimal(sent.total)),
-        "net_change": ("+" if net > 0 else "") + money(net),
-    }
