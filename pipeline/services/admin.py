@@ -14,7 +14,7 @@ from pipeline.domain.notification import Notification
 from pipeline.domain.people import Role
 from pipeline.errors import DecisionBeingSaved, InvalidTransition, UnknownProject
 from pipeline.services.actors import Actor, acting_person
-from pipeline.services.budget_amounts import amounts
+from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_standing import results_in_use, standing
@@ -144,7 +144,10 @@ def status(app: Services) -> list[StatusRow]:
         submission = app.store.submission(budget.project_number, budget.version)
         erp = standing(app, budget, exports[budget.project_number], results)
         money = amounts(
-            budget, submission.total if submission else None, exports[budget.project_number]
+            budget,
+            submission.total if submission else None,
+            exports[budget.project_number],
+            sent_totals(app, budget.project_number),
         )
         rows.append(
             StatusRow(

@@ -4,12 +4,13 @@ force in the ERP below it (the one a change is built on)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from pipeline.domain.budget import money
 from pipeline.domain.lifecycle import ProjectBudget
+from pipeline.services.context import Services
 from pipeline.services.erp_standing import export_in_force
 from pipeline.services.ports import ExportRecord
 
@@ -29,22 +30,40 @@ class BudgetAmounts:
 
     @property
     def net_change_text(self) -> str:
-        """``+1,200.00`` or ``-35.10``; empty for a first budget."""
-        return f"{self.net_change:+,.2f}" if self.net_change is not None else ""
+        """``+1,200.00``, ``-35.10`` or ``0.00``, as the emails write it; empty for a first
+        budget."""
+        if self.net_change is None:
+            return ""
+        return ("+" if self.net_change > 0 else "") + money(self.net_change)
 
 
 def amounts(
-    budget: ProjectBudget, total: str | None, exports: Sequence[ExportRecord]
+    budget: ProjectBudget,
+    total: str | None,
+    exports: Sequence[ExportRecord],
+    total_of: Callable[[int], str | None],
 ) -> BudgetAmounts:
     """``budget``'s amounts, from its current version's ``total`` (as stored) and its exports
-    (oldest first): the net change is against the version in force before this one."""
+    (oldest first): the net change is against the version in force before this one, whose
+    whole total ``total_of(version)`` gives. Not its ERP file's total: a change file holds
+    only the differences."""
     current = _decimal(total)
     below = export_in_force([r for r in exports if r.version < budget.version])
     if below is None:
         return BudgetAmounts(current, None, None)
-    earlier = _decimal(below.total)
+    earlier = _decimal(total_of(below.version))
     change = current - earlier if current is not None and earlier is not None else None
     return BudgetAmounts(current, below.version, change)
+
+
+def sent_totals(app: Services, project_number: str) -> Callable[[int], str | None]:
+    """``total_of`` for :func:`amounts`: the whole total each version was sent with."""
+
+    def total_of(version: int) -> str | None:
+        sent = app.store.submission(project_number, version)
+        return sent.total if sent else None
+
+    return total_of
 
 
 def _decimal(text: str | None) -> Decimal | None:

@@ -42,7 +42,7 @@ from pipeline.domain.status_view import (
     waiting_since,
 )
 from pipeline.errors import ConfigError
-from pipeline.services.budget_amounts import amounts
+from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
 from pipeline.services.ports import ExportRecord
@@ -181,7 +181,12 @@ def _row(
     links += _link(app, current, folder, "budget in force")  # for the next change
     if erp.refusal is not None:
         links += _refused_links(app, erp.refusal, folder)
-    money = amounts(budget, submission.total if submission else None, exports)
+    money = amounts(
+        budget,
+        submission.total if submission else None,
+        exports,
+        sent_totals(app, budget.project_number),
+    )
     return BudgetRow(
         project_number=budget.project_number,
         project_name=submission.project_name if submission else "",

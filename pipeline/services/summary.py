@@ -22,7 +22,7 @@ from pipeline.domain.notification import Notification, summary_date
 from pipeline.domain.people import Person, Role
 from pipeline.domain.status_view import age_text
 from pipeline.domain.working_time import working_time
-from pipeline.services.budget_amounts import amounts
+from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services
 from pipeline.services.erp_standing import refusal_of
 from pipeline.services.notifications import enqueue_all, prepare
@@ -128,7 +128,7 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
         if now - since < grace:
             continue  # its first email has just gone: the next summary lists it
         waited = working_time(since, now, zone, app.settings.working_days)
-        money = amounts(budget, submission.total, exports)
+        money = amounts(budget, submission.total, exports, sent_totals(app, budget.project_number))
         found.append(
             PendingBudget(
                 budget.project_number,
