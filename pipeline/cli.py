@@ -22,7 +22,7 @@ import click
 
 from pipeline import __version__, cli_documents, cli_mail, cli_state
 from pipeline.adapters.files.settling import future_dated
-from pipeline.bootstrap_state import back_up_when_due
+from pipeline.bootstrap_state import back_up_when_due, state_store_text
 from pipeline.cli_support import (
     OneLineFormatter,
     Refused,
@@ -163,7 +163,7 @@ def watch(ctx: click.Context) -> None:
 
     click.echo(
         f"budget-erp watching {settings.inbox}, {settings.approval} and "
-        f"{settings.outbox / 'results'}; Ctrl-C stops\n"
+        f"{settings.outbox / 'results'}, {state_store_text(settings)}; Ctrl-C stops\n"
         f"Drop a budget workbook (.xlsx) into {settings.inbox}"
         # The repository's own workspace ships samples; a new user's first question is what
         # to drop, so point at them (README, "Try it").
