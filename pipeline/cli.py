@@ -35,7 +35,7 @@ from pipeline.domain.local_time import local_time
 from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
 from pipeline.errors import EnvironmentFault, PipelineError, StateDatabaseCorrupt
-from pipeline.services import admin, status_page
+from pipeline.services import admin, status_health, status_page
 from pipeline.services.context import Services
 from pipeline.services.inbox import Waiting, waiting
 from pipeline.services.processing import process_once
@@ -256,7 +256,7 @@ def _local(app: Services, moment: str) -> str:
 def _echo_daemons(app: Services) -> None:
     """The daemons the database knows (PostgreSQL; SQLite keeps no such list), less those
     not heard of for a day."""
-    daemons = status_page.daemons_seen_lately(app)
+    daemons = status_health.daemons_seen_lately(app)
     if daemons:
         click.echo("")
         rows = [("DAEMON HOST", "PID", "STARTED", "LAST HEARTBEAT", "")]
