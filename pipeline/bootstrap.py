@@ -222,7 +222,9 @@ def bootstrap(
         erp_outbox=ports.get("erp_outbox") or OutboxPublisher(settings.outbox),
         summary_names=ports.get("summary_names") or _summary_names(settings),
         render_status=ports.get("render_status")
-        or JinjaStatusPage(functools.cache(lambda: status_environment(settings.templates))),
+        or JinjaStatusPage(
+            functools.cache(lambda: status_environment(settings.templates, settings.time_zone))
+        ),
         releases=(readers.close,) if readers else (),
         environment_check=environment_check(settings),
     )

@@ -1,11 +1,13 @@
-"""Wiring about what the workflow stands on: the SQLite state's backup between passes, and
-the check of what in the environment files wait on (for ``status`` and the status page)."""
+"""Wiring about what the workflow stands on: where the state is kept (for the daemon's first
+line), the SQLite state's backup between passes, and the check of what in the environment
+files wait on (for ``status`` and the status page)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from pipeline.adapters.sqlite.backups import backup_due, take_backup
 from pipeline.adapters.sqlite.faults import lock_problems
@@ -15,6 +17,20 @@ from pipeline.errors import BackupRefused
 from pipeline.services import ports
 
 logger = logging.getLogger("pipeline")
+
+
+def state_store_text(settings: Settings) -> str:
+    """Where the state is kept, for people: the SQLite file, or the PostgreSQL server's host,
+    port and database (never the user's password, should the URL hold one)."""
+    if not settings.database_url:
+        return f"state in SQLite, {settings.database}"
+    url = urlsplit(settings.database_url)
+    query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+    # libpq's defaults: the local socket, port 5432, a database named as the user
+    host = url.hostname or query.get("host") or "the local socket"
+    port = url.port or query.get("port") or 5432
+    database = url.path.lstrip("/") or query.get("dbname") or url.username or query.get("user")
+    return f"state on PostgreSQL, {host}:{port}, database {database or '(as the user)'}"
 
 
 def back_up_when_due(settings: Settings, now: datetime) -> Path | None:

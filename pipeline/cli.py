@@ -22,7 +22,7 @@ import click
 
 from pipeline import __version__, cli_documents, cli_mail, cli_state
 from pipeline.adapters.files.settling import future_dated
-from pipeline.bootstrap_state import back_up_when_due
+from pipeline.bootstrap_state import back_up_when_due, state_store_text
 from pipeline.cli_support import (
     OneLineFormatter,
     Refused,
@@ -35,7 +35,7 @@ from pipeline.domain.local_time import local_time
 from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
 from pipeline.errors import EnvironmentFault, PipelineError, StateDatabaseCorrupt
-from pipeline.services import admin, status_page
+from pipeline.services import admin, status_health, status_page
 from pipeline.services.context import Services
 from pipeline.services.inbox import Waiting, waiting
 from pipeline.services.processing import process_once
@@ -163,7 +163,7 @@ def watch(ctx: click.Context) -> None:
 
     click.echo(
         f"budget-erp watching {settings.inbox}, {settings.approval} and "
-        f"{settings.outbox / 'results'}; Ctrl-C stops\n"
+        f"{settings.outbox / 'results'}, {state_store_text(settings)}; Ctrl-C stops\n"
         f"Drop a budget workbook (.xlsx) into {settings.inbox}"
         # The repository's own workspace ships samples; a new user's first question is what
         # to drop, so point at them (README, "Try it").
@@ -256,7 +256,7 @@ def _local(app: Services, moment: str) -> str:
 def _echo_daemons(app: Services) -> None:
     """The daemons the database knows (PostgreSQL; SQLite keeps no such list), less those
     not heard of for a day."""
-    daemons = status_page.daemons_seen_lately(app)
+    daemons = status_health.daemons_seen_lately(app)
     if daemons:
         click.echo("")
         rows = [("DAEMON HOST", "PID", "STARTED", "LAST HEARTBEAT", "")]

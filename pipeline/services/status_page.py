@@ -27,7 +27,6 @@ from pipeline.domain.status_view import (
     BudgetRow,
     EventLine,
     FileLink,
-    HealthLine,
     MailLine,
     ProjectEvents,
     RefusedWorkbook,
@@ -35,7 +34,6 @@ from pipeline.domain.status_view import (
     age_text,
     is_overdue,
     page_href,
-    seen_lately,
     state_label,
     status_link,
     waiting_on,
@@ -46,7 +44,7 @@ from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
 from pipeline.services.ports import ExportRecord
-from pipeline.services.records import DaemonRecord
+from pipeline.services.status_health import health_lines
 
 EVENTS_PER_PROJECT = 3
 
@@ -77,11 +75,7 @@ def gather(app: Services, page: Path) -> StatusView:
         budgets=rows,
         events=tuple(_events(app, budget.project_number) for budget in budgets),
         mail=tuple(_mail(app)),
-        health=(
-            _last_pass(app.store.last_pass(), now, app.settings.status_refresh_minutes),
-            *(daemon_line(daemon, now) for daemon in daemons_seen_lately(app)),
-            *_waiting_on_environment(app, now),
-        ),
+        health=health_lines(app, now),
         results_in_use=results,
         refused=tuple(_refused_workbooks(app, page.parent)),
     )
@@ -213,13 +207,6 @@ def _in_force(erp: ErpStanding, version: int) -> bool:
     return erp.in_force is not None and erp.in_force.version == version
 
 
-def daemons_seen_lately(app: Services) -> list[DaemonRecord]:
-    """The daemons the database knows, less those not heard of for a day (stopped for good:
-    a killed daemon leaves its row behind)."""
-    now = app.clock.now()
-    return [d for d in app.store.daemons() if seen_lately(d.heartbeat_at, now)]
-
-
 def _refused_workbooks(app: Services, folder: Path) -> list[RefusedWorkbook]:
     """Workbooks refused on arrival and still in rejected/: each waits for its admin."""
     zone = ZoneInfo(app.settings.time_zone)
@@ -286,37 +273,3 @@ def _mail(app: Services) -> list[MailLine]:
         )
         for queued in app.store.unsent_mail()
     ]
-
-
-def daemon_line(daemon: DaemonRecord, now: datetime) -> HealthLine:
-    """A daemon the database knows (PostgreSQL): its host and pid, its last heartbeat;
-    alarming once the heartbeat is older than the lease (another daemon takes over)."""
-    beat = daemon.heartbeat_at
-    text = (
-        f"last heartbeat {beat.astimezone(now.tzinfo):%Y-%m-%d %H:%M:%S %Z} "
-        f"({age_text(now - beat)} ago)"
-        + ("" if daemon.alive else "; stale: its work is taken over")
-    )
-    return HealthLine(f"Daemon on {daemon.host}, pid {daemon.pid}", text, alarming=not daemon.alive)
-
-
-def _waiting_on_environment(app: Services, now: datetime) -> list[HealthLine]:
-    """The fault this process's passes wait on, since when, and what is wrong now."""
-    memory = app.faults
-    lines = []
-    if memory.fault and memory.since is not None:
-        since = f"{memory.since.astimezone(now.tzinfo):%H:%M}"
-        lines.append(HealthLine(f"Files wait since {since}", memory.fault, alarming=True))
-    lines += [
-        HealthLine("Files wait", problem, alarming=True) for problem in app.environment_check()
-    ]
-    return lines
-
-
-def _last_pass(at: datetime | None, now: datetime, refresh_minutes: float) -> HealthLine:
-    """When the last pass ended; alarming when longer ago than the daemon would leave it."""
-    if at is None:
-        return HealthLine("Last pass", "none yet", alarming=True)
-    late = now - at > timedelta(minutes=2 * refresh_minutes)
-    text = f"{at.astimezone(now.tzinfo):%Y-%m-%d %H:%M:%S %Z} ({age_text(now - at)} ago)"
-    return HealthLine("Last pass", text, alarming=late)

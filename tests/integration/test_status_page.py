@@ -5,6 +5,7 @@ that changed something and not otherwise, whole or not at all, on demand by
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,19 @@ def test_the_page_says_what_files_wait_on_and_since_when(workspace: Workspace) -
     process_once(app)
     assert "Files wait" not in _page(workspace).read_text(encoding="utf-8")
     app.close()
+
+
+def test_every_time_on_the_page_is_in_the_workspace_zone_with_its_abbreviation(
+    workspace: Workspace,
+) -> None:
+    workspace.configure("notify", time_zone="America/Chicago")  # the clock: 07:00 UTC
+    workspace.drop()
+    workspace.drop("broken.xlsx", total="lots")  # refused: listed with the time it came back
+    assert workspace.run("process").exit_code == 1
+    html = _page(workspace).read_text(encoding="utf-8")
+
+    shown = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?(?: [A-Z]{3,4})?", html)
+    assert len(shown) >= 4, shown  # written, waiting since, the event, the refused workbook
+    assert [t for t in shown if not t.endswith((" CST", " CDT"))] == []
+    assert "Written 2026-03-02 01:0" in html  # 07:00 UTC is 01:00 in Chicago
+    assert "2026-03-02 07:0" not in html

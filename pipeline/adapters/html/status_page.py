@@ -4,8 +4,10 @@ CSS inline, no script and no outside address, every text escaped whatever the te
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from pipeline.domain.local_time import local_time
 from pipeline.domain.status_view import StatusView
 
 if TYPE_CHECKING:  # imported when the page is first rendered: `status` alone never loads it
@@ -14,11 +16,13 @@ if TYPE_CHECKING:  # imported when the page is first rendered: `status` alone ne
 TEMPLATE = "status/index.html.j2"
 
 
-def status_environment(templates: object) -> jinja2.Environment:
-    """Workspace templates first, then the packaged defaults; autoescaping always on."""
+def status_environment(templates: object, time_zone: str = "UTC") -> jinja2.Environment:
+    """Workspace templates first, then the packaged defaults; autoescaping always on. Filter:
+    ``local_time``, a moment in the workspace's time zone ("2026-12-06 09:14 CST"), as the
+    emails show it."""
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader(str(templates)),
@@ -30,6 +34,12 @@ def status_environment(templates: object) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+    def shown(at: datetime) -> str:
+        return local_time(at, time_zone)
+
+    env.filters["local_time"] = shown
+    return env
 
 
 class JinjaStatusPage:
