@@ -36,10 +36,11 @@ def shared(
     workspace: Workspace, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
 ) -> Workspace:
     """A workspace whose state is on the PostgreSQL server, with two approvers (Carl, Dana)
-    and the daily summary due from the first pass (the test clock says 07:00)."""
+    and the daily summary due from the first pass (the test clock says 07:00), listing budgets
+    sent moments ago (no grace after their first email: the burst is what it must list)."""
     monkeypatch.setenv(ENV_DATABASE_URL, postgres_server.new_database())
     fast_settings(workspace)
-    workspace.configure("notify", summary_time="06:00")
+    workspace.configure("notify", summary_time="06:00", summary_grace_minutes=0)
     workspace.add_people(DANA)
     workspace.configure("state", lease_seconds=LEASE)
     return workspace
