@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from tests.support.workspace import Workspace
+from tests.support.workbooks import xlsx_escaped
+from tests.support.workspace import Workspace, age
 
 
 def _budget_erp(
@@ -121,3 +123,19 @@ def test_a_negative_zero_amount_reaches_the_erp_as_zero(workspace: Workspace) ->
     (export,) = (workspace.root / "outbox").glob("P-1001_v1_*.csv")
     text = export.read_text(encoding="utf-8")
     assert ",0.00" in text and "-0" not in text
+
+
+def test_no_control_character_of_a_project_number_reaches_an_email(workspace: Workspace) -> None:
+    dropped = workspace.drop(project="P-#1001@")
+    xlsx_escaped(dropped, {"#": "\x1b", "@": "\x07"})  # ESC and BEL, as Excel stores them
+    age(dropped)
+
+    refused = workspace.run("process")
+
+    assert refused.exit_code == 1 and "project_number.hidden_character" in refused.output
+    (mail,) = workspace.mail()
+    parts = [p.get_content() for p in mail.walk() if p.get_content_maintype() == "text"]
+    assert len(parts) == 2 and all("P-1001" in text for text in parts)
+    for text in [str(mail["Subject"]), *parts]:
+        controls = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\r\n"]
+        assert controls == [], text
