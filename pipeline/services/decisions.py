@@ -33,6 +33,7 @@ from pipeline.services.issued_figures import (
     put_back_issued,
     refuse_changed_figures,
 )
+from pipeline.services.squatters import reclaim
 from pipeline.services.versions import stored_document
 
 
@@ -145,6 +146,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
     )
     document = stored_document(app, sub)
     target = app.settings.rejected / rejected_file(sub.project_number, sub.version)
+    reclaim(app, target, sub.project_number, sub.version, "rejected workbook")
     app.folders.write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = joined([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
     mail = notifications.rejected(app, sub, rejection, target)
