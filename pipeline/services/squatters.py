@@ -2,7 +2,8 @@
 workbook awaiting its approver, a rejected budget handed back), anything else holding the
 name (a symbolic link, a folder, a FIFO) is reported in the history and to the project's
 approvers, then moved to ``archive/squatted/``, so that ours can be written back. Nothing
-it points to is read or followed.
+it points to is read or followed. (A regular file under a review's name is read as a
+decision first: one that is not the review issued goes the same way, refused: ``decisions``.)
 
 Reported first, as ``own_exports.set_aside`` does: a crash before the move reports it again
 on the next pass, never not at all; the mail goes once per name and kind.
@@ -26,7 +27,6 @@ def reclaim(app: Services, path: Path, project_number: str, version: int, what: 
     if not kind:
         return False
     folder = path.parent.relative_to(app.settings.root).as_posix()
-    moved = app.settings.archive / SQUATTED
     event = Event(
         project_number,
         version,
@@ -43,7 +43,7 @@ def reclaim(app: Services, path: Path, project_number: str, version: int, what: 
     with app.store.transaction():
         app.store.record(event)
         notifications.enqueue_all(app, mail)
-    target = app.folders.move_into(path, moved)
+    target = set_aside(app, path)
     logger.warning(
         "%s: %s/%s was %s where our %s belongs: moved to archive/%s/%s",
         project_number,
@@ -55,3 +55,9 @@ def reclaim(app: Services, path: Path, project_number: str, version: int, what: 
         target.name,
     )
     return True
+
+
+def set_aside(app: Services, path: Path) -> Path:
+    """Move what holds ``path`` into archive/squatted/ (under its name, or ``name (2)``...),
+    never following it; where it went."""
+    return app.folders.move_into(path, app.settings.archive / SQUATTED)

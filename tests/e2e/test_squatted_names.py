@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.workspace import Workspace
+from tests.support.workspace import Workspace, age
 
 SQUATTERS = ("symlink", "folder", "fifo")
 
@@ -111,3 +111,40 @@ def test_a_folder_where_the_rejected_workbook_goes_is_moved_aside(workspace: Wor
         e["action"] == "squatted" and "rejected/P-1001_v1_rejected.xlsx was a folder" in e["detail"]
         for e in _history(workspace)
     )
+
+
+@pytest.mark.parametrize("foreign", ["not a workbook", "another budget's review"])
+def test_a_foreign_file_under_a_review_name_is_refused_moved_aside_and_ours_written_back(
+    workspace: Workspace, foreign: str
+) -> None:
+    for project in ("P-1001", "P-2002"):
+        workspace.drop(f"{project}.xlsx", project=project)
+    assert workspace.run("process").exit_code == 0
+    review = workspace.review()
+    genuine = review.read_bytes()
+    planted = (
+        b"GIF89a planted"
+        if foreign == "not a workbook"
+        else workspace.review("P-2002").read_bytes()
+    )
+    review.write_bytes(planted)
+    age(review)
+
+    result = workspace.run("process")
+
+    assert result.exit_code == 1  # a decision refused
+    assert review.read_bytes() == genuine  # ours, written back on the same pass
+    moved = workspace.root / "archive" / "squatted" / review.name
+    assert moved.read_bytes() == planted  # kept, never deleted
+    (refusal,) = [e for e in _history(workspace) if e["action"] == "refuse_decision"]
+    assert f"{review.name} was moved to archive/squatted/" in refusal["detail"]
+    assert any(
+        "carl@example.com" in str(m["To"])
+        for m in workspace.mail()
+        if "not applied" in str(m["Subject"])
+    )
+    assert workspace.review("P-2002").exists()  # the other budget's own review is untouched
+
+    workspace.decide(decision="Accept")  # the genuine review decides
+    assert workspace.run("process").exit_code == 0
+    assert list((workspace.root / "outbox").glob("P-1001_v1_*.csv"))
