@@ -20,7 +20,17 @@ Keys = Mapping[str, Any]
 
 SETTINGS_KEYS: Keys = {
     "folders": dict.fromkeys(
-        ("inbox", "approval", "rejected", "outbox", "archive", "mail", "rules", "templates")
+        (
+            "inbox",
+            "approval",
+            "rejected",
+            "current",
+            "outbox",
+            "archive",
+            "mail",
+            "rules",
+            "templates",
+        )
     ),
     # backup_hours, backup_keep: issue 24's state backups (item 5).
     "state": dict.fromkeys(("database", "url", "lease_seconds", "backup_hours", "backup_keep")),
