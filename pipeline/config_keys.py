@@ -61,7 +61,17 @@ SETTINGS_KEYS: Keys = {
     "mail": dict.fromkeys(
         ("transport", "from", "host", "port", "starttls", "ssl", "timeout_seconds", "max_attempts")
     ),
-    "notify": dict.fromkeys(("summary_time", "time_zone", "reminders", "overdue_days")),
+    "notify": dict.fromkeys(
+        (
+            "summary_time",
+            "time_zone",
+            "reminders",
+            "overdue_days",
+            "workdays",
+            "holidays",
+            "summary_grace_minutes",
+        )
+    ),
     "status": dict.fromkeys(("page", "url", "refresh_minutes")),
     "export": {"profile": None, "done_marker": None, "results": None, "jobs": OWN_KEYS},
 }
