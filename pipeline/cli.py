@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -27,6 +28,7 @@ from pipeline.cli_support import (
     OneLineFormatter,
     Refused,
     UsageFailure,
+    environment_failure,
     print_table,
     services_for,
 )
@@ -360,10 +362,16 @@ for command in (
 
 
 def main() -> None:
-    """Console entry point; click maps usage errors to exit code 2. A state database that
-    cannot be reached (PostgreSQL down) is one line and exit code 1, not a traceback."""
+    """Console entry point; click maps usage errors to exit code 2. A fault of the
+    environment that no item's trap holds (a full or read-only disk, a state database that
+    cannot be reached) ends the command with one line and exit code 1, not a traceback
+    (that only with ``-v``)."""
     try:
         cli(prog_name="budget-erp")
-    except EnvironmentFault as exc:
-        click.echo(printable(f"Error: {exc}"), err=True)
+    except (EnvironmentFault, OSError, sqlite3.Error) as exc:
+        fault = environment_failure(exc)
+        if not fault:
+            raise
+        logger.debug("traceback", exc_info=exc)
+        click.echo(printable(f"Error: {fault}"), err=True)
         sys.exit(1)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 
 import click
 
+from pipeline.adapters.sqlite.faults import ENVIRONMENT_CODES as SQLITE_ENVIRONMENT_CODES
 from pipeline.bootstrap import bootstrap
 from pipeline.config import Settings, load_settings
 from pipeline.domain.text import printable
 from pipeline.errors import ConfigError, WorkspaceError
+from pipeline.services.containment import environment_fault
 from pipeline.services.context import Services
 from pipeline.state_guard import check_state_kept
 
@@ -46,6 +49,15 @@ def services_for(
         raise UsageFailure(str(exc)) from exc
     ctx.call_on_close(app.close)  # the command's workers and connection end with it
     return app
+
+
+def environment_failure(exc: BaseException) -> str:
+    """What is wrong with the disk, the permissions or the state database, when ``exc``
+    is such a fault (a command that meets one ends with this line); "" otherwise."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        return f"state database: {exc}" if code in SQLITE_ENVIRONMENT_CODES else ""
+    return environment_fault(exc)
 
 
 class OneLineFormatter(logging.Formatter):

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pipeline.config_keys import SETTINGS_KEYS, check_keys
 from pipeline.domain.identifiers import same_project
 from pipeline.domain.identity import IdentityPolicy, OwnerMode
 from pipeline.domain.working_time import WorkingDays, weekday_numbers
@@ -121,6 +122,7 @@ def load_settings(root: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     try:
+        check_keys(data, SETTINGS_KEYS)
         return _settings_from(root, data)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc

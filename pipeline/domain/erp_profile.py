@@ -230,6 +230,8 @@ def _number(raw: object, spec: FieldSpec) -> str:
         number = Decimal(str(raw))
     except ArithmeticError as exc:
         raise LayoutError(f"{spec.name} needs a number, not {raw!r}") from exc
+    if number.is_zero():  # -0 (a zero negated, or typed so) is 0 to the ERP, never "-0.00"
+        number = abs(number)
     written = f"{number:.{spec.decimals}f}"
     if Decimal(written) != number:  # the ERP would get another figure than was approved
         raise LayoutError(

@@ -49,6 +49,7 @@ class Action(enum.StrEnum):
     EXPORT_AGAIN = "export_again"
     SET_ASIDE = "set_aside"  # a refused ERP file moved to outbox/failed/, the budget unchanged
     FOREIGN_FILE = "foreign_file"  # not ours, under one of our ERP file names: to outbox/foreign/
+    SQUATTED = "squatted"  # a link, folder... where our workbook belongs: to archive/squatted/
 
 
 # The whole life cycle in one place: (from, action) -> to. ``None`` is "never sent".

@@ -23,6 +23,7 @@ REFUSED = "refused"  # outbox/results/refused/: answers that could not be used
 CHANGES = "changes"  # outbox/changes/: change files of layouts whose importer must be told
 FAILED = "failed"  # outbox/failed/: ERP files the ERP refused, out of an importer's way
 ERROR_NOTE = ".error.txt"  # beside a refused ERP file in failed/: the ERP's message
+SQUATTED = "squatted"  # archive/squatted/: what held the name of a workbook of ours
 FOREIGN = "foreign"  # outbox/foreign/: files found under our ERP file names that were not ours
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -89,6 +89,18 @@ def make_person(
     )
 
 
+def name_clashes(people: Iterable[Person]) -> list[tuple[Person, Person]]:
+    """Pairs of people whose names differ only in case, spacing or Unicode form: a name
+    typed in a workbook means both (``answers_to``), so it would pick whichever comes first."""
+    first: dict[str, Person] = {}
+    clashes = []
+    for person in people:
+        earlier = first.setdefault(_norm(person.name), person)
+        if earlier is not person:
+            clashes.append((earlier, person))
+    return clashes
+
+
 def account_key(account: str) -> str:
     """How account names compare: Windows domain accounts (``CORP\\carl``) are not case
     sensitive, so neither is this; ``lower()``, not ``casefold()``, so no two names merge."""

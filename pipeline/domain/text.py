@@ -26,6 +26,7 @@ Whatever is not plain ASCII after that is refused where the code is read, naming
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -77,6 +78,7 @@ _C0_NAMES = (
     "INFORMATION SEPARATOR ONE",
 )
 _CONTROL_NAMES = {**dict(enumerate(_C0_NAMES)), 0x7F: "DELETE"}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def clean_text(text: str, mark: str = "") -> str:
@@ -93,6 +95,14 @@ def clean_text(text: str, mark: str = "") -> str:
     return "".join(
         " " if ch.isspace() else mark if unicodedata.category(ch) in REMOVED else ch for ch in text
     )
+
+
+def clean_lines(text: str) -> str:
+    """``text`` for the body of an email: each line cleaned as ``clean_text`` does, the line
+    breaks kept (as ``\n``), so that a reason typed on several lines still reads so."""
+    if text.isprintable():
+        return text
+    return "\n".join(clean_text(line) for line in _LINE_BREAK.split(text))
 
 
 def code_text(text: str) -> str:

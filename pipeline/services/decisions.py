@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.domain.identity import owner_problem, self_approval_problem
 from pipeline.domain.lifecycle import ProjectBudget, Submission
-from pipeline.domain.names import rejected_file
+from pipeline.domain.names import SQUATTED, rejected_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Rejection, Verdict
 from pipeline.domain.text import joined
@@ -33,6 +33,7 @@ from pipeline.services.issued_figures import (
     put_back_issued,
     refuse_changed_figures,
 )
+from pipeline.services.squatters import reclaim, set_aside
 from pipeline.services.versions import stored_document
 
 
@@ -69,13 +70,13 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
         if not awaiting:
             clear_review(app, path, sha)
             return None
-        return refuse_decision(app, ReviewSave(path, sha, account, submission), [str(exc)])
+        return _foreign_review(app, ReviewSave(path, sha, account, submission), [str(exc)])
     save = ReviewSave(path, sha, account, submission, saved)
     if not awaiting or budget is None:
         return answer_after_the_fact(app, save, budget)
     foreign = issue_problems(app, save)
     if foreign:
-        return refuse_decision(app, save, foreign, advice="")
+        return _foreign_review(app, save, foreign)
     if issue is not None:
         changed = changed_figures(app, save, issue)
         if changed:  # answered or not: nobody is to decide on other figures
@@ -99,6 +100,20 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     if saved.decision.verdict is Verdict.REJECT:
         return _reject(app, save, budget, approver)
     return _accept(app, save, budget, approver)
+
+
+def _foreign_review(app: Services, save: ReviewSave, problems: list[str]) -> Outcome:
+    """A file under the review's name that is not the review issued (unreadable as one, or
+    another issue's): refused (history, note, mail), then moved to archive/squatted/, so
+    that the genuine review is written back under its name on this pass."""
+    sub = save.submission
+    moved = (
+        f"{save.path.name} was moved to archive/{SQUATTED}/ (nothing deleted), and the review "
+        f"workbook issued for version {sub.version} is written back under its name"
+    )
+    outcome = refuse_decision(app, save, [*problems, moved], advice="")
+    set_aside(app, save.path)
+    return outcome
 
 
 def _awaits(budget: ProjectBudget | None, submission: Submission) -> bool:
@@ -145,6 +160,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
     )
     document = stored_document(app, sub)
     target = app.settings.rejected / rejected_file(sub.project_number, sub.version)
+    reclaim(app, target, sub.project_number, sub.version, "rejected workbook")
     app.folders.write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = joined([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
     mail = notifications.rejected(app, sub, rejection, target)

@@ -262,6 +262,32 @@ def foreign_file(
     )
 
 
+def squatted_name(
+    app: Services,
+    approvers: Sequence[Person],
+    version: tuple[str, int],
+    found: tuple[str, str, str],
+    what: str,
+) -> list[Notification]:
+    """To the project's approvers: ``found`` (folder, name, what it was) held the name of
+    a workbook of ours (``what``) and was moved to archive/squatted/. Once per name and kind."""
+    (project_number, number), (folder, name, kind) = version, found
+    return prepare(
+        app,
+        f"squatted:{project_number}:v{number}:{folder}/{name}:{kind}",
+        "squatted_name",
+        [p.email for p in approvers],
+        {
+            "project_number": project_number,
+            "version": number,
+            "what": what,
+            "folder": folder,
+            "file_name": name,
+            "kind": kind,
+        },
+    )
+
+
 def decision_not_applied(
     app: Services,
     template: str,

@@ -18,6 +18,7 @@ from pipeline.domain.review import ReviewIssue
 from pipeline.domain.review_figures import ReviewFigures
 from pipeline.services.context import Services, logger
 from pipeline.services.ports import ReviewContent
+from pipeline.services.squatters import reclaim
 
 
 def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[Path, ReviewIssue]:
@@ -37,13 +38,15 @@ def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[P
 
 def restore_missing_review(app: Services, budget: ProjectBudget) -> Path | None:
     """Write the current review workbook of a waiting version again if it is gone (deleted,
-    moved, or cleared away with a foreign copy saved over it); None when nothing was done."""
+    moved, cleared away with a foreign copy saved over it, or its name taken by a link or a
+    folder, moved aside first: ``squatters``); None when nothing was done."""
     if not budget.with_approver:
         return None
     issue = app.store.current_review_issue(budget.project_number, budget.version)
     if issue is None:  # issued before identifiers were recorded: nothing kept to restore
         return None
     review = app.settings.approval / issue.review_file
+    reclaim(app, review, budget.project_number, budget.version, "review workbook")
     # Excel deletes the original before renaming its new save into place; its lock file
     # is there all the while, so a workbook that is open is never put back under it.
     if app.folders.exists(review) or app.folders.is_open(review):

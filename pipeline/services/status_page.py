@@ -243,9 +243,10 @@ def _links(
 
 
 def _link(app: Services, target: Path, folder: Path, kind: str) -> tuple[FileLink, ...]:
-    """A link to ``target`` if it is there, inside the workspace (never a link out of it)."""
+    """A link to ``target`` if it is a regular file inside the workspace, reached through
+    no symbolic link: never a link out of it, nor to a folder or a link put there."""
     root = app.settings.root
-    if root not in target.parents or not app.folders.exists(target):
+    if root not in target.parents or not app.folders.regular_file(target):
         return ()
     relative = os.path.relpath(target, folder)  # pure: both paths are absolute
     return (FileLink(target.relative_to(root).as_posix(), page_href(relative), kind),)

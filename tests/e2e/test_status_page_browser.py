@@ -102,6 +102,36 @@ def test_the_links_reach_the_files_they_name(
     assert browser_page.requests == [page.resolve().as_uri()]  # nothing else was fetched
 
 
+def test_a_link_squatting_a_review_name_is_never_linked_and_ours_is_once_back(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, browser_page: Watched, tmp_path: Path
+) -> None:
+    page = _three_budgets(workspace, monkeypatch)
+    review = workspace.review("P-1001")
+    outside = tmp_path / "secret.xlsx"
+    outside.write_bytes(b"out of the workspace")
+    review.unlink()
+    review.symlink_to(outside)  # someone's link where the review workbook belongs
+
+    def linked() -> dict[str, Path]:
+        browser_page.open(page)
+        links = browser_page.page.locator("#budgets a")
+        found = {}
+        for index in range(links.count()):
+            target = browser_page.file_of(links.nth(index).get_attribute("href") or "")
+            assert target.is_file() and not target.is_symlink(), target
+            assert workspace.root.resolve() in target.resolve().parents, target
+            found[links.nth(index).inner_text()] = target
+        return found
+
+    assert workspace.run("status", "--html").exit_code == 0
+    assert "approval/P-1001_v1_review.xlsx" not in linked()
+    assert workspace.run("process").exit_code == 0  # moved aside, ours written back
+
+    assert linked()["approval/P-1001_v1_review.xlsx"] == review
+    assert not review.is_symlink()
+    assert outside.read_bytes() == b"out of the workspace"
+
+
 @pytest.mark.parametrize("browser_page", [True], ids=["javascript"], indirect=True)
 def test_hostile_text_from_a_workbook_shows_as_text_and_runs_nothing(
     workspace: Workspace, browser_page: Watched

@@ -5,6 +5,7 @@ the formula guard's ' counted."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -107,6 +108,21 @@ def test_an_independent_reader_gets_every_line_back_to_the_cent(
         assert record.quantity == line.unit_qty
         assert record.unit == (line.uom if profile in CARRIES_UNIT else "")
     assert {r.marker for r in records} <= {"original", ""}
+
+
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+def test_a_negative_zero_is_exported_as_zero(profile: str, tmp_path: Path) -> None:
+    """A zero amount negated (IIF's opposite split) or typed as -0 reaches no ERP as -0.00."""
+    zero = BudgetLine(
+        13, "", "05-500", "E", "Allowance", Decimal("-0.00"), Decimal("-0"), "EA", Decimal("-0")
+    )
+    job = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, (*LINES, zero), AT)
+    text = _write(profile, tmp_path, job).decode("utf-8")
+
+    assert re.search(r"(?<![\w.])-0(\.0*)?(?![\d.])", text) is None, text
+    assert "0.00" in text
+    (record,) = [r for r in read_erp_file(profile, text.encode()) if r.cost_code == "05-500"]
+    assert record.amount == 0
 
 
 def test_a_budget_change_says_so_where_the_layout_has_a_word_for_it(tmp_path: Path) -> None:

@@ -39,9 +39,19 @@ class Daemon:
     @classmethod
     def start(cls, ws: Workspace, log: Path, **env: str) -> Daemon:
         """Start the daemon on ``ws`` with ``env`` added to this process's environment."""
+        return cls._started(ws, log, ["--verbose"], env)
+
+    @classmethod
+    def start_quiet(cls, ws: Workspace, log: Path, **env: str) -> Daemon:
+        """``start`` as an operator runs it: no debug lines (nor their tracebacks), so its
+        log shows what an operator sees; ``passes`` cannot be counted."""
+        return cls._started(ws, log, [], env)
+
+    @classmethod
+    def _started(cls, ws: Workspace, log: Path, flags: list[str], env: dict[str, str]) -> Daemon:
         with log.open("ab") as output:  # the child keeps its own copy of the descriptor
             process = subprocess.Popen(
-                [sys.executable, "-m", "pipeline", "--verbose", "-w", str(ws.root), "watch"],
+                [sys.executable, "-m", "pipeline", *flags, "-w", str(ws.root), "watch"],
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1", **env},

@@ -104,6 +104,12 @@ class FakeFolders:
     def exists(self, path: Path) -> bool:
         return path in self.files
 
+    def squatter(self, path: Path) -> str:
+        return ""  # the fake holds regular files only
+
+    def regular_file(self, path: Path) -> bool:
+        return path in self.files
+
     def modified(self, path: Path) -> float | None:
         return self.mtimes.get(path, 0.0) if path in self.files else None
 

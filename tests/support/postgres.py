@@ -36,6 +36,21 @@ class PostgresServer:
     """A running server on ``127.0.0.1:port``, user ``budget`` (trust authentication)."""
 
     port: int
+    data: Path | None = None  # its data folder, for ``stop``
+
+    def stop(self) -> None:
+        """Stop the server at once (``pg_ctl stop -m immediate``), as a crash or a lost
+        network would end every session; the end of ``running_postgres`` then cleans up."""
+        binaries = postgres_bin()
+        assert binaries is not None and self.data is not None
+        subprocess.run(
+            _as_server_account(
+                [str(binaries / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=True,
+        )
 
     def url(self, database: str = "postgres") -> str:
         """The libpq URL of one of its databases."""
@@ -117,7 +132,7 @@ def running_postgres() -> Iterator[PostgresServer]:
             ),
             **quiet,  # type: ignore[call-overload]
         )
-        yield PostgresServer(port)
+        yield PostgresServer(port, data)
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.domain.people import Directory, Role, make_person
+from pipeline.domain.people import Directory, Role, make_person, name_clashes
 
 ADA = make_person("Ada Admin", "ada@example.com", ["budget_admin"], ["*"])
 BOB = make_person("Bob Builder", "bob@example.com", ["budget_admin"], ["P-OTHER"])
@@ -61,3 +61,13 @@ def test_holders_in_file_order() -> None:
 def test_unknown_role_raises() -> None:
     with pytest.raises(ValueError):
         make_person("X", "x@example.com", ["superuser"], ["*"])
+
+
+@pytest.mark.parametrize("twin", ["carl accountant", " Carl  Accountant ", "CARL\tACCOUNTANT"])
+def test_names_differing_only_in_case_or_spacing_clash(twin: str) -> None:
+    other = make_person(twin, "carl2@example.com", ["budget_admin"], ["*"])
+    assert name_clashes([ADA, CARL, other]) == [(CARL, other)]
+
+
+def test_distinct_names_do_not_clash() -> None:
+    assert name_clashes(PEOPLE.people) == []

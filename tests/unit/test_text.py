@@ -10,6 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pipeline.domain.text import (
+    clean_lines,
     clean_text,
     code_text,
     described,
@@ -189,3 +190,14 @@ def test_joined_never_puts_two_marks_together_at_a_seam(parts: list[str]) -> Non
     text = joined(parts)
     for seam in (".;", ";;", ":;", ",;"):
         assert seam not in text or any(seam in p for p in parts)
+
+
+@given(st.text())
+@example("P-\x1b1001\x07\r\nsecond\rthird\u2028")
+def test_mail_text_keeps_its_lines_and_nothing_hidden(text: str) -> None:
+    cleaned = clean_lines(text)
+
+    assert not {unicodedata.category(ch) for ch in cleaned} & REMOVED_CATEGORIES - {"Cc"}
+    assert all(ch == "\n" or unicodedata.category(ch) != "Cc" for ch in cleaned)
+    assert cleaned.count("\n") == text.count("\n") + text.count("\r") - text.count("\r\n")
+    assert clean_lines(cleaned) == cleaned

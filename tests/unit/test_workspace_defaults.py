@@ -3,9 +3,12 @@ packaged defaults `budget-erp init` writes: one source, kept so by this test."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
+
+from pipeline.config_keys import PEOPLE_KEYS, SETTINGS_KEYS, VALIDATION_KEYS, Keys, check_keys
 
 REPOSITORY = Path(__file__).parents[2]
 DEFAULTS = REPOSITORY / "pipeline" / "workspace_defaults"
@@ -41,3 +44,17 @@ def test_the_repository_adds_only_its_sample_erp_lists() -> None:
         Path("rules/cost_codes.csv"),
         Path("rules/cost_types.csv"),
     }
+
+
+@pytest.mark.parametrize(
+    ("relative", "known"),
+    [
+        ("budget-erp.toml", SETTINGS_KEYS),
+        ("rules/validation.toml", VALIDATION_KEYS),
+        ("rules/people.toml", PEOPLE_KEYS),
+    ],
+)
+def test_every_key_of_the_packaged_settings_and_rules_is_known(relative: str, known: Keys) -> None:
+    # A setting added to the code and the file but not to pipeline/config_keys.py would stop
+    # every workspace at start as an unknown key.
+    check_keys(tomllib.loads((DEFAULTS / relative).read_text(encoding="utf-8")), known)

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -52,6 +53,32 @@ def exists(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def squatter(path: Path) -> str:
+    """What holds ``path`` if it is not a regular file (never followed): "a symbolic link
+    to ...", "a folder", "a FIFO, socket or device"; "" for a regular file or nothing."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return ""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISLNK(mode):
+        try:
+            return f"a symbolic link to {os.readlink(path)}"
+        except OSError:
+            return "a symbolic link"
+    return "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device, not a file"
+
+
+def regular_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file reached through no link at all (neither it nor a
+    folder on its way): what a page may link to without leading out of the workspace."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode) and Path(os.path.realpath(path)) == path
+    except OSError:
+        return False
 
 
 # When a file counts as last modified: (path, its lstat, now) -> time (``settling``).

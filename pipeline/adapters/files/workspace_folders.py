@@ -22,8 +22,10 @@ from pipeline.adapters.files.folders import (
     fsync_dir,
     hand_back,
     is_open_in_office,
+    regular_file,
     settled_files,
     sha256_file,
+    squatter,
     written_before_commit,
 )
 from pipeline.adapters.files.settling import Observations
@@ -96,6 +98,14 @@ class LocalFolders:
     def exists(self, path: Path) -> bool:
         """Whether a directory entry is there (a link counts; it is not followed)."""
         return exists(path)
+
+    def squatter(self, path: Path) -> str:
+        """What holds ``path`` if not a regular file (a link, a folder...); "" otherwise."""
+        return squatter(path)
+
+    def regular_file(self, path: Path) -> bool:
+        """Whether ``path`` is a regular file reached through no symbolic link."""
+        return regular_file(path)
 
     def modified(self, path: Path) -> float | None:
         """When the file last changed (``settling``: a future time counts from when we first saw

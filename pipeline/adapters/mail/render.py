@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pipeline.domain.local_time import local_time
-from pipeline.domain.text import then
+from pipeline.domain.text import clean_lines, then
 from pipeline.services.ports import RenderedMail
 
 if TYPE_CHECKING:  # imported when the environment is built: a command that renders nothing
@@ -46,15 +46,27 @@ class JinjaMailRenderer:
 
     def __init__(self, env: Callable[[], jinja2.Environment]) -> None:
         self.env = env  # built on first use
+        self._mail_env: jinja2.Environment | None = None
 
     def __call__(self, template: str, context: dict[str, object]) -> RenderedMail:
         """Render both parts of one message."""
         import jinja2
 
-        env = self.env()
+        if self._mail_env is None:  # its own template cache, kept for the next message
+            self._mail_env = self.env().overlay(finalize=_mail_text)
+        env = self._mail_env
         text = env.get_template(f"email/{template}.txt.j2").render(**context)
         first, _, body = text.partition("\n")
         if not first.startswith("Subject:"):
             raise jinja2.TemplateError(f"email/{template}.txt.j2 must start with 'Subject: '")
         html = env.get_template(f"email/{template}.html.j2").render(**context)
         return RenderedMail(first.removeprefix("Subject:").strip(), body.lstrip("\n"), html)
+
+
+def _mail_text(value: object) -> object:
+    """Every value a template writes into a message, cleaned (``clean_lines``): no control
+    or invisible character that a file name, a Project Number or a typed reason carried
+    reaches a person's mail. Markup stays markup: cleaning only removes characters."""
+    if isinstance(value, str):
+        return type(value)(clean_lines(value))
+    return value

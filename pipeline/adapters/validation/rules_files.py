@@ -13,12 +13,13 @@ from typing import Any
 from pipeline.adapters.layouts.budget import COLUMN_NAMES
 from pipeline.adapters.reading.amounts import DECIMAL_SEPARATORS, NumberFormat
 from pipeline.adapters.validation.column_names_rules import company_column_names
+from pipeline.config_keys import PEOPLE_KEYS, VALIDATION_KEYS, Keys, check_keys
 from pipeline.domain.budget_summary import SummaryNames, division_names
 from pipeline.domain.column_names import ColumnNames
 from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.identifiers import project_key
-from pipeline.domain.people import Directory, Person, make_person
+from pipeline.domain.people import Directory, Person, make_person, name_clashes
 from pipeline.errors import ConfigError, ErpListUnavailable
 
 TEXT_COLUMNS = ("sub_job", "cost_code", "cost_type", "description", "uom")
@@ -85,7 +86,7 @@ def load_directory(rules_dir: Path) -> Directory:
     path = rules_dir / "people.toml"
     if not path.is_file():
         raise ConfigError(f"{path} is missing: list the budget admins and accounting approvers")
-    data = _toml(path)
+    data = _toml(path, PEOPLE_KEYS)
     people = []
     for index, entry in enumerate(data.get("person", []), start=1):
         try:
@@ -102,6 +103,12 @@ def load_directory(rules_dir: Path) -> Directory:
         except (KeyError, ValueError) as exc:
             raise ConfigError(f"{path}: person #{index}: bad or missing {exc}") from exc
     _check_accounts_unshared(path, people)
+    if clashes := name_clashes(people):
+        earlier, later = clashes[0]
+        raise ConfigError(
+            f"{path}: {earlier.name!r} and {later.name!r} differ only in case or spacing; "
+            "a name typed in a workbook would mean either: give each person a distinct name"
+        )
     return Directory(tuple(people))
 
 
@@ -126,7 +133,7 @@ def _check_accounts_unshared(path: Path, people: list[Person]) -> None:
 def load_validation_rules(rules_dir: Path) -> ValidationRules:
     """Read ``rules/validation.toml`` and the ERP lists; absent keys keep their defaults."""
     path = rules_dir / "validation.toml"
-    data = _toml(path) if path.is_file() else {}
+    data = _toml(path, VALIDATION_KEYS) if path.is_file() else {}
     amount, columns = data.get("amount", {}), data.get("columns", {})
     try:
         severity = {str(k): str(v) for k, v in data.get("severity", {}).items()}
@@ -173,7 +180,7 @@ def load_column_names(rules_dir: Path) -> ColumnNames:
     """The names the line table's columns are read under: the company's ``[column_names]``
     of ``rules/validation.toml``, then ours."""
     path = rules_dir / "validation.toml"
-    data = _toml(path) if path.is_file() else {}
+    data = _toml(path, VALIDATION_KEYS) if path.is_file() else {}
     try:
         return company_column_names(data.get("column_names", {}))
     except (TypeError, ValueError) as exc:
@@ -292,8 +299,11 @@ def _yes(text: str) -> bool:
     return text.strip().casefold() in ("yes", "y", "true", "1", "x")
 
 
-def _toml(path: Path) -> dict[str, Any]:
+def _toml(path: Path, known: Keys) -> dict[str, Any]:
+    """The file's tables; a key not in ``known`` (a typo) is a ConfigError naming it."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        check_keys(data, known)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+    return data
