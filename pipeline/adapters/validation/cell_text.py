@@ -48,12 +48,16 @@ def keep_column(texts: list[str], code: bool, picked: bool = False) -> dict[int,
     if joined.isprintable() and (not code or joined.isascii()):
         return {}
     as_read = {}
+    # Once per distinct text: a column picked from a dropdown repeats a few dozen entries.
+    known: dict[str, tuple[str, str, bool]] = {}
     for index, text in enumerate(texts):
-        read = picked_code(text) if picked else text
-        kept = kept_text(read, code)
+        if (found := known.get(text)) is None:
+            read = picked_code(text) if picked else text
+            found = known[text] = (read, kept_text(read, code), bool(removed_characters(read)))
+        read, kept, lost = found
         if kept != text:
             texts[index] = kept
-            if removed_characters(read):
+            if lost:
                 as_read[index] = read
     return as_read
 
