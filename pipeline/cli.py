@@ -37,6 +37,7 @@ from pipeline.domain.local_time import local_time
 from pipeline.domain.names import RESULTS
 from pipeline.domain.text import printable
 from pipeline.errors import EnvironmentFault, PipelineError, StateDatabaseCorrupt
+from pipeline.example_lists import examples_written_message, write_example_lists
 from pipeline.services import admin, status_health, status_page
 from pipeline.services.context import Services
 from pipeline.services.inbox import Waiting, waiting
@@ -88,9 +89,12 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     """Make a workspace in DIRECTORY (default: the workspace folder)."""
     root = directory or ctx.obj["workspace"]
     created = init_workspace(root)
-    for path in created:
+    examples = write_example_lists(root)
+    for path in created + examples:
         click.echo(f"created {path}")
     click.echo(f"workspace ready in {root.resolve()}; list your people in rules/people.toml")
+    if examples:
+        click.echo(examples_written_message(examples))
 
 
 @cli.command()

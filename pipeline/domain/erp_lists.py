@@ -16,6 +16,23 @@ SEPARATORS = {"-": "dash", ".": "dot", " ": "space"}
 _NO_SEPARATORS = str.maketrans(dict.fromkeys(SEPARATORS))
 # Characters people type for one another (after folding): O for 0, I and l for 1.
 LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1"})
+# Between a code and its description in the dropdowns we write: "03-300 \u2013 Concrete". An en
+# dash with a space each side: a code never holds it (codes are plain ASCII), so the code is
+# whatever comes before it.
+PICK_SEPARATOR = " \u2013 "
+
+
+def pick_entry(code: str, description: str) -> str:
+    """A dropdown's entry: ``03-300 \u2013 Concrete``, or the code alone when it has no
+    description."""
+    return f"{code}{PICK_SEPARATOR}{description}" if description else code
+
+
+def picked_code(text: str) -> str:
+    """The code of a dropdown's entry (``03-300`` of ``03-300 \u2013 Concrete``); any other text
+    as it is."""
+    code, separator, _ = text.partition(PICK_SEPARATOR)
+    return code.strip() if separator and code.strip() else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +116,9 @@ class ErpLists:
     # cost type -> fnmatch patterns of the cost codes it is limited to (empty: any code)
     cost_types: dict[str, tuple[str, ...]] | None = None
     missing: tuple[str, ...] = field(default=())
+    # what each cost code and cost type is called, for the dropdowns ("" or absent: unnamed)
+    code_names: Mapping[str, str] = field(default_factory=dict)
+    type_names: Mapping[str, str] = field(default_factory=dict)
 
     def job(self, number: str) -> Job | None:
         """The job with this number (ASCII case ignored, as budgets are keyed), if listed."""
@@ -120,6 +140,16 @@ class ErpLists:
     def type_spellings(self) -> Spellings | None:
         """The cost types, indexed for matching (None: no list)."""
         return None if self.cost_types is None else Spellings.of(self.cost_types)
+
+    def code_entries(self, job_number: str) -> list[str]:
+        """The cost code dropdown of a job: ``03-300 \u2013 Concrete``, in the codes' order."""
+        return [
+            pick_entry(c, self.code_names.get(c, "")) for c in sorted(self.codes_for(job_number))
+        ]
+
+    def type_entries(self) -> list[str]:
+        """The cost type dropdown: ``L \u2013 Labour``, in the types' order."""
+        return [pick_entry(t, self.type_names.get(t, "")) for t in sorted(self.cost_types or {})]
 
     def type_allows(self, cost_type: str, cost_code: str) -> bool:
         """Whether a listed cost type may be used with this cost code."""

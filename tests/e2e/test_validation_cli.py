@@ -102,7 +102,9 @@ def test_template_offers_the_erp_lists_and_passes_its_own_check(
     book = openpyxl.load_workbook(target)
     lists = book["ERP Lists"]
     codes = [c.value for c in lists["A"][1:]]
-    assert "05-500" in codes and "03-300" in codes  # the job's own code, and company codes
+    # the job's own code and company codes, each with what the ERP calls it
+    assert "05-500 \u2013 Metals" in codes and "03-300 \u2013 Concrete" in codes
+    assert "L \u2013 Labour" in [c.value for c in lists["B"][1:]]
     sources = [v.formula1 for v in book["Budget"].data_validations.dataValidation]
     assert any("'ERP Lists'!$A$2" in str(s) for s in sources)
     sheet = book["Budget"]
@@ -111,8 +113,10 @@ def test_template_offers_the_erp_lists_and_passes_its_own_check(
     assert sheet["B2"].value == "Harbor Depot"  # the job's name, from rules/jobs.csv
     prepared_by = next(r for r in sheet.iter_rows() if r[0].value == "Prepared By")
     prepared_by[1].value = "Ada Admin"  # intake needs a submitter, and so does check
-    sheet.append(["", "05-500", "M", "Steel", None, None, None, 1200])
-    sheet["B4"] = 1200  # what Excel's SUM shows: openpyxl saves formulas uncalculated
+    # picked from the dropdowns, and a code typed alone: both read as the code
+    sheet.append(["", "05-500 \u2013 Metals", "M \u2013 Material", "Steel", None, None, None, 1200])
+    sheet.append(["", "03-300", "L", "Formwork", None, None, None, 800])
+    sheet["B4"] = 2000  # what Excel's SUM shows: openpyxl saves formulas uncalculated
     book.save(target)
     checked = listed.run("check", str(target))
     assert checked.exit_code == 0, checked.output

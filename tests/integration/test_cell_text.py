@@ -172,3 +172,38 @@ def test_a_clean_column_is_left_as_it_is() -> None:
     assert keep_column(kept, code=False) == {}
     assert all(a is b for a, b in zip(kept, texts, strict=True))
     assert keep_column(["L\u200b", "\uff2c", "L"], code=True) == {0: "L\u200b"}
+
+
+def test_a_code_picked_from_a_dropdown_is_read_as_its_code(
+    workbook_factory: WorkbookFactory,
+) -> None:
+    path = workbook_factory(
+        lines=[
+            ("", "03-300 \u2013 Concrete", "M \u2013 Material", "Slab", 100),
+            ("", "01-100 \u2013 General c\u200bonditions", "L", "Site office", 200),
+            ("\u2013 A", "09-900", "S \u2013 Subcontract", "Paint", 300),
+        ]
+    )
+
+    for run_rows in (20_000, 2):  # the whole budget at once, and runs of two rows
+        document, problems = _check(path, GOLDEN_RULES, run_rows)
+
+        assert [(p.rule, p.cell) for p in errors(problems)] == [("text.not_ascii", "A10")]
+        assert not [p for p in problems if p.rule == "text.hidden_removed"]  # not the code's
+    fixed_line = ("", "03-300 \u2013 Concrete", "M \u2013 Material", "Slab", 100)
+    fixed = workbook_factory("fixed.xlsx", lines=[fixed_line, ("", "03-300", "M", "Again", 100)])
+    document, problems = _check(fixed, GOLDEN_RULES)
+    assert document is None  # one line twice, picked once and typed once
+    assert [p.cell for p in problems if p.rule == "line.duplicate"] == ["B9"]
+    taken, problems = _check(workbook_factory("taken.xlsx", lines=[fixed_line]), GOLDEN_RULES)
+    assert taken is not None, problems
+    assert (taken.lines[0].cost_code, taken.lines[0].cost_type) == ("03-300", "M")
+
+
+def test_a_picked_code_keeps_only_the_code() -> None:
+    texts = ["03-300 \u2013 Concrete", "03-300", "0\u200b3-300 \u2013 Concrete"]
+
+    assert keep_column(texts, code=True, picked=True) == {2: "0\u200b3-300"}
+    assert texts == ["03-300", "03-300", "03-300"]
+    sub_jobs = ["A \u2013 North"]  # a sub job is not picked: the dash stays, to be refused
+    assert keep_column(sub_jobs, code=True) == {} and sub_jobs == ["A \u2013 North"]

@@ -26,6 +26,7 @@ LISTED = ValidationRules(
     lists=ErpLists(
         cost_codes={"01-100": frozenset(), "03-300": frozenset(), "09-900": frozenset()},
         cost_types={"L": (), "M": (), "S": ()},
+        code_names={"01-100": "General conditions", "03-300": "Concrete"},
     )
 )
 LINES = (
@@ -101,7 +102,17 @@ def test_formats_dropdowns_and_flags_are_kept(handed_back: Path) -> None:
     sources = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert sources["B7:B5006"] == "'ERP Lists'!$A$2:$A$4"
     assert sources["C7:C5006"] == "'ERP Lists'!$B$2:$B$4"
-    assert [c.value for c in book["ERP Lists"]["A"]] == ["Cost Codes", "01-100", "03-300", "09-900"]
+    assert [c.value for c in book["ERP Lists"]["A"]] == [
+        "Cost Codes",
+        "01-100 \u2013 General conditions",
+        "03-300 \u2013 Concrete",
+        "09-900",  # no description: the code alone
+    ]
+    assert sheet["B8"].value == "03-300"  # the lines keep their codes alone
+    # a code typed alone is read too: Excel and Calc warn, and keep it if asked
+    assert {v.errorStyle for v in sheet.data_validations.dataValidation if v.type == "list"} == {
+        "warning"
+    }
     flagged = [cell.fill.fgColor.rgb for cell in sheet[8][:8]]
     assert all(str(rgb).endswith("F8CBAD") for rgb in flagged)
     assert sheet["I8"].value == "REJECTED: too high" and sheet["I7"].value is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pipeline.domain.erp_lists import ErpLists, Spellings, skeleton
+from pipeline.domain.erp_lists import ErpLists, Spellings, pick_entry, picked_code, skeleton
 from pipeline.domain.near_misses import differences, in_words, leading_zeros_missing
 
 CODES = Spellings.of(["01-100", "03-300", "09-900", "A-100", "10-110"])
@@ -134,3 +134,26 @@ def test_one_slip_in_a_listed_code_is_suggested_in_the_words_of_that_slip(
 
     assert listed.suggestion(typed) == code
     assert differences(typed, code) == [words]
+
+
+def test_the_dropdowns_list_each_code_and_type_with_what_the_erp_calls_it() -> None:
+    lists = ErpLists(
+        cost_codes={"03-300": frozenset(), "01-100": frozenset(), "05-500": frozenset({"p-2"})},
+        cost_types={"M": (), "L": ()},
+        code_names={"03-300": "Concrete", "01-100": ""},
+        type_names={"L": "Labour", "M": "Material"},
+    )
+    assert lists.code_entries("P-1") == ["01-100", "03-300 \u2013 Concrete"]  # unnamed: alone
+    assert lists.type_entries() == ["L \u2013 Labour", "M \u2013 Material"]
+
+
+def test_a_picked_entry_gives_its_code_and_other_text_stays_as_it_is() -> None:
+    assert picked_code("03-300 \u2013 Concrete \u2013 footings") == "03-300"
+    assert picked_code("03-300") == "03-300"
+    assert picked_code("03\u2013300") == "03\u2013300"  # no spaces: not a dropdown's entry
+    assert picked_code(" \u2013 Concrete") == " \u2013 Concrete"  # no code before the dash
+
+
+@given(codes, st.text(max_size=40))
+def test_the_code_of_any_entry_is_the_code_it_was_written_for(code: str, name: str) -> None:
+    assert picked_code(pick_entry(code, name)) == code

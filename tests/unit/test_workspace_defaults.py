@@ -31,6 +31,12 @@ def test_the_repository_workspace_uses_the_packaged_default(relative: Path) -> N
     assert (REPOSITORY / relative).read_bytes() == (DEFAULTS / relative).read_bytes()
 
 
+@pytest.mark.parametrize("name", ["jobs.csv", "cost_codes.csv", "cost_types.csv"])
+def test_the_repository_sample_erp_lists_are_the_examples_init_writes(name: str) -> None:
+    examples = REPOSITORY / "pipeline" / "workspace_examples" / "rules"
+    assert (REPOSITORY / "rules" / name).read_bytes() == (examples / name).read_bytes()
+
+
 def test_the_repository_adds_only_its_sample_erp_lists() -> None:
     own = {
         path.relative_to(REPOSITORY)

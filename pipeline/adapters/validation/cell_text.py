@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipeline.adapters.reading.budget_reader import RawBudget, text_of
 from pipeline.adapters.validation.wording import column_title, make_problem
+from pipeline.domain.erp_lists import picked_code
 from pipeline.domain.near_misses import in_words
 from pipeline.domain.problems import Problem, cell_ref
 from pipeline.domain.text import clean_text, code_text, described, printable, removed_characters
@@ -20,6 +21,8 @@ from pipeline.domain.text import clean_text, code_text, described, printable, re
 # Compared character by character (the duplicate check, the ERP's lists, the ERP itself):
 # folded with NFKC, and refused if not plain ASCII then (text.not_ascii).
 CODE_COLUMNS = ("sub_job", "cost_code", "cost_type")
+# Picked from our dropdowns as "03-300 \u2013 Concrete": the code before the dash is kept.
+PICKED_COLUMNS = ("cost_code", "cost_type")
 # "<column>_as_read": a line frame's column, present only when some cell of <column> lost a
 # character to the cleaning; it holds that cell's text as read (None for the others).
 AS_READ = "_as_read"
@@ -35,21 +38,27 @@ def kept_text(text: str, code: bool = False) -> str:
     return " ".join((code_text(text) if code else clean_text(text)).split())
 
 
-def keep_column(texts: list[str], code: bool) -> dict[int, str]:
-    """Replace each of ``texts`` by its ``kept_text``; return the text as read of each one
-    that lost a character to the cleaning, by position. A column with nothing to clean, as
-    nearly every column is, is found so with one scan of its joined text (it runs for every
-    text column of 200,000-line budgets)."""
+def keep_column(texts: list[str], code: bool, picked: bool = False) -> dict[int, str]:
+    """Replace each of ``texts`` by its ``kept_text`` (with ``picked``, of the code of a
+    dropdown's ``03-300 \u2013 Concrete``); return the text as read of each one that lost a
+    character to the cleaning, by position. A column with nothing to clean, as nearly every
+    column is, is found so with one scan of its joined text (it runs for every text column
+    of 200,000-line budgets); the dash of a picked entry is not ASCII, so it is not missed."""
     joined = "".join(texts)
     if joined.isprintable() and (not code or joined.isascii()):
         return {}
     as_read = {}
+    # Once per distinct text: a column picked from a dropdown repeats a few dozen entries.
+    known: dict[str, tuple[str, str, bool]] = {}
     for index, text in enumerate(texts):
-        kept = kept_text(text, code)
+        if (found := known.get(text)) is None:
+            read = picked_code(text) if picked else text
+            found = known[text] = (read, kept_text(read, code), bool(removed_characters(read)))
+        read, kept, lost = found
         if kept != text:
             texts[index] = kept
-            if removed_characters(text):
-                as_read[index] = text
+            if lost:
+                as_read[index] = read
     return as_read
 
 

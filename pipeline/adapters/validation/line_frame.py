@@ -12,7 +12,12 @@ import pandas as pd
 
 from pipeline.adapters.reading.amounts import NumberFormat, parse_amount
 from pipeline.adapters.reading.budget_reader import text_of
-from pipeline.adapters.validation.cell_text import AS_READ, CODE_COLUMNS, keep_column
+from pipeline.adapters.validation.cell_text import (
+    AS_READ,
+    CODE_COLUMNS,
+    PICKED_COLUMNS,
+    keep_column,
+)
 from pipeline.adapters.validation.line_values import Listed, spell_as_listed, take_amounts
 from pipeline.adapters.validation.rules_files import ValidationRules
 from pipeline.adapters.validation.schema import KEY_COLUMNS
@@ -31,7 +36,7 @@ def line_frame(
     frame = pd.DataFrame({"_row": [row for row, _ in rows]})
     for name in TEXT_COLUMNS:
         texts = [text_of(v) for v in _cells(rows, columns, name)]
-        as_read = keep_column(texts, code=name in CODE_COLUMNS)
+        as_read = keep_column(texts, name in CODE_COLUMNS, name in PICKED_COLUMNS)
         frame[name] = pd.Series(texts, dtype=object)
         if as_read:
             frame[f"{name}{AS_READ}"] = pd.Series(as_read, index=frame.index, dtype=object)
@@ -59,7 +64,7 @@ def repeated_lines(
     frame = pd.DataFrame({"_row": [row for row, _ in rows]})
     for name in KEY_COLUMNS:
         texts = [text_of(v) for v in _cells(rows, columns, name)]
-        keep_column(texts, code=name in CODE_COLUMNS)
+        keep_column(texts, name in CODE_COLUMNS, name in PICKED_COLUMNS)
         frame[name] = pd.Series(texts, dtype=object)
     spell_as_listed(frame, listed)
     return mark_repeated(frame)

@@ -209,6 +209,8 @@ def load_erp_lists(rules_dir: Path) -> ErpLists:
     jobs: dict[str, Job] | None = None
     cost_codes: dict[str, frozenset[str]] | None = None
     cost_types: dict[str, tuple[str, ...]] | None = None
+    code_names: dict[str, str] = {}
+    type_names: dict[str, str] = {}
     if (rows := _csv(rules_dir / "jobs.csv", "job_number")) is not None:
         jobs = {
             project_key(r["job_number"]): Job(
@@ -225,6 +227,7 @@ def load_erp_lists(rules_dir: Path) -> ErpLists:
         company: set[str] = set()
         by_job: dict[str, set[str]] = {}
         for r in rows:
+            code_names.setdefault(r["cost_code"], r.get("description", ""))
             job = project_key(r.get("job_number", ""))
             if job:
                 by_job.setdefault(r["cost_code"], set()).add(job)
@@ -241,9 +244,10 @@ def load_erp_lists(rules_dir: Path) -> ErpLists:
             else ()
             for r in rows
         }
+        type_names = {r["cost_type"]: r.get("description", "") for r in rows}
     else:
         missing.append("cost_types")
-    return ErpLists(jobs, cost_codes, cost_types, tuple(missing))
+    return ErpLists(jobs, cost_codes, cost_types, tuple(missing), code_names, type_names)
 
 
 def load_summary_names(rules_dir: Path) -> SummaryNames:

@@ -66,8 +66,9 @@ def add_dropdowns(
     amount column's number check, over the 0-based rows ``rows`` (first, last)."""
     first, last = rows
     lists = rules.lists
-    codes = sorted(lists.codes_for(project)) if lists.cost_codes else []
-    types = sorted(lists.cost_types) if lists.cost_types else []
+    # "03-300 \u2013 Concrete": the reader takes the code before the dash (erp_lists.picked_code)
+    codes = lists.code_entries(project) if lists.cost_codes else []
+    types = lists.type_entries() if lists.cost_types else []
     if codes or types:
         bold = book.add_format({"bold": True})
         listing = book.add_worksheet("ERP Lists")  # visible: the codes are worth reading
@@ -85,8 +86,12 @@ def add_dropdowns(
                     {
                         "validate": "list",
                         "source": f"='ERP Lists'!${letter}$2:${letter}${len(values) + 1}",
+                        # A warning, not a stop: a code typed alone (03-300) is read too.
+                        "error_type": "warning",
                         "error_title": title[:-1],
-                        "error_message": f"Pick a {title[:-1].lower()} from the ERP's list",
+                        "error_message": f"Not a {title[:-1].lower()} as the ERP's list shows "
+                        "it: pick one from the list. A code typed alone is read too; keep it "
+                        "if it is one.",
                     },
                 )
     sheet.data_validation(
