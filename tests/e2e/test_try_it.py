@@ -301,7 +301,9 @@ def refusal_listed(tour: Tour, result: subprocess.CompletedProcess[str]) -> None
 
 
 def looked_back(tour: Tour, result: subprocess.CompletedProcess[str]) -> None:
-    assert re.search(r"^P-1001\s+exported\s+3\s+Ada Admin", result.stdout, re.MULTILINE)
+    # PROJECT, IN THE ERP, STATE, VERSION, TOTAL, NET CHANGE, SENDER
+    row = r"^P-1001\s.*\sexported\s+v3\s+[\d,]+\.\d\d\s+[+-]?[\d,]+\.\d\d\s+Ada Admin"
+    assert re.search(row, result.stdout, re.MULTILINE), result.stdout
     for event in ("v1 send", "v1 accept", "v1 export", "v2 change", "v2 reject", "v3 resend"):
         assert re.search(rf"{event}\s", result.stdout), (event, result.stdout)
     assert re.search(r"refuse\s+Ada Admin.*P-1001_with_mistakes", result.stdout)
