@@ -8,7 +8,7 @@ import contextlib
 import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,8 @@ class FakeFolders:
     archive_bytes: dict[str, bytes] = field(default_factory=dict)
     open_in_office: set[Path] = field(default_factory=set)
     owners: dict[Path, str] = field(default_factory=dict)  # else Carl's or Ada's (take)
+    # Bytes a racer renames over a file just after it is taken (its copy keeps the bytes taken).
+    renamed_over: dict[Path, bytes] = field(default_factory=dict)
 
     def put(self, path: Path, data: bytes = b"workbook", mtime: float = 0.0) -> Path:
         """A file as a person drops it."""
@@ -85,15 +87,25 @@ class FakeFolders:
 
     @contextlib.contextmanager
     def take(self, path: Path, max_bytes: int | None = None) -> Iterator[TakenFile]:
-        """The file as is: its fake "copy" is itself; review workbooks are Carl's, the rest
-        (inbox files, their claims, results) Ada's."""
+        """The file as is: its fake "copy" is itself, unless a racer renames other bytes over
+        it (``renamed_over``); review workbooks are Carl's, the rest (inbox files, their
+        claims, results) Ada's."""
         if path not in self.files:
             raise FileNotFoundError(path)
         data = self.files[path]
         if max_bytes is not None and len(data) > max_bytes:
             raise FileTooLarge(len(data), max_bytes)
         owner = self.owners.get(path, "carl" if "approval" in path.parts else "ada")
-        yield TakenFile(path, path, self.sha256(path), owner, len(data))
+        taken = TakenFile(path, path, self.sha256(path), owner, len(data))
+        if path not in self.renamed_over:
+            yield taken
+            return
+        copy = self.put(ROOT / "taken" / path.name, data)  # private, named like it
+        self.files[path] = self.renamed_over.pop(path)
+        try:
+            yield replace(taken, content=copy)
+        finally:
+            self.remove(copy)
 
     def keep(self, taken: TakenFile) -> None:
         self.archive_bytes[taken.sha256] = self.files[taken.content]
@@ -335,6 +347,7 @@ class Answers:
     budgets: dict[str, ReadResult] = field(default_factory=dict)
     reviews: dict[str, SavedReview] = field(default_factory=dict)
     changed_cells: dict[str, FigureComparison] = field(default_factory=dict)
+    read_from: list[Path] = field(default_factory=list)  # what the review readers were given
 
     def read_budget(self, path: Path, sha256: str = "") -> ReadResult:
         return self.budgets[path.name]
@@ -342,11 +355,13 @@ class Answers:
     def read_decision(
         self, path: Path, line_count: int, issued: ReviewFigures | None
     ) -> SavedReview:
+        self.read_from.append(path)
         return self.reviews[path.name]
 
     def compare_figures(
         self, saved: Path, issued_copy: Path, issued: ReviewFigures, sheets: Sequence[str]
     ) -> FigureComparison:
+        self.read_from.append(saved)
         return self.changed_cells[saved.name]
 
 
