@@ -75,7 +75,7 @@ def readers_of(settings: Settings, start_worker: bool = False) -> Readers:
     start-up."""
     if not settings.isolate_parsing:
 
-        def direct(path: Path) -> ports.ReadResult:
+        def direct(path: Path, sha256: str = "") -> ports.ReadResult:
             return read_and_check(path, settings)  # by its global name: tests patch it
 
         def direct_review(

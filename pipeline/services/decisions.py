@@ -2,16 +2,21 @@
 
 A save counts only when it is the review workbook issued for the version awaiting approval,
 showing exactly the figures issued, decided by an accounting approver of the project who did
-not send that version, and (with ``[identity] file_owner = "require"``) saved under one of
-that approver's accounts.
+not send that version (by name or from their account), saved under no account of another
+listed person, and (with ``[identity] file_owner = "require"``) saved under one of that
+approver's accounts by a file only its owner can write.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.domain.identity import owner_problem, self_approval_problem
-from pipeline.domain.lifecycle import ProjectBudget, Submission
+from pipeline.domain.identity import (
+    other_writers_problem,
+    owner_problem,
+    self_approval_problem,
+)
+from pipeline.domain.lifecycle import Action, ProjectBudget, Submission
 from pipeline.domain.names import SQUATTED, rejected_file
 from pipeline.domain.people import Person, Role
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Rejection, Verdict
@@ -33,20 +38,31 @@ from pipeline.services.issued_figures import (
     put_back_issued,
     refuse_changed_figures,
 )
+from pipeline.services.ports import TakenFile
 from pipeline.services.squatters import reclaim, set_aside
 from pipeline.services.versions import stored_document
+
+SENDING_ACTIONS = (Action.SEND, Action.RESEND, Action.CHANGE)
 
 
 def apply_review_file(app: Services, path: Path) -> Outcome | None:
     """Read a settled review workbook once per saved content; apply a valid decision.
 
-    Returns None when there is nothing new (no decision yet, or this save was seen before).
+    The workbook is opened once (``Folders.take``): its owner, who else may write it, its
+    hash and the decision read all come from that one look, whatever is renamed over it
+    meanwhile. Returns None when there is nothing new (no decision yet, or a save seen
+    before).
     """
     submission = app.store.submission_for_review(path.name)
     if submission is None:
         return None  # not one of ours; leave it for a person to look at
+    with app.folders.take(path) as taken:
+        return _apply_taken(app, taken, submission)
+
+
+def _apply_taken(app: Services, taken: TakenFile, submission: Submission) -> Outcome | None:
+    path, sha = taken.path, taken.sha256
     budget = app.store.get_budget(submission.project_number)
-    sha = app.folders.sha256(path)
     seen = app.store.decision_outcome(sha)
     awaiting = _awaits(budget, submission)
     issue = (
@@ -59,15 +75,19 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
         # left by a crash, or one refused) is archived and cleared; a late save answered
         # already stays beside its note until a person removes it.
         if not awaiting and seen is not DecisionOutcome.LATE:
+            app.folders.keep(taken)
             clear_review(app, path, sha)
         elif seen is DecisionOutcome.FIGURES_CHANGED and issue is not None:
             put_back_issued(app, path, issue)  # refused, and a crash came before this
         return None
-    account = app.file_owner(path) if app.settings.identity.records else ""
+    account = taken.owner if app.settings.identity.records else ""
     try:
-        saved = app.read_decision(path, submission.line_count, issue.figures if issue else None)
+        saved = app.read_decision(
+            taken.content, submission.line_count, issue.figures if issue else None
+        )
     except UnreadableWorkbook as exc:
         if not awaiting:
+            app.folders.keep(taken)
             clear_review(app, path, sha)
             return None
         return _foreign_review(app, ReviewSave(path, sha, account, submission), [str(exc)])
@@ -78,9 +98,9 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
     if foreign:
         return _foreign_review(app, save, foreign)
     if issue is not None:
-        changed = changed_figures(app, save, issue)
+        changed = changed_figures(app, save, issue, taken.content)
         if changed:  # answered or not: nobody is to decide on other figures
-            return refuse_changed_figures(app, save, issue, changed)
+            return refuse_changed_figures(app, taken, save, issue, changed)
     if not saved.decision.answered:
         with app.store.transaction():
             app.store.note_decision_file(
@@ -94,9 +114,11 @@ def apply_review_file(app: Services, path: Path) -> Outcome | None:
             )
         return None
     approver, problems = _who_decides(app, save)
+    shared = other_writers_problem(app.settings.identity, path.name, taken.other_writers)
+    problems += [shared] if shared else []
     if problems or approver is None:
         return refuse_decision(app, save, problems)
-    app.folders.archive(path, sha)
+    app.folders.keep(taken)
     if saved.decision.verdict is Verdict.REJECT:
         return _reject(app, save, budget, approver)
     return _accept(app, save, budget, approver)
@@ -136,19 +158,36 @@ def _who_decides(app: Services, save: ReviewSave) -> tuple[Person | None, list[s
         return None, problems
     policy = app.settings.identity
     owners = people.by_account(save.account)
+    owner = owners[0] if len(owners) == 1 else None
+    senders = people.by_account(_send_account(app, sub)) if policy.records else []
     problems += [
         problem
         for problem in (
             owner_problem(
-                policy, approver, save.account, "the Approver cell", app.process_account()
+                policy, approver, save.account, "the Approver cell", app.process_account(), owner
             ),
             self_approval_problem(
-                policy, approver, sub.sender, owners[0] if len(owners) == 1 else None, sub.version
+                policy,
+                approver,
+                sub.sender,
+                owner,
+                sub.version,
+                senders[0] if len(senders) == 1 else None,
             ),
         )
         if problem
     ]
     return approver, problems
+
+
+def _send_account(app: Services, sub: Submission) -> str:
+    """The account that saved the workbook this version was sent in ("" if not recorded)."""
+    sends = [
+        e.account
+        for e in app.store.history(sub.project_number)
+        if e.version == sub.version and e.action in SENDING_ACTIONS
+    ]
+    return sends[-1] if sends else ""
 
 
 def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Person) -> Outcome:

@@ -49,17 +49,23 @@ def results_folder(app: Services) -> Path:
 
 
 def apply_result_file(app: Services, path: Path) -> Outcome:
-    """Apply one result file, then file it under ``results/processed/``."""
-    account = app.file_owner(path) if app.settings.identity.records else ""
+    """Apply one result file, then file it under ``results/processed/``. It is opened once
+    (``Folders.take``): its owner and its text come from that one look at it."""
     try:
-        data = _parse(app, path)
-        record = _export_named(app, data["export"])
-        if record is None:
-            raise BadResult(f"no export named {data['export']!r} was written")
+        with app.folders.take(path, app.settings.max_result_kb * 1024) as taken:
+            account = taken.owner if app.settings.identity.records else ""
+            data = _parse(app, taken.content)
+    except FileTooLarge as exc:
+        return _refused(app, path, BadResult(_too_big(exc.size, app.settings.max_result_kb)))
+    except UnreadableFile as exc:
+        return _refused(app, path, BadResult(str(exc)))
+    except OSError as exc:
+        return _refused(app, path, BadResult(f"not a JSON result file ({exc})"))
     except BadResult as exc:
-        app.folders.hand_back(path, results_folder(app) / REFUSED, f"{path.name}: {exc}\n")
-        logger.debug("%s: result refused: %s", path.name, exc)
-        return Outcome(OutcomeKind.FAILED, path, "", f"result refused: {exc}")
+        return _refused(app, path, exc)
+    record = _export_named(app, data["export"])
+    if record is None:
+        return _refused(app, path, BadResult(f"no export named {data['export']!r} was written"))
     budget = app.store.get_budget(record.project_number)
     assert budget is not None
     newest = max(
@@ -87,6 +93,12 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
     keep_current(app, record.project_number)  # confirmed: in force; refused: the one before
     app.folders.move_into(path, results_folder(app) / PROCESSED)
     return outcome
+
+
+def _refused(app: Services, path: Path, exc: BadResult) -> Outcome:
+    app.folders.hand_back(path, results_folder(app) / REFUSED, f"{path.name}: {exc}\n")
+    logger.debug("%s: result refused: %s", path.name, exc)
+    return Outcome(OutcomeKind.FAILED, path, "", f"result refused: {exc}")
 
 
 def _export_named(app: Services, name: str) -> ExportRecord | None:

@@ -23,9 +23,10 @@ from pipeline.services.intake_checks import (
     check_not_busy,
     check_stem_free,
     older_file,
+    submitter_account_note,
     submitter_of,
 )
-from pipeline.services.ports import ChangeAssessment, ReviewContent
+from pipeline.services.ports import ChangeAssessment, ReviewContent, TakenFile
 from pipeline.services.refusals import Refusal, refuse
 from pipeline.services.review_issues import write_review
 from pipeline.services.review_summary import review_summary
@@ -34,21 +35,24 @@ from pipeline.services.review_summary import review_summary
 def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outcome:
     """Process one claimed file; every outcome moves it on (recorded, or handed back).
 
-    ``recovering``: the file was claimed before a crash; if it was recorded already, the
-    job is only finished.
+    The file is opened once (``Folders.take``): its owner, hash, archived bytes and what is
+    read all come from that one look at it. ``recovering``: the file was claimed before a
+    crash; if it was recorded already, the job is only finished.
     """
-    sha = app.folders.archive(path)
-    finished = _already_taken(app, path, sha) if recovering else None
-    if finished:
-        return finished
-    account = app.file_owner(path) if app.settings.identity.records else ""
-    duplicate = duplicate_of(app, sha)
-    if duplicate:
-        return refuse(app, path, sha, duplicate, account)
-    try:
-        return _send(app, path, sha, account)
-    except Refusal as refusal:
-        return refuse(app, path, sha, refusal, account)
+    with app.folders.take(path) as taken:
+        app.folders.keep(taken)
+        sha = taken.sha256
+        finished = _already_taken(app, path, sha) if recovering else None
+        if finished:
+            return finished
+        account = taken.owner if app.settings.identity.records else ""
+        duplicate = duplicate_of(app, sha)
+        if duplicate:
+            return refuse(app, path, sha, duplicate, account)
+        try:
+            return _send(app, taken, account)
+        except Refusal as refusal:
+            return refuse(app, path, sha, refusal, account)
 
 
 def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
@@ -89,7 +93,8 @@ def duplicate_of(app: Services, sha: str) -> Refusal | None:
     return None
 
 
-def _send(app: Services, path: Path, sha: str, account: str) -> Outcome:
+def _send(app: Services, taken: TakenFile, account: str) -> Outcome:
+    path = taken.path
     if path.suffix.lower() != ".xlsx":
         raise Refusal(
             [
@@ -98,7 +103,7 @@ def _send(app: Services, path: Path, sha: str, account: str) -> Outcome:
             ]
         )
     try:
-        result = app.read_budget(path)
+        result = app.read_budget(taken.content, taken.sha256)
         crash_point("after_check")
     except UnreadableWorkbook as exc:
         raise Refusal([str(exc)]) from exc
@@ -115,22 +120,24 @@ def _send(app: Services, path: Path, sha: str, account: str) -> Outcome:
     resend = assess_resend_against_rejection(app, budget, document, submitter, warnings)
     change = assess_change_against_export(app, budget, document, submitter)
     warnings += older_file(app, budget, result.version_mark, change)
-    taken = Taken(path, sha, account)
-    return _record_send(app, taken, budget, document, submitter, warnings, resend, change)
+    sent = Sent(taken.path, taken.sha256, account, submitter_account_note(app, submitter, account))
+    return _record_send(app, sent, budget, document, submitter, warnings, resend, change)
 
 
 @dataclass(frozen=True)
-class Taken:
-    """The claimed inbox file: where it is, its bytes' hash and the account that saved it."""
+class Sent:
+    """The claimed inbox file: where it is, its bytes' hash, the account that saved it, and
+    (when that account is another listed person's than the submitter) whose it is."""
 
     path: Path
     sha: str
     account: str
+    account_note: str = ""
 
 
 def _record_send(
     app: Services,
-    taken: Taken,
+    sent: Sent,
     budget: ProjectBudget,
     document: BudgetDocument,
     submitter: Person,
@@ -138,7 +145,7 @@ def _record_send(
     resend: ResendAssessment | None,
     change: ChangeAssessment | None,
 ) -> Outcome:
-    path = taken.path
+    path = sent.path
     now = app.clock.now()
     version = budget.version + 1
     action = send_action(budget.status)
@@ -148,7 +155,7 @@ def _record_send(
         version,
         action,
         path.name,
-        taken.sha,
+        sent.sha,
         document.fingerprint(),
         submitter.name,
         now,
@@ -170,7 +177,7 @@ def _record_send(
         summary=review_summary(app, document, resend, change),
         time_zone=app.settings.time_zone,
     )
-    if app.folders.sha256(path) != taken.sha:  # a writer with the file still open: read it again
+    if app.folders.sha256(path) != sent.sha:  # a writer with the file still open: read it again
         raise WorkbookChanged(f"{path.name} changed while it was read; it is read again")
     review, issue = write_review(app, content, now)
     crash_point("after_review_written")
@@ -181,9 +188,10 @@ def _record_send(
         budget.send(
             sender=submitter.name,
             at=now,
-            file_sha256=taken.sha,
-            detail=f"{path.name}: {len(document.lines)} lines, total {money(document.total)}",
-            account=taken.account,
+            file_sha256=sent.sha,
+            detail=f"{path.name}: {len(document.lines)} lines, total {money(document.total)}"
+            + sent.account_note,
+            account=sent.account,
         )
         app.store.save_budget(budget)
         if new_budget:

@@ -18,7 +18,7 @@ from pipeline.domain.changes import (
     diff_lines,
 )
 from pipeline.domain.exports import ExportKind
-from pipeline.domain.identity import owner_problem
+from pipeline.domain.identity import account_mismatch_note, owner_problem
 from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.local_time import local_time
 from pipeline.domain.names import current_file, project_stem, rejected_file
@@ -91,6 +91,14 @@ def submitter_of(
             "it again.",
         )
     return person
+
+
+def submitter_account_note(app: Services, submitter: Person, account: str) -> str:
+    """For the send's history: whose the account that saved the workbook is, when it is
+    another listed person's than the submitter's ("" otherwise); ``require`` refuses such a
+    workbook in ``submitter_of``."""
+    owners = app.people().by_account(account) if account else []
+    return account_mismatch_note(submitter, account, owners[0] if len(owners) == 1 else None)
 
 
 def check_not_busy(app: Services, budget: ProjectBudget, submitter: Person | None) -> None:

@@ -6,7 +6,8 @@ fingerprint, recorded with the issue) is refused like any decision that cannot s
 note, the history, an email naming the cells that changed), and more: its bytes go to the
 archive and the review workbook as issued is put back in its place, so nobody decides on
 other figures. Recorded first, put back after: a crash in between puts it back on the next
-pass.
+pass. The save is judged, compared and archived from the private copy it was taken as
+(``Folders.take``), never by its name again.
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from pipeline.domain.review import DecisionOutcome, ReviewIssue
 from pipeline.errors import UnreadableWorkbook
 from pipeline.services.context import Outcome, Services, logger
 from pipeline.services.decision_answers import ReviewSave, refuse_decision
+from pipeline.services.ports import TakenFile
 
 
-def changed_figures(app: Services, save: ReviewSave, issue: ReviewIssue) -> list[str]:
-    """What the save shows otherwise than the review issued, cell by cell where cells
-    changed (empty when it shows exactly the figures issued)."""
+def changed_figures(
+    app: Services, save: ReviewSave, issue: ReviewIssue, content: Path
+) -> list[str]:
+    """What the save (its bytes as taken: ``content``) shows otherwise than the review
+    issued, cell by cell where cells changed (empty when it shows exactly the figures
+    issued)."""
     assert save.saved is not None
     issued, saved = issue.figures, save.saved.figures
     if issued is None:  # issued before figures were recorded: nothing to hold it to
@@ -33,14 +38,16 @@ def changed_figures(app: Services, save: ReviewSave, issue: ReviewIssue) -> list
     differences = issued.differences(saved)
     if not differences:
         return []
-    return [*_changed_cells(app, save, issue, differences.changed_sheets), *differences.notes]
+    changed = _changed_cells(app, save, issue, content, differences.changed_sheets)
+    return [*changed, *differences.notes]
 
 
 def refuse_changed_figures(
-    app: Services, save: ReviewSave, issue: ReviewIssue, problems: list[str]
+    app: Services, taken: TakenFile, save: ReviewSave, issue: ReviewIssue, problems: list[str]
 ) -> Outcome:
-    """Refuse the save, keep its bytes, and put the review workbook issued back in its place."""
-    app.folders.archive(save.path, save.sha)
+    """Refuse the save, keep its bytes (as taken), and put the review workbook issued back in
+    its place."""
+    app.folders.keep(taken)
     issued = local_time(issue.issued_at, app.settings.time_zone)
     advice = (
         f"These are not the figures budget-erp issued on {issued}. "
@@ -76,7 +83,7 @@ def put_back_issued(app: Services, review: Path, issue: ReviewIssue) -> None:
 
 
 def _changed_cells(
-    app: Services, save: ReviewSave, issue: ReviewIssue, sheets: Sequence[str]
+    app: Services, save: ReviewSave, issue: ReviewIssue, content: Path, sheets: Sequence[str]
 ) -> list[str]:
     """The cells that changed on ``sheets``, compared with the copy issued in the archive;
     the sheets alone when that copy cannot be read."""
@@ -92,7 +99,7 @@ def _changed_cells(
         logger.warning("%s: the review issued is not in the archive", issue.review_file)
         return whole
     try:
-        compared = app.compare_figures(save.path, copy, issue.figures, sheets)
+        compared = app.compare_figures(content, copy, issue.figures, sheets)
     except UnreadableWorkbook as exc:
         logger.warning("%s: its cells could not be compared: %s", save.path.name, exc)
         return whole

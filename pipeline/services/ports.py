@@ -81,6 +81,19 @@ class ReviewContent:
     time_zone: str = "UTC"  # the workspace's: the times the workbook shows
 
 
+@dataclass(frozen=True)
+class TakenFile:
+    """A file taken from a shared folder, as the one descriptor it was opened with saw it:
+    the use cases judge, hash, read and archive ``content``, never ``path`` again."""
+
+    path: Path  # where it was found; its name names it in every message
+    content: Path  # a private copy of its bytes (named like it), which only we can change
+    sha256: str
+    owner: str  # the account that owns it, as ``account_name`` has it
+    size: int
+    other_writers: str = ""  # who besides its owner may write it ("" when nobody)
+
+
 class EntryKind(enum.StrEnum):
     """What an inbox entry is, as ``lstat`` sees it (a link is not followed)."""
 
@@ -105,6 +118,10 @@ class Folders(Protocol):
     """What the use cases do with the workspace's folders."""
 
     def sha256(self, path: Path) -> str: ...
+    def take(
+        self, path: Path, max_bytes: int | None = None
+    ) -> AbstractContextManager[TakenFile]: ...
+    def keep(self, taken: TakenFile) -> None: ...
     def archive(self, path: Path, sha256: str | None = None) -> str: ...
     def archive_soon(self, paths: Sequence[Path]) -> None: ...
     def restore(self, sha256: str, suffix: str, target: Path) -> bool: ...
@@ -169,9 +186,11 @@ class Clock(Protocol):
 
 
 class BudgetReader(Protocol):
-    """Reads and checks an admin's workbook."""
+    """Reads and checks an admin's workbook. ``sha256``, when given, is the hash of the
+    file's bytes: a result read ahead from the claimed file of the same name is used only
+    when it was read from those very bytes."""
 
-    def __call__(self, path: Path) -> ReadResult: ...
+    def __call__(self, path: Path, sha256: str = "") -> ReadResult: ...
 
 
 class ReadAhead(Protocol):

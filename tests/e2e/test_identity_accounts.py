@@ -169,7 +169,11 @@ def test_commands_run_by_hand_must_run_under_the_account_of_by(
 def _libreoffice_as(
     account: str, review: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    """LibreOffice, run as ``account``, saving ``args`` into the review (libreoffice_decide)."""
+    """LibreOffice, run as ``account``, saving ``args`` into the review (libreoffice_decide).
+    The review is first made writable by that account alone, as a share that creates files
+    writable by their owner only has it: LibreOffice keeps the mode of the file it saves
+    over, and with ``require`` a review others can write proves nothing (issue 24)."""
+    give(review, account).chmod(0o644)
     home = Path(tempfile.mkdtemp(prefix="lo-home-"))
     give(home, account)
     return subprocess.Popen(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.adapters.files.folders import sha256_file
 from pipeline.adapters.reading.parse_pool import (
     READ_AND_CHECK,
     READ_SNAPSHOT,
@@ -70,7 +71,7 @@ def test_a_result_read_ahead_is_used_when_the_file_is_unchanged(
     ahead = ReadingAhead(pool, settings)
 
     ahead.read_ahead([path])
-    result = ahead.read(path)
+    result = ahead.read(path, sha256_file(path))
 
     assert result.project_number == "P-1001" and result.document is not None
     assert pool.jobs == [READ_SNAPSHOT]  # read once, ahead
@@ -86,7 +87,7 @@ def test_a_file_changed_after_it_was_read_ahead_is_read_again(
     pool.futures[0].result(timeout=90)  # read ahead, then the writer saves again
 
     make_workbook(path, project="P-2002")
-    result = ahead.read(path)
+    result = ahead.read(path, sha256_file(path))
 
     assert result.project_number == "P-2002"
     assert pool.jobs == [READ_SNAPSHOT, READ_AND_CHECK]
@@ -102,7 +103,7 @@ def test_an_unreadable_file_read_ahead_gives_its_error_without_a_second_read(
 
     ahead.read_ahead([path])
     with pytest.raises(UnreadableWorkbook, match=r"broken\.xlsx: not an \.xlsx workbook"):
-        ahead.read(path)
+        ahead.read(path, sha256_file(path))
     assert pool.jobs == [READ_SNAPSHOT]
 
 
@@ -114,7 +115,25 @@ def test_what_is_no_longer_listed_is_dropped(tmp_path: Path, settings: Settings)
 
     ahead.read_ahead([first, second])
     ahead.read_ahead([second])  # the first was taken elsewhere: its result is let go
-    assert ahead.read(first).project_number == "P-1001"
-    assert ahead.read(second).project_number == "P-2002"
+    assert ahead.read(first, sha256_file(first)).project_number == "P-1001"
+    assert ahead.read(second, sha256_file(second)).project_number == "P-2002"
 
     assert pool.jobs == [READ_SNAPSHOT, READ_SNAPSHOT, READ_AND_CHECK]
+
+
+def test_a_result_read_ahead_is_not_used_for_other_bytes_of_the_same_name(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # What the daemon took (its own copy, hashed from one descriptor) decides: a result read
+    # ahead from other bytes under the claimed name is never used for it.
+    claimed = make_workbook(tmp_path / "budget.xlsx", project="P-1001")
+    (tmp_path / "copy").mkdir()
+    taken = make_workbook(tmp_path / "copy" / "budget.xlsx", project="P-2002")
+    pool = CountingPool()
+    ahead = ReadingAhead(pool, settings)
+    ahead.read_ahead([claimed])
+
+    result = ahead.read(taken, sha256_file(taken))
+
+    assert result.project_number == "P-2002"
+    assert pool.jobs == [READ_SNAPSHOT, READ_AND_CHECK]

@@ -8,7 +8,7 @@ import contextlib
 import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from pipeline.domain.people import Directory, make_person
 from pipeline.domain.review import Decision, Rejection, ReviewMarks
 from pipeline.domain.review_figures import FigureComparison, ReviewFigures, SheetFigures
 from pipeline.domain.version_mark import VersionMark
+from pipeline.errors import FileTooLarge
 from pipeline.services.context import Services
 from pipeline.services.ports import (
     EntryKind,
@@ -33,6 +34,7 @@ from pipeline.services.ports import (
     ReadResult,
     RenderedMail,
     ReviewContent,
+    TakenFile,
 )
 from pipeline.services.review_ports import SavedReview
 from pipeline.services.workbook_ports import CurrentWriter, MarkReader
@@ -62,6 +64,9 @@ class FakeFolders:
     mtimes: dict[Path, float] = field(default_factory=dict)
     archive_bytes: dict[str, bytes] = field(default_factory=dict)
     open_in_office: set[Path] = field(default_factory=set)
+    owners: dict[Path, str] = field(default_factory=dict)  # else Carl's or Ada's (take)
+    # Bytes a racer renames over a file just after it is taken (its copy keeps the bytes taken).
+    renamed_over: dict[Path, bytes] = field(default_factory=dict)
 
     def put(self, path: Path, data: bytes = b"workbook", mtime: float = 0.0) -> Path:
         """A file as a person drops it."""
@@ -79,6 +84,31 @@ class FakeFolders:
         sha = sha256 or self.sha256(path)
         self.archive_bytes[sha] = self.files[path]
         return sha
+
+    @contextlib.contextmanager
+    def take(self, path: Path, max_bytes: int | None = None) -> Iterator[TakenFile]:
+        """The file as is: its fake "copy" is itself, unless a racer renames other bytes over
+        it (``renamed_over``); review workbooks are Carl's, the rest (inbox files, their
+        claims, results) Ada's."""
+        if path not in self.files:
+            raise FileNotFoundError(path)
+        data = self.files[path]
+        if max_bytes is not None and len(data) > max_bytes:
+            raise FileTooLarge(len(data), max_bytes)
+        owner = self.owners.get(path, "carl" if "approval" in path.parts else "ada")
+        taken = TakenFile(path, path, self.sha256(path), owner, len(data))
+        if path not in self.renamed_over:
+            yield taken
+            return
+        copy = self.put(ROOT / "taken" / path.name, data)  # private, named like it
+        self.files[path] = self.renamed_over.pop(path)
+        try:
+            yield replace(taken, content=copy)
+        finally:
+            self.remove(copy)
+
+    def keep(self, taken: TakenFile) -> None:
+        self.archive_bytes[taken.sha256] = self.files[taken.content]
 
     def archive_soon(self, paths: Sequence[Path]) -> None:
         """Archived when taken, as the adapter's ``archive`` waits for it anyway."""
@@ -317,18 +347,21 @@ class Answers:
     budgets: dict[str, ReadResult] = field(default_factory=dict)
     reviews: dict[str, SavedReview] = field(default_factory=dict)
     changed_cells: dict[str, FigureComparison] = field(default_factory=dict)
+    read_from: list[Path] = field(default_factory=list)  # what the review readers were given
 
-    def read_budget(self, path: Path) -> ReadResult:
+    def read_budget(self, path: Path, sha256: str = "") -> ReadResult:
         return self.budgets[path.name]
 
     def read_decision(
         self, path: Path, line_count: int, issued: ReviewFigures | None
     ) -> SavedReview:
+        self.read_from.append(path)
         return self.reviews[path.name]
 
     def compare_figures(
         self, saved: Path, issued_copy: Path, issued: ReviewFigures, sheets: Sequence[str]
     ) -> FigureComparison:
+        self.read_from.append(saved)
         return self.changed_cells[saved.name]
 
 
@@ -363,7 +396,7 @@ def fake_world(settings: Settings | None = None) -> FakeWorld:
         transport=recorder.transport,
         annotate=lambda source, problems, target: None,
         write_template=lambda target, project_number: None,
-        file_owner=lambda path: "ada" if "inbox" in str(path) else "carl",
+        file_owner=lambda path: "carl" if "approval" in path.parts else "ada",
         process_account=lambda: "ada",
         sweep_temporaries=list,
         folders=folders,

@@ -33,7 +33,7 @@ def _world(workers: int, isolate: bool = True) -> tuple[FakeWorld, list[list[str
         asked.append([path.name for path in paths])
         assert all(path.parent.parent == ROOT / "processing" for path in paths), paths
 
-    def read_budget(path: Path) -> ReadResult:
+    def read_budget(path: Path, sha256: str = "") -> ReadResult:
         taken.append(path.name)
         return read(path)
 

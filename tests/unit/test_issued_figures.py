@@ -1,6 +1,7 @@
 """The use case that holds a saved review workbook to the figures issued, on fakes: a save
 showing other figures is refused naming the cells, its approvers told, nothing exported, and
-the review issued put back (at once, or on the next pass when Office held it open)."""
+the review issued put back (at once, or on the next pass when Office held it open); all of
+it judged from the copy taken, whatever is renamed over the file meanwhile."""
 
 from __future__ import annotations
 
@@ -112,3 +113,26 @@ def test_a_save_held_open_in_office_is_put_back_once_it_is_closed() -> None:
     assert again is None  # answered once, not twice
     assert world.folders.files[REVIEW] == issued
     assert len(_figures_mail(world)) == 1
+
+
+def test_the_figures_are_compared_and_kept_from_the_copy_taken_not_from_the_name() -> None:
+    """A racer renaming other bytes over the review just after it is taken changes nothing:
+    its decision and its changed cells are read from the private copy taken, and those are
+    the bytes kept in the archive."""
+    world = fake_world()
+    token = _sent(world)
+    issued = world.folders.files[REVIEW]
+    changed = _saved_with_other_figures(world, token)
+    changed_sha = world.folders.sha256(REVIEW)
+    world.folders.renamed_over[REVIEW] = b"renamed over it by a racer"
+
+    outcome = apply_review_file(world.app, REVIEW)
+
+    assert outcome is not None and outcome.kind == "decision not applied"
+    assert "Lines!H2 was 95,000.50" in outcome.message
+    copy = ROOT / "taken" / REVIEW.name
+    assert world.answers.read_from == [copy, copy]  # the decision, then the cells changed
+    assert world.folders.archive_bytes[changed_sha] == changed
+    assert b"renamed over it by a racer" not in world.folders.archive_bytes.values()
+    assert world.folders.files[REVIEW] == issued
+    assert copy not in world.folders.files  # the private copy is let go

@@ -29,8 +29,10 @@ from pipeline.adapters.files.folders import (
     written_before_commit,
 )
 from pipeline.adapters.files.settling import Observations
+from pipeline.adapters.files.taken import taken_file
 from pipeline.domain.names import REFUSED_NOTE, refused_note
 from pipeline.errors import FileTooLarge, UnreadableFile
+from pipeline.services.ports import TakenFile
 
 
 class LocalFolders:
@@ -53,6 +55,19 @@ class LocalFolders:
         """The hex sha256 of a file's bytes."""
         return sha256_file(path)
 
+    def take(
+        self, path: Path, max_bytes: int | None = None
+    ) -> contextlib.AbstractContextManager[TakenFile]:
+        """The file opened once: its owner, mode, hash and a private copy of its bytes."""
+        return taken_file(path, max_bytes)
+
+    def keep(self, taken: TakenFile) -> None:
+        """Keep a taken file's bytes forever under their hash (from its private copy)."""
+        soon = self._soon.pop(taken.path, None)
+        if soon is not None:
+            soon.exception()  # waited for, so two copies of the same bytes never race
+        archive_copy(taken.content, self.archive_root, taken.sha256)
+
     def archive(self, path: Path, sha256: str | None = None) -> str:
         """Keep the file's bytes forever under their hash; return the hash."""
         sha = sha256 or sha256_file(path)
@@ -72,7 +87,8 @@ class LocalFolders:
                 self._soon[path] = self._archiver.submit(self._archive_now, path)
 
     def _archive_now(self, path: Path) -> None:
-        archive_copy(path, self.archive_root, sha256_file(path))
+        with taken_file(path) as taken:  # hashed and copied from one read: never mislabelled
+            archive_copy(taken.content, self.archive_root, taken.sha256)
 
     def restore(self, sha256: str, suffix: str, target: Path) -> bool:
         """Write archived bytes back to ``target``; False if the archive lacks them."""

@@ -1,10 +1,10 @@
 """Several parse workers, and reading ahead: while the daemon records one claimed file, the
-workers read and check the next ones. A result read ahead is used only if the file still
-holds the very bytes the worker read; otherwise the file is read again."""
+workers read and check the next ones. A worker reads a private copy of the claimed file's
+bytes, taken from one descriptor, and the result is used only for the very bytes the daemon
+took; otherwise the daemon's own copy is read again."""
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import threading
 from collections.abc import Sequence
@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.adapters.reading.parse_worker import Job, ParseWorker
 from pipeline.config import Settings
+from pipeline.errors import UnreadableFile
 from pipeline.services.ports import ReadResult
 
 READ_AND_CHECK = "pipeline.adapters.reading.workbook_intake:read_and_check"
@@ -96,27 +97,22 @@ class ParsePool:
 
 
 def read_snapshot(path: Path, settings: Settings) -> tuple[str, ReadResult | Exception]:
-    """In a worker: the file's sha256 and what reading it gave (a result or the error), the
-    hash "" if the file changed (or went) while it was read."""
+    """In a worker: the claimed file taken once (its bytes hashed and copied from one
+    descriptor), and what reading that copy gave (a result or the error), with the hash of
+    the very bytes read; "" when it could not be taken (gone, or grown past the limit)."""
+    from pipeline.adapters.files.taken import taken_file
     from pipeline.adapters.reading.workbook_intake import read_and_check
 
-    before = file_sha256(path)
     outcome: ReadResult | Exception
     try:
-        outcome = read_and_check(path, settings)
-    except Exception as exc:  # the error is the result, if these bytes are what is taken
-        outcome = exc
-    try:
-        after = file_sha256(path)
-    except OSError:
-        after = ""
-    return (before if before == after else ""), outcome
-
-
-def file_sha256(path: Path) -> str:
-    """The hex sha256 of the file's bytes."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        with taken_file(path, READ_AHEAD_MAX_BYTES) as taken:
+            try:
+                outcome = read_and_check(taken.content, settings)
+            except Exception as exc:  # the error is the result, if these bytes are taken
+                outcome = exc
+            return taken.sha256, outcome
+    except (OSError, UnreadableFile) as exc:
+        return "", exc
 
 
 class ReadingAhead:
@@ -124,27 +120,29 @@ class ReadingAhead:
 
     def __init__(self, pool: ParsePool, settings: Settings) -> None:
         self._pool, self._settings = pool, settings
-        self._ahead: dict[Path, Future[Any]] = {}
+        self._ahead: dict[str, Future[Any]] = {}  # by the claimed file's name
 
     def read_ahead(self, paths: Sequence[Path]) -> None:
         """Start reading these claimed files now, in this order; drop what was read ahead
         and is not listed again. A file too big to wait in memory is left for its turn."""
-        for path in set(self._ahead) - set(paths):
-            self._ahead.pop(path).cancel()
+        names = {path.name for path in paths}
+        for name in set(self._ahead) - names:
+            self._ahead.pop(name).cancel()
         for path in paths:
-            if path not in self._ahead and _small(path):
-                self._ahead[path] = self._pool.submit(
+            if path.name not in self._ahead and _small(path):
+                self._ahead[path.name] = self._pool.submit(
                     path.name, READ_SNAPSHOT, path, self._settings
                 )
 
-    def read(self, path: Path) -> ReadResult:
-        """The file read and checked: the result read ahead if it is still the file's."""
-        future = self._ahead.pop(path, None)
-        if future is not None:
+    def read(self, path: Path, sha256: str = "") -> ReadResult:
+        """``path`` read and checked; the result read ahead from the claimed file of that
+        name instead, when it was read from bytes whose hash is ``sha256``."""
+        future = self._ahead.pop(path.name, None)
+        if future is not None and sha256:
             # A timeout or a crash of the worker is raised here, as in a read now: the file
             # was claimed, so it was these bytes, or a writer still at them, either way.
             sha, outcome = future.result()
-            if sha and _same_bytes(path, sha):
+            if sha == sha256:
                 if isinstance(outcome, Exception):
                     raise outcome
                 result: ReadResult = outcome
@@ -158,10 +156,3 @@ def _small(path: Path) -> bool:
         return path.stat().st_size <= READ_AHEAD_MAX_BYTES
     except OSError:
         return False  # gone or unreadable: its turn says why
-
-
-def _same_bytes(path: Path, sha: str) -> bool:
-    try:
-        return file_sha256(path) == sha
-    except OSError:
-        return False
