@@ -69,11 +69,15 @@ def next_settle_wait(
     settle_seconds: float,
     now: float,
     modified: Callable[[Path], float | None] | None = None,
+    since: float | None = None,
 ) -> float | None:
-    """Seconds until the youngest unsettled file in ``folders`` settles, or None if none waits.
-    ``modified`` says when a file counts as last modified (``settling``: a file seen to
+    """Seconds until the next file in ``folders`` that was unsettled at ``since`` (the start
+    of the last pass, which left it for that reason; default ``now``) settles, at least a
+    moment: one that settled while the pass ran needs the next pass at once. None if none
+    waits. ``modified`` says when a file counts as last modified (``settling``: a file seen to
     change counts from then, whatever its time says); without it, its mtime, a future one
     counting from now."""
+    since = now if since is None else since
     waits = []
     for folder in folders:
         try:
@@ -85,16 +89,16 @@ def next_settle_wait(
                 if is_ignored(entry.name) or not entry.is_file(follow_symlinks=False):
                     continue
                 if modified is None:
-                    age = max(0.0, now - entry.stat(follow_symlinks=False).st_mtime)
+                    counted = min(now, entry.stat(follow_symlinks=False).st_mtime)
                 else:
-                    counted = modified(Path(entry.path))
-                    if counted is None:
+                    found = modified(Path(entry.path))
+                    if found is None:
                         continue
-                    age = now - counted
+                    counted = found
             except OSError:  # gone between listing and stat: nothing to wait for
                 continue
-            if age < settle_seconds:
-                waits.append(settle_seconds - age)
+            if counted + settle_seconds > since:  # unsettled when the pass looked
+                waits.append(counted + settle_seconds - now)
     return max(0.05, min(waits)) if waits else None
 
 
@@ -117,9 +121,10 @@ def watch(
     poll_interval: float,
     stop: threading.Event,
     modified: Callable[[Path], float | None] | None = None,
+    now: Callable[[], float] = time.time,
 ) -> None:
     """Run passes until ``stop`` is set: on events, on schedule, and when files settle (by
-    ``modified``, the passes' own idea of when a file last changed)."""
+    ``modified``, the passes' own idea of when a file last changed, at ``now``, their time)."""
     wake = threading.Event()
     observer = _observer(folders, wake, polling, poll_interval)
     logger.info(
@@ -136,8 +141,9 @@ def watch(
                     logger.error("restarting the file watcher")
                     observer.stop()
                     observer = _observer(folders, wake, polling, poll_interval)
+                started = now()
                 run_pass()
-                pending = next_settle_wait(folders, settle_seconds, time.time(), modified)
+                pending = next_settle_wait(folders, settle_seconds, now(), modified, started)
                 timeout = scan_interval if pending is None else min(scan_interval, pending)
             except Exception as exc:  # the daemon outlives any single failure
                 logger.error("pass failed (%s: %s); retrying shortly", type(exc).__name__, exc)
