@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.one import PEOPLE
+from pipeline.example_lists import EXAMPLE_LISTS
 
 
 def environment() -> dict[str, str]:
@@ -37,9 +38,17 @@ def cli(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "pipeline", "-w", str(root), *args]
 
 
+def without_example_lists(root: Path) -> None:
+    """Remove the example ERP lists ``init`` writes: the benchmarks' budgets are for jobs and
+    codes of their own, measured as a workspace without ERP lists checks them."""
+    for name in EXAMPLE_LISTS:
+        (root / "rules" / name).unlink(missing_ok=True)
+
+
 def new_workspace(root: Path, **settings: str) -> Path:
     """A workspace made by ``budget-erp init``, with the benchmark's people and settings."""
     subprocess.run(cli(root, "init", str(root)), check=True, capture_output=True, env=environment())
+    without_example_lists(root)
     (root / "rules" / "people.toml").write_text(PEOPLE)
     config = root / "budget-erp.toml"
     text = config.read_text()

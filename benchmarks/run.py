@@ -27,6 +27,7 @@ from pathlib import Path
 
 from benchmarks.generate import make_budget
 from benchmarks.one import PEOPLE
+from benchmarks.processes import without_example_lists
 
 
 def measure(mode: str, source: Path, scratch: Path, runs: int) -> dict[str, float]:
@@ -49,6 +50,7 @@ def _workspace(root: Path, mode: str, settle: float, poll: float) -> None:
     subprocess.run(
         [sys.executable, "-m", "pipeline", "init", str(root)], check=True, capture_output=True
     )
+    without_example_lists(root)
     (root / "rules" / "people.toml").write_text(PEOPLE)
     config = root / "budget-erp.toml"
     text = config.read_text()
@@ -74,6 +76,13 @@ def _wait(condition: Callable[[], bool], timeout: float) -> float:
     return time.perf_counter() - started
 
 
+def _reviews(root: Path) -> int:
+    """Review workbooks written so far; a refused budget stops the measurement at once."""
+    if refused := sorted(p.name for p in (root / "rejected").glob("*.refused.txt")):
+        raise RuntimeError(f"{root}: budgets refused, nothing to measure: {refused[:3]}")
+    return len(list((root / "approval").glob("*_review.xlsx")))
+
+
 def _daemon(root: Path) -> subprocess.Popen[bytes]:
     daemon = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "-w", str(root), "watch"],
@@ -96,9 +105,7 @@ def throughput(count: int, scratch: Path) -> dict[str, float]:
         started = time.perf_counter()
         for path in sorted(staging.iterdir()):
             shutil.copy(path, root / "inbox" / path.name)
-        _wait(
-            lambda: len(list((root / "approval").glob("*_review.xlsx"))) >= count, timeout=60 * 60
-        )
+        _wait(lambda: _reviews(root) >= count, timeout=60 * 60)
         elapsed = time.perf_counter() - started
     finally:
         daemon.send_signal(signal.SIGTERM)
