@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.adapters.layouts.rejection_reasons import INSTRUCTIONS, next_change
+from pipeline.adapters.writing.annotated_workbook import write_annotated_copy
+from pipeline.adapters.writing.plain_words import plain_words
 from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
 from pipeline.adapters.writing.review_texts import instructions
 from pipeline.adapters.writing.review_workbook import write_review_workbook
@@ -22,6 +24,7 @@ from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.domain.review import LineFlag, Rejection
 from pipeline.services.ports import ChangeAssessment, ReviewContent
 from tests.support.rendered import Page, render, shown_whole
+from tests.support.workbooks import make_workbook
 
 pytestmark = pytest.mark.slow  # LibreOffice prints each workbook
 
@@ -178,3 +181,32 @@ def test_the_hand_back_prints_as_a_report_every_reason_whole(tmp_path: Path) -> 
     budget = [page for page in pages if "Rejection Note" in page.text]
     assert len(budget) > 1 and all("Cost Code" in page.text for page in budget)
     _assert_report(pages, "Page")
+
+
+def test_the_problems_copy_prints_every_problem_whole_one_page_wide(tmp_path: Path) -> None:
+    source = make_workbook(
+        tmp_path / "budget.xlsx",
+        lines=[
+            ("", "01-100", "L", HVAC, "lots"),
+            ("", "03-300", "M", "Concrete", 118523),
+            ("", "77-700", "L", "Cranes", 1000),
+        ],
+    )
+    problems = [
+        Problem(
+            "amount.not_numeric",
+            "Amount is not a number (found 'lots')",
+            "Budget",
+            "E7",
+            hint=PAINTING,
+        ),
+        Problem("cost_code.unknown", REASONS[0], "Budget", "B9", hint=REASONS[1]),
+    ]
+    write = lambda target: write_annotated_copy(source, problems, target)  # noqa: E731
+    pages = _rendered(tmp_path, write)
+
+    told = [plain_words(text) for p in problems for text in (p.message, p.hint)]
+    _assert_readable(pages, told)
+    _assert_one_page_wide(pages, "Severity", "How to fix")
+    assert all(page.width > page.height for page in pages)  # landscape
+    assert "amount.not_numeric" not in " ".join(page.text for page in pages)  # no rule ids

@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline.adapters.reading.package_styles import ColumnLook, Style, read_styles, sheet_looks
 from pipeline.adapters.writing.plain_words import plain_words
+from pipeline.adapters.writing.text_fit import fit_row
 from pipeline.adapters.writing.xlsx_styles import printable
 from pipeline.domain.problems import Problem, Severity
 
@@ -263,6 +264,8 @@ def _problems_sheet(
             plain_words(problem.message),
             plain_words(problem.hint),
         )
+        # as tall as its longest wrapped text, so no line prints over the next problem's
+        fit_row(sheet, row, [(values[col], WIDTHS[col]) for col in WRAPPED])
         for col, value in enumerate(values):
             style = styles.cell(value, problem) if col == 0 else wrap if col in WRAPPED else None
             sheet.write_string(row, col, value, style)
