@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from pipeline.domain.local_time import local_time
 from pipeline.domain.status_view import HealthLine, age_text, seen_lately
 from pipeline.services.context import Services
 from pipeline.services.records import DaemonRecord
@@ -44,7 +45,7 @@ def _waiting_on_environment(app: Services, now: datetime) -> list[HealthLine]:
     memory = app.faults
     lines = []
     if memory.fault and memory.since is not None:
-        since = f"{memory.since.astimezone(now.tzinfo):%H:%M}"
+        since = local_time(memory.since, app.settings.time_zone)  # with its zone, as every time
         lines.append(HealthLine(f"Files wait since {since}", memory.fault, alarming=True))
     lines += [
         HealthLine("Files wait", problem, alarming=True) for problem in app.environment_check()

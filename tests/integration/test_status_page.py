@@ -165,7 +165,7 @@ def test_the_page_says_what_files_wait_on_and_since_when(workspace: Workspace) -
     process_once(app)  # the file waits: a fault of the environment, noted with its time
     html = _page(workspace).read_text(encoding="utf-8")
 
-    assert "Files wait since" in html
+    assert re.search(r"Files wait since \d{4}-\d\d-\d\d \d\d:\d\d UTC", html)  # its zone
     assert html.count("rules/jobs.csv has no rows (being rewritten?)") == 2  # then, and now
     jobs.write_text("job_number,name\nP-1001,Riverside Clinic\n", encoding="utf-8")
     process_once(app)
