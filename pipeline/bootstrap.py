@@ -187,8 +187,7 @@ def bootstrap(
     # One memory of what was seen of each file, shared by the inbox and the other folders:
     # a file settles by our own watching when its modified time cannot be believed.
     observations = Observations()
-    clock = ports.get("clock") or clock_from_environment()
-    folders = ports.get("folders") or _prepared_folders(settings, store, observations, clock)
+    folders = ports.get("folders") or _prepared_folders(settings, store, observations)
     readers = (
         None
         if {"read_budget", "read_decision", "compare_figures"} <= ports.keys()
@@ -199,7 +198,7 @@ def bootstrap(
     return Services(
         settings=settings,
         store=store,
-        clock=clock,
+        clock=ports.get("clock") or clock_from_environment(),
         people=people,
         read_budget=ports.get("read_budget") or _pick(readers).read_budget,
         read_ahead=ports.get("read_ahead") or (readers.read_ahead if readers else no_read_ahead),
@@ -241,20 +240,14 @@ def _store(settings: Settings) -> Store:
     return PostgresStore(settings.database_url, settings.lease_seconds)
 
 
-def _prepared_folders(
-    settings: Settings, store: Store, observations: Observations, clock: ports.Clock
-) -> LocalFolders:
+def _prepared_folders(settings: Settings, store: Store, observations: Observations) -> LocalFolders:
     """The workspace's folders, created where missing; passes take the database's lock when
     the state is on a server that daemons on several machines share."""
     for folder in [*settings.folders(), settings.outbox / RESULTS]:
         folder.mkdir(parents=True, exist_ok=True)
     shared = getattr(store, "pass_lock", None) if settings.database_url else None
     return LocalFolders(
-        settings.archive,
-        settings.database.parent / "pass.lock",
-        shared,
-        observations,
-        lambda: clock.now().timestamp(),  # the passes' time: a file settles by their clock
+        settings.archive, settings.database.parent / "pass.lock", shared, observations
     )
 
 

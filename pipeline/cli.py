@@ -190,7 +190,6 @@ def watch(ctx: click.Context) -> None:
             poll_interval=settings.poll_interval_seconds,
             stop=stop,
             modified=app.folders.modified,
-            now=lambda: app.clock.now().timestamp(),
         )
     finally:
         app.store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -86,7 +87,7 @@ def _decided_first(app: Services, budget: ProjectBudget) -> Iterator[ProjectBudg
     if review is None or modified is None:
         yield budget
         return
-    saving = app.clock.now().timestamp() - modified < app.settings.settle_seconds
+    saving = time.time() - modified < app.settings.settle_seconds
     if app.folders.is_open(review) or (saving and not app.inbox.is_complete_zip(review)):
         raise DecisionBeingSaved(
             f"approval/{review.name} is open in Excel or LibreOffice, or still being saved: "

@@ -44,11 +44,9 @@ class LocalFolders:
         lock: Path,
         pass_lock: Callable[[], contextlib.AbstractContextManager[None]] | None = None,
         observations: Observations | None = None,
-        now: Callable[[], float] = time.time,
     ) -> None:
         self.archive_root, self.lock_path = archive, lock
         self._observations = observations or Observations()
-        self._now = now
         self._shared_lock = pass_lock  # the database's, when daemons share it across machines
         self._soon: dict[Path, Future[None]] = {}
         self._archiver: ThreadPoolExecutor | None = None
@@ -129,7 +127,7 @@ class LocalFolders:
         """When the file last changed (``settling``: a future time counts from when we first saw
         it), or None when it is gone."""
         try:
-            return self._observations.modified(path, path.lstat(), self._now())
+            return self._observations.modified(path, path.lstat(), time.time())
         except OSError:
             return None
 
