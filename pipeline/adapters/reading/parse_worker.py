@@ -8,6 +8,7 @@ daemon gets a clear error and a fresh worker.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing
 import os
@@ -146,5 +147,8 @@ class ParseWorker:
             self._process.kill()
             self._process.join(timeout=5)
         if self._conn is not None:
-            self._conn.close()
+            # Closing is the goal: a descriptor a failed start or the dying worker's pipe
+            # already gave back (EBADF) must not turn a command's clean end into a traceback.
+            with contextlib.suppress(OSError):
+                self._conn.close()
         self._process, self._conn = None, None
