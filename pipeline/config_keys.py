@@ -70,6 +70,7 @@ SETTINGS_KEYS: Keys = {
             "workdays",
             "holidays",
             "summary_grace_minutes",
+            "escalate_after_days",
         )
     ),
     "status": dict.fromkeys(("page", "url", "refresh_minutes")),
@@ -93,7 +94,15 @@ VALIDATION_KEYS: Keys = {
     "column_names": OWN_KEYS,  # "Column name" = "field": checked where it is read
 }
 PEOPLE_KEYS: Keys = {
-    "person": [dict.fromkeys(("name", "email", "roles", "projects", "digest", "accounts"))]
+    "person": [dict.fromkeys(("name", "email", "roles", "projects", "digest", "accounts"))],
+    "delegation": [dict.fromkeys(("person", "delegate", "from", "to"))],
+}
+APPROVAL_KEYS: Keys = {
+    "level": [
+        dict.fromkeys(
+            ("name", "role", "people", "when_total_over", "when_change_over", "escalate_to")
+        )
+    ],
 }
 
 

@@ -6,12 +6,14 @@ import enum
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
+from pipeline.domain.delegation import Delegation
 from pipeline.domain.identifiers import same_project
 
 
 class Role(enum.StrEnum):
-    """The two roles of the workflow."""
+    """The two roles of the workflow (``rules/approval.toml`` may name more, for its levels)."""
 
     BUDGET_ADMIN = "budget_admin"
     ACCOUNTING_APPROVER = "accounting_approver"
@@ -23,7 +25,7 @@ class Person:
 
     name: str
     email: str
-    roles: frozenset[Role]
+    roles: frozenset[str]  # Role values, and the roles the approval levels name
     projects: frozenset[str]
     digest: bool = True  # receives the daily summary (Procore's "Subscribe to ERP digest")
     accounts: frozenset[str] = frozenset()  # operating-system accounts, as account_key() has them
@@ -32,7 +34,7 @@ class Person:
         """Whether the person's projects include this one (``"*"`` means all)."""
         return "*" in self.projects or any(same_project(project_number, p) for p in self.projects)
 
-    def may(self, role: Role, project_number: str) -> bool:
+    def may(self, role: str, project_number: str) -> bool:
         """Whether the person holds ``role`` on that project."""
         return role in self.roles and self.covers(project_number)
 
@@ -51,6 +53,7 @@ class Directory:
     """Everyone listed in the workspace's people file."""
 
     people: tuple[Person, ...]
+    delegations: tuple[Delegation, ...] = ()
 
     def find(self, identity: str) -> Person | None:
         """The person a name or email refers to, if listed."""
@@ -65,9 +68,29 @@ class Directory:
         """Everyone who lists this operating-system account (normally one person, or nobody)."""
         return [p for p in self.people if p.has_account(account)]
 
-    def holders(self, role: Role, project_number: str) -> list[Person]:
+    def holders(self, role: str, project_number: str) -> list[Person]:
         """Everyone holding ``role`` on the project, in file order."""
         return [p for p in self.people if p.may(role, project_number)]
+
+    def delegate_of(self, person: Person, day: date) -> Person | None:
+        """Who stands in for ``person`` on ``day`` (None when nobody does)."""
+        for delegation in self.delegations:
+            if delegation.in_force(day) and person.answers_to(delegation.person):
+                return self.find(delegation.delegate)
+        return None
+
+    def stood_in_for(self, delegate: Person, day: date) -> list[Person]:
+        """The people ``delegate`` stands in for on ``day``."""
+        found = (
+            self.find(d.person)
+            for d in self.delegations
+            if d.in_force(day) and delegate.answers_to(d.delegate)
+        )
+        return [p for p in found if p is not None]
+
+    def delegations_of(self, delegate: Person) -> list[Delegation]:
+        """Every delegation to ``delegate``, whatever its dates."""
+        return [d for d in self.delegations if delegate.answers_to(d.delegate)]
 
 
 def make_person(
@@ -77,12 +100,18 @@ def make_person(
     projects: Iterable[str],
     digest: bool = True,
     accounts: Iterable[str] = (),
+    more_roles: Iterable[str] = (),
 ) -> Person:
-    """Build a Person from loosely typed values; unknown roles raise ValueError."""
+    """Build a Person from loosely typed values; a role neither built in nor in
+    ``more_roles`` (those the approval levels name) raises ValueError."""
+    known = {*Role, *more_roles}
+    unknown = [r for r in roles if r not in known]
+    if unknown:
+        raise ValueError(f"role {unknown[0]!r} (roles: {', '.join(sorted(known))})")
     return Person(
         name.strip(),
         email.strip(),
-        frozenset(Role(r) for r in roles),
+        frozenset(str(r) for r in roles),
         frozenset(projects),
         digest,
         frozenset(account_key(a) for a in accounts if a.strip()),

@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from pipeline.domain.budget import LineKey
+from pipeline.domain.budget import LineKey, ReasonResponse
+from pipeline.domain.problems import Problem
 from pipeline.domain.review_figures import ReviewFigures
 
 
@@ -126,6 +127,7 @@ class ReviewIssue:
     sha256: str
     issued_at: datetime
     figures: ReviewFigures | None = None
+    level: int = 0  # the approval level it was issued to (0: the first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +153,15 @@ class ReviewMarks:
         """The one identifier the workbook carries, or "" when none or several."""
         found = {token for token in self.tokens if token}
         return found.pop() if len(found) == 1 else ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewInputs:
+    """What a version's review workbook was written from beyond the version itself, kept so
+    that the review issued to a later approval level shows the same: the budget's status
+    before the version was sent (what it was compared with), the warnings, and the admin's
+    Responses to an earlier rejection."""
+
+    status_before: str = ""  # a lifecycle Status value, "" when never sent
+    warnings: tuple[Problem, ...] = ()
+    responses: tuple[ReasonResponse, ...] = ()

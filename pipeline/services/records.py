@@ -15,7 +15,14 @@ from pipeline.domain.exports import ExportResult
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import Notification, QueuedMail
 from pipeline.domain.own_exports import Fingerprint
-from pipeline.domain.review import DecisionFile, DecisionOutcome, Rejection, ReviewIssue
+from pipeline.domain.approval_route import ApprovalRoute
+from pipeline.domain.review import (
+    DecisionFile,
+    DecisionOutcome,
+    Rejection,
+    ReviewInputs,
+    ReviewIssue,
+)
 from pipeline.services.ports import ExportRecord
 
 
@@ -49,7 +56,8 @@ class BudgetRecords(Protocol):
 
 
 class DecisionRecords(Protocol):
-    """Rejections, the review workbooks issued, and the saves already read."""
+    """Rejections, the review workbooks issued, the saves already read, and each version's
+    approval route."""
 
     def add_rejection(self, project_number: str, rejection: Rejection) -> None: ...
     def rejection(self, project_number: str, version: int) -> Rejection | None: ...
@@ -58,6 +66,12 @@ class DecisionRecords(Protocol):
     def add_review_issue(self, issue: ReviewIssue) -> None: ...
     def review_issue(self, token: str) -> ReviewIssue | None: ...
     def current_review_issue(self, project_number: str, version: int) -> ReviewIssue | None: ...
+    def add_route(
+        self, project_number: str, version: int, route: ApprovalRoute, inputs: ReviewInputs
+    ) -> None: ...
+    def save_route(self, project_number: str, version: int, route: ApprovalRoute) -> None: ...
+    def route(self, project_number: str, version: int) -> ApprovalRoute | None: ...
+    def review_inputs(self, project_number: str, version: int) -> ReviewInputs | None: ...
 
 
 class ExportRecords(Protocol):

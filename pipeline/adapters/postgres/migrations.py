@@ -5,7 +5,7 @@ starts runs ``migrate``; an advisory lock makes the others wait, then find nothi
 from __future__ import annotations
 
 from pipeline.adapters.postgres.connection import PgConnection
-from pipeline.adapters.sqlite.migrations import STATUSES, STATUSES_3
+from pipeline.adapters.sqlite.migrations import M009_ROUTES, STATUSES, STATUSES_3
 
 MIGRATION_LOCK = 0x6275646765740001  # any constant; the pass lock uses another
 # Times and amounts are kept as the same text SQLite keeps (ISO 8601 in UTC where they are
@@ -142,6 +142,11 @@ CREATE TABLE export_intents (
 
 M008 = "ALTER TABLE review_issues ADD COLUMN figures TEXT NOT NULL DEFAULT ''"
 
+M009 = f"""
+{M009_ROUTES};
+ALTER TABLE review_issues ADD COLUMN level INTEGER NOT NULL DEFAULT 0
+"""
+
 # PostgreSQL's own: the daemons alive on this workspace, each with its heartbeat (the
 # database's clock) and the server process holding its connection, so that another daemon can
 # end the session of one whose heartbeat stopped, and with it that daemon's pass lock.
@@ -164,6 +169,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m006_passes", M006),
     ("m007_export_intents", M007),
     ("m008_review_figures", M008),
+    ("m009_approval_routes", M009),
 ]
 
 

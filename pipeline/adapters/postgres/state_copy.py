@@ -31,6 +31,7 @@ TABLES = (
     "file_stems",
     "handed_back",
     "passes",
+    "approval_routes",
 )
 GENERATED = {"lines": "rowid", "review_issues": "rowid"}  # PostgreSQL numbers these itself
 

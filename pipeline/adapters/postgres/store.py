@@ -19,6 +19,7 @@ from pipeline.adapters.sqlite.handbacks import HandBackQueries
 from pipeline.adapters.sqlite.outbox import OutboxQueries
 from pipeline.adapters.sqlite.passes import PassQueries
 from pipeline.adapters.sqlite.reviews import ReviewQueries
+from pipeline.adapters.sqlite.routes import RouteQueries
 from pipeline.errors import ConcurrentUpdate, EnvironmentFault
 from pipeline.services.records import DaemonRecord
 
@@ -26,7 +27,7 @@ logger = logging.getLogger("pipeline")
 
 
 class PostgresStore(
-    BudgetQueries, OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries, PassQueries
+    BudgetQueries, OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries, PassQueries, RouteQueries
 ):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
     outbox and the passes, in a PostgreSQL database that several daemons share."""

@@ -251,6 +251,24 @@ def m008_review_figures(db: sqlite3.Connection) -> None:
     _run(db, "ALTER TABLE review_issues ADD COLUMN figures TEXT NOT NULL DEFAULT ''")
 
 
+def m009_approval_routes(db: sqlite3.Connection) -> None:
+    """The levels each version was sent under and how far it has come; the level each
+    review workbook was issued to."""
+    _run(db, M009_ROUTES)
+    _run(db, "ALTER TABLE review_issues ADD COLUMN level INTEGER NOT NULL DEFAULT 0")
+
+
+M009_ROUTES = """
+CREATE TABLE approval_routes (
+    project_number TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    route TEXT NOT NULL,
+    review_inputs TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (project_number, version)
+)
+"""
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", m001_initial),
     ("m002_outbox", m002_outbox),
@@ -260,6 +278,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m006_passes", m006_passes),
     ("m007_export_intents", m007_export_intents),
     ("m008_review_figures", m008_review_figures),
+    ("m009_approval_routes", m009_approval_routes),
 ]
 
 

@@ -12,7 +12,9 @@ from pipeline.domain.review import DecisionFile, DecisionOutcome, ReviewIssue
 from pipeline.domain.review_figures import ReviewFigures, SheetFigures
 from pipeline.errors import ConcurrentUpdate
 
-_ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at, figures"
+_ISSUE_COLUMNS = (
+    "token, project_number, version, review_file, sha256, issued_at, figures, level"
+)
 
 
 class ReviewQueries(Queries):
@@ -21,7 +23,7 @@ class ReviewQueries(Queries):
     def add_review_issue(self, issue: ReviewIssue) -> None:
         """Record a review workbook written for a version."""
         self.db.execute(
-            f"INSERT INTO review_issues ({_ISSUE_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
+            f"INSERT INTO review_issues ({_ISSUE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
             (
                 issue.token,
                 issue.project_number,
@@ -30,6 +32,7 @@ class ReviewQueries(Queries):
                 issue.sha256,
                 issue.issued_at.isoformat(),
                 _figures_text(issue.figures),
+                issue.level,
             ),
         )
 
@@ -89,9 +92,16 @@ class ReviewQueries(Queries):
             raise ConcurrentUpdate(f"file name stem {stem!r} belongs to another project")
 
 
-def _issue(row: tuple[str, str, int, str, str, str, str]) -> ReviewIssue:
+def _issue(row: tuple[str, str, int, str, str, str, str, int]) -> ReviewIssue:
     return ReviewIssue(
-        row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]), _figures(row[6])
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        datetime.fromisoformat(row[5]),
+        _figures(row[6]),
+        row[7],
     )
 
 

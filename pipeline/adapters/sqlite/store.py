@@ -17,6 +17,7 @@ from pipeline.adapters.sqlite.migrations import migrate
 from pipeline.adapters.sqlite.outbox import OutboxQueries
 from pipeline.adapters.sqlite.passes import PassQueries
 from pipeline.adapters.sqlite.reviews import ReviewQueries
+from pipeline.adapters.sqlite.routes import RouteQueries
 from pipeline.errors import BackupRefused
 from pipeline.services.records import DaemonRecord
 
@@ -44,7 +45,7 @@ def no_daemon_running(database: Path) -> Iterator[None]:
 
 
 class SqliteStore(
-    BudgetQueries, OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries, PassQueries
+    BudgetQueries, OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries, PassQueries, RouteQueries
 ):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
     outbox and the passes."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.adapters.layouts.budget import COLUMN_NAMES
 from pipeline.adapters.reading.amounts import DECIMAL_SEPARATORS, NumberFormat
+from pipeline.adapters.validation.approval_rules import level_roles, load_delegations
 from pipeline.adapters.validation.column_names_rules import company_column_names
 from pipeline.config_keys import PEOPLE_KEYS, VALIDATION_KEYS, Keys, check_keys
 from pipeline.domain.budget_summary import SummaryNames, division_names
@@ -87,6 +88,7 @@ def load_directory(rules_dir: Path) -> Directory:
     if not path.is_file():
         raise ConfigError(f"{path} is missing: list the budget admins and accounting approvers")
     data = _toml(path, PEOPLE_KEYS)
+    more_roles = level_roles(rules_dir)
     people = []
     for index, entry in enumerate(data.get("person", []), start=1):
         try:
@@ -98,6 +100,7 @@ def load_directory(rules_dir: Path) -> Directory:
                     [str(p) for p in entry.get("projects", ["*"])],
                     bool(entry.get("digest", True)),
                     _accounts(entry.get("accounts", [])),
+                    more_roles,
                 )
             )
         except (KeyError, ValueError) as exc:
@@ -109,7 +112,7 @@ def load_directory(rules_dir: Path) -> Directory:
             f"{path}: {earlier.name!r} and {later.name!r} differ only in case or spacing; "
             "a name typed in a workbook would mean either: give each person a distinct name"
         )
-    return Directory(tuple(people))
+    return Directory(tuple(people), load_delegations(path, data.get("delegation", []), people))
 
 
 def _accounts(value: Any) -> list[str]:
