@@ -20,6 +20,7 @@ from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.html.status_page import JinjaStatusPage, status_environment
 from pipeline.adapters.mail.render import JinjaMailRenderer, template_environment
 from pipeline.adapters.sqlite.store import SqliteStore
+from pipeline.adapters.validation.approval_rules import APPROVAL_FILE, load_matrix
 from pipeline.adapters.validation.rules_files import (
     load_column_names,
     load_directory,
@@ -29,6 +30,7 @@ from pipeline.adapters.validation.rules_files import (
 from pipeline.bootstrap_readers import Readers, no_read_ahead, readers_of
 from pipeline.bootstrap_state import environment_check
 from pipeline.config import Settings
+from pipeline.domain.approval_route import ApprovalMatrix
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.budget_summary import SummaryNames
 from pipeline.domain.column_names import ColumnNames
@@ -156,6 +158,7 @@ class Replacements(TypedDict, total=False):
     folders: ports.Folders
     inbox: ports.InboxFolder
     people: ports.PeopleSource
+    approval_matrix: ports.ApprovalMatrixSource
     process_account: ports.ProcessAccount
     read_ahead: ports.ReadAhead
     read_budget: ports.BudgetReader
@@ -200,6 +203,7 @@ def bootstrap(
         store=store,
         clock=ports.get("clock") or clock_from_environment(),
         people=people,
+        approval_matrix=ports.get("approval_matrix") or _approval_matrix(settings, people),
         read_budget=ports.get("read_budget") or _pick(readers).read_budget,
         read_ahead=ports.get("read_ahead") or (readers.read_ahead if readers else no_read_ahead),
         read_decision=ports.get("read_decision") or _pick(readers).read_decision,
@@ -258,6 +262,16 @@ def _people(settings: Settings) -> ports.PeopleSource:
         return load_directory(settings.rules)  # fresh: edits count without a restart
 
     return people
+
+
+def _approval_matrix(settings: Settings, people: ports.PeopleSource) -> ports.ApprovalMatrixSource:
+    if (settings.rules / APPROVAL_FILE).is_file():  # fail at start-up, not at a send
+        load_matrix(settings.rules, people().people)
+
+    def matrix() -> ApprovalMatrix:
+        return load_matrix(settings.rules)  # fresh: a change applies to versions sent after it
+
+    return matrix
 
 
 def _exporter(settings: Settings, env: Callable[[], jinja2.Environment]) -> ProfileWriter:

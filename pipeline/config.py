@@ -94,6 +94,7 @@ class Settings:
     overdue_days: float = 3.0
     working_days: WorkingDays = field(default_factory=WorkingDays)  # ages in the summary
     summary_grace_minutes: float = 30.0  # a version this new waits for the next summary
+    escalate_after_days: int = 0  # business days at one level before it escalates (0: never)
 
     def folders(self) -> list[Path]:
         """Every folder the program writes into."""
@@ -211,6 +212,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         overdue_days=float(notify.get("overdue_days", 3)),
         working_days=_working_days(notify),
         summary_grace_minutes=float(notify.get("summary_grace_minutes", 30)),
+        escalate_after_days=_whole_days(notify.get("escalate_after_days", 0)),
     )
     _check_choice("watch.mode", settings.watch_mode, {"native", "polling"})
     _check_choice(
@@ -226,6 +228,8 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         ) from exc
     if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:
         raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")
+    if settings.escalate_after_days < 0:
+        raise ValueError("notify.escalate_after_days must be a whole number of days, 0 or more")
     if settings.summary_grace_minutes < 0:
         raise ValueError("notify.summary_grace_minutes must be >= 0")
     if settings.overdue_days <= 0 or settings.status_refresh_minutes <= 0:
@@ -340,3 +344,10 @@ def init_workspace(root: Path) -> list[Path]:
             (root / name).mkdir(parents=True)
             created.append(root / name)
     return created
+
+
+def _whole_days(value: object) -> int:
+    """``[notify] escalate_after_days``: a whole number of business days (0: off)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"notify.escalate_after_days = {value!r}: a whole number of days")
+    return value

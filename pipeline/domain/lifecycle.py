@@ -35,6 +35,7 @@ class Action(enum.StrEnum):
     RESEND = "resend"
     CHANGE = "change"
     ACCEPT = "accept"
+    ACCEPT_LEVEL = "accept_level"  # one approval level of several accepted; the next decides
     REJECT = "reject"
     EXPORT = "export"
     RETRIEVE = "retrieve"
@@ -59,6 +60,8 @@ TRANSITIONS: Final[Mapping[tuple[Status | None, Action], Status]] = {
     (Status.WITHDRAWN, Action.SEND): Status.AWAITING_APPROVAL,
     (Status.REJECTED, Action.RESEND): Status.AWAITING_APPROVAL,
     (Status.AWAITING_APPROVAL, Action.ACCEPT): Status.ACCEPTED,
+    (Status.AWAITING_APPROVAL, Action.ACCEPT_LEVEL): Status.AWAITING_APPROVAL,
+    (Status.EXPORT_FAILED, Action.ACCEPT_LEVEL): Status.EXPORT_FAILED,
     (Status.AWAITING_APPROVAL, Action.REJECT): Status.REJECTED,
     (Status.AWAITING_APPROVAL, Action.RETRIEVE): Status.RETRIEVED,
     (Status.ACCEPTED, Action.EXPORT): Status.EXPORTED,
@@ -204,6 +207,13 @@ class ProjectBudget:
         """The accounting approver accepts the version awaiting approval."""
         self._apply(Action.ACCEPT)
         self._record(Action.ACCEPT, approver, at, detail, file_sha256, account)
+
+    def accept_level(
+        self, *, approver: str, at: datetime, detail: str, file_sha256: str, account: str = ""
+    ) -> None:
+        """One approval level accepts; the version waits on the next level's approver."""
+        self._apply(Action.ACCEPT_LEVEL)
+        self._record(Action.ACCEPT_LEVEL, approver, at, detail, file_sha256, account)
 
     def reject(
         self, *, approver: str, at: datetime, detail: str, file_sha256: str = "", account: str = ""

@@ -10,9 +10,11 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.config import Settings
+from pipeline.domain.approval_route import SINGLE_LEVEL
 from pipeline.domain.text import printable
 from pipeline.services.ports import (
     Annotator,
+    ApprovalMatrixSource,
     BudgetReader,
     Clock,
     EnvironmentCheck,
@@ -133,6 +135,7 @@ class Services:
     current_memory: CurrentMemory = field(default_factory=CurrentMemory)
     faults: FaultMemory = field(default_factory=FaultMemory)
     environment_check: EnvironmentCheck = field(default=lambda: _nothing_wrong())
+    approval_matrix: ApprovalMatrixSource = field(default=lambda: SINGLE_LEVEL)
     releases: tuple[Callable[[], None], ...] = ()  # what ``close`` lets go of, besides the store
 
     def close(self) -> None:
@@ -155,6 +158,7 @@ class OutcomeKind(enum.StrEnum):
     RESENT = "re-sent for approval"
     REFUSED = "refused"
     ACCEPTED = "accepted"
+    PASSED_ON = "accepted at one level"  # the next approval level decides now
     REJECTED = "rejected"
     EXPORTED = "exported"
     DECISION_REFUSED = "decision not applied"

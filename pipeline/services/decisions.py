@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.domain.approval_route import ApprovalRoute, LevelDecision
 from pipeline.domain.identity import (
     other_writers_problem,
     owner_problem,
@@ -18,12 +19,12 @@ from pipeline.domain.identity import (
 )
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission
 from pipeline.domain.names import SQUATTED, rejected_file
-from pipeline.domain.people import Person, Role
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Rejection, Verdict
 from pipeline.domain.text import joined
 from pipeline.errors import UnreadableWorkbook
 from pipeline.faults import crash_point
 from pipeline.services import notifications
+from pipeline.services.approval_routing import Decider, decider, route_of, today
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.decision_answers import (
     ReviewSave,
@@ -38,6 +39,7 @@ from pipeline.services.issued_figures import (
     put_back_issued,
     refuse_changed_figures,
 )
+from pipeline.services.level_reviews import issue_due_level_review
 from pipeline.services.ports import TakenFile
 from pipeline.services.squatters import reclaim, set_aside
 from pipeline.services.versions import stored_document
@@ -113,15 +115,15 @@ def _apply_taken(app: Services, taken: TakenFile, submission: Submission) -> Out
                 ),
             )
         return None
-    approver, problems = _who_decides(app, save)
+    who, problems = _who_decides(app, save)
     shared = other_writers_problem(app.settings.identity, path.name, taken.other_writers)
     problems += [shared] if shared else []
-    if problems or approver is None:
+    if problems or who.person is None:
         return refuse_decision(app, save, problems)
     app.folders.keep(taken)
     if saved.decision.verdict is Verdict.REJECT:
-        return _reject(app, save, budget, approver)
-    return _accept(app, save, budget, approver)
+        return _reject(app, save, budget, who)
+    return _accept(app, save, budget, who)
 
 
 def _foreign_review(app: Services, save: ReviewSave, problems: list[str]) -> Outcome:
@@ -142,42 +144,44 @@ def _awaits(budget: ProjectBudget | None, submission: Submission) -> bool:
     return budget is not None and budget.awaits_decision_on(submission.version)
 
 
-def _who_decides(app: Services, save: ReviewSave) -> tuple[Person | None, list[str]]:
-    """The approver the workbook names, and every reason their decision cannot stand."""
+def _who_decides(app: Services, save: ReviewSave) -> tuple[Decider, list[str]]:
+    """Who the workbook names, for whom they stand in, and every reason their decision on
+    the level the version waits on cannot stand."""
     assert save.saved is not None
     decision, sub = save.saved.decision, save.submission
     people = app.people()
     problems = decision.problems()
-    approver = people.authorised(decision.approver, Role.ACCOUNTING_APPROVER, sub.project_number)
+    route = route_of(app, sub.project_number, sub.version)
+    who = decider(people, route, decision.approver, sub.project_number, sub.version, today(app))
+    problems += who.problems
+    approver = who.person
     if approver is None:
-        if decision.approver.strip():
-            problems.append(
-                f"{decision.approver!r} is not an accounting approver of project "
-                f"{sub.project_number} in rules/people.toml"
-            )
-        return None, problems
+        return who, problems
     policy = app.settings.identity
     owners = people.by_account(save.account)
     owner = owners[0] if len(owners) == 1 else None
     senders = people.by_account(_send_account(app, sub)) if policy.records else []
+    sent_by = senders[0] if len(senders) == 1 else None
     problems += [
         problem
         for problem in (
             owner_problem(
                 policy, approver, save.account, "the Approver cell", app.process_account(), owner
             ),
-            self_approval_problem(
-                policy,
-                approver,
-                sub.sender,
-                owner,
-                sub.version,
-                senders[0] if len(senders) == 1 else None,
+            self_approval_problem(policy, approver, sub.sender, owner, sub.version, sent_by),
+            *(
+                [
+                    self_approval_problem(
+                        policy, who.on_behalf_of, sub.sender, None, sub.version, sent_by
+                    )
+                ]
+                if who.on_behalf_of is not None
+                else []
             ),
         )
         if problem
     ]
-    return approver, problems
+    return who, problems
 
 
 def _send_account(app: Services, sub: Submission) -> str:
@@ -190,10 +194,11 @@ def _send_account(app: Services, sub: Submission) -> str:
     return sends[-1] if sends else ""
 
 
-def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Person) -> Outcome:
-    assert save.saved is not None
-    sub, decision = save.submission, save.saved.decision
+def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider) -> Outcome:
+    assert save.saved is not None and who.person is not None
+    sub, decision, approver = save.submission, save.saved.decision, who.person
     now = app.clock.now()
+    route = route_of(app, sub.project_number, sub.version)
     rejection = Rejection(
         sub.version, approver.name, now, tuple(decision.reasons()), decision.flags
     )
@@ -202,7 +207,8 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
     reclaim(app, target, sub.project_number, sub.version, "rejected workbook")
     app.folders.write(target, lambda temp: app.write_rejected(document, rejection, temp))
     detail = joined([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
-    mail = notifications.rejected(app, sub, rejection, target)
+    detail = _level_words(route, who) + detail
+    mail = notifications.rejected(app, sub, rejection, target, route)
     with app.folders.kept_if_committed(target), app.store.transaction():
         notifications.enqueue_all(app, mail)
         budget.reject(
@@ -229,23 +235,57 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
     )
 
 
-def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Person) -> Outcome:
+def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider) -> Outcome:
     sub = save.submission
+    assert who.person is not None
+    approver = who.person
     now = app.clock.now()
-    with app.store.transaction():
-        budget.accept(
-            approver=approver.name,
-            at=now,
-            file_sha256=save.sha,
-            detail=f"version {sub.version} accepted",
-            account=save.account,
+    route = route_of(app, sub.project_number, sub.version)
+    decided = route.accepted(
+        LevelDecision(
+            route.current.level.name,
+            approver.name,
+            now,
+            who.on_behalf_of.name if who.on_behalf_of else "",
         )
+    )
+    last = route.last_level
+    with app.store.transaction():
+        if last:
+            budget.accept(
+                approver=approver.name,
+                at=now,
+                file_sha256=save.sha,
+                detail=_level_words(route, who) + f"version {sub.version} accepted",
+                account=save.account,
+            )
+        else:
+            budget.accept_level(
+                approver=approver.name,
+                at=now,
+                file_sha256=save.sha,
+                detail=_level_words(route, who)
+                + f"version {sub.version} accepted; next: {decided.stage()}",
+                account=save.account,
+            )
         app.store.save_budget(budget)
+        if app.store.route(sub.project_number, sub.version) is not None:
+            app.store.save_route(sub.project_number, sub.version, decided)
         app.store.note_decision_file(
             DecisionFile(save.sha, sub.project_number, sub.version, DecisionOutcome.ACCEPTED, now)
         )
     crash_point("after_decision_recorded")
     clear_review(app, save.path)
+    if not last:
+        review = issue_due_level_review(app, budget)
+        where = f"approval/{review.name}" if review else "the next pass"
+        return Outcome(
+            OutcomeKind.PASSED_ON,
+            save.path,
+            sub.project_number,
+            f"{route.current.level.name} by {_by(who)}; now with {decided.stage()}: "
+            f"review workbook {where}",
+        )
     record = export_accepted(app, sub.project_number)
     logger.debug(  # the pass reports the outcome itself
         "%s: version %d accepted by %s, exported as %s",
@@ -258,5 +298,22 @@ def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, approver: Pe
         OutcomeKind.ACCEPTED,
         save.path,
         sub.project_number,
-        f"by {approver.name}; ERP file outbox/{record.file_name}",
+        f"by {_by(who)}; ERP file outbox/{record.file_name}",
     )
+
+
+def _by(who: Decider) -> str:
+    """``Carl Accountant``, or ``Dana Delegate for Carl Accountant``."""
+    assert who.person is not None
+    if who.on_behalf_of is None:
+        return who.person.name
+    return f"{who.person.name} for {who.on_behalf_of.name}"
+
+
+def _level_words(route: ApprovalRoute, who: Decider) -> str:
+    """What the history says of the level decided and for whom: ``Controller (level 2 of
+    2): `` and ``for Carl Accountant, by Dana Delegate: ``; nothing for one plain level."""
+    words = f"{route.stage()}: " if route.several else ""
+    if who.on_behalf_of is not None and who.person is not None:
+        words += f"for {who.on_behalf_of.name}, by {who.person.name}: "
+    return words

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from pipeline.domain.exports import ExportResult, Refusal
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget
 from pipeline.domain.names import CHANGES, PROCESSED, REFUSED, RESULTS
-from pipeline.domain.people import Role
 from pipeline.errors import FileTooLarge, UnreadableFile
 from pipeline.services import notifications
+from pipeline.services.approval_routing import receivers, route_of, today
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.current_budget import keep_current
 from pipeline.services.failed_exports import set_aside_refused
@@ -231,7 +231,9 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
         return
     submission = app.store.submission(record.project_number, record.version)
     assert submission is not None
-    approvers = app.people().holders(Role.ACCOUNTING_APPROVER, record.project_number)
+    # The route starts again: every level decides the version anew (RELIABILITY.md).
+    route = route_of(app, record.project_number, record.version).restarted()
+    approvers = receivers(app.people(), route.current, record.project_number, today(app))
     refusal = Refusal(
         record.version, record.file_name, message, now.astimezone(ZoneInfo(app.settings.time_zone))
     )
@@ -243,6 +245,7 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
         summary=review_summary(app, document),
         refusal=refusal,
         time_zone=app.settings.time_zone,
+        route=route,
     )
     review, issue = write_review(app, content, now)
     mail = notifications.export_failed(app, submission.sender, approvers, record, refusal, review)
@@ -256,6 +259,8 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
         )
         app.store.save_budget(budget)
         app.store.add_review_issue(issue)
+        if app.store.route(record.project_number, record.version) is not None:
+            app.store.save_route(record.project_number, record.version, route)
     logger.warning(
         "%s failed to import in the ERP: %s; back with the approver", record.file_name, message
     )

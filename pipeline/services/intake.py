@@ -10,11 +10,13 @@ from pipeline.domain.changes import ResendAssessment
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission, send_action
 from pipeline.domain.local_time import local_time
 from pipeline.domain.names import project_stem, review_file
-from pipeline.domain.people import Person, Role
+from pipeline.domain.people import Person
 from pipeline.domain.problems import Problem, Severity
+from pipeline.domain.review import ReviewInputs
 from pipeline.errors import UnreadableWorkbook, WorkbookChanged
 from pipeline.faults import crash_point
 from pipeline.services import notifications
+from pipeline.services.approval_routing import receivers, route_for, today
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.handed_back import tidy_after
 from pipeline.services.intake_checks import (
@@ -166,7 +168,8 @@ def _record_send(
         document.prepared_by,
         "" if document.stated_total is None else str(document.stated_total),
     )
-    approvers = app.people().holders(Role.ACCOUNTING_APPROVER, project)
+    route = route_for(app, budget, document)
+    approvers = receivers(app.people(), route.current, project, today(app))
     content = ReviewContent(
         submission,
         document,
@@ -176,6 +179,10 @@ def _record_send(
         change,
         summary=review_summary(app, document, resend, change),
         time_zone=app.settings.time_zone,
+        route=route,
+    )
+    inputs = ReviewInputs(
+        budget.status.value if budget.status else "", tuple(warnings), document.responses
     )
     if app.folders.sha256(path) != sent.sha:  # a writer with the file still open: read it again
         raise WorkbookChanged(f"{path.name} changed while it was read; it is read again")
@@ -198,6 +205,7 @@ def _record_send(
             app.store.claim_stem(project_stem(project), project)
         app.store.add_submission(submission, document.lines)
         app.store.add_review_issue(issue)
+        app.store.add_route(project, version, route, inputs)
     crash_point("after_record")  # the mail is queued in the same transaction
     app.folders.remove(path)
     tidy_after(app, project, version)

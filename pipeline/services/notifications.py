@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from pipeline.domain.approval_route import ApprovalRoute
 from pipeline.domain.budget import money
 from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import Event, Submission
+from pipeline.domain.local_time import local_time
 from pipeline.domain.names import CHANGES, FAILED, change_reference
 from pipeline.domain.notification import Notification
 from pipeline.domain.own_exports import PublishedName
@@ -67,14 +69,31 @@ def sent_for_approval(
         "changes": _described_changes(content),
         "warnings": [str(w) for w in content.warnings],
         "review_path": str(content_path(app, sub.review_file)),
+        **route_words(content.route, app.settings.time_zone),
     }
+    level = content.route.position if content.route else 0
     found: list[Notification] = []
     for person in approvers:
         key = f"sent:{sub.project_number}:v{sub.version}:{person.email}"
+        key += f":level{level + 1}" if level else ""
         found += prepare(
             app, key, "sent_for_approval", [person.email], {**context, "approver": person.name}
         )
     return found
+
+
+def route_words(route: ApprovalRoute | None, zone: str) -> dict[str, object]:
+    """The approval levels for a mail: the level this is about (``Controller (level 2 of
+    2)``, "" for one level), all of them in order, and the Accepts given so far."""
+    if route is None or not route.several:
+        return {"level": "", "levels": "", "earlier_accepts": []}
+    return {
+        "level": route.stage(),
+        "levels": route.names(),
+        "earlier_accepts": [
+            f"{d.level}: accepted by {d.who} on {local_time(d.at, zone)}" for d in route.decisions
+        ],
+    }
 
 
 def _described_changes(content: ReviewContent) -> list[str]:
@@ -100,7 +119,11 @@ def content_path(app: Services, review_file: str) -> Path:
 
 
 def rejected(
-    app: Services, sub: Submission, rejection: Rejection, workbook: Path
+    app: Services,
+    sub: Submission,
+    rejection: Rejection,
+    workbook: Path,
+    route: ApprovalRoute | None = None,
 ) -> list[Notification]:
     """To the admin who sent the rejected version: every reason, its amounts, and where to
     fix it."""
@@ -115,6 +138,7 @@ def rejected(
             "project_number": project_number,
             "project_name": sub.project_name,
             "rejection": rejection,
+            **route_words(route, app.settings.time_zone),
             **amounts(app, sub),
             "workbook_path": str(workbook),
             "workbook_url": workbook.resolve().as_uri(),

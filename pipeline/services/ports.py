@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from pipeline.domain.approval_route import ApprovalMatrix, ApprovalRoute
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.budget_summary import BudgetSummary, SummaryNames
 from pipeline.domain.changes import LineChange, ResendAssessment, ReturnedAmount
@@ -79,6 +80,7 @@ class ReviewContent:
     summary: BudgetSummary | None = None  # None: the lines' totals alone
     refusal: Refusal | None = None  # issued again because the ERP refused the version's file
     time_zone: str = "UTC"  # the workspace's: the times the workbook shows
+    route: ApprovalRoute | None = None  # the levels, the one it is issued to, those decided
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,12 @@ class PeopleSource(Protocol):
     """Reads ``rules/people.toml`` fresh, so edits take effect without a restart."""
 
     def __call__(self) -> Directory: ...
+
+
+class ApprovalMatrixSource(Protocol):
+    """Reads ``rules/approval.toml`` fresh: a change applies to the versions sent after it."""
+
+    def __call__(self) -> ApprovalMatrix: ...
 
 
 class TemporarySweep(Protocol):

@@ -19,6 +19,7 @@ from pipeline.services.erp_results import apply_result_file, results_folder
 from pipeline.services.export import export_accepted
 from pipeline.services.inbox import inbox_pass
 from pipeline.services.intake import take_inbox_file
+from pipeline.services.level_reviews import issue_due_level_review
 from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.review_issues import restore_missing_review
 from pipeline.services.status_page import after_pass
@@ -130,6 +131,7 @@ def _still_open(app: Services, review: Path, now: float) -> bool:
 
 
 def _restore_review(app: Services, budget: ProjectBudget, _approval: Path) -> Outcome | None:
+    issue_due_level_review(app, budget)  # a crash came between a level's Accept and this
     restore_missing_review(app, budget)
     return None
 

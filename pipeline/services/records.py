@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from pipeline.domain.approval_route import ApprovalRoute
 from pipeline.domain.budget import BudgetLine
 from pipeline.domain.exports import ExportResult
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import Notification, QueuedMail
 from pipeline.domain.own_exports import Fingerprint
-from pipeline.domain.approval_route import ApprovalRoute
 from pipeline.domain.review import (
     DecisionFile,
     DecisionOutcome,

@@ -24,6 +24,10 @@ CALLS: dict[Action, tuple[Callable[[ProjectBudget], object], str]] = {
     Action.SYNC: (lambda b: b.mark_synced(at=AT, detail="imported"), "erp"),
     Action.FAIL_EXPORT: (lambda b: b.mark_export_failed(at=AT, detail="bad code"), "erp"),
     Action.ACCEPT: (lambda b: b.accept(approver="carl", at=AT), "carl"),
+    Action.ACCEPT_LEVEL: (
+        lambda b: b.accept_level(approver="carl", at=AT, detail="level 1 of 2", file_sha256="f3"),
+        "carl",
+    ),
     Action.REJECT: (lambda b: b.reject(approver="carl", at=AT, detail="too high"), "carl"),
     Action.EXPORT: (
         lambda b: b.mark_exported(at=AT, detail="P-1.csv", file_sha256="f2"),

@@ -27,7 +27,13 @@ logger = logging.getLogger("pipeline")
 
 
 class PostgresStore(
-    BudgetQueries, OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries, PassQueries, RouteQueries
+    BudgetQueries,
+    OutboxQueries,
+    ExportQueries,
+    ReviewQueries,
+    HandBackQueries,
+    PassQueries,
+    RouteQueries,
 ):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
     outbox and the passes, in a PostgreSQL database that several daemons share."""

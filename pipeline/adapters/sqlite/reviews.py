@@ -12,9 +12,7 @@ from pipeline.domain.review import DecisionFile, DecisionOutcome, ReviewIssue
 from pipeline.domain.review_figures import ReviewFigures, SheetFigures
 from pipeline.errors import ConcurrentUpdate
 
-_ISSUE_COLUMNS = (
-    "token, project_number, version, review_file, sha256, issued_at, figures, level"
-)
+_ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at, figures, level"
 
 
 class ReviewQueries(Queries):

@@ -105,9 +105,7 @@ def _inputs_text(inputs: ReviewInputs) -> str:
 def _inputs(stored: dict[str, Any]) -> ReviewInputs:
     return ReviewInputs(
         stored["status_before"],
-        tuple(
-            Problem(**{**w, "severity": Severity(w["severity"])}) for w in stored["warnings"]
-        ),
+        tuple(Problem(**{**w, "severity": Severity(w["severity"])}) for w in stored["warnings"]),
         tuple(ReasonResponse(**r) for r in stored["responses"]),
     )
 

@@ -45,7 +45,13 @@ def no_daemon_running(database: Path) -> Iterator[None]:
 
 
 class SqliteStore(
-    BudgetQueries, OutboxQueries, ExportQueries, ReviewQueries, HandBackQueries, PassQueries, RouteQueries
+    BudgetQueries,
+    OutboxQueries,
+    ExportQueries,
+    ReviewQueries,
+    HandBackQueries,
+    PassQueries,
+    RouteQueries,
 ):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
     outbox and the passes."""

@@ -99,7 +99,7 @@ def _level(path: Path, index: int, entry: dict[str, Any]) -> Level:
     if isinstance(people, str) or not all(isinstance(p, str) for p in people):
         raise ConfigError(f'{where} ({name}): people = ["Vera Controller"], a list of names')
     if not role and not people:
-        raise ConfigError(f"{where} ({name}): say who decides it: role = \"...\" or people")
+        raise ConfigError(f'{where} ({name}): say who decides it: role = "..." or people')
     return Level(
         name,
         role,

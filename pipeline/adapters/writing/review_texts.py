@@ -1,6 +1,9 @@
-"""The texts of the review workbook's Review sheet: the version line and the instructions."""
+"""The texts of the review workbook's Review sheet: the version line, the approval levels and
+the instructions."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from pipeline.domain.local_time import local_time
 from pipeline.services.ports import ReviewContent
@@ -68,3 +71,26 @@ def version_text(content: ReviewContent) -> str:
             f"{rejection.approver} on {local_time(rejection.at, content.time_zone)}"
         )
     return ", ".join(parts)
+
+
+def route_facts(content: ReviewContent) -> list[tuple[str, Any]]:
+    """With several approval levels: which this review is for, all of them with why each is
+    needed, and the Accepts given at the earlier ones."""
+    route = content.route
+    if route is None or not route.several:
+        return []
+    levels = "; then ".join(
+        step.level.name + (f" ({step.why})" if step.why else "") for step in route.levels
+    )
+    facts: list[tuple[str, Any]] = [
+        ("Approval level", route.stage()),
+        ("Levels needed", levels),
+    ]
+    facts += [
+        (
+            f"Accepted: {decision.level}",
+            f"by {decision.who} on {local_time(decision.at, content.time_zone)}",
+        )
+        for decision in route.decisions
+    ]
+    return facts

@@ -22,7 +22,12 @@ from pipeline.adapters.layouts.review import (
 from pipeline.adapters.layouts.review_figures import SheetDigest
 from pipeline.adapters.writing.figures_recorder import FiguresRecorder, streamed_texts
 from pipeline.adapters.writing.review_resend_sheets import changes_sheet, reasons_sheet
-from pipeline.adapters.writing.review_texts import REVIEW_WIDTH, instructions, version_text
+from pipeline.adapters.writing.review_texts import (
+    REVIEW_WIDTH,
+    instructions,
+    route_facts,
+    version_text,
+)
 from pipeline.adapters.writing.sheet_rows import (
     Cell,
     column_letters,
@@ -166,6 +171,7 @@ def _review_sheet(
         ("Lines", len(doc.lines)),
         ("Total of lines", doc.total),
         ("Budget Total (stated)", doc.stated_total if doc.stated_total is not None else ""),
+        *route_facts(content),
     ]
     labels = [label for label, _ in facts] + list(DECISION_NAMES)
     widths = (label_width([*labels, "Warnings"], REVIEW_WIDTH[0]), REVIEW_WIDTH[1])
