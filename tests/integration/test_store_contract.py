@@ -291,3 +291,40 @@ def test_budgets_come_most_recently_changed_first(store: Store) -> None:
         second.accept(approver="Carl", at=NOW + timedelta(minutes=5))
         store.save_budget(second)
     assert [b.project_number for b in store.budgets()] == ["P-2", "P-1"]
+
+
+def test_a_route_keeps_its_levels_decisions_and_review_inputs(store: Store) -> None:
+    from pipeline.domain.approval_route import ApprovalRoute, Level, LevelDecision, RouteLevel
+    from pipeline.domain.budget import ReasonResponse
+    from pipeline.domain.problems import Problem, Severity
+    from pipeline.domain.review import ReviewInputs
+
+    route = ApprovalRoute(
+        (
+            RouteLevel(Level("Accounting", role="accounting_approver")),
+            RouteLevel(
+                Level(
+                    "Controller",
+                    people=("Vera Controller",),
+                    when_total_over=Decimal("1000000"),
+                    escalate_to="Carl",
+                ),
+                "total 1,200,000.00 over 1,000,000.00",
+            ),
+        )
+    )
+    inputs = ReviewInputs(
+        "rejected",
+        (Problem("text.hidden_removed", "hidden", "Budget", "C9", severity=Severity.WARNING),),
+        (ReasonResponse("03-300/M", "too high", "quote attached"),),
+    )
+    with store.transaction():
+        store.add_route("P-1", 2, route, inputs)
+    assert store.route("P-1", 1) is None  # sent before routing
+
+    later = route.accepted(LevelDecision("Accounting", "Dana", NOW, "Carl Accountant"))
+    with store.transaction():
+        store.save_route("P-1", 2, later)
+
+    assert store.route("P-1", 2) == later
+    assert store.review_inputs("P-1", 2) == inputs
