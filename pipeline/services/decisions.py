@@ -72,6 +72,12 @@ def _apply_taken(app: Services, taken: TakenFile, submission: Submission) -> Out
         if awaiting
         else None
     )
+    if budget and issue and issue.level < route_of(app, *_version(submission)).position:
+        # A crash came between a level's Accept and the next level's review: issue it now,
+        # over whatever is under the name (the decided save and any review written unrecorded
+        # were archived already).
+        issue_due_level_review(app, budget)
+        return None
     if seen is not None:
         # Once the version is decided, a save read before (the decided workbook itself,
         # left by a crash, or one refused) is archived and cleared; a late save answered
@@ -138,6 +144,10 @@ def _foreign_review(app: Services, save: ReviewSave, problems: list[str]) -> Out
     outcome = refuse_decision(app, save, [*problems, moved], advice="")
     set_aside(app, save.path)
     return outcome
+
+
+def _version(submission: Submission) -> tuple[str, int]:
+    return submission.project_number, submission.version
 
 
 def _awaits(budget: ProjectBudget | None, submission: Submission) -> bool:

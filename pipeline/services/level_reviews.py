@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.domain.lifecycle import ProjectBudget, Status, Submission
 from pipeline.domain.review import ReviewInputs
+from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.approval_routing import receivers, route_of, today
 from pipeline.services.context import Services, logger
@@ -45,6 +46,7 @@ def issue_due_level_review(app: Services, budget: ProjectBudget) -> Path | None:
     now = app.clock.now()
     review, new_issue = write_review(app, content, now)
     new_issue = replace(new_issue, level=route.position)
+    crash_point("after_level_review_written")
     mail = notifications.sent_for_approval(app, content, approvers)
     with app.folders.kept_if_committed(review), app.store.transaction():
         notifications.enqueue_all(app, mail)

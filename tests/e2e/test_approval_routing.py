@@ -5,7 +5,9 @@ no person decides two levels; a delegate decides within their dates and not outs
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -246,3 +248,33 @@ def test_a_delegate_outside_their_dates_is_refused_and_told_the_dates(daemon: Da
     assert "'Del Delegate' is not an accounting approver of project P-1001" in note
     assert f"stands in for Carl Accountant from {later.date().isoformat()}" in note
     assert "accept" not in _actions(ws)
+
+
+def _process(ws: Workspace, crash_at: str = "") -> int:
+    """``budget-erp process`` as its own process, killed at ``crash_at`` (exit 75)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "-w", str(ws.root), "process"],
+        env={**os.environ, "BUDGET_ERP_CRASH_AT": crash_at},
+        capture_output=True,
+        timeout=300,
+    ).returncode
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", ["after_decision_recorded", "after_level_review_written"])
+def test_a_crash_between_a_level_accept_and_the_next_review_loses_nothing(
+    routed: Workspace, step: str
+) -> None:
+    routed.drop()
+    assert _process(routed) == 0
+    routed.decide(decision="Accept")
+
+    assert _process(routed, crash_at=step) == 75
+    assert _process(routed) == 0
+
+    assert _review_facts(routed.review())["Approval level"] == "Controller (level 2 of 2)"
+    assert [f for f in routed.files("approval") if f.endswith(".refused.txt")] == []
+    assert len([s for s in _mail_to(routed, "vera@example.com") if "level 2" in s]) == 1
+    routed.decide(decision="Accept", approver="Vera Controller")
+    assert _process(routed) == 0
+    assert [f for f in routed.files("outbox") if f.endswith(".csv")] == ["P-1001_v1_001.csv"]
