@@ -67,6 +67,12 @@ def receivers(
     return found
 
 
+def waiting_on(app: Services, project_number: str, version: int) -> list[Person]:
+    """Who has the version's review now: the receivers of the level it waits on."""
+    route = route_of(app, project_number, version)
+    return receivers(app.people(), route.current, project_number, today(app))
+
+
 @dataclass(frozen=True)
 class Decider:
     """Who decides the level waited on: the person the workbook names, for whom (when they

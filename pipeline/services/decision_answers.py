@@ -14,9 +14,10 @@ from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Submission
 from pipeline.domain.local_time import local_time
 from pipeline.domain.names import refused_note
 from pipeline.domain.notification import Notification
-from pipeline.domain.people import Person, Role
+from pipeline.domain.people import Person
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Verdict
 from pipeline.services import notifications
+from pipeline.services.approval_routing import waiting_on
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.review_ports import SavedReview
 
@@ -198,7 +199,7 @@ def _told(app: Services, save: ReviewSave) -> list[Person]:
     """Who hears of it: the person the workbook names, whoever saved it, and the approvers."""
     people = app.people()
     found = [people.find(save.named), *people.by_account(save.account)]
-    found += people.holders(Role.ACCOUNTING_APPROVER, save.submission.project_number)
+    found += waiting_on(app, save.submission.project_number, save.submission.version)
     unique: dict[str, Person] = {}
     for person in found:
         if person is not None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pipeline.domain.lifecycle import Action, Event
 from pipeline.domain.names import SQUATTED
-from pipeline.domain.people import Role
 from pipeline.services import notifications
+from pipeline.services.approval_routing import waiting_on
 from pipeline.services.context import Services, logger
 
 
@@ -36,7 +36,7 @@ def reclaim(app: Services, path: Path, project_number: str, version: int, what: 
         f"{folder}/{path.name} was {kind} where budget-erp's {what} belongs: moved to "
         f"archive/{SQUATTED}/ and ours written back",
     )
-    approvers = app.people().holders(Role.ACCOUNTING_APPROVER, project_number)
+    approvers = waiting_on(app, project_number, version)
     mail = notifications.squatted_name(
         app, approvers, (project_number, version), (folder, path.name, kind), what
     )

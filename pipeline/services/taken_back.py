@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pipeline.domain.lifecycle import Action, ProjectBudget, Submission
 from pipeline.domain.notification import Notification
-from pipeline.domain.people import Role
 from pipeline.services.actors import Actor
+from pipeline.services.approval_routing import waiting_on
 from pipeline.services.context import Services
 from pipeline.services.mail_facts import amounts
 from pipeline.services.notifications import prepare
@@ -28,7 +28,7 @@ def taken_back(
     template = TEMPLATES[action]
     project, version = budget.project_number, budget.version
     directory = app.people()
-    to = [p.email for p in directory.holders(Role.ACCOUNTING_APPROVER, project)]
+    to = [p.email for p in waiting_on(app, project, version)]
     sender = directory.find(budget.sender)
     acting = directory.find(actor.name)
     if sender is not None and sender != acting and sender.email not in to:
