@@ -3,6 +3,7 @@ taken, and every mistake refused with a message naming the file and what to writ
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -164,3 +165,35 @@ def test_a_delegate_must_be_listed(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="delegate 'Nora Nobody' is not a"):
         load_directory(_rules(tmp_path, TWO_LEVELS, people))
+
+
+def _readme_block(first_line: str) -> str:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```toml\n")[1:]]
+    [block] = [textwrap.dedent(b) for b in blocks if b.lstrip().startswith(first_line)]
+    return block
+
+
+def test_the_readmes_matrix_and_delegation_load_as_written(tmp_path: Path) -> None:
+    people = "".join(
+        f'[[person]]\nname = "{name}"\nemail = "x{n}@example.com"\nroles = {roles}\n'
+        for n, (name, roles) in enumerate(
+            [
+                ("Carl Accountant", '["accounting_approver"]'),
+                ("Vera Controller", "[]"),
+                ("Carla CFO", "[]"),
+                ("Dana Delegate", "[]"),
+            ]
+        )
+    )
+    delegation = _readme_block("[[delegation]]")
+    rules = _rules(tmp_path, _readme_block("# rules/approval.toml"), people + delegation)
+
+    matrix = load_matrix(rules, load_directory(rules).people)
+
+    assert [level.name for level in matrix.levels] == ["Accounting", "Controller"]
+    route = matrix.route(Decimal("1200000"), None)
+    assert route.levels[1].why == "total 1,200,000.00 over 1,000,000.00"
+    assert [d.describe() for d in load_directory(rules).delegations] == [
+        "Dana Delegate for Carl Accountant, 2026-12-21 to 2027-01-02"
+    ]
