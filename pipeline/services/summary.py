@@ -3,8 +3,8 @@ Each budget with its total and, for a change, its net change; whether it is a fi
 re-send or a budget change; how long it has waited in working days (``[notify] workdays``,
 ``holidays``), marked overdue past ``overdue_days``. A budget back before its approver because
 the ERP refused its file is listed apart, as *refused by the ERP*, with the ERP's message. A
-version whose first email went out less than ``summary_grace_minutes`` ago waits for the next
-summary: the approver has just been told of it.
+version whose email to its level went out less than ``summary_grace_minutes`` ago waits for
+the next summary: its approvers have just been told of it.
 
 It goes to the people of the approval level each version waits on (a delegate standing in
 for one of them receives it in their place). Each is queued under a key with the approver
@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pipeline.domain.exports import Refusal
-from pipeline.domain.lifecycle import Action
+from pipeline.domain.lifecycle import Action, ProjectBudget
 from pipeline.domain.notification import Notification, summary_date
 from pipeline.domain.people import Person
 from pipeline.domain.status_view import age_text
@@ -141,8 +141,8 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
         exports = app.store.exports(budget.project_number)
         refusal = refusal_of(app, budget, exports) if budget.export_failed else None
         since = refusal.at if refusal else budget.sent_at
-        if now - since < grace:
-            continue  # its first email has just gone: the next summary lists it
+        if now - _mailed(app, budget, since) < grace:
+            continue  # its level's people have just been emailed: the next summary lists it
         waited = working_time(since, now, zone, app.settings.working_days)
         money = amounts(budget, submission.total, exports, sent_totals(app, budget.project_number))
         found.append(
@@ -162,6 +162,13 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
             )
         )
     return sorted(found, key=lambda p: p.sent_at)
+
+
+def _mailed(app: Services, budget: ProjectBudget, since: datetime) -> datetime:
+    """When the people of the level the version waits on were emailed of it: when its review
+    was issued to that level (a later level's, after the Accept before it), else ``since``."""
+    issue = app.store.current_review_issue(budget.project_number, budget.version)
+    return max(since, issue.issued_at) if issue is not None else since
 
 
 def _sent_as(action: Action, changes_erp: bool) -> str:
