@@ -149,3 +149,16 @@ def test_a_delegate_receives_the_summary_and_the_escalation_of_the_person_away(
     assert "Dana Delegate, 1 budget(s) await your acceptance" in body(summary)
     [escalation] = _escalations(ws)
     assert str(escalation["To"]) == "dana.d@example.com"
+
+
+@pytest.mark.parametrize("days", [-1, 1.5, "2"])
+def test_escalate_after_days_must_be_a_whole_number_of_days(
+    workspace: Workspace, days: object
+) -> None:
+    workspace.configure("notify", escalate_after_days=days)
+    result = workspace.run("status")
+    assert result.exit_code == 2
+    assert f"budget-erp.toml: notify.escalate_after_days = {days!r};" in result.output
+    assert "expected a whole number of business days, 0 or more (0: no escalation)" in (
+        result.output
+    )
