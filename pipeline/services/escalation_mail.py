@@ -49,8 +49,9 @@ def queue_escalations(app: Services) -> list[Notification]:
         )
         if not app.store.has_notification(key):
             queued += _escalation(app, budget, wait, (directory, day), key)
-    with app.store.transaction():
-        enqueue_all(app, queued)
+    if queued:
+        with app.store.transaction():
+            enqueue_all(app, queued)
     return queued
 
 
@@ -68,6 +69,8 @@ def _escalation(
     step = wait.route.current
     to = receivers(directory, step, project, day)
     copied = _copied(directory, step.level.escalate_to, day)
+    if copied in to:  # the person escalated to decides the level too: in To already
+        copied = None
     submission = app.store.submission(project, budget.version)
     return prepare(
         app,
