@@ -237,7 +237,7 @@ def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
             (
                 r.project_number,
                 r.erp_cell,
-                r.status,
+                f"{r.status}, escalated" if r.escalated else r.status,
                 f"v{r.version}",
                 r.total,
                 r.net_change,

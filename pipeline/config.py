@@ -228,8 +228,6 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         ) from exc
     if settings.settle_seconds < 0 or settings.scan_interval_seconds <= 0:
         raise ValueError("watch.settle_seconds must be >= 0 and scan_interval_seconds > 0")
-    if settings.escalate_after_days < 0:
-        raise ValueError("notify.escalate_after_days must be a whole number of days, 0 or more")
     if settings.summary_grace_minutes < 0:
         raise ValueError("notify.summary_grace_minutes must be >= 0")
     if settings.overdue_days <= 0 or settings.status_refresh_minutes <= 0:
@@ -348,6 +346,9 @@ def init_workspace(root: Path) -> list[Path]:
 
 def _whole_days(value: object) -> int:
     """``[notify] escalate_after_days``: a whole number of business days (0: off)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"notify.escalate_after_days = {value!r}: a whole number of days")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(
+            f"notify.escalate_after_days = {value!r}; expected a whole number of business "
+            "days, 0 or more (0: no escalation)"
+        )
     return value

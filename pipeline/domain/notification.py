@@ -22,7 +22,8 @@ class MailStatus(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Notification:
-    """A rendered message waiting in the outbox; ``key`` is unique, so it is queued once."""
+    """A rendered message waiting in the outbox; ``key`` is unique, so it is queued once.
+    ``copy_to`` are the addresses in copy (Cc): told, not asked to act."""
 
     key: str
     template: str
@@ -31,6 +32,7 @@ class Notification:
     text: str
     html: str
     created_at: datetime
+    copy_to: tuple[str, ...] = ()
 
     @property
     def message_id(self) -> str:

@@ -88,6 +88,7 @@ class BudgetRow:
     on_top_of: int | None = None  # the version in force in the ERP that this one changes
     total: str = ""  # "1,234.50"
     net_change: str = ""  # "+1,200.00" against ``on_top_of``; empty for a first budget
+    escalated: bool = False  # waiting at its approval level past ``escalate_after_days``
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_standing import results_in_use, standing
+from pipeline.services.escalation import is_escalated
 from pipeline.services.handed_back import tidy_after
 from pipeline.services.notifications import enqueue_all
 from pipeline.services.taken_back import taken_back
@@ -124,6 +125,7 @@ class StatusRow:
     erp_message: str = ""  # refused by the ERP: its message
     total: str = ""  # this version's total, "1,234.50"
     net_change: str = ""  # against the version in force below it, "+1,200.00"
+    escalated: bool = False  # waiting at its approval level past ``escalate_after_days``
 
     @property
     def erp_cell(self) -> str:
@@ -134,11 +136,12 @@ class StatusRow:
 
 
 def status(app: Services) -> list[StatusRow]:
-    """Every budget: where it stands in the ERP, its state on top of that, its amounts, and
-    where its current file is."""
+    """Every budget: where it stands in the ERP, its state on top of that, its amounts,
+    whether it is escalated, and where its current file is."""
     budgets = app.store.budgets()
     exports = {b.project_number: app.store.exports(b.project_number) for b in budgets}
     results = results_in_use(app, (r for found in exports.values() for r in found))
+    now = app.clock.now()
     rows = []
     for budget in budgets:
         submission = app.store.submission(budget.project_number, budget.version)
@@ -164,6 +167,7 @@ def status(app: Services) -> list[StatusRow]:
                 erp.refusal.message if erp.refusal else "",
                 money.total_text,
                 money.net_change_text,
+                is_escalated(app, budget, now),
             )
         )
     return rows

@@ -29,12 +29,19 @@ from pipeline.services.status_page import link_in_mail
 
 
 def prepare(
-    app: Services, key: str, template: str, to: Sequence[str], context: dict[str, object]
+    app: Services,
+    key: str,
+    template: str,
+    to: Sequence[str],
+    context: dict[str, object],
+    copy: Sequence[str] = (),
 ) -> list[Notification]:
-    """Render one notification, or none when nobody is to be told or rendering fails."""
+    """Render one notification, or none when nobody is to be told or rendering fails;
+    ``copy`` are the addresses in Cc (less those already in To)."""
     recipients = tuple(address for address in to if address)
     if not recipients:
         return []
+    copied = tuple(dict.fromkeys(a for a in copy if a and a not in recipients))
     try:
         mail = app.render_mail(template, {**context, "status_url": link_in_mail(app)})
     except Exception as exc:  # a broken template must not stop a budget
@@ -42,7 +49,9 @@ def prepare(
         logger.debug("template traceback", exc_info=exc)
         return []
     return [
-        Notification(key, template, recipients, mail.subject, mail.text, mail.html, app.clock.now())
+        Notification(
+            key, template, recipients, mail.subject, mail.text, mail.html, app.clock.now(), copied
+        )
     ]
 
 

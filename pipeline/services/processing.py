@@ -16,6 +16,7 @@ from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.current_budget import check_current
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_results import apply_result_file, results_folder
+from pipeline.services.escalation_mail import queue_escalations
 from pipeline.services.export import export_accepted
 from pipeline.services.inbox import inbox_pass
 from pipeline.services.intake import take_inbox_file
@@ -102,10 +103,10 @@ def _decide(app: Services, review: Path, now: float) -> Outcome | None:
 
 
 def _send_mail(app: Services) -> bool:
-    """Queue the daily mail when due, then deliver the outbox; mail trouble stops nothing.
-    Whether any message was queued, sent or given up on."""
+    """Queue the daily mail and escalations when due, then deliver the outbox; mail trouble
+    stops nothing. Whether any message was queued, sent or given up on."""
     try:
-        queued = queue_daily_mail(app)
+        queued = queue_daily_mail(app) + queue_escalations(app)
         report = deliver_due(app)
     except Exception as exc:  # each message is contained already; this is the database
         logger.error("mail round failed (%s); the outbox keeps everything for the next pass", exc)

@@ -43,6 +43,7 @@ from pipeline.errors import ConfigError
 from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
+from pipeline.services.escalation import is_escalated
 from pipeline.services.ports import ExportRecord
 from pipeline.services.status_health import health_lines
 
@@ -199,6 +200,7 @@ def _row(
         on_top_of=money.below if not _in_force(erp, budget.version) else None,
         total=money.total_text,
         net_change=money.net_change_text,
+        escalated=is_escalated(app, budget, now),
     )
 
 

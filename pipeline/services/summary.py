@@ -3,11 +3,13 @@ Each budget with its total and, for a change, its net change; whether it is a fi
 re-send or a budget change; how long it has waited in working days (``[notify] workdays``,
 ``holidays``), marked overdue past ``overdue_days``. A budget back before its approver because
 the ERP refused its file is listed apart, as *refused by the ERP*, with the ERP's message. A
-version whose first email went out less than ``summary_grace_minutes`` ago waits for the next
-summary: the approver has just been told of it.
+version whose email to its level went out less than ``summary_grace_minutes`` ago waits for
+the next summary: its approvers have just been told of it.
 
-Each is queued under a key with the approver and the local date, so however often the
-daemon passes, restarts or the clock shifts for daylight saving, a day gets one of each.
+It goes to the people of the approval level each version waits on (a delegate standing in
+for one of them receives it in their place). Each is queued under a key with the approver
+and the local date, so however often the daemon passes, restarts or the clock shifts for
+daylight saving, a day gets one of each.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pipeline.domain.exports import Refusal
-from pipeline.domain.lifecycle import Action
+from pipeline.domain.lifecycle import Action, ProjectBudget
 from pipeline.domain.notification import Notification, summary_date
-from pipeline.domain.people import Person, Role
+from pipeline.domain.people import Person
 from pipeline.domain.status_view import age_text
 from pipeline.domain.working_time import working_time
+from pipeline.services.approval_routing import receivers, route_of
 from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services
 from pipeline.services.erp_standing import refusal_of
@@ -74,13 +77,26 @@ def queue_daily_mail(app: Services, force: bool = False) -> list[Notification]:
     if not pending:
         return []
     queued = []
-    approvers = [p for p in app.people().people if Role.ACCOUNTING_APPROVER in p.roles]
-    for approver in approvers:
-        mine = [p for p in pending if approver.may(Role.ACCOUNTING_APPROVER, p.project_number)]
+    for approver, mine in _by_receiver(app, pending, day):
         queued += _for_approver(app, approver, mine, day)
     with app.store.transaction():
         enqueue_all(app, queued)
     return queued
+
+
+def _by_receiver(
+    app: Services, pending: list[PendingBudget], day: date
+) -> list[tuple[Person, list[PendingBudget]]]:
+    """Each person told of the versions waiting on them: the people of the level each version
+    waits on, each away one replaced by their delegate that day (who so receives the
+    summaries of the person they stand in for)."""
+    directory = app.people()
+    found: dict[str, tuple[Person, list[PendingBudget]]] = {}
+    for budget in pending:
+        step = route_of(app, budget.project_number, budget.version).current
+        for person in receivers(directory, step, budget.project_number, day):
+            found.setdefault(person.name, (person, []))[1].append(budget)
+    return list(found.values())
 
 
 def _for_approver(
@@ -125,8 +141,8 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
         exports = app.store.exports(budget.project_number)
         refusal = refusal_of(app, budget, exports) if budget.export_failed else None
         since = refusal.at if refusal else budget.sent_at
-        if now - since < grace:
-            continue  # its first email has just gone: the next summary lists it
+        if now - _mailed(app, budget, since) < grace:
+            continue  # its level's people have just been emailed: the next summary lists it
         waited = working_time(since, now, zone, app.settings.working_days)
         money = amounts(budget, submission.total, exports, sent_totals(app, budget.project_number))
         found.append(
@@ -146,6 +162,13 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
             )
         )
     return sorted(found, key=lambda p: p.sent_at)
+
+
+def _mailed(app: Services, budget: ProjectBudget, since: datetime) -> datetime:
+    """When the people of the level the version waits on were emailed of it: when its review
+    was issued to that level (a later level's, after the Accept before it), else ``since``."""
+    issue = app.store.current_review_issue(budget.project_number, budget.version)
+    return max(since, issue.issued_at) if issue is not None else since
 
 
 def _sent_as(action: Action, changes_erp: bool) -> str:

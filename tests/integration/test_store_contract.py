@@ -245,7 +245,8 @@ def test_an_intent_rolled_back_is_not_there(store: Store) -> None:
 
 def test_the_outbox_queues_once_and_delivers_when_due(store: Store) -> None:
     mail = Notification("k1", "sent", ("a@x", "b@x"), "Subject %s ?", "text", "<p>", NOW)
-    later = replace(mail, key="k2", created_at=NOW + timedelta(minutes=1))
+    # An escalation copies someone: the Cc addresses come back as they went in.
+    later = replace(mail, key="k2", created_at=NOW + timedelta(minutes=1), copy_to=("c@x",))
     with store.transaction():
         assert store.enqueue(mail) and store.enqueue(later)
         assert not store.enqueue(replace(mail, subject="again"))  # the key is taken

@@ -22,6 +22,9 @@ class Inbox:
 
     messages: list[EmailMessage] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)  # e.g. "451 4.3.0 try later"
+    # Each kept message's envelope recipients (RCPT TO), beside it: who the server was asked
+    # to deliver it to, Cc addresses included, whatever its headers say.
+    envelopes: list[list[str]] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """aiosmtpd's hook: refuse with a queued reply, else keep the message."""
@@ -30,6 +33,7 @@ class Inbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
+        self.envelopes.append(list(envelope.rcpt_tos))
         return "250 OK"
 
     def subjects(self) -> list[str]:

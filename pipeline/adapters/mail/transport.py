@@ -34,11 +34,14 @@ def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
 
 
 def build_message(notification: Notification, sender: str) -> EmailMessage:
-    """The MIME message: plain text with an HTML alternative, a Message-ID fixed by the key."""
+    """The MIME message: plain text with an HTML alternative, a Message-ID fixed by the key;
+    the addresses in copy in Cc."""
     message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = header_text(notification.subject)
     message["From"] = header_text(sender)
     message["To"] = header_text(", ".join(notification.to))
+    if notification.copy_to:  # smtplib sends to the Cc addresses too (send_message)
+        message["Cc"] = header_text(", ".join(notification.copy_to))
     message["Date"] = email.utils.format_datetime(notification.created_at)
     message["Message-ID"] = notification.message_id
     message.set_content(notification.text)

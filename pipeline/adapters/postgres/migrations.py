@@ -5,7 +5,7 @@ starts runs ``migrate``; an advisory lock makes the others wait, then find nothi
 from __future__ import annotations
 
 from pipeline.adapters.postgres.connection import PgConnection
-from pipeline.adapters.sqlite.migrations import M009_ROUTES, STATUSES, STATUSES_3
+from pipeline.adapters.sqlite.migrations import M009_ROUTES, M010_MAIL_COPY, STATUSES, STATUSES_3
 
 MIGRATION_LOCK = 0x6275646765740001  # any constant; the pass lock uses another
 # Times and amounts are kept as the same text SQLite keeps (ISO 8601 in UTC where they are
@@ -170,6 +170,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m007_export_intents", M007),
     ("m008_review_figures", M008),
     ("m009_approval_routes", M009),
+    ("m010_mail_copy", M010_MAIL_COPY),
 ]
 
 

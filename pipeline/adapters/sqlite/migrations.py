@@ -258,6 +258,14 @@ def m009_approval_routes(db: sqlite3.Connection) -> None:
     _run(db, "ALTER TABLE review_issues ADD COLUMN level INTEGER NOT NULL DEFAULT 0")
 
 
+def m010_mail_copy(db: sqlite3.Connection) -> None:
+    """The addresses a message copies (Cc), as a JSON list: an escalation copies the person
+    the level escalates to."""
+    _run(db, M010_MAIL_COPY)
+
+
+M010_MAIL_COPY = "ALTER TABLE notifications ADD COLUMN copy_to TEXT NOT NULL DEFAULT '[]'"
+
 M009_ROUTES = """
 CREATE TABLE approval_routes (
     project_number TEXT NOT NULL,
@@ -279,6 +287,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m007_export_intents", m007_export_intents),
     ("m008_review_figures", m008_review_figures),
     ("m009_approval_routes", m009_approval_routes),
+    ("m010_mail_copy", m010_mail_copy),
 ]
 
 

@@ -11,7 +11,7 @@ from pipeline.domain.notification import MailStatus, Notification, QueuedMail
 
 _COLUMNS = (
     "key, template, recipients, subject, text, html, created_at, status, attempts, "
-    "next_attempt_at, last_error, sent_at"
+    "next_attempt_at, last_error, sent_at, copy_to"
 )
 
 
@@ -28,7 +28,7 @@ class OutboxQueries(Queries):
         n = notification
         cursor = self.db.execute(
             f"INSERT INTO notifications ({_COLUMNS}) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', NULL) ON CONFLICT (key) DO NOTHING",
+            "(?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', NULL, ?) ON CONFLICT (key) DO NOTHING",
             (
                 n.key,
                 n.template,
@@ -38,6 +38,7 @@ class OutboxQueries(Queries):
                 n.html,
                 utc_text(n.created_at),
                 utc_text(n.created_at),
+                json.dumps(list(n.copy_to)),
             ),
         )
         return cursor.rowcount == 1
@@ -117,6 +118,7 @@ def _queued(row: tuple[Any, ...]) -> QueuedMail:
         row[4],
         row[5],
         datetime.fromisoformat(row[6]),
+        tuple(json.loads(row[12])),
     )
     return QueuedMail(
         notification,
