@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from pipeline import __version__, cli_documents, cli_mail, cli_state
+from pipeline import __version__, cli_documents, cli_mail, cli_routing, cli_state
 from pipeline.adapters.files.settling import future_dated
 from pipeline.bootstrap_state import back_up_when_due, state_store_text
 from pipeline.cli_support import (
@@ -35,6 +35,7 @@ from pipeline.cli_support import (
 from pipeline.config import Settings, init_workspace
 from pipeline.domain.local_time import local_time
 from pipeline.domain.names import RESULTS
+from pipeline.domain.route_words import action_words
 from pipeline.domain.text import printable
 from pipeline.errors import EnvironmentFault, PipelineError, StateDatabaseCorrupt
 from pipeline.example_lists import examples_written_message, write_example_lists
@@ -248,6 +249,8 @@ def status(ctx: click.Context, as_json: bool, html: str | None) -> None:
             for r in rows
         ]
         print_table(table)
+        cli_routing.echo_routes(app, rows)
+    cli_routing.echo_delegations(app)
     _echo_waiting(waiting(app))
     for problem in app.environment_check():
         click.echo(printable(f"files wait: {problem}"))
@@ -305,7 +308,7 @@ def history(ctx: click.Context, project: str, as_json: bool) -> None:
         click.echo(
             printable(
                 f"{local_time(event.at, app.settings.time_zone)} {_version(event.version)} "
-                f"{event.action:<16} "
+                f"{action_words(event.action):<16} "
                 f"{event.actor or '-'}{account}: {event.detail}{sha}"
             )
         )

@@ -79,11 +79,15 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool, columns: b
         if not as_json:
             failing = len(errors(problems))
             click.echo(f"{path}: {failing} error(s), {len(problems) - failing} warning(s)")
+            if report.approval:
+                click.echo(f"Approval: {report.approval}")
             rows = [("WHERE", "SEVERITY", "RULE", "PROBLEM")] + [
                 (p.where or "-", str(p.severity), p.rule, _problem_text(p)) for p in problems
             ]
             if problems:
                 print_table(rows)
+        if report.approval and as_json:  # beside the JSON, whose shape scripts rely on
+            click.echo(f"{path}: approval: {report.approval}", err=True)
         if report.not_run:
             click.echo(f"{path}: not checked: {'; '.join(report.not_run)}", err=as_json)
     if any(errors(report.problems) for report in found.values()):

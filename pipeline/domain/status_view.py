@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from pipeline.domain.approval_route import LevelDecision
 from pipeline.domain.exports import Confirmation, Refusal
 from pipeline.domain.lifecycle import ProjectBudget, Status
 
@@ -89,6 +90,10 @@ class BudgetRow:
     total: str = ""  # "1,234.50"
     net_change: str = ""  # "+1,200.00" against ``on_top_of``; empty for a first budget
     escalated: bool = False  # waiting at its approval level past ``escalate_after_days``
+    # On a route of several levels, while it waits on one: "Controller (level 2 of 2)", and
+    # the earlier levels' Accepts (their time in the workspace's zone).
+    level: str = ""
+    accepted: tuple[LevelDecision, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,7 @@ class StatusView:
     health: tuple[HealthLine, ...] = field(default=())  # last pass; more can join
     results_in_use: bool = False  # the ERP answers: exports are confirmed or not
     refused: tuple[RefusedWorkbook, ...] = ()  # oldest first
+    delegations: tuple[str, ...] = ()  # in force today: "Dana Delegate for Carl Accountant, ..."
 
     @property
     def overdue_count(self) -> int:

@@ -14,6 +14,7 @@ from pipeline.domain.notification import Notification
 from pipeline.domain.people import Role
 from pipeline.errors import DecisionBeingSaved, InvalidTransition, UnknownProject
 from pipeline.services.actors import Actor, acting_person
+from pipeline.services.approval_routing import route_of, today
 from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services, logger
 from pipeline.services.decisions import apply_review_file
@@ -21,6 +22,7 @@ from pipeline.services.erp_standing import results_in_use, standing
 from pipeline.services.escalation import is_escalated
 from pipeline.services.handed_back import tidy_after
 from pipeline.services.notifications import enqueue_all
+from pipeline.services.route_standing import waiting_level
 from pipeline.services.taken_back import taken_back
 
 
@@ -109,6 +111,29 @@ def _decided_first(app: Services, budget: ProjectBudget) -> Iterator[ProjectBudg
 
 
 @dataclass(frozen=True)
+class NeededLevel:
+    """A level a version was sent under, and why it needs it ("" when every version does)."""
+
+    name: str
+    why: str
+
+
+@dataclass(frozen=True)
+class AcceptedLevel:
+    """An earlier level's Accept of the version awaiting approval."""
+
+    level: str
+    approver: str
+    on_behalf_of: str  # the person the approver stood in for, as a delegate; "" when none
+    at: str  # ISO moment
+
+    @property
+    def who(self) -> str:
+        """``Carl Accountant``, or ``Dana Delegate for Carl Accountant``."""
+        return f"{self.approver} for {self.on_behalf_of}" if self.on_behalf_of else self.approver
+
+
+@dataclass(frozen=True)
 class StatusRow:
     """One line of ``budget-erp status``."""
 
@@ -126,6 +151,10 @@ class StatusRow:
     total: str = ""  # this version's total, "1,234.50"
     net_change: str = ""  # against the version in force below it, "+1,200.00"
     escalated: bool = False  # waiting at its approval level past ``escalate_after_days``
+    levels: tuple[NeededLevel, ...] = ()  # the route the version was sent under
+    waiting_level: str = ""  # "Controller (level 2 of 2)": empty unless it waits on approvers
+    receivers: tuple[str, ...] = ()  # who receives that level today: "Dana Delegate for Carl..."
+    accepted: tuple[AcceptedLevel, ...] = ()  # the earlier levels' Accepts, this round
 
     @property
     def erp_cell(self) -> str:
@@ -137,8 +166,10 @@ class StatusRow:
 
 def status(app: Services) -> list[StatusRow]:
     """Every budget: where it stands in the ERP, its state on top of that, its amounts,
-    whether it is escalated, and where its current file is."""
+    whether it is escalated, and where its current file is; with the route its version was
+    sent under, the level it waits on and who receives it, and the earlier levels' Accepts."""
     budgets = app.store.budgets()
+    directory, day = app.people(), today(app)
     exports = {b.project_number: app.store.exports(b.project_number) for b in budgets}
     results = results_in_use(app, (r for found in exports.values() for r in found))
     now = app.clock.now()
@@ -152,6 +183,8 @@ def status(app: Services) -> list[StatusRow]:
             exports[budget.project_number],
             sent_totals(app, budget.project_number),
         )
+        waiting = waiting_level(app, directory, budget, day)
+        route = waiting.route if waiting else route_of(app, budget.project_number, budget.version)
         rows.append(
             StatusRow(
                 budget.project_number,
@@ -168,6 +201,15 @@ def status(app: Services) -> list[StatusRow]:
                 money.total_text,
                 money.net_change_text,
                 is_escalated(app, budget, now),
+                levels=tuple(NeededLevel(step.level.name, step.why) for step in route.levels),
+                waiting_level=waiting.route.stage() if waiting else "",
+                receivers=waiting.receivers if waiting else (),
+                accepted=tuple(
+                    AcceptedLevel(
+                        d.level, d.approver, d.on_behalf_of, d.at.isoformat(timespec="seconds")
+                    )
+                    for d in (waiting.route.decisions if waiting else ())
+                ),
             )
         )
     return rows

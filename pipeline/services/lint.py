@@ -11,8 +11,10 @@ from pathlib import Path
 from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.people import Person
 from pipeline.domain.problems import Problem, Severity
+from pipeline.domain.route_words import needed
 from pipeline.domain.rule_catalog import hint
 from pipeline.errors import UnreadableWorkbook
+from pipeline.services.approval_routing import route_for
 from pipeline.services.context import Services
 from pipeline.services.intake import duplicate_of
 from pipeline.services.intake_checks import (
@@ -42,6 +44,9 @@ class CheckReport:
 
     problems: list[Problem]
     not_run: list[str] = field(default_factory=list)
+    # The approval levels the budget would need if sent now, where the workspace has several
+    # ("Accounting, then Controller (total 1,200,000.00 over 1,000,000.00)"); else empty.
+    approval: str = ""
 
 
 def check_file(app: Services, path: Path) -> CheckReport:
@@ -53,7 +58,21 @@ def check_file(app: Services, path: Path) -> CheckReport:
     report = _own_checks(result)
     if report.not_run:
         return report
-    return CheckReport(report.problems + _state_problems(app, path, result))
+    return CheckReport(
+        report.problems + _state_problems(app, path, result), approval=_approval(app, result)
+    )
+
+
+def _approval(app: Services, result: ReadResult) -> str:
+    """The levels the budget would be sent under now, by the matrix in force and against the
+    budget as the state holds it (its net change over a rejection or the version in the
+    ERP); empty where every budget needs the one level."""
+    document = result.document
+    assert document is not None
+    if len(app.approval_matrix().levels) < 2:
+        return ""
+    budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
+    return needed(route_for(app, budget, document))
 
 
 def check_workbook(read: BudgetReader, path: Path) -> CheckReport:

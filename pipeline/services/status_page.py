@@ -7,6 +7,7 @@ each pass that changed anything (and on demand: ``budget-erp status --html``).""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
@@ -22,7 +23,8 @@ from pipeline.domain.names import (
     rejected_for_review,
 )
 from pipeline.domain.notification import MailStatus
-from pipeline.domain.people import Directory, Role
+from pipeline.domain.people import Directory
+from pipeline.domain.route_words import action_words
 from pipeline.domain.status_view import (
     BudgetRow,
     EventLine,
@@ -45,6 +47,7 @@ from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
 from pipeline.services.escalation import is_escalated
 from pipeline.services.ports import ExportRecord
+from pipeline.services.route_standing import approvers, delegations_today, waiting_level
 from pipeline.services.status_health import health_lines
 
 EVENTS_PER_PROJECT = 3
@@ -79,6 +82,7 @@ def gather(app: Services, page: Path) -> StatusView:
         health=health_lines(app, now),
         results_in_use=results,
         refused=tuple(_refused_workbooks(app, page.parent)),
+        delegations=delegations_today(app, directory),
     )
 
 
@@ -166,7 +170,8 @@ def _row(
     """One budget's row; ``where`` is the page's folder (links are relative to it) and now."""
     folder, now = where
     submission = app.store.submission(budget.project_number, budget.version)
-    approvers = directory.holders(Role.ACCOUNTING_APPROVER, budget.project_number)
+    waiting = waiting_level(app, directory, budget, now.date())  # now is local
+    route = waiting.route if waiting is not None and waiting.several else None  # else: no level
     since = waiting_since(budget)
     since = since.astimezone(now.tzinfo) if since else None
     links = _links(app, budget, submission.review_file if submission else "", folder)
@@ -189,7 +194,7 @@ def _row(
         status=str(budget.status or ""),
         version=budget.version,
         sender=budget.sender,
-        approvers=tuple(p.name for p in approvers),
+        approvers=approvers(app, directory, budget, now.date()),
         waiting_on=waiting_on(budget),
         waiting_since=since,
         waiting_for=age_text(now - since) if since else "",
@@ -201,6 +206,10 @@ def _row(
         total=money.total_text,
         net_change=money.net_change_text,
         escalated=is_escalated(app, budget, now),
+        level=route.stage() if route else "",
+        accepted=tuple(
+            replace(d, at=d.at.astimezone(now.tzinfo)) for d in (route.decisions if route else ())
+        ),
     )
 
 
@@ -258,7 +267,7 @@ def _events(app: Services, project_number: str) -> ProjectEvents:
     zone = ZoneInfo(app.settings.time_zone)
     latest = app.store.history(project_number)[-EVENTS_PER_PROJECT:]
     lines = [
-        EventLine(e.at.astimezone(zone), e.version, str(e.action), e.actor, e.detail)
+        EventLine(e.at.astimezone(zone), e.version, action_words(e.action), e.actor, e.detail)
         for e in latest
     ]
     return ProjectEvents(project_number, tuple(reversed(lines)))

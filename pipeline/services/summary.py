@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pipeline.domain.approval_route import LevelDecision
 from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import Action, ProjectBudget
 from pipeline.domain.notification import Notification, summary_date
@@ -56,6 +57,9 @@ class PendingBudget:
     refusal: Refusal | None = None  # back before the approver because the ERP refused it
     net_change: str = ""  # "+1,200.00" against the version in force; empty for a first budget
     overdue: bool = False  # waiting longer than ``overdue_days`` working days
+    # On a route of several levels: "Controller (level 2 of 2)" and the earlier Accepts.
+    level: str = ""
+    accepted: tuple[LevelDecision, ...] = ()
 
 
 def queue_daily_mail(app: Services, force: bool = False) -> list[Notification]:
@@ -145,6 +149,7 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
             continue  # its level's people have just been emailed: the next summary lists it
         waited = working_time(since, now, zone, app.settings.working_days)
         money = amounts(budget, submission.total, exports, sent_totals(app, budget.project_number))
+        route = route_of(app, budget.project_number, budget.version)
         found.append(
             PendingBudget(
                 budget.project_number,
@@ -159,6 +164,8 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
                 refusal,
                 money.net_change_text,
                 waited > timedelta(days=app.settings.overdue_days),
+                route.stage() if route.several else "",
+                route.decisions if route.several else (),
             )
         )
     return sorted(found, key=lambda p: p.sent_at)
