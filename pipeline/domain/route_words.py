@@ -11,6 +11,7 @@ from datetime import date
 from pipeline.domain.approval_route import ApprovalRoute
 from pipeline.domain.delegation import Delegation, in_force
 from pipeline.domain.lifecycle import Action
+from pipeline.domain.local_time import local_time
 from pipeline.domain.people import Directory, Person
 
 # An action as people say it, where its code is not already a plain word.
@@ -75,3 +76,17 @@ def delegations_in_force(directory: Directory, day: date) -> tuple[str, ...]:
     ``day``."""
     running: list[Delegation] = in_force(directory.delegations, day)
     return tuple(d.describe() for d in running)
+
+
+def mail_route_words(route: ApprovalRoute | None, zone: str) -> dict[str, object]:
+    """The approval levels for an email: the level it is about (``Controller (level 2 of
+    2)``, "" for one level), all of them in order, and the Accepts given so far."""
+    if route is None or not route.several:
+        return {"level": "", "levels": "", "earlier_accepts": []}
+    return {
+        "level": route.stage(),
+        "levels": route.names(),
+        "earlier_accepts": [
+            accepted(d.level, d.who, local_time(d.at, zone)) for d in route.decisions
+        ],
+    }

@@ -14,18 +14,17 @@ from pathlib import Path
 from pipeline.domain.approval_route import ApprovalRoute, LevelDecision
 from pipeline.domain.identity import (
     other_writers_problem,
-    owner_problem,
-    self_approval_problem,
 )
-from pipeline.domain.lifecycle import Action, ProjectBudget, Submission
+from pipeline.domain.lifecycle import ProjectBudget, Submission
 from pipeline.domain.names import SQUATTED, rejected_file
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Rejection, Verdict
 from pipeline.domain.text import joined
 from pipeline.errors import UnreadableWorkbook
 from pipeline.faults import crash_point
 from pipeline.services import notifications
-from pipeline.services.approval_routing import Decider, decider, route_of, today
+from pipeline.services.approval_routing import Decider, route_of
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+from pipeline.services.deciders import who_decides
 from pipeline.services.decision_answers import (
     ReviewSave,
     answer_after_the_fact,
@@ -43,8 +42,6 @@ from pipeline.services.level_reviews import issue_due_level_review
 from pipeline.services.ports import TakenFile
 from pipeline.services.squatters import reclaim, set_aside
 from pipeline.services.versions import stored_document
-
-SENDING_ACTIONS = (Action.SEND, Action.RESEND, Action.CHANGE)
 
 
 def apply_review_file(app: Services, path: Path) -> Outcome | None:
@@ -121,7 +118,7 @@ def _apply_taken(app: Services, taken: TakenFile, submission: Submission) -> Out
                 ),
             )
         return None
-    who, problems = _who_decides(app, save)
+    who, problems = who_decides(app, save)
     shared = other_writers_problem(app.settings.identity, path.name, taken.other_writers)
     problems += [shared] if shared else []
     if problems or who.person is None:
@@ -152,56 +149,6 @@ def _version(submission: Submission) -> tuple[str, int]:
 
 def _awaits(budget: ProjectBudget | None, submission: Submission) -> bool:
     return budget is not None and budget.awaits_decision_on(submission.version)
-
-
-def _who_decides(app: Services, save: ReviewSave) -> tuple[Decider, list[str]]:
-    """Who the workbook names, for whom they stand in, and every reason their decision on
-    the level the version waits on cannot stand."""
-    assert save.saved is not None
-    decision, sub = save.saved.decision, save.submission
-    people = app.people()
-    problems = decision.problems()
-    route = route_of(app, sub.project_number, sub.version)
-    who = decider(people, route, decision.approver, sub.project_number, sub.version, today(app))
-    problems += who.problems
-    approver = who.person
-    if approver is None:
-        return who, problems
-    policy = app.settings.identity
-    owners = people.by_account(save.account)
-    owner = owners[0] if len(owners) == 1 else None
-    senders = people.by_account(_send_account(app, sub)) if policy.records else []
-    sent_by = senders[0] if len(senders) == 1 else None
-    problems += [
-        problem
-        for problem in (
-            owner_problem(
-                policy, approver, save.account, "the Approver cell", app.process_account(), owner
-            ),
-            self_approval_problem(policy, approver, sub.sender, owner, sub.version, sent_by),
-            *(
-                [
-                    self_approval_problem(
-                        policy, who.on_behalf_of, sub.sender, None, sub.version, sent_by
-                    )
-                ]
-                if who.on_behalf_of is not None
-                else []
-            ),
-        )
-        if problem
-    ]
-    return who, problems
-
-
-def _send_account(app: Services, sub: Submission) -> str:
-    """The account that saved the workbook this version was sent in ("" if not recorded)."""
-    sends = [
-        e.account
-        for e in app.store.history(sub.project_number)
-        if e.version == sub.version and e.action in SENDING_ACTIONS
-    ]
-    return sends[-1] if sends else ""
 
 
 def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider) -> Outcome:

@@ -15,12 +15,11 @@ from pipeline.domain.approval_route import ApprovalRoute
 from pipeline.domain.budget import money
 from pipeline.domain.exports import Refusal
 from pipeline.domain.lifecycle import Event, Submission
-from pipeline.domain.local_time import local_time
 from pipeline.domain.names import CHANGES, FAILED, change_reference
 from pipeline.domain.notification import Notification
-from pipeline.domain.own_exports import PublishedName
 from pipeline.domain.people import Person
 from pipeline.domain.review import Rejection
+from pipeline.domain.route_words import mail_route_words
 from pipeline.services.context import Services, logger
 from pipeline.services.current_budget import current_path, results_now
 from pipeline.services.mail_facts import amounts
@@ -78,7 +77,7 @@ def sent_for_approval(
         "changes": _described_changes(content),
         "warnings": [str(w) for w in content.warnings],
         "review_path": str(content_path(app, sub.review_file)),
-        **route_words(content.route, app.settings.time_zone),
+        **mail_route_words(content.route, app.settings.time_zone),
     }
     level = content.route.position if content.route else 0
     found: list[Notification] = []
@@ -89,20 +88,6 @@ def sent_for_approval(
             app, key, "sent_for_approval", [person.email], {**context, "approver": person.name}
         )
     return found
-
-
-def route_words(route: ApprovalRoute | None, zone: str) -> dict[str, object]:
-    """The approval levels for a mail: the level this is about (``Controller (level 2 of
-    2)``, "" for one level), all of them in order, and the Accepts given so far."""
-    if route is None or not route.several:
-        return {"level": "", "levels": "", "earlier_accepts": []}
-    return {
-        "level": route.stage(),
-        "levels": route.names(),
-        "earlier_accepts": [
-            f"{d.level}: accepted by {d.who} on {local_time(d.at, zone)}" for d in route.decisions
-        ],
-    }
 
 
 def _described_changes(content: ReviewContent) -> list[str]:
@@ -147,7 +132,7 @@ def rejected(
             "project_number": project_number,
             "project_name": sub.project_name,
             "rejection": rejection,
-            **route_words(route, app.settings.time_zone),
+            **mail_route_words(route, app.settings.time_zone),
             **amounts(app, sub),
             "workbook_path": str(workbook),
             "workbook_url": workbook.resolve().as_uri(),
@@ -260,63 +245,6 @@ def export_failed(
             "headline": refusal.headline,
             "failed_folder": str(app.settings.outbox / FAILED),
             "review_path": str(review),
-        },
-    )
-
-
-def foreign_file(
-    app: Services,
-    approvers: Sequence[Person],
-    project_number: str,
-    version: int,
-    found: PublishedName,
-) -> list[Notification]:
-    """To the project's approvers: files under the name of one of its ERP files were not
-    ours, and were moved aside. Once per name and content."""
-    hashes = "-".join((e.sha256 or "none")[:16] for e in found.entries)
-    sub = app.store.submission(project_number, version)
-    return prepare(
-        app,
-        f"foreign_file:{project_number}:v{version}:{found.name}:{hashes}",
-        "foreign_file",
-        [p.email for p in approvers],
-        {
-            "project_number": project_number,
-            "version": version,
-            "file_name": found.name,
-            "sender": sub.sender if sub else "",
-            "at": app.clock.now(),
-            **amounts(app, sub),
-            "files": [
-                {"name": e.name, "sha256": e.sha256 or "none (not a regular file)"}
-                for e in found.entries
-            ],
-        },
-    )
-
-
-def squatted_name(
-    app: Services,
-    approvers: Sequence[Person],
-    version: tuple[str, int],
-    found: tuple[str, str, str],
-    what: str,
-) -> list[Notification]:
-    """To the project's approvers: ``found`` (folder, name, what it was) held the name of
-    a workbook of ours (``what``) and was moved to archive/squatted/. Once per name and kind."""
-    (project_number, number), (folder, name, kind) = version, found
-    return prepare(
-        app,
-        f"squatted:{project_number}:v{number}:{folder}/{name}:{kind}",
-        "squatted_name",
-        [p.email for p in approvers],
-        {
-            "project_number": project_number,
-            "version": number,
-            "what": what,
-            "folder": folder,
-            "file_name": name,
-            "kind": kind,
         },
     )
 

@@ -18,7 +18,7 @@ from pipeline.domain.lifecycle import Action, Event
 from pipeline.domain.names import FOREIGN
 from pipeline.domain.own_exports import Ownership, PublishedName, ownership
 from pipeline.domain.people import Role
-from pipeline.services import notifications
+from pipeline.services import foreign_mail, notifications
 from pipeline.services.context import Services, logger
 from pipeline.services.ports import ExportRecord
 
@@ -89,7 +89,7 @@ def set_aside(app: Services, project_number: str, version: int, found: Published
         next((e.sha256 for e in entries if e.sha256), ""),
     )
     approvers = app.people().holders(Role.ACCOUNTING_APPROVER, project_number)
-    mail = notifications.foreign_file(app, approvers, project_number, version, found)
+    mail = foreign_mail.foreign_file(app, approvers, project_number, version, found)
     with app.store.transaction():
         app.store.record(event)
         notifications.enqueue_all(app, mail)

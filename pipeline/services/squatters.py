@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.domain.lifecycle import Action, Event
 from pipeline.domain.names import SQUATTED
-from pipeline.services import notifications
+from pipeline.services import foreign_mail, notifications
 from pipeline.services.approval_routing import waiting_on
 from pipeline.services.context import Services, logger
 
@@ -37,7 +37,7 @@ def reclaim(app: Services, path: Path, project_number: str, version: int, what: 
         f"archive/{SQUATTED}/ and ours written back",
     )
     approvers = waiting_on(app, project_number, version)
-    mail = notifications.squatted_name(
+    mail = foreign_mail.squatted_name(
         app, approvers, (project_number, version), (folder, path.name, kind), what
     )
     with app.store.transaction():

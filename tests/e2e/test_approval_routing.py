@@ -179,7 +179,7 @@ def test_a_reject_at_the_second_level_hands_back_with_both_decisions(daemon: Dae
     [mail] = [m for m in ws.mail() if "rejected" in str(m["Subject"])]
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "rejected at the Controller (level 2 of 2) approval" in text
-    assert "Accounting: accepted by Carl Accountant on" in text
+    assert "Accounting accepted by Carl Accountant, " in text
     assert "Contingency too thin" in text
     assert not list((ws.root / "outbox").glob("P-1001_*"))
 
