@@ -23,6 +23,7 @@ import click
 
 from pipeline import __version__, cli_documents, cli_mail, cli_routing, cli_state
 from pipeline.adapters.files.settling import future_dated
+from pipeline.bootstrap_checks import check_server
 from pipeline.bootstrap_state import back_up_when_due, state_store_text
 from pipeline.cli_support import (
     OneLineFormatter,
@@ -181,6 +182,8 @@ def watch(ctx: click.Context) -> None:
         )
     )
     app.store.start_presence()  # on PostgreSQL: this daemon's row, and its heartbeat
+    checks = check_server(app)  # `check` on this workspace is answered here, warm
+    checks.start()
     try:
         watch_folders(
             [settings.inbox, settings.approval, settings.outbox / RESULTS],
@@ -193,6 +196,7 @@ def watch(ctx: click.Context) -> None:
             modified=app.folders.modified,
         )
     finally:
+        checks.stop()
         app.store.close()
     click.echo("stopped")
 

@@ -136,9 +136,11 @@ class ReadingAhead:
 
     def read(self, path: Path, sha256: str = "") -> ReadResult:
         """``path`` read and checked; the result read ahead from the claimed file of that
-        name instead, when it was read from bytes whose hash is ``sha256``."""
-        future = self._ahead.pop(path.name, None)
-        if future is not None and sha256:
+        name instead, when it was read from bytes whose hash is ``sha256``. A read without
+        a hash (``check``, which the daemon answers on a thread of its own, beside a pass)
+        leaves what was read ahead to the pass."""
+        future = self._ahead.pop(path.name, None) if sha256 else None
+        if future is not None:
             # A timeout or a crash of the worker is raised here, as in a read now: the file
             # was claimed, so it was these bytes, or a writer still at them, either way.
             sha, outcome = future.result()
