@@ -7,12 +7,15 @@ the naive script, and the start-up of the small commands beside ``python -c pass
 Every figure is a median of interleaved rounds in this run (each round runs every case once,
 in a turning order), timed from outside the process: interpreter start, imports, the parse
 worker's start and the work. Bytecode is cached as for an installed package. Then
-``-X importtime`` shows what the commands import, largest first.
+``-X importtime`` shows what the commands import, largest first. ``check`` is timed also
+with a daemon running on its workspace (answering through its socket, with its warm
+worker), and what pandas, pandera and the CLI cost to import on their own.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import shutil
@@ -20,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.generate import make_budget
@@ -32,6 +36,7 @@ SMALL_COMMANDS = {
     "history": ("history", "P-24017"),
     "check (200 lines)": ("check", "{small}"),
 }
+DAEMON_CASE = "check (200 lines), a daemon running"
 
 
 def process_once(source: Path, scratch: Path, count: list[int]) -> float:
@@ -94,20 +99,77 @@ def small_commands(runs: int, scratch: Path) -> list[str]:
         command = cli(root, *(a.format(small=small) for a in args))
         subprocess.run(command, capture_output=True, env=environment())  # bytecode cached
         cases[name] = functools.partial(_timed_any_exit, command)
-    medians = interleaved(runs, cases)
+    with running_daemon(scratch / "daemon") as served:
+        command = cli(served, "check", str(small))
+        subprocess.run(command, capture_output=True, env=environment())  # its first answer
+        cases[DAEMON_CASE] = functools.partial(_timed_any_exit, command)
+        medians = interleaved(runs, cases)
     base = medians["python -c pass"]
     rows = [
         "| command | whole process | / `python -c pass` | target 0.25 s |",
         "|---|---|---|---|",
         f"| `python -c pass` | {base:.3f} s | 1.0 | |",
     ]
-    for name in SMALL_COMMANDS:
+    for name in [*SMALL_COMMANDS, DAEMON_CASE]:
         seconds = medians[name]
         rows.append(
             f"| `budget-erp {name}` | {seconds:.3f} s | {seconds / base:.1f} | "
             f"{'met' if seconds <= 0.25 else '**missed**'} |"
         )
     return [*rows, "", *import_profile(root, small)]
+
+
+@contextlib.contextmanager
+def running_daemon(root: Path) -> Iterator[Path]:
+    """A workspace with ``budget-erp watch`` running on it, its check socket listening."""
+    new_workspace(root)
+    log = (root / "daemon.log").open("wb")
+    daemon = subprocess.Popen(cli(root, "watch"), stdout=log, stderr=log, env=environment())
+    try:
+        deadline = time.monotonic() + 60
+        while not (root / "state" / "daemon" / "check.sock").exists():
+            if daemon.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the daemon did not listen: {daemon.returncode}")
+            time.sleep(0.05)
+        yield root
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=30)
+        log.close()
+
+
+IMPORTS = {
+    "`import pandas`": "import pandas",
+    "`import pandera.pandas`": "import pandera.pandas",
+    "the parse worker's imports": "import pipeline.adapters.reading.workbook_intake",
+    "`budget-erp` with `check` (its CLI)": "import pipeline.cli",
+}
+
+
+def import_costs(runs: int) -> list[str]:
+    """What the imports cost as whole processes (less ``python -c pass``), and what
+    pandera's own parts (typing, with typeguard and pydantic) take of ``import pandera``."""
+    cases = {"pass": lambda: timed([sys.executable, "-c", "pass"])}
+    for name, statement in IMPORTS.items():
+        subprocess.run([sys.executable, "-c", statement], check=True, env=environment())
+        cases[name] = functools.partial(timed, [sys.executable, "-c", statement])
+    medians = interleaved(runs, cases)
+    rows = ["| imports | whole process less `python -c pass` |", "|---|---|"]
+    rows += [f"| {name} | {medians[name] - medians['pass']:.3f} s |" for name in IMPORTS]
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import pandera.pandas"],
+        capture_output=True,
+        text=True,
+        env=environment(),
+    )
+    cumulative: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            cumulative.setdefault(parts[2].strip(), int(parts[1]) / 1e6)
+    shown = ("pandera", "pandas", "numpy", "pandera.typing", "typeguard", "pydantic")
+    shares = ", ".join(f"{name} {cumulative.get(name, 0.0):.3f} s" for name in shown)
+    return [*rows, "", f"- `-X importtime` of `import pandera.pandas` (cumulative): {shares}"]
 
 
 def _timed_any_exit(command: list[str]) -> float:
@@ -157,6 +219,8 @@ def main() -> None:
                 *whole_process(sizes, runs, Path(scratch)),
                 "",
                 *small_commands(runs * 3, Path(scratch)),
+                "",
+                *import_costs(runs * 3),
                 "",
             ]
         )
