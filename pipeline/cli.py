@@ -368,6 +368,7 @@ for command in (
     cli_mail.mail,
     cli_state.migrate_state,
     cli_state.state,
+    cli_state.prune,
 ):
     cli.add_command(command)
 

@@ -1,6 +1,7 @@
 """Commands about the state: ``migrate-state`` moves a workspace's SQLite state onto a
 PostgreSQL server, so that daemons on several machines can share it; ``state backup``,
-``state restore`` and ``state new`` keep it from being lost quietly."""
+``state restore`` and ``state new`` keep it from being lost quietly; ``prune`` keeps it from
+growing without end."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from pipeline.adapters.clock import clock_from_environment
 from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.sqlite.backups import check_backup, restore_backup, take_backup
 from pipeline.adapters.sqlite.store import no_daemon_running
-from pipeline.cli_support import Refused, UsageFailure, print_table
+from pipeline.cli_support import Refused, UsageFailure, print_table, services_for
 from pipeline.config import Settings, load_settings
 from pipeline.errors import BackupRefused, ConfigError, PipelineError, WorkspaceError
+from pipeline.services import retention
 from pipeline.state_guard import start_over
 
 
@@ -109,6 +111,19 @@ def new(ctx: click.Context, i_know: bool) -> None:
     except PipelineError as exc:
         raise Refused(str(exc)) from exc
     click.echo("started over with an empty state")
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
+@click.pass_context
+def prune(ctx: click.Context, dry_run: bool) -> None:
+    """Remove what is older than [retention] allows and no audit needs: notices in the
+    history, mail sent, review bookkeeping of settled budgets, archived bytes nothing refers
+    to. Decisions, exports and the versions sent are kept forever. Waits for a pass under way."""
+    app = services_for(ctx)
+    pruned = retention.prune(app, dry_run=dry_run)
+    for line in pruned.lines(dry_run):
+        click.echo(line)
 
 
 def _settings(ctx: click.Context) -> Settings:

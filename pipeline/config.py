@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.config_keys import SETTINGS_KEYS, check_keys
 from pipeline.domain.identifiers import same_project
 from pipeline.domain.identity import IdentityPolicy, OwnerMode
+from pipeline.domain.retention import Retention, retention_from
 from pipeline.domain.working_time import WorkingDays, weekday_numbers
 from pipeline.errors import ConfigError, WorkspaceError
 
@@ -95,6 +96,7 @@ class Settings:
     working_days: WorkingDays = field(default_factory=WorkingDays)  # ages in the summary
     summary_grace_minutes: float = 30.0  # a version this new waits for the next summary
     escalate_after_days: int = 0  # business days at one level before it escalates (0: never)
+    retention: Retention = field(default_factory=Retention)  # what ``prune`` removes, when
 
     def folders(self) -> list[Path]:
         """Every folder the program writes into."""
@@ -213,6 +215,7 @@ def _settings_from(root: Path, data: dict[str, Any]) -> Settings:
         working_days=_working_days(notify),
         summary_grace_minutes=float(notify.get("summary_grace_minutes", 30)),
         escalate_after_days=_whole_days(notify.get("escalate_after_days", 0)),
+        retention=retention_from(data.get("retention", {})),
     )
     _check_choice("watch.mode", settings.watch_mode, {"native", "polling"})
     _check_choice(

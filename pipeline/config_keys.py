@@ -74,6 +74,8 @@ SETTINGS_KEYS: Keys = {
         )
     ),
     "status": dict.fromkeys(("page", "url", "refresh_minutes")),
+    # Issue 27's retention (``budget-erp prune``).
+    "retention": dict.fromkeys(("archive_days", "events_days", "mail_days", "reviews_days")),
     "export": {"profile": None, "done_marker": None, "results": None, "jobs": OWN_KEYS},
 }
 _COLUMN = dict.fromkeys(("max_length", "pattern"))

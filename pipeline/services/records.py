@@ -4,7 +4,7 @@ versions, decisions, exports, the mail outbox, the audit trail and the passes. O
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,6 +119,35 @@ class PassRecords(Protocol):
 
 
 @dataclass(frozen=True)
+class ArchiveReferences:
+    """What the archive must keep: the hashes records hold, and the first twelve digits of
+    those that notes name in their words."""
+
+    hashes: frozenset[str]
+    prefixes: frozenset[str]
+
+    def refer_to(self, sha256: str) -> bool:
+        """Whether a kept record refers to these bytes."""
+        return sha256 in self.hashes or sha256[:12] in self.prefixes
+
+
+class RetentionRecords(Protocol):
+    """Removing what is past its retention (``budget-erp prune``), and what must stay."""
+
+    def projects_with_status(self, statuses: Collection[str]) -> set[str]: ...
+    def prune_events(
+        self, actions: Collection[str], before: datetime, kept_projects: set[str]
+    ) -> int: ...
+    def prune_sent_mail(self, before: datetime) -> int: ...
+    def prune_review_records(
+        self, before: datetime, kept_projects: set[str]
+    ) -> tuple[int, int]: ...
+    def prune_handed_back(self, before: datetime) -> int: ...
+    def archive_references(self) -> ArchiveReferences: ...
+    def compact(self) -> None: ...
+
+
+@dataclass(frozen=True)
 class DaemonRecord:
     """A daemon on this workspace, as the database last heard from it."""
 
@@ -145,6 +174,7 @@ class Store(
     MailQueue,
     AuditTrail,
     PassRecords,
+    RetentionRecords,
     DaemonRegistry,
     Protocol,
 ):

@@ -28,6 +28,7 @@ from pipeline.domain.version_mark import VersionMark
 from pipeline.errors import FileTooLarge
 from pipeline.services.context import Services
 from pipeline.services.ports import (
+    ArchivedFile,
     EntryKind,
     ExportJob,
     InboxEntry,
@@ -109,6 +110,15 @@ class FakeFolders:
 
     def keep(self, taken: TakenFile) -> None:
         self.archive_bytes[taken.sha256] = self.files[taken.content]
+
+    def archived_files(self) -> list[ArchivedFile]:
+        return [
+            ArchivedFile(sha, ROOT / "archive" / sha, len(data), 0.0)
+            for sha, data in self.archive_bytes.items()
+        ]
+
+    def discard_archived(self, item: ArchivedFile) -> None:
+        self.archive_bytes.pop(item.sha256, None)
 
     def archive_soon(self, paths: Sequence[Path]) -> None:
         """Archived when taken, as the adapter's ``archive`` waits for it anyway."""

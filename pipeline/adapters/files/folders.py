@@ -15,6 +15,7 @@ from pipeline.adapters.files.names import HAND_BACK_RESERVE, fit_name
 from pipeline.adapters.files.temp_files import temp_path
 from pipeline.domain.names import REFUSED_NOTE
 from pipeline.faults import before_rename
+from pipeline.services.ports import ArchivedFile
 
 _IGNORED_PREFIXES = ("~$", ".~lock.", ".")
 
@@ -163,7 +164,21 @@ def archive_copy(source: Path, archive: Path, sha256: str) -> Path:
     target = archived_path(archive, sha256, source.suffix)
     if not target.exists():
         atomic_write(target, lambda temp: shutil.copyfile(source, temp))
+    else:  # kept again: its age (what ``prune`` goes by) counts from now
+        with contextlib.suppress(OSError):
+            os.utime(target)
     return target
+
+
+def archived_files(archive: Path) -> list[ArchivedFile]:
+    """Every file the archive keeps under its hash, as ``archived_path`` names them."""
+    found = []
+    for path in (archive / "sha256").glob("??/*"):
+        with contextlib.suppress(OSError):  # gone meanwhile
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and len(path.name) >= 64:
+                found.append(ArchivedFile(path.name[:64], path, info.st_size, info.st_mtime))
+    return found
 
 
 def free_name(folder: Path, name: str) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline.adapters.files.folders import (
     archive_copy,
+    archived_files,
     archived_path,
     atomic_write,
     exists,
@@ -32,7 +33,7 @@ from pipeline.adapters.files.settling import Observations
 from pipeline.adapters.files.taken import taken_file
 from pipeline.domain.names import REFUSED_NOTE, refused_note
 from pipeline.errors import FileTooLarge, UnreadableFile
-from pipeline.services.ports import TakenFile
+from pipeline.services.ports import ArchivedFile, TakenFile
 
 
 class LocalFolders:
@@ -102,6 +103,14 @@ class LocalFolders:
         """Where the archive keeps these bytes, to be read; None if it lacks them."""
         source = archived_path(self.archive_root, sha256, suffix)
         return source if source.is_file() else None
+
+    def archived_files(self) -> list[ArchivedFile]:
+        """Every file the archive keeps under its hash (``archive/sha256/xx/``)."""
+        return archived_files(self.archive_root)
+
+    def discard_archived(self, item: ArchivedFile) -> None:
+        """Remove archived bytes (``prune``: nothing kept refers to them any more)."""
+        item.path.unlink(missing_ok=True)
 
     def write(self, target: Path, write: Callable[[Path], object]) -> None:
         """Write ``target`` through ``write(temporary)``: whole or not at all."""

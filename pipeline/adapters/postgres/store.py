@@ -18,6 +18,7 @@ from pipeline.adapters.sqlite.exports import ExportQueries
 from pipeline.adapters.sqlite.handbacks import HandBackQueries
 from pipeline.adapters.sqlite.outbox import OutboxQueries
 from pipeline.adapters.sqlite.passes import PassQueries
+from pipeline.adapters.sqlite.retention import RetentionQueries
 from pipeline.adapters.sqlite.reviews import ReviewQueries
 from pipeline.adapters.sqlite.routes import RouteQueries
 from pipeline.errors import ConcurrentUpdate, EnvironmentFault
@@ -34,6 +35,7 @@ class PostgresStore(
     HandBackQueries,
     PassQueries,
     RouteQueries,
+    RetentionQueries,
 ):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
     outbox and the passes, in a PostgreSQL database that several daemons share."""
@@ -78,6 +80,10 @@ class PostgresStore(
             raise ConcurrentUpdate(f"state database: {_one_line(exc)}") from exc
         except psycopg.OperationalError as exc:
             raise EnvironmentFault(f"state database: {_one_line(exc)}") from exc
+
+    def compact(self) -> None:
+        """Nothing: the server's autovacuum makes the space rows left reusable, without the
+        table lock a ``VACUUM FULL`` would take while daemons work."""
 
     def db_raw(self) -> psycopg.Connection[Any]:
         """The psycopg connection itself (coordination and ``migrate-state`` use it)."""

@@ -16,6 +16,7 @@ from pipeline.adapters.sqlite.handbacks import HandBackQueries
 from pipeline.adapters.sqlite.migrations import migrate
 from pipeline.adapters.sqlite.outbox import OutboxQueries
 from pipeline.adapters.sqlite.passes import PassQueries
+from pipeline.adapters.sqlite.retention import RetentionQueries
 from pipeline.adapters.sqlite.reviews import ReviewQueries
 from pipeline.adapters.sqlite.routes import RouteQueries
 from pipeline.errors import BackupRefused
@@ -52,6 +53,7 @@ class SqliteStore(
     HandBackQueries,
     PassQueries,
     RouteQueries,
+    RetentionQueries,
 ):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
     outbox and the passes."""
@@ -96,6 +98,12 @@ class SqliteStore(
     def daemons(self) -> list[DaemonRecord]:
         """None listed on SQLite (see ``start_presence``)."""
         return []
+
+    def compact(self) -> None:
+        """Give the pages rows left back to the file system (after ``prune``): SQLite keeps
+        them for reuse, so the file would never shrink."""
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
