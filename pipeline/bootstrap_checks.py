@@ -16,6 +16,7 @@ from pipeline.adapters.daemon_socket import protocol
 from pipeline.adapters.daemon_socket.server import CheckServer
 from pipeline.adapters.files.owners import account_name
 from pipeline.bootstrap import bootstrap
+from pipeline.domain.problems import CheckReport
 from pipeline.services import lint
 from pipeline.services.context import Services
 
@@ -36,7 +37,7 @@ def check_server(daemon: Services) -> CheckServer:
         )
     )
 
-    def answer(name: str, fd: int) -> lint.CheckReport | None:
+    def answer(name: str, fd: int) -> CheckReport | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > settings.package_limits.max_bytes:
             return None  # the client says why, as ever

@@ -17,7 +17,7 @@ from pipeline.cli_support import Refused, UsageFailure, print_table, services_fo
 from pipeline.config import CONFIG_NAME, Settings, default_settings, load_settings
 from pipeline.domain.column_names import FIELDS, IGNORE, REQUIRED_FIELDS, ColumnNames
 from pipeline.domain.names import project_stem
-from pipeline.domain.problems import Problem, errors
+from pipeline.domain.problems import CheckReport, Problem, errors
 from pipeline.errors import NotAnOpenJob, PipelineError
 from pipeline.services import export as erp_export
 from pipeline.services import lint
@@ -95,7 +95,7 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool, columns: b
         sys.exit(1)
 
 
-def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, lint.CheckReport]:
+def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, CheckReport]:
     workspace: Path = ctx.obj["workspace"]
     if not (workspace / CONFIG_NAME).is_file():
         # No [export] to say which ERP layout a job's budget must fit: none is checked.
@@ -108,7 +108,7 @@ def _reports(ctx: click.Context, files: tuple[Path, ...]) -> dict[Path, lint.Che
         skipped = f"{', '.join(lint.STATE_CHECKS)} ({outside})"
         layout = f"{lint.LAYOUT_CHECKS} ({outside}: no job's ERP profile is known)"
         return {
-            path: lint.CheckReport(report.problems, [*(report.not_run or [skipped]), layout])
+            path: CheckReport(report.problems, [*(report.not_run or [skipped]), layout])
             for path, report in reports.items()
         }
     # A daemon running on the workspace answers at once, with its warm parse worker; what

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-from pipeline.errors import InvalidTransition
+from pipeline.domain.errors import InvalidTransition
 
 
 class Status(enum.StrEnum):

@@ -1,9 +1,10 @@
-"""A problem found in a workbook: which rule, where (sheet and cell), what was found, the fix."""
+"""A problem found in a workbook: which rule, where (sheet and cell), what was found, the fix;
+and a check's report of them."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Severity(enum.StrEnum):
@@ -41,6 +42,17 @@ class Problem:
             parts.append(f". {self.hint}")
         parts.append(f" [{self.rule}]")
         return "".join(parts)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What a check found, and which checks it could not run (and why)."""
+
+    problems: list[Problem]
+    not_run: list[str] = field(default_factory=list)
+    # The approval levels the budget would need if sent now, where the workspace has several
+    # ("Accounting, then Controller (total 1,200,000.00 over 1,000,000.00)"); else empty.
+    approval: str = ""
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -5,12 +5,11 @@ state of the budget (read-only), so a clean check means intake will take it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.domain.people import Person
-from pipeline.domain.problems import Problem, Severity
+from pipeline.domain.problems import CheckReport, Problem, Severity
 from pipeline.domain.route_words import needed
 from pipeline.domain.rule_catalog import hint
 from pipeline.errors import UnreadableWorkbook
@@ -36,17 +35,6 @@ STATE_CHECKS = (
 )
 # The checks against the job's ERP layout (lengths, characters, decimals, sub jobs).
 LAYOUT_CHECKS = "the ERP layout's limits"
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """What a check found, and which checks it could not run (and why)."""
-
-    problems: list[Problem]
-    not_run: list[str] = field(default_factory=list)
-    # The approval levels the budget would need if sent now, where the workspace has several
-    # ("Accounting, then Controller (total 1,200,000.00 over 1,000,000.00)"); else empty.
-    approval: str = ""
 
 
 def check_file(app: Services, path: Path) -> CheckReport:

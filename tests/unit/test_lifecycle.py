@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from pipeline.domain.errors import InvalidTransition
 from pipeline.domain.lifecycle import TRANSITIONS, Action, ProjectBudget, Status, send_action
-from pipeline.errors import InvalidTransition
 
 AT = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 SENDS = {Action.SEND, Action.RESEND, Action.CHANGE}

@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.adapters.daemon_socket import protocol
 from pipeline.config import Settings
-from pipeline.services.lint import CheckReport
+from pipeline.domain.problems import CheckReport
 
 logger = logging.getLogger(__name__)
 

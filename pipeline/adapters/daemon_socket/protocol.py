@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Settings
-from pipeline.domain.problems import Problem, Severity
-from pipeline.services.lint import CheckReport
+from pipeline.domain.problems import CheckReport, Problem, Severity
 
 PROTOCOL = 1
 FOLDER = "daemon"  # under the state's folder, mode 0700

@@ -18,7 +18,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.adapters.daemon_socket import protocol
-from pipeline.services.lint import CheckReport
+from pipeline.domain.problems import CheckReport
 
 logger = logging.getLogger(__name__)
 
