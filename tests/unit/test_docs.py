@@ -55,3 +55,57 @@ def test_every_sheet_we_write_is_described() -> None:
     assert {"Review", "Summary", "Changes since export", "Rejection Reasons"} <= written
     missing = sorted(name for name in written if f"*{name}*" not in README)
     assert missing == []
+
+
+def _module_map() -> list[str]:
+    """The modules the README's map (under "How it is built") names, as paths under
+    ``pipeline/``, in its order.
+
+    An entry line sits two spaces deeper than its folder (``pipeline/`` at 0, ``domain/`` at 2,
+    ``domain/budget.py`` at 4); a deeper line continues the entry above. A file entry names
+    one module or several (``a.py, b.py   what they do``); a folder with no entries under it
+    names its modules after it, without ``.py``, each with or without a note in parentheses,
+    up to a colon (``reading/   budget_reader, amounts (what it is), ...: what they share``).
+    Anything else there fails, rather than be read as something it is not.
+    """
+    section = README.split("## How it is built", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```\npipeline/\n", 1)[1].split("```", 1)[0]
+    entries: list[tuple[int, str]] = []  # (depth, the entry's text with its continuations)
+    for line in block.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        if indent in (2, 4):  # pipeline's own entries, and those of its folders
+            entries.append((indent // 2, line.strip()))
+        else:
+            depth, text = entries[-1]
+            entries[-1] = (depth, f"{text} {line.strip()}")
+    modules: list[str] = []
+    folders: list[str] = []  # the folder each depth is in
+    for index, (depth, text) in enumerate(entries):
+        folders = folders[: depth - 1]
+        head, _, rest = text.partition(" ")
+        if head.endswith("/"):
+            folders.append(head)
+            has_entries = index + 1 < len(entries) and entries[index + 1][0] > depth
+            if not has_entries:
+                listed = re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", "", rest).split(":")[0]
+                for name in (name.strip() for name in listed.split(",")):
+                    assert name.isidentifier(), f"{head}: {name!r} is not a module name"
+                    modules.append("".join(folders) + f"{name}.py")
+            continue
+        names = re.match(r"(\w+\.py(?:, \w+\.py)*)(?:\s|$)", text)
+        assert names, f"{text!r} names no module"
+        modules += ["".join(folders) + name for name in names[1].split(", ")]
+    return modules
+
+
+def test_every_module_is_in_the_readme_module_map_once() -> None:
+    package = Path(__file__).parents[2] / "pipeline"
+    existing = {
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    mapped = _module_map()
+    assert len(mapped) == len(set(mapped)), [name for name in mapped if mapped.count(name) > 1]
+    assert sorted(existing - set(mapped)) == [], "modules the map leaves out"
+    assert sorted(set(mapped) - existing) == [], "map entries that are no module"
