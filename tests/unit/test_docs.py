@@ -1,4 +1,5 @@
-"""The README documents every rule id, so admins can look up what a message means."""
+"""The README keeps up with the code: every rule id (admins look up what a message means),
+every command, every sheet we write, and every module in the map of how it is built."""
 
 import re
 from pathlib import Path
