@@ -20,6 +20,7 @@ from pipeline.adapters.sqlite.outbox import OutboxQueries
 from pipeline.adapters.sqlite.passes import PassQueries
 from pipeline.adapters.sqlite.reviews import ReviewQueries
 from pipeline.adapters.sqlite.routes import RouteQueries
+from pipeline.adapters.sqlite.snapshot import SnapshotQueries
 from pipeline.errors import ConcurrentUpdate, EnvironmentFault
 from pipeline.services.records import DaemonRecord
 
@@ -34,6 +35,7 @@ class PostgresStore(
     HandBackQueries,
     PassQueries,
     RouteQueries,
+    SnapshotQueries,
 ):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
     outbox and the passes, in a PostgreSQL database that several daemons share."""
@@ -72,7 +74,7 @@ class PostgresStore(
         """All writes inside commit together, or not at all. A server that cannot be reached
         is an ``EnvironmentFault``: the item waits, and the daemon backs off."""
         try:
-            with self.db_raw().transaction():
+            with self._writing(), self.db_raw().transaction():
                 yield
         except psycopg.errors.SerializationFailure as exc:
             raise ConcurrentUpdate(f"state database: {_one_line(exc)}") from exc
