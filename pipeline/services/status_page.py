@@ -6,7 +6,6 @@ each pass that changed anything (and on demand: ``budget-erp status --html``).""
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -35,7 +34,6 @@ from pipeline.domain.status_view import (
     StatusView,
     age_text,
     is_overdue,
-    page_href,
     state_label,
     status_link,
     waiting_on,
@@ -46,6 +44,7 @@ from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
 from pipeline.services.escalation import is_escalated
+from pipeline.services.page_links import Links
 from pipeline.services.ports import ExportRecord
 from pipeline.services.route_standing import approvers, delegations_today, waiting_level
 from pipeline.services.status_health import health_lines
@@ -258,29 +257,6 @@ def _links(
         rejected = app.settings.rejected / rejected_for_review(review_file)
         return links_to(rejected, "rejected")
     return ()
-
-
-class Links:
-    """The page's links, relative to its ``folder``: each folder linked into is listed once
-    (``Folders.regular_files``), not each file looked at."""
-
-    def __init__(self, app: Services, folder: Path) -> None:
-        self.app, self.folder = app, folder
-        self._listed: dict[Path, frozenset[str]] = {}
-
-    def __call__(self, target: Path, kind: str) -> tuple[FileLink, ...]:
-        """A link to ``target`` if it is a regular file inside the workspace, reached through
-        no symbolic link: never a link out of it, nor to a folder or a link put there."""
-        root = self.app.settings.root
-        if root not in target.parents or target.name not in self._names(target.parent):
-            return ()
-        relative = os.path.relpath(target, self.folder)  # pure: both paths are absolute
-        return (FileLink(target.relative_to(root).as_posix(), page_href(relative), kind),)
-
-    def _names(self, folder: Path) -> frozenset[str]:
-        if folder not in self._listed:
-            self._listed[folder] = self.app.folders.regular_files(folder)
-        return self._listed[folder]
 
 
 def _events(app: Services, project_number: str) -> ProjectEvents:
