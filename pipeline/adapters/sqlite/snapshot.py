@@ -67,7 +67,7 @@ class Snapshot:
         newest = self._table(
             "review_issues",
             f"SELECT {ISSUE_COLUMNS} FROM review_issues ORDER BY issued_at, rowid",
-            _by_version,  # the last row of each version stays: the newest
+            lambda rows: {(r[1], r[2]): r for r in rows},  # the newest of each version stays
         )
         row = newest.get((project_number, version))
         return issue_of(row) if row is not None else None
