@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pipeline.adapters.sqlite.budgets import (
     BUDGET_COLUMNS,
@@ -32,6 +32,7 @@ from pipeline.domain.review import ReviewIssue
 from pipeline.services.ports import ExportRecord
 
 Version = tuple[str, int]
+Record = TypeVar("Record")
 
 
 class Snapshot:
@@ -40,10 +41,12 @@ class Snapshot:
     def __init__(self, db: Callable[[], Connection]) -> None:
         self._db = db
         self._rows: dict[str, Any] = {}
+        self._records: dict[tuple[str, object], Any] = {}  # immutable records, made once
 
     def forget(self) -> None:
         """Read every table again when next asked (something was written)."""
         self._rows.clear()
+        self._records.clear()
 
     def budgets(self) -> list[ProjectBudget]:
         """Every budget, most recently changed first (fresh records: callers change them)."""
@@ -60,7 +63,7 @@ class Snapshot:
             "submissions", f"SELECT {SUBMISSION_COLUMNS} FROM submissions", _by_version
         )
         row = by_version.get((project_number, version))
-        return submission_of(row) if row is not None else None
+        return self._record("submission", (project_number, version), row, submission_of)
 
     def current_review_issue(self, project_number: str, version: int) -> ReviewIssue | None:
         """The review workbook issued last for a version."""
@@ -70,7 +73,7 @@ class Snapshot:
             lambda rows: {(r[1], r[2]): r for r in rows},  # the newest of each version stays
         )
         row = newest.get((project_number, version))
-        return issue_of(row) if row is not None else None
+        return self._record("issue", (project_number, version), row, issue_of)
 
     def route(self, project_number: str, version: int) -> ApprovalRoute | None:
         """The route of a version, if recorded."""
@@ -80,7 +83,7 @@ class Snapshot:
             lambda rows: {(r[0], r[1]): r[2] for r in rows},
         )
         text = routes.get((project_number, version))
-        return route_from(json.loads(text)) if text is not None else None
+        return self._record("route", (project_number, version), text, _parsed_route)
 
     def exports(self, project_number: str) -> list[ExportRecord]:
         """Every ERP file written for a project, oldest first."""
@@ -101,10 +104,24 @@ class Snapshot:
         )
         return [event_of(row) for row in by_project.get(project_number, [])]
 
+    def _record(
+        self, kind: str, key: object, row: Any, make: Callable[[Any], Record]
+    ) -> Record | None:
+        """The record of ``row`` (None for none), made once per snapshot."""
+        if row is None:
+            return None
+        if (kind, key) not in self._records:
+            self._records[kind, key] = make(row)
+        return cast(Record, self._records[kind, key])
+
     def _table(self, name: str, sql: str, index: Callable[[Any], Any]) -> Any:
         if name not in self._rows:
             self._rows[name] = index(self._db().execute(sql).fetchall())
         return self._rows[name]
+
+
+def _parsed_route(text: str) -> ApprovalRoute:
+    return route_from(json.loads(text))
 
 
 def _by_version(rows: list[Any]) -> dict[Version, Any]:
