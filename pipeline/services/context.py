@@ -101,6 +101,25 @@ class PageMemory:
     pending: bool = False
 
 
+@dataclass
+class ReviewMemory:
+    """The review workbooks this process read to no effect (no decision, or a save seen
+    before), each with its file's signature, while the decisions stand at ``mark``: read
+    again, such a file would give nothing again, so an idle pass does not read it."""
+
+    mark: tuple[int, int] | None = None
+    idle: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def unchanged(self, name: str, signature: tuple[int, ...] | None) -> bool:
+        """Whether ``name`` was read to no effect under this signature and mark."""
+        return signature is not None and self.idle.get(name) == signature
+
+    def since(self, mark: tuple[int, int]) -> None:
+        """The decisions now stand at ``mark``: forget everything if they moved."""
+        if mark != self.mark:
+            self.mark, self.idle = mark, {}
+
+
 @dataclass(frozen=True)
 class Services:
     """The ports a use case may call; built once in ``bootstrap``."""
@@ -133,6 +152,7 @@ class Services:
     backoff: Backoff = field(default_factory=Backoff)
     page_memory: PageMemory = field(default_factory=PageMemory)
     current_memory: CurrentMemory = field(default_factory=CurrentMemory)
+    review_memory: ReviewMemory = field(default_factory=ReviewMemory)
     faults: FaultMemory = field(default_factory=FaultMemory)
     environment_check: EnvironmentCheck = field(default=lambda: _nothing_wrong())
     approval_matrix: ApprovalMatrixSource = field(default=lambda: SINGLE_LEVEL)

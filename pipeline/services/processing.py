@@ -66,25 +66,36 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
     now = time.time()
     outcomes: list[Outcome] = []
     outcomes.extend(inbox_pass(app, functools.partial(_take, app), settle, now))
+    app.review_memory.since(app.store.decisions_mark())
     for path in _settled(app, app.settings.approval, settle, now):
         if is_review_file(path.name):
             outcomes.extend(trapped(app, path, lambda p: _decide(app, p, now)))
     for path in _settled(app, results_folder(app), settle, now):
         if path.suffix.lower() == ".json":
             outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
-    for budget in app.store.budgets():
-        if budget.to_export:  # accepted before a crash, or its export failed
-            finish = functools.partial(_finish_export, app, budget.project_number)
-            outcomes.extend(trapped(app, app.settings.outbox, finish))
-        else:
-            restore = functools.partial(_restore_review, app, budget)
-            outcomes.extend(trapped(app, app.settings.approval, restore))
-    check_current(app)  # once per process: mends what a crash left in current/
-    mailed = _send_mail(app)
+    with app.store.snapshot():  # what follows looks at every budget: one query per table
+        outcomes.extend(_every_budget(app))
+        check_current(app)  # once per process: mends what a crash left in current/
+        mailed = _send_mail(app)
     if not any(o.environment for o in outcomes):
         app.backoff.succeeded()
         app.faults.clear()
     return outcomes, mailed
+
+
+def _every_budget(app: Services) -> list[Outcome]:
+    """Finish the exports a crash or a failure left, and put back the review workbooks
+    that went missing (the approval folder listed once)."""
+    outcomes: list[Outcome] = []
+    listed = app.folders.regular_files(app.settings.approval)
+    for budget in app.store.budgets():
+        if budget.to_export:  # accepted before a crash, or its export failed
+            finish = functools.partial(_finish_export, app, budget.project_number)
+            outcomes.extend(trapped(app, app.settings.outbox, finish))
+        elif budget.with_approver:
+            restore = functools.partial(_restore_review, app, budget, listed)
+            outcomes.extend(trapped(app, app.settings.approval, restore))
+    return outcomes
 
 
 def _settled(app: Services, folder: Path, settle: float, now: float) -> list[Path]:
@@ -97,9 +108,18 @@ def _settled(app: Services, folder: Path, settle: float, now: float) -> list[Pat
 
 
 def _decide(app: Services, review: Path, now: float) -> Outcome | None:
+    """Apply a saved decision; a workbook read to no effect before, unchanged since and
+    with no decision made meanwhile, is not read again."""
+    memory = app.review_memory
+    signature = app.folders.signature(review)
+    if memory.unchanged(review.name, signature):
+        return None
     if _still_open(app, review, now):
         return None
-    return apply_review_file(app, review)
+    outcome = apply_review_file(app, review)
+    if outcome is None and signature is not None:
+        memory.idle[review.name] = signature
+    return outcome
 
 
 def _send_mail(app: Services) -> bool:
@@ -131,9 +151,11 @@ def _still_open(app: Services, review: Path, now: float) -> bool:
     return modified is None or now - modified < app.settings.incomplete_seconds
 
 
-def _restore_review(app: Services, budget: ProjectBudget, _approval: Path) -> Outcome | None:
+def _restore_review(
+    app: Services, budget: ProjectBudget, listed: frozenset[str], _approval: Path
+) -> Outcome | None:
     issue_due_level_review(app, budget)  # a crash came between a level's Accept and this
-    restore_missing_review(app, budget)
+    restore_missing_review(app, budget, listed)
     return None
 
 

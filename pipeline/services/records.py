@@ -116,6 +116,7 @@ class PassRecords(Protocol):
 
     def note_pass(self, at: datetime) -> None: ...
     def last_pass(self) -> datetime | None: ...
+    def decisions_mark(self) -> tuple[int, int]: ...
 
 
 @dataclass(frozen=True)
@@ -181,3 +182,9 @@ class Store(
     """All of the state, with transactions that span it: what commits together."""
 
     def transaction(self) -> AbstractContextManager[None]: ...
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Inside, the reads that look at every budget (``budgets``, ``submission``,
+        ``current_review_issue``, ``route``, ``exports``, ``history``) come from one query
+        per table, read when first asked, whatever the number of budgets; a transaction
+        makes it read again."""
+        ...

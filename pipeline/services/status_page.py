@@ -6,7 +6,6 @@ each pass that changed anything (and on demand: ``budget-erp status --html``).""
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -35,7 +34,6 @@ from pipeline.domain.status_view import (
     StatusView,
     age_text,
     is_overdue,
-    page_href,
     state_label,
     status_link,
     waiting_on,
@@ -46,6 +44,7 @@ from pipeline.services.budget_amounts import amounts, sent_totals
 from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
 from pipeline.services.escalation import is_escalated
+from pipeline.services.page_links import Links
 from pipeline.services.ports import ExportRecord
 from pipeline.services.route_standing import approvers, delegations_today, waiting_level
 from pipeline.services.status_health import health_lines
@@ -54,7 +53,14 @@ EVENTS_PER_PROJECT = 3
 
 
 def gather(app: Services, page: Path) -> StatusView:
-    """The page's content now, its links relative to ``page``'s folder."""
+    """The page's content now, its links relative to ``page``'s folder: one query per table
+    (``store.snapshot``) and one listing per folder linked to, whatever the number of
+    budgets."""
+    with app.store.snapshot():
+        return _gathered(app, Links(app, page.parent))
+
+
+def _gathered(app: Services, links: Links) -> StatusView:
     now = app.clock.now().astimezone(ZoneInfo(app.settings.time_zone))  # shown local
     directory = app.people()
     budgets = app.store.budgets()
@@ -66,7 +72,7 @@ def gather(app: Services, page: Path) -> StatusView:
             budget,
             exports[budget.project_number],
             standing(app, budget, exports[budget.project_number], results),
-            (page.parent, now),
+            (links, now),
             directory,
         )
         for budget in _ordered(budgets)
@@ -81,7 +87,7 @@ def gather(app: Services, page: Path) -> StatusView:
         mail=tuple(_mail(app)),
         health=health_lines(app, now),
         results_in_use=results,
-        refused=tuple(_refused_workbooks(app, page.parent)),
+        refused=tuple(_refused_workbooks(app, links)),
         delegations=delegations_today(app, directory),
     )
 
@@ -164,23 +170,23 @@ def _row(
     budget: ProjectBudget,
     exports: list[ExportRecord],
     erp: ErpStanding,
-    where: tuple[Path, datetime],
+    where: tuple[Links, datetime],
     directory: Directory,
 ) -> BudgetRow:
-    """One budget's row; ``where`` is the page's folder (links are relative to it) and now."""
-    folder, now = where
+    """One budget's row; ``where`` is the page's links and now."""
+    links_to, now = where
     submission = app.store.submission(budget.project_number, budget.version)
     waiting = waiting_level(app, directory, budget, now.date())  # now is local
     route = waiting.route if waiting is not None and waiting.several else None  # else: no level
     since = waiting_since(budget)
     since = since.astimezone(now.tzinfo) if since else None
-    links = _links(app, budget, submission.review_file if submission else "", folder)
+    links = _links(app, budget, submission.review_file if submission else "", links_to)
     for record in erp.files():
-        links += _link(app, app.settings.outbox / record.file_name, folder, "ERP file")
+        links += links_to(app.settings.outbox / record.file_name, "ERP file")
     current = app.settings.current / current_file(budget.project_number)
-    links += _link(app, current, folder, "budget in force")  # for the next change
+    links += links_to(current, "budget in force")  # for the next change
     if erp.refusal is not None:
-        links += _refused_links(app, erp.refusal, folder)
+        links += _refused_links(app, erp.refusal, links_to)
     money = amounts(
         budget,
         submission.total if submission else None,
@@ -218,49 +224,39 @@ def _in_force(erp: ErpStanding, version: int) -> bool:
     return erp.in_force is not None and erp.in_force.version == version
 
 
-def _refused_workbooks(app: Services, folder: Path) -> list[RefusedWorkbook]:
+def _refused_workbooks(app: Services, links_to: Links) -> list[RefusedWorkbook]:
     """Workbooks refused on arrival and still in rejected/: each waits for its admin."""
     zone = ZoneInfo(app.settings.time_zone)
     found = []
     for workbook, at in app.folders.handed_back_in(app.settings.rejected):
-        links = _link(app, workbook, folder, "workbook")
-        links += _link(app, workbook.with_name(refused_note(workbook.name)), folder, "why")
+        links = links_to(workbook, "workbook")
+        links += links_to(workbook.with_name(refused_note(workbook.name)), "why")
         marked = workbook.with_name(problems_copy(workbook.name))
-        links += _link(app, marked, folder, "problems marked")
+        links += links_to(marked, "problems marked")
         found.append(RefusedWorkbook(datetime.fromtimestamp(at, zone), links))
     return found
 
 
-def _refused_links(app: Services, refusal: Refusal, folder: Path) -> tuple[FileLink, ...]:
+def _refused_links(app: Services, refusal: Refusal, links_to: Links) -> tuple[FileLink, ...]:
     """The refused file where it was set aside, and the ERP's message beside it."""
     failed = app.settings.outbox / FAILED / PurePosixPath(refusal.file_name).name
-    return _link(app, failed, folder, "refused ERP file") + _link(
-        app, failed.with_name(error_note(failed.name)), folder, "ERP's message"
+    return links_to(failed, "refused ERP file") + links_to(
+        failed.with_name(error_note(failed.name)), "ERP's message"
     )
 
 
 def _links(
-    app: Services, budget: ProjectBudget, review_file: str, folder: Path
+    app: Services, budget: ProjectBudget, review_file: str, links_to: Links
 ) -> tuple[FileLink, ...]:
     """The review workbook waiting for the approver, or the one handed back to the sender."""
     if not review_file:
         return ()
     if budget.with_approver or budget.export_failed:
-        return _link(app, app.settings.approval / review_file, folder, "review")
+        return links_to(app.settings.approval / review_file, "review")
     if budget.rejected:
         rejected = app.settings.rejected / rejected_for_review(review_file)
-        return _link(app, rejected, folder, "rejected")
+        return links_to(rejected, "rejected")
     return ()
-
-
-def _link(app: Services, target: Path, folder: Path, kind: str) -> tuple[FileLink, ...]:
-    """A link to ``target`` if it is a regular file inside the workspace, reached through
-    no symbolic link: never a link out of it, nor to a folder or a link put there."""
-    root = app.settings.root
-    if root not in target.parents or not app.folders.regular_file(target):
-        return ()
-    relative = os.path.relpath(target, folder)  # pure: both paths are absolute
-    return (FileLink(target.relative_to(root).as_posix(), page_href(relative), kind),)
 
 
 def _events(app: Services, project_number: str) -> ProjectEvents:

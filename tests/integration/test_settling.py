@@ -78,3 +78,27 @@ def test_a_clock_stepped_back_after_first_sight_does_not_hold_a_file(tmp_path: P
     assert settled_files(tmp_path, 2.0, now, observations.modified) == []
     clock.now += 3.0  # the wall clock went back an hour meanwhile; the monotonic one did not
     assert settled_files(tmp_path, 2.0, now - 3600, observations.modified) == [path]
+
+
+def test_thousands_of_files_are_watched_without_a_look_at_every_path_for_each(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    observations = Observations(clock)
+    looks: list[int] = []
+    forget = observations._forget
+
+    def counted(moment: float) -> None:
+        looks.append(len(observations._seen))
+        forget(moment)
+
+    observations._forget = counted  # type: ignore[method-assign]
+    stat = _file(tmp_path, "one.xlsx", -60).lstat()
+    for n in range(5000):
+        observations.modified(tmp_path / f"P-{n}_v1_review.xlsx", stat, time.time())
+    assert sum(looks) < 4 * 5000  # paths looked at in all: not 5000 for each new one
+
+    clock.now += 3601  # none seen for an hour: gone, forgotten at the next look
+    for n in range(5000, 15_000):
+        observations.modified(tmp_path / f"P-{n}_v1_review.xlsx", stat, time.time())
+    assert len(observations._seen) < 15_000

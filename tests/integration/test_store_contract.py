@@ -329,3 +329,54 @@ def test_a_route_keeps_its_levels_decisions_and_review_inputs(store: Store) -> N
 
     assert store.route("P-1", 2) == later
     assert store.review_inputs("P-1", 2) == inputs
+
+
+def test_a_snapshot_reads_as_the_store_does_and_sees_what_is_written(store: Store) -> None:
+    from pipeline.domain.approval_route import SINGLE_LEVEL
+    from pipeline.domain.review import ReviewInputs
+
+    _sent(store, "P-1")
+    _sent(store, "P-2")
+    first = ReviewIssue("t1", "P-1", 1, "P-1_v1_review.xlsx", "a" * 64, NOW)
+    again = ReviewIssue("t2", "P-1", 1, "P-1_v1_review.xlsx", "b" * 64, NOW, level=1)
+    route = SINGLE_LEVEL.route(Decimal(10), None)
+    record = ExportRecord("P-2", 1, "P-2_v1_001.csv", "c" * 64, 2, "10.005", NOW)
+    with store.transaction():
+        store.add_review_issue(first)
+        store.add_review_issue(again)
+        store.add_route("P-1", 1, route, ReviewInputs())
+        store.add_export(record)
+
+    def reads() -> tuple[object, ...]:
+        return (
+            store.budgets(),
+            store.submission("P-1", 1),
+            store.submission("P-1", 2),
+            store.current_review_issue("P-1", 1),
+            store.current_review_issue("P-2", 1),
+            store.route("P-1", 1),
+            store.route("P-2", 1),
+            store.exports("P-2"),
+            store.exports("P-1"),
+            store.history("P-1"),
+        )
+
+    outside = reads()
+    with store.snapshot():
+        assert reads() == outside
+        assert store.current_review_issue("P-1", 1) == again  # the newest, as outside
+        with store.transaction():
+            store.add_review_issue(replace(again, token="t3", level=2))
+            assert store.current_review_issue("P-1", 1).level == 2  # type: ignore[union-attr]
+        assert store.current_review_issue("P-1", 1).level == 2  # type: ignore[union-attr]
+
+
+def test_the_decisions_mark_moves_with_every_event_and_review_issued(store: Store) -> None:
+    empty = store.decisions_mark()
+    _sent(store, "P-1")
+    sent = store.decisions_mark()
+    with store.transaction():
+        store.add_review_issue(ReviewIssue("t1", "P-1", 1, "P-1_v1_review.xlsx", "a" * 64, NOW))
+    issued = store.decisions_mark()
+    assert len({empty, sent, issued}) == 3
+    assert store.decisions_mark() == issued  # reading moves nothing

@@ -150,6 +150,14 @@ class FakeFolders:
     def regular_file(self, path: Path) -> bool:
         return path in self.files
 
+    def regular_files(self, folder: Path) -> frozenset[str]:
+        return frozenset(path.name for path in self.files if path.parent == folder)
+
+    def signature(self, path: Path) -> tuple[int, ...] | None:
+        if path not in self.files:
+            return None
+        return (hash(self.files[path]), int(self.mtimes.get(path, 0.0) * 1e9))
+
     def modified(self, path: Path) -> float | None:
         return self.mtimes.get(path, 0.0) if path in self.files else None
 

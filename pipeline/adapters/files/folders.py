@@ -82,6 +82,28 @@ def regular_file(path: Path) -> bool:
         return False
 
 
+def regular_files(folder: Path) -> frozenset[str]:
+    """The names of the regular files in ``folder`` (links not followed), in one listing;
+    none when the folder is missing or reached through a link (``regular_file`` of each)."""
+    try:
+        if Path(os.path.realpath(folder)) != folder:
+            return frozenset()
+        with os.scandir(folder) as entries:
+            return frozenset(e.name for e in entries if e.is_file(follow_symlinks=False))
+    except OSError:
+        return frozenset()
+
+
+def signature(path: Path) -> tuple[int, ...] | None:
+    """What changes whenever the file's content, owner or mode may have (its inode, size,
+    and modified and changed times), from one ``lstat``; None when it is gone."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 # When a file counts as last modified: (path, its lstat, now) -> time (``settling``).
 Modified = Callable[[Path, os.stat_result, float], float]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline.adapters.files.folders import is_ignored
 
 _FORGET_AFTER = 3600.0  # a path not seen for this long is forgotten (it has gone)
+_REMEMBERED = 1000
 
 _Key = tuple[int, int, int]  # inode, size, modified time in ns
 
@@ -28,6 +29,7 @@ class Observations:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._seen: dict[Path, tuple[_Key, float, float, float]] = {}  # + first, age, last
+        self._forget_over = _REMEMBERED  # past this many paths, the stale ones are forgotten
 
     def modified(self, path: Path, stat: os.stat_result, now: float) -> float:
         """The wall-clock time ``path`` counts as last modified, ``now`` being the time."""
@@ -41,13 +43,16 @@ class Observations:
         else:
             seen = (*seen[:3], moment)
         self._seen[path] = seen
-        if len(self._seen) > 1000:
+        if len(self._seen) > self._forget_over:
             self._forget(moment)
         return now - (moment - seen[1]) - seen[2]
 
     def _forget(self, moment: float) -> None:
         for path in [p for p, s in self._seen.items() if moment - s[3] > _FORGET_AFTER]:
             del self._seen[path]
+        # Forgotten again only once as many more are seen: with thousands of files waiting
+        # (reviews in approval/), a pass does not look at every path for each file.
+        self._forget_over = max(_REMEMBERED, 2 * len(self._seen))
 
 
 def future_dated(folders: Iterable[Path], now: float) -> bool:

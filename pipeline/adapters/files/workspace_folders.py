@@ -24,8 +24,10 @@ from pipeline.adapters.files.folders import (
     hand_back,
     is_open_in_office,
     regular_file,
+    regular_files,
     settled_files,
     sha256_file,
+    signature,
     squatter,
     written_before_commit,
 )
@@ -131,6 +133,14 @@ class LocalFolders:
     def regular_file(self, path: Path) -> bool:
         """Whether ``path`` is a regular file reached through no symbolic link."""
         return regular_file(path)
+
+    def regular_files(self, folder: Path) -> frozenset[str]:
+        """The names of the regular files in ``folder``, in one listing (see ``folders``)."""
+        return regular_files(folder)
+
+    def signature(self, path: Path) -> tuple[int, ...] | None:
+        """What changes with the file (inode, size, times); None when it is gone."""
+        return signature(path)
 
     def modified(self, path: Path) -> float | None:
         """When the file last changed (``settling``: a future time counts from when we first saw

@@ -21,6 +21,7 @@ from pipeline.adapters.sqlite.passes import PassQueries
 from pipeline.adapters.sqlite.retention import RetentionQueries
 from pipeline.adapters.sqlite.reviews import ReviewQueries
 from pipeline.adapters.sqlite.routes import RouteQueries
+from pipeline.adapters.sqlite.snapshot import SnapshotQueries
 from pipeline.errors import ConcurrentUpdate, EnvironmentFault
 from pipeline.services.records import DaemonRecord
 
@@ -36,6 +37,7 @@ class PostgresStore(
     PassQueries,
     RouteQueries,
     RetentionQueries,
+    SnapshotQueries,
 ):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
     outbox and the passes, in a PostgreSQL database that several daemons share."""
@@ -74,7 +76,7 @@ class PostgresStore(
         """All writes inside commit together, or not at all. A server that cannot be reached
         is an ``EnvironmentFault``: the item waits, and the daemon backs off."""
         try:
-            with self.db_raw().transaction():
+            with self._writing(), self.db_raw().transaction():
                 yield
         except psycopg.errors.SerializationFailure as exc:
             raise ConcurrentUpdate(f"state database: {_one_line(exc)}") from exc

@@ -37,14 +37,16 @@ class BudgetQueries(Queries):
             f"SELECT {BUDGET_COLUMNS} FROM budgets WHERE project_number = ? COLLATE NOCASE",
             (project_number,),
         ).fetchone()
-        return _budget(row) if row else None
+        return project_budget(row) if row else None
 
     def budgets(self) -> list[ProjectBudget]:
         """Every budget, most recently changed first."""
+        if self._snapshot is not None:
+            return self._snapshot.budgets()
         rows = self.db.execute(
             f"SELECT {BUDGET_COLUMNS} FROM budgets ORDER BY changed_at DESC, project_number"
         )
-        return [_budget(row) for row in rows]
+        return [project_budget(row) for row in rows]
 
     def save_budget(self, budget: ProjectBudget) -> None:
         """Write the budget and its new events; refuse if someone else changed it meanwhile."""
@@ -108,18 +110,20 @@ class BudgetQueries(Queries):
 
     def submission(self, project_number: str, version: int) -> Submission | None:
         """One recorded version."""
+        if self._snapshot is not None:
+            return self._snapshot.submission(project_number, version)
         row = self.db.execute(
             f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE project_number=? AND version=?",
             (project_number, version),
         ).fetchone()
-        return _submission(row) if row else None
+        return submission_of(row) if row else None
 
     def submissions_by_sha(self, sha256: str) -> list[Submission]:
         """Versions that came from a file with these exact bytes."""
         rows = self.db.execute(
             f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE file_sha256=?", (sha256,)
         )
-        return [_submission(row) for row in rows]
+        return [submission_of(row) for row in rows]
 
     def submission_for_review(self, review_file: str) -> Submission | None:
         """The version whose review workbook has this file name."""
@@ -128,7 +132,7 @@ class BudgetQueries(Queries):
             "ORDER BY version DESC",
             (review_file,),
         ).fetchone()
-        return _submission(row) if row else None
+        return submission_of(row) if row else None
 
     def lines(self, project_number: str, version: int) -> list[BudgetLine]:
         """The lines of one version, in sheet order."""
@@ -194,19 +198,18 @@ class BudgetQueries(Queries):
 
     def history(self, project_number: str) -> list[Event]:
         """Every event of a project, oldest first."""
+        if self._snapshot is not None:
+            return self._snapshot.history(project_number)
         rows = self.db.execute(
             "SELECT project_number, version, action, actor, at, detail, file_sha256, account "
             "FROM events "
             "WHERE project_number=? COLLATE NOCASE ORDER BY id",
             (project_number,),
         )
-        return [
-            Event(r[0], r[1], Action(r[2]), r[3], datetime.fromisoformat(r[4]), r[5], r[6], r[7])
-            for r in rows
-        ]
+        return [event_of(row) for row in rows]
 
 
-def _budget(row: Any) -> ProjectBudget:
+def project_budget(row: Any) -> ProjectBudget:
     """A budget from a row of ``BUDGET_COLUMNS`` (read by position: both engines' rows)."""
     return ProjectBudget(
         project_number=row[0],
@@ -219,7 +222,7 @@ def _budget(row: Any) -> ProjectBudget:
     )
 
 
-def _submission(row: Any) -> Submission:
+def submission_of(row: Any) -> Submission:
     """A version from a row of ``SUBMISSION_COLUMNS``."""
     return Submission(
         project_number=row[0],
@@ -236,6 +239,20 @@ def _submission(row: Any) -> Submission:
         project_name=row[11],
         prepared_by=row[12],
         stated_total=row[13],
+    )
+
+
+def event_of(row: Any) -> Event:
+    """An event from a row of the audit trail's columns, in ``history``'s order."""
+    return Event(
+        row[0],
+        row[1],
+        Action(row[2]),
+        row[3],
+        datetime.fromisoformat(row[4]),
+        row[5],
+        row[6],
+        row[7],
     )
 
 

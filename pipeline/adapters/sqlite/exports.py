@@ -12,7 +12,7 @@ from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.services.ports import ExportRecord
 from pipeline.services.records import ExportIntent
 
-_COLUMNS = (
+EXPORT_COLUMNS = (
     "project_number, version, seq, kind, profile, file_name, sha256, line_count, total, "
     "at, result, result_message, erp_ids"
 )
@@ -58,7 +58,7 @@ class ExportQueries(Queries):
         """Record an ERP file written into the outbox."""
         r = record
         self.db.execute(
-            f"INSERT INTO erp_exports ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO erp_exports ({EXPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 r.project_number,
                 r.version,
@@ -78,18 +78,21 @@ class ExportQueries(Queries):
 
     def exports(self, project_number: str) -> list[ExportRecord]:
         """Every ERP file written for a project, oldest first."""
+        if self._snapshot is not None:
+            return self._snapshot.exports(project_number)
         rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM erp_exports WHERE project_number=? ORDER BY version, seq",
+            f"SELECT {EXPORT_COLUMNS} FROM erp_exports WHERE project_number=? "
+            "ORDER BY version, seq",
             (project_number,),
         )
-        return [_record(row) for row in rows]
+        return [export_of(row) for row in rows]
 
     def export_by_file(self, file_name: str) -> ExportRecord | None:
         """The export written under this file name."""
         row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM erp_exports WHERE file_name=?", (file_name,)
+            f"SELECT {EXPORT_COLUMNS} FROM erp_exports WHERE file_name=?", (file_name,)
         ).fetchone()
-        return _record(row) if row else None
+        return export_of(row) if row else None
 
     def set_export_result(
         self, file_name: str, result: ExportResult, message: str, erp_ids: str
@@ -101,7 +104,8 @@ class ExportQueries(Queries):
         )
 
 
-def _record(row: tuple[Any, ...]) -> ExportRecord:
+def export_of(row: tuple[Any, ...]) -> ExportRecord:
+    """An export from a row of ``EXPORT_COLUMNS``."""
     return ExportRecord(
         project_number=row[0],
         version=row[1],

@@ -4,7 +4,10 @@ seen through the little of it they call, so that SQLite's and psycopg's connecti
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # the snapshot reads through the query groups' own row readers
+    from pipeline.adapters.sqlite.snapshot import Snapshot
 
 
 class Row(Protocol):
@@ -34,6 +37,7 @@ class Queries:
     """A group of queries on the store's connection (the store sets ``_connect``)."""
 
     _connect: Callable[[], Connection]
+    _snapshot: Snapshot | None = None  # inside ``store.snapshot()``: reads of every budget
 
     @property
     def db(self) -> Connection:

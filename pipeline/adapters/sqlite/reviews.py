@@ -12,7 +12,7 @@ from pipeline.domain.review import DecisionFile, DecisionOutcome, ReviewIssue
 from pipeline.domain.review_figures import ReviewFigures, SheetFigures
 from pipeline.errors import ConcurrentUpdate
 
-_ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at, figures, level"
+ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at, figures, level"
 
 
 class ReviewQueries(Queries):
@@ -21,7 +21,7 @@ class ReviewQueries(Queries):
     def add_review_issue(self, issue: ReviewIssue) -> None:
         """Record a review workbook written for a version."""
         self.db.execute(
-            f"INSERT INTO review_issues ({_ISSUE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+            f"INSERT INTO review_issues ({ISSUE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
             (
                 issue.token,
                 issue.project_number,
@@ -37,18 +37,20 @@ class ReviewQueries(Queries):
     def review_issue(self, token: str) -> ReviewIssue | None:
         """The review workbook issued under this identifier, if any."""
         row = self.db.execute(
-            f"SELECT {_ISSUE_COLUMNS} FROM review_issues WHERE token=?", (token,)
+            f"SELECT {ISSUE_COLUMNS} FROM review_issues WHERE token=?", (token,)
         ).fetchone()
-        return _issue(row) if row else None
+        return issue_of(row) if row else None
 
     def current_review_issue(self, project_number: str, version: int) -> ReviewIssue | None:
         """The review workbook issued last for a version: the only one that counts."""
+        if self._snapshot is not None:
+            return self._snapshot.current_review_issue(project_number, version)
         row = self.db.execute(
-            f"SELECT {_ISSUE_COLUMNS} FROM review_issues WHERE project_number=? AND version=? "
+            f"SELECT {ISSUE_COLUMNS} FROM review_issues WHERE project_number=? AND version=? "
             "ORDER BY issued_at DESC, rowid DESC LIMIT 1",
             (project_number, version),
         ).fetchone()
-        return _issue(row) if row else None
+        return issue_of(row) if row else None
 
     def decision_outcome(self, sha256: str) -> DecisionOutcome | None:
         """What was done with a review workbook with these bytes, if seen before."""
@@ -90,7 +92,8 @@ class ReviewQueries(Queries):
             raise ConcurrentUpdate(f"file name stem {stem!r} belongs to another project")
 
 
-def _issue(row: tuple[str, str, int, str, str, str, str, int]) -> ReviewIssue:
+def issue_of(row: tuple[str, str, int, str, str, str, str, int]) -> ReviewIssue:
+    """A review issue from a row of ``ISSUE_COLUMNS``."""
     return ReviewIssue(
         row[0],
         row[1],

@@ -39,11 +39,13 @@ class RouteQueries(Queries):
 
     def route(self, project_number: str, version: int) -> ApprovalRoute | None:
         """The route of a version (None: sent before routing, one accounting level)."""
+        if self._snapshot is not None:
+            return self._snapshot.route(project_number, version)
         row = self.db.execute(
             "SELECT route FROM approval_routes WHERE project_number = ? AND version = ?",
             (project_number, version),
         ).fetchone()
-        return _route(json.loads(row[0])) if row else None
+        return route_from(json.loads(row[0])) if row else None
 
     def review_inputs(self, project_number: str, version: int) -> ReviewInputs | None:
         """What the version's review workbook was written from, if recorded."""
@@ -69,7 +71,8 @@ def _route_text(route: ApprovalRoute) -> str:
     return json.dumps({"levels": levels, "decisions": decisions}, ensure_ascii=False)
 
 
-def _route(stored: dict[str, Any]) -> ApprovalRoute:
+def route_from(stored: dict[str, Any]) -> ApprovalRoute:
+    """A route from its stored JSON, parsed."""
     levels = tuple(
         RouteLevel(
             Level(

@@ -19,6 +19,7 @@ from pipeline.adapters.sqlite.passes import PassQueries
 from pipeline.adapters.sqlite.retention import RetentionQueries
 from pipeline.adapters.sqlite.reviews import ReviewQueries
 from pipeline.adapters.sqlite.routes import RouteQueries
+from pipeline.adapters.sqlite.snapshot import SnapshotQueries
 from pipeline.errors import BackupRefused
 from pipeline.services.records import DaemonRecord
 
@@ -54,6 +55,7 @@ class SqliteStore(
     PassQueries,
     RouteQueries,
     RetentionQueries,
+    SnapshotQueries,
 ):
     """Budgets, versions, lines, rejections, exports, reviews, the audit trail, the mail
     outbox and the passes."""
@@ -110,11 +112,12 @@ class SqliteStore(
         """All writes inside commit together, or not at all. A full, read-only or failing
         disk, or a lock another program holds past the 30 s timeout, is an
         ``EnvironmentFault`` (``FaultAwareConnection``): the item waits, the daemon backs off."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            if self._open().in_transaction:  # SQLite may have rolled back itself (disk full)
-                self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        with self._writing():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self._open().in_transaction:  # SQLite may have rolled back itself (disk full)
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
