@@ -16,7 +16,9 @@ import openpyxl
 import pytest
 
 from tests.support.daemon import Daemon, fast_settings
+from tests.support.state import state_sql
 from tests.support.waiting import wait_for
+from tests.support.workbooks import DEFAULT_LINES
 from tests.support.workspace import MORNING, Workspace
 
 SCRIPT = Path(__file__).with_name("libreoffice_decide.py")
@@ -278,3 +280,40 @@ def test_a_crash_between_a_level_accept_and_the_next_review_loses_nothing(
     routed.decide(decision="Accept", approver="Vera Controller")
     assert _process(routed) == 0
     assert [f for f in routed.files("outbox") if f.endswith(".csv")] == ["P-1001_v1_001.csv"]
+
+
+def _issued_figures(ws: Workspace, version: int) -> list[dict[str, object]]:
+    """The figures fingerprint of each review issued for ``version`` of P-1001, in order."""
+    rows = state_sql(
+        ws.root,
+        "SELECT figures FROM review_issues WHERE project_number = ? AND version = ? "
+        "ORDER BY issued_at, level",
+        ("P-1001", version),
+    )
+    return [json.loads(row[0])["sheets"] for row in rows]
+
+
+def test_the_next_level_reviews_a_resend_on_the_very_figures_the_first_level_saw(
+    routed: Workspace,
+) -> None:
+    routed.drop()
+    assert _process(routed) == 0
+    routed.decide(decision="Reject", reason="Concrete is over the estimate")
+    assert _process(routed) == 0
+    lines = [
+        (sub, code, kind, text, 40000.5 if code == "03-300" and kind == "M" else amount)
+        for sub, code, kind, text, amount in DEFAULT_LINES
+    ]
+    routed.drop("fixed.xlsx", lines=lines)  # 90,000.50: still over the Controller's limit
+    assert _process(routed) == 0
+    routed.decide(version=2, decision="Accept")
+
+    assert _process(routed) == 0
+
+    first, second = _issued_figures(routed, 2)
+    shown = set(first) - {"Review"}
+    assert {"Summary", "Lines", "Changes", "Earlier Reasons"} <= shown
+    assert {name: second[name] for name in shown} == {name: first[name] for name in shown}
+    assert first["Review"] != second["Review"]  # the level and the Accept before it
+    facts = _review_facts(routed.review(version=2))
+    assert facts["Approval level"] == "Controller (level 2 of 2)"
