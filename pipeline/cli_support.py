@@ -48,6 +48,11 @@ def services_for(
     except (ConfigError, WorkspaceError) as exc:
         raise UsageFailure(str(exc)) from exc
     ctx.call_on_close(app.close)  # the command's workers and connection end with it
+    if not reads_only:
+        # The state exists (created and migrated) before any work is done in the folders: a
+        # process killed in its first pass must not leave archived bytes without a state,
+        # which the guard above would then take for a lost one.
+        app.store.last_pass()
     return app
 
 

@@ -5,6 +5,9 @@ asked for in so many words. SQLite's own: these workspaces are SQLite whatever `
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -163,3 +166,24 @@ def test_a_young_state_whose_only_file_was_refused_goes_on(tmp_path: Path) -> No
     ws.drop("good.xlsx")
 
     assert "sent for approval" in ws.run("process").output
+
+
+def test_a_process_killed_in_its_first_pass_leaves_a_state_to_go_on_with(
+    workspace: Workspace,
+) -> None:
+    """The state is created before the first file is claimed or archived: a kill in that
+    first pass must not leave archived bytes without a state, which would read as lost."""
+    state = workspace.root / "state" / "budget-erp.sqlite"
+    if state.exists():
+        state.unlink()
+    workspace.drop()
+    killed = subprocess.run(
+        [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "process"],
+        env={**os.environ, "BUDGET_ERP_CRASH_AT": "after_claim"},
+        capture_output=True,
+        timeout=300,
+    )
+    assert killed.returncode == 75, killed.stderr
+
+    assert workspace.on_postgres or state.exists()
+    assert workspace.run("process").exit_code == 0
