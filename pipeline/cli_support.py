@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -12,7 +13,7 @@ from pipeline.adapters.sqlite.faults import ENVIRONMENT_CODES as SQLITE_ENVIRONM
 from pipeline.bootstrap import bootstrap
 from pipeline.config import Settings, load_settings
 from pipeline.domain.text import printable
-from pipeline.errors import ConfigError, WorkspaceError
+from pipeline.errors import ConfigError, EnvironmentFault, WorkspaceError
 from pipeline.services.containment import environment_fault
 from pipeline.services.context import Services
 from pipeline.state_guard import check_state_kept
@@ -51,8 +52,10 @@ def services_for(
     if not reads_only:
         # The state exists (created and migrated) before any work is done in the folders: a
         # process killed in its first pass must not leave archived bytes without a state,
-        # which the guard above would then take for a lost one.
-        app.store.last_pass()
+        # which the guard above would then take for a lost one. A state that cannot be opened
+        # now (a read-only or full disk) is left for the command to meet and say so itself.
+        with contextlib.suppress(sqlite3.Error, OSError, EnvironmentFault):
+            app.store.last_pass()
     return app
 
 
