@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -12,9 +11,9 @@ from typing import Any
 
 from pipeline.adapters.layouts.budget import COLUMN_NAMES
 from pipeline.adapters.reading.amounts import DECIMAL_SEPARATORS, NumberFormat
-from pipeline.adapters.validation.approval_rules import level_roles, load_delegations
+from pipeline.adapters.validation.approval_rules import level_roles, load_delegations, read_toml
 from pipeline.adapters.validation.column_names_rules import company_column_names
-from pipeline.config_keys import PEOPLE_KEYS, VALIDATION_KEYS, Keys, check_keys
+from pipeline.config_keys import PEOPLE_KEYS, VALIDATION_KEYS
 from pipeline.domain.budget_summary import SummaryNames, division_names
 from pipeline.domain.column_names import ColumnNames
 from pipeline.domain.erp_lists import ErpLists, Job
@@ -87,7 +86,7 @@ def load_directory(rules_dir: Path) -> Directory:
     path = rules_dir / "people.toml"
     if not path.is_file():
         raise ConfigError(f"{path} is missing: list the budget admins and accounting approvers")
-    data = _toml(path, PEOPLE_KEYS)
+    data = read_toml(path, PEOPLE_KEYS)
     more_roles = level_roles(rules_dir)
     people = []
     for index, entry in enumerate(data.get("person", []), start=1):
@@ -136,7 +135,7 @@ def _check_accounts_unshared(path: Path, people: list[Person]) -> None:
 def load_validation_rules(rules_dir: Path) -> ValidationRules:
     """Read ``rules/validation.toml`` and the ERP lists; absent keys keep their defaults."""
     path = rules_dir / "validation.toml"
-    data = _toml(path, VALIDATION_KEYS) if path.is_file() else {}
+    data = read_toml(path, VALIDATION_KEYS) if path.is_file() else {}
     amount, columns = data.get("amount", {}), data.get("columns", {})
     try:
         severity = {str(k): str(v) for k, v in data.get("severity", {}).items()}
@@ -183,7 +182,7 @@ def load_column_names(rules_dir: Path) -> ColumnNames:
     """The names the line table's columns are read under: the company's ``[column_names]``
     of ``rules/validation.toml``, then ours."""
     path = rules_dir / "validation.toml"
-    data = _toml(path, VALIDATION_KEYS) if path.is_file() else {}
+    data = read_toml(path, VALIDATION_KEYS) if path.is_file() else {}
     try:
         return company_column_names(data.get("column_names", {}))
     except (TypeError, ValueError) as exc:
@@ -304,13 +303,3 @@ def erp_list_problems(rules_dir: Path) -> list[str]:
 
 def _yes(text: str) -> bool:
     return text.strip().casefold() in ("yes", "y", "true", "1", "x")
-
-
-def _toml(path: Path, known: Keys) -> dict[str, Any]:
-    """The file's tables; a key not in ``known`` (a typo) is a ConfigError naming it."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        check_keys(data, known)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    return data
