@@ -1,6 +1,9 @@
 """One pass over the workspace: take settled inbox files, apply saved decisions, finish exports.
 
 ``budget-erp process`` runs one pass; the daemon runs the same pass on every file event.
+On SQLite a pass holds the workspace's file lock; with the state on PostgreSQL, passes of
+several daemons run side by side, each item under a lock of its own (``services/sharing.py``):
+a project that another daemon is working on is left to it for this pass.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pipeline.services.intake import take_inbox_file
 from pipeline.services.level_reviews import issue_due_level_review
 from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.review_issues import restore_missing_review
+from pipeline.services.sharing import MAIL, RESULTS, project_item
 from pipeline.services.status_page import after_pass
 from pipeline.services.summary import queue_daily_mail
 
@@ -38,7 +42,7 @@ def process_once(
     if respect_backoff and app.backoff.blocked(time.monotonic()):
         return []
     _sweep_temporaries(app)  # needs no lock: it removes only what dead writers left
-    with app.folders.pass_lock():  # a `process` beside a running daemon waits its turn
+    with app.folders.pass_lock():  # SQLite: a `process` beside a running daemon waits its turn
         outcomes, mailed = _pass(app, settle_seconds)
         after_pass(app, changed=bool(outcomes) or mailed)
         return outcomes
@@ -69,16 +73,15 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
     for path in _settled(app, app.settings.approval, settle, now):
         if is_review_file(path.name):
             outcomes.extend(trapped(app, path, lambda p: _decide(app, p, now)))
-    for path in _settled(app, results_folder(app), settle, now):
-        if path.suffix.lower() == ".json":
-            outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
+    with app.store.hold(RESULTS, wait=False) as ours:  # else another daemon is on them
+        for path in _settled(app, results_folder(app), settle, now) if ours else []:
+            if path.suffix.lower() == ".json":
+                outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
     for budget in app.store.budgets():
-        if budget.to_export:  # accepted before a crash, or its export failed
-            finish = functools.partial(_finish_export, app, budget.project_number)
-            outcomes.extend(trapped(app, app.settings.outbox, finish))
-        else:
-            restore = functools.partial(_restore_review, app, budget)
-            outcomes.extend(trapped(app, app.settings.approval, restore))
+        if budget.to_export or budget.with_approver:
+            folder = app.settings.outbox if budget.to_export else app.settings.approval
+            due = functools.partial(_budget_due, app, budget)
+            outcomes.extend(trapped(app, folder, due))
     check_current(app)  # once per process: mends what a crash left in current/
     mailed = _send_mail(app)
     if not any(o.environment for o in outcomes):
@@ -99,15 +102,25 @@ def _settled(app: Services, folder: Path, settle: float, now: float) -> list[Pat
 def _decide(app: Services, review: Path, now: float) -> Outcome | None:
     if _still_open(app, review, now):
         return None
-    return apply_review_file(app, review)
+    submission = app.store.submission_for_review(review.name)
+    if submission is None:
+        return None  # not one of ours; leave it for a person to look at
+    with app.store.hold(project_item(submission.project_number), wait=False) as ours:
+        if not ours or not app.folders.exists(review):
+            return None  # another daemon is on that budget, or has applied this save
+        return apply_review_file(app, review)
 
 
 def _send_mail(app: Services) -> bool:
-    """Queue the daily mail and escalations when due, then deliver the outbox; mail trouble
-    stops nothing. Whether any message was queued, sent or given up on."""
+    """Queue the daily mail and escalations when due, then deliver the outbox (one daemon at
+    a time: another's pass does it if it holds the task); mail trouble stops nothing.
+    Whether any message was queued, sent or given up on."""
     try:
-        queued = queue_daily_mail(app) + queue_escalations(app)
-        report = deliver_due(app)
+        with app.store.hold(MAIL, wait=False) as ours:
+            if not ours:
+                return False
+            queued = queue_daily_mail(app) + queue_escalations(app)
+            report = deliver_due(app)
     except Exception as exc:  # each message is contained already; this is the database
         logger.error("mail round failed (%s); the outbox keeps everything for the next pass", exc)
         logger.debug("mail round traceback", exc_info=exc)
@@ -131,13 +144,24 @@ def _still_open(app: Services, review: Path, now: float) -> bool:
     return modified is None or now - modified < app.settings.incomplete_seconds
 
 
-def _restore_review(app: Services, budget: ProjectBudget, _approval: Path) -> Outcome | None:
-    issue_due_level_review(app, budget)  # a crash came between a level's Accept and this
-    restore_missing_review(app, budget)
-    return None
+def _budget_due(app: Services, listed: ProjectBudget, _folder: Path) -> Outcome | None:
+    """Finish an export a crash or a failure left, or put back the review the version waits
+    on; under the project's lock, on the budget as it is now (unless another daemon is on
+    it: then it is left to that one for this pass)."""
+    with app.store.hold(project_item(listed.project_number), wait=False) as ours:
+        if not ours:
+            return None
+        budget = app.store.get_budget(listed.project_number) if app.store.shared else listed
+        if budget is None:
+            return None
+        if budget.to_export:  # accepted before a crash, or its export failed
+            return _finish_export(app, budget.project_number)
+        issue_due_level_review(app, budget)  # a crash came between a level's Accept and this
+        restore_missing_review(app, budget)
+        return None
 
 
-def _finish_export(app: Services, project_number: str, _outbox: Path) -> Outcome:
+def _finish_export(app: Services, project_number: str) -> Outcome:
     record = export_accepted(app, project_number)
     return Outcome(
         OutcomeKind.EXPORTED,
