@@ -26,7 +26,7 @@ from pipeline.services.intake import take_inbox_file
 from pipeline.services.level_reviews import issue_due_level_review
 from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.review_issues import restore_missing_review
-from pipeline.services.sharing import MAIL, RESULTS, project_item
+from pipeline.services.sharing import MAIL, RESULTS, UPKEEP, project_item
 from pipeline.services.status_page import after_pass
 from pipeline.services.summary import queue_daily_mail
 
@@ -77,11 +77,12 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
         for path in _settled(app, results_folder(app), settle, now) if ours else []:
             if path.suffix.lower() == ".json":
                 outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
-    for budget in app.store.budgets():
-        if budget.to_export or budget.with_approver:
-            folder = app.settings.outbox if budget.to_export else app.settings.approval
-            due = functools.partial(_budget_due, app, budget)
-            outcomes.extend(trapped(app, folder, due))
+    with app.store.hold(UPKEEP, wait=False) as ours:  # else another daemon's pass does it
+        for budget in app.store.budgets() if ours else []:
+            if budget.to_export or budget.with_approver:
+                folder = app.settings.outbox if budget.to_export else app.settings.approval
+                due = functools.partial(_budget_due, app, budget)
+                outcomes.extend(trapped(app, folder, due))
     check_current(app)  # once per process: mends what a crash left in current/
     mailed = _send_mail(app)
     if not any(o.environment for o in outcomes):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 RECOVERY = "task:recovery"  # finishing the inbox claims that dead passes left in processing/
 RESULTS = "task:results"  # the ERP's answers in outbox/results/
+UPKEEP = "task:upkeep"  # every budget's unfinished export and missing review, looked at
 MAIL = "task:mail"  # queueing the daily mail and escalations, and delivering the outbox
 PAGE = "task:status-page"
 
