@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from pipeline.config import ENV_DATABASE_URL
@@ -21,7 +22,7 @@ from tests.support.postgres import PostgresServer
 from tests.support.state import state_sql
 from tests.support.waiting import wait_for
 from tests.support.workbooks import make_workbook
-from tests.support.workspace import DANA, Workspace, age
+from tests.support.workspace import APPROVER, DANA, Workspace, age
 
 pytestmark = pytest.mark.slow
 FIRST, BURST = 16, 60  # budgets sent before, then decided while a burst of new ones comes
@@ -69,6 +70,22 @@ def _drop_all(ws: Workspace, staging: Path, names: list[str]) -> None:
         age(target)
 
 
+def _decided_aside(
+    ws: Workspace, project: str, folder: Path, decision: str, reason: str = ""
+) -> Path:
+    """A copy of a project's review workbook filled in as the approver would, saved aside
+    (as Excel saves: whole, then renamed over the review), dated in the past (settled)."""
+    folder.mkdir(exist_ok=True)
+    path = folder / ws.review(project, 1).name
+    book = openpyxl.load_workbook(ws.review(project, 1))
+    for name, value in (("Decision", decision), ("Reason", reason), ("Approver", APPROVER)):
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        book[sheet][ref.replace("$", "")] = value
+    book.save(path)
+    age(path)
+    return path
+
+
 def _reviews(ws: Workspace) -> int:
     return len([n for n in ws.files("approval") if n.endswith("_review.xlsx")])
 
@@ -109,10 +126,12 @@ def test_two_daemons_take_a_burst_of_budgets_and_decisions_at_once(
     burst = [f"P-{8100 + n}" for n in range(BURST)]
     new = _stage(tmp_path / "staging", burst)
     accepted, rejected = first[::2], first[1::2]
-    for project in accepted:  # saved at once with the burst below
-        ws.decide(project, decision="Accept")
-    for project in rejected:
-        ws.decide(project, decision="Reject", reason="Wrong cost codes")
+    decided = tmp_path / "decided"  # saved aside, then renamed in at once with the burst
+    saves = [_decided_aside(ws, p, decided, "Accept") for p in accepted] + [
+        _decided_aside(ws, p, decided, "Reject", "Wrong cost codes") for p in rejected
+    ]
+    for save in saves:
+        os.rename(save, ws.root / "approval" / save.name)
     _drop_all(ws, tmp_path / "staging", list(new))
     inputs |= new
 
@@ -120,7 +139,20 @@ def test_two_daemons_take_a_burst_of_budgets_and_decisions_at_once(
         decided = _events(ws, "accept").total() + _events(ws, "reject").total()
         return decided == FIRST and _reviews(ws) == BURST and _idle(ws)
 
-    assert wait_for(done, 600), [d.output()[-2000:] for d in daemons]
+    assert wait_for(done, 600), (
+        _reviews(ws),
+        _events(ws, "accept").total(),
+        _events(ws, "reject").total(),
+        ws.files("inbox"),
+        [str(p) for p in (ws.root / "processing").rglob("*")],
+        state_sql(ws.root, "SELECT key, status FROM notifications WHERE status <> 'sent'"),
+        [
+            line
+            for d in daemons
+            for line in d.output().splitlines()
+            if "pass done" not in line and ("WARN" in line or "ERROR" in line or "P-800" in line)
+        ][-60:],
+    )
     assert all(d.process.poll() is None for d in daemons)
     assert invariants.check(ws.root, inputs) == []
     assert _events(ws, "send") == Counter(dict.fromkeys(first + burst, 1))
