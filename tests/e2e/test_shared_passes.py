@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from pipeline.config import ENV_DATABASE_URL
@@ -22,7 +21,7 @@ from tests.support.postgres import PostgresServer
 from tests.support.state import state_sql
 from tests.support.waiting import wait_for
 from tests.support.workbooks import make_workbook
-from tests.support.workspace import APPROVER, DANA, Workspace, age
+from tests.support.workspace import DANA, Workspace, age, decided_aside
 
 pytestmark = pytest.mark.slow
 FIRST, BURST = 16, 60  # budgets sent before, then decided while a burst of new ones comes
@@ -70,22 +69,6 @@ def _drop_all(ws: Workspace, staging: Path, names: list[str]) -> None:
         age(target)
 
 
-def _decided_aside(
-    ws: Workspace, project: str, folder: Path, decision: str, reason: str = ""
-) -> Path:
-    """A copy of a project's review workbook filled in as the approver would, saved aside
-    (as Excel saves: whole, then renamed over the review), dated in the past (settled)."""
-    folder.mkdir(exist_ok=True)
-    path = folder / ws.review(project, 1).name
-    book = openpyxl.load_workbook(ws.review(project, 1))
-    for name, value in (("Decision", decision), ("Reason", reason), ("Approver", APPROVER)):
-        sheet, ref = next(iter(book.defined_names[name].destinations))
-        book[sheet][ref.replace("$", "")] = value
-    book.save(path)
-    age(path)
-    return path
-
-
 def _reviews(ws: Workspace) -> int:
     return len([n for n in ws.files("approval") if n.endswith("_review.xlsx")])
 
@@ -127,8 +110,8 @@ def test_two_daemons_take_a_burst_of_budgets_and_decisions_at_once(
     new = _stage(tmp_path / "staging", burst)
     accepted, rejected = first[::2], first[1::2]
     decided = tmp_path / "decided"  # saved aside, then renamed in at once with the burst
-    saves = [_decided_aside(ws, p, decided, "Accept") for p in accepted] + [
-        _decided_aside(ws, p, decided, "Reject", "Wrong cost codes") for p in rejected
+    saves = [decided_aside(ws, p, decided, "Accept") for p in accepted] + [
+        decided_aside(ws, p, decided, "Reject", "Wrong cost codes") for p in rejected
     ]
     for save in saves:
         os.rename(save, ws.root / "approval" / save.name)
