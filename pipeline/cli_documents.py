@@ -219,8 +219,8 @@ def export(
             erp_export.render_export(app, project, profile, target)
             click.echo(f"wrote {target} ({spec.description}); not recorded as an export")
             return
-        # Not while a pass exports or answers the same budget (any daemon's, on PostgreSQL).
-        with app.folders.pass_lock(), app.store.hold(project_item(project), wait=True):
+        # Not while another daemon's pass works on the same budget (PostgreSQL).
+        with app.store.hold(project_item(project), wait=True):
             record = (
                 erp_export.export_again(app, project, by)
                 if again
