@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -222,7 +223,7 @@ def bootstrap(
         sweep_temporaries=ports.get("sweep_temporaries") or temp_sweeper(settings),
         folders=folders,
         inbox=ports.get("inbox")
-        or LocalInbox(settings.inbox, settings.root / "processing", observations),
+        or LocalInbox(settings.inbox, settings.root / "processing", observations, store.claimant),
         erp_outbox=ports.get("erp_outbox") or OutboxPublisher(settings.outbox),
         summary_names=ports.get("summary_names") or _summary_names(settings),
         render_status=ports.get("render_status")
@@ -245,11 +246,12 @@ def _store(settings: Settings) -> Store:
 
 
 def _prepared_folders(settings: Settings, store: Store, observations: Observations) -> LocalFolders:
-    """The workspace's folders, created where missing; passes take the database's lock when
-    the state is on a server that daemons on several machines share."""
+    """The workspace's folders, created where missing. Passes take ``state/pass.lock`` on
+    SQLite; with the state on a server that daemons on several machines share, passes run
+    side by side, each item under the database's lock of its own (``Store.hold``)."""
     for folder in [*settings.folders(), settings.outbox / RESULTS]:
         folder.mkdir(parents=True, exist_ok=True)
-    shared = getattr(store, "pass_lock", None) if settings.database_url else None
+    shared = contextlib.nullcontext if settings.database_url else None
     return LocalFolders(
         settings.archive, settings.database.parent / "pass.lock", shared, observations
     )

@@ -21,6 +21,7 @@ from pipeline.domain.problems import CheckReport, Problem, errors
 from pipeline.errors import NotAnOpenJob, PipelineError
 from pipeline.services import export as erp_export
 from pipeline.services import lint
+from pipeline.services.sharing import project_item
 
 # How the names of ``check --columns`` are read (README, "The workbooks", says the same).
 COLUMN_RULES = (
@@ -234,11 +235,13 @@ def export(
             erp_export.render_export(app, project, profile, target)
             click.echo(f"wrote {target} ({spec.description}); not recorded as an export")
             return
-        record = (
-            erp_export.export_again(app, project, by)
-            if again
-            else erp_export.export_accepted(app, project)
-        )
+        # Not while another daemon's pass works on the same budget (PostgreSQL).
+        with app.store.hold(project_item(project), wait=True):
+            record = (
+                erp_export.export_again(app, project, by)
+                if again
+                else erp_export.export_accepted(app, project)
+            )
     except PipelineError as exc:
         raise Refused(str(exc)) from exc
     click.echo(

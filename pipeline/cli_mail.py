@@ -10,6 +10,7 @@ import click
 from pipeline.cli_support import print_table, services_for
 from pipeline.domain.notification import MailStatus, QueuedMail
 from pipeline.services.mail_delivery import DeliveryReport, deliver_due
+from pipeline.services.sharing import MAIL
 from pipeline.services.summary import queue_daily_mail
 
 
@@ -18,7 +19,8 @@ from pipeline.services.summary import queue_daily_mail
 def summary(ctx: click.Context) -> None:
     """Send today's ERP Integrations Daily Summary now, unless it has gone out already."""
     app = services_for(ctx)
-    with app.folders.pass_lock():  # a daemon's pass delivers too: never both at once
+    # A daemon's pass delivers too: never both at once.
+    with app.folders.pass_lock(), app.store.hold(MAIL, wait=True):
         queued = queue_daily_mail(app, force=True)
         report = deliver_due(app)
     for notification in queued:
@@ -35,7 +37,8 @@ def summary(ctx: click.Context) -> None:
 def mail(ctx: click.Context, limit: int, retry_failed: bool) -> None:
     """Show the mail queue and retry what waits (temporary failures), now."""
     app = services_for(ctx)
-    with app.folders.pass_lock():  # a daemon's pass delivers too: never both at once
+    # A daemon's pass delivers too: never both at once.
+    with app.folders.pass_lock(), app.store.hold(MAIL, wait=True):
         with app.store.transaction():
             app.store.requeue(app.clock.now(), failed_too=retry_failed)
         report = deliver_due(app)

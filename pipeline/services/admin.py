@@ -23,6 +23,7 @@ from pipeline.services.escalation import is_escalated
 from pipeline.services.handed_back import tidy_after
 from pipeline.services.notifications import enqueue_all
 from pipeline.services.route_standing import waiting_level
+from pipeline.services.sharing import project_item
 from pipeline.services.taken_back import taken_back
 
 
@@ -37,7 +38,9 @@ def _budget(app: Services, project_number: str, by: str | None) -> tuple[Project
 def retrieve(app: Services, project_number: str, by: str | None) -> ProjectBudget:
     """Take a budget back from the approval queue before the approver answers (unlocks it).
     A decision the approver saved and no pass has applied yet is applied first."""
-    with app.folders.pass_lock():  # not while a pass reads or answers the same review
+    # Not while a pass reads or answers the same review: one on this machine (SQLite), or any
+    # daemon's work on this budget (PostgreSQL).
+    with app.folders.pass_lock(), app.store.hold(project_item(project_number), wait=True):
         budget, actor = _budget(app, project_number, by)
         submission = app.store.submission(budget.project_number, budget.version)
         with _decided_first(app, budget) as budget:
@@ -56,7 +59,7 @@ def retrieve(app: Services, project_number: str, by: str | None) -> ProjectBudge
 def withdraw(app: Services, project_number: str, by: str | None) -> ProjectBudget:
     """Close a rejected budget that will not be re-sent (a Reject the approver saved and no
     pass has applied yet is applied first); its hand-back leaves rejected/ for the archive."""
-    with app.folders.pass_lock():
+    with app.folders.pass_lock(), app.store.hold(project_item(project_number), wait=True):
         budget, actor = _budget(app, project_number, by)
         with _decided_first(app, budget) as budget:
             mail = _told(app, budget, actor, Action.WITHDRAW)

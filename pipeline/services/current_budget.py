@@ -27,6 +27,7 @@ from pipeline.domain.version_mark import VersionMark, parse_mark
 from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import export_in_force, results_in_use
 from pipeline.services.ports import ExportRecord
+from pipeline.services.sharing import project_item
 from pipeline.services.versions import stored_document
 
 
@@ -112,4 +113,8 @@ def check_current(app: Services) -> None:
     results = results_now(app)  # once for every budget
     app.current_memory.checked = True
     for budget in app.store.budgets():
-        keep_current(app, budget.project_number, results)
+        with app.store.hold(project_item(budget.project_number), wait=False) as ours:
+            if ours:
+                keep_current(app, budget.project_number, results)
+            else:  # another daemon is changing it: look again at the next pass
+                app.current_memory.checked = False

@@ -28,6 +28,7 @@ from pipeline.services.failed_exports import set_aside_refused
 from pipeline.services.ports import ExportRecord, ReviewContent
 from pipeline.services.review_issues import write_review
 from pipeline.services.review_summary import review_summary
+from pipeline.services.sharing import project_item
 from pipeline.services.versions import stored_document
 
 # A result is a flat object with one small object (erp_ids): anything deeper is not ours,
@@ -66,33 +67,38 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
     record = _export_named(app, data["export"])
     if record is None:
         return _refused(app, path, BadResult(f"no export named {data['export']!r} was written"))
-    budget = app.store.get_budget(record.project_number)
-    assert budget is not None
-    newest = max(
-        r.seq for r in app.store.exports(record.project_number) if r.version == record.version
-    )
-    # Only the newest file of the version in force moves the budget; a late answer about an
-    # older file is kept, and changes nothing.
-    current = record.seq == newest and budget.takes_result_for(record.version)
-    message = _bounded(str(data.get("message", "")))
-    ids = _bounded(json.dumps(data.get("erp_ids", {})))
-    answer = Answer(record, message, ids, current, account, path.name)
-    if data["status"] == ExportResult.SUCCESS:
-        _synced(app, budget, answer)
-        outcome = Outcome(
-            OutcomeKind.SYNCED,
-            path,
-            record.project_number,
-            f"{record.file_name} imported by the ERP",
+    # The budget as it is now, and no other daemon changing it meanwhile.
+    with app.store.hold(project_item(record.project_number), wait=True):
+        budget = app.store.get_budget(record.project_number)
+        assert budget is not None
+        newest = max(
+            r.seq for r in app.store.exports(record.project_number) if r.version == record.version
         )
-    else:
-        _failed(app, budget, answer)
-        outcome = Outcome(
-            OutcomeKind.EXPORT_FAILED, path, record.project_number, f"{record.file_name}: {message}"
-        )
-    keep_current(app, record.project_number)  # confirmed: in force; refused: the one before
-    app.folders.move_into(path, results_folder(app) / PROCESSED)
-    return outcome
+        # Only the newest file of the version in force moves the budget; a late answer about an
+        # older file is kept, and changes nothing.
+        current = record.seq == newest and budget.takes_result_for(record.version)
+        message = _bounded(str(data.get("message", "")))
+        ids = _bounded(json.dumps(data.get("erp_ids", {})))
+        answer = Answer(record, message, ids, current, account, path.name)
+        if data["status"] == ExportResult.SUCCESS:
+            _synced(app, budget, answer)
+            outcome = Outcome(
+                OutcomeKind.SYNCED,
+                path,
+                record.project_number,
+                f"{record.file_name} imported by the ERP",
+            )
+        else:
+            _failed(app, budget, answer)
+            outcome = Outcome(
+                OutcomeKind.EXPORT_FAILED,
+                path,
+                record.project_number,
+                f"{record.file_name}: {message}",
+            )
+        keep_current(app, record.project_number)  # confirmed: in force; refused: the one before
+        app.folders.move_into(path, results_folder(app) / PROCESSED)
+        return outcome
 
 
 def _refused(app: Services, path: Path, exc: BadResult) -> Outcome:

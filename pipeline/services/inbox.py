@@ -1,7 +1,9 @@
 """Use case: one pass over the inbox. Take only finished regular files, claim each by an
 atomic rename into ``processing/``, refuse links, special files, folders and odd names
-without following them, and finish whatever a crash left claimed. Every entry is answered:
-taken, handed back with a note, or (an Office lock or temporary file) left while fresh."""
+without following them, and finish whatever a crash left claimed (only this process's own
+claims and those of passes that are gone: another daemon's pass may be taking the rest).
+Every entry is answered: taken, handed back with a note, or (an Office lock or temporary
+file) left while fresh."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pipeline.faults import crash_point
 from pipeline.services.containment import contained
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.ports import EntryKind, InboxEntry
+from pipeline.services.sharing import RECOVERY
 
 MAX_CLAIM_TRIES = 3  # a claim that fails this often is handed back, not retried forever
 # Names of writes still in progress (Excel's extensionless temporaries, LibreOffice's,
@@ -29,8 +32,9 @@ def inbox_pass(
     """Recover claims left by a crash, then answer every inbox entry that is due."""
     now = time.time() if now is None else now
     outcomes: list[Outcome] = []
-    for claim in _claimed(app):
-        outcomes += contained(app, claim, functools.partial(_recover, app, claim, take))
+    with app.store.hold(RECOVERY, wait=False) as recovering:  # one daemon recovers at a time
+        for claim in _claimed(app) if recovering else []:
+            outcomes += contained(app, claim, functools.partial(_recover, app, claim, take))
     due: list[InboxEntry] = []
     for entry in _entries(app):
         sort_out = functools.partial(_sort_out, app, entry, settle, now, due)
@@ -235,12 +239,17 @@ def _ready(app: Services, entry: InboxEntry, settle: float, now: float) -> bool:
 
 
 def _claimed(app: Services) -> list[Path]:
-    """Files claimed before a crash (or a failure), to be finished now."""
+    """Files claimed before a crash (or a failure), to be finished now: this process's own,
+    and those whose claimant is gone (a daemon that died, or whose machine vanished)."""
     try:
         found = app.inbox.claims()
+        mine = app.store.claimant()
+        owners = {app.inbox.claimant(claim) for claim in found} - {mine}
+        gone = {owner for owner in owners if app.store.claimant_gone(owner)}
     except OSError as exc:
         logger.error("the claims in processing/ cannot be listed: %s", exc)
         return []
+    found = [claim for claim in found if app.inbox.claimant(claim) in gone | {mine}]
     if found:
         logger.warning("finishing %d file(s) claimed before a restart", len(found))
     return found

@@ -28,10 +28,11 @@ from pipeline.services.intake_checks import (
     submitter_account_note,
     submitter_of,
 )
-from pipeline.services.ports import ChangeAssessment, ReviewContent, TakenFile
+from pipeline.services.ports import ChangeAssessment, ReadResult, ReviewContent, TakenFile
 from pipeline.services.refusals import Refusal, refuse
 from pipeline.services.review_issues import write_review
 from pipeline.services.review_summary import review_summary
+from pipeline.services.sharing import project_item
 
 
 def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outcome:
@@ -39,7 +40,9 @@ def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outc
 
     The file is opened once (``Folders.take``): its owner, hash, archived bytes and what is
     read all come from that one look at it. ``recovering``: the file was claimed before a
-    crash; if it was recorded already, the job is only finished.
+    crash; if it was recorded already, the job is only finished. The workbook is read
+    before its project is known; what is decided about it is decided under the project's
+    lock (``Store.hold``), so no other daemon changes that budget meanwhile.
     """
     with app.folders.take(path) as taken:
         app.folders.keep(taken)
@@ -52,9 +55,30 @@ def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outc
         if duplicate:
             return refuse(app, path, sha, duplicate, account)
         try:
-            return _send(app, taken, account)
+            result = _read(app, taken)
         except Refusal as refusal:
             return refuse(app, path, sha, refusal, account)
+        project = result.document.project_number if result.document else result.project_number
+        with app.store.hold(project_item(project), wait=True):
+            return _decide(app, taken, account, result, recovering)
+
+
+def _decide(
+    app: Services, taken: TakenFile, account: str, result: ReadResult, recovering: bool
+) -> Outcome:
+    """Send the workbook read, or refuse it, against its budget as it is now (another
+    daemon may have recorded these very bytes while they were read)."""
+    path, sha = taken.path, taken.sha256
+    finished = _already_taken(app, path, sha) if recovering else None
+    if finished:
+        return finished
+    duplicate = duplicate_of(app, sha)
+    try:
+        if duplicate:
+            raise duplicate
+        return _send(app, taken, account, result)
+    except Refusal as refusal:
+        return refuse(app, path, sha, refusal, account)
 
 
 def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
@@ -95,7 +119,8 @@ def duplicate_of(app: Services, sha: str) -> Refusal | None:
     return None
 
 
-def _send(app: Services, taken: TakenFile, account: str) -> Outcome:
+def _read(app: Services, taken: TakenFile) -> ReadResult:
+    """The workbook read and checked; a ``Refusal`` when it is not a budget we can take."""
     path = taken.path
     if path.suffix.lower() != ".xlsx":
         raise Refusal(
@@ -109,6 +134,10 @@ def _send(app: Services, taken: TakenFile, account: str) -> Outcome:
         crash_point("after_check")
     except UnreadableWorkbook as exc:
         raise Refusal([str(exc)]) from exc
+    return result
+
+
+def _send(app: Services, taken: TakenFile, account: str, result: ReadResult) -> Outcome:
     document = result.document
     if document is None:
         # Whoever it is, if we know them they hear why (authorised or not).

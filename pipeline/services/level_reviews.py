@@ -31,13 +31,10 @@ from pipeline.services.versions import stored_document
 def issue_due_level_review(app: Services, budget: ProjectBudget) -> Path | None:
     """Issue the review of the level the version waits on, if the review out is an earlier
     level's; the workbook written, or None when none was due."""
-    if not budget.with_approver:
+    if not level_review_due(app, budget):
         return None
     project, version = budget.project_number, budget.version
     route = route_of(app, project, version)
-    issue = app.store.current_review_issue(project, version)
-    if issue is None or issue.level >= route.position or route.position >= len(route.levels):
-        return None
     submission = app.store.submission(project, version)
     assert submission is not None, "a version awaiting approval is recorded"
     content = level_content(app, submission)
@@ -53,6 +50,19 @@ def issue_due_level_review(app: Services, budget: ProjectBudget) -> Path | None:
         app.store.add_review_issue(new_issue)
     logger.debug("%s: version %d now with %s", project, version, route.stage())
     return review
+
+
+def level_review_due(app: Services, budget: ProjectBudget) -> bool:
+    """Whether the review out for a waiting version is an earlier level's than the one it
+    waits on (a crash came between a level's Accept and the next level's review)."""
+    if not budget.with_approver:
+        return False
+    project, version = budget.project_number, budget.version
+    issue = app.store.current_review_issue(project, version)
+    if issue is None:
+        return False
+    route = route_of(app, project, version)
+    return issue.level < route.position < len(route.levels)
 
 
 def level_content(app: Services, submission: Submission) -> ReviewContent:

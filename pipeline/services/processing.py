@@ -1,6 +1,9 @@
 """One pass over the workspace: take settled inbox files, apply saved decisions, finish exports.
 
 ``budget-erp process`` runs one pass; the daemon runs the same pass on every file event.
+On SQLite a pass holds the workspace's file lock; with the state on PostgreSQL, passes of
+several daemons run side by side, each item under a lock of its own (``services/sharing.py``):
+a project that another daemon is working on is left to it for this pass.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from pipeline.services.escalation_mail import queue_escalations
 from pipeline.services.export import export_accepted
 from pipeline.services.inbox import inbox_pass
 from pipeline.services.intake import take_inbox_file
-from pipeline.services.level_reviews import issue_due_level_review
+from pipeline.services.level_reviews import issue_due_level_review, level_review_due
 from pipeline.services.mail_delivery import deliver_due
-from pipeline.services.review_issues import restore_missing_review
+from pipeline.services.review_issues import restore_missing_review, review_missing_from
+from pipeline.services.sharing import MAIL, PASSES, RESULTS, UPKEEP, project_item
 from pipeline.services.status_page import after_pass
 from pipeline.services.summary import queue_daily_mail
 
@@ -38,7 +42,9 @@ def process_once(
     if respect_backoff and app.backoff.blocked(time.monotonic()):
         return []
     _sweep_temporaries(app)  # needs no lock: it removes only what dead writers left
-    with app.folders.pass_lock():  # a `process` beside a running daemon waits its turn
+    # SQLite: a `process` beside a running daemon waits its turn. PostgreSQL: passes run side
+    # by side (each item under its own lock) but never beside a `prune`.
+    with app.folders.pass_lock(), app.store.hold(PASSES, wait=True, shared=True):
         outcomes, mailed = _pass(app, settle_seconds)
         after_pass(app, changed=bool(outcomes) or mailed)
         return outcomes
@@ -70,12 +76,18 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
     for path in _settled(app, app.settings.approval, settle, now):
         if is_review_file(path.name):
             outcomes.extend(trapped(app, path, lambda p: _decide(app, p, now)))
-    for path in _settled(app, results_folder(app), settle, now):
-        if path.suffix.lower() == ".json":
-            outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
-    with app.store.snapshot():  # what follows looks at every budget: one query per table
-        outcomes.extend(_every_budget(app))
-        check_current(app)  # once per process: mends what a crash left in current/
+    with app.store.hold(RESULTS, wait=False) as ours:  # else another daemon is on them
+        for path in _settled(app, results_folder(app), settle, now) if ours else []:
+            if path.suffix.lower() == ".json":
+                outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
+    with app.store.hold(UPKEEP, wait=False) as ours:  # else another daemon's pass does it
+        with app.store.snapshot():  # looking at every budget: one query per table
+            due = _upkeep_due(app) if ours else []
+            check_current(app)  # once per process: mends what a crash left in current/
+        for budget in due:
+            folder = app.settings.outbox if budget.to_export else app.settings.approval
+            outcomes.extend(trapped(app, folder, functools.partial(_upkeep, app, budget)))
+    with app.store.snapshot():
         mailed = _send_mail(app)
     if not any(o.environment for o in outcomes):
         app.backoff.succeeded()
@@ -83,19 +95,17 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
     return outcomes, mailed
 
 
-def _every_budget(app: Services) -> list[Outcome]:
-    """Finish the exports a crash or a failure left, and put back the review workbooks
-    that went missing (the approval folder listed once)."""
-    outcomes: list[Outcome] = []
+def _upkeep_due(app: Services) -> list[ProjectBudget]:
+    """The budgets with an export a crash or a failure left unfinished, a review workbook
+    gone from approval/ (listed once), or a level's review not issued yet."""
     listed = app.folders.regular_files(app.settings.approval)
-    for budget in app.store.budgets():
-        if budget.to_export:  # accepted before a crash, or its export failed
-            finish = functools.partial(_finish_export, app, budget.project_number)
-            outcomes.extend(trapped(app, app.settings.outbox, finish))
-        elif budget.with_approver:
-            restore = functools.partial(_restore_review, app, budget, listed)
-            outcomes.extend(trapped(app, app.settings.approval, restore))
-    return outcomes
+    return [
+        budget
+        for budget in app.store.budgets()
+        if budget.to_export
+        or review_missing_from(app, budget, listed)
+        or level_review_due(app, budget)
+    ]
 
 
 def _settled(app: Services, folder: Path, settle: float, now: float) -> list[Path]:
@@ -114,20 +124,30 @@ def _decide(app: Services, review: Path, now: float) -> Outcome | None:
     signature = app.folders.signature(review)
     if memory.unchanged(review.name, signature):
         return None
-    if _still_open(app, review, now):
+    if _still_being_saved(app, review, now):
         return None
-    outcome = apply_review_file(app, review)
+    submission = app.store.submission_for_review(review.name)
+    if submission is None:
+        return None  # not one of ours; leave it for a person to look at
+    with app.store.hold(project_item(submission.project_number), wait=False) as ours:
+        if not ours or not app.folders.exists(review):
+            return None  # another daemon is on that budget, or has applied this save
+        outcome = apply_review_file(app, review)
     if outcome is None and signature is not None:
         memory.idle[review.name] = signature
     return outcome
 
 
 def _send_mail(app: Services) -> bool:
-    """Queue the daily mail and escalations when due, then deliver the outbox; mail trouble
-    stops nothing. Whether any message was queued, sent or given up on."""
+    """Queue the daily mail and escalations when due, then deliver the outbox (one daemon at
+    a time: another's pass does it if it holds the task); mail trouble stops nothing.
+    Whether any message was queued, sent or given up on."""
     try:
-        queued = queue_daily_mail(app) + queue_escalations(app)
-        report = deliver_due(app)
+        with app.store.hold(MAIL, wait=False) as ours:
+            if not ours:
+                return False
+            queued = queue_daily_mail(app) + queue_escalations(app)
+            report = deliver_due(app)
     except Exception as exc:  # each message is contained already; this is the database
         logger.error("mail round failed (%s); the outbox keeps everything for the next pass", exc)
         logger.debug("mail round traceback", exc_info=exc)
@@ -142,24 +162,33 @@ def _take(app: Services, path: Path, recovering: bool) -> Outcome:
     return outcome
 
 
-def _still_open(app: Services, review: Path, now: float) -> bool:
-    """An approver still has the workbook open in Excel or LibreOffice: a later save may
-    follow, so it waits for them to close it (at most ``incomplete_seconds``)."""
-    if not app.folders.is_open(review):
-        return False
+def _still_being_saved(app: Services, review: Path, now: float) -> bool:
+    """An approver still has the workbook open in Excel or LibreOffice (a later save may
+    follow), or it is half written (not yet a whole zip: a save written in place, paused
+    past the settle time): it waits, at most ``incomplete_seconds``, so a save is never
+    read half written and answered with the review put back over it."""
     modified = app.folders.modified(review)
-    return modified is None or now - modified < app.settings.incomplete_seconds
+    if modified is not None and now - modified >= app.settings.incomplete_seconds:
+        return False
+    return app.folders.is_open(review) or not app.inbox.is_complete_zip(review)
 
 
-def _restore_review(
-    app: Services, budget: ProjectBudget, listed: frozenset[str], _approval: Path
-) -> Outcome | None:
-    issue_due_level_review(app, budget)  # a crash came between a level's Accept and this
-    restore_missing_review(app, budget, listed)
-    return None
+def _upkeep(app: Services, listed: ProjectBudget, _folder: Path) -> Outcome | None:
+    """Finish an export, or put back or issue the review the version waits on: under the
+    project's lock, on the budget as it is now, not as the pass's snapshot saw it (another
+    daemon may have worked on it since); a project another daemon is on is left to it."""
+    with app.store.hold(project_item(listed.project_number), wait=False) as ours:
+        budget = app.store.get_budget(listed.project_number) if ours else None
+        if budget is None:
+            return None
+        if budget.to_export:  # accepted before a crash, or its export failed
+            return _finish_export(app, budget.project_number)
+        issue_due_level_review(app, budget)  # a crash came between a level's Accept and this
+        restore_missing_review(app, budget)
+        return None
 
 
-def _finish_export(app: Services, project_number: str, _outbox: Path) -> Outcome:
+def _finish_export(app: Services, project_number: str) -> Outcome:
     record = export_accepted(app, project_number)
     return Outcome(
         OutcomeKind.EXPORTED,

@@ -168,6 +168,20 @@ class DaemonRegistry(Protocol):
     def close(self) -> None: ...
 
 
+class WorkSharing(Protocol):
+    """How daemons sharing the state share the work (``services/sharing.py`` names the
+    items): a lock per item, and who owns each inbox claim. On SQLite, where a pass holds the
+    workspace's file lock, every item is held at once and every claim left is a dead pass's."""
+
+    @property
+    def shared(self) -> bool: ...  # whether other daemons' passes may run beside this one's
+    def hold(
+        self, item: str, wait: bool, shared: bool = False
+    ) -> AbstractContextManager[bool]: ...  # ``shared``: beside other shared holders
+    def claimant(self) -> str: ...
+    def claimant_gone(self, claimant: str) -> bool: ...
+
+
 class Store(
     BudgetRecords,
     DecisionRecords,
@@ -177,6 +191,7 @@ class Store(
     PassRecords,
     RetentionRecords,
     DaemonRegistry,
+    WorkSharing,
     Protocol,
 ):
     """All of the state, with transactions that span it: what commits together."""

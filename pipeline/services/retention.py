@@ -11,6 +11,7 @@ from datetime import datetime
 from pipeline.domain.retention import NOTICE_ACTIONS, OPEN_STATUSES, Pruned
 from pipeline.services.context import Services, logger
 from pipeline.services.ports import ArchivedFile
+from pipeline.services.sharing import PASSES
 
 
 class _DryRun(Exception):
@@ -26,7 +27,7 @@ def prune(app: Services, dry_run: bool = False) -> Pruned:
     """Remove what is past its retention (on a dry run, only count it); what went. Runs
     between passes (it takes the pass lock, waiting for one under way to end), so nothing a
     pass still needs (a claim in processing/, the review of a waiting version) goes."""
-    with app.folders.pass_lock():
+    with app.folders.pass_lock(), app.store.hold(PASSES, wait=True):
         now = app.clock.now()
         try:
             with app.store.transaction():

@@ -36,19 +36,24 @@ def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[P
     )
 
 
-def restore_missing_review(
-    app: Services, budget: ProjectBudget, listed: frozenset[str] | None = None
-) -> Path | None:
+def review_missing_from(app: Services, budget: ProjectBudget, listed: frozenset[str]) -> bool:
+    """Whether the current review workbook of a waiting version is not among ``listed``
+    (the regular files of approval/ listed this pass)."""
+    if not budget.with_approver:
+        return False
+    issue = app.store.current_review_issue(budget.project_number, budget.version)
+    # issued before identifiers were recorded: nothing kept to restore
+    return issue is not None and issue.review_file not in listed
+
+
+def restore_missing_review(app: Services, budget: ProjectBudget) -> Path | None:
     """Write the current review workbook of a waiting version again if it is gone (deleted,
     moved, cleared away with a foreign copy saved over it, or its name taken by a link or a
-    folder, moved aside first: ``squatters``); None when nothing was done. ``listed``: the
-    regular files of approval/ listed this pass; a review among them is where it belongs."""
+    folder, moved aside first: ``squatters``); None when nothing was done."""
     if not budget.with_approver:
         return None
     issue = app.store.current_review_issue(budget.project_number, budget.version)
     if issue is None:  # issued before identifiers were recorded: nothing kept to restore
-        return None
-    if listed is not None and issue.review_file in listed:
         return None
     review = app.settings.approval / issue.review_file
     reclaim(app, review, budget.project_number, budget.version, "review workbook")

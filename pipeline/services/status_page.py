@@ -47,6 +47,7 @@ from pipeline.services.escalation import is_escalated
 from pipeline.services.page_links import Links
 from pipeline.services.ports import ExportRecord
 from pipeline.services.route_standing import approvers, delegations_today, waiting_level
+from pipeline.services.sharing import PAGE
 from pipeline.services.status_health import health_lines
 
 EVENTS_PER_PROJECT = 3
@@ -120,7 +121,8 @@ def after_pass(app: Services, changed: bool) -> None:
     if app.settings.status_page is None or not _due(app, now):
         return
     try:
-        write_page(app)
+        with app.store.hold(PAGE, wait=True):  # one daemon writes it at a time
+            write_page(app)
     except Exception as exc:  # the page is a view; the workflow goes on without it
         logger.error("could not write the status page: %s", exc)
         logger.debug("status page traceback", exc_info=exc)

@@ -19,9 +19,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pipeline.adapters.postgres.coordination import PASS_LOCK
+from pipeline.adapters.postgres.item_locks import item_key
 from pipeline.config import ENV_DATABASE_URL
 from pipeline.domain.retention import AUDIT_ACTIONS
+from pipeline.services.sharing import PASSES
 from tests.support.state import state_sql
 from tests.support.workbooks import DEFAULT_LINES
 from tests.support.workspace import MORNING, Workspace
@@ -127,13 +128,13 @@ def test_prune_keeps_what_an_audit_needs_and_removes_the_rest(
 
 @contextmanager
 def _pass_under_way(ws: Workspace) -> Iterator[Callable[[int], bool]]:
-    """The pass lock held, as a daemon's pass holds it; in the block, whether a process
-    waits for it (the kernel's ``/proc/locks`` marks a waiter with ``->``; PostgreSQL's
-    ``pg_locks`` lists a lock not granted)."""
+    """The pass lock held, as a daemon's pass holds it (on PostgreSQL, shared); in the
+    block, whether a process waits for it (the kernel's ``/proc/locks`` marks a waiter with
+    ``->``; PostgreSQL's ``pg_locks`` lists a lock not granted)."""
     url = os.environ.get(ENV_DATABASE_URL, "")
     if url:
         with psycopg.connect(url, autocommit=True) as held:
-            held.execute("SELECT pg_advisory_lock(%s)", (PASS_LOCK,))
+            held.execute("SELECT pg_advisory_lock_shared(%s, %s)", item_key(PASSES))
             yield lambda pid: bool(
                 held.execute(
                     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"

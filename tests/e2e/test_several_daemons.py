@@ -22,7 +22,7 @@ from tests.support.postgres import PostgresServer
 from tests.support.state import state_sql
 from tests.support.waiting import wait_for
 from tests.support.workbooks import make_workbook
-from tests.support.workspace import DANA, Workspace, age
+from tests.support.workspace import DANA, Workspace, age, decided_aside
 
 pytestmark = pytest.mark.slow
 BURST = 500
@@ -138,16 +138,21 @@ def test_several_daemons_take_a_burst_once_through_a_crash(
     # Decisions, then the ERP's answers, while every daemon runs.
     decided = projects[:DECIDED]
     accepted, rejected = decided[::2], decided[1::2]
-    for project in accepted:
-        ws.decide(project, decision="Accept")
-    for project in rejected:
-        ws.decide(project, decision="Reject", reason="Wrong cost codes")
+    # Saved whole aside, then renamed in (as Excel and an ERP connector write): the daemons
+    # run beside, and a save written in place could be read half-written.
+    aside = tmp_path / "aside"
+    saves = [decided_aside(ws, p, aside, "Accept") for p in accepted] + [
+        decided_aside(ws, p, aside, "Reject", "Wrong cost codes") for p in rejected
+    ]
+    for save in saves:
+        os.rename(save, ws.root / "approval" / save.name)
     exports = [f"{p}_v1_001.csv" for p in accepted]
     assert wait_for(lambda: all((ws.root / "outbox" / e).exists() for e in exports), 300)
     for export in exports:
-        path = ws.root / "outbox" / "results" / f"{export}.json"
+        path = aside / f"{export}.json"
         path.write_text(json.dumps({"export": export, "status": "success", "message": ""}))
         age(path)
+        os.rename(path, ws.root / "outbox" / "results" / path.name)
     # The rejections are saved last, so they may settle after the ERP's answers are taken.
     assert wait_for(
         lambda: (
@@ -156,6 +161,11 @@ def test_several_daemons_take_a_burst_once_through_a_crash(
             and _idle(ws)
         ),
         300,
+    ), (
+        _counts(ws, "sync"),
+        _counts(ws, "reject"),
+        ws.files("outbox/results/refused"),
+        [line for d in daemons for line in d.output().splitlines() if "ERROR" in line][-20:],
     )
 
     assert _counts(ws, "accept") == Counter(dict.fromkeys(accepted, 1))

@@ -1,6 +1,7 @@
 """Coordination on PostgreSQL, on a real server: migrations once whoever starts together, one
-pass at a time across stores (as across machines), and a dead holder's lock taken over once
-its heartbeat is older than the lease."""
+store at a time on an item (a project, a pass-wide task) across stores (as across machines),
+a dead holder's lock taken over once its heartbeat is older than the lease, and the owner of
+an inbox claim known alive or gone."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pipeline.adapters.postgres.store import PostgresStore
 from pipeline.errors import EnvironmentFault
 from tests.support.postgres import PostgresServer
 from tests.support.waiting import wait_for
+
+ITEM = "project:p-100"
 
 
 @pytest.fixture
@@ -54,16 +57,18 @@ def test_daemons_starting_together_migrate_once(url: str, stores: list[PostgresS
     assert names == sorted(name for name, _ in MIGRATIONS)
 
 
-def test_one_pass_at_a_time_across_stores(url: str, stores: list[PostgresStore]) -> None:
+def test_one_store_at_a_time_on_an_item_across_stores(
+    url: str, stores: list[PostgresStore]
+) -> None:
     first, second = PostgresStore(url), PostgresStore(url)
     stores += [first, second]
     second_in = threading.Event()
 
     def second_pass() -> None:
-        with second.pass_lock():
+        with second.hold(ITEM, wait=True):
             second_in.set()
 
-    with first.pass_lock():
+    with first.hold(ITEM, wait=True):
         waiting = threading.Thread(target=second_pass)
         waiting.start()
         assert not second_in.wait(1.5)  # over a wait slice: it kept waiting
@@ -78,14 +83,15 @@ def test_a_dead_holders_lock_is_taken_over_after_the_lease(
     stores += [holder, other]
     holder.start_presence()
     assert [d.alive for d in other.daemons()] == [True]
-    holder.pass_lock().__enter__()
+    held = holder.hold(ITEM, wait=True)  # kept: a lock dropped unexited is released
+    assert held.__enter__()
     presence = holder._presence
     assert presence is not None
     presence._stop.set()  # the machine froze: no more heartbeats, the session still open
     took_over = threading.Event()
 
     def other_pass() -> None:
-        with other.pass_lock():
+        with other.hold(ITEM, wait=True):
             took_over.set()
 
     waiting = threading.Thread(target=other_pass)
@@ -101,11 +107,11 @@ def test_a_beating_holder_keeps_its_lock(url: str, stores: list[PostgresStore]) 
     holder, other = PostgresStore(url, lease_seconds=2), PostgresStore(url, lease_seconds=2)
     stores += [holder, other]
     holder.start_presence()
-    with holder.pass_lock():
+    with holder.hold(ITEM, wait=True):
         entered = threading.Event()
 
         def other_pass() -> None:
-            with other.pass_lock():
+            with other.hold(ITEM, wait=True):
                 entered.set()
 
         waiting = threading.Thread(target=other_pass, daemon=True)
@@ -127,3 +133,61 @@ def test_status_lists_each_daemon_and_a_clean_stop_removes_it(
     assert all(d.alive and d.host for d in first.daemons())
     second.close()
     assert len(first.daemons()) == 1
+
+
+def test_an_item_held_elsewhere_is_skipped_and_others_are_free(
+    url: str, stores: list[PostgresStore]
+) -> None:
+    first, second = PostgresStore(url), PostgresStore(url)
+    stores += [first, second]
+    with first.hold(ITEM, wait=False) as held:
+        assert held
+        with second.hold(ITEM, wait=False) as other_held:
+            assert not other_held  # another daemon is on it: skipped, not waited for
+        with second.hold("project:p-101", wait=False) as other_held:
+            assert other_held  # another project is worked on beside it
+    with second.hold(ITEM, wait=False) as other_held:
+        assert other_held  # released with the block
+
+
+def test_a_commit_under_a_lock_of_a_lost_session_is_refused(
+    url: str, stores: list[PostgresStore]
+) -> None:
+    store = PostgresStore(url)
+    stores.append(store)
+    with store.hold(ITEM, wait=True):
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (store.db_raw().info.backend_pid,))
+        with pytest.raises(EnvironmentFault):
+            store.budgets()  # the session is gone, and the lock with it
+        with pytest.raises(EnvironmentFault, match="lock was lost"), store.transaction():
+            pass  # connected again, but another daemon may hold the item now
+    with store.transaction():  # once out of the block, the store works as before
+        pass
+
+
+def test_a_claimant_is_alive_while_its_session_lives(url: str, stores: list[PostgresStore]) -> None:
+    claimer, other = PostgresStore(url), PostgresStore(url)
+    stores += [claimer, other]
+    token = claimer.claimant()
+    assert token.isdigit()
+    assert not other.claimant_gone(token)
+    assert other.claimant_gone("")  # a claim made before claims named their owner
+    claimer.close()
+    assert wait_for(lambda: other.claimant_gone(token))
+
+
+def test_a_claimant_without_heartbeat_is_gone_and_its_session_ended(
+    url: str, stores: list[PostgresStore]
+) -> None:
+    claimer, other = PostgresStore(url, lease_seconds=2), PostgresStore(url, lease_seconds=2)
+    stores += [claimer, other]
+    claimer.start_presence()
+    token = claimer.claimant()
+    presence = claimer._presence
+    assert presence is not None
+    assert not other.claimant_gone(token)
+    presence._stop.set()  # the machine froze: no more heartbeats, the session still open
+    assert wait_for(lambda: other.claimant_gone(token), timeout=30)
+    with pytest.raises(EnvironmentFault):  # its session was ended: it commits nothing more
+        claimer.budgets()

@@ -243,6 +243,9 @@ class FakeInbox:
     def claims(self) -> list[Path]:
         return sorted(p for p in self.folders.files if p.parent.parent == ROOT / "processing")
 
+    def claimant(self, claim: Path) -> str:
+        return ""
+
     def tries(self, claim: Path) -> int:
         return 0
 

@@ -203,3 +203,20 @@ def _inline(value: object) -> object:
     inline = tomlkit.inline_table()
     inline.update(value)
     return inline
+
+
+def decided_aside(
+    ws: Workspace, project: str, folder: Path, decision: str, reason: str = ""
+) -> Path:
+    """A copy of a project's review workbook filled in as the approver would, saved aside
+    and dated in the past: renamed over the review, it lands whole, as Excel saves (a
+    daemon running beside ``Workspace.decide`` could read its save half-written)."""
+    folder.mkdir(exist_ok=True)
+    path = folder / ws.review(project, 1).name
+    book = openpyxl.load_workbook(ws.review(project, 1))
+    for name, value in (("Decision", decision), ("Reason", reason), ("Approver", APPROVER)):
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        book[sheet][ref.replace("$", "")] = value
+    book.save(path)
+    age(path)
+    return path

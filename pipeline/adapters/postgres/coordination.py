@@ -1,5 +1,5 @@
-"""Coordination through the database, not the file system: the pass lock (a session advisory
-lock, taken over from a daemon whose heartbeat stopped) and each daemon's heartbeat row."""
+"""Coordination through the database, not the file system: each daemon's heartbeat row, and
+the ending of a lock holder's session once its heartbeat stopped (``end_stale_holders``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import os
 import socket
 import threading
 import uuid
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 
@@ -17,71 +16,40 @@ from pipeline.adapters.postgres.connection import PgConnection, connect
 from pipeline.errors import EnvironmentFault
 from pipeline.services.records import DaemonRecord
 
-if TYPE_CHECKING:
-    from pipeline.adapters.postgres.store import PostgresStore
-
 logger = logging.getLogger("pipeline")
-PASS_LOCK = 0x6275646765740002  # one workspace per database: one key for its passes
-WAIT_SLICE = "1s"  # how long one wait for the lock lasts before looking for a dead holder
 
-# The holders of the pass lock whose daemon's heartbeat is older than the lease. The server
-# process and its start time identify a session: a process id alone can be reused.
+# The sessions holding an advisory lock (two-int key) whose daemon's heartbeat is older than
+# the lease. The server process and its start time identify a session: a process id alone
+# can be reused.
 STALE_HOLDERS = """
 SELECT d.id, d.host, d.pid, a.pid FROM pg_locks l
 JOIN pg_stat_activity a ON a.pid = l.pid
 JOIN daemons d ON d.backend_pid = a.pid AND d.backend_start = a.backend_start
 WHERE l.locktype = 'advisory' AND l.granted
-  AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 1
+  AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 2
   AND d.heartbeat_at < now() - make_interval(secs => %s)
 """
 
 
-class PassLock:
-    """``with store.pass_lock():`` the pass runs alone; a daemon that died holding the lock
-    (its connection cut) released it; one whose machine vanished (heartbeat older than the
-    lease) has its session ended by the next daemon that waits, so nothing waits for it."""
-
-    def __init__(self, store: PostgresStore) -> None:
-        self.store = store
-
-    def __enter__(self) -> None:
-        while True:
-            raw = self.store.db_raw()
-            try:
-                with raw.transaction():
-                    raw.execute(f"SET LOCAL lock_timeout = '{WAIT_SLICE}'")
-                    raw.execute("SELECT pg_advisory_lock(%s)", (PASS_LOCK,))
-                return  # a session lock: it outlives the transaction that took it
-            except psycopg.errors.LockNotAvailable:
-                _end_stale_holders(raw, self.store.lease_seconds)
-            except psycopg.OperationalError as exc:
-                raise EnvironmentFault(f"state database: {exc}") from exc
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        try:
-            self.store.db_raw().execute("SELECT pg_advisory_unlock(%s)", (PASS_LOCK,))
-        except (psycopg.Error, EnvironmentFault) as exc:  # a lost session holds no lock
-            logger.debug("pass lock release: %s", exc)
-
-
-def _end_stale_holders(raw: psycopg.Connection[tuple[Any, ...]], lease: float) -> None:
-    """End the session of a lock holder whose daemon stopped beating: its lock goes with it."""
-    high, low = divmod(PASS_LOCK, 2**32)
-    for daemon_id, host, pid, backend in raw.execute(STALE_HOLDERS, (high, low, lease)):
+def end_stale_holders(
+    raw: psycopg.Connection[tuple[Any, ...]], key: tuple[int, int], lease: float, what: str
+) -> bool:
+    """End the session of a lock holder whose daemon stopped beating: its lock goes with it,
+    and it can commit nothing more. Whether one was ended."""
+    ended = False
+    for daemon_id, host, pid, backend in raw.execute(STALE_HOLDERS, (*key, lease)):
         logger.warning(
-            "daemon %s (pid %s) holds the pass lock with no heartbeat for %.0f s: "
+            "daemon %s (pid %s) holds %s with no heartbeat for %.0f s: "
             "ending its session so its work is taken over",
             host,
             pid,
+            what,
             lease,
         )
         raw.execute("SELECT pg_terminate_backend(%s)", (backend,))
         raw.execute("DELETE FROM daemons WHERE id = %s", (daemon_id,))
+        ended = True
+    return ended
 
 
 class DaemonPresence:

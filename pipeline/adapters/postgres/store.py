@@ -1,17 +1,19 @@
 """The state database on a PostgreSQL server: the same query groups as SQLite's (their SQL
-runs on both), on one psycopg connection, with PostgreSQL's transactions, errors and pass lock."""
+runs on both), on one psycopg connection, with PostgreSQL's transactions, errors and the
+locks by which several daemons share the work."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import psycopg
 
 from pipeline.adapters.postgres.connection import PgConnection, connect
-from pipeline.adapters.postgres.coordination import DaemonPresence, PassLock, daemons_alive
+from pipeline.adapters.postgres.coordination import DaemonPresence, daemons_alive
+from pipeline.adapters.postgres.item_locks import Fence, claimant_gone, item_lock, take_presence
 from pipeline.adapters.postgres.migrations import migrate
 from pipeline.adapters.sqlite.budgets import BudgetQueries
 from pipeline.adapters.sqlite.exports import ExportQueries
@@ -47,6 +49,8 @@ class PostgresStore(
         self._db: PgConnection | None = None
         self._connect = self._open
         self._presence: DaemonPresence | None = None
+        self._fence = Fence()
+        self._claimant = ""
 
     def _open(self) -> PgConnection:
         if self._db is None or not self._db.usable:
@@ -55,9 +59,11 @@ class PostgresStore(
             try:
                 db = connect(self.url, self.lease_seconds)
                 migrate(db)
+                claimant = take_presence(db.raw)
             except psycopg.OperationalError as exc:
                 raise EnvironmentFault(f"state database: {_one_line(exc)}") from exc
-            self._db = db
+            self._db, self._claimant = db, claimant
+            self._fence.generation += 1  # the old session's locks went with it
             if self._presence is not None:
                 self._presence.moved_to(db)
         return self._db
@@ -76,7 +82,9 @@ class PostgresStore(
         """All writes inside commit together, or not at all. A server that cannot be reached
         is an ``EnvironmentFault``: the item waits, and the daemon backs off."""
         try:
-            with self._writing(), self.db_raw().transaction():
+            raw = self.db_raw()
+            self._fence.check()
+            with self._writing(), raw.transaction():
                 yield
         except psycopg.errors.SerializationFailure as exc:
             raise ConcurrentUpdate(f"state database: {_one_line(exc)}") from exc
@@ -93,9 +101,25 @@ class PostgresStore(
         return connection.raw
 
     # coordination --------------------------------------------------------------------------
-    def pass_lock(self) -> PassLock:
-        """One pass at a time on this workspace, across every daemon on every machine."""
-        return PassLock(self)
+    @property
+    def shared(self) -> bool:
+        """Passes of other daemons run beside this one's, each item under its own lock."""
+        return True
+
+    def hold(self, item: str, wait: bool, shared: bool = False) -> AbstractContextManager[bool]:
+        """Work on ``item`` (a project, or a pass-wide task) alone across every daemon on
+        every machine while the block runs (``shared``: beside others that hold it shared,
+        never beside one that holds it alone); ``False`` when it is held and ``wait`` is off."""
+        return item_lock(self.db_raw, self._fence, item, wait, self.lease_seconds, shared)
+
+    def claimant(self) -> str:
+        """The token that names this store's session as the owner of the claims it makes."""
+        self._open()
+        return self._claimant
+
+    def claimant_gone(self, claimant: str) -> bool:
+        """Whether the session that made a claim is gone (its claims are anyone's now)."""
+        return claimant_gone(self.db_raw(), claimant, self.lease_seconds)
 
     def start_presence(self) -> None:
         """Record this daemon (host, pid) and keep its heartbeat until ``close``."""

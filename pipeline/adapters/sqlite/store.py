@@ -107,6 +107,24 @@ class SqliteStore(
         self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    @property
+    def shared(self) -> bool:
+        """No other pass runs beside this one: it holds ``state/pass.lock``."""
+        return False
+
+    @contextmanager
+    def hold(self, item: str, wait: bool, shared: bool = False) -> Iterator[bool]:
+        """Every item is this pass's: it holds ``state/pass.lock`` (one pass at a time)."""
+        yield True
+
+    def claimant(self) -> str:
+        """No owner is named: a claim found by a pass was left by an earlier one."""
+        return ""
+
+    def claimant_gone(self, claimant: str) -> bool:
+        """Under the pass lock, whoever made a claim has finished its pass."""
+        return True
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All writes inside commit together, or not at all. A full, read-only or failing
