@@ -4,7 +4,9 @@ only while the file still holds the bytes the worker read."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from pipeline.adapters.reading.parse_pool import (
 from pipeline.adapters.reading.parse_worker import Job
 from pipeline.config import Settings, load_settings
 from pipeline.errors import UnreadableWorkbook
+from tests.support.waiting import wait_for
 from tests.support.workbooks import make_workbook
 from tests.support.workspace import Workspace
 
@@ -137,3 +140,13 @@ def test_a_result_read_ahead_is_not_used_for_other_bytes_of_the_same_name(
 
     assert result.project_number == "P-2002"
     assert pool.jobs == [READ_SNAPSHOT, READ_AND_CHECK]
+
+
+def test_a_pool_closed_while_its_first_worker_starts_leaves_no_worker_running() -> None:
+    before = set(multiprocessing.active_children())  # other tests' pools
+    pool = ParsePool(seconds=60, memory_mb=1024, size=1)
+    pool.start_soon()  # the launch takes a second or so: the fork server imports pandas
+    pool.close()
+    assert wait_for(lambda: not any(t.name == "parse-worker-start" for t in threading.enumerate()))
+    # closed means closed: the launch under way was let finish, then its worker stopped
+    assert set(multiprocessing.active_children()) - before == set()

@@ -74,7 +74,7 @@ class ParsePool:
                 self._tasks.put(_STOP)
             self._threads.clear()
         for worker in self._workers:
-            worker.stop()
+            worker.close()
 
     def _serve(self) -> None:
         while True:

@@ -29,6 +29,8 @@ PARSING_MODULES = (
     "pipeline.adapters.writing.annotated_workbook",
 )
 
+START_WAIT_SECONDS = 30.0  # at most, for a start under way to finish before closing
+
 # A job names its function as ``"module:function"`` (resolved in the worker, so the caller
 # need not import the parsing code) or passes the function itself.
 Job = Callable[..., Any] | str
@@ -87,7 +89,9 @@ class ParseWorker:
             except ConfigError as exc:
                 self._failure = exc
 
-        threading.Thread(target=start, name="parse-worker-start", daemon=True).start()
+        # Not a daemon thread: a process ending meanwhile lets the launch finish (else the
+        # fork server's child would read half a launch and print its traceback).
+        threading.Thread(target=start, name="parse-worker-start").start()
 
     def run(self, label: str, function: Job, *args: Any) -> Any:
         """The function's result, or its exception re-raised here."""
@@ -140,6 +144,17 @@ class ParseWorker:
             ) from exc
         child.close()
         self._conn = parent
+
+    def close(self) -> None:
+        """Stop for good, once a start under way (``start_soon``) has finished: a process
+        that ended mid-launch would leave the fork server's new child reading an empty pipe,
+        and its traceback would land in the command's output after its last line."""
+        finished = self._starting.acquire(timeout=START_WAIT_SECONDS)
+        try:
+            self.stop()
+        finally:
+            if finished:
+                self._starting.release()
 
     def stop(self) -> None:
         """Kill the worker (a new one starts with the next job)."""
