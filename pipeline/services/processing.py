@@ -81,14 +81,16 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
             if path.suffix.lower() == ".json":
                 outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
     with app.store.hold(UPKEEP, wait=False) as ours:  # else another daemon's pass does it
-        with app.store.snapshot():  # looking at every budget: one query per table
+        with app.store.snapshot():  # what follows looks at every budget: one query per table
             due = _upkeep_due(app) if ours else []
             check_current(app)  # once per process: mends what a crash left in current/
+            mailed = _send_mail(app)
+        # Rare (after a crash or a failure): done on the state as it is, not the snapshot's.
         for budget in due:
             folder = app.settings.outbox if budget.to_export else app.settings.approval
             outcomes.extend(trapped(app, folder, functools.partial(_upkeep, app, budget)))
-    with app.store.snapshot():
-        mailed = _send_mail(app)
+        if due:
+            mailed = _send_mail(app) or mailed  # what the upkeep queued goes out now
     if not any(o.environment for o in outcomes):
         app.backoff.succeeded()
         app.faults.clear()
