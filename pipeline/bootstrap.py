@@ -33,13 +33,13 @@ from pipeline.bootstrap_state import environment_check
 from pipeline.config import Settings
 from pipeline.domain.approval_route import ApprovalMatrix
 from pipeline.domain.budget import BudgetDocument
-from pipeline.domain.budget_summary import SummaryNames
 from pipeline.domain.column_names import ColumnNames
 from pipeline.domain.names import CHANGES, FAILED, REFUSED, RESULTS
 from pipeline.domain.notification import Notification
 from pipeline.domain.people import Directory
 from pipeline.domain.review import Rejection
 from pipeline.domain.review_figures import ReviewFigures
+from pipeline.domain.summary_figures import SummaryNames
 from pipeline.errors import ConfigError, ErpListUnavailable
 from pipeline.services import ports, review_ports, workbook_ports
 from pipeline.services.context import Services

@@ -9,9 +9,9 @@ import click
 
 from pipeline.cli_support import print_table, services_for
 from pipeline.domain.notification import MailStatus, QueuedMail
+from pipeline.services.daily_summary import queue_daily_mail
 from pipeline.services.mail_delivery import DeliveryReport, deliver_due
 from pipeline.services.sharing import MAIL
-from pipeline.services.summary import queue_daily_mail
 
 
 @click.command()

@@ -17,8 +17,16 @@ class SystemClock:
         """The current moment."""
         return datetime.now(UTC)
 
+    def file_time(self) -> float:
+        """The file system's time."""
+        return time.time()
 
-class ShiftedClock:
+    def monotonic(self) -> float:
+        """Seconds that only go forward."""
+        return time.monotonic()
+
+
+class ShiftedClock(SystemClock):
     """Time that started at a chosen moment and runs on at the real pace.
 
     Set by ``BUDGET_ERP_CLOCK_START`` (an ISO timestamp), so a daemon can be tried, or

@@ -46,7 +46,7 @@ class Action(enum.StrEnum):
     REFUSE = "refuse"
     REFUSE_DECISION = "refuse_decision"
     LATE_DECISION = "late_decision"  # a save after the version's approval was over
-    TIDY = "tidy"  # handed-back files the budget no longer needs moved to the archive
+    TIDY_HAND_BACKS = "tidy"  # handed-back files the budget no longer needs moved to the archive
     EXPORT_AGAIN = "export_again"
     SET_ASIDE = "set_aside"  # a refused ERP file moved to outbox/failed/, the budget unchanged
     FOREIGN_FILE = "foreign_file"  # not ours, under one of our ERP file names: to outbox/foreign/

@@ -20,7 +20,7 @@ NOTICE_ACTIONS: Final = frozenset(
         Action.REFUSE,
         Action.REFUSE_DECISION,
         Action.LATE_DECISION,
-        Action.TIDY,
+        Action.TIDY_HAND_BACKS,
         Action.FOREIGN_FILE,
         Action.SQUATTED,
     }

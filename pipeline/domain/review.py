@@ -116,9 +116,10 @@ class Rejection:
 
 @dataclass(frozen=True, slots=True)
 class ReviewIssue:
-    """One review workbook as budget-erp issued it: which version it is for, its identifier
-    (kept in the workbook's document properties and hidden ``_meta`` sheet), its bytes and
-    the fingerprint of its figures (None: issued before figures were recorded)."""
+    """One issue of a review workbook: which version it is for, its token (a random
+    identifier kept in the workbook's document properties and hidden ``_meta`` sheet; the
+    messages people read call it the review identifier), its bytes and the fingerprint of
+    its figures (None: issued before figures were recorded)."""
 
     token: str
     project_number: str
@@ -150,7 +151,7 @@ class ReviewMarks:
         return ""
 
     def token(self) -> str:
-        """The one identifier the workbook carries, or "" when none or several."""
+        """The one token the workbook carries, or "" when none or several."""
         found = {token for token in self.tokens if token}
         return found.pop() if len(found) == 1 else ""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from pipeline.services.context import Services, logger
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_standing import results_in_use, standing
 from pipeline.services.escalation import is_escalated
-from pipeline.services.handed_back import tidy_after
+from pipeline.services.hand_backs import tidy_after
 from pipeline.services.notifications import enqueue_all
 from pipeline.services.route_standing import waiting_level
 from pipeline.services.sharing import project_item
@@ -93,7 +92,7 @@ def _decided_first(app: Services, budget: ProjectBudget) -> Iterator[ProjectBudg
     if review is None or modified is None:
         yield budget
         return
-    saving = time.time() - modified < app.settings.settle_seconds
+    saving = app.clock.file_time() - modified < app.settings.settle_seconds
     if app.folders.is_open(review) or (saving and not app.inbox.is_complete_zip(review)):
         raise DecisionBeingSaved(
             f"approval/{review.name} is open in Excel or LibreOffice, or still being saved: "

@@ -8,7 +8,6 @@ A broken configuration leaves the item where it is. Anything else fails the item
 from __future__ import annotations
 
 import errno
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,8 +41,8 @@ def trapped(
     return [outcome] if outcome else []
 
 
-def contained(app: Services, path: Path, step: Callable[[], list[Outcome]]) -> list[Outcome]:
-    """Like ``trapped``, for a step that yields several outcomes (or none)."""
+def trapped_all(app: Services, path: Path, step: Callable[[], list[Outcome]]) -> list[Outcome]:
+    """``trapped``, for a step that yields several outcomes (or none)."""
     try:
         return step()
     except Exception as exc:
@@ -55,7 +54,7 @@ def failed(app: Services, path: Path, exc: Exception, hand_back_on: bool) -> lis
     name = printable(path.name)
     fault = environment_fault(exc)
     if fault:  # not the file's fault: it stays (claimed) and is retried, nothing half-written
-        delay = app.backoff.failed(time.monotonic())
+        delay = app.backoff.failed(app.clock.monotonic())
         app.faults.note(fault, app.clock.now())
         logger.error("%s: %s; the file waits, retry in %.0f s", name, fault, delay)
         message = f"environment fault: {fault}; retrying in {delay:.0f} s"

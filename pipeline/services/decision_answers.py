@@ -46,7 +46,7 @@ def issue_problems(app: Services, save: ReviewSave) -> list[str]:
     assert save.saved is not None
     sub, marks = save.submission, save.saved.marks
     issue = app.store.current_review_issue(sub.project_number, sub.version)
-    if issue is None:  # issued before identifiers were recorded: the hidden sheet must agree
+    if issue is None:  # issued before tokens were recorded: the hidden sheet must agree
         if marks.project_number and (marks.project_number, marks.version) != (
             sub.project_number,
             str(sub.version),

@@ -26,7 +26,7 @@ from pipeline.services import notifications
 from pipeline.services.actors import acting_person
 from pipeline.services.context import Services, logger
 from pipeline.services.current_budget import keep_current
-from pipeline.services.handed_back import tidy_after
+from pipeline.services.hand_backs import tidy_after
 from pipeline.services.own_exports import ClearedWay, clear_the_way
 from pipeline.services.ports import ExportJob, ExportRecord
 from pipeline.services.records import ExportIntent

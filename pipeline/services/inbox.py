@@ -8,14 +8,13 @@ file) left while fresh."""
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.domain.text import hidden_characters, printable
 from pipeline.faults import crash_point
-from pipeline.services.containment import contained
+from pipeline.services.containment import trapped_all
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.ports import EntryKind, InboxEntry
 from pipeline.services.sharing import RECOVERY
@@ -30,15 +29,15 @@ def inbox_pass(
     app: Services, take: Callable[[Path, bool], Outcome], settle: float, now: float | None = None
 ) -> list[Outcome]:
     """Recover claims left by a crash, then answer every inbox entry that is due."""
-    now = time.time() if now is None else now
+    now = app.clock.file_time() if now is None else now
     outcomes: list[Outcome] = []
     with app.store.hold(RECOVERY, wait=False) as recovering:  # one daemon recovers at a time
         for claim in _claimed(app) if recovering else []:
-            outcomes += contained(app, claim, functools.partial(_recover, app, claim, take))
+            outcomes += trapped_all(app, claim, functools.partial(_recover, app, claim, take))
     due: list[InboxEntry] = []
     for entry in _entries(app):
         sort_out = functools.partial(_sort_out, app, entry, settle, now, due)
-        outcomes += contained(app, entry.path, sort_out)
+        outcomes += trapped_all(app, entry.path, sort_out)
     return outcomes + _take_in_turn(app, due, take)
 
 
@@ -69,13 +68,13 @@ def _take_in_turn(
             while waiting and len(claimed) <= ahead:
                 entry = waiting.pop()
                 claim = functools.partial(_claim, app, entry, claimed)
-                outcomes += contained(app, entry.path, claim)
+                outcomes += trapped_all(app, entry.path, claim)
             if not claimed:
                 return outcomes
             app.read_ahead(claimed)
             app.folders.archive_soon(claimed[1:])
             path = claimed.pop(0)
-            outcomes += contained(app, path, functools.partial(_take_claimed, app, path, take))
+            outcomes += trapped_all(app, path, functools.partial(_take_claimed, app, path, take))
     finally:
         app.read_ahead([])
 
@@ -108,7 +107,7 @@ class Waiting:
 
 def waiting(app: Services, now: float | None = None) -> list[Waiting]:
     """What sits in the inbox without having been taken or answered yet (read-only)."""
-    now = time.time() if now is None else now
+    now = app.clock.file_time() if now is None else now
     found = []
     for entry in _entries(app):
         try:

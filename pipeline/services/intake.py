@@ -18,7 +18,7 @@ from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.approval_routing import receivers, route_for, today
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
-from pipeline.services.handed_back import tidy_after
+from pipeline.services.hand_backs import tidy_after
 from pipeline.services.intake_checks import (
     assess_change_against_export,
     assess_resend_against_rejection,

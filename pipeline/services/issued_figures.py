@@ -1,7 +1,7 @@
 """Use case: hold a saved review workbook to the figures it was issued with.
 
 Whoever can write ``approval/`` can change a review workbook's figures and keep its
-identifier. A save whose figures, texts or sheets differ from the review issued (its
+token. A save whose figures, texts or sheets differ from the review issued (its
 fingerprint, recorded with the issue) is refused like any decision that cannot stand (a
 note, the history, an email naming the cells that changed), and more: its bytes go to the
 archive and the review workbook as issued is put back in its place, so nobody decides on

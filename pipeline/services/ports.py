@@ -12,7 +12,6 @@ from typing import Any, Protocol
 
 from pipeline.domain.approval_route import ApprovalMatrix, ApprovalRoute
 from pipeline.domain.budget import BudgetDocument, BudgetLine
-from pipeline.domain.budget_summary import BudgetSummary, SummaryNames
 from pipeline.domain.changes import LineChange, ResendAssessment, ReturnedAmount
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.exports import ExportKind, ExportResult, Refusal
@@ -22,6 +21,7 @@ from pipeline.domain.own_exports import Fingerprint, PublishedName
 from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
 from pipeline.domain.status_view import StatusView
+from pipeline.domain.summary_figures import BudgetSummary, SummaryNames
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ class ReviewContent:
     warnings: list[Problem] = field(default_factory=list)
     resend: ResendAssessment | None = None
     change: ChangeAssessment | None = None
-    token: str = ""  # the identifier of this issue of the review workbook
+    token: str = ""  # the token of this issue of the review workbook
     summary: BudgetSummary | None = None  # None: the lines' totals alone
     refusal: Refusal | None = None  # issued again because the ERP refused the version's file
     time_zone: str = "UTC"  # the workspace's: the times the workbook shows
@@ -195,10 +195,21 @@ class ErpOutbox(Protocol):
 
 
 class Clock(Protocol):
-    """The one place time comes from, so tests can move it."""
+    """The one place time comes from, so tests can move it: the moment the workflow lives
+    in, the file system's time, and a clock for waits."""
 
     def now(self) -> datetime:
-        """The current moment, timezone-aware."""
+        """The current moment, timezone-aware (shifted when the program runs on a chosen
+        moment: summaries, working days, history)."""
+        ...
+
+    def file_time(self) -> float:
+        """Seconds since the epoch as file modification times count them (never shifted: a
+        file's age is measured against it)."""
+        ...
+
+    def monotonic(self) -> float:
+        """Seconds that only go forward (how long to back off, and since when)."""
         ...
 
 

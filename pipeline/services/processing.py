@@ -9,7 +9,6 @@ a project that another daemon is working on is left to it for this pass.
 from __future__ import annotations
 
 import functools
-import time
 from pathlib import Path
 
 from pipeline.domain.lifecycle import ProjectBudget
@@ -17,6 +16,7 @@ from pipeline.domain.names import is_review_file
 from pipeline.services.containment import trapped
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.current_budget import check_current
+from pipeline.services.daily_summary import queue_daily_mail
 from pipeline.services.decisions import apply_review_file
 from pipeline.services.erp_results import apply_result_file, results_folder
 from pipeline.services.escalation_mail import queue_escalations
@@ -28,7 +28,6 @@ from pipeline.services.mail_delivery import deliver_due
 from pipeline.services.review_issues import restore_missing_review, review_missing_from
 from pipeline.services.sharing import MAIL, PASSES, RESULTS, UPKEEP, project_item
 from pipeline.services.status_page import after_pass
-from pipeline.services.summary import queue_daily_mail
 
 
 def process_once(
@@ -39,7 +38,7 @@ def process_once(
     ``respect_backoff`` (the daemon): after a disk or permission fault, wait out the backoff
     instead of failing again on every event.
     """
-    if respect_backoff and app.backoff.blocked(time.monotonic()):
+    if respect_backoff and app.backoff.blocked(app.clock.monotonic()):
         return []
     _sweep_temporaries(app)  # needs no lock: it removes only what dead writers left
     # SQLite: a `process` beside a running daemon waits its turn. PostgreSQL: passes run side
@@ -69,7 +68,7 @@ def _sweep_temporaries(app: Services) -> None:
 def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], bool]:
     """The pass's outcomes, and whether the mail outbox changed."""
     settle = app.settings.settle_seconds if settle_seconds is None else settle_seconds
-    now = time.time()
+    now = app.clock.file_time()
     outcomes: list[Outcome] = []
     outcomes.extend(inbox_pass(app, functools.partial(_take, app), settle, now))
     app.review_memory.since(app.store.decisions_mark())

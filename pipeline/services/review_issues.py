@@ -1,7 +1,7 @@
-"""Use case: issue a review workbook for a version, tied to it by an identifier, and put it
+"""Use case: issue a review workbook for a version, tied to it by a token, and put it
 back when it goes missing while the version still awaits its approver.
 
-Every issue is recorded (identifier, version, the workbook's sha256, the fingerprint of its
+Every issue is recorded (token, version, the workbook's sha256, the fingerprint of its
 figures) and its bytes kept in the archive, so the one that counts can be told from copies,
 held to its figures, and written again unchanged.
 """
@@ -22,7 +22,7 @@ from pipeline.services.squatters import reclaim
 
 
 def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[Path, ReviewIssue]:
-    """Write the review workbook under a new identifier; the caller records the issue in the
+    """Write the review workbook under a new token; the caller records the issue in the
     transaction that makes the version await its approver."""
     token = uuid.uuid4().hex
     content = replace(content, token=token)
@@ -42,7 +42,7 @@ def review_missing_from(app: Services, budget: ProjectBudget, listed: frozenset[
     if not budget.with_approver:
         return False
     issue = app.store.current_review_issue(budget.project_number, budget.version)
-    # issued before identifiers were recorded: nothing kept to restore
+    # issued before tokens were recorded: nothing kept to restore
     return issue is not None and issue.review_file not in listed
 
 
@@ -53,7 +53,7 @@ def restore_missing_review(app: Services, budget: ProjectBudget) -> Path | None:
     if not budget.with_approver:
         return None
     issue = app.store.current_review_issue(budget.project_number, budget.version)
-    if issue is None:  # issued before identifiers were recorded: nothing kept to restore
+    if issue is None:  # issued before tokens were recorded: nothing kept to restore
         return None
     review = app.settings.approval / issue.review_file
     reclaim(app, review, budget.project_number, budget.version, "review workbook")

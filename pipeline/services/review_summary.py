@@ -4,8 +4,8 @@ rejected one for a re-send, the one in force in the ERP for a budget change)."""
 from __future__ import annotations
 
 from pipeline.domain.budget import BudgetDocument
-from pipeline.domain.budget_summary import BudgetSummary, EarlierVersion, summarise
 from pipeline.domain.changes import ResendAssessment
+from pipeline.domain.summary_figures import BudgetSummary, EarlierVersion, summarise
 from pipeline.services.context import Services
 from pipeline.services.ports import ChangeAssessment
 

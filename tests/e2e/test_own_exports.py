@@ -18,7 +18,7 @@ import pytest
 
 from pipeline import faults
 from pipeline.adapters.erp import publishing
-from pipeline.adapters.files import folders
+from pipeline.adapters.files import file_operations
 from tests.support import invariants
 from tests.support.messages import body
 from tests.support.workspace import Workspace
@@ -186,7 +186,7 @@ def test_a_file_planted_under_the_name_being_written_ends_the_same_way(
 
         def sha256_file(path: Path) -> str:
             plant_once()  # while the file is written, before its manifest
-            return folders.sha256_file(path)
+            return file_operations.sha256_file(path)
 
         monkeypatch.setattr(publishing, "sha256_file", sha256_file)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.adapters.files.folders import sha256_file
+from pipeline.adapters.files.file_operations import sha256_file
 from pipeline.adapters.reading.parse_pool import (
     READ_AND_CHECK,
     READ_SNAPSHOT,

@@ -51,7 +51,7 @@ def test_open_budgets_are_those_still_worked_on(store: Store) -> None:
 
 def test_old_notices_of_settled_budgets_go_and_decisions_stay(store: Store) -> None:
     _notice(store, SETTLED, Action.REFUSE, OLD, "5" * 64)
-    _notice(store, SETTLED, Action.TIDY, OLD)
+    _notice(store, SETTLED, Action.TIDY_HAND_BACKS, OLD)
     _notice(store, SETTLED, Action.LATE_DECISION, RECENT)
     _notice(store, WAITING, Action.REFUSE, OLD)  # its budget is open: kept
     _notice(store, "p-9", Action.SQUATTED, OLD)  # of no budget at all
@@ -60,7 +60,7 @@ def test_old_notices_of_settled_budgets_go_and_decisions_stay(store: Store) -> N
         removed = store.prune_events(NOTICE_ACTIONS, BEFORE, _kept_projects(store))
     assert removed == 3
     assert store.history(SETTLED) == [
-        e for e in history if e.action not in (Action.REFUSE, Action.TIDY)
+        e for e in history if e.action not in (Action.REFUSE, Action.TIDY_HAND_BACKS)
     ]
     assert [e.action for e in store.history(SETTLED)] == [
         Action.SEND,
@@ -137,7 +137,7 @@ def test_the_archive_keeps_what_records_and_notes_refer_to(store: Store) -> None
             Event(
                 SETTLED,
                 1,
-                Action.TIDY,
+                Action.TIDY_HAND_BACKS,
                 "budget-erp",
                 RECENT,
                 "moved: a.xlsx (sha256 9abc" + "d" * 8 + ")",

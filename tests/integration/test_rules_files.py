@@ -13,7 +13,7 @@ from pipeline.adapters.validation.rules_files import (
     load_summary_names,
     load_validation_rules,
 )
-from pipeline.domain.budget_summary import SummaryNames
+from pipeline.domain.summary_figures import SummaryNames
 from pipeline.errors import ConfigError
 
 

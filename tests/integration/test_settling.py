@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from pipeline.adapters.files.folders import settled_files
+from pipeline.adapters.files.file_operations import settled_files
 from pipeline.adapters.files.settling import Observations, future_dated
 
 YEAR = 365 * 24 * 3600.0

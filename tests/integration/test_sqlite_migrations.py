@@ -191,7 +191,7 @@ def test_the_audit_trail_reads_back_with_no_account_recorded(upgraded: SqliteSto
 def test_later_migrations_derive_their_rows_from_the_old_ones(upgraded: SqliteStore) -> None:
     assert upgraded.stem_owner("P-1001") == "P-1001"  # m004: the stem its files already use
     assert upgraded.stem_owner("p-2002") == "P-2002"
-    assert upgraded.current_review_issue("P-1001", 2) is None  # issued before identifiers
+    assert upgraded.current_review_issue("P-1001", 2) is None  # issued before tokens
     assert tuple(upgraded.db.execute("SELECT count(*) FROM notifications").fetchone()) == (0,)
 
 

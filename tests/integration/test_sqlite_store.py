@@ -40,4 +40,4 @@ def test_the_identity_migration_keeps_the_existing_state(tmp_path: Path) -> None
 
     assert [(e.action, e.account) for e in store.history("J/100")] == [(Action.SEND, "")]
     assert store.stem_owner("J_100-abcdef12") == "J/100"  # the stem its files already use
-    assert store.current_review_issue("J/100", 1) is None  # issued before identifiers
+    assert store.current_review_issue("J/100", 1) is None  # issued before tokens

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.adapters.files import folders
+from pipeline.adapters.files import file_operations
 from pipeline.adapters.files.temp_files import is_temporary
 from pipeline.bootstrap import bootstrap
 from pipeline.config import load_settings
@@ -57,7 +57,7 @@ def test_the_page_is_replaced_whole_never_written_in_place(
         if folder == page.parent:  # the new page is complete in a temporary file
             seen.append((page.read_bytes(), [p.name for p in folder.iterdir()]))
 
-    monkeypatch.setattr(folders, "before_rename", at_rename)
+    monkeypatch.setattr(file_operations, "before_rename", at_rename)
     workspace.drop()
     process_once(app)
 

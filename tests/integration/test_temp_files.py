@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.adapters.erp import publishing as outbox_files
 from pipeline.adapters.erp.published_names import published
-from pipeline.adapters.files.folders import atomic_write, is_ignored
+from pipeline.adapters.files.file_operations import atomic_write, is_ignored
 from pipeline.adapters.files.temp_files import (
     PREFIX,
     Liveness,

@@ -428,19 +428,25 @@ def fake_world(settings: Settings | None = None) -> FakeWorld:
 
 
 class FixedClock:
-    """Time stands still at ``NOW``."""
+    """Time stands still at ``NOW``, for the workflow and the file system alike."""
 
     def now(self) -> datetime:
         return NOW
 
+    def file_time(self) -> float:
+        return NOW.timestamp()
+
+    def monotonic(self) -> float:
+        return NOW.timestamp()
+
 
 def decided(verdict: str, approver: str = "Carl Accountant", reason: str = "") -> SavedReview:
-    """A saved review whose identifier matches whatever review was issued last (the use case
+    """A saved review whose token matches whatever review was issued last (the use case
     compares it with the store; tests set the token they expect), showing the figures every
     fake review is issued with."""
     return SavedReview(Decision(verdict, reason, approver), ReviewMarks(), ISSUED_FIGURES)
 
 
 def with_token(review: SavedReview, token: str) -> SavedReview:
-    """The same saved review, carrying the identifier of an issued review workbook."""
+    """The same saved review, carrying the token of an issued review workbook."""
     return SavedReview(review.decision, ReviewMarks((token, token)), review.figures)

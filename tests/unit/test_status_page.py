@@ -29,6 +29,12 @@ class MovingClock:
     def now(self) -> datetime:
         return self.at
 
+    def file_time(self) -> float:
+        return self.at.timestamp()
+
+    def monotonic(self) -> float:
+        return self.at.timestamp()
+
 
 def _world() -> tuple[FakeWorld, MovingClock]:
     world = fake_world()

@@ -28,7 +28,7 @@ def _budget(world: FakeWorld, name: str = "budget.xlsx", prepared_by: str = "Ada
 
 
 def _sent(world: FakeWorld) -> str:
-    """Send a budget; the identifier of its review workbook."""
+    """Send a budget; the token of its review workbook."""
     _budget(world)
     [outcome] = process_once(world.app)
     assert outcome.kind == "sent for approval", outcome

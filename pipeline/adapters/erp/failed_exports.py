@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.adapters.files.folders import atomic_write, exists, free_group, fsync_dir
+from pipeline.adapters.files.file_operations import atomic_write, exists, free_group, fsync_dir
 from pipeline.domain.names import ERROR_NOTE, FAILED
 
 

@@ -11,7 +11,7 @@ import stat
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from pipeline.adapters.files.folders import exists, free_group, fsync_dir
+from pipeline.adapters.files.file_operations import exists, free_group, fsync_dir
 from pipeline.domain.names import CHANGES, FOREIGN, export_seq
 from pipeline.domain.own_exports import Found, PublishedName
 

@@ -21,7 +21,13 @@ from pipeline.adapters.erp.published_names import (
     read_manifest,
     seqs_in_foreign,
 )
-from pipeline.adapters.files.folders import atomic_write, exists, fsync_dir, fsync_file, sha256_file
+from pipeline.adapters.files.file_operations import (
+    atomic_write,
+    exists,
+    fsync_dir,
+    fsync_file,
+    sha256_file,
+)
 from pipeline.adapters.files.temp_files import temp_path
 from pipeline.domain.own_exports import Fingerprint, PublishedName
 from pipeline.errors import ExportNameTaken

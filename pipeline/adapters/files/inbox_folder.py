@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.adapters.files.folders import fsync_dir
+from pipeline.adapters.files.file_operations import fsync_dir
 from pipeline.adapters.files.settling import Observations
 from pipeline.adapters.files.temp_files import PREFIX as OUR_TEMPORARY
 from pipeline.services.ports import EntryKind, InboxEntry

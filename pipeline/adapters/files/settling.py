@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from pipeline.adapters.files.folders import is_ignored
+from pipeline.adapters.files.file_operations import is_ignored
 
 _FORGET_AFTER = 3600.0  # a path not seen for this long is forgotten (it has gone)
 _REMEMBERED = 1000

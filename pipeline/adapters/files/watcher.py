@@ -25,7 +25,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from pipeline.adapters.files.folders import is_ignored
+from pipeline.adapters.files.file_operations import is_ignored
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from pipeline.adapters.files.folders import (
+from pipeline.adapters.files.file_operations import (
     archive_copy,
     archived_files,
     archived_path,

@@ -1,5 +1,5 @@
 """The review workbook, as its writer and its reader both see it: the defined names of the
-decision cells, the document property and hidden sheet that carry the issue's identifier, and
+decision cells, the document property and hidden sheet that carry the issue's token, and
 the Lines sheet's columns."""
 
 from __future__ import annotations

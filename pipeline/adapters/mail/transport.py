@@ -14,7 +14,7 @@ import ssl
 from email.message import EmailMessage
 from pathlib import Path
 
-from pipeline.adapters.files.folders import atomic_write
+from pipeline.adapters.files.file_operations import atomic_write
 from pipeline.config import SmtpSettings
 from pipeline.domain.notification import Notification
 from pipeline.domain.text import clean_text

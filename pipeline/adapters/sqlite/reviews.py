@@ -1,4 +1,4 @@
-"""Review workbooks in the state database: the ones issued (with their identifiers and the
+"""Review workbooks in the state database: the ones issued (with their tokens and the
 fingerprints of their figures), the saves already read, and the file-name stem each project
 owns."""
 
@@ -35,7 +35,7 @@ class ReviewQueries(Queries):
         )
 
     def review_issue(self, token: str) -> ReviewIssue | None:
-        """The review workbook issued under this identifier, if any."""
+        """The review workbook issued under this token, if any."""
         row = self.db.execute(
             f"SELECT {ISSUE_COLUMNS} FROM review_issues WHERE token=?", (token,)
         ).fetchone()

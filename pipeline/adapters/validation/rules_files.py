@@ -14,12 +14,12 @@ from pipeline.adapters.reading.amounts import DECIMAL_SEPARATORS, NumberFormat
 from pipeline.adapters.validation.approval_rules import level_roles, load_delegations, read_toml
 from pipeline.adapters.validation.column_names_rules import company_column_names
 from pipeline.config_keys import PEOPLE_KEYS, VALIDATION_KEYS
-from pipeline.domain.budget_summary import SummaryNames, division_names
 from pipeline.domain.column_names import ColumnNames
 from pipeline.domain.erp_lists import ErpLists, Job
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.identifiers import project_key
 from pipeline.domain.people import Directory, Person, make_person, name_clashes
+from pipeline.domain.summary_figures import SummaryNames, division_names
 from pipeline.errors import ConfigError, ErpListUnavailable
 
 TEXT_COLUMNS = ("sub_job", "cost_code", "cost_type", "description", "uom")

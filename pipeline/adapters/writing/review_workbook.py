@@ -50,12 +50,12 @@ from pipeline.adapters.writing.xlsx_styles import (
     write_text,
     write_value,
 )
-from pipeline.domain.budget_summary import summarise
 from pipeline.domain.changes import ChangeKind, LineChange
 from pipeline.domain.local_time import local_time
 from pipeline.domain.rejected_amounts import describe_returns
 from pipeline.domain.review import Verdict
 from pipeline.domain.review_figures import ReviewFigures
+from pipeline.domain.summary_figures import summarise
 from pipeline.domain.text import clean_text
 from pipeline.services.ports import ReviewContent
 

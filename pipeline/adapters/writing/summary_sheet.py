@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline.adapters.writing.text_fit import BOLD, fit_row, label_width, print_as_report
 from pipeline.adapters.writing.xlsx_styles import write_text
-from pipeline.domain.budget_summary import BudgetSummary, GroupTotal, TopChange
+from pipeline.domain.summary_figures import BudgetSummary, GroupTotal, TopChange
 from pipeline.domain.text import clean_text
 
 SHEET = "Summary"

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from pipeline.adapters.files.names import HAND_BACK_RESERVE, fit_name
+from pipeline.adapters.files.safe_names import HAND_BACK_RESERVE, fit_name
 from pipeline.adapters.files.temp_files import temp_path
 from pipeline.domain.names import REFUSED_NOTE
 from pipeline.faults import before_rename

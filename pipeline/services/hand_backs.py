@@ -29,7 +29,7 @@ def tidy_rejected(app: Services, project_number: str, version: int) -> list[str]
                 Event(
                     project_number,
                     version,
-                    Action.TIDY,
+                    Action.TIDY_HAND_BACKS,
                     "budget-erp",
                     now,
                     "no longer needed in rejected/, moved to the archive: " + ", ".join(moved),

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.domain.budget import BudgetLine
-from pipeline.domain.budget_summary import (
+from pipeline.domain.changes import ChangeKind, LineChange, diff_lines
+from pipeline.domain.summary_figures import (
     EarlierVersion,
     SummaryNames,
     division_heading,
@@ -18,7 +19,6 @@ from pipeline.domain.budget_summary import (
     largest_changes,
     summarise,
 )
-from pipeline.domain.changes import ChangeKind, LineChange, diff_lines
 
 AMOUNTS = st.integers(-(10**9), 10**9).map(lambda c: Decimal(c).scaleb(-2))
 KEYS = st.tuples(
