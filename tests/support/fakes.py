@@ -1,6 +1,7 @@
 """In-memory fakes of the ports, for use-case tests that touch no disk: folders as a dict of
 paths, an inbox over them, an outbox, readers that return prepared answers, writers and mail
-that record what they were given. The store is SQLite in memory (no file)."""
+that record what they were given. The store is the dict-backed fake of ``memory_store.py``,
+which passes the same contract tests as SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.bootstrap import bootstrap
 from pipeline.config import Settings, default_settings
 from pipeline.domain.budget import BudgetDocument
@@ -39,6 +39,7 @@ from pipeline.services.ports import (
 )
 from pipeline.services.review_ports import SavedReview
 from pipeline.services.workbook_ports import CurrentWriter, MarkReader
+from tests.support.memory_store import MemoryStore
 
 ROOT = Path("/workspace")  # never on disk: every file lives in FakeFolders.files
 # The fingerprint every fake review workbook is issued with.
@@ -399,7 +400,7 @@ def fake_world(settings: Settings | None = None) -> FakeWorld:
     folders, recorder, answers, outbox = FakeFolders(), Recorder(), Answers(), FakeOutbox()
     app = bootstrap(
         settings or default_settings(ROOT),
-        store=SqliteStore(Path(":memory:")),
+        store=MemoryStore(),
         clock=FixedClock(),
         people=lambda: PEOPLE,
         read_budget=answers.read_budget,
