@@ -24,7 +24,9 @@ def _pending(world: FakeWorld) -> list[PendingBudget]:
 
 
 def _waiting_and_decided(world: FakeWorld) -> None:
-    """P-1 and P-2 wait for the approver, P-3 was rejected, P-4's file the ERP refused."""
+    """P-1 and P-2 wait for the approver, P-3 was rejected, P-4's file the ERP refused; all
+    at 06:00, long enough before the summary for none to wait out the grace."""
+    world.clock.at = NOW.replace(hour=6)
     for project in ("P-1", "P-2", "P-3", "P-4"):
         assert send(world, project=project).kind == "sent for approval"
     assert decide(world, "Reject", "P-3", reason="too high").kind == "rejected"
@@ -37,7 +39,8 @@ def test_the_summary_is_queued_once_a_day_to_the_approver_listing_what_waits() -
     world = fake_world()
     _waiting_and_decided(world)
 
-    assert queue_daily_mail(world.app) == []  # 07:00: not due yet
+    world.clock.at = NOW.replace(hour=7, minute=59)
+    assert queue_daily_mail(world.app) == []  # not due yet
     world.clock.at = SUMMARY_TIME
 
     [summary] = queue_daily_mail(world.app)
