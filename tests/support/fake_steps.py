@@ -1,6 +1,7 @@
 """What people do in a workspace of fakes (``fakes.py``), one step each, for the use cases'
-unit tests: an admin drops a budget, an approver saves a decision, the ERP answers. Each step
-puts the file where its person would and runs one pass, as the daemon would on the event."""
+unit tests: an admin drops a budget, an approver saves a decision, the ERP answers. Each puts
+the file where its person would; ``send`` and ``decide`` then run the pass that takes it, as
+the daemon would on the event."""
 
 from __future__ import annotations
 

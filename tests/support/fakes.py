@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pipeline.bootstrap import bootstrap
 from pipeline.config import Settings, default_settings
@@ -272,7 +272,7 @@ class FakeOutbox:
     planted: list[PublishedName] = field(default_factory=list)
     aside: list[int] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
-    cut_power: str = ""
+    cut_power: Literal["", "before rename", "after rename"] = ""
 
     def publish(
         self,

@@ -4,6 +4,8 @@ the next process, and a name whose file never appeared is not tried again."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 
 from pipeline.domain.lifecycle import Action, Status
@@ -12,7 +14,9 @@ from tests.support.fake_steps import mail_to, save_decision, send
 from tests.support.fakes import FakeWorld, PowerCut, fake_world, restarted
 
 
-def _cut_while_exporting(world: FakeWorld, where: str) -> FakeWorld:
+def _cut_while_exporting(
+    world: FakeWorld, where: Literal["before rename", "after rename"]
+) -> FakeWorld:
     """Version 1 accepted, the power cut while its ERP file is published; the new process."""
     assert send(world).kind == "sent for approval"
     save_decision(world, "Accept")
