@@ -16,6 +16,8 @@ from pipeline.config import ENV_DATABASE_URL
 from pipeline.services.records import Store
 from tests.support.accounts import os_accounts
 from tests.support.browser import Watched, artifacts, chromium, screenshot_name, watch
+from tests.support.memory_store import MemoryStore
+from tests.support.memory_tables import MemoryState
 from tests.support.postgres import PostgresServer, running_postgres
 from tests.support.workbooks import WorkbookFactory, make_workbook
 from tests.support.workspace import MORNING, Workspace, new_workspace
@@ -48,9 +50,10 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "memory"])
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenStore]:
-    """Open stores on one empty state, on each engine in turn (the store's contract tests)."""
+    """Open stores on one empty state, on each engine in turn (the store's contract tests),
+    the use-case tests' dict-backed fake (``tests/support/memory_store.py``) among them."""
     opened: list[Store] = []
     if request.param == "postgres":
         url = request.getfixturevalue("postgres_server").new_database()
@@ -58,6 +61,11 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenS
 
         def make() -> Store:
             return PostgresStore(url)
+    elif request.param == "memory":
+        state = MemoryState()
+
+        def make() -> Store:
+            return MemoryStore(state)
     else:
 
         def make() -> Store:

@@ -380,3 +380,21 @@ def test_the_decisions_mark_moves_with_every_event_and_review_issued(store: Stor
     issued = store.decisions_mark()
     assert len({empty, sent, issued}) == 3
     assert store.decisions_mark() == issued  # reading moves nothing
+
+
+def test_the_mail_not_sent_comes_oldest_first_and_the_last_pass_is_kept(store: Store) -> None:
+    assert store.last_pass() is None and store.unsent_mail() == []
+    mail = [
+        Notification(key, "sent", ("a@x",), "s", "t", "<p>", NOW + timedelta(minutes=minutes))
+        for key, minutes in (("late", 2), ("b", 1), ("a", 1), ("gone", 0))
+    ]
+    with store.transaction():
+        for notification in mail:
+            store.enqueue(notification)
+        store.mark_sent("gone", NOW)
+        store.mark_failed("late", "5xx")
+        store.note_pass(NOW)
+        store.note_pass(NOW + timedelta(seconds=5))  # the one before is replaced
+    assert [q.notification.key for q in store.unsent_mail()] == ["a", "b", "late"]
+    assert [q.notification.key for q in store.unsent_mail(limit=2)] == ["a", "b"]
+    assert store.last_pass() == NOW + timedelta(seconds=5)

@@ -1,6 +1,7 @@
 """In-memory fakes of the ports, for use-case tests that touch no disk: folders as a dict of
 paths, an inbox over them, an outbox, readers that return prepared answers, writers and mail
-that record what they were given. The store is SQLite in memory (no file)."""
+that record what they were given. The store is the dict-backed fake of ``memory_store.py``,
+which passes the same contract tests as SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,16 +12,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.bootstrap import bootstrap
 from pipeline.config import Settings, default_settings
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.erp_profile import ProfileSpec
 from pipeline.domain.names import REFUSED_NOTE, refused_note
 from pipeline.domain.notification import Notification
-from pipeline.domain.own_exports import Fingerprint, PublishedName
+from pipeline.domain.own_exports import Fingerprint, Found, PublishedName
 from pipeline.domain.people import Directory, make_person
 from pipeline.domain.review import Decision, Rejection, ReviewMarks
 from pipeline.domain.review_figures import FigureComparison, ReviewFigures, SheetFigures
@@ -37,8 +37,10 @@ from pipeline.services.ports import (
     ReviewContent,
     TakenFile,
 )
+from pipeline.services.records import Store
 from pipeline.services.review_ports import SavedReview
 from pipeline.services.workbook_ports import CurrentWriter, MarkReader
+from tests.support.memory_store import MemoryStore
 
 ROOT = Path("/workspace")  # never on disk: every file lives in FakeFolders.files
 # The fingerprint every fake review workbook is issued with.
@@ -256,16 +258,24 @@ class FakeInbox:
         """Claim folders are implied by the paths: nothing to remove."""
 
 
+class PowerCut(BaseException):
+    """The machine lost power: the process stops there, as ``os._exit`` stops it (no trap of
+    one item's failure catches a ``BaseException``)."""
+
+
 @dataclass
 class FakeOutbox:
     """ERP files published, by name, with their manifests; and what a test put under a
-    version's names (``planted``) or in outbox/foreign/ (``aside``, sequence numbers)."""
+    version's names (``planted``) or in outbox/foreign/ (``aside``, sequence numbers).
+    ``cut_power`` stops the next publish "before rename" (its intent recorded, no file in
+    view) or "after rename" (its file in view, listed by ``published``, never recorded)."""
 
     published_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     set_aside_notes: dict[str, str] = field(default_factory=dict)  # by file name
     planted: list[PublishedName] = field(default_factory=list)
     aside: list[int] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
+    cut_power: Literal["", "before rename", "after rename"] = ""
 
     def publish(
         self,
@@ -276,10 +286,18 @@ class FakeOutbox:
         intend: Callable[[Fingerprint], None],
     ) -> str:
         write(ROOT / "outbox" / name)
-        sha = f"sha-of-{name}"
-        intend(Fingerprint(sha, f"sha-of-{name}.manifest.json"))
-        self.published_files[name] = {**manifest, "file": name, "sha256": sha}
-        return sha
+        ours = Fingerprint(f"sha-of-{name}", f"sha-of-{name}.manifest.json")
+        intend(ours)
+        cut, self.cut_power = self.cut_power, ""
+        if cut == "before rename":
+            raise PowerCut(f"before {name} was renamed into view")
+        self.published_files[name] = {**manifest, "file": name, "sha256": ours.sha256}
+        if cut == "after rename":
+            data = Found(name, ours.sha256)
+            listed = Found(f"{name}.manifest.json", ours.manifest_sha256)
+            self.planted.append(PublishedName(name, int(manifest["seq"]), data, listed))
+            raise PowerCut(f"after {name} was renamed into view")
+        return ours.sha256
 
     def published(self, project_number: str, version: int) -> list[PublishedName]:
         return [n for n in self.planted if n.name.startswith(f"{project_number}_v{version}_")]
@@ -313,6 +331,7 @@ class Recorder:
     rejected: list[tuple[BudgetDocument, Rejection]] = field(default_factory=list)
     current: list[tuple[BudgetDocument, int]] = field(default_factory=list)
     exports: list[tuple[str, ExportJob]] = field(default_factory=list)
+    rendered: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # template, context
     sent: list[Notification] = field(default_factory=list)
 
     def write_review(self, content: ReviewContent, target: Path) -> ReviewFigures:
@@ -326,6 +345,7 @@ class Recorder:
         self.exports.append((profile, job))
 
     def render(self, template: str, context: dict[str, object]) -> RenderedMail:
+        self.rendered.append((template, context))
         return RenderedMail(f"{template} {context.get('project_number', '')}", "text", "<p/>")
 
     def transport(self, notification: Notification, sender: str) -> None:
@@ -395,15 +415,38 @@ class FakeWorld:
     recorder: Recorder
     answers: Answers
     outbox: FakeOutbox
+    clock: FixedClock
 
 
 def fake_world(settings: Settings | None = None) -> FakeWorld:
     """Services on fakes only: nothing is read from or written to the disk."""
     folders, recorder, answers, outbox = FakeFolders(), Recorder(), Answers(), FakeOutbox()
-    app = bootstrap(
-        settings or default_settings(ROOT),
-        store=SqliteStore(Path(":memory:")),
-        clock=FixedClock(),
+    settings, clock = settings or default_settings(ROOT), FixedClock()
+    app = _wired(settings, MemoryStore(), clock, folders, recorder, answers, outbox)
+    return FakeWorld(app, folders, recorder, answers, outbox, clock)
+
+
+def restarted(world: FakeWorld) -> FakeWorld:
+    """A new process on the same workspace: the same folders, outbox and state, but nothing
+    the last process held in memory (after a ``PowerCut``, say)."""
+    w = world
+    app = _wired(w.app.settings, w.app.store, w.clock, w.folders, w.recorder, w.answers, w.outbox)
+    return replace(world, app=app)
+
+
+def _wired(
+    settings: Settings,
+    store: Store,
+    clock: FixedClock,
+    folders: FakeFolders,
+    recorder: Recorder,
+    answers: Answers,
+    outbox: FakeOutbox,
+) -> Services:
+    return bootstrap(
+        settings,
+        store=store,
+        clock=clock,
         people=lambda: PEOPLE,
         read_budget=answers.read_budget,
         read_decision=answers.read_decision,
@@ -424,20 +467,23 @@ def fake_world(settings: Settings | None = None) -> FakeWorld:
         inbox=FakeInbox(folders),
         erp_outbox=outbox,
     )
-    return FakeWorld(app, folders, recorder, answers, outbox)
 
 
+@dataclass
 class FixedClock:
-    """Time stands still at ``NOW``, for the workflow and the file system alike."""
+    """Time stands still at ``at`` (``NOW`` unless a test moves it), for the workflow and
+    the file system alike."""
+
+    at: datetime = NOW
 
     def now(self) -> datetime:
-        return NOW
+        return self.at
 
     def file_time(self) -> float:
-        return NOW.timestamp()
+        return self.at.timestamp()
 
     def monotonic(self) -> float:
-        return NOW.timestamp()
+        return self.at.timestamp()
 
 
 def decided(verdict: str, approver: str = "Carl Accountant", reason: str = "") -> SavedReview:

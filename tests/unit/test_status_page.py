@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.services.ports import ReadResult
 from pipeline.services.processing import process_once
 from pipeline.services.records import DaemonRecord
 from pipeline.services.status_page import gather
 from tests.support.fakes import NOW, ROOT, FakeWorld, decided, fake_world, with_token
+from tests.support.memory_store import MemoryStore
 
 PAGE = ROOT / "status" / "index.html"
 LINE = BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00"))
@@ -158,11 +158,11 @@ def test_a_page_that_could_not_be_written_is_written_by_the_next_pass() -> None:
     assert b"P-1" in world.folders.files[PAGE]
 
 
-class StoreWithDaemons(SqliteStore):
-    """The embedded store, but knowing daemons as PostgreSQL's heartbeat rows do."""
+class StoreWithDaemons(MemoryStore):
+    """The fake store, but knowing daemons as PostgreSQL's heartbeat rows do."""
 
     def __init__(self, known: list[DaemonRecord]) -> None:
-        super().__init__(Path(":memory:"))
+        super().__init__()
         self.known = known
 
     def daemons(self) -> list[DaemonRecord]:
