@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.queries import Queries
 from pipeline.domain.notification import MailStatus, Notification, QueuedMail
 
 _COLUMNS = (
@@ -21,7 +21,7 @@ def utc_text(moment: datetime) -> str:
 
 
 class OutboxQueries(Queries):
-    """Outbox methods of the SQLite store (they share its connection and transactions)."""
+    """Mail outbox methods of the store (they share its connection and transactions)."""
 
     def enqueue(self, notification: Notification) -> bool:
         """Queue a notification unless one with its key exists; True if queued now."""

@@ -9,8 +9,8 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from pipeline.adapters.sqlite.outbox import utc_text
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.mail_outbox import utc_text
+from pipeline.adapters.sql.queries import Queries
 from pipeline.services.records import ArchiveReferences
 
 # Notes name the bytes they moved to the archive ("... (sha256 3f2a9c01bd4e)"): a kept note
