@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from benchmarks.scale_state import scaled_workspace
-from pipeline.adapters.sqlite.queries import Connection, Cursor
+from pipeline.adapters.sql.queries import Connection, Cursor
 from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.bootstrap import bootstrap
 from pipeline.config import load_settings

@@ -1,11 +1,19 @@
 """The named migrations of the state database, in PostgreSQL's DDL: the same names as SQLite's
-(``adapters/sqlite/migrations.py``), then PostgreSQL's own for coordination. Every daemon that
-starts runs ``migrate``; an advisory lock makes the others wait, then find nothing to do."""
+(``adapters/sqlite/migrations.py``; what both run word for word is in ``adapters/sql/ddl.py``),
+then PostgreSQL's own for coordination. Every daemon that starts runs ``migrate``; an advisory
+lock makes the others wait, then find nothing to do."""
 
 from __future__ import annotations
 
 from pipeline.adapters.postgres.connection import PgConnection
-from pipeline.adapters.sqlite.migrations import M009_ROUTES, M010_MAIL_COPY, STATUSES, STATUSES_3
+from pipeline.adapters.sql.ddl import (
+    EXPORT_KINDS,
+    M001_STATUSES,
+    M003_STATUSES,
+    M009_ROUTES,
+    M010_MAIL_COPY,
+    MAIL_STATUSES,
+)
 
 MIGRATION_LOCK = 0x6275646765740001  # any constant; the pass lock uses another
 # Times and amounts are kept as the same text SQLite keeps (ISO 8601 in UTC where they are
@@ -20,7 +28,7 @@ NOCASE = (
 M001 = f"""
 CREATE TABLE budgets (
     project_number TEXT COLLATE nocase PRIMARY KEY,
-    status TEXT NOT NULL CONSTRAINT budgets_status_check CHECK (status IN ({STATUSES})),
+    status TEXT NOT NULL CONSTRAINT budgets_status_check CHECK (status IN ({M001_STATUSES})),
     version INTEGER NOT NULL,
     sender TEXT NOT NULL,
     sent_at TEXT,
@@ -70,11 +78,11 @@ CREATE TABLE events (
 CREATE INDEX events_by_project ON events(project_number, id)
 """
 
-M002 = """
+M002 = f"""
 CREATE TABLE notifications (
     key TEXT PRIMARY KEY, template TEXT NOT NULL, recipients TEXT NOT NULL,
     subject TEXT NOT NULL, text TEXT NOT NULL, html TEXT NOT NULL, created_at TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+    status TEXT NOT NULL CHECK (status IN ({MAIL_STATUSES})),
     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,
     last_error TEXT NOT NULL DEFAULT '', sent_at TEXT
 );
@@ -84,7 +92,7 @@ CREATE INDEX notifications_due ON notifications(status, next_attempt_at)
 M003 = f"""
 CREATE TABLE erp_exports (
     project_number TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('original', 'change', 'again')),
+    kind TEXT NOT NULL CHECK (kind IN ({EXPORT_KINDS})),
     profile TEXT NOT NULL, file_name TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL,
     line_count INTEGER NOT NULL, total TEXT NOT NULL, at TEXT NOT NULL,
     result TEXT NOT NULL DEFAULT '', result_message TEXT NOT NULL DEFAULT '',
@@ -97,7 +105,7 @@ INSERT INTO erp_exports (project_number, version, seq, kind, profile, file_name,
            line_count, total, at FROM exports;
 DROP TABLE exports;
 ALTER TABLE budgets DROP CONSTRAINT budgets_status_check;
-ALTER TABLE budgets ADD CONSTRAINT budgets_status_check CHECK (status IN ({STATUSES_3}))
+ALTER TABLE budgets ADD CONSTRAINT budgets_status_check CHECK (status IN ({M003_STATUSES}))
 """
 
 M004 = """
@@ -129,10 +137,10 @@ CREATE INDEX handed_back_by_project ON handed_back(project_number, cleared_at)
 
 M006 = "CREATE TABLE passes (name TEXT PRIMARY KEY, at TEXT NOT NULL)"
 
-M007 = """
+M007 = f"""
 CREATE TABLE export_intents (
     project_number TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('original', 'change', 'again')),
+    kind TEXT NOT NULL CHECK (kind IN ({EXPORT_KINDS})),
     profile TEXT NOT NULL, file_name TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL,
     manifest_sha256 TEXT NOT NULL, line_count INTEGER NOT NULL, total TEXT NOT NULL,
     at TEXT NOT NULL,

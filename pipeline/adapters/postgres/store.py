@@ -1,6 +1,6 @@
-"""The state database on a PostgreSQL server: the same query groups as SQLite's (their SQL
-runs on both), on one psycopg connection, with PostgreSQL's transactions, errors and the
-locks by which several daemons share the work."""
+"""The state database on a PostgreSQL server: the query groups SQLite's store runs too
+(``adapters/sql``), on one psycopg connection, with PostgreSQL's transactions, errors and
+the locks by which several daemons share the work."""
 
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ from pipeline.adapters.postgres.connection import PgConnection, connect
 from pipeline.adapters.postgres.coordination import DaemonPresence, daemons_alive
 from pipeline.adapters.postgres.item_locks import Fence, claimant_gone, item_lock, take_presence
 from pipeline.adapters.postgres.migrations import migrate
-from pipeline.adapters.sqlite.budgets import BudgetQueries
-from pipeline.adapters.sqlite.exports import ExportQueries
-from pipeline.adapters.sqlite.handbacks import HandBackQueries
-from pipeline.adapters.sqlite.outbox import OutboxQueries
-from pipeline.adapters.sqlite.passes import PassQueries
-from pipeline.adapters.sqlite.retention import RetentionQueries
-from pipeline.adapters.sqlite.reviews import ReviewQueries
-from pipeline.adapters.sqlite.routes import RouteQueries
-from pipeline.adapters.sqlite.snapshot import SnapshotQueries
+from pipeline.adapters.sql.approval_routes import RouteQueries
+from pipeline.adapters.sql.budgets import BudgetQueries
+from pipeline.adapters.sql.erp_exports import ExportQueries
+from pipeline.adapters.sql.handbacks import HandBackQueries
+from pipeline.adapters.sql.mail_outbox import OutboxQueries
+from pipeline.adapters.sql.passes import PassQueries
+from pipeline.adapters.sql.retention import RetentionQueries
+from pipeline.adapters.sql.reviews import ReviewQueries
+from pipeline.adapters.sql.snapshot import SnapshotQueries
 from pipeline.errors import ConcurrentUpdate, EnvironmentFault
 from pipeline.services.records import DaemonRecord
 

@@ -1,2 +1,2 @@
-"""The state in SQLite: the store, its migrations, and the query groups, whose SQL the
-PostgreSQL store (``adapters/postgres``) runs too."""
+"""The state in SQLite: the store, its migrations, online backups and what its errors mean.
+The query groups it runs are ``adapters/sql``'s, shared with PostgreSQL."""

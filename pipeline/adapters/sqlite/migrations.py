@@ -1,12 +1,19 @@
-"""Ordered schema migrations for the SQLite state database, each applied once, in a transaction."""
+"""Ordered schema migrations for the SQLite state database, each applied once, in a transaction
+(what PostgreSQL's run word for word too is in ``adapters/sql/ddl.py``)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
 
-STATUSES = "'awaiting_approval','rejected','accepted','exported','retrieved','withdrawn'"
-STATUSES_3 = STATUSES + ",'synced','export_failed'"
+from pipeline.adapters.sql.ddl import (
+    EXPORT_KINDS,
+    M001_STATUSES,
+    M003_STATUSES,
+    M009_ROUTES,
+    M010_MAIL_COPY,
+    MAIL_STATUSES,
+)
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -16,7 +23,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
         f"""
     CREATE TABLE budgets (
         project_number TEXT PRIMARY KEY,
-        status TEXT NOT NULL CHECK (status IN ({STATUSES})),
+        status TEXT NOT NULL CHECK (status IN ({M001_STATUSES})),
         version INTEGER NOT NULL,
         sender TEXT NOT NULL,
         sent_at TEXT,
@@ -109,7 +116,7 @@ def m002_outbox(db: sqlite3.Connection) -> None:
     """Notifications, queued in the same transaction as the change that causes them."""
     _run(
         db,
-        """
+        f"""
     CREATE TABLE notifications (
         key TEXT PRIMARY KEY,
         template TEXT NOT NULL,
@@ -118,7 +125,7 @@ def m002_outbox(db: sqlite3.Connection) -> None:
         text TEXT NOT NULL,
         html TEXT NOT NULL,
         created_at TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+        status TEXT NOT NULL CHECK (status IN ({MAIL_STATUSES})),
         attempts INTEGER NOT NULL DEFAULT 0,
         next_attempt_at TEXT NOT NULL,
         last_error TEXT NOT NULL DEFAULT '',
@@ -138,7 +145,7 @@ def m003_erp_hand_off(db: sqlite3.Connection) -> None:
         project_number TEXT NOT NULL,
         version INTEGER NOT NULL,
         seq INTEGER NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('original', 'change', 'again')),
+        kind TEXT NOT NULL CHECK (kind IN ({EXPORT_KINDS})),
         profile TEXT NOT NULL,
         file_name TEXT NOT NULL UNIQUE,
         sha256 TEXT NOT NULL,
@@ -157,7 +164,7 @@ def m003_erp_hand_off(db: sqlite3.Connection) -> None:
     DROP TABLE exports;
     CREATE TABLE budgets_new (
         project_number TEXT PRIMARY KEY,
-        status TEXT NOT NULL CHECK (status IN ({STATUSES_3})),
+        status TEXT NOT NULL CHECK (status IN ({M003_STATUSES})),
         version INTEGER NOT NULL,
         sender TEXT NOT NULL,
         sent_at TEXT,
@@ -226,12 +233,12 @@ def m007_export_intents(db: sqlite3.Connection) -> None:
     with exactly these is taken for ours (one row per name; a name is tried only once)."""
     _run(
         db,
-        """
+        f"""
     CREATE TABLE export_intents (
         project_number TEXT NOT NULL,
         version INTEGER NOT NULL,
         seq INTEGER NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('original', 'change', 'again')),
+        kind TEXT NOT NULL CHECK (kind IN ({EXPORT_KINDS})),
         profile TEXT NOT NULL,
         file_name TEXT NOT NULL UNIQUE,
         sha256 TEXT NOT NULL,
@@ -262,19 +269,6 @@ def m010_mail_copy(db: sqlite3.Connection) -> None:
     """The addresses a message copies (Cc), as a JSON list: an escalation copies the person
     the level escalates to."""
     _run(db, M010_MAIL_COPY)
-
-
-M010_MAIL_COPY = "ALTER TABLE notifications ADD COLUMN copy_to TEXT NOT NULL DEFAULT '[]'"
-
-M009_ROUTES = """
-CREATE TABLE approval_routes (
-    project_number TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    route TEXT NOT NULL,
-    review_inputs TEXT NOT NULL DEFAULT '{}',
-    PRIMARY KEY (project_number, version)
-)
-"""
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [

@@ -9,17 +9,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from pipeline.adapters.sqlite.budgets import BudgetQueries
-from pipeline.adapters.sqlite.exports import ExportQueries
+from pipeline.adapters.sql.approval_routes import RouteQueries
+from pipeline.adapters.sql.budgets import BudgetQueries
+from pipeline.adapters.sql.erp_exports import ExportQueries
+from pipeline.adapters.sql.handbacks import HandBackQueries
+from pipeline.adapters.sql.mail_outbox import OutboxQueries
+from pipeline.adapters.sql.passes import PassQueries
+from pipeline.adapters.sql.retention import RetentionQueries
+from pipeline.adapters.sql.reviews import ReviewQueries
+from pipeline.adapters.sql.snapshot import SnapshotQueries
 from pipeline.adapters.sqlite.faults import FaultAwareConnection
-from pipeline.adapters.sqlite.handbacks import HandBackQueries
 from pipeline.adapters.sqlite.migrations import migrate
-from pipeline.adapters.sqlite.outbox import OutboxQueries
-from pipeline.adapters.sqlite.passes import PassQueries
-from pipeline.adapters.sqlite.retention import RetentionQueries
-from pipeline.adapters.sqlite.reviews import ReviewQueries
-from pipeline.adapters.sqlite.routes import RouteQueries
-from pipeline.adapters.sqlite.snapshot import SnapshotQueries
 from pipeline.errors import BackupRefused
 from pipeline.services.records import DaemonRecord
 

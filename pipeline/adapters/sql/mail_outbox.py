@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.queries import Queries
 from pipeline.domain.notification import MailStatus, Notification, QueuedMail
 
 _COLUMNS = (
@@ -21,14 +21,15 @@ def utc_text(moment: datetime) -> str:
 
 
 class OutboxQueries(Queries):
-    """Outbox methods of the SQLite store (they share its connection and transactions)."""
+    """Mail outbox methods of the store (they share its connection and transactions)."""
 
     def enqueue(self, notification: Notification) -> bool:
         """Queue a notification unless one with its key exists; True if queued now."""
         n = notification
         cursor = self.db.execute(
             f"INSERT INTO notifications ({_COLUMNS}) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', NULL, ?) ON CONFLICT (key) DO NOTHING",
+            f"(?, ?, ?, ?, ?, ?, ?, '{MailStatus.QUEUED}', 0, ?, '', NULL, ?) "
+            "ON CONFLICT (key) DO NOTHING",
             (
                 n.key,
                 n.template,
@@ -53,8 +54,8 @@ class OutboxQueries(Queries):
     def due_mail(self, now: datetime) -> list[QueuedMail]:
         """Queued notifications whose next attempt is due, oldest first."""
         rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM notifications WHERE status='queued' AND next_attempt_at<=? "
-            "ORDER BY created_at, key",
+            f"SELECT {_COLUMNS} FROM notifications WHERE status='{MailStatus.QUEUED}' "
+            "AND next_attempt_at<=? ORDER BY created_at, key",
             (utc_text(now),),
         )
         return [_queued(row) for row in rows]
@@ -69,7 +70,7 @@ class OutboxQueries(Queries):
     def unsent_mail(self, limit: int = 200) -> list[QueuedMail]:
         """The oldest notifications still queued or given up on, for the status page."""
         rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM notifications WHERE status != 'sent' "
+            f"SELECT {_COLUMNS} FROM notifications WHERE status != '{MailStatus.SENT}' "
             "ORDER BY created_at, key LIMIT ?",
             (limit,),
         )
@@ -78,7 +79,8 @@ class OutboxQueries(Queries):
     def mark_sent(self, key: str, at: datetime) -> None:
         """The message left us."""
         self.db.execute(
-            "UPDATE notifications SET status='sent', sent_at=?, attempts=attempts+1 WHERE key=?",
+            f"UPDATE notifications SET status='{MailStatus.SENT}', sent_at=?, "
+            "attempts=attempts+1 WHERE key=?",
             (utc_text(at), key),
         )
 
@@ -93,16 +95,16 @@ class OutboxQueries(Queries):
     def mark_failed(self, key: str, error: str) -> None:
         """A permanent failure: no more attempts."""
         self.db.execute(
-            "UPDATE notifications SET status='failed', attempts=attempts+1, "
+            f"UPDATE notifications SET status='{MailStatus.FAILED}', attempts=attempts+1, "
             "last_error=? WHERE key=?",
             (error, key),
         )
 
     def requeue(self, now: datetime, failed_too: bool = False) -> int:
         """Make queued notifications (and failed ones, if asked) due now; return how many."""
-        statuses = ("queued", "failed") if failed_too else ("queued",)
+        statuses = (MailStatus.QUEUED, MailStatus.FAILED) if failed_too else (MailStatus.QUEUED,)
         cursor = self.db.execute(
-            "UPDATE notifications SET status='queued', next_attempt_at=? "
+            f"UPDATE notifications SET status='{MailStatus.QUEUED}', next_attempt_at=? "
             f"WHERE status IN ({','.join('?' * len(statuses))})",
             (utc_text(now), *statuses),
         )

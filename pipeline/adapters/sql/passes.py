@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.queries import Queries
 
 _LAST = "last"  # one row today; a row per daemon can join it under its own name
 
 
 class PassQueries(Queries):
-    """Pass methods of the SQLite store (they share its connection and transactions)."""
+    """Pass methods of the store (they share its connection and transactions)."""
 
     def note_pass(self, at: datetime) -> None:
         """Record that a pass ended at ``at``."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.queries import Queries
 from pipeline.domain.approval_route import ApprovalRoute, Level, LevelDecision, RouteLevel
 from pipeline.domain.budget import ReasonResponse
 from pipeline.domain.problems import Problem, Severity

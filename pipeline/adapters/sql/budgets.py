@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.queries import Queries
 from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
 from pipeline.domain.review import LineFlag, Rejection

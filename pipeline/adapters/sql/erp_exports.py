@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.queries import Queries
 from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.services.ports import ExportRecord
 from pipeline.services.records import ExportIntent
@@ -23,7 +23,7 @@ _INTENT_COLUMNS = (
 
 
 class ExportQueries(Queries):
-    """Export methods of the SQLite store (they share its connection and transactions)."""
+    """Export methods of the store (they share its connection and transactions)."""
 
     def add_export_intent(self, intent: ExportIntent) -> None:
         """Record an ERP file about to be renamed into view (a name is tried only once)."""

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-if TYPE_CHECKING:  # the snapshot reads through the query groups' own row readers
-    from pipeline.adapters.sqlite.snapshot import Snapshot
+if TYPE_CHECKING:
+    from pipeline.domain.approval_route import ApprovalRoute
+    from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
+    from pipeline.domain.review import ReviewIssue
+    from pipeline.services.ports import ExportRecord
 
 
 class Row(Protocol):
@@ -33,11 +36,23 @@ class Connection(Protocol):
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
 
 
+class SnapshotReads(Protocol):
+    """What the query groups ask of ``store.snapshot()``'s tables (``snapshot.Snapshot``,
+    which reads through the query groups' own row readers: named here, not imported)."""
+
+    def budgets(self) -> list[ProjectBudget]: ...
+    def submission(self, project_number: str, version: int) -> Submission | None: ...
+    def current_review_issue(self, project_number: str, version: int) -> ReviewIssue | None: ...
+    def route(self, project_number: str, version: int) -> ApprovalRoute | None: ...
+    def exports(self, project_number: str) -> list[ExportRecord]: ...
+    def history(self, project_number: str) -> list[Event]: ...
+
+
 class Queries:
     """A group of queries on the store's connection (the store sets ``_connect``)."""
 
     _connect: Callable[[], Connection]
-    _snapshot: Snapshot | None = None  # inside ``store.snapshot()``: reads of every budget
+    _snapshot: SnapshotReads | None = None  # inside ``store.snapshot()``: reads of every budget
 
     @property
     def db(self) -> Connection:

@@ -15,17 +15,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
-from pipeline.adapters.sqlite.budgets import (
+from pipeline.adapters.sql.approval_routes import route_from
+from pipeline.adapters.sql.budgets import (
     BUDGET_COLUMNS,
     SUBMISSION_COLUMNS,
     event_of,
     project_budget,
     submission_of,
 )
-from pipeline.adapters.sqlite.exports import EXPORT_COLUMNS, export_of
-from pipeline.adapters.sqlite.queries import Connection, Queries
-from pipeline.adapters.sqlite.reviews import ISSUE_COLUMNS, issue_of
-from pipeline.adapters.sqlite.routes import route_from
+from pipeline.adapters.sql.erp_exports import EXPORT_COLUMNS, export_of
+from pipeline.adapters.sql.queries import Connection, Queries
+from pipeline.adapters.sql.reviews import ISSUE_COLUMNS, issue_of
 from pipeline.domain.approval_route import ApprovalRoute
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.review import ReviewIssue

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.queries import Queries
 from pipeline.domain.review import DecisionFile, DecisionOutcome, ReviewIssue
 from pipeline.domain.review_figures import ReviewFigures, SheetFigures
 from pipeline.errors import ConcurrentUpdate
@@ -16,7 +16,7 @@ ISSUE_COLUMNS = "token, project_number, version, review_file, sha256, issued_at,
 
 
 class ReviewQueries(Queries):
-    """Review methods of the SQLite store (they share its connection and transactions)."""
+    """Review methods of the store (they share its connection and transactions)."""
 
     def add_review_issue(self, issue: ReviewIssue) -> None:
         """Record a review workbook written for a version."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.queries import Queries
 
 
 class HandBackQueries(Queries):
-    """Hand-back methods of the SQLite store (they share its connection and transactions)."""
+    """Hand-back methods of the store (they share its connection and transactions)."""
 
     def add_handed_back(self, project_number: str, names: list[str], at: datetime) -> None:
         """Record files put into rejected/ for a project."""

@@ -9,8 +9,9 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from pipeline.adapters.sqlite.outbox import utc_text
-from pipeline.adapters.sqlite.queries import Queries
+from pipeline.adapters.sql.mail_outbox import utc_text
+from pipeline.adapters.sql.queries import Queries
+from pipeline.domain.notification import MailStatus
 from pipeline.services.records import ArchiveReferences
 
 # Notes name the bytes they moved to the archive ("... (sha256 3f2a9c01bd4e)"): a kept note
@@ -47,7 +48,7 @@ class RetentionQueries(Queries):
         """Remove the mail sent before ``before`` (never one queued, or one that failed:
         that one waits for a person); how many went."""
         cursor = self.db.execute(
-            "DELETE FROM notifications WHERE status = 'sent' AND sent_at < ?",
+            f"DELETE FROM notifications WHERE status = '{MailStatus.SENT}' AND sent_at < ?",
             (utc_text(before),),
         )
         return cursor.rowcount
