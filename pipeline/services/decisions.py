@@ -177,7 +177,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider
         )
         app.store.save_budget(budget)
         app.store.add_rejection(sub.project_number, rejection)
-        app.store.add_handed_back(sub.project_number, [target.name], now)
+        app.store.add_hand_backs(sub.project_number, [target.name], now)
         app.store.note_decision_file(
             DecisionFile(save.sha, sub.project_number, sub.version, DecisionOutcome.REJECTED, now)
         )

@@ -11,7 +11,7 @@ from pipeline.services.context import Services, logger
 def tidy_rejected(app: Services, project_number: str, version: int) -> list[str]:
     """Move the project's handed-back files out of rejected/ into the archive; return the
     names moved. Call after the send or export that makes them obsolete is committed."""
-    names = app.store.handed_back(project_number)
+    names = app.store.hand_backs(project_number)
     if not names:
         return []
     moved = []
@@ -23,7 +23,7 @@ def tidy_rejected(app: Services, project_number: str, version: int) -> list[str]
             moved.append(f"{name} (sha256 {sha[:12]})")
     now = app.clock.now()
     with app.store.transaction():
-        app.store.clear_handed_back(names, now)
+        app.store.clear_hand_backs(names, now)
         if moved:
             app.store.record(
                 Event(

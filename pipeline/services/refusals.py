@@ -53,7 +53,7 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal, account: str =
         if refusal.project_number:
             handed = [target.name, target.name + REFUSED_NOTE]
             handed += [annotated.name] if annotated else []
-            app.store.add_handed_back(refusal.project_number, handed, now)
+            app.store.add_hand_backs(refusal.project_number, handed, now)
         app.store.record(
             Event(
                 refusal.project_number,

@@ -52,7 +52,7 @@ def _prune_records(app: Services, now: datetime) -> tuple[Pruned, list[ArchivedF
     events = mail = saves = issues = handed_back = 0
     if before := retention.before(retention.events_days, now):
         events = store.prune_events(NOTICE_ACTIONS, before, open_projects)
-        handed_back = store.prune_handed_back(before)
+        handed_back = store.prune_hand_backs(before)
     if before := retention.before(retention.mail_days, now):
         mail = store.prune_sent_mail(before)
     if before := retention.before(retention.reviews_days, now):

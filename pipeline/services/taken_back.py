@@ -50,5 +50,5 @@ def taken_back(
 
 def _handed_back(app: Services, project_number: str) -> list[str]:
     """The files in rejected/ the withdraw moves to the archive."""
-    names = app.store.handed_back(project_number)
+    names = app.store.hand_backs(project_number)
     return [f"rejected/{n}" for n in names if app.folders.exists(app.settings.rejected / n)]

@@ -56,7 +56,7 @@ REJECTION = Rejection(1, "Carl Accountant", NOW, ("Recheck 01-100",), (FLAG,))
 
 
 @pytest.fixture
-def handed_back(tmp_path: Path) -> Path:
+def hand_backs(tmp_path: Path) -> Path:
     target = tmp_path / "P-1001_v1_rejected.xlsx"
     write_rejected_workbook(DOCUMENT, REJECTION, target, LISTED)
     return target

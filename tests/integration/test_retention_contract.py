@@ -119,15 +119,15 @@ def test_review_records_of_settled_budgets_go_those_of_a_waiting_version_stay(
 
 def test_records_of_hand_backs_tidied_long_ago_go(store: Store) -> None:
     with store.transaction():
-        store.add_handed_back(SETTLED, ["old.xlsx", "new.xlsx", "there.xlsx"], OLD)
-        store.clear_handed_back(["old.xlsx"], OLD)
-        store.clear_handed_back(["new.xlsx"], RECENT)
+        store.add_hand_backs(SETTLED, ["old.xlsx", "new.xlsx", "there.xlsx"], OLD)
+        store.clear_hand_backs(["old.xlsx"], OLD)
+        store.clear_hand_backs(["new.xlsx"], RECENT)
     with store.transaction():
-        assert store.prune_handed_back(BEFORE) == 1
-    assert store.handed_back(SETTLED) == ["there.xlsx"]
+        assert store.prune_hand_backs(BEFORE) == 1
+    assert store.hand_backs(SETTLED) == ["there.xlsx"]
     with store.transaction():  # the one tidied lately is still recorded: this revives it
-        store.add_handed_back(SETTLED, ["new.xlsx"], NOW)
-    assert store.handed_back(SETTLED) == ["there.xlsx", "new.xlsx"]
+        store.add_hand_backs(SETTLED, ["new.xlsx"], NOW)
+    assert store.hand_backs(SETTLED) == ["there.xlsx", "new.xlsx"]
 
 
 def test_the_archive_keeps_what_records_and_notes_refer_to(store: Store) -> None:

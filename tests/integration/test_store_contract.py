@@ -273,14 +273,14 @@ def test_the_outbox_queues_once_and_delivers_when_due(store: Store) -> None:
 
 def test_handed_back_files_until_tidied(store: Store) -> None:
     with store.transaction():
-        store.add_handed_back("P-1", ["b.xlsx", "b.xlsx.txt"], NOW)
-        store.add_handed_back("P-2", ["c.xlsx"], NOW)
+        store.add_hand_backs("P-1", ["b.xlsx", "b.xlsx.txt"], NOW)
+        store.add_hand_backs("P-2", ["c.xlsx"], NOW)
     with store.transaction():
-        store.clear_handed_back(["b.xlsx"], NOW)
-    assert store.handed_back("p-1") == ["b.xlsx.txt"]
+        store.clear_hand_backs(["b.xlsx"], NOW)
+    assert store.hand_backs("p-1") == ["b.xlsx.txt"]
     with store.transaction():  # handed back again: it counts again
-        store.add_handed_back("P-1", ["b.xlsx"], NOW + timedelta(seconds=1))
-    assert store.handed_back("P-1") == ["b.xlsx.txt", "b.xlsx"]
+        store.add_hand_backs("P-1", ["b.xlsx"], NOW + timedelta(seconds=1))
+    assert store.hand_backs("P-1") == ["b.xlsx.txt", "b.xlsx"]
 
 
 def test_budgets_come_most_recently_changed_first(store: Store) -> None:

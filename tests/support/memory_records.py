@@ -136,11 +136,11 @@ class MemoryAuditTrail(OnTables):
         events = sorted(self.tables.events.items())
         return [event for _, event in events if event.project_number.lower() == wanted]
 
-    def add_handed_back(self, project_number: str, names: list[str], at: datetime) -> None:
+    def add_hand_backs(self, project_number: str, names: list[str], at: datetime) -> None:
         for name in names:  # handed back again: it counts again
             self.tables.handed_back[name] = HandedBack(project_number, at)
 
-    def handed_back(self, project_number: str) -> list[str]:
+    def hand_backs(self, project_number: str) -> list[str]:
         wanted = project_number.lower()
         found = [
             (iso_text(row.at), name)
@@ -149,7 +149,7 @@ class MemoryAuditTrail(OnTables):
         ]
         return [name for _, name in sorted(found)]
 
-    def clear_handed_back(self, names: list[str], at: datetime) -> None:
+    def clear_hand_backs(self, names: list[str], at: datetime) -> None:
         for name in names:
             row = self.tables.handed_back.get(name)
             if row is not None:
@@ -197,7 +197,7 @@ class MemoryRetention(OnTables):
         )
         return saves, issues
 
-    def prune_handed_back(self, before: datetime) -> int:
+    def prune_hand_backs(self, before: datetime) -> int:
         return prune(
             self.tables.handed_back,
             lambda row: row.cleared_at is not None and row.cleared_at < before,

@@ -18,7 +18,7 @@ from pipeline.adapters.postgres.migrations import migrate
 from pipeline.adapters.sql.approval_routes import RouteQueries
 from pipeline.adapters.sql.budgets import BudgetQueries
 from pipeline.adapters.sql.erp_exports import ExportQueries
-from pipeline.adapters.sql.handbacks import HandBackQueries
+from pipeline.adapters.sql.hand_backs import HandBackQueries
 from pipeline.adapters.sql.mail_outbox import OutboxQueries
 from pipeline.adapters.sql.passes import PassQueries
 from pipeline.adapters.sql.retention import RetentionQueries

@@ -65,7 +65,7 @@ class RetentionQueries(Queries):
             self._delete("review_issues", "token", doomed_issues),
         )
 
-    def prune_handed_back(self, before: datetime) -> int:
+    def prune_hand_backs(self, before: datetime) -> int:
         """Remove the records of hand-backs tidied away before ``before``; how many went."""
         rows = self.db.execute(
             "SELECT name, cleared_at FROM handed_back WHERE cleared_at IS NOT NULL"

@@ -84,7 +84,7 @@ def test_a_withdrawn_budget_is_closed_and_its_hand_back_archived() -> None:
     assert (budget.status, _status(world)) == (Status.WITHDRAWN, (Status.WITHDRAWN, 1))
     assert world.folders.names(REJECTED) == []
     assert handed_back in world.folders.archive_bytes
-    assert world.app.store.handed_back("P-1") == []
+    assert world.app.store.hand_backs("P-1") == []
     assert mail_to(world, "withdrawn") == [("carl@example.com",)]
 
 

@@ -11,7 +11,7 @@ from pipeline.adapters.sql.queries import Queries
 class HandBackQueries(Queries):
     """Hand-back methods of the store (they share its connection and transactions)."""
 
-    def add_handed_back(self, project_number: str, names: list[str], at: datetime) -> None:
+    def add_hand_backs(self, project_number: str, names: list[str], at: datetime) -> None:
         """Record files put into rejected/ for a project."""
         self.db.executemany(
             "INSERT INTO handed_back (name, project_number, at, cleared_at) "
@@ -20,7 +20,7 @@ class HandBackQueries(Queries):
             [(name, project_number, at.isoformat()) for name in names],
         )
 
-    def handed_back(self, project_number: str) -> list[str]:
+    def hand_backs(self, project_number: str) -> list[str]:
         """Files in rejected/ for a project, not tidied away yet, oldest first."""
         rows = self.db.execute(
             "SELECT name FROM handed_back WHERE project_number = ? COLLATE NOCASE "
@@ -29,7 +29,7 @@ class HandBackQueries(Queries):
         )
         return [str(row[0]) for row in rows]
 
-    def clear_handed_back(self, names: list[str], at: datetime) -> None:
+    def clear_hand_backs(self, names: list[str], at: datetime) -> None:
         """Note files as moved from rejected/ to the archive."""
         self.db.executemany(
             "UPDATE handed_back SET cleared_at = ? WHERE name = ?",
