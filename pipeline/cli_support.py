@@ -1,4 +1,8 @@
-"""What every command shares: exceptions with exit codes, loading the workspace, tables."""
+"""What every command shares: exceptions with exit codes, loading the workspace, tables.
+
+Light to import: the wiring (``bootstrap``) and the use cases load when a command asks for
+its Services, so a command answered without them (a ``check`` a daemon answers) starts fast.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,18 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.adapters.sqlite.faults import ENVIRONMENT_CODES as SQLITE_ENVIRONMENT_CODES
-from pipeline.bootstrap import bootstrap
 from pipeline.config import Settings, load_settings
 from pipeline.domain.text import printable
 from pipeline.errors import ConfigError, EnvironmentFault, WorkspaceError
-from pipeline.services.containment import environment_fault
-from pipeline.services.context import Services
-from pipeline.state_guard import check_state_kept
+
+if TYPE_CHECKING:
+    from pipeline.services.context import Services
+    from pipeline.services.inbox import Waiting
 
 
 class UsageFailure(click.ClickException):
@@ -40,6 +45,9 @@ def services_for(
     that will read workbooks: the parse worker then starts at once, in the background. A
     command is refused (exit 2) while the state looks lost, ``status`` too, as that is
     what is wrong; ``reads_only`` for one that neither writes nor shows the state."""
+    from pipeline.bootstrap import bootstrap
+    from pipeline.state_guard import check_state_kept
+
     try:
         settings = load_settings(ctx.obj["workspace"])
         if not reads_only:
@@ -65,6 +73,8 @@ def environment_failure(exc: BaseException) -> str:
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
         return f"state database: {exc}" if code in SQLITE_ENVIRONMENT_CODES else ""
+    from pipeline.services.containment import environment_fault
+
     return environment_fault(exc)
 
 
@@ -83,4 +93,12 @@ def print_table(rows: Sequence[tuple[str, ...]]) -> None:
     for row in rows:
         click.echo(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+def echo_waiting(pending: list[Waiting]) -> None:
+    """One line for each inbox file not taken yet, with why and when it will be."""
+    for item in pending:
+        click.echo(
+            printable(f"inbox/{item.name}: waiting, {item.reason} (in about {item.due_in:.0f} s)")
         )

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -265,3 +267,42 @@ def test_bad_requests_are_refused_and_the_daemon_goes_on(
     assert wait_for(ws.review().exists), daemon.output()
     assert daemon.process.poll() is None
     assert daemon.output().count("a bad check request") >= 5
+
+
+# Run the CLI in a fresh process, then print which of our modules it imported.
+CHECK_AND_LIST = """
+import json, sys
+from pipeline.cli import main
+try:
+    main()
+except SystemExit as exit:
+    print("EXIT", exit.code)
+print("MODULES", json.dumps(sorted(m for m in sys.modules if m.startswith("pipeline"))))
+"""
+
+
+def test_a_check_the_daemon_answers_loads_no_wiring_and_no_other_command(
+    workspace: Workspace, daemon: Daemon, workbooks: dict[str, Path]
+) -> None:
+    command = ["-w", str(workspace.root), "check", str(workbooks["good"])]
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_AND_LIST, *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert "EXIT 0" in done.stdout or "EXIT None" in done.stdout, done.stdout + done.stderr
+    assert "0 error(s)" in done.stdout
+    assert daemon.wait_for_output(ANSWERED.format(name="good.xlsx")), daemon.output()
+    line = next(x for x in done.stdout.splitlines() if x.startswith("MODULES "))
+    modules = set(json.loads(line.removeprefix("MODULES ")))
+    # the start-up a check through the daemon saves: the wiring, the use cases, the store
+    assert "pipeline.bootstrap" not in modules
+    assert "pipeline.services.processing" not in modules
+    assert "pipeline.adapters.sqlite.store" not in modules
+    assert {
+        "pipeline.cli_workflow",
+        "pipeline.cli_budgets",
+        "pipeline.cli_state",
+    } & modules == set()
