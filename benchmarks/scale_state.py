@@ -25,7 +25,7 @@ from pipeline.domain.lifecycle import ProjectBudget, Submission
 from pipeline.domain.names import current_file, export_file, rejected_file, review_file
 from pipeline.domain.review import Rejection
 from pipeline.services.context import Services
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 SEED = "P-SEED"
 # Worst case for an idle pass: the daily summary is due all day (it is queued at the first

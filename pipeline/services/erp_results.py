@@ -25,7 +25,8 @@ from pipeline.services.approval_routing import receivers, route_of, today
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.current_budget import keep_current
 from pipeline.services.failed_exports import set_aside_refused
-from pipeline.services.ports import ExportRecord, ReviewContent
+from pipeline.services.ports import ReviewContent
+from pipeline.services.records import ExportRecord
 from pipeline.services.review_issues import write_review
 from pipeline.services.review_summary import review_summary
 from pipeline.services.sharing import project_item

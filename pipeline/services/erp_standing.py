@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pipeline.domain.exports import Confirmation, ExportKind, ExportResult, Refusal
 from pipeline.domain.lifecycle import Action, ProjectBudget
 from pipeline.services.context import Services
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 
 @dataclass(frozen=True)

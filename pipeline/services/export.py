@@ -28,8 +28,8 @@ from pipeline.services.context import Services, logger
 from pipeline.services.current_budget import keep_current
 from pipeline.services.hand_backs import tidy_after
 from pipeline.services.own_exports import ClearedWay, clear_the_way
-from pipeline.services.ports import ExportJob, ExportRecord
-from pipeline.services.records import ExportIntent
+from pipeline.services.ports import ExportJob
+from pipeline.services.records import ExportIntent, ExportRecord
 
 # How many names in a row may be found taken while their file is written before the export
 # gives up for this pass (each is set aside and reported first).

@@ -20,7 +20,7 @@ from pipeline.domain.own_exports import Ownership, PublishedName, ownership
 from pipeline.domain.people import Role
 from pipeline.services import foreign_mail, notifications
 from pipeline.services.context import Services, logger
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 OURS = frozenset({Ownership.PUBLISHED, Ownership.TAKEN})
 

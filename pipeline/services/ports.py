@@ -14,7 +14,7 @@ from pipeline.domain.approval_route import ApprovalMatrix, ApprovalRoute
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.changes import LineChange, ResendAssessment, ReturnedAmount
 from pipeline.domain.erp_profile import ProfileSpec
-from pipeline.domain.exports import ExportKind, ExportResult, Refusal
+from pipeline.domain.exports import ExportKind, Refusal
 from pipeline.domain.lifecycle import Submission
 from pipeline.domain.notification import Notification
 from pipeline.domain.own_exports import Fingerprint, PublishedName
@@ -22,25 +22,6 @@ from pipeline.domain.people import Directory
 from pipeline.domain.problems import Problem
 from pipeline.domain.status_view import StatusView
 from pipeline.domain.summary_figures import BudgetSummary, SummaryNames
-
-
-@dataclass(frozen=True, slots=True)
-class ExportRecord:
-    """An ERP import file written for an accepted version (``seq`` > 1: written again)."""
-
-    project_number: str
-    version: int
-    file_name: str
-    sha256: str
-    line_count: int
-    total: str
-    at: datetime
-    seq: int = 1
-    kind: ExportKind = ExportKind.ORIGINAL
-    profile: str = "generic-csv"
-    result: ExportResult = ExportResult.NONE  # until the ERP answers
-    result_message: str = ""
-    erp_ids: str = ""
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
 from pipeline.services.escalation import is_escalated
 from pipeline.services.page_links import Links
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 from pipeline.services.route_standing import approvers, delegations_today, waiting_level
 from pipeline.services.sharing import PAGE
 from pipeline.services.status_health import health_lines

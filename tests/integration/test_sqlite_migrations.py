@@ -18,7 +18,7 @@ from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
 from pipeline.domain.review import LineFlag, Rejection
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 DAY = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 

@@ -23,8 +23,7 @@ from pipeline.domain.review import (
 )
 from pipeline.domain.review_figures import ReviewFigures, SheetFigures
 from pipeline.errors import ConcurrentUpdate
-from pipeline.services.ports import ExportRecord
-from pipeline.services.records import ExportIntent, Store
+from pipeline.services.records import ExportIntent, ExportRecord, Store
 from tests.conftest import OpenStore
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)

@@ -13,8 +13,7 @@ from typing import Any
 from pipeline.domain.exports import ExportResult
 from pipeline.domain.lifecycle import Event
 from pipeline.domain.notification import MailStatus, Notification, QueuedMail
-from pipeline.services.ports import ExportRecord
-from pipeline.services.records import ArchiveReferences, ExportIntent
+from pipeline.services.records import ArchiveReferences, ExportIntent, ExportRecord
 from tests.support.memory_tables import (
     HandedBack,
     OnTables,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pipeline.domain.exports import ExportResult
 from pipeline.domain.lifecycle import ProjectBudget, Status
 from pipeline.services.budget_amounts import amounts
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -16,8 +16,9 @@ from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.domain.version_mark import VersionMark
 from pipeline.services.current_budget import held_in_force
-from pipeline.services.ports import ExportRecord, ReadResult
+from pipeline.services.ports import ReadResult
 from pipeline.services.processing import process_once
+from pipeline.services.records import ExportRecord
 from tests.support.fakes import ROOT, FakeWorld, decided, fake_world, with_token
 
 CURRENT = ROOT / "current" / "P-1_current.xlsx"
