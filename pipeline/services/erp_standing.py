@@ -18,7 +18,7 @@ from pipeline.services.context import Services
 from pipeline.services.records import ExportRecord
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ErpStanding:
     """One budget's files as the ERP has them."""
 

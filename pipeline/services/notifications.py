@@ -50,7 +50,14 @@ def prepare(
         return []
     return [
         Notification(
-            key, template, recipients, mail.subject, mail.text, mail.html, app.clock.now(), copied
+            key=key,
+            template=template,
+            to=recipients,
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            created_at=app.clock.now(),
+            copy_to=copied,
         )
     ]
 

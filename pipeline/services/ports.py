@@ -24,7 +24,7 @@ from pipeline.domain.status_view import StatusView
 from pipeline.domain.summary_figures import BudgetSummary, SummaryNames
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReadResult:
     """A workbook read and checked: the budget (None when refused), the problems, who saved it."""
 
@@ -47,7 +47,7 @@ class ChangeAssessment:
     exported: Sequence[BudgetLine] = ()  # the exported version's lines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReviewContent:
     """Everything the approver's review workbook shows."""
 
@@ -64,7 +64,7 @@ class ReviewContent:
     route: ApprovalRoute | None = None  # the levels, the one it is issued to, those decided
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TakenFile:
     """A file taken from a shared folder, as the one descriptor it was opened with saw it:
     the use cases judge, hash, read and archive ``content``, never ``path`` again."""
@@ -96,7 +96,7 @@ class EntryKind(enum.StrEnum):
     SPECIAL = "special"  # a pipe, socket or device
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InboxEntry:
     """One entry of the inbox."""
 
@@ -228,7 +228,7 @@ class SummaryNamesSource(Protocol):
     def __call__(self) -> SummaryNames: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportJob:
     """What one ERP file holds: a version's lines (or, for a change, the changed amounts)."""
 

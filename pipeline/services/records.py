@@ -25,7 +25,7 @@ from pipeline.domain.review import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ExportRecord:
     """An ERP import file written for an accepted version (``seq`` > 1: written again)."""
 
@@ -166,7 +166,7 @@ class RetentionRecords(Protocol):
     def compact(self) -> None: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DaemonRecord:
     """A daemon on this workspace, as the database last heard from it."""
 

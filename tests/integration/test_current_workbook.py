@@ -42,7 +42,13 @@ LINES = (
     BudgetLine(9, "A", "03-300", "M", "Concrete, wing A", Decimal("1500.25")),
     BudgetLine(10, "B", "09-900", "S", "=2+3 painting", Decimal("-8000.00")),
 )
-DOCUMENT = BudgetDocument("P-1001", LINES, "Riverside Clinic", "Ada Admin", Decimal("612000.14"))
+DOCUMENT = BudgetDocument(
+    project_number="P-1001",
+    lines=LINES,
+    project_name="Riverside Clinic",
+    prepared_by="Ada Admin",
+    stated_total=Decimal("612000.14"),
+)
 
 
 @pytest.fixture

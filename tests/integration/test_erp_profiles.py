@@ -61,8 +61,22 @@ SUB_JOB_LINES = (
     ),
     BudgetLine(12, "TI2", "01-100", "L", "Tenant fit-out crew", Decimal("1800.00")),
 )
-JOB = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, LINES, AT)
-SUB_JOB = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, LINES + SUB_JOB_LINES, AT)
+JOB = ExportJob(
+    project_number="P-1001",
+    project_name="Riverside Clinic",
+    version=1,
+    kind=ExportKind.ORIGINAL,
+    lines=LINES,
+    at=AT,
+)
+SUB_JOB = ExportJob(
+    project_number="P-1001",
+    project_name="Riverside Clinic",
+    version=1,
+    kind=ExportKind.ORIGINAL,
+    lines=LINES + SUB_JOB_LINES,
+    at=AT,
+)
 TOTAL = Decimal("49000.50")
 
 
@@ -116,7 +130,14 @@ def test_a_negative_zero_is_exported_as_zero(profile: str, tmp_path: Path) -> No
     zero = BudgetLine(
         13, "", "05-500", "E", "Allowance", Decimal("-0.00"), Decimal("-0"), "EA", Decimal("-0")
     )
-    job = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, (*LINES, zero), AT)
+    job = ExportJob(
+        project_number="P-1001",
+        project_name="Riverside Clinic",
+        version=1,
+        kind=ExportKind.ORIGINAL,
+        lines=(*LINES, zero),
+        at=AT,
+    )
     text = _write(profile, tmp_path, job).decode("utf-8")
 
     assert re.search(r"(?<![\w.])-0(\.0*)?(?![\d.])", text) is None, text
@@ -126,7 +147,14 @@ def test_a_negative_zero_is_exported_as_zero(profile: str, tmp_path: Path) -> No
 
 
 def test_a_budget_change_says_so_where_the_layout_has_a_word_for_it(tmp_path: Path) -> None:
-    change = ExportJob("P-1001", "Riverside Clinic", 2, ExportKind.CHANGE, LINES[:1], AT)
+    change = ExportJob(
+        project_number="P-1001",
+        project_name="Riverside Clinic",
+        version=2,
+        kind=ExportKind.CHANGE,
+        lines=LINES[:1],
+        at=AT,
+    )
     for profile in ("generic-csv", "sage-intacct", "quickbooks-iif"):
         records = read_erp_file(profile, _write(profile, tmp_path, change))
         assert [r.marker for r in records] == ["approved change"], profile

@@ -157,7 +157,14 @@ def test_intake_refuses_exactly_the_job_fields_and_numbers_the_layout_cannot_wri
         )
         problems = _checked(path, spec)
         plain = BudgetLine(8, "", "01-100", "L", "Work", amount)
-        header_only = ExportJob(number, name, 1, ExportKind.ORIGINAL, (plain,), AT)
+        header_only = ExportJob(
+            project_number=number,
+            project_name=name,
+            version=1,
+            kind=ExportKind.ORIGINAL,
+            lines=(plain,),
+            at=AT,
+        )
         header_written = bool(_render(templates, spec, header_only))
     refused = {p.cell: p.rule for p in problems}
     assert any(cell in refused for cell in HEADER_CELLS) == (not header_written), refused
@@ -239,7 +246,14 @@ def test_a_layout_without_quoting_refuses_its_delimiter_in_any_field_it_writes(
         "Description holds a vertical bar, the delimiter of the pipe ERP format, which has no "
         "quoting to write it in MEMO"
     )
-    job = ExportJob("P-1001", "North", 1, ExportKind.ORIGINAL, (line,), AT)
+    job = ExportJob(
+        project_number="P-1001",
+        project_name="North",
+        version=1,
+        kind=ExportKind.ORIGINAL,
+        lines=(line,),
+        at=AT,
+    )
     with pytest.raises(LayoutError, match="delimiter"):
         _writer(tmp_path).render(spec, job)
 

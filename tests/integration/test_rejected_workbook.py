@@ -50,9 +50,17 @@ LINES = (
     ),
     BudgetLine(11, "A", "09-900", "S", "=2+3 painting", Decimal("-8000.00")),
 )
-DOCUMENT = BudgetDocument("P-1001", LINES, "Riverside Clinic", "Ada Admin", None)
+DOCUMENT = BudgetDocument(
+    project_number="P-1001",
+    lines=LINES,
+    project_name="Riverside Clinic",
+    prepared_by="Ada Admin",
+    stated_total=None,
+)
 FLAG = LineFlag(LineKey("", "03-300", "M"), "too high")
-REJECTION = Rejection(1, "Carl Accountant", NOW, ("Recheck 01-100",), (FLAG,))
+REJECTION = Rejection(
+    version=1, approver="Carl Accountant", at=NOW, reasons=("Recheck 01-100",), flags=(FLAG,)
+)
 
 
 @pytest.fixture

@@ -31,25 +31,35 @@ def _line(row: int, code: str, kind: str, amount: str, description: str = "Work"
 
 def _document(lines: tuple[BudgetLine, ...]) -> BudgetDocument:
     return BudgetDocument(
-        "P-7", lines, "Depot", "Ada Admin", sum((line.amount for line in lines), Decimal("0.00"))
+        project_number="P-7",
+        lines=lines,
+        project_name="Depot",
+        prepared_by="Ada Admin",
+        stated_total=sum((line.amount for line in lines), Decimal("0.00")),
     )
 
 
 def _content(document: BudgetDocument, resend: ResendAssessment | None = None) -> ReviewContent:
     submission = Submission(
-        "P-7",
-        2 if resend else 1,
-        Action.SEND,
-        "in.xlsx",
-        "0" * 64,
-        "f",
-        "Ada Admin",
-        NOW,
-        "P-7_v1_review.xlsx",
-        len(document.lines),
-        str(document.total),
+        project_number="P-7",
+        version=2 if resend else 1,
+        action=Action.SEND,
+        file_name="in.xlsx",
+        file_sha256="0" * 64,
+        fingerprint="f",
+        sender="Ada Admin",
+        at=NOW,
+        review_file="P-7_v1_review.xlsx",
+        line_count=len(document.lines),
+        total=str(document.total),
     )
-    return ReviewContent(submission, document, ["Carl Accountant"], [], resend)
+    return ReviewContent(
+        submission=submission,
+        document=document,
+        approvers=["Carl Accountant"],
+        warnings=[],
+        resend=resend,
+    )
 
 
 def test_review_workbook_has_the_contracted_names_dropdown_and_line_columns(tmp_path: Path) -> None:
@@ -84,7 +94,11 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     review, rejected = tmp_path / "review.xlsx", tmp_path / "rejected.xlsx"
     write_review_workbook(_content(document), review)
     flag = LineFlag(priced.key, HOSTILE)
-    write_rejected_workbook(document, Rejection(1, "Carl", NOW, (HOSTILE,), (flag,)), rejected)
+    write_rejected_workbook(
+        document,
+        Rejection(version=1, approver="Carl", at=NOW, reasons=(HOSTILE,), flags=(flag,)),
+        rejected,
+    )
 
     formulas = {}
     for path in (review, rejected):
@@ -119,7 +133,11 @@ def test_the_rejected_workbook_reads_back_as_the_same_budget(tmp_path: Path) -> 
     )
     document = _document(lines)
     rejection = Rejection(
-        1, "Carl", NOW, ("too high",), (LineFlag(LineKey("", "03-300", "M"), "check"),)
+        version=1,
+        approver="Carl",
+        at=NOW,
+        reasons=("too high",),
+        flags=(LineFlag(LineKey("", "03-300", "M"), "check"),),
     )
     target = tmp_path / "rejected.xlsx"
     write_rejected_workbook(document, rejection, target)
@@ -136,7 +154,11 @@ def test_resend_review_lists_changes_and_reasons(tmp_path: Path) -> None:
     before = (_line(2, "01-100", "L", "10.00"), _line(3, "02-200", "M", "20.00"))
     after = (_line(2, "01-100", "L", "15.00"), _line(3, "04-400", "E", "5.00"))
     rejection = Rejection(
-        1, "Carl", NOW, ("01-100 is too low",), (LineFlag(LineKey("", "02-200", "M"), "not ours"),)
+        version=1,
+        approver="Carl",
+        at=NOW,
+        reasons=("01-100 is too low",),
+        flags=(LineFlag(LineKey("", "02-200", "M"), "not ours"),),
     )
     target = tmp_path / "review.xlsx"
     write_review_workbook(

@@ -44,9 +44,21 @@ def drop(
         replace(LINES[0], amount=Decimal(general)),
         replace(LINES[1], amount=Decimal(concrete)),
     )
-    document = BudgetDocument(project, lines, "Depot", ADMIN, responses=responses)
+    document = BudgetDocument(
+        project_number=project,
+        lines=lines,
+        project_name="Depot",
+        prepared_by=ADMIN,
+        responses=responses,
+    )
     name = f"{project}-{concrete}-{len(world.answers.budgets)}.xlsx"
-    world.answers.budgets[name] = ReadResult(document, [], "", project, ADMIN)
+    world.answers.budgets[name] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number=project,
+        prepared_by=ADMIN,
+    )
     return world.folders.put(ROOT / "inbox" / name, f"{next(_FILES)} {name}".encode())
 
 

@@ -76,7 +76,9 @@ class MemoryOutbox(OnTables):
             return False
         created = utc(notification.created_at)
         queued = replace(notification, created_at=created)
-        self.tables.mail[notification.key] = QueuedMail(queued, MailStatus.QUEUED, 0, created)
+        self.tables.mail[notification.key] = QueuedMail(
+            notification=queued, status=MailStatus.QUEUED, attempts=0, next_attempt_at=created
+        )
         return True
 
     def has_notification(self, key: str) -> bool:

@@ -51,11 +51,11 @@ def test_diff_lines_reports_each_kind_in_new_order_removed_last() -> None:
 def _rejection(flags: list[str], reasons: list[str]) -> Rejection:
     keys = {"03-300/M": LineKey("", "03-300", "M"), "01-100/L": LineKey("", "01-100", "L")}
     return Rejection(
-        1,
-        "Carl",
-        datetime(2024, 5, 1, tzinfo=UTC),
-        tuple(reasons),
-        tuple(LineFlag(keys[f], f"note {f}") for f in flags),
+        version=1,
+        approver="Carl",
+        at=datetime(2024, 5, 1, tzinfo=UTC),
+        reasons=tuple(reasons),
+        flags=tuple(LineFlag(keys[f], f"note {f}") for f in flags),
     )
 
 

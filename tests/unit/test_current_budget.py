@@ -37,9 +37,18 @@ def _world(results: bool | None = None) -> FakeWorld:
 def _send(world: FakeWorld, amount: str, mark: str = "", project: str = "P-1") -> None:
     """Drop a budget whose concrete line is ``amount``; ``mark``: the version mark it carries."""
     lines = (LINES[0], replace(LINES[1], amount=Decimal(amount)))
-    document = BudgetDocument(project, lines, "Depot", "Ada Admin")
+    document = BudgetDocument(
+        project_number=project, lines=lines, project_name="Depot", prepared_by="Ada Admin"
+    )
     name = f"{project}-budget-{amount}.xlsx"
-    world.answers.budgets[name] = ReadResult(document, [], "", project, "Ada Admin", mark)
+    world.answers.budgets[name] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number=project,
+        prepared_by="Ada Admin",
+        version_mark=mark,
+    )
     world.folders.put(ROOT / "inbox" / name, f"{name} {mark}".encode())  # its own bytes
     [outcome] = process_once(world.app)
     assert outcome.kind in ("sent for approval", "re-sent for approval"), outcome
@@ -194,7 +203,18 @@ def test_a_failed_write_is_tried_again_at_the_next_pass_and_the_export_stands() 
 
 def _record(version: int, seq: int, kind: ExportKind, result: ExportResult) -> ExportRecord:
     name = f"P-1_v{version}_{seq:03d}.csv"
-    return ExportRecord("P-1", version, name, "sha", 2, "1.00", AT, seq, kind, result=result)
+    return ExportRecord(
+        project_number="P-1",
+        version=version,
+        file_name=name,
+        sha256="sha",
+        line_count=2,
+        total="1.00",
+        at=AT,
+        seq=seq,
+        kind=kind,
+        result=result,
+    )
 
 
 ORIGINAL, CHANGE, AGAIN = ExportKind.ORIGINAL, ExportKind.CHANGE, ExportKind.AGAIN

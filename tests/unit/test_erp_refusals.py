@@ -29,8 +29,16 @@ RESULTS = ROOT / "outbox" / "results"
 
 def _exported(world: FakeWorld, project: str) -> None:
     name = f"{project}.xlsx"
-    document = BudgetDocument(project, (LINE,), "Depot", "Ada Admin")
-    world.answers.budgets[name] = ReadResult(document, [], "", project, "Ada Admin")
+    document = BudgetDocument(
+        project_number=project, lines=(LINE,), project_name="Depot", prepared_by="Ada Admin"
+    )
+    world.answers.budgets[name] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number=project,
+        prepared_by="Ada Admin",
+    )
     world.folders.put(ROOT / "inbox" / name, project.encode())
     process_once(world.app)
     review = ROOT / "approval" / f"{project}_v1_review.xlsx"

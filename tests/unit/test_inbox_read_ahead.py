@@ -40,8 +40,19 @@ def _world(workers: int, isolate: bool = True) -> tuple[FakeWorld, list[list[str
     world.app = dataclasses.replace(world.app, read_ahead=read_ahead, read_budget=read_budget)
     for number in range(5):
         name = f"b{number}.xlsx"
-        document = BudgetDocument(f"P-{number}", (LINE,), "Depot", "Ada Admin")
-        world.answers.budgets[name] = ReadResult(document, [], "", f"P-{number}", "Ada Admin")
+        document = BudgetDocument(
+            project_number=f"P-{number}",
+            lines=(LINE,),
+            project_name="Depot",
+            prepared_by="Ada Admin",
+        )
+        world.answers.budgets[name] = ReadResult(
+            document=document,
+            problems=[],
+            last_modified_by="",
+            project_number=f"P-{number}",
+            prepared_by="Ada Admin",
+        )
         world.folders.put(ROOT / "inbox" / name, name.encode())  # bytes of its own
     return world, asked, taken
 

@@ -31,11 +31,11 @@ def _rejected(
     version: int, lines: list[BudgetLine], *reasons: str, flags: Iterable[LineKey] = ()
 ) -> RejectedVersion:
     rejection = Rejection(
-        version,
-        "Carl",
-        datetime(2026, 3, 2, tzinfo=UTC),
-        reasons,
-        tuple(LineFlag(key, "no") for key in flags),
+        version=version,
+        approver="Carl",
+        at=datetime(2026, 3, 2, tzinfo=UTC),
+        reasons=reasons,
+        flags=tuple(LineFlag(key, "no") for key in flags),
     )
     return RejectedVersion(lines, rejection)
 

@@ -22,8 +22,16 @@ LINES = (
 
 
 def _budget(world: FakeWorld, name: str = "budget.xlsx", prepared_by: str = "Ada Admin") -> None:
-    document = BudgetDocument("P-1", LINES, "Depot", prepared_by)
-    world.answers.budgets[name] = ReadResult(document, [], "", "P-1", prepared_by)
+    document = BudgetDocument(
+        project_number="P-1", lines=LINES, project_name="Depot", prepared_by=prepared_by
+    )
+    world.answers.budgets[name] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number="P-1",
+        prepared_by=prepared_by,
+    )
     world.folders.put(ROOT / "inbox" / name)
 
 
@@ -56,8 +64,16 @@ def test_a_good_budget_is_sent_and_its_approver_told() -> None:
 
 def test_a_workbook_with_errors_is_handed_back_and_its_sender_told() -> None:
     world = fake_world()
-    problem = Problem("cost_code.missing", "Cost Code is blank", "Budget", "B9")
-    world.answers.budgets["bad.xlsx"] = ReadResult(None, [problem], "", "P-1", "Ada Admin")
+    problem = Problem(
+        rule="cost_code.missing", message="Cost Code is blank", sheet="Budget", cell="B9"
+    )
+    world.answers.budgets["bad.xlsx"] = ReadResult(
+        document=None,
+        problems=[problem],
+        last_modified_by="",
+        project_number="P-1",
+        prepared_by="Ada Admin",
+    )
     world.folders.put(ROOT / "inbox" / "bad.xlsx")
 
     [outcome] = process_once(world.app)
@@ -93,7 +109,7 @@ def test_a_name_not_ours_is_set_aside_and_the_export_numbered_above_everything()
     world = fake_world()
     token = _sent(world)
     planted = PublishedName(
-        "P-1_v1_003.csv", 3, manifest=Found("P-1_v1_003.csv.manifest.json", "x")
+        name="P-1_v1_003.csv", seq=3, manifest=Found("P-1_v1_003.csv.manifest.json", "x")
     )
     world.outbox.planted.append(planted)
     world.outbox.aside.append(5)  # set aside on an earlier pass
