@@ -26,6 +26,9 @@ class LineKey:
         return " / ".join(parts)
 
 
+# Positional, unlike the other wide records (kw_only): reading builds one per line, twice (in
+# the parse worker and from its transfer), and a call by keyword costs about 0.4 us more (the
+# transfer of 20,000 lines took 53 ms instead of 44). The calls off that path name their fields.
 @dataclass(frozen=True, slots=True)
 class BudgetLine:
     """One line of the budget. ``row`` is the Excel row it came from (1-based)."""

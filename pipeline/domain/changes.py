@@ -276,15 +276,15 @@ def delta_lines(base: Sequence[BudgetLine], new: Sequence[BudgetLine]) -> list[B
         assert line is not None
         lines.append(
             BudgetLine(
-                line.row,
-                line.sub_job,
-                line.cost_code,
-                line.cost_type,
-                line.description,
-                change.delta,
-                quantity,
-                line.uom,
-                now.unit_cost if old is None and now is not None else None,
+                row=line.row,
+                sub_job=line.sub_job,
+                cost_code=line.cost_code,
+                cost_type=line.cost_type,
+                description=line.description,
+                amount=change.delta,
+                unit_qty=quantity,
+                uom=line.uom,
+                unit_cost=now.unit_cost if old is None and now is not None else None,
             )
         )
     return lines

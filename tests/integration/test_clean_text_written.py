@@ -35,20 +35,32 @@ def _lines(dirty: bool) -> tuple[BudgetLine, ...]:
 
     return (
         BudgetLine(
-            8,
-            "",
-            text("01-100", "01-\u200b100"),
-            text("L", "\u202eL"),
-            text("nullbyte", "null\x00byte"),
-            Decimal("100.00"),
-            Decimal("4"),
-            text("HR", "H\x1bR"),
-            Decimal("25"),
+            row=8,
+            sub_job="",
+            cost_code=text("01-100", "01-\u200b100"),
+            cost_type=text("L", "\u202eL"),
+            description=text("nullbyte", "null\x00byte"),
+            amount=Decimal("100.00"),
+            unit_qty=Decimal("4"),
+            uom=text("HR", "H\x1bR"),
+            unit_cost=Decimal("25"),
         ),
         BudgetLine(
-            9, "", "03-300", "M", text("tab here evil", "tab\there \u202eevil"), Decimal("200.50")
+            row=9,
+            sub_job="",
+            cost_code="03-300",
+            cost_type="M",
+            description=text("tab here evil", "tab\there \u202eevil"),
+            amount=Decimal("200.50"),
         ),
-        BudgetLine(10, "", "09-900", "S", text("two lines", "two\rlines"), Decimal("-8.00")),
+        BudgetLine(
+            row=10,
+            sub_job="",
+            cost_code="09-900",
+            cost_type="S",
+            description=text("two lines", "two\rlines"),
+            amount=Decimal("-8.00"),
+        ),
     )
 
 

@@ -37,7 +37,16 @@ units = st.sampled_from(["", "HR", "SF", "EA", "LS"])
 
 
 def _line(key: Key, amount: Decimal, quantity: Decimal | None, unit: str) -> BudgetLine:
-    return BudgetLine(1, key[0], key[1], key[2], f"Line {key[1]}", amount, quantity, unit)
+    return BudgetLine(
+        row=1,
+        sub_job=key[0],
+        cost_code=key[1],
+        cost_type=key[2],
+        description=f"Line {key[1]}",
+        amount=amount,
+        unit_qty=quantity,
+        uom=unit,
+    )
 
 
 @st.composite

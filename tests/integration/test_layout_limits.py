@@ -156,7 +156,9 @@ def test_intake_refuses_exactly_the_job_fields_and_numbers_the_layout_cannot_wri
             headers=UNIT_HEADERS,
         )
         problems = _checked(path, spec)
-        plain = BudgetLine(8, "", "01-100", "L", "Work", amount)
+        plain = BudgetLine(
+            row=8, sub_job="", cost_code="01-100", cost_type="L", description="Work", amount=amount
+        )
         header_only = ExportJob(
             project_number=number,
             project_name=name,
@@ -234,7 +236,14 @@ def test_a_layout_without_quoting_refuses_its_delimiter_in_any_field_it_writes(
     spec = load_profile(tmp_path, "pipe")
     lines = [("", "01-100", "L", "Concrete | ready mix", 5), ("", "01-200", "L", "Forms", 5)]
     path = workbook_factory(project_name="North | South", lines=lines)
-    line = BudgetLine(8, "", "01-100", "L", "Concrete | ready mix", Decimal(5))
+    line = BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="Concrete | ready mix",
+        amount=Decimal(5),
+    )
 
     problems = _checked(path, spec)
 

@@ -51,12 +51,42 @@ PAINTING = (
 
 def _lines(count: int, concrete: str = "118523.00") -> tuple[BudgetLine, ...]:
     first = (
-        BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00")),
-        BudgetLine(9, "", "03-300", "M", "Concrete", Decimal(concrete), Decimal("333"), "CY"),
-        BudgetLine(10, "", "09-900", "S", "Painting", Decimal("8000.00")),
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="01-100",
+            cost_type="L",
+            description="General conditions",
+            amount=Decimal("12000.00"),
+        ),
+        BudgetLine(
+            row=9,
+            sub_job="",
+            cost_code="03-300",
+            cost_type="M",
+            description="Concrete",
+            amount=Decimal(concrete),
+            unit_qty=Decimal("333"),
+            uom="CY",
+        ),
+        BudgetLine(
+            row=10,
+            sub_job="",
+            cost_code="09-900",
+            cost_type="S",
+            description="Painting",
+            amount=Decimal("8000.00"),
+        ),
     )
     rest = tuple(
-        BudgetLine(11 + n, "", f"15-{n:03d}", "S", HVAC, Decimal("1000.00") + n)
+        BudgetLine(
+            row=11 + n,
+            sub_job="",
+            cost_code=f"15-{n:03d}",
+            cost_type="S",
+            description=HVAC,
+            amount=Decimal("1000.00") + n,
+        )
         for n in range(count)
     )
     return first + rest

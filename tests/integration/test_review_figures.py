@@ -37,12 +37,12 @@ HOSTILE = (
 def _lines(count: int, descriptions: tuple[str, ...] = ("Concrete",)) -> tuple[BudgetLine, ...]:
     return tuple(
         BudgetLine(
-            row + 8,
-            "",
-            f"{row % 90 + 1:02d}-{row:04d}",
-            "M",
-            descriptions[row % len(descriptions)],
-            Decimal("45000.50") + row,
+            row=row + 8,
+            sub_job="",
+            cost_code=f"{row % 90 + 1:02d}-{row:04d}",
+            cost_type="M",
+            description=descriptions[row % len(descriptions)],
+            amount=Decimal("45000.50") + row,
         )
         for row in range(count)
     )

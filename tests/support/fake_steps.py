@@ -22,8 +22,22 @@ from tests.support.fakes import ISSUED_FIGURES, ROOT, FakeWorld
 APPROVER = "Carl Accountant"
 ADMIN = "Ada Admin"
 LINES = (
-    BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00")),
-    BudgetLine(9, "", "03-300", "M", "Concrete", Decimal("45000.50")),
+    BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="General conditions",
+        amount=Decimal("12000.00"),
+    ),
+    BudgetLine(
+        row=9,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete",
+        amount=Decimal("45000.50"),
+    ),
 )
 CONCRETE = LINES[1].key
 # Each file its own bytes (the fake hash reads the first 20 bytes and the length).

@@ -62,7 +62,15 @@ def test_fingerprint_sees_a_one_cent_change(lines: list[BudgetLine], data: st.Da
 @given(st.lists(st.integers(-(10**9), 10**9), max_size=20))
 def test_total_sums_the_amounts(cents: list[int]) -> None:
     lines = tuple(
-        BudgetLine(i, "", "01-100", str(i), "", Decimal(c).scaleb(-2)) for i, c in enumerate(cents)
+        BudgetLine(
+            row=i,
+            sub_job="",
+            cost_code="01-100",
+            cost_type=str(i),
+            description="",
+            amount=Decimal(c).scaleb(-2),
+        )
+        for i, c in enumerate(cents)
     )
     assert BudgetDocument(project_number="P-1", lines=lines).total == Decimal(sum(cents)).scaleb(-2)
 
@@ -86,7 +94,16 @@ def test_a_stated_total_off_the_sum_is_other_content(lines: list[BudgetLine]) ->
 
 
 def test_responses_travel_with_the_document_and_are_not_its_content() -> None:
-    lines = (BudgetLine(8, "", "01-100", "L", "Work", Decimal("10.00")),)
+    lines = (
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="01-100",
+            cost_type="L",
+            description="Work",
+            amount=Decimal("10.00"),
+        ),
+    )
     answered = BudgetDocument(
         project_number="P-1",
         lines=lines,

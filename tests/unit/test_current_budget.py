@@ -24,8 +24,22 @@ from tests.support.fakes import ROOT, FakeWorld, decided, fake_world, with_token
 CURRENT = ROOT / "current" / "P-1_current.xlsx"
 OTHER = ROOT / "current" / "P-2_current.xlsx"
 LINES = (
-    BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00")),
-    BudgetLine(9, "", "03-300", "M", "Concrete", Decimal("45000.50")),
+    BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="General conditions",
+        amount=Decimal("12000.00"),
+    ),
+    BudgetLine(
+        row=9,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete",
+        amount=Decimal("45000.50"),
+    ),
 )
 AT = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 

@@ -23,7 +23,14 @@ from pipeline.services.processing import process_once
 from pipeline.services.status_page import gather
 from tests.support.fakes import ROOT, FakeWorld, decided, fake_world, with_token
 
-LINE = BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00"))
+LINE = BudgetLine(
+    row=8,
+    sub_job="",
+    cost_code="01-100",
+    cost_type="L",
+    description="General conditions",
+    amount=Decimal("12000.00"),
+)
 RESULTS = ROOT / "outbox" / "results"
 
 

@@ -16,7 +16,14 @@ from pipeline.services.ports import ReadResult
 from pipeline.services.processing import process_once
 from tests.support.fakes import ROOT, FakeWorld, fake_world
 
-LINE = BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00"))
+LINE = BudgetLine(
+    row=8,
+    sub_job="",
+    cost_code="01-100",
+    cost_type="L",
+    description="General conditions",
+    amount=Decimal("12000.00"),
+)
 
 
 def _world(workers: int, isolate: bool = True) -> tuple[FakeWorld, list[list[str]], list[str]]:

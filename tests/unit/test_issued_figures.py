@@ -26,7 +26,16 @@ from tests.support.fakes import (
     with_token,
 )
 
-LINES = (BudgetLine(8, "", "03-300", "M", "Concrete", Decimal("95000.50")),)
+LINES = (
+    BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete",
+        amount=Decimal("95000.50"),
+    ),
+)
 REVIEW = ROOT / "approval" / "P-1_v1_review.xlsx"
 EDITED = replace(
     ISSUED_FIGURES,

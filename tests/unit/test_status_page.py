@@ -17,7 +17,14 @@ from tests.support.fakes import NOW, ROOT, FakeWorld, decided, fake_world, with_
 from tests.support.memory_store import MemoryStore
 
 PAGE = ROOT / "status" / "index.html"
-LINE = BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00"))
+LINE = BudgetLine(
+    row=8,
+    sub_job="",
+    cost_code="01-100",
+    cost_type="L",
+    description="General conditions",
+    amount=Decimal("12000.00"),
+)
 
 
 class MovingClock:
