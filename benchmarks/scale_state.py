@@ -25,7 +25,7 @@ from pipeline.domain.lifecycle import ProjectBudget, Submission
 from pipeline.domain.names import current_file, export_file, rejected_file, review_file
 from pipeline.domain.review import Rejection
 from pipeline.services.context import Services
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 SEED = "P-SEED"
 # Worst case for an idle pass: the daily summary is due all day (it is queued at the first
@@ -73,7 +73,7 @@ def _clone(app: Services, root: Path, count: int) -> None:
             project = f"P-{index:05d}"
             at = now - timedelta(hours=1 + index % 47)
             kind = index % 10
-            budget = ProjectBudget(project)
+            budget = ProjectBudget(project_number=project)
             budget.send(sender="Ada Admin", at=at, file_sha256=submission.file_sha256)
             if 4 <= kind < 7:
                 budget.reject(approver="Carl Accountant", at=at, detail="too high")
@@ -92,18 +92,27 @@ def _clone(app: Services, root: Path, count: int) -> None:
             if kind < 4:
                 (root / "approval" / review).write_bytes(review_bytes)
             elif kind < 7:
-                store.add_rejection(project, Rejection(1, "Carl Accountant", at, ("too high",), ()))
+                store.add_rejection(
+                    project,
+                    Rejection(
+                        version=1,
+                        approver="Carl Accountant",
+                        at=at,
+                        reasons=("too high",),
+                        flags=(),
+                    ),
+                )
                 (root / "rejected" / rejected_file(project, 1)).write_bytes(review_bytes)
             else:
                 store.add_export(
                     ExportRecord(
-                        project,
-                        1,
-                        export_file(project, 1, 1, False, "csv"),
-                        submission.file_sha256,
-                        submission.line_count,
-                        submission.total,
-                        at,
+                        project_number=project,
+                        version=1,
+                        file_name=export_file(project, 1, 1, False, "csv"),
+                        sha256=submission.file_sha256,
+                        line_count=submission.line_count,
+                        total=submission.total,
+                        at=at,
                     )
                 )
                 _marked_copy(current_seed, root / "current" / current_file(project), project)

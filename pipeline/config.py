@@ -35,7 +35,7 @@ class PackageLimits:
     max_ratio: float = 200.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SmtpSettings:
     """Where ``transport = "smtp"`` sends; the user and password come from the environment."""
 
@@ -47,7 +47,7 @@ class SmtpSettings:
     max_attempts: int = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     """Everything the program needs to know about one workspace, paths resolved."""
 

@@ -17,7 +17,7 @@ from pipeline.domain.budget import money
 from pipeline.domain.people import Person, Role
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Level:
     """One row of the matrix: who decides it, and when it is needed."""
 
@@ -79,7 +79,7 @@ class ApprovalMatrix:
         return ApprovalRoute(tuple(steps))
 
 
-SINGLE_LEVEL = ApprovalMatrix((Level("Accounting", role=Role.ACCOUNTING_APPROVER),))
+SINGLE_LEVEL = ApprovalMatrix((Level(name="Accounting", role=Role.ACCOUNTING_APPROVER),))
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,9 @@ class LineKey:
         return " / ".join(parts)
 
 
+# Positional, unlike the other wide records (kw_only): reading builds one per line, twice (in
+# the parse worker and from its transfer), and a call by keyword costs about 0.4 us more (the
+# transfer of 20,000 lines took 53 ms instead of 44). The calls off that path name their fields.
 @dataclass(frozen=True, slots=True)
 class BudgetLine:
     """One line of the budget. ``row`` is the Excel row it came from (1-based)."""
@@ -85,7 +88,7 @@ class ReasonResponse:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BudgetDocument:
     """A budget as read from one workbook, with the admin's responses to an earlier
     rejection when the workbook carries them (they are not part of its content)."""
@@ -224,11 +227,11 @@ def _rebuild(
     responses: list[tuple[str, str, str]],
 ) -> BudgetDocument:
     return BudgetDocument(
-        project_number,
-        _lines_from_json(lines),
-        project_name,
-        prepared_by,
-        None if stated_total is None else Decimal(stated_total),
-        sheet,
-        tuple(ReasonResponse(*response) for response in responses),
+        project_number=project_number,
+        lines=_lines_from_json(lines),
+        project_name=project_name,
+        prepared_by=prepared_by,
+        stated_total=None if stated_total is None else Decimal(stated_total),
+        sheet=sheet,
+        responses=tuple(ReasonResponse(*response) for response in responses),
     )

@@ -102,7 +102,7 @@ class ReasonStatus(enum.StrEnum):
     CHECK = "check by hand"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReasonReview:
     """One earlier rejection reason, how the re-send relates to it, and the admin's Response
     to it ("" when none)."""
@@ -123,7 +123,7 @@ class ReturnedAmount:
     version: int  # the rejected version that had this amount
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ResendAssessment:
     """How a re-send compares with the version that was rejected (``previous``, its lines).
     ``unchanged_flags``: the flagged lines left as they were with no Response; ``returns``:
@@ -159,7 +159,15 @@ def assess_resend(
             reviews.append(_flag_review(flag, changes, answer))
             continue
         status = ReasonStatus.ANSWERED if answer else ReasonStatus.OPEN
-        reviews.append(ReasonReview(flag.note, flag.key, status, "line unchanged", answer))
+        reviews.append(
+            ReasonReview(
+                reason=flag.note,
+                line=flag.key,
+                status=status,
+                explanation="line unchanged",
+                response=answer,
+            )
+        )
         if not answer:
             unchanged.append(flag)
     codes = {line.cost_code for line in (*previous, *new)}
@@ -170,7 +178,13 @@ def assess_resend(
         if answer and review.status is not ReasonStatus.ADDRESSED:
             review = replace(review, status=ReasonStatus.ANSWERED)
         reviews.append(replace(review, response=answer))
-    return ResendAssessment(rejection, changes, reviews, unchanged, previous=previous)
+    return ResendAssessment(
+        rejection=rejection,
+        changes=changes,
+        reasons=reviews,
+        unchanged_flags=unchanged,
+        previous=previous,
+    )
 
 
 def response_to(responses: Sequence[ReasonResponse], reason: str, line: LineKey | None) -> str:
@@ -197,18 +211,39 @@ def _squeezed(text: str) -> str:
 
 def _flag_review(flag: LineFlag, changes: list[LineChange], answer: str) -> ReasonReview:
     change = next(c for c in changes if c.key == flag.key)
-    return ReasonReview(flag.note, flag.key, ReasonStatus.ADDRESSED, f"line {change.kind}", answer)
+    return ReasonReview(
+        reason=flag.note,
+        line=flag.key,
+        status=ReasonStatus.ADDRESSED,
+        explanation=f"line {change.kind}",
+        response=answer,
+    )
 
 
 def _text_review(text: str, codes: set[str], touched_codes: set[str]) -> ReasonReview:
     """A free-text reason looks addressed when every cost code it names has a changed line."""
     named = sorted(code for code in codes if mentions(text, code))
     if not named:
-        return ReasonReview(text, None, ReasonStatus.CHECK, "names no cost code of the budget")
+        return ReasonReview(
+            reason=text,
+            line=None,
+            status=ReasonStatus.CHECK,
+            explanation="names no cost code of the budget",
+        )
     still = [code for code in named if code not in touched_codes]
     if still:
-        return ReasonReview(text, None, ReasonStatus.OPEN, f"no change on {', '.join(still)}")
-    return ReasonReview(text, None, ReasonStatus.ADDRESSED, f"changed: {', '.join(named)}")
+        return ReasonReview(
+            reason=text,
+            line=None,
+            status=ReasonStatus.OPEN,
+            explanation=f"no change on {', '.join(still)}",
+        )
+    return ReasonReview(
+        reason=text,
+        line=None,
+        status=ReasonStatus.ADDRESSED,
+        explanation=f"changed: {', '.join(named)}",
+    )
 
 
 def mentions(text: str, code: str) -> bool:
@@ -241,15 +276,15 @@ def delta_lines(base: Sequence[BudgetLine], new: Sequence[BudgetLine]) -> list[B
         assert line is not None
         lines.append(
             BudgetLine(
-                line.row,
-                line.sub_job,
-                line.cost_code,
-                line.cost_type,
-                line.description,
-                change.delta,
-                quantity,
-                line.uom,
-                now.unit_cost if old is None and now is not None else None,
+                row=line.row,
+                sub_job=line.sub_job,
+                cost_code=line.cost_code,
+                cost_type=line.cost_type,
+                description=line.description,
+                amount=change.delta,
+                unit_qty=quantity,
+                uom=line.uom,
+                unit_cost=now.unit_cost if old is None and now is not None else None,
             )
         )
     return lines

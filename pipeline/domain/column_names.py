@@ -48,7 +48,7 @@ class ColumnName:
     company: bool = False  # from the company's rules rather than ours
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PassedOver:
     """A header cell naming a field that another column is read for, by precedence."""
 
@@ -68,7 +68,7 @@ class NearName:
     name: ColumnName
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HeaderReading:
     """What a header row says: the column of each field read, and the cells not read."""
 
@@ -152,16 +152,19 @@ class ColumnNames:
         for name, claimed in claims.items():
             (_, col), *others = sorted(claimed)
             columns[name] = col
-            passed += [PassedOver(c, row[c], name, col, row[col]) for _, c in others]
+            passed += [
+                PassedOver(col=c, title=row[c], field=name, read_col=col, read_title=row[col])
+                for _, c in others
+            ]
         near = [
             NearName(col, title, match)
             for col, title in row.items()
             if col not in ignored and (match := self.near(title)) is not None
         ]
         return HeaderReading(
-            columns,
-            dict(row),
-            tuple(sorted(passed, key=lambda p: p.col)),
-            tuple(sorted(near, key=lambda n: n.col)),
-            frozenset(ignored),
+            columns=columns,
+            titles=dict(row),
+            passed_over=tuple(sorted(passed, key=lambda p: p.col)),
+            near_names=tuple(sorted(near, key=lambda n: n.col)),
+            ignored=frozenset(ignored),
         )

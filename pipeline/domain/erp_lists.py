@@ -106,7 +106,7 @@ def _index(entries: Iterable[str], key: Callable[[str], str]) -> dict[str, tuple
     return {k: tuple(v) for k, v in index.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ErpLists:
     """Exported ERP lists; a list that is None was not provided, so its checks are skipped."""
 

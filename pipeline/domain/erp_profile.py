@@ -56,7 +56,7 @@ class ChangeMarking:
         return not self.field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FieldSpec:
     """One field of a record: its name, where its value comes from and how it is written."""
 
@@ -67,7 +67,7 @@ class FieldSpec:
     decimals: int = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProfileSpec:
     """One ERP import layout."""
 

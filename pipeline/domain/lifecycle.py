@@ -103,7 +103,7 @@ def send_action(status: Status | None) -> Action:
     return Action.SEND
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     """Something that happened to a budget, for the audit trail and for notifications."""
 
@@ -117,7 +117,7 @@ class Event:
     account: str = ""  # the operating-system account that saved the file, or ran the command
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ProjectBudget:
     """The aggregate: one budget per project, keyed by its Project Number."""
 
@@ -263,11 +263,20 @@ class ProjectBudget:
     ) -> None:
         self.changed_at = at
         self.events.append(
-            Event(self.project_number, self.version, action, actor, at, detail, sha, account)
+            Event(
+                project_number=self.project_number,
+                version=self.version,
+                action=action,
+                actor=actor,
+                at=at,
+                detail=detail,
+                file_sha256=sha,
+                account=account,
+            )
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Submission:
     """One version of a budget that went to the approver, and the file it came from."""
 

@@ -20,7 +20,7 @@ class MailStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Notification:
     """A rendered message waiting in the outbox; ``key`` is unique, so it is queued once.
     ``copy_to`` are the addresses in copy (Cc): told, not asked to act."""
@@ -40,7 +40,7 @@ class Notification:
         return f"<{hashlib.sha256(self.key.encode()).hexdigest()[:32]}@budget-erp>"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class QueuedMail:
     """A notification with its delivery state."""
 

@@ -29,7 +29,7 @@ class Found:
     sha256: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PublishedName:
     """What a folder of the outbox holds under one ERP file name: the file, its manifest and
     its done-marker, each when present."""

@@ -19,7 +19,7 @@ class Role(enum.StrEnum):
     ACCOUNTING_APPROVER = "accounting_approver"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Person:
     """One entry of ``rules/people.toml``."""
 
@@ -109,12 +109,12 @@ def make_person(
     if unknown:
         raise ValueError(f"role {unknown[0]!r} (roles: {', '.join(sorted(known))})")
     return Person(
-        name.strip(),
-        email.strip(),
-        frozenset(str(r) for r in roles),
-        frozenset(projects),
-        digest,
-        frozenset(account_key(a) for a in accounts if a.strip()),
+        name=name.strip(),
+        email=email.strip(),
+        roles=frozenset(str(r) for r in roles),
+        projects=frozenset(projects),
+        digest=digest,
+        accounts=frozenset(account_key(a) for a in accounts if a.strip()),
     )
 
 

@@ -64,7 +64,7 @@ def retention_from(section: Mapping[str, Any]) -> Retention:
     return Retention(**values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Pruned:
     """What a prune removed (or, on a dry run, would remove)."""
 

@@ -27,7 +27,7 @@ class DecisionOutcome(enum.StrEnum):
         return self in (DecisionOutcome.ACCEPTED, DecisionOutcome.REJECTED)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DecisionFile:
     """One save of a review workbook, by its bytes' hash, and what became of it."""
 
@@ -103,7 +103,7 @@ class Decision:
         return [part.strip() for part in self.reason.splitlines() if part.strip()]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rejection:
     """A recorded rejection, as the re-send is later compared against."""
 
@@ -114,7 +114,7 @@ class Rejection:
     flags: tuple[LineFlag, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReviewIssue:
     """One issue of a review workbook: which version it is for, its token (a random
     identifier kept in the workbook's document properties and hidden ``_meta`` sheet; the

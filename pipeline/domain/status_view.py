@@ -68,7 +68,7 @@ class FileLink:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BudgetRow:
     """One budget on the page."""
 
@@ -104,7 +104,7 @@ class RefusedWorkbook:
     links: tuple[FileLink, ...]  # the workbook, the report why, the marked-up copy
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EventLine:
     """One event of a project's audit trail."""
 
@@ -123,7 +123,7 @@ class ProjectEvents:
     events: tuple[EventLine, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MailLine:
     """A message still in the outbox: waiting to go, or given up on."""
 
@@ -144,7 +144,7 @@ class HealthLine:
     alarming: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StatusView:
     """Everything the status page shows, computed at ``generated_at``."""
 

@@ -55,7 +55,7 @@ class SummaryNames:
     divisions: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GroupTotal:
     """One group of lines (a cost type, a division, or all): its lines and total here and,
     where there is one, in the earlier version."""
@@ -112,7 +112,7 @@ class NetChange:
         return self.amount - self.previous
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BudgetSummary:
     """Totals by cost type and division, the grand total, and against the earlier version
     (when there is one) the differences and the largest changes."""
@@ -144,15 +144,20 @@ def summarise(
     divisions = _Divisions()
     by_type = _groups(lines, before, lambda line: line.cost_type.strip(), names.cost_types)
     by_division = _groups(lines, before, divisions.of, names.divisions)
-    total = GroupTotal("Total", "", len(lines), _sum(lines))
+    total = GroupTotal(key="Total", name="", lines=len(lines), amount=_sum(lines))
     if before is not None:
         total = replace(total, previous_lines=len(before), previous=_sum(before))
     also = tuple(NetChange(version, _sum(version.lines), total.amount) for version in earlier[1:])
     if first is None:
-        return BudgetSummary(by_type, by_division, total)
+        return BudgetSummary(by_cost_type=by_type, by_division=by_division, total=total)
     changes = first.changes if first.changes is not None else diff_lines(first.lines, lines)
     return BudgetSummary(
-        by_type, by_division, total, first, largest_changes(changes, lines, top), also
+        by_cost_type=by_type,
+        by_division=by_division,
+        total=total,
+        earlier=first,
+        top_changes=largest_changes(changes, lines, top),
+        also=also,
     )
 
 
@@ -201,14 +206,22 @@ def _groups(
 ) -> tuple[GroupTotal, ...]:
     """One total per key found in either version, in key order."""
     now, then = _tally(lines, key_of), _tally(before or (), key_of)
-    return tuple(
-        GroupTotal(key, names.get(key, ""), *now.get(key, (0, ZERO)))
-        if before is None
-        else GroupTotal(
-            key, names.get(key, ""), *now.get(key, (0, ZERO)), *then.get(key, (0, ZERO))
+
+    def group(key: str) -> GroupTotal:
+        count, amount = now.get(key, (0, ZERO))
+        earlier: tuple[int | None, Decimal | None] = (
+            (None, None) if before is None else then.get(key, (0, ZERO))
         )
-        for key in sorted(now.keys() | then.keys())
-    )
+        return GroupTotal(
+            key=key,
+            name=names.get(key, ""),
+            lines=count,
+            amount=amount,
+            previous_lines=earlier[0],
+            previous=earlier[1],
+        )
+
+    return tuple(group(key) for key in sorted(now.keys() | then.keys()))
 
 
 def _tally(

@@ -135,7 +135,7 @@ class AcceptedLevel:
         return f"{self.approver} for {self.on_behalf_of}" if self.on_behalf_of else self.approver
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StatusRow:
     """One line of ``budget-erp status``."""
 
@@ -195,20 +195,22 @@ def _status_rows(app: Services) -> list[StatusRow]:
         route = waiting.route if waiting else route_of(app, budget.project_number, budget.version)
         rows.append(
             StatusRow(
-                budget.project_number,
-                str(budget.status),
-                budget.version,
-                budget.sender,
-                budget.sent_at.isoformat(timespec="seconds") if budget.sent_at else "",
-                budget.changed_at.isoformat(timespec="seconds") if budget.changed_at else "",
-                budget.locked,
-                _where(app, budget, submission.review_file if submission else ""),
-                erp.in_erp("outbox/"),
-                erp.confirmation,
-                erp.refusal.message if erp.refusal else "",
-                money.total_text,
-                money.net_change_text,
-                is_escalated(app, budget, now),
+                project_number=budget.project_number,
+                status=str(budget.status),
+                version=budget.version,
+                sender=budget.sender,
+                sent_at=budget.sent_at.isoformat(timespec="seconds") if budget.sent_at else "",
+                changed_at=budget.changed_at.isoformat(timespec="seconds")
+                if budget.changed_at
+                else "",
+                locked=budget.locked,
+                where=_where(app, budget, submission.review_file if submission else ""),
+                in_erp=erp.in_erp("outbox/"),
+                erp_state=erp.confirmation,
+                erp_message=erp.refusal.message if erp.refusal else "",
+                total=money.total_text,
+                net_change=money.net_change_text,
+                escalated=is_escalated(app, budget, now),
                 levels=tuple(NeededLevel(step.level.name, step.why) for step in route.levels),
                 waiting_level=waiting.route.stage() if waiting else "",
                 receivers=waiting.receivers if waiting else (),

@@ -12,7 +12,7 @@ from pipeline.domain.budget import money
 from pipeline.domain.lifecycle import ProjectBudget
 from pipeline.services.context import Services
 from pipeline.services.erp_standing import export_in_force
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 
 @dataclass(frozen=True)

@@ -58,20 +58,33 @@ def failed(app: Services, path: Path, exc: Exception, hand_back_on: bool) -> lis
         app.faults.note(fault, app.clock.now())
         logger.error("%s: %s; the file waits, retry in %.0f s", name, fault, delay)
         message = f"environment fault: {fault}; retrying in {delay:.0f} s"
-        return [Outcome(OutcomeKind.FAILED, path, "", message, environment=True, held=True)]
+        return [
+            Outcome(
+                kind=OutcomeKind.FAILED,
+                file=path,
+                project_number="",
+                message=message,
+                environment=True,
+                held=True,
+            )
+        ]
     if isinstance(exc, WorkbookChanged):  # still being written: the claim is retried
         logger.warning("%s", exc)
-        return [Outcome(OutcomeKind.FAILED, path, "", str(exc))]
+        return [Outcome(kind=OutcomeKind.FAILED, file=path, project_number="", message=str(exc))]
     if isinstance(exc, ConfigError):  # the rules are broken, not the file: it stays
         logger.error("%s: left in place until the configuration is fixed: %s", name, exc)
         message = f"configuration error: {exc}"
-        return [Outcome(OutcomeKind.FAILED, path, "", message, held=True)]
+        return [
+            Outcome(
+                kind=OutcomeKind.FAILED, file=path, project_number="", message=message, held=True
+            )
+        ]
     cause = f"{type(exc).__name__}: {exc}"
     logger.error("%s: failed: %s", name, cause)  # one line; the traceback only with -v
     logger.debug("%s: traceback", name, exc_info=exc)
     if hand_back_on:
         _hand_back_quietly(app, path, cause)
-    return [Outcome(OutcomeKind.FAILED, path, "", cause)]
+    return [Outcome(kind=OutcomeKind.FAILED, file=path, project_number="", message=cause)]
 
 
 def _hand_back_quietly(app: Services, path: Path, cause: str) -> None:

@@ -120,7 +120,7 @@ class ReviewMemory:
             self.mark, self.idle = mark, {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Services:
     """The ports a use case may call; built once in ``bootstrap``."""
 
@@ -188,7 +188,7 @@ class OutcomeKind(enum.StrEnum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Outcome:
     """One line of a pass report."""
 

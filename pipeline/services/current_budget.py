@@ -26,7 +26,7 @@ from pipeline.domain.names import current_file
 from pipeline.domain.version_mark import VersionMark, parse_mark
 from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import export_in_force, results_in_use
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 from pipeline.services.sharing import project_item
 from pipeline.services.versions import stored_document
 

@@ -41,7 +41,7 @@ class SentAs:
     CHANGE_RESENT = "budget change, re-sent"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PendingBudget:
     """One budget awaiting an approver, as the summary lists it."""
 
@@ -152,20 +152,20 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
         route = route_of(app, budget.project_number, budget.version)
         found.append(
             PendingBudget(
-                budget.project_number,
-                submission.project_name,
-                budget.version,
-                budget.sender,
-                budget.sent_at,
-                age_text(waited),
-                money.total_text,
-                _sent_as(submission.action, money.below is not None),
-                str(app.settings.approval / submission.review_file),
-                refusal,
-                money.net_change_text,
-                waited > timedelta(days=app.settings.overdue_days),
-                route.stage() if route.several else "",
-                route.decisions if route.several else (),
+                project_number=budget.project_number,
+                project_name=submission.project_name,
+                version=budget.version,
+                sender=budget.sender,
+                sent_at=budget.sent_at,
+                age=age_text(waited),
+                total=money.total_text,
+                sent_as=_sent_as(submission.action, money.below is not None),
+                review_path=str(app.settings.approval / submission.review_file),
+                refusal=refusal,
+                net_change=money.net_change_text,
+                overdue=waited > timedelta(days=app.settings.overdue_days),
+                level=route.stage() if route.several else "",
+                accepted=route.decisions if route.several else (),
             )
         )
     return sorted(found, key=lambda p: p.sent_at)

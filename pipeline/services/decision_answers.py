@@ -24,7 +24,7 @@ from pipeline.services.review_ports import SavedReview
 ENDING_ACTIONS = (Action.ACCEPT, Action.REJECT, Action.RETRIEVE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReviewSave:
     """One save of a review workbook: where it is, its bytes' hash, who saved it, for which
     version its file name stands, and (when it could be read) what it says."""
@@ -113,7 +113,12 @@ def refuse_decision(
     )
     _answered(app, save, mail, Action.REFUSE_DECISION, text, outcome)
     logger.debug("%s: decision not applied: %s", save.path.name, text)
-    return Outcome(OutcomeKind.DECISION_REFUSED, save.path, sub.project_number, text)
+    return Outcome(
+        kind=OutcomeKind.DECISION_REFUSED,
+        file=save.path,
+        project_number=sub.project_number,
+        message=text,
+    )
 
 
 def answer_after_the_fact(
@@ -151,7 +156,12 @@ def answer_after_the_fact(
     )
     _answered(app, save, mail, Action.LATE_DECISION, text, DecisionOutcome.LATE)
     logger.debug("%s: %s", save.path.name, text)
-    return Outcome(OutcomeKind.DECISION_REFUSED, save.path, sub.project_number, text)
+    return Outcome(
+        kind=OutcomeKind.DECISION_REFUSED,
+        file=save.path,
+        project_number=sub.project_number,
+        message=text,
+    )
 
 
 def _answered(
@@ -170,18 +180,24 @@ def _answered(
         for project, version in _budgets_concerned(app, save):
             app.store.record(
                 Event(
-                    project,
-                    version,
-                    action,
-                    save.named,
-                    now,
-                    f"{save.path.name}: {text}",
-                    save.sha,
-                    save.account,
+                    project_number=project,
+                    version=version,
+                    action=action,
+                    actor=save.named,
+                    at=now,
+                    detail=f"{save.path.name}: {text}",
+                    file_sha256=save.sha,
+                    account=save.account,
                 )
             )
         app.store.note_decision_file(
-            DecisionFile(save.sha, sub.project_number, sub.version, outcome, now)
+            DecisionFile(
+                sha256=save.sha,
+                project_number=sub.project_number,
+                version=sub.version,
+                outcome=outcome,
+                at=now,
+            )
         )
 
 

@@ -95,8 +95,10 @@ def _apply_taken(app: Services, taken: TakenFile, submission: Submission) -> Out
             app.folders.keep(taken)
             clear_review(app, path, sha)
             return None
-        return _foreign_review(app, ReviewSave(path, sha, account, submission), [str(exc)])
-    save = ReviewSave(path, sha, account, submission, saved)
+        return _foreign_review(
+            app, ReviewSave(path=path, sha=sha, account=account, submission=submission), [str(exc)]
+        )
+    save = ReviewSave(path=path, sha=sha, account=account, submission=submission, saved=saved)
     if not awaiting or budget is None:
         return answer_after_the_fact(app, save, budget)
     foreign = issue_problems(app, save)
@@ -110,11 +112,11 @@ def _apply_taken(app: Services, taken: TakenFile, submission: Submission) -> Out
         with app.store.transaction():
             app.store.note_decision_file(
                 DecisionFile(
-                    sha,
-                    submission.project_number,
-                    submission.version,
-                    DecisionOutcome.PENDING,
-                    app.clock.now(),
+                    sha256=sha,
+                    project_number=submission.project_number,
+                    version=submission.version,
+                    outcome=DecisionOutcome.PENDING,
+                    at=app.clock.now(),
                 ),
             )
         return None
@@ -157,7 +159,11 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider
     now = app.clock.now()
     route = route_of(app, sub.project_number, sub.version)
     rejection = Rejection(
-        sub.version, approver.name, now, tuple(decision.reasons()), decision.flags
+        version=sub.version,
+        approver=approver.name,
+        at=now,
+        reasons=tuple(decision.reasons()),
+        flags=decision.flags,
     )
     document = stored_document(app, sub)
     target = app.settings.rejected / rejected_file(sub.project_number, sub.version)
@@ -179,16 +185,22 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider
         app.store.add_rejection(sub.project_number, rejection)
         app.store.add_hand_backs(sub.project_number, [target.name], now)
         app.store.note_decision_file(
-            DecisionFile(save.sha, sub.project_number, sub.version, DecisionOutcome.REJECTED, now)
+            DecisionFile(
+                sha256=save.sha,
+                project_number=sub.project_number,
+                version=sub.version,
+                outcome=DecisionOutcome.REJECTED,
+                at=now,
+            )
         )
     crash_point("after_decision_recorded")
     clear_review(app, save.path)
     logger.debug("%s: version %d rejected by %s", sub.project_number, sub.version, approver.name)
     return Outcome(
-        OutcomeKind.REJECTED,
-        save.path,
-        sub.project_number,
-        f"by {approver.name}; editable workbook in rejected/{target.name}",
+        kind=OutcomeKind.REJECTED,
+        file=save.path,
+        project_number=sub.project_number,
+        message=f"by {approver.name}; editable workbook in rejected/{target.name}",
     )
 
 
@@ -229,7 +241,13 @@ def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider
         if app.store.route(sub.project_number, sub.version) is not None:
             app.store.save_route(sub.project_number, sub.version, decided)
         app.store.note_decision_file(
-            DecisionFile(save.sha, sub.project_number, sub.version, DecisionOutcome.ACCEPTED, now)
+            DecisionFile(
+                sha256=save.sha,
+                project_number=sub.project_number,
+                version=sub.version,
+                outcome=DecisionOutcome.ACCEPTED,
+                at=now,
+            )
         )
     crash_point("after_decision_recorded")
     clear_review(app, save.path)
@@ -237,10 +255,10 @@ def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider
         review = issue_due_level_review(app, budget)
         where = f"approval/{review.name}" if review else "the next pass"
         return Outcome(
-            OutcomeKind.PASSED_ON,
-            save.path,
-            sub.project_number,
-            f"{route.current.level.name} by {_by(who)}; now with {decided.stage()}: "
+            kind=OutcomeKind.PASSED_ON,
+            file=save.path,
+            project_number=sub.project_number,
+            message=f"{route.current.level.name} by {_by(who)}; now with {decided.stage()}: "
             f"review workbook {where}",
         )
     record = export_accepted(app, sub.project_number)
@@ -252,10 +270,10 @@ def _accept(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider
         record.file_name,
     )
     return Outcome(
-        OutcomeKind.ACCEPTED,
-        save.path,
-        sub.project_number,
-        f"by {_by(who)}; ERP file outbox/{record.file_name}",
+        kind=OutcomeKind.ACCEPTED,
+        file=save.path,
+        project_number=sub.project_number,
+        message=f"by {_by(who)}; ERP file outbox/{record.file_name}",
     )
 
 

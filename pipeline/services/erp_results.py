@@ -25,7 +25,8 @@ from pipeline.services.approval_routing import receivers, route_of, today
 from pipeline.services.context import Outcome, OutcomeKind, Services, logger
 from pipeline.services.current_budget import keep_current
 from pipeline.services.failed_exports import set_aside_refused
-from pipeline.services.ports import ExportRecord, ReviewContent
+from pipeline.services.ports import ReviewContent
+from pipeline.services.records import ExportRecord
 from pipeline.services.review_issues import write_review
 from pipeline.services.review_summary import review_summary
 from pipeline.services.sharing import project_item
@@ -79,22 +80,29 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
         current = record.seq == newest and budget.takes_result_for(record.version)
         message = _bounded(str(data.get("message", "")))
         ids = _bounded(json.dumps(data.get("erp_ids", {})))
-        answer = Answer(record, message, ids, current, account, path.name)
+        answer = Answer(
+            record=record,
+            message=message,
+            erp_ids=ids,
+            current=current,
+            account=account,
+            result_file=path.name,
+        )
         if data["status"] == ExportResult.SUCCESS:
             _synced(app, budget, answer)
             outcome = Outcome(
-                OutcomeKind.SYNCED,
-                path,
-                record.project_number,
-                f"{record.file_name} imported by the ERP",
+                kind=OutcomeKind.SYNCED,
+                file=path,
+                project_number=record.project_number,
+                message=f"{record.file_name} imported by the ERP",
             )
         else:
             _failed(app, budget, answer)
             outcome = Outcome(
-                OutcomeKind.EXPORT_FAILED,
-                path,
-                record.project_number,
-                f"{record.file_name}: {message}",
+                kind=OutcomeKind.EXPORT_FAILED,
+                file=path,
+                project_number=record.project_number,
+                message=f"{record.file_name}: {message}",
             )
         keep_current(app, record.project_number)  # confirmed: in force; refused: the one before
         app.folders.move_into(path, results_folder(app) / PROCESSED)
@@ -104,7 +112,9 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
 def _refused(app: Services, path: Path, exc: BadResult) -> Outcome:
     app.folders.hand_back(path, results_folder(app) / REFUSED, f"{path.name}: {exc}\n")
     logger.debug("%s: result refused: %s", path.name, exc)
-    return Outcome(OutcomeKind.FAILED, path, "", f"result refused: {exc}")
+    return Outcome(
+        kind=OutcomeKind.FAILED, file=path, project_number="", message=f"result refused: {exc}"
+    )
 
 
 def _export_named(app: Services, name: str) -> ExportRecord | None:
@@ -178,7 +188,7 @@ def _bounded(text: str) -> str:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Answer:
     """The ERP's answer about one export, and the account that saved the result file."""
 
@@ -224,14 +234,17 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
             if moved:
                 app.store.record(
                     Event(
-                        record.project_number,
-                        record.version,
-                        Action.SET_ASIDE,
-                        "budget-erp",
-                        now,
-                        f"{record.file_name}: {message}; {moved}; the budget stays {budget.status}",
-                        "",
-                        answer.account,
+                        project_number=record.project_number,
+                        version=record.version,
+                        action=Action.SET_ASIDE,
+                        actor="budget-erp",
+                        at=now,
+                        detail=(
+                            f"{record.file_name}: {message}; {moved}; "
+                            f"the budget stays {budget.status}"
+                        ),
+                        file_sha256="",
+                        account=answer.account,
                     )
                 )
         return
@@ -245,9 +258,9 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
     )
     document = stored_document(app, submission)
     content = ReviewContent(
-        submission,
-        document,
-        [p.name for p in approvers],
+        submission=submission,
+        document=document,
+        approvers=[p.name for p in approvers],
         summary=review_summary(app, document),
         refusal=refusal,
         time_zone=app.settings.time_zone,

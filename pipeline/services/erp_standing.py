@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from pipeline.domain.exports import Confirmation, ExportKind, ExportResult, Refusal
 from pipeline.domain.lifecycle import Action, ProjectBudget
 from pipeline.services.context import Services
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ErpStanding:
     """One budget's files as the ERP has them."""
 

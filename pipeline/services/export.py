@@ -28,8 +28,8 @@ from pipeline.services.context import Services, logger
 from pipeline.services.current_budget import keep_current
 from pipeline.services.hand_backs import tidy_after
 from pipeline.services.own_exports import ClearedWay, clear_the_way
-from pipeline.services.ports import ExportJob, ExportRecord
-from pipeline.services.records import ExportIntent
+from pipeline.services.ports import ExportJob
+from pipeline.services.records import ExportIntent, ExportRecord
 
 # How many names in a row may be found taken while their file is written before the export
 # gives up for this pass (each is set aside and reported first).
@@ -97,14 +97,14 @@ def export_again(app: Services, project_number: str, by: str | None) -> ExportRe
         app.store.add_export(record)
         app.store.record(
             Event(
-                budget.project_number,
-                last.version,
-                Action.EXPORT_AGAIN,
-                actor.name,
-                record.at,
-                f"{record.file_name}: written again ({job.kind})",
-                record.sha256,
-                actor.account,
+                project_number=budget.project_number,
+                version=last.version,
+                action=Action.EXPORT_AGAIN,
+                actor=actor.name,
+                at=record.at,
+                detail=f"{record.file_name}: written again ({job.kind})",
+                file_sha256=record.sha256,
+                account=actor.account,
             )
         )
     return record
@@ -137,12 +137,12 @@ def export_job(app: Services, budget: ProjectBudget, version: int | None = None)
         kind = ExportKind.CHANGE
         lines = delta_lines(app.store.lines(budget.project_number, base[-1].version), lines)
     return ExportJob(
-        budget.project_number,
-        submission.project_name if submission else "",
-        version,
-        kind,
-        lines,
-        app.clock.now(),
+        project_number=budget.project_number,
+        project_name=submission.project_name if submission else "",
+        version=version,
+        kind=kind,
+        lines=lines,
+        at=app.clock.now(),
     )
 
 
@@ -198,16 +198,16 @@ def _publish(
 
     def record(sha256: str) -> ExportRecord:
         return ExportRecord(
-            job.project_number,
-            job.version,
-            name,
-            sha256,
-            len(job.lines),
-            f"{total:.2f}",
-            job.at,
-            seq,
-            kind,
-            profile,
+            project_number=job.project_number,
+            version=job.version,
+            file_name=name,
+            sha256=sha256,
+            line_count=len(job.lines),
+            total=f"{total:.2f}",
+            at=job.at,
+            seq=seq,
+            kind=kind,
+            profile=profile,
         )
 
     def intend(fingerprint: Fingerprint) -> None:

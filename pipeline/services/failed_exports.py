@@ -10,7 +10,7 @@ from pathlib import Path
 from pipeline.domain.local_time import local_time
 from pipeline.domain.names import PROCESSED, RESULTS
 from pipeline.services.context import Services, logger
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 
 def set_aside_refused(

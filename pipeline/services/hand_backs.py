@@ -27,12 +27,13 @@ def tidy_rejected(app: Services, project_number: str, version: int) -> list[str]
         if moved:
             app.store.record(
                 Event(
-                    project_number,
-                    version,
-                    Action.TIDY_HAND_BACKS,
-                    "budget-erp",
-                    now,
-                    "no longer needed in rejected/, moved to the archive: " + ", ".join(moved),
+                    project_number=project_number,
+                    version=version,
+                    action=Action.TIDY_HAND_BACKS,
+                    actor="budget-erp",
+                    at=now,
+                    detail="no longer needed in rejected/, moved to the archive: "
+                    + ", ".join(moved),
                 )
             )
     if moved:

@@ -215,7 +215,10 @@ def _refuse_entry(app: Services, entry: InboxEntry, reason: str) -> Outcome:
     )
     logger.debug("%s refused: %s", printable(name), reason)
     return Outcome(
-        OutcomeKind.REFUSED, entry.path, "", f"{reason} (moved to rejected/{target.name})"
+        kind=OutcomeKind.REFUSED,
+        file=entry.path,
+        project_number="",
+        message=f"{reason} (moved to rejected/{target.name})",
     )
 
 
@@ -284,4 +287,9 @@ def _give_up(app: Services, claim: Path, tries: int) -> Outcome:
     )
     app.inbox.release(claim)
     logger.error("%s: %s; handed back as %s", printable(claim.name), reason, target.name)
-    return Outcome(OutcomeKind.FAILED, claim, "", f"{reason} (moved to rejected/{target.name})")
+    return Outcome(
+        kind=OutcomeKind.FAILED,
+        file=claim,
+        project_number="",
+        message=f"{reason} (moved to rejected/{target.name})",
+    )

@@ -89,10 +89,10 @@ def _already_taken(app: Services, path: Path, sha: str) -> Outcome | None:
         if path.name == submission.file_name and current:
             app.folders.remove(path)
             return Outcome(
-                OutcomeKind.COMPLETED,
-                path,
-                submission.project_number,
-                f"already recorded as version {submission.version}",
+                kind=OutcomeKind.COMPLETED,
+                file=path,
+                project_number=submission.project_number,
+                message=f"already recorded as version {submission.version}",
             )
     return None
 
@@ -144,7 +144,9 @@ def _send(app: Services, taken: TakenFile, account: str, result: ReadResult) -> 
         sender = app.people().find(result.prepared_by or result.last_modified_by)
         raise Refusal([], result.project_number, sender, result.problems)
     submitter = submitter_of(app, document, result.last_modified_by, account)
-    budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
+    budget = app.store.get_budget(document.project_number) or ProjectBudget(
+        project_number=document.project_number
+    )
     check_not_busy(app, budget, submitter)
     check_stem_free(app, budget, submitter)
     warnings = [p for p in result.problems if p.severity is Severity.WARNING]
@@ -182,30 +184,30 @@ def _record_send(
     action = send_action(budget.status)
     project = budget.project_number  # as first recorded, whatever the case of this workbook
     submission = Submission(
-        project,
-        version,
-        action,
-        path.name,
-        sent.sha,
-        document.fingerprint(),
-        submitter.name,
-        now,
-        review_file(project, version),
-        len(document.lines),
-        str(document.total),
-        document.project_name,
-        document.prepared_by,
-        "" if document.stated_total is None else str(document.stated_total),
+        project_number=project,
+        version=version,
+        action=action,
+        file_name=path.name,
+        file_sha256=sent.sha,
+        fingerprint=document.fingerprint(),
+        sender=submitter.name,
+        at=now,
+        review_file=review_file(project, version),
+        line_count=len(document.lines),
+        total=str(document.total),
+        project_name=document.project_name,
+        prepared_by=document.prepared_by,
+        stated_total="" if document.stated_total is None else str(document.stated_total),
     )
     route = route_for(app, budget, document)
     approvers = receivers(app.people(), route.current, project, today(app))
     content = ReviewContent(
-        submission,
-        document,
-        [p.name for p in approvers],
-        warnings,
-        resend,
-        change,
+        submission=submission,
+        document=document,
+        approvers=[p.name for p in approvers],
+        warnings=warnings,
+        resend=resend,
+        change=change,
         summary=review_summary(app, document, resend, change),
         time_zone=app.settings.time_zone,
         route=route,
@@ -243,8 +245,8 @@ def _record_send(
         "%s: %s version %d, review workbook %s", path.name, kind, version, submission.review_file
     )
     return Outcome(
-        kind,
-        path,
-        project,
-        f"version {version}, review workbook in approval/{submission.review_file}",
+        kind=kind,
+        file=path,
+        project_number=project,
+        message=f"version {version}, review workbook in approval/{submission.review_file}",
     )

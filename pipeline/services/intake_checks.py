@@ -175,8 +175,8 @@ def assess_resend_against_rejection(
             )
         warnings.append(
             Problem(
-                "resend.flagged_unchanged",
-                f"flagged line(s) unchanged: {named}",
+                rule="resend.flagged_unchanged",
+                message=f"flagged line(s) unchanged: {named}",
                 severity=Severity.WARNING,
             )
         )
@@ -279,8 +279,8 @@ def older_file(
     undone = f"; back as in version {mark.version}: {_keys(back)}" if back else ""
     return [
         Problem(
-            "change.older_file",
-            f"built from {which}; {since}, and the changes are measured against it{undone}",
+            rule="change.older_file",
+            message=f"built from {which}; {since}, and the changes are measured against it{undone}",
             hint=hint("change.older_file"),
             severity=Severity.WARNING,
         )

@@ -72,19 +72,19 @@ def level_content(app: Services, submission: Submission) -> ReviewContent:
     inputs = app.store.review_inputs(project, version) or ReviewInputs()
     document = replace(stored_document(app, submission), responses=inputs.responses)
     before = ProjectBudget(
-        project,
-        Status(inputs.status_before) if inputs.status_before else None,
-        version - 1,
+        project_number=project,
+        status=Status(inputs.status_before) if inputs.status_before else None,
+        version=version - 1,
     )
     resend = assess_resend_against_rejection(app, before, document, None, [])
     change = assess_change_against_export(app, before, document, None)
     return ReviewContent(
-        submission,
-        document,
-        [],
-        list(inputs.warnings),
-        resend,
-        change,
+        submission=submission,
+        document=document,
+        approvers=[],
+        warnings=list(inputs.warnings),
+        resend=resend,
+        change=change,
         summary=review_summary(app, document, resend, change),
         time_zone=app.settings.time_zone,
         route=route_of(app, project, version),

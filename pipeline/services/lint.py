@@ -59,7 +59,9 @@ def _approval(app: Services, result: ReadResult) -> str:
     assert document is not None
     if len(app.approval_matrix().levels) < 2:
         return ""
-    budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
+    budget = app.store.get_budget(document.project_number) or ProjectBudget(
+        project_number=document.project_number
+    )
     return needed(route_for(app, budget, document))
 
 
@@ -72,7 +74,9 @@ def check_workbook(read: BudgetReader, path: Path) -> CheckReport:
 
 
 def _unreadable(exc: UnreadableWorkbook) -> CheckReport:
-    problem = Problem("workbook.unreadable", str(exc), hint=hint("workbook.unreadable"))
+    problem = Problem(
+        rule="workbook.unreadable", message=str(exc), hint=hint("workbook.unreadable")
+    )
     return CheckReport([problem], [f"{', '.join(STATE_CHECKS)} (the workbook cannot be read)"])
 
 
@@ -96,7 +100,8 @@ def _state_problems(app: Services, path: Path, result: ReadResult) -> list[Probl
             step()
         except Refusal as refusal:
             found.extend(
-                Problem(rule, reason, severity=Severity.ERROR) for reason in refusal.reasons
+                Problem(rule=rule, message=reason, severity=Severity.ERROR)
+                for reason in refusal.reasons
             )
 
     def find_submitter() -> None:
@@ -106,8 +111,10 @@ def _state_problems(app: Services, path: Path, result: ReadResult) -> list[Probl
     run("intake.submitter", find_submitter)
     duplicate = duplicate_of(app, app.folders.sha256(path))
     if duplicate is not None:
-        found.extend(Problem("intake.duplicate", r) for r in duplicate.reasons)
-    budget = app.store.get_budget(document.project_number) or ProjectBudget(document.project_number)
+        found.extend(Problem(rule="intake.duplicate", message=r) for r in duplicate.reasons)
+    budget = app.store.get_budget(document.project_number) or ProjectBudget(
+        project_number=document.project_number
+    )
     run("intake.busy", lambda: check_not_busy(app, budget, submitter))
     run("intake.file_names", lambda: check_stem_free(app, budget, submitter))
     run(

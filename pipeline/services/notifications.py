@@ -23,7 +23,8 @@ from pipeline.domain.route_words import mail_route_words
 from pipeline.services.context import Services, logger
 from pipeline.services.current_budget import current_path, results_now
 from pipeline.services.mail_facts import amounts
-from pipeline.services.ports import ExportRecord, ReviewContent
+from pipeline.services.ports import ReviewContent
+from pipeline.services.records import ExportRecord
 from pipeline.services.status_page import link_in_mail
 
 
@@ -49,7 +50,14 @@ def prepare(
         return []
     return [
         Notification(
-            key, template, recipients, mail.subject, mail.text, mail.html, app.clock.now(), copied
+            key=key,
+            template=template,
+            to=recipients,
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            created_at=app.clock.now(),
+            copy_to=copied,
         )
     ]
 

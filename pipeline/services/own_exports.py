@@ -20,7 +20,7 @@ from pipeline.domain.own_exports import Ownership, PublishedName, ownership
 from pipeline.domain.people import Role
 from pipeline.services import foreign_mail, notifications
 from pipeline.services.context import Services, logger
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 OURS = frozenset({Ownership.PUBLISHED, Ownership.TAKEN})
 
@@ -79,14 +79,14 @@ def set_aside(app: Services, project_number: str, version: int, found: Published
         f"{e.name} (sha256 {e.sha256 or 'none: not a regular file'})" for e in entries
     )
     event = Event(
-        project_number,
-        version,
-        Action.FOREIGN_FILE,
-        "budget-erp",
-        app.clock.now(),
-        f"not budget-erp's ERP file (no intent recorded with these bytes), "
+        project_number=project_number,
+        version=version,
+        action=Action.FOREIGN_FILE,
+        actor="budget-erp",
+        at=app.clock.now(),
+        detail=f"not budget-erp's ERP file (no intent recorded with these bytes), "
         f"moved to outbox/{FOREIGN}/: {listed}",
-        next((e.sha256 for e in entries if e.sha256), ""),
+        file_sha256=next((e.sha256 for e in entries if e.sha256), ""),
     )
     approvers = app.people().holders(Role.ACCOUNTING_APPROVER, project_number)
     mail = foreign_mail.foreign_file(app, approvers, project_number, version, found)

@@ -14,7 +14,7 @@ from pipeline.domain.approval_route import ApprovalMatrix, ApprovalRoute
 from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.changes import LineChange, ResendAssessment, ReturnedAmount
 from pipeline.domain.erp_profile import ProfileSpec
-from pipeline.domain.exports import ExportKind, ExportResult, Refusal
+from pipeline.domain.exports import ExportKind, Refusal
 from pipeline.domain.lifecycle import Submission
 from pipeline.domain.notification import Notification
 from pipeline.domain.own_exports import Fingerprint, PublishedName
@@ -24,26 +24,7 @@ from pipeline.domain.status_view import StatusView
 from pipeline.domain.summary_figures import BudgetSummary, SummaryNames
 
 
-@dataclass(frozen=True, slots=True)
-class ExportRecord:
-    """An ERP import file written for an accepted version (``seq`` > 1: written again)."""
-
-    project_number: str
-    version: int
-    file_name: str
-    sha256: str
-    line_count: int
-    total: str
-    at: datetime
-    seq: int = 1
-    kind: ExportKind = ExportKind.ORIGINAL
-    profile: str = "generic-csv"
-    result: ExportResult = ExportResult.NONE  # until the ERP answers
-    result_message: str = ""
-    erp_ids: str = ""
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReadResult:
     """A workbook read and checked: the budget (None when refused), the problems, who saved it."""
 
@@ -66,7 +47,7 @@ class ChangeAssessment:
     exported: Sequence[BudgetLine] = ()  # the exported version's lines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReviewContent:
     """Everything the approver's review workbook shows."""
 
@@ -83,7 +64,7 @@ class ReviewContent:
     route: ApprovalRoute | None = None  # the levels, the one it is issued to, those decided
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TakenFile:
     """A file taken from a shared folder, as the one descriptor it was opened with saw it:
     the use cases judge, hash, read and archive ``content``, never ``path`` again."""
@@ -115,7 +96,7 @@ class EntryKind(enum.StrEnum):
     SPECIAL = "special"  # a pipe, socket or device
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InboxEntry:
     """One entry of the inbox."""
 
@@ -247,7 +228,7 @@ class SummaryNamesSource(Protocol):
     def __call__(self) -> SummaryNames: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportJob:
     """What one ERP file holds: a version's lines (or, for a change, the changed amounts)."""
 

@@ -159,7 +159,7 @@ def _send_mail(app: Services) -> bool:
 def _take(app: Services, path: Path, recovering: bool) -> Outcome:
     [outcome] = trapped(
         app, path, lambda p: take_inbox_file(app, p, recovering), hand_back_on=True
-    ) or [Outcome(OutcomeKind.FAILED, path, "", "no outcome")]
+    ) or [Outcome(kind=OutcomeKind.FAILED, file=path, project_number="", message="no outcome")]
     return outcome
 
 
@@ -192,8 +192,8 @@ def _upkeep(app: Services, listed: ProjectBudget, _folder: Path) -> Outcome | No
 def _finish_export(app: Services, project_number: str) -> Outcome:
     record = export_accepted(app, project_number)
     return Outcome(
-        OutcomeKind.EXPORTED,
-        app.settings.outbox / record.file_name,
-        project_number,
-        "export finished on a later pass",
+        kind=OutcomeKind.EXPORTED,
+        file=app.settings.outbox / record.file_name,
+        project_number=project_number,
+        message="export finished on a later pass",
     )

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from pipeline.domain.approval_route import ApprovalRoute
 from pipeline.domain.budget import BudgetLine
-from pipeline.domain.exports import ExportResult
+from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import Notification, QueuedMail
 from pipeline.domain.own_exports import Fingerprint
@@ -23,7 +23,25 @@ from pipeline.domain.review import (
     ReviewInputs,
     ReviewIssue,
 )
-from pipeline.services.ports import ExportRecord
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportRecord:
+    """An ERP import file written for an accepted version (``seq`` > 1: written again)."""
+
+    project_number: str
+    version: int
+    file_name: str
+    sha256: str
+    line_count: int
+    total: str
+    at: datetime
+    seq: int = 1
+    kind: ExportKind = ExportKind.ORIGINAL
+    profile: str = "generic-csv"
+    result: ExportResult = ExportResult.NONE  # until the ERP answers
+    result_message: str = ""
+    erp_ids: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +166,7 @@ class RetentionRecords(Protocol):
     def compact(self) -> None: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DaemonRecord:
     """A daemon on this workspace, as the database last heard from it."""
 

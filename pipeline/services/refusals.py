@@ -56,23 +56,23 @@ def refuse(app: Services, path: Path, sha: str, refusal: Refusal, account: str =
             app.store.add_hand_backs(refusal.project_number, handed, now)
         app.store.record(
             Event(
-                refusal.project_number,
-                0,
-                Action.REFUSE,
-                refusal.submitter.name if refusal.submitter else "",
-                now,
-                f"{path.name}: " + "; ".join(reasons),
-                sha,
-                account,
+                project_number=refusal.project_number,
+                version=0,
+                action=Action.REFUSE,
+                actor=refusal.submitter.name if refusal.submitter else "",
+                at=now,
+                detail=f"{path.name}: " + "; ".join(reasons),
+                file_sha256=sha,
+                account=account,
             )
         )
     logger.debug("%s refused: %s", path.name, "; ".join(reasons))  # the outcome says it
     copy = f", marked up in rejected/{annotated.name}" if annotated else ""
     return Outcome(
-        OutcomeKind.REFUSED,
-        path,
-        refusal.project_number,
-        f"{'; '.join(reasons)} (handed back as rejected/{target.name}{copy})",
+        kind=OutcomeKind.REFUSED,
+        file=path,
+        project_number=refusal.project_number,
+        message=f"{'; '.join(reasons)} (handed back as rejected/{target.name}{copy})",
     )
 
 

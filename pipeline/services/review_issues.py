@@ -32,7 +32,13 @@ def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[P
     app.folders.write(review, lambda temp: written.append(app.write_review(content, temp)))
     sha = app.folders.archive(review)
     return review, ReviewIssue(
-        token, sub.project_number, sub.version, sub.review_file, sha, at, written[-1]
+        token=token,
+        project_number=sub.project_number,
+        version=sub.version,
+        review_file=sub.review_file,
+        sha256=sha,
+        issued_at=at,
+        figures=written[-1],
     )
 
 

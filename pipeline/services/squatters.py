@@ -28,12 +28,12 @@ def reclaim(app: Services, path: Path, project_number: str, version: int, what: 
         return False
     folder = path.parent.relative_to(app.settings.root).as_posix()
     event = Event(
-        project_number,
-        version,
-        Action.SQUATTED,
-        "budget-erp",
-        app.clock.now(),
-        f"{folder}/{path.name} was {kind} where budget-erp's {what} belongs: moved to "
+        project_number=project_number,
+        version=version,
+        action=Action.SQUATTED,
+        actor="budget-erp",
+        at=app.clock.now(),
+        detail=f"{folder}/{path.name} was {kind} where budget-erp's {what} belongs: moved to "
         f"archive/{SQUATTED}/ and ours written back",
     )
     approvers = waiting_on(app, project_number, version)

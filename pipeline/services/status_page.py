@@ -45,7 +45,7 @@ from pipeline.services.context import Services, logger
 from pipeline.services.erp_standing import ErpStanding, results_in_use, standing
 from pipeline.services.escalation import is_escalated
 from pipeline.services.page_links import Links
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 from pipeline.services.route_standing import approvers, delegations_today, waiting_level
 from pipeline.services.sharing import PAGE
 from pipeline.services.status_health import health_lines
@@ -265,7 +265,13 @@ def _events(app: Services, project_number: str) -> ProjectEvents:
     zone = ZoneInfo(app.settings.time_zone)
     latest = app.store.history(project_number)[-EVENTS_PER_PROJECT:]
     lines = [
-        EventLine(e.at.astimezone(zone), e.version, action_words(e.action), e.actor, e.detail)
+        EventLine(
+            at=e.at.astimezone(zone),
+            version=e.version,
+            action=action_words(e.action),
+            actor=e.actor,
+            detail=e.detail,
+        )
         for e in latest
     ]
     return ProjectEvents(project_number, tuple(reversed(lines)))
@@ -274,12 +280,12 @@ def _events(app: Services, project_number: str) -> ProjectEvents:
 def _mail(app: Services) -> list[MailLine]:
     return [
         MailLine(
-            "failed" if queued.status is MailStatus.FAILED else "waiting",
-            ", ".join(queued.notification.to),
-            queued.notification.subject,
-            queued.notification.created_at.astimezone(ZoneInfo(app.settings.time_zone)),
-            queued.attempts,
-            queued.last_error,
+            status="failed" if queued.status is MailStatus.FAILED else "waiting",
+            to=", ".join(queued.notification.to),
+            subject=queued.notification.subject,
+            created_at=queued.notification.created_at.astimezone(ZoneInfo(app.settings.time_zone)),
+            attempts=queued.attempts,
+            last_error=queued.last_error,
         )
         for queued in app.store.unsent_mail()
     ]

@@ -87,7 +87,9 @@ def test_the_copy_keeps_the_admins_widths_formats_fonts_and_fills(tmp_path: Path
 
 def test_the_where_column_holds_the_longest_place(tmp_path: Path) -> None:
     source = make_workbook(tmp_path / "budget.xlsx", lines=[("", "01-100", "L", "A", "x")])
-    problem = Problem("amount.not_numeric", "not a number", "Original Budget", "A9")
+    problem = Problem(
+        rule="amount.not_numeric", message="not a number", sheet="Original Budget", cell="A9"
+    )
 
     write_annotated_copy(source, [problem], tmp_path / "copy.xlsx")
 
@@ -181,7 +183,9 @@ def test_a_hostile_package_still_gets_its_copy_with_its_values(
             "xl/worksheets/sheet1.xml": _hostile_sheet(sheet),
         },
     )
-    problems = [Problem("amount.not_numeric", "not a number", "Budget", "E8")]
+    problems = [
+        Problem(rule="amount.not_numeric", message="not a number", sheet="Budget", cell="E8")
+    ]
 
     write_annotated_copy(source, problems, tmp_path / "copy.xlsx")
 

@@ -35,26 +35,45 @@ def _lines(dirty: bool) -> tuple[BudgetLine, ...]:
 
     return (
         BudgetLine(
-            8,
-            "",
-            text("01-100", "01-\u200b100"),
-            text("L", "\u202eL"),
-            text("nullbyte", "null\x00byte"),
-            Decimal("100.00"),
-            Decimal("4"),
-            text("HR", "H\x1bR"),
-            Decimal("25"),
+            row=8,
+            sub_job="",
+            cost_code=text("01-100", "01-\u200b100"),
+            cost_type=text("L", "\u202eL"),
+            description=text("nullbyte", "null\x00byte"),
+            amount=Decimal("100.00"),
+            unit_qty=Decimal("4"),
+            uom=text("HR", "H\x1bR"),
+            unit_cost=Decimal("25"),
         ),
         BudgetLine(
-            9, "", "03-300", "M", text("tab here evil", "tab\there \u202eevil"), Decimal("200.50")
+            row=9,
+            sub_job="",
+            cost_code="03-300",
+            cost_type="M",
+            description=text("tab here evil", "tab\there \u202eevil"),
+            amount=Decimal("200.50"),
         ),
-        BudgetLine(10, "", "09-900", "S", text("two lines", "two\rlines"), Decimal("-8.00")),
+        BudgetLine(
+            row=10,
+            sub_job="",
+            cost_code="09-900",
+            cost_type="S",
+            description=text("two lines", "two\rlines"),
+            amount=Decimal("-8.00"),
+        ),
     )
 
 
 def _job(dirty: bool) -> ExportJob:
     name = "River\u200bside Clinic" if dirty else "Riverside Clinic"
-    return ExportJob("P-1001", name, 1, ExportKind.ORIGINAL, _lines(dirty), AT)
+    return ExportJob(
+        project_number="P-1001",
+        project_name=name,
+        version=1,
+        kind=ExportKind.ORIGINAL,
+        lines=_lines(dirty),
+        at=AT,
+    )
 
 
 @pytest.mark.parametrize("profile", PROFILE_NAMES)
@@ -94,31 +113,39 @@ def test_the_review_workbook_shows_every_text_cleaned(tmp_path: Path) -> None:
     before = tuple(replace(line, amount=line.amount + 1) for line in _lines(True)[:2])
     after = _lines(True)
     rejection = Rejection(
-        1,
-        "Carl\u202e Accountant",
-        AT,
-        ("Recheck\x00 01-100",),
-        (LineFlag(LineKey("", "03-300", "M"), "too\x1b high"),),
+        version=1,
+        approver="Carl\u202e Accountant",
+        at=AT,
+        reasons=("Recheck\x00 01-100",),
+        flags=(LineFlag(LineKey("", "03-300", "M"), "too\x1b high"),),
     )
     document = BudgetDocument(
-        "P-1001", after, "River\u200bside Clinic", "Ada Admin", Decimal("292.50")
+        project_number="P-1001",
+        lines=after,
+        project_name="River\u200bside Clinic",
+        prepared_by="Ada Admin",
+        stated_total=Decimal("292.50"),
     )
     submission = Submission(
-        "P-1001",
-        2,
-        Action.SEND,
-        "in\u202e.xlsx",
-        "0" * 64,
-        "f",
-        "Ada\x00 Admin",
-        AT,
-        "P-1001_v2_review.xlsx",
-        len(after),
-        str(document.total),
+        project_number="P-1001",
+        version=2,
+        action=Action.SEND,
+        file_name="in\u202e.xlsx",
+        file_sha256="0" * 64,
+        fingerprint="f",
+        sender="Ada\x00 Admin",
+        at=AT,
+        review_file="P-1001_v2_review.xlsx",
+        line_count=len(after),
+        total=str(document.total),
     )
-    warning = Problem("list.not_checked", "not\x00 checked", severity=Severity.WARNING)
+    warning = Problem(rule="list.not_checked", message="not\x00 checked", severity=Severity.WARNING)
     content = ReviewContent(
-        submission, document, ["Carl"], [warning], assess_resend(before, after, rejection)
+        submission=submission,
+        document=document,
+        approvers=["Carl"],
+        warnings=[warning],
+        resend=assess_resend(before, after, rejection),
     )
     target = tmp_path / "review.xlsx"
 
@@ -134,13 +161,18 @@ def test_the_review_workbook_shows_every_text_cleaned(tmp_path: Path) -> None:
 
 
 def test_the_workbook_handed_back_shows_every_text_cleaned(tmp_path: Path) -> None:
-    document = BudgetDocument("P-1001", _lines(True), "River\u200bside Clinic", "Ada\x00 Admin")
+    document = BudgetDocument(
+        project_number="P-1001",
+        lines=_lines(True),
+        project_name="River\u200bside Clinic",
+        prepared_by="Ada\x00 Admin",
+    )
     rejection = Rejection(
-        1,
-        "Carl\u202e Accountant",
-        AT,
-        ("Recheck\x00 01-100",),
-        (LineFlag(LineKey("", "03-300", "M"), "too\x1b high"),),
+        version=1,
+        approver="Carl\u202e Accountant",
+        at=AT,
+        reasons=("Recheck\x00 01-100",),
+        flags=(LineFlag(LineKey("", "03-300", "M"), "too\x1b high"),),
     )
     target = tmp_path / "rejected.xlsx"
 

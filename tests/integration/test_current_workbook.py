@@ -28,21 +28,48 @@ LISTED = ValidationRules(
 )
 LINES = (
     BudgetLine(
-        7,
-        "",
-        "01-100",
-        "L",
-        "Labour",
-        Decimal("610499.89"),
-        Decimal("333"),
-        "HR",
-        Decimal("1833.333"),
+        row=7,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="Labour",
+        amount=Decimal("610499.89"),
+        unit_qty=Decimal("333"),
+        uom="HR",
+        unit_cost=Decimal("1833.333"),
     ),
-    BudgetLine(8, "", "03-300", "M", "Concrete", Decimal("8000.00")),
-    BudgetLine(9, "A", "03-300", "M", "Concrete, wing A", Decimal("1500.25")),
-    BudgetLine(10, "B", "09-900", "S", "=2+3 painting", Decimal("-8000.00")),
+    BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete",
+        amount=Decimal("8000.00"),
+    ),
+    BudgetLine(
+        row=9,
+        sub_job="A",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete, wing A",
+        amount=Decimal("1500.25"),
+    ),
+    BudgetLine(
+        row=10,
+        sub_job="B",
+        cost_code="09-900",
+        cost_type="S",
+        description="=2+3 painting",
+        amount=Decimal("-8000.00"),
+    ),
 )
-DOCUMENT = BudgetDocument("P-1001", LINES, "Riverside Clinic", "Ada Admin", Decimal("612000.14"))
+DOCUMENT = BudgetDocument(
+    project_number="P-1001",
+    lines=LINES,
+    project_name="Riverside Clinic",
+    prepared_by="Ada Admin",
+    stated_total=Decimal("612000.14"),
+)
 
 
 @pytest.fixture

@@ -33,36 +33,71 @@ GOLDEN = Path(__file__).parent.parent / "golden" / "erp"
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 LINES = (
     BudgetLine(
-        8,
-        "",
-        "01-100",
-        "L",
-        "General conditions",
-        Decimal("12000.00"),
-        Decimal("400"),
-        "HR",
-        Decimal("30"),
+        row=8,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="General conditions",
+        amount=Decimal("12000.00"),
+        unit_qty=Decimal("400"),
+        uom="HR",
+        unit_cost=Decimal("30"),
     ),
-    BudgetLine(9, "", "03-300", "M", 'Concrete, "ready mix"', Decimal("45000.50")),
-    BudgetLine(10, "", "09-900", "S", "=2+3 painting", Decimal("-8000.00")),
+    BudgetLine(
+        row=9,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description='Concrete, "ready mix"',
+        amount=Decimal("45000.50"),
+    ),
+    BudgetLine(
+        row=10,
+        sub_job="",
+        cost_code="09-900",
+        cost_type="S",
+        description="=2+3 painting",
+        amount=Decimal("-8000.00"),
+    ),
 )
 # The same cost code and type in two sub jobs: two lines the ERP must keep apart.
 SUB_JOB_LINES = (
     BudgetLine(
-        11,
-        "MOB",
-        "01-100",
-        "L",
-        "Mobilisation crew",
-        Decimal("2500.25"),
-        Decimal("50"),
-        "HR",
-        Decimal("50.005"),
+        row=11,
+        sub_job="MOB",
+        cost_code="01-100",
+        cost_type="L",
+        description="Mobilisation crew",
+        amount=Decimal("2500.25"),
+        unit_qty=Decimal("50"),
+        uom="HR",
+        unit_cost=Decimal("50.005"),
     ),
-    BudgetLine(12, "TI2", "01-100", "L", "Tenant fit-out crew", Decimal("1800.00")),
+    BudgetLine(
+        row=12,
+        sub_job="TI2",
+        cost_code="01-100",
+        cost_type="L",
+        description="Tenant fit-out crew",
+        amount=Decimal("1800.00"),
+    ),
 )
-JOB = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, LINES, AT)
-SUB_JOB = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, LINES + SUB_JOB_LINES, AT)
+JOB = ExportJob(
+    project_number="P-1001",
+    project_name="Riverside Clinic",
+    version=1,
+    kind=ExportKind.ORIGINAL,
+    lines=LINES,
+    at=AT,
+)
+SUB_JOB = ExportJob(
+    project_number="P-1001",
+    project_name="Riverside Clinic",
+    version=1,
+    kind=ExportKind.ORIGINAL,
+    lines=LINES + SUB_JOB_LINES,
+    at=AT,
+)
 TOTAL = Decimal("49000.50")
 
 
@@ -114,9 +149,24 @@ def test_an_independent_reader_gets_every_line_back_to_the_cent(
 def test_a_negative_zero_is_exported_as_zero(profile: str, tmp_path: Path) -> None:
     """A zero amount negated (IIF's opposite split) or typed as -0 reaches no ERP as -0.00."""
     zero = BudgetLine(
-        13, "", "05-500", "E", "Allowance", Decimal("-0.00"), Decimal("-0"), "EA", Decimal("-0")
+        row=13,
+        sub_job="",
+        cost_code="05-500",
+        cost_type="E",
+        description="Allowance",
+        amount=Decimal("-0.00"),
+        unit_qty=Decimal("-0"),
+        uom="EA",
+        unit_cost=Decimal("-0"),
     )
-    job = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, (*LINES, zero), AT)
+    job = ExportJob(
+        project_number="P-1001",
+        project_name="Riverside Clinic",
+        version=1,
+        kind=ExportKind.ORIGINAL,
+        lines=(*LINES, zero),
+        at=AT,
+    )
     text = _write(profile, tmp_path, job).decode("utf-8")
 
     assert re.search(r"(?<![\w.])-0(\.0*)?(?![\d.])", text) is None, text
@@ -126,7 +176,14 @@ def test_a_negative_zero_is_exported_as_zero(profile: str, tmp_path: Path) -> No
 
 
 def test_a_budget_change_says_so_where_the_layout_has_a_word_for_it(tmp_path: Path) -> None:
-    change = ExportJob("P-1001", "Riverside Clinic", 2, ExportKind.CHANGE, LINES[:1], AT)
+    change = ExportJob(
+        project_number="P-1001",
+        project_name="Riverside Clinic",
+        version=2,
+        kind=ExportKind.CHANGE,
+        lines=LINES[:1],
+        at=AT,
+    )
     for profile in ("generic-csv", "sage-intacct", "quickbooks-iif"):
         records = read_erp_file(profile, _write(profile, tmp_path, change))
         assert [r.marker for r in records] == ["approved change"], profile

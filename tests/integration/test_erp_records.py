@@ -37,7 +37,16 @@ units = st.sampled_from(["", "HR", "SF", "EA", "LS"])
 
 
 def _line(key: Key, amount: Decimal, quantity: Decimal | None, unit: str) -> BudgetLine:
-    return BudgetLine(1, key[0], key[1], key[2], f"Line {key[1]}", amount, quantity, unit)
+    return BudgetLine(
+        row=1,
+        sub_job=key[0],
+        cost_code=key[1],
+        cost_type=key[2],
+        description=f"Line {key[1]}",
+        amount=amount,
+        unit_qty=quantity,
+        uom=unit,
+    )
 
 
 @st.composite
@@ -93,7 +102,14 @@ def _erp_key(profile: str, line: BudgetLine) -> Key:
 def test_an_original_reads_back_line_for_line(profile: str, data: st.DataObject) -> None:
     sub_jobs = load_profile(Path("/nonexistent"), profile).sub_jobs
     lines, _ = data.draw(versions(sub_jobs))
-    job = ExportJob("P-1001", "Riverside Clinic", 1, ExportKind.ORIGINAL, lines, AT)
+    job = ExportJob(
+        project_number="P-1001",
+        project_name="Riverside Clinic",
+        version=1,
+        kind=ExportKind.ORIGINAL,
+        lines=lines,
+        at=AT,
+    )
 
     read = _by_key(profile, _records(profile, job))
 
@@ -117,7 +133,14 @@ def test_a_change_added_to_the_exported_version_gives_the_new_one(
     sub_jobs = load_profile(Path("/nonexistent"), profile).sub_jobs
     old, new = data.draw(versions(sub_jobs))
     changes = delta_lines(old, new)
-    job = ExportJob("P-1001", "Riverside Clinic", 2, ExportKind.CHANGE, changes, AT)
+    job = ExportJob(
+        project_number="P-1001",
+        project_name="Riverside Clinic",
+        version=2,
+        kind=ExportKind.CHANGE,
+        lines=changes,
+        at=AT,
+    )
 
     read = _by_key(profile, _records(profile, job)) if changes else {}
 

@@ -33,7 +33,7 @@ def report(path: Path) -> str:
     try:
         problems = read_and_check(path, load_settings(GOLDEN)).problems
     except UnreadableWorkbook as exc:
-        problems = [Problem("workbook.unreadable", str(exc))]
+        problems = [Problem(rule="workbook.unreadable", message=str(exc))]
     lines = [f"{problem.severity:<7} {problem}" for problem in problems]
     return "\n".join(lines or ["no problems"]) + "\n"
 

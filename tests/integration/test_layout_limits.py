@@ -156,8 +156,17 @@ def test_intake_refuses_exactly_the_job_fields_and_numbers_the_layout_cannot_wri
             headers=UNIT_HEADERS,
         )
         problems = _checked(path, spec)
-        plain = BudgetLine(8, "", "01-100", "L", "Work", amount)
-        header_only = ExportJob(number, name, 1, ExportKind.ORIGINAL, (plain,), AT)
+        plain = BudgetLine(
+            row=8, sub_job="", cost_code="01-100", cost_type="L", description="Work", amount=amount
+        )
+        header_only = ExportJob(
+            project_number=number,
+            project_name=name,
+            version=1,
+            kind=ExportKind.ORIGINAL,
+            lines=(plain,),
+            at=AT,
+        )
         header_written = bool(_render(templates, spec, header_only))
     refused = {p.cell: p.rule for p in problems}
     assert any(cell in refused for cell in HEADER_CELLS) == (not header_written), refused
@@ -227,7 +236,14 @@ def test_a_layout_without_quoting_refuses_its_delimiter_in_any_field_it_writes(
     spec = load_profile(tmp_path, "pipe")
     lines = [("", "01-100", "L", "Concrete | ready mix", 5), ("", "01-200", "L", "Forms", 5)]
     path = workbook_factory(project_name="North | South", lines=lines)
-    line = BudgetLine(8, "", "01-100", "L", "Concrete | ready mix", Decimal(5))
+    line = BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="Concrete | ready mix",
+        amount=Decimal(5),
+    )
 
     problems = _checked(path, spec)
 
@@ -239,7 +255,14 @@ def test_a_layout_without_quoting_refuses_its_delimiter_in_any_field_it_writes(
         "Description holds a vertical bar, the delimiter of the pipe ERP format, which has no "
         "quoting to write it in MEMO"
     )
-    job = ExportJob("P-1001", "North", 1, ExportKind.ORIGINAL, (line,), AT)
+    job = ExportJob(
+        project_number="P-1001",
+        project_name="North",
+        version=1,
+        kind=ExportKind.ORIGINAL,
+        lines=(line,),
+        at=AT,
+    )
     with pytest.raises(LayoutError, match="delimiter"):
         _writer(tmp_path).render(spec, job)
 

@@ -32,27 +32,58 @@ LISTED = ValidationRules(
 LINES = (
     # 333 x 1,833.333 is 610,499.889: the amount kept to the cent is still the product
     BudgetLine(
-        8,
-        "",
-        "01-100",
-        "L",
-        "Labour",
-        Decimal("610499.89"),
-        Decimal("333"),
-        "HR",
-        Decimal("1833.333"),
+        row=8,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="Labour",
+        amount=Decimal("610499.89"),
+        unit_qty=Decimal("333"),
+        uom="HR",
+        unit_cost=Decimal("1833.333"),
     ),
     BudgetLine(
-        9, "", "03-300", "M", "Concrete", Decimal("8000.00"), Decimal("2.5"), "M3", Decimal("3200")
+        row=9,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete",
+        amount=Decimal("8000.00"),
+        unit_qty=Decimal("2.5"),
+        uom="M3",
+        unit_cost=Decimal("3200"),
     ),
     BudgetLine(
-        10, "", "03-300", "L", "Pour", Decimal("150.00"), Decimal("10"), "HR", Decimal("10")
+        row=10,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="L",
+        description="Pour",
+        amount=Decimal("150.00"),
+        unit_qty=Decimal("10"),
+        uom="HR",
+        unit_cost=Decimal("10"),
     ),
-    BudgetLine(11, "A", "09-900", "S", "=2+3 painting", Decimal("-8000.00")),
+    BudgetLine(
+        row=11,
+        sub_job="A",
+        cost_code="09-900",
+        cost_type="S",
+        description="=2+3 painting",
+        amount=Decimal("-8000.00"),
+    ),
 )
-DOCUMENT = BudgetDocument("P-1001", LINES, "Riverside Clinic", "Ada Admin", None)
+DOCUMENT = BudgetDocument(
+    project_number="P-1001",
+    lines=LINES,
+    project_name="Riverside Clinic",
+    prepared_by="Ada Admin",
+    stated_total=None,
+)
 FLAG = LineFlag(LineKey("", "03-300", "M"), "too high")
-REJECTION = Rejection(1, "Carl Accountant", NOW, ("Recheck 01-100",), (FLAG,))
+REJECTION = Rejection(
+    version=1, approver="Carl Accountant", at=NOW, reasons=("Recheck 01-100",), flags=(FLAG,)
+)
 
 
 @pytest.fixture

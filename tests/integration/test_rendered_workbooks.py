@@ -51,12 +51,42 @@ PAINTING = (
 
 def _lines(count: int, concrete: str = "118523.00") -> tuple[BudgetLine, ...]:
     first = (
-        BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00")),
-        BudgetLine(9, "", "03-300", "M", "Concrete", Decimal(concrete), Decimal("333"), "CY"),
-        BudgetLine(10, "", "09-900", "S", "Painting", Decimal("8000.00")),
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="01-100",
+            cost_type="L",
+            description="General conditions",
+            amount=Decimal("12000.00"),
+        ),
+        BudgetLine(
+            row=9,
+            sub_job="",
+            cost_code="03-300",
+            cost_type="M",
+            description="Concrete",
+            amount=Decimal(concrete),
+            unit_qty=Decimal("333"),
+            uom="CY",
+        ),
+        BudgetLine(
+            row=10,
+            sub_job="",
+            cost_code="09-900",
+            cost_type="S",
+            description="Painting",
+            amount=Decimal("8000.00"),
+        ),
     )
     rest = tuple(
-        BudgetLine(11 + n, "", f"15-{n:03d}", "S", HVAC, Decimal("1000.00") + n)
+        BudgetLine(
+            row=11 + n,
+            sub_job="",
+            cost_code=f"15-{n:03d}",
+            cost_type="S",
+            description=HVAC,
+            amount=Decimal("1000.00") + n,
+        )
         for n in range(count)
     )
     return first + rest
@@ -64,43 +94,55 @@ def _lines(count: int, concrete: str = "118523.00") -> tuple[BudgetLine, ...]:
 
 def _document(lines: tuple[BudgetLine, ...]) -> BudgetDocument:
     total = sum((line.amount for line in lines), Decimal("0.00"))
-    return BudgetDocument("24-017", lines, NAME, "Ada Admin", total)
+    return BudgetDocument(
+        project_number="24-017",
+        lines=lines,
+        project_name=NAME,
+        prepared_by="Ada Admin",
+        stated_total=total,
+    )
 
 
 def _submission(version: int, lines: int) -> Submission:
     return Submission(
-        "24-017",
-        version,
-        Action.SEND,
-        "Riverside budget.xlsx",
-        "0" * 64,
-        "f",
-        "Ada Admin",
-        NOW,
-        f"24-017_v{version}_review.xlsx",
-        lines,
-        "0",
+        project_number="24-017",
+        version=version,
+        action=Action.SEND,
+        file_name="Riverside budget.xlsx",
+        file_sha256="0" * 64,
+        fingerprint="f",
+        sender="Ada Admin",
+        at=NOW,
+        review_file=f"24-017_v{version}_review.xlsx",
+        line_count=lines,
+        total="0",
     )
 
 
 def _rejection() -> Rejection:
     flag = LineFlag(_lines(0)[2].key, PAINTING)
-    return Rejection(1, "Carl Accountant", NOW, REASONS, (flag,))
+    return Rejection(version=1, approver="Carl Accountant", at=NOW, reasons=REASONS, flags=(flag,))
 
 
 def _resend() -> ReviewContent:
     before, after = _lines(30), _lines(30, "110000.00")
     responses = tuple(ReasonResponse("", r, a) for r, a in zip(REASONS, RESPONSES, strict=True))
     resend = assess_resend(before, after, _rejection(), responses)
-    return ReviewContent(_submission(2, len(after)), _document(after), ["Carl"], [], resend)
+    return ReviewContent(
+        submission=_submission(2, len(after)),
+        document=_document(after),
+        approvers=["Carl"],
+        warnings=[],
+        resend=resend,
+    )
 
 
 WARNING = Problem(
-    "amount-rounded",
-    "the amount of 03-300 / M had more than two decimals and was rounded to the cent as the "
-    "ERP keeps it",
-    "Budget",
-    "H9",
+    rule="amount-rounded",
+    message="the amount of 03-300 / M had more than two decimals and was rounded to the cent "
+    "as the ERP keeps it",
+    sheet="Budget",
+    cell="H9",
     severity=Severity.WARNING,
 )
 
@@ -110,13 +152,22 @@ def _change() -> ReviewContent:
     returns = [ReturnedAmount(after[1].key, after[1].amount, 1)]
     change = ChangeAssessment(2, diff_lines(before, after), returns, before)
     return ReviewContent(
-        _submission(3, len(after)), _document(after), ["Carl"], [WARNING], change=change
+        submission=_submission(3, len(after)),
+        document=_document(after),
+        approvers=["Carl"],
+        warnings=[WARNING],
+        change=change,
     )
 
 
 def _first_send() -> ReviewContent:
     lines = _lines(30)
-    return ReviewContent(_submission(1, len(lines)), _document(lines), ["Carl"], [WARNING])
+    return ReviewContent(
+        submission=_submission(1, len(lines)),
+        document=_document(lines),
+        approvers=["Carl"],
+        warnings=[WARNING],
+    )
 
 
 def _rendered(tmp_path: Path, write: Callable[[Path], object]) -> list[Page]:
@@ -194,13 +245,15 @@ def test_the_problems_copy_prints_every_problem_whole_one_page_wide(tmp_path: Pa
     )
     problems = [
         Problem(
-            "amount.not_numeric",
-            "Amount is not a number (found 'lots')",
-            "Budget",
-            "E7",
+            rule="amount.not_numeric",
+            message="Amount is not a number (found 'lots')",
+            sheet="Budget",
+            cell="E7",
             hint=PAINTING,
         ),
-        Problem("cost_code.unknown", REASONS[0], "Budget", "B9", hint=REASONS[1]),
+        Problem(
+            rule="cost_code.unknown", message=REASONS[0], sheet="Budget", cell="B9", hint=REASONS[1]
+        ),
     ]
     write = lambda target: write_annotated_copy(source, problems, target)  # noqa: E731
     pages = _rendered(tmp_path, write)

@@ -25,7 +25,7 @@ SETTLED, WAITING = "P-1", "P-2"
 def store(open_store: OpenStore) -> Store:
     """A settled budget (sent, accepted, exported a while ago) and one awaiting approval."""
     store = open_store()
-    settled, waiting = ProjectBudget(SETTLED), ProjectBudget(WAITING)
+    settled, waiting = ProjectBudget(project_number=SETTLED), ProjectBudget(project_number=WAITING)
     with store.transaction():
         settled.send(sender="Ada", at=OLD, file_sha256="1" * 64)
         settled.accept(approver="Carl", at=OLD, file_sha256="2" * 64)
@@ -38,7 +38,17 @@ def store(open_store: OpenStore) -> Store:
 
 def _notice(store: Store, project: str, action: Action, at: datetime, sha: str = "") -> None:
     with store.transaction():
-        store.record(Event(project, 1, action, "budget-erp", at, f"{action} note", sha))
+        store.record(
+            Event(
+                project_number=project,
+                version=1,
+                action=action,
+                actor="budget-erp",
+                at=at,
+                detail=f"{action} note",
+                file_sha256=sha,
+            )
+        )
 
 
 def _kept_projects(store: Store) -> set[str]:
@@ -83,7 +93,17 @@ def test_a_prune_rolled_back_removes_nothing(store: Store) -> None:
 def test_only_mail_sent_long_ago_goes(store: Store) -> None:
     with store.transaction():
         for key, at in (("old", OLD), ("new", RECENT), ("queued", OLD), ("failed", OLD)):
-            store.enqueue(Notification(key, "sent", ("a@x",), "s", "t", "<p>", at))
+            store.enqueue(
+                Notification(
+                    key=key,
+                    template="sent",
+                    to=("a@x",),
+                    subject="s",
+                    text="t",
+                    html="<p>",
+                    created_at=at,
+                )
+            )
         store.mark_sent("old", OLD)
         store.mark_sent("new", RECENT)
         store.mark_failed("failed", "5xx")
@@ -96,16 +116,43 @@ def test_review_records_of_settled_budgets_go_those_of_a_waiting_version_stay(
     store: Store,
 ) -> None:
     issues = [
-        ReviewIssue("t1", SETTLED, 1, "P-1_v1_review.xlsx", "6" * 64, OLD),
-        ReviewIssue("t2", WAITING, 1, "P-2_v1_review.xlsx", "7" * 64, OLD),
-        ReviewIssue("t3", SETTLED, 1, "P-1_v1_review.xlsx", "8" * 64, RECENT),
+        ReviewIssue(
+            token="t1",
+            project_number=SETTLED,
+            version=1,
+            review_file="P-1_v1_review.xlsx",
+            sha256="6" * 64,
+            issued_at=OLD,
+        ),
+        ReviewIssue(
+            token="t2",
+            project_number=WAITING,
+            version=1,
+            review_file="P-2_v1_review.xlsx",
+            sha256="7" * 64,
+            issued_at=OLD,
+        ),
+        ReviewIssue(
+            token="t3",
+            project_number=SETTLED,
+            version=1,
+            review_file="P-1_v1_review.xlsx",
+            sha256="8" * 64,
+            issued_at=RECENT,
+        ),
     ]
     with store.transaction():
         for issue in issues:
             store.add_review_issue(issue)
         for sha, project, at in (("a", SETTLED, OLD), ("b", WAITING, OLD), ("c", SETTLED, RECENT)):
             store.note_decision_file(
-                DecisionFile(sha * 64, project, 1, DecisionOutcome.ACCEPTED, at)
+                DecisionFile(
+                    sha256=sha * 64,
+                    project_number=project,
+                    version=1,
+                    outcome=DecisionOutcome.ACCEPTED,
+                    at=at,
+                )
             )
     with store.transaction():
         assert store.prune_review_records(BEFORE, _kept_projects(store)) == (1, 1)
@@ -135,15 +182,24 @@ def test_the_archive_keeps_what_records_and_notes_refer_to(store: Store) -> None
     with store.transaction():
         store.record(
             Event(
-                SETTLED,
-                1,
-                Action.TIDY_HAND_BACKS,
-                "budget-erp",
-                RECENT,
-                "moved: a.xlsx (sha256 9abc" + "d" * 8 + ")",
+                project_number=SETTLED,
+                version=1,
+                action=Action.TIDY_HAND_BACKS,
+                actor="budget-erp",
+                at=RECENT,
+                detail="moved: a.xlsx (sha256 9abc" + "d" * 8 + ")",
             )
         )
-        store.add_review_issue(ReviewIssue("t2", WAITING, 1, "r.xlsx", "7" * 64, OLD))
+        store.add_review_issue(
+            ReviewIssue(
+                token="t2",
+                project_number=WAITING,
+                version=1,
+                review_file="r.xlsx",
+                sha256="7" * 64,
+                issued_at=OLD,
+            )
+        )
     references = store.archive_references()
     sent, decided, exported, refused = "1" * 64, "2" * 64, "3" * 64, "5" * 64
     assert all(references.refer_to(sha) for sha in (sent, decided, exported, refused, "7" * 64))

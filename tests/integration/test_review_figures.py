@@ -37,12 +37,12 @@ HOSTILE = (
 def _lines(count: int, descriptions: tuple[str, ...] = ("Concrete",)) -> tuple[BudgetLine, ...]:
     return tuple(
         BudgetLine(
-            row + 8,
-            "",
-            f"{row % 90 + 1:02d}-{row:04d}",
-            "M",
-            descriptions[row % len(descriptions)],
-            Decimal("45000.50") + row,
+            row=row + 8,
+            sub_job="",
+            cost_code=f"{row % 90 + 1:02d}-{row:04d}",
+            cost_type="M",
+            description=descriptions[row % len(descriptions)],
+            amount=Decimal("45000.50") + row,
         )
         for row in range(count)
     )
@@ -50,21 +50,29 @@ def _lines(count: int, descriptions: tuple[str, ...] = ("Concrete",)) -> tuple[B
 
 def _content(lines: tuple[BudgetLine, ...], version: int = 1) -> ReviewContent:
     total = sum((line.amount for line in lines), Decimal("0.00"))
-    document = BudgetDocument("P-7", lines, "Depot", "Ada Admin", total)
-    submission = Submission(
-        "P-7",
-        version,
-        Action.SEND,
-        "in.xlsx",
-        "0" * 64,
-        "f",
-        "Ada Admin",
-        NOW,
-        f"P-7_v{version}_review.xlsx",
-        len(lines),
-        str(total),
+    document = BudgetDocument(
+        project_number="P-7",
+        lines=lines,
+        project_name="Depot",
+        prepared_by="Ada Admin",
+        stated_total=total,
     )
-    return ReviewContent(submission, document, ["Carl Accountant"], [])
+    submission = Submission(
+        project_number="P-7",
+        version=version,
+        action=Action.SEND,
+        file_name="in.xlsx",
+        file_sha256="0" * 64,
+        fingerprint="f",
+        sender="Ada Admin",
+        at=NOW,
+        review_file=f"P-7_v{version}_review.xlsx",
+        line_count=len(lines),
+        total=str(total),
+    )
+    return ReviewContent(
+        submission=submission, document=document, approvers=["Carl Accountant"], warnings=[]
+    )
 
 
 def _issued(tmp_path: Path, content: ReviewContent) -> tuple[Path, ReviewFigures]:
@@ -101,15 +109,19 @@ def test_the_figures_written_are_the_figures_read_back(tmp_path: Path, count: in
 def test_a_resend_is_held_to_its_changes_and_earlier_reasons_too(tmp_path: Path) -> None:
     before, after = _lines(3), _lines(4)
     rejection = Rejection(
-        1, "Carl", NOW, ("too high",), (LineFlag(LineKey("", "01-0000", "M"), "not ours"),)
+        version=1,
+        approver="Carl",
+        at=NOW,
+        reasons=("too high",),
+        flags=(LineFlag(LineKey("", "01-0000", "M"), "not ours"),),
     )
     content = _content(after, version=2)
     content = ReviewContent(
-        content.submission,
-        content.document,
-        content.approvers,
-        [],
-        assess_resend(before, after, rejection),
+        submission=content.submission,
+        document=content.document,
+        approvers=content.approvers,
+        warnings=[],
+        resend=assess_resend(before, after, rejection),
     )
     review, issued = _issued(tmp_path, content)
     _decided_in_openpyxl(review, {"Earlier Reasons!A4": "nothing was too high"})

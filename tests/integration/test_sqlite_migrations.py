@@ -18,7 +18,7 @@ from pipeline.domain.budget import BudgetLine, LineKey
 from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.domain.lifecycle import Action, Event, ProjectBudget, Status, Submission
 from pipeline.domain.review import LineFlag, Rejection
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 DAY = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
@@ -36,46 +36,171 @@ BUDGETS = [
 ]
 SUBMISSIONS = [
     Submission(
-        "P-1001", 1, Action.SEND, "budget.xlsx", SHA["a1"], "fp-1", "Ada Admin", _at(0),
-        "P-1001_v1_review.xlsx", 2, "57000.50", "Riverside Clinic", "Ada Admin", "57000.50",
+        project_number="P-1001",
+        version=1,
+        action=Action.SEND,
+        file_name="budget.xlsx",
+        file_sha256=SHA["a1"],
+        fingerprint="fp-1",
+        sender="Ada Admin",
+        at=_at(0),
+        review_file="P-1001_v1_review.xlsx",
+        line_count=2,
+        total="57000.50",
+        project_name="Riverside Clinic",
+        prepared_by="Ada Admin",
+        stated_total="57000.50",
     ),
     Submission(
-        "P-1001", 2, Action.RESEND, "budget fixed.xlsx", SHA["b2"], "fp-2", "Ada Admin",
-        _at(25), "P-1001_v2_review.xlsx", 2, "55000.50", "Riverside Clinic", "Ada Admin", "",
+        project_number="P-1001",
+        version=2,
+        action=Action.RESEND,
+        file_name="budget fixed.xlsx",
+        file_sha256=SHA["b2"],
+        fingerprint="fp-2",
+        sender="Ada Admin",
+        at=_at(25),
+        review_file="P-1001_v2_review.xlsx",
+        line_count=2,
+        total="55000.50",
+        project_name="Riverside Clinic",
+        prepared_by="Ada Admin",
+        stated_total="",
     ),
     Submission(
-        "P-2002", 1, Action.SEND, "depot.xlsx", SHA["c3"], "fp-3", "Eve Estimator", _at(26),
-        "P-2002_v1_review.xlsx", 1, "1500.00", "Harbor Depot", "Eve Estimator", "1500.00",
+        project_number="P-2002",
+        version=1,
+        action=Action.SEND,
+        file_name="depot.xlsx",
+        file_sha256=SHA["c3"],
+        fingerprint="fp-3",
+        sender="Eve Estimator",
+        at=_at(26),
+        review_file="P-2002_v1_review.xlsx",
+        line_count=1,
+        total="1500.00",
+        project_name="Harbor Depot",
+        prepared_by="Eve Estimator",
+        stated_total="1500.00",
     ),
-]  # fmt: skip
+]
 LINES = {
     ("P-1001", 1): [
-        BudgetLine(8, "", "01-100", "L", "Supervision", Decimal("12000.00"),
-                   Decimal("400"), "HR", Decimal("30.00")),
-        BudgetLine(9, "A", "03-300", "M", "Concrete", Decimal("45000.50")),
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="01-100",
+            cost_type="L",
+            description="Supervision",
+            amount=Decimal("12000.00"),
+            unit_qty=Decimal("400"),
+            uom="HR",
+            unit_cost=Decimal("30.00"),
+        ),
+        BudgetLine(
+            row=9,
+            sub_job="A",
+            cost_code="03-300",
+            cost_type="M",
+            description="Concrete",
+            amount=Decimal("45000.50"),
+        ),
     ],
     ("P-1001", 2): [
-        BudgetLine(8, "", "01-100", "L", "Supervision", Decimal("10000.00"),
-                   Decimal("400"), "HR", Decimal("25.00")),
-        BudgetLine(9, "A", "03-300", "M", "Concrete", Decimal("45000.50")),
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="01-100",
+            cost_type="L",
+            description="Supervision",
+            amount=Decimal("10000.00"),
+            unit_qty=Decimal("400"),
+            uom="HR",
+            unit_cost=Decimal("25.00"),
+        ),
+        BudgetLine(
+            row=9,
+            sub_job="A",
+            cost_code="03-300",
+            cost_type="M",
+            description="Concrete",
+            amount=Decimal("45000.50"),
+        ),
     ],
-    ("P-2002", 1): [BudgetLine(8, "", "05-500", "M", "Steel", Decimal("1500.00"))],
-}  # fmt: skip
+    ("P-2002", 1): [
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="05-500",
+            cost_type="M",
+            description="Steel",
+            amount=Decimal("1500.00"),
+        )
+    ],
+}
 REJECTION = Rejection(
-    1,
-    "Carl Accountant",
-    _at(24),
-    ("Supervision is over the estimate",),
-    (LineFlag(LineKey("", "01-100", "L"), "400 hours at 30 is too much"),),
+    version=1,
+    approver="Carl Accountant",
+    at=_at(24),
+    reasons=("Supervision is over the estimate",),
+    flags=(LineFlag(LineKey("", "01-100", "L"), "400 hours at 30 is too much"),),
 )
 OLD_EXPORT = ("P-1001", 2, "P-1001_v2.csv", SHA["d4"], 2, "55000.50", _at(30).isoformat())
 EVENTS = [
-    Event("P-1001", 1, Action.SEND, "Ada Admin", _at(0), "", SHA["a1"]),
-    Event("P-1001", 1, Action.REJECT, "Carl Accountant", _at(24), "Too much", SHA["e5"]),
-    Event("P-1001", 2, Action.RESEND, "Ada Admin", _at(25), "", SHA["b2"]),
-    Event("P-1001", 2, Action.ACCEPT, "Carl Accountant", _at(29), "", SHA["f6"]),
-    Event("P-1001", 2, Action.EXPORT, "budget-erp", _at(30), "P-1001_v2.csv", SHA["d4"]),
-    Event("P-2002", 1, Action.SEND, "Eve Estimator", _at(26), "", SHA["c3"]),
+    Event(
+        project_number="P-1001",
+        version=1,
+        action=Action.SEND,
+        actor="Ada Admin",
+        at=_at(0),
+        detail="",
+        file_sha256=SHA["a1"],
+    ),
+    Event(
+        project_number="P-1001",
+        version=1,
+        action=Action.REJECT,
+        actor="Carl Accountant",
+        at=_at(24),
+        detail="Too much",
+        file_sha256=SHA["e5"],
+    ),
+    Event(
+        project_number="P-1001",
+        version=2,
+        action=Action.RESEND,
+        actor="Ada Admin",
+        at=_at(25),
+        detail="",
+        file_sha256=SHA["b2"],
+    ),
+    Event(
+        project_number="P-1001",
+        version=2,
+        action=Action.ACCEPT,
+        actor="Carl Accountant",
+        at=_at(29),
+        detail="",
+        file_sha256=SHA["f6"],
+    ),
+    Event(
+        project_number="P-1001",
+        version=2,
+        action=Action.EXPORT,
+        actor="budget-erp",
+        at=_at(30),
+        detail="P-1001_v2.csv",
+        file_sha256=SHA["d4"],
+    ),
+    Event(
+        project_number="P-2002",
+        version=1,
+        action=Action.SEND,
+        actor="Eve Estimator",
+        at=_at(26),
+        detail="",
+        file_sha256=SHA["c3"],
+    ),
 ]
 
 
@@ -172,9 +297,17 @@ def test_the_old_export_moves_into_erp_exports_as_the_versions_original(
 ) -> None:
     project, version, name, sha, count, total, at = OLD_EXPORT
     moved = ExportRecord(
-        project, version, name, sha, count, total, datetime.fromisoformat(at),
-        seq=1, kind=ExportKind.ORIGINAL, profile="generic-csv",
-    )  # fmt: skip
+        project_number=project,
+        version=version,
+        file_name=name,
+        sha256=sha,
+        line_count=count,
+        total=total,
+        at=datetime.fromisoformat(at),
+        seq=1,
+        kind=ExportKind.ORIGINAL,
+        profile="generic-csv",
+    )
     assert upgraded.exports(project) == [moved]
     assert upgraded.export_by_file(name) == moved
     assert upgraded.exports("P-2002") == []
@@ -201,12 +334,26 @@ def test_the_upgraded_database_takes_what_only_the_new_schema_allows(
     budget = upgraded.get_budget("P-1001")
     assert budget is not None
     synced = ProjectBudget(
-        "P-1001", Status.SYNCED, 2, budget.sender, budget.sent_at, _at(31), budget.revision
+        project_number="P-1001",
+        status=Status.SYNCED,
+        version=2,
+        sender=budget.sender,
+        sent_at=budget.sent_at,
+        changed_at=_at(31),
+        revision=budget.revision,
     )
     again = ExportRecord(
-        "P-1001", 2, "P-1001_v2_002.csv", SHA["f6"], 2, "55000.50", _at(32),
-        seq=2, kind=ExportKind.AGAIN, profile="sage300",
-    )  # fmt: skip
+        project_number="P-1001",
+        version=2,
+        file_name="P-1001_v2_002.csv",
+        sha256=SHA["f6"],
+        line_count=2,
+        total="55000.50",
+        at=_at(32),
+        seq=2,
+        kind=ExportKind.AGAIN,
+        profile="sage300",
+    )
     with upgraded.transaction():
         upgraded.save_budget(synced)  # a state m001's CHECK refused, on the same revision
         upgraded.add_export(again)

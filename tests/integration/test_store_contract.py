@@ -23,8 +23,7 @@ from pipeline.domain.review import (
 )
 from pipeline.domain.review_figures import ReviewFigures, SheetFigures
 from pipeline.errors import ConcurrentUpdate
-from pipeline.services.ports import ExportRecord
-from pipeline.services.records import ExportIntent, Store
+from pipeline.services.records import ExportIntent, ExportRecord, Store
 from tests.conftest import OpenStore
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -37,32 +36,50 @@ def store(open_store: OpenStore) -> Store:
 
 
 def _sent(store: Store, project: str = "P-1") -> ProjectBudget:
-    budget = ProjectBudget(project)
+    budget = ProjectBudget(project_number=project)
     with store.transaction():
         budget.send(sender="Ada", at=NOW, file_sha256="a" * 64)
         store.save_budget(budget)
         store.add_submission(
             Submission(
-                project,
-                1,
-                Action.SEND,
-                "b.xlsx",
-                "a" * 64,
-                "fp",
-                "Ada",
-                NOW,
-                "r.xlsx",
-                2,
-                "10.005",
-                "Depot",
-                "Ada",
-                "10.005",
+                project_number=project,
+                version=1,
+                action=Action.SEND,
+                file_name="b.xlsx",
+                file_sha256="a" * 64,
+                fingerprint="fp",
+                sender="Ada",
+                at=NOW,
+                review_file="r.xlsx",
+                line_count=2,
+                total="10.005",
+                project_name="Depot",
+                prepared_by="Ada",
+                stated_total="10.005",
             ),
             [
                 BudgetLine(
-                    8, "", "01-100", "L", "Work", Decimal("10.00"), Decimal("1.5"), "HR", None
+                    row=8,
+                    sub_job="",
+                    cost_code="01-100",
+                    cost_type="L",
+                    description="Work",
+                    amount=Decimal("10.00"),
+                    unit_qty=Decimal("1.5"),
+                    uom="HR",
+                    unit_cost=None,
                 ),
-                BudgetLine(9, "S", "01-050", "M", "Tiles", Decimal("0.005"), None, "", None),
+                BudgetLine(
+                    row=9,
+                    sub_job="S",
+                    cost_code="01-050",
+                    cost_type="M",
+                    description="Tiles",
+                    amount=Decimal("0.005"),
+                    unit_qty=None,
+                    uom="",
+                    unit_cost=None,
+                ),
             ],
         )
     return budget
@@ -87,7 +104,13 @@ def test_round_trips_budget_submission_lines_and_history(open_store: OpenStore) 
 
 
 def test_rejections_keep_reasons_and_flags(store: Store) -> None:
-    rejection = Rejection(1, "Carl", NOW, ("a", "b"), (LineFlag(LineKey("S", "01", "L"), "n"),))
+    rejection = Rejection(
+        version=1,
+        approver="Carl",
+        at=NOW,
+        reasons=("a", "b"),
+        flags=(LineFlag(LineKey("S", "01", "L"), "n"),),
+    )
     with store.transaction():
         store.add_rejection("P-1", rejection)
     assert store.rejection("P-1", 1) == rejection
@@ -110,7 +133,7 @@ def test_a_stale_write_is_refused(store: Store) -> None:
 
 def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction():
-        budget = ProjectBudget("P-2")
+        budget = ProjectBudget(project_number="P-2")
         budget.send(sender="Ada", at=NOW, file_sha256="b" * 64)
         store.save_budget(budget)
         raise RuntimeError("crash before commit")
@@ -127,8 +150,22 @@ def test_events_keep_the_account_that_saved_the_file(store: Store) -> None:
 
 
 def test_the_review_issued_last_is_the_one_that_counts(store: Store) -> None:
-    first = ReviewIssue("t1", "P-1", 1, "P-1_v1_review.xlsx", "a" * 64, NOW)
-    again = ReviewIssue("t2", "P-1", 1, "P-1_v1_review.xlsx", "b" * 64, NOW)
+    first = ReviewIssue(
+        token="t1",
+        project_number="P-1",
+        version=1,
+        review_file="P-1_v1_review.xlsx",
+        sha256="a" * 64,
+        issued_at=NOW,
+    )
+    again = ReviewIssue(
+        token="t2",
+        project_number="P-1",
+        version=1,
+        review_file="P-1_v1_review.xlsx",
+        sha256="b" * 64,
+        issued_at=NOW,
+    )
     with store.transaction():
         store.add_review_issue(first)
         store.add_review_issue(again)  # the same version reviewed again (its export failed)
@@ -146,13 +183,34 @@ def test_a_review_issue_keeps_the_fingerprint_of_its_figures(store: Store) -> No
         },
         {"Decision": "Review!B14", "Reason": "Review!B15", "Approver": "Review!B16"},
     )
-    issued = ReviewIssue("t1", "P-1", 1, "P-1_v1_review.xlsx", "a" * 64, NOW, figures)
-    older = ReviewIssue("t0", "P-0", 1, "P-0_v1_review.xlsx", "b" * 64, NOW)  # before figures
+    issued = ReviewIssue(
+        token="t1",
+        project_number="P-1",
+        version=1,
+        review_file="P-1_v1_review.xlsx",
+        sha256="a" * 64,
+        issued_at=NOW,
+        figures=figures,
+    )
+    older = ReviewIssue(
+        token="t0",
+        project_number="P-0",
+        version=1,
+        review_file="P-0_v1_review.xlsx",
+        sha256="b" * 64,
+        issued_at=NOW,
+    )  # before figures
     with store.transaction():
         store.add_review_issue(issued)
         store.add_review_issue(older)
         store.note_decision_file(
-            DecisionFile("c" * 64, "P-1", 1, DecisionOutcome.FIGURES_CHANGED, NOW)
+            DecisionFile(
+                sha256="c" * 64,
+                project_number="P-1",
+                version=1,
+                outcome=DecisionOutcome.FIGURES_CHANGED,
+                at=NOW,
+            )
         )
     assert store.review_issue("t1") == issued
     assert store.current_review_issue("P-1", 1) == issued
@@ -170,7 +228,9 @@ def test_a_file_name_stem_belongs_to_one_project_whatever_its_case(store: Store)
 
 
 def test_a_save_is_noted_once_and_its_outcome_replaced(store: Store) -> None:
-    saved = DecisionFile("c" * 64, "P-1", 1, DecisionOutcome.PENDING, NOW)
+    saved = DecisionFile(
+        sha256="c" * 64, project_number="P-1", version=1, outcome=DecisionOutcome.PENDING, at=NOW
+    )
     with store.transaction():
         store.note_decision_file(saved)
         store.note_decision_file(replace(saved, outcome=DecisionOutcome.ACCEPTED))
@@ -179,7 +239,15 @@ def test_a_save_is_noted_once_and_its_outcome_replaced(store: Store) -> None:
 
 
 def test_exports_and_the_erp_answer(store: Store) -> None:
-    original = ExportRecord("P-1", 1, "P-1_v1.csv", "e" * 64, 2, "10.005", NOW)
+    original = ExportRecord(
+        project_number="P-1",
+        version=1,
+        file_name="P-1_v1.csv",
+        sha256="e" * 64,
+        line_count=2,
+        total="10.005",
+        at=NOW,
+    )
     again = replace(original, seq=2, kind=ExportKind.AGAIN, file_name="P-1_v1_2.csv")
     with store.transaction():
         store.add_export(again)
@@ -198,7 +266,16 @@ def test_exports_and_the_erp_answer(store: Store) -> None:
 def test_export_intents_come_back_by_version_in_sequence_order(open_store: OpenStore) -> None:
     store = open_store()
     first = ExportIntent(
-        ExportRecord("P-1", 1, "P-1_v1_001.csv", "e" * 64, 2, "10.005", NOW), "m" * 64
+        ExportRecord(
+            project_number="P-1",
+            version=1,
+            file_name="P-1_v1_001.csv",
+            sha256="e" * 64,
+            line_count=2,
+            total="10.005",
+            at=NOW,
+        ),
+        "m" * 64,
     )
     second = replace(
         first,
@@ -224,7 +301,18 @@ def test_export_intents_come_back_by_version_in_sequence_order(open_store: OpenS
 
 
 def test_a_name_is_intended_once(store: Store) -> None:
-    intent = ExportIntent(ExportRecord("P-1", 1, "P-1_v1_001.csv", "e" * 64, 2, "1.00", NOW), "m")
+    intent = ExportIntent(
+        ExportRecord(
+            project_number="P-1",
+            version=1,
+            file_name="P-1_v1_001.csv",
+            sha256="e" * 64,
+            line_count=2,
+            total="1.00",
+            at=NOW,
+        ),
+        "m",
+    )
     with store.transaction():
         store.add_export_intent(intent)
     other = replace(intent.record, seq=2, sha256="f" * 64)
@@ -236,7 +324,18 @@ def test_a_name_is_intended_once(store: Store) -> None:
 
 
 def test_an_intent_rolled_back_is_not_there(store: Store) -> None:
-    intent = ExportIntent(ExportRecord("P-1", 1, "P-1_v1_001.csv", "e" * 64, 2, "1.00", NOW), "m")
+    intent = ExportIntent(
+        ExportRecord(
+            project_number="P-1",
+            version=1,
+            file_name="P-1_v1_001.csv",
+            sha256="e" * 64,
+            line_count=2,
+            total="1.00",
+            at=NOW,
+        ),
+        "m",
+    )
     with pytest.raises(RuntimeError), store.transaction():
         store.add_export_intent(intent)
         raise RuntimeError("crash before commit")
@@ -244,7 +343,15 @@ def test_an_intent_rolled_back_is_not_there(store: Store) -> None:
 
 
 def test_the_outbox_queues_once_and_delivers_when_due(store: Store) -> None:
-    mail = Notification("k1", "sent", ("a@x", "b@x"), "Subject %s ?", "text", "<p>", NOW)
+    mail = Notification(
+        key="k1",
+        template="sent",
+        to=("a@x", "b@x"),
+        subject="Subject %s ?",
+        text="text",
+        html="<p>",
+        created_at=NOW,
+    )
     # An escalation copies someone: the Cc addresses come back as they went in.
     later = replace(mail, key="k2", created_at=NOW + timedelta(minutes=1), copy_to=("c@x",))
     with store.transaction():
@@ -302,10 +409,10 @@ def test_a_route_keeps_its_levels_decisions_and_review_inputs(store: Store) -> N
 
     route = ApprovalRoute(
         (
-            RouteLevel(Level("Accounting", role="accounting_approver")),
+            RouteLevel(Level(name="Accounting", role="accounting_approver")),
             RouteLevel(
                 Level(
-                    "Controller",
+                    name="Controller",
                     people=("Vera Controller",),
                     when_total_over=Decimal("1000000"),
                     escalate_to="Carl",
@@ -316,7 +423,15 @@ def test_a_route_keeps_its_levels_decisions_and_review_inputs(store: Store) -> N
     )
     inputs = ReviewInputs(
         "rejected",
-        (Problem("text.hidden_removed", "hidden", "Budget", "C9", severity=Severity.WARNING),),
+        (
+            Problem(
+                rule="text.hidden_removed",
+                message="hidden",
+                sheet="Budget",
+                cell="C9",
+                severity=Severity.WARNING,
+            ),
+        ),
         (ReasonResponse("03-300/M", "too high", "quote attached"),),
     )
     with store.transaction():
@@ -337,10 +452,33 @@ def test_a_snapshot_reads_as_the_store_does_and_sees_what_is_written(store: Stor
 
     _sent(store, "P-1")
     _sent(store, "P-2")
-    first = ReviewIssue("t1", "P-1", 1, "P-1_v1_review.xlsx", "a" * 64, NOW)
-    again = ReviewIssue("t2", "P-1", 1, "P-1_v1_review.xlsx", "b" * 64, NOW, level=1)
+    first = ReviewIssue(
+        token="t1",
+        project_number="P-1",
+        version=1,
+        review_file="P-1_v1_review.xlsx",
+        sha256="a" * 64,
+        issued_at=NOW,
+    )
+    again = ReviewIssue(
+        token="t2",
+        project_number="P-1",
+        version=1,
+        review_file="P-1_v1_review.xlsx",
+        sha256="b" * 64,
+        issued_at=NOW,
+        level=1,
+    )
     route = SINGLE_LEVEL.route(Decimal(10), None)
-    record = ExportRecord("P-2", 1, "P-2_v1_001.csv", "c" * 64, 2, "10.005", NOW)
+    record = ExportRecord(
+        project_number="P-2",
+        version=1,
+        file_name="P-2_v1_001.csv",
+        sha256="c" * 64,
+        line_count=2,
+        total="10.005",
+        at=NOW,
+    )
     with store.transaction():
         store.add_review_issue(first)
         store.add_review_issue(again)
@@ -376,7 +514,16 @@ def test_the_decisions_mark_moves_with_every_event_and_review_issued(store: Stor
     _sent(store, "P-1")
     sent = store.decisions_mark()
     with store.transaction():
-        store.add_review_issue(ReviewIssue("t1", "P-1", 1, "P-1_v1_review.xlsx", "a" * 64, NOW))
+        store.add_review_issue(
+            ReviewIssue(
+                token="t1",
+                project_number="P-1",
+                version=1,
+                review_file="P-1_v1_review.xlsx",
+                sha256="a" * 64,
+                issued_at=NOW,
+            )
+        )
     issued = store.decisions_mark()
     assert len({empty, sent, issued}) == 3
     assert store.decisions_mark() == issued  # reading moves nothing
@@ -385,7 +532,15 @@ def test_the_decisions_mark_moves_with_every_event_and_review_issued(store: Stor
 def test_the_mail_not_sent_comes_oldest_first_and_the_last_pass_is_kept(store: Store) -> None:
     assert store.last_pass() is None and store.unsent_mail() == []
     mail = [
-        Notification(key, "sent", ("a@x",), "s", "t", "<p>", NOW + timedelta(minutes=minutes))
+        Notification(
+            key=key,
+            template="sent",
+            to=("a@x",),
+            subject="s",
+            text="t",
+            html="<p>",
+            created_at=NOW + timedelta(minutes=minutes),
+        )
         for key, minutes in (("late", 2), ("b", 1), ("a", 1), ("gone", 0))
     ]
     with store.transaction():

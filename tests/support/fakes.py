@@ -99,7 +99,9 @@ class FakeFolders:
         if max_bytes is not None and len(data) > max_bytes:
             raise FileTooLarge(len(data), max_bytes)
         owner = self.owners.get(path, "carl" if "approval" in path.parts else "ada")
-        taken = TakenFile(path, path, self.sha256(path), owner, len(data))
+        taken = TakenFile(
+            path=path, content=path, sha256=self.sha256(path), owner=owner, size=len(data)
+        )
         if path not in self.renamed_over:
             yield taken
             return
@@ -227,7 +229,13 @@ class FakeInbox:
 
     def entries(self) -> list[InboxEntry]:
         return [
-            InboxEntry(p, EntryKind.FILE, len(data), self.folders.mtimes.get(p, 0.0), 1)
+            InboxEntry(
+                path=p,
+                kind=EntryKind.FILE,
+                size=len(data),
+                mtime=self.folders.mtimes.get(p, 0.0),
+                links=1,
+            )
             for p, data in sorted(self.folders.files.items())
             if p.parent == self.inbox
         ]
@@ -295,7 +303,9 @@ class FakeOutbox:
         if cut == "after rename":
             data = Found(name, ours.sha256)
             listed = Found(f"{name}.manifest.json", ours.manifest_sha256)
-            self.planted.append(PublishedName(name, int(manifest["seq"]), data, listed))
+            self.planted.append(
+                PublishedName(name=name, seq=int(manifest["seq"]), data=data, manifest=listed)
+            )
             raise PowerCut(f"after {name} was renamed into view")
         return ours.sha256
 
@@ -375,7 +385,7 @@ class FakeExporter:
         self.recorder = recorder
 
     def profile(self, name: str) -> ProfileSpec:
-        return ProfileSpec(name, "a fake layout", "csv")
+        return ProfileSpec(name=name, description="a fake layout", extension="csv")
 
     def __call__(self, profile: str, job: ExportJob, target: Path) -> None:
         self.recorder.export(profile, job, target)

@@ -13,8 +13,7 @@ from typing import Any
 from pipeline.domain.exports import ExportResult
 from pipeline.domain.lifecycle import Event
 from pipeline.domain.notification import MailStatus, Notification, QueuedMail
-from pipeline.services.ports import ExportRecord
-from pipeline.services.records import ArchiveReferences, ExportIntent
+from pipeline.services.records import ArchiveReferences, ExportIntent, ExportRecord
 from tests.support.memory_tables import (
     HandedBack,
     OnTables,
@@ -77,7 +76,9 @@ class MemoryOutbox(OnTables):
             return False
         created = utc(notification.created_at)
         queued = replace(notification, created_at=created)
-        self.tables.mail[notification.key] = QueuedMail(queued, MailStatus.QUEUED, 0, created)
+        self.tables.mail[notification.key] = QueuedMail(
+            notification=queued, status=MailStatus.QUEUED, attempts=0, next_attempt_at=created
+        )
         return True
 
     def has_notification(self, key: str) -> bool:

@@ -15,8 +15,7 @@ from pipeline.domain.budget import BudgetLine
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.notification import QueuedMail
 from pipeline.domain.review import DecisionFile, Rejection, ReviewInputs, ReviewIssue
-from pipeline.services.ports import ExportRecord
-from pipeline.services.records import ExportIntent
+from pipeline.services.records import ExportIntent, ExportRecord
 
 Version = tuple[str, int]
 Sequenced = tuple[str, int, int]  # project, version, seq

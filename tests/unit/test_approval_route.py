@@ -60,14 +60,14 @@ def test_the_levels_needed_are_exactly_those_whose_conditions_hold_in_order(
 
 
 def test_a_level_says_why_it_is_needed() -> None:
-    level = Level("Controller", people=("Vera",), when_total_over=Decimal(1_000_000))
+    level = Level(name="Controller", people=("Vera",), when_total_over=Decimal(1_000_000))
 
     assert level.why_needed(Decimal("1200000"), None) == "total 1,200,000.00 over 1,000,000.00"
     assert level.why_needed(Decimal("1000000"), None) is None  # over, not at
 
 
 def test_a_change_counts_by_its_size_whichever_way_it_goes() -> None:
-    level = Level("Controller", people=("Vera",), when_change_over=Decimal(100_000))
+    level = Level(name="Controller", people=("Vera",), when_change_over=Decimal(100_000))
 
     assert level.why_needed(Decimal(5), Decimal(-150_000)) == (
         "net change -150,000.00 over 100,000.00"
@@ -76,7 +76,9 @@ def test_a_change_counts_by_its_size_whichever_way_it_goes() -> None:
 
 
 def test_a_route_advances_level_by_level_and_starts_again() -> None:
-    route = ApprovalRoute((RouteLevel(Level("Accounting", role="r")), RouteLevel(Level("CFO"))))
+    route = ApprovalRoute(
+        (RouteLevel(Level(name="Accounting", role="r")), RouteLevel(Level(name="CFO")))
+    )
 
     assert (route.position, route.stage(), route.last_level) == (
         0,
@@ -96,8 +98,8 @@ AWAY = Delegation("Carl Accountant", "Del Delegate", date(2026, 12, 5), date(202
 PEOPLE = Directory((CARL, VERA, DEL), (AWAY,))
 TWO = ApprovalRoute(
     (
-        RouteLevel(Level("Accounting", role="accounting_approver")),
-        RouteLevel(Level("Controller", people=("Vera Controller",))),
+        RouteLevel(Level(name="Accounting", role="accounting_approver")),
+        RouteLevel(Level(name="Controller", people=("Vera Controller",))),
     )
 )
 

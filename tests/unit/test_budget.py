@@ -35,7 +35,9 @@ CENT = Decimal("0.01")
 
 
 def fingerprint(lines: list[BudgetLine]) -> str:
-    return BudgetDocument("P-1001", tuple(lines), project_name="Riverside").fingerprint()
+    return BudgetDocument(
+        project_number="P-1001", lines=tuple(lines), project_name="Riverside"
+    ).fingerprint()
 
 
 @given(LINES, st.data())
@@ -60,16 +62,24 @@ def test_fingerprint_sees_a_one_cent_change(lines: list[BudgetLine], data: st.Da
 @given(st.lists(st.integers(-(10**9), 10**9), max_size=20))
 def test_total_sums_the_amounts(cents: list[int]) -> None:
     lines = tuple(
-        BudgetLine(i, "", "01-100", str(i), "", Decimal(c).scaleb(-2)) for i, c in enumerate(cents)
+        BudgetLine(
+            row=i,
+            sub_job="",
+            cost_code="01-100",
+            cost_type=str(i),
+            description="",
+            amount=Decimal(c).scaleb(-2),
+        )
+        for i, c in enumerate(cents)
     )
-    assert BudgetDocument("P-1", lines).total == Decimal(sum(cents)).scaleb(-2)
+    assert BudgetDocument(project_number="P-1", lines=lines).total == Decimal(sum(cents)).scaleb(-2)
 
 
 @given(LINES)
 def test_a_stated_total_equal_to_the_sum_is_the_same_content_as_none(
     lines: list[BudgetLine],
 ) -> None:
-    bare = BudgetDocument("P-1001", tuple(lines))
+    bare = BudgetDocument(project_number="P-1001", lines=tuple(lines))
     stated = replace(bare, stated_total=bare.total)
     assert bare.fingerprint() != stated.fingerprint()
     assert bare.same_content(stated.fingerprint()) and stated.same_content(bare.fingerprint())
@@ -77,19 +87,30 @@ def test_a_stated_total_equal_to_the_sum_is_the_same_content_as_none(
 
 @given(LINES)
 def test_a_stated_total_off_the_sum_is_other_content(lines: list[BudgetLine]) -> None:
-    bare = BudgetDocument("P-1001", tuple(lines))
+    bare = BudgetDocument(project_number="P-1001", lines=tuple(lines))
     off = replace(bare, stated_total=bare.total + CENT)
     assert not off.same_content(bare.fingerprint()) and not bare.same_content(off.fingerprint())
     assert not bare.same_content(replace(bare, project_name="Other").fingerprint())
 
 
 def test_responses_travel_with_the_document_and_are_not_its_content() -> None:
-    lines = (BudgetLine(8, "", "01-100", "L", "Work", Decimal("10.00")),)
+    lines = (
+        BudgetLine(
+            row=8,
+            sub_job="",
+            cost_code="01-100",
+            cost_type="L",
+            description="Work",
+            amount=Decimal("10.00"),
+        ),
+    )
     answered = BudgetDocument(
-        "P-1", lines, responses=(ReasonResponse("01-100 / L", "too high", "quoted"),)
+        project_number="P-1",
+        lines=lines,
+        responses=(ReasonResponse("01-100 / L", "too high", "quoted"),),
     )
     assert pickle.loads(pickle.dumps(answered)) == answered  # as sent from the parse worker
-    assert answered.fingerprint() == BudgetDocument("P-1", lines).fingerprint()
+    assert answered.fingerprint() == BudgetDocument(project_number="P-1", lines=lines).fingerprint()
 
 
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
@@ -115,7 +136,13 @@ ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=12
 def test_a_document_sent_from_the_parse_worker_arrives_equal(lines: list[BudgetLine]) -> None:
     # as columns of JSON text: any text a cell may hold (control characters, lone surrogates,
     # the separators) and any exact decimal arrive as they left
-    sent = BudgetDocument("P-1", tuple(lines), "name", "Ada", Decimal("1.10"))
+    sent = BudgetDocument(
+        project_number="P-1",
+        lines=tuple(lines),
+        project_name="name",
+        prepared_by="Ada",
+        stated_total=Decimal("1.10"),
+    )
 
     arrived = pickle.loads(pickle.dumps(sent))
 
@@ -145,7 +172,7 @@ FEW = st.sampled_from(["", "a", "ab", "b", "a\x1fb", "\x00"])
 )
 def test_the_fingerprint_is_the_hash_of_the_sorted_line_contents(lines: list[BudgetLine]) -> None:
     # keys that tie (duplicate lines kept as a warning) and fields that prefix each other
-    document = BudgetDocument("P-1", tuple(lines))
+    document = BudgetDocument(project_number="P-1", lines=tuple(lines))
     digest = hashlib.sha256(b"P-1\x1f\x1f\x1e")
     for content in sorted(line.content() for line in lines):  # the definition, stored in
         digest.update("\x1f".join(content).encode() + b"\x1e")  # every database since v1

@@ -20,7 +20,14 @@ from pipeline.domain.review import LineFlag, Rejection
 
 
 def line(code: str, kind: str, amount: str, desc: str = "x", row: int = 1) -> BudgetLine:
-    return BudgetLine(row, "", code, kind, desc, Decimal(amount))
+    return BudgetLine(
+        row=row,
+        sub_job="",
+        cost_code=code,
+        cost_type=kind,
+        description=desc,
+        amount=Decimal(amount),
+    )
 
 
 OLD = [
@@ -51,11 +58,11 @@ def test_diff_lines_reports_each_kind_in_new_order_removed_last() -> None:
 def _rejection(flags: list[str], reasons: list[str]) -> Rejection:
     keys = {"03-300/M": LineKey("", "03-300", "M"), "01-100/L": LineKey("", "01-100", "L")}
     return Rejection(
-        1,
-        "Carl",
-        datetime(2024, 5, 1, tzinfo=UTC),
-        tuple(reasons),
-        tuple(LineFlag(keys[f], f"note {f}") for f in flags),
+        version=1,
+        approver="Carl",
+        at=datetime(2024, 5, 1, tzinfo=UTC),
+        reasons=tuple(reasons),
+        flags=tuple(LineFlag(keys[f], f"note {f}") for f in flags),
     )
 
 
@@ -137,7 +144,10 @@ CELLS = st.tuples(
     st.integers(-(10**6), 10**6).map(lambda c: Decimal(c).scaleb(-2)), st.sampled_from(["a", "b"])
 )
 LINE_SETS = st.dictionaries(KEYS, CELLS, max_size=12).map(
-    lambda d: [BudgetLine(i, *k, desc, amt) for i, (k, (amt, desc)) in enumerate(d.items())]
+    lambda d: [
+        BudgetLine(row=i, sub_job=sub, cost_code=code, cost_type=kind, description=desc, amount=amt)
+        for i, ((sub, code, kind), (amt, desc)) in enumerate(d.items())
+    ]
 )
 
 
@@ -164,7 +174,17 @@ def _measured(
 ) -> BudgetLine:
     quantity = None if qty is None else Decimal(qty)
     unit_cost = None if cost is None else Decimal(cost)
-    return BudgetLine(1, sub, code, "S", "Drywall", Decimal(amount), quantity, unit, unit_cost)
+    return BudgetLine(
+        row=1,
+        sub_job=sub,
+        cost_code=code,
+        cost_type="S",
+        description="Drywall",
+        amount=Decimal(amount),
+        unit_qty=quantity,
+        uom=unit,
+        unit_cost=unit_cost,
+    )
 
 
 def test_a_change_carries_the_quantity_difference_beside_the_amount() -> None:
@@ -208,6 +228,15 @@ def test_a_quantity_or_unit_that_moved_alone_still_reaches_the_erp() -> None:
 
 def test_lines_that_did_not_move_are_left_out_of_a_change() -> None:
     lines = [_measured("09-290", "100.00", "10", "SF"), _measured("01-900", "5.00", None, "")]
-    renamed = [BudgetLine(9, "", "01-900", "S", "Contingency (renamed)", Decimal("5.00"))]
+    renamed = [
+        BudgetLine(
+            row=9,
+            sub_job="",
+            cost_code="01-900",
+            cost_type="S",
+            description="Contingency (renamed)",
+            amount=Decimal("5.00"),
+        )
+    ]
     assert delta_lines(lines, lines) == []
     assert delta_lines(lines[1:], renamed) == []

@@ -74,8 +74,8 @@ def test_of_two_columns_for_one_field_the_name_listed_first_is_read_and_the_othe
     reading = COLUMN_NAMES.read({2: "Total", 3: "Amount", 0: "Type", 1: "Cost Type", 4: "Code"})
     assert reading.columns == {"amount": 3, "cost_type": 1, "cost_code": 4}
     assert reading.passed_over == (
-        PassedOver(0, "Type", "cost_type", 1, "Cost Type"),
-        PassedOver(2, "Total", "amount", 3, "Amount"),
+        PassedOver(col=0, title="Type", field="cost_type", read_col=1, read_title="Cost Type"),
+        PassedOver(col=2, title="Total", field="amount", read_col=3, read_title="Amount"),
     )
 
 

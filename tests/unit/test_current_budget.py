@@ -16,15 +16,30 @@ from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.domain.version_mark import VersionMark
 from pipeline.services.current_budget import held_in_force
-from pipeline.services.ports import ExportRecord, ReadResult
+from pipeline.services.ports import ReadResult
 from pipeline.services.processing import process_once
+from pipeline.services.records import ExportRecord
 from tests.support.fakes import ROOT, FakeWorld, decided, fake_world, with_token
 
 CURRENT = ROOT / "current" / "P-1_current.xlsx"
 OTHER = ROOT / "current" / "P-2_current.xlsx"
 LINES = (
-    BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00")),
-    BudgetLine(9, "", "03-300", "M", "Concrete", Decimal("45000.50")),
+    BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="General conditions",
+        amount=Decimal("12000.00"),
+    ),
+    BudgetLine(
+        row=9,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete",
+        amount=Decimal("45000.50"),
+    ),
 )
 AT = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
@@ -36,9 +51,18 @@ def _world(results: bool | None = None) -> FakeWorld:
 def _send(world: FakeWorld, amount: str, mark: str = "", project: str = "P-1") -> None:
     """Drop a budget whose concrete line is ``amount``; ``mark``: the version mark it carries."""
     lines = (LINES[0], replace(LINES[1], amount=Decimal(amount)))
-    document = BudgetDocument(project, lines, "Depot", "Ada Admin")
+    document = BudgetDocument(
+        project_number=project, lines=lines, project_name="Depot", prepared_by="Ada Admin"
+    )
     name = f"{project}-budget-{amount}.xlsx"
-    world.answers.budgets[name] = ReadResult(document, [], "", project, "Ada Admin", mark)
+    world.answers.budgets[name] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number=project,
+        prepared_by="Ada Admin",
+        version_mark=mark,
+    )
     world.folders.put(ROOT / "inbox" / name, f"{name} {mark}".encode())  # its own bytes
     [outcome] = process_once(world.app)
     assert outcome.kind in ("sent for approval", "re-sent for approval"), outcome
@@ -193,7 +217,18 @@ def test_a_failed_write_is_tried_again_at_the_next_pass_and_the_export_stands() 
 
 def _record(version: int, seq: int, kind: ExportKind, result: ExportResult) -> ExportRecord:
     name = f"P-1_v{version}_{seq:03d}.csv"
-    return ExportRecord("P-1", version, name, "sha", 2, "1.00", AT, seq, kind, result=result)
+    return ExportRecord(
+        project_number="P-1",
+        version=version,
+        file_name=name,
+        sha256="sha",
+        line_count=2,
+        total="1.00",
+        at=AT,
+        seq=seq,
+        kind=kind,
+        result=result,
+    )
 
 
 ORIGINAL, CHANGE, AGAIN = ExportKind.ORIGINAL, ExportKind.CHANGE, ExportKind.AGAIN

@@ -12,17 +12,20 @@ from pipeline.domain.erp_values import HEADER_FIELDS, header_values
 from pipeline.domain.text import clean_text
 
 LAYOUT = ProfileSpec(
-    "two-records",
-    "",
-    "txt",
+    name="two-records",
+    description="",
+    extension="txt",
     records={
-        "job": (FieldSpec("NAME", "customer_job", max_length=83), FieldSpec("KIND", "=E")),
+        "job": (
+            FieldSpec(name="NAME", value="customer_job", max_length=83),
+            FieldSpec(name="KIND", value="=E"),
+        ),
         "line": (
-            FieldSpec("MEMO", "description", max_length=40),
-            FieldSpec("SHORT", "description", max_length=25),
-            FieldSpec("ANY", "description"),
-            FieldSpec("QTY", "unit_qty", "number", decimals=4),
-            FieldSpec("QTY2", "unit_qty", "number", decimals=2),
+            FieldSpec(name="MEMO", value="description", max_length=40),
+            FieldSpec(name="SHORT", value="description", max_length=25),
+            FieldSpec(name="ANY", value="description"),
+            FieldSpec(name="QTY", value="unit_qty", kind="number", decimals=4),
+            FieldSpec(name="QTY2", value="unit_qty", kind="number", decimals=2),
         ),
     },
 )
@@ -45,9 +48,9 @@ def test_a_text_is_unwritable_exactly_when_cleaned_it_holds_a_character_the_layo
     quoting: str, delimiter: str, text: str
 ) -> None:
     spec = ProfileSpec(
-        "p",
-        "",
-        "txt",
+        name="p",
+        description="",
+        extension="txt",
         delimiter=delimiter,
         quoting=quoting,
         records={"line": LAYOUT.records["job"]},

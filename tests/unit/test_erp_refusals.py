@@ -23,14 +23,29 @@ from pipeline.services.processing import process_once
 from pipeline.services.status_page import gather
 from tests.support.fakes import ROOT, FakeWorld, decided, fake_world, with_token
 
-LINE = BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00"))
+LINE = BudgetLine(
+    row=8,
+    sub_job="",
+    cost_code="01-100",
+    cost_type="L",
+    description="General conditions",
+    amount=Decimal("12000.00"),
+)
 RESULTS = ROOT / "outbox" / "results"
 
 
 def _exported(world: FakeWorld, project: str) -> None:
     name = f"{project}.xlsx"
-    document = BudgetDocument(project, (LINE,), "Depot", "Ada Admin")
-    world.answers.budgets[name] = ReadResult(document, [], "", project, "Ada Admin")
+    document = BudgetDocument(
+        project_number=project, lines=(LINE,), project_name="Depot", prepared_by="Ada Admin"
+    )
+    world.answers.budgets[name] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number=project,
+        prepared_by="Ada Admin",
+    )
     world.folders.put(ROOT / "inbox" / name, project.encode())
     process_once(world.app)
     review = ROOT / "approval" / f"{project}_v1_review.xlsx"

@@ -81,7 +81,12 @@ def test_a_save_under_the_senders_account_is_the_sender_deciding() -> None:
 
 
 ISSUE = ReviewIssue(
-    "t1", "P-1", 2, "P-1_v2_review.xlsx", "0" * 64, datetime(2026, 3, 2, tzinfo=UTC)
+    token="t1",
+    project_number="P-1",
+    version=2,
+    review_file="P-1_v2_review.xlsx",
+    sha256="0" * 64,
+    issued_at=datetime(2026, 3, 2, tzinfo=UTC),
 )
 
 

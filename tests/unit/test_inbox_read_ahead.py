@@ -16,7 +16,14 @@ from pipeline.services.ports import ReadResult
 from pipeline.services.processing import process_once
 from tests.support.fakes import ROOT, FakeWorld, fake_world
 
-LINE = BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00"))
+LINE = BudgetLine(
+    row=8,
+    sub_job="",
+    cost_code="01-100",
+    cost_type="L",
+    description="General conditions",
+    amount=Decimal("12000.00"),
+)
 
 
 def _world(workers: int, isolate: bool = True) -> tuple[FakeWorld, list[list[str]], list[str]]:
@@ -40,8 +47,19 @@ def _world(workers: int, isolate: bool = True) -> tuple[FakeWorld, list[list[str
     world.app = dataclasses.replace(world.app, read_ahead=read_ahead, read_budget=read_budget)
     for number in range(5):
         name = f"b{number}.xlsx"
-        document = BudgetDocument(f"P-{number}", (LINE,), "Depot", "Ada Admin")
-        world.answers.budgets[name] = ReadResult(document, [], "", f"P-{number}", "Ada Admin")
+        document = BudgetDocument(
+            project_number=f"P-{number}",
+            lines=(LINE,),
+            project_name="Depot",
+            prepared_by="Ada Admin",
+        )
+        world.answers.budgets[name] = ReadResult(
+            document=document,
+            problems=[],
+            last_modified_by="",
+            project_number=f"P-{number}",
+            prepared_by="Ada Admin",
+        )
         world.folders.put(ROOT / "inbox" / name, name.encode())  # bytes of its own
     return world, asked, taken
 

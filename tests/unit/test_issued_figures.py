@@ -26,7 +26,16 @@ from tests.support.fakes import (
     with_token,
 )
 
-LINES = (BudgetLine(8, "", "03-300", "M", "Concrete", Decimal("95000.50")),)
+LINES = (
+    BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete",
+        amount=Decimal("95000.50"),
+    ),
+)
 REVIEW = ROOT / "approval" / "P-1_v1_review.xlsx"
 EDITED = replace(
     ISSUED_FIGURES,
@@ -40,8 +49,16 @@ def _figures_mail(world: FakeWorld) -> list[Notification]:
 
 
 def _sent(world: FakeWorld) -> str:
-    document = BudgetDocument("P-1", LINES, "Depot", "Ada Admin")
-    world.answers.budgets["budget.xlsx"] = ReadResult(document, [], "", "P-1", "Ada Admin")
+    document = BudgetDocument(
+        project_number="P-1", lines=LINES, project_name="Depot", prepared_by="Ada Admin"
+    )
+    world.answers.budgets["budget.xlsx"] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number="P-1",
+        prepared_by="Ada Admin",
+    )
     world.folders.put(ROOT / "inbox" / "budget.xlsx")
     [outcome] = process_once(world.app)
     assert outcome.kind == "sent for approval", outcome

@@ -39,7 +39,7 @@ CALLS: dict[Action, tuple[Callable[[ProjectBudget], object], str]] = {
 
 
 def _budget(status: Status | None) -> ProjectBudget:
-    return ProjectBudget("P-1", status=status, version=0 if status is None else 2)
+    return ProjectBudget(project_number="P-1", status=status, version=0 if status is None else 2)
 
 
 @pytest.mark.parametrize(("status", "action"), PAIRS)
@@ -97,7 +97,7 @@ def test_locked_exactly_while_with_accounting_or_done(status: Status | None) -> 
 
 def test_every_status_reachable_from_never_sent() -> None:
     seen: set[Status | None] = {None}
-    frontier = [ProjectBudget("P-1")]
+    frontier = [ProjectBudget(project_number="P-1")]
     while frontier:
         budget = frontier.pop()
         for call, _ in CALLS.values():

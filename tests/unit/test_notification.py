@@ -46,8 +46,32 @@ def test_retry_delays_grow_and_stop_at_an_hour() -> None:
 
 def test_message_id_is_fixed_by_the_key() -> None:
     at = datetime(2026, 3, 2, tzinfo=UTC)
-    one = Notification("summary:a@x:2026-03-02", "t", ("a@x",), "s", "t", "h", at)
-    same = Notification("summary:a@x:2026-03-02", "t", ("a@x",), "s2", "t2", "h2", at)
-    other = Notification("summary:a@x:2026-03-03", "t", ("a@x",), "s", "t", "h", at)
+    one = Notification(
+        key="summary:a@x:2026-03-02",
+        template="t",
+        to=("a@x",),
+        subject="s",
+        text="t",
+        html="h",
+        created_at=at,
+    )
+    same = Notification(
+        key="summary:a@x:2026-03-02",
+        template="t",
+        to=("a@x",),
+        subject="s2",
+        text="t2",
+        html="h2",
+        created_at=at,
+    )
+    other = Notification(
+        key="summary:a@x:2026-03-03",
+        template="t",
+        to=("a@x",),
+        subject="s",
+        text="t",
+        html="h",
+        created_at=at,
+    )
     assert one.message_id == same.message_id != other.message_id
     assert one.message_id.startswith("<") and one.message_id.endswith("@budget-erp>")

@@ -30,7 +30,9 @@ def _name(
     marker: Found | None = None,
     writing: bool = False,
 ) -> PublishedName:
-    return PublishedName(NAME, 1, data, manifest, marker, writing)
+    return PublishedName(
+        name=NAME, seq=1, data=data, manifest=manifest, marker=marker, writing=writing
+    )
 
 
 @pytest.mark.parametrize(

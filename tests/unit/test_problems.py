@@ -20,13 +20,13 @@ def test_cell_ref_edges() -> None:
 
 def test_str_names_where_value_and_rule() -> None:
     problem = Problem(
-        "amount.not_numeric",
-        "Amount is not a number",
-        "Budget",
-        "E14",
-        "Amount",
-        "abc",
-        "Type the amount as a number",
+        rule="amount.not_numeric",
+        message="Amount is not a number",
+        sheet="Budget",
+        cell="E14",
+        column="Amount",
+        value="abc",
+        hint="Type the amount as a number",
     )
     text = str(problem)
     assert problem.where == "Budget!E14"
@@ -36,10 +36,13 @@ def test_str_names_where_value_and_rule() -> None:
 
 
 def test_where_falls_back_to_sheet_or_nothing() -> None:
-    assert Problem("budget.empty", "no lines", "Budget").where == "Budget"
-    assert str(Problem("x.y", "bad")) == "bad [x.y]"
+    assert Problem(rule="budget.empty", message="no lines", sheet="Budget").where == "Budget"
+    assert str(Problem(rule="x.y", message="bad")) == "bad [x.y]"
 
 
 def test_errors_keeps_only_errors() -> None:
-    error, warning = Problem("a", "a"), Problem("b", "b", severity=Severity.WARNING)
+    error, warning = (
+        Problem(rule="a", message="a"),
+        Problem(rule="b", message="b", severity=Severity.WARNING),
+    )
     assert errors([warning, error, warning]) == [error]

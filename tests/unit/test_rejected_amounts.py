@@ -22,7 +22,14 @@ M, L, S = LineKey("", "03-300", "M"), LineKey("", "03-300", "L"), LineKey("", "0
 def _lines(**amounts: str) -> list[BudgetLine]:
     keys = {"m": M, "l": L, "s": S}
     return [
-        BudgetLine(row, "", keys[k].cost_code, keys[k].cost_type, "x", Decimal(a))
+        BudgetLine(
+            row=row,
+            sub_job="",
+            cost_code=keys[k].cost_code,
+            cost_type=keys[k].cost_type,
+            description="x",
+            amount=Decimal(a),
+        )
         for row, (k, a) in enumerate(amounts.items(), start=8)
     ]
 
@@ -31,11 +38,11 @@ def _rejected(
     version: int, lines: list[BudgetLine], *reasons: str, flags: Iterable[LineKey] = ()
 ) -> RejectedVersion:
     rejection = Rejection(
-        version,
-        "Carl",
-        datetime(2026, 3, 2, tzinfo=UTC),
-        reasons,
-        tuple(LineFlag(key, "no") for key in flags),
+        version=version,
+        approver="Carl",
+        at=datetime(2026, 3, 2, tzinfo=UTC),
+        reasons=reasons,
+        flags=tuple(LineFlag(key, "no") for key in flags),
     )
     return RejectedVersion(lines, rejection)
 

@@ -20,9 +20,9 @@ from pipeline.domain.route_words import (
 
 MATRIX = ApprovalMatrix(
     (
-        Level("Accounting", role="accounting_approver"),
-        Level("Controller", people=("Vera Controller",), when_total_over=Decimal(1_000_000)),
-        Level("CFO", people=("Fay Finance",), when_change_over=Decimal(500_000)),
+        Level(name="Accounting", role="accounting_approver"),
+        Level(name="Controller", people=("Vera Controller",), when_total_over=Decimal(1_000_000)),
+        Level(name="CFO", people=("Fay Finance",), when_change_over=Decimal(500_000)),
     )
 )
 CARL = make_person("Carl Accountant", "carl@example.com", ["accounting_approver"], ["*"])

@@ -17,7 +17,14 @@ from tests.support.fakes import NOW, ROOT, FakeWorld, decided, fake_world, with_
 from tests.support.memory_store import MemoryStore
 
 PAGE = ROOT / "status" / "index.html"
-LINE = BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00"))
+LINE = BudgetLine(
+    row=8,
+    sub_job="",
+    cost_code="01-100",
+    cost_type="L",
+    description="General conditions",
+    amount=Decimal("12000.00"),
+)
 
 
 class MovingClock:
@@ -45,8 +52,16 @@ def _world() -> tuple[FakeWorld, MovingClock]:
 
 def _send(world: FakeWorld, project: str) -> None:
     name = f"{project}.xlsx"
-    document = BudgetDocument(project, (LINE,), "Depot", "Ada Admin")
-    world.answers.budgets[name] = ReadResult(document, [], "", project, "Ada Admin")
+    document = BudgetDocument(
+        project_number=project, lines=(LINE,), project_name="Depot", prepared_by="Ada Admin"
+    )
+    world.answers.budgets[name] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number=project,
+        prepared_by="Ada Admin",
+    )
     world.folders.put(ROOT / "inbox" / name, project.encode())  # its own hash: no duplicate
 
 
@@ -171,8 +186,20 @@ class StoreWithDaemons(MemoryStore):
 
 def test_the_page_lists_each_daemon_and_marks_a_stale_one() -> None:
     world, _ = _world()
-    alive = DaemonRecord("office-a", 101, NOW, NOW - timedelta(seconds=20), alive=True)
-    stale = DaemonRecord("office-b", 202, NOW, NOW - timedelta(minutes=7), alive=False)
+    alive = DaemonRecord(
+        host="office-a",
+        pid=101,
+        started_at=NOW,
+        heartbeat_at=NOW - timedelta(seconds=20),
+        alive=True,
+    )
+    stale = DaemonRecord(
+        host="office-b",
+        pid=202,
+        started_at=NOW,
+        heartbeat_at=NOW - timedelta(minutes=7),
+        alive=False,
+    )
     world.app = dataclasses.replace(world.app, store=StoreWithDaemons([alive, stale]))
 
     health = {line.name: line for line in gather(world.app, PAGE).health}

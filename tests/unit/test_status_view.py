@@ -29,7 +29,15 @@ PAGE = PurePosixPath("status/index.html")
 
 
 def _budget(status: Status) -> ProjectBudget:
-    return ProjectBudget("P-1001", status, 1, "Ada Admin", SENT, CHANGED, 1)
+    return ProjectBudget(
+        project_number="P-1001",
+        status=status,
+        version=1,
+        sender="Ada Admin",
+        sent_at=SENT,
+        changed_at=CHANGED,
+        revision=1,
+    )
 
 
 @pytest.mark.parametrize(

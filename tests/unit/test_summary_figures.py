@@ -29,14 +29,23 @@ KEYS = st.tuples(
 # One line per key, as budgets are: a version is a map from key to amount.
 VERSIONS = st.dictionaries(KEYS, AMOUNTS, max_size=25).map(
     lambda found: [
-        BudgetLine(row, sub, code, kind, "work", amount)
+        BudgetLine(
+            row=row, sub_job=sub, cost_code=code, cost_type=kind, description="work", amount=amount
+        )
         for row, ((sub, code, kind), amount) in enumerate(found.items(), start=8)
     ]
 )
 
 
 def line(code: str, kind: str, amount: str, sub: str = "") -> BudgetLine:
-    return BudgetLine(1, sub, code, kind, "work", Decimal(amount))
+    return BudgetLine(
+        row=1,
+        sub_job=sub,
+        cost_code=code,
+        cost_type=kind,
+        description="work",
+        amount=Decimal(amount),
+    )
 
 
 @given(VERSIONS)
@@ -143,8 +152,28 @@ def test_a_heading_row_names_its_division_the_bare_one_first() -> None:
 
 
 def test_what_moved_names_quantity_and_unit_cost_before_and_after() -> None:
-    old = BudgetLine(1, "", "03-300", "M", "c", Decimal("45000.50"), Decimal("100"), "m3", None)
-    new = BudgetLine(1, "", "03-300", "M", "c", Decimal("41000"), Decimal("80"), "m3", Decimal(5))
+    old = BudgetLine(
+        row=1,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="c",
+        amount=Decimal("45000.50"),
+        unit_qty=Decimal("100"),
+        uom="m3",
+        unit_cost=None,
+    )
+    new = BudgetLine(
+        row=1,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="c",
+        amount=Decimal("41000"),
+        unit_qty=Decimal("80"),
+        uom="m3",
+        unit_cost=Decimal(5),
+    )
     change = LineChange(ChangeKind.AMOUNT, old.key, old, new)
     assert change.what_moved() == ["quantity 100 -> 80", "unit cost blank -> 5"]
     assert LineChange(ChangeKind.ADDED, new.key, None, new).what_moved() == []

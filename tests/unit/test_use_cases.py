@@ -16,14 +16,36 @@ from pipeline.services.processing import process_once
 from tests.support.fakes import ROOT, FakeWorld, decided, fake_world, with_token
 
 LINES = (
-    BudgetLine(8, "", "01-100", "L", "General conditions", Decimal("12000.00")),
-    BudgetLine(9, "", "03-300", "M", "Concrete", Decimal("45000.50")),
+    BudgetLine(
+        row=8,
+        sub_job="",
+        cost_code="01-100",
+        cost_type="L",
+        description="General conditions",
+        amount=Decimal("12000.00"),
+    ),
+    BudgetLine(
+        row=9,
+        sub_job="",
+        cost_code="03-300",
+        cost_type="M",
+        description="Concrete",
+        amount=Decimal("45000.50"),
+    ),
 )
 
 
 def _budget(world: FakeWorld, name: str = "budget.xlsx", prepared_by: str = "Ada Admin") -> None:
-    document = BudgetDocument("P-1", LINES, "Depot", prepared_by)
-    world.answers.budgets[name] = ReadResult(document, [], "", "P-1", prepared_by)
+    document = BudgetDocument(
+        project_number="P-1", lines=LINES, project_name="Depot", prepared_by=prepared_by
+    )
+    world.answers.budgets[name] = ReadResult(
+        document=document,
+        problems=[],
+        last_modified_by="",
+        project_number="P-1",
+        prepared_by=prepared_by,
+    )
     world.folders.put(ROOT / "inbox" / name)
 
 
@@ -56,8 +78,16 @@ def test_a_good_budget_is_sent_and_its_approver_told() -> None:
 
 def test_a_workbook_with_errors_is_handed_back_and_its_sender_told() -> None:
     world = fake_world()
-    problem = Problem("cost_code.missing", "Cost Code is blank", "Budget", "B9")
-    world.answers.budgets["bad.xlsx"] = ReadResult(None, [problem], "", "P-1", "Ada Admin")
+    problem = Problem(
+        rule="cost_code.missing", message="Cost Code is blank", sheet="Budget", cell="B9"
+    )
+    world.answers.budgets["bad.xlsx"] = ReadResult(
+        document=None,
+        problems=[problem],
+        last_modified_by="",
+        project_number="P-1",
+        prepared_by="Ada Admin",
+    )
     world.folders.put(ROOT / "inbox" / "bad.xlsx")
 
     [outcome] = process_once(world.app)
@@ -93,7 +123,7 @@ def test_a_name_not_ours_is_set_aside_and_the_export_numbered_above_everything()
     world = fake_world()
     token = _sent(world)
     planted = PublishedName(
-        "P-1_v1_003.csv", 3, manifest=Found("P-1_v1_003.csv.manifest.json", "x")
+        name="P-1_v1_003.csv", seq=3, manifest=Found("P-1_v1_003.csv.manifest.json", "x")
     )
     world.outbox.planted.append(planted)
     world.outbox.aside.append(5)  # set aside on an earlier pass

@@ -50,7 +50,9 @@ def test_only_an_older_version_of_the_same_budget_is_older(
 
 
 def _line(code: str, amount: str) -> BudgetLine:
-    return BudgetLine(7, "", code, "L", code, Decimal(amount))
+    return BudgetLine(
+        row=7, sub_job="", cost_code=code, cost_type="L", description=code, amount=Decimal(amount)
+    )
 
 
 def test_what_a_workbook_from_an_older_version_puts_back_is_named() -> None:

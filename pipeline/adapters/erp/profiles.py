@@ -53,11 +53,11 @@ def _spec(name: str, data: Mapping[str, Any]) -> ProfileSpec:
     records = {
         record: tuple(
             FieldSpec(
-                str(f["name"]),
-                str(f["value"]),
-                str(f.get("kind", "text")),
-                f.get("max_length"),
-                int(f.get("decimals", 2)),
+                name=str(f["name"]),
+                value=str(f["value"]),
+                kind=str(f.get("kind", "text")),
+                max_length=f.get("max_length"),
+                decimals=int(f.get("decimals", 2)),
             )
             for f in fields
         )

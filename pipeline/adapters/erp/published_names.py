@@ -75,8 +75,8 @@ def _published_name(
 
     manifest = parts.get(MANIFEST_SUFFIX)
     return PublishedName(
-        _relative(folder, base),
-        export_seq(base, project_number, version) or 0,
+        name=_relative(folder, base),
+        seq=export_seq(base, project_number, version) or 0,
         data=found(""),
         manifest=found(MANIFEST_SUFFIX),
         marker=found(DONE_SUFFIX),

@@ -55,7 +55,15 @@ class LocalInbox:
             except OSError:  # gone between listing and looking, or unreachable: skip it
                 continue
             modified = self._observations.modified(path, st, now)
-            found.append(InboxEntry(path, _kind(st.st_mode), st.st_size, modified, st.st_nlink))
+            found.append(
+                InboxEntry(
+                    path=path,
+                    kind=_kind(st.st_mode),
+                    size=st.st_size,
+                    mtime=modified,
+                    links=st.st_nlink,
+                )
+            )
         return sorted(found, key=lambda e: e.mtime)
 
     def is_complete_zip(self, path: Path) -> bool:

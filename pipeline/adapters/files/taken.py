@@ -61,7 +61,14 @@ def taken_file(path: Path, max_bytes: int | None = None) -> Iterator[TakenFile]:
     finally:
         os.close(fd)
     try:
-        yield TakenFile(path, copy, sha, account_name(info.st_uid), size, writers)
+        yield TakenFile(
+            path=path,
+            content=copy,
+            sha256=sha,
+            owner=account_name(info.st_uid),
+            size=size,
+            other_writers=writers,
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

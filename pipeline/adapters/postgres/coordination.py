@@ -122,4 +122,7 @@ def daemons_alive(db: PgConnection, lease_seconds: float) -> list[DaemonRecord]:
         "ORDER BY heartbeat_at DESC, host, pid",
         (lease_seconds,),
     )
-    return [DaemonRecord(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+    return [
+        DaemonRecord(host=r[0], pid=r[1], started_at=r[2], heartbeat_at=r[3], alive=bool(r[4]))
+        for r in rows
+    ]

@@ -37,7 +37,7 @@ MAX_RESPONSE_ROWS = 250_000  # the Rejection Reasons sheet is read within A-Z an
 DEFAULT_MEMORY_MB = 2048  # [limits] parse_memory_mb's default
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RawBudget:
     """A budget sheet as found: header values and line cells, each with its Excel position."""
 
@@ -46,7 +46,7 @@ class RawBudget:
     header: dict[str, tuple[Any, str]]
     columns: dict[str, int]
     rows: list[Row]
-    table: HeaderReading = field(default_factory=lambda: HeaderReading({}, {}))
+    table: HeaderReading = field(default_factory=lambda: HeaderReading(columns={}, titles={}))
     header_row: int = 0  # the Excel row of the table's header
     not_lines: list[NotALine] = field(default_factory=list)  # headings and total rows
     last_modified_by: str = ""

@@ -35,7 +35,7 @@ class RowKind(enum.StrEnum):
     TOTAL = "total"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NotALine:
     """A heading or total row under the table's header: not a line, but a boundary between
     groups of lines (and a total row's amount is checked against the lines above it)."""
@@ -141,13 +141,17 @@ def _not_a_line(excel_row: int, row: list[Any], columns: dict[str, int]) -> NotA
     for col, value in enumerate(row):
         if (col < amount_col or col in labels) and total_scope(value) is not None:
             amount = row[amount_col] if amount_col < len(row) else ""
-            return NotALine(excel_row, RowKind.TOTAL, value, col, amount)
+            return NotALine(
+                row=excel_row, kind=RowKind.TOTAL, label=value, label_col=col, amount=amount
+            )
     if any(not _blank_in(row, columns.get(name)) for name in _BUDGETED):
         return None
     for name in _HEADING_TEXT:
         text_col = columns.get(name)
         if text_col is not None and not _blank_in(row, text_col):
-            return NotALine(excel_row, RowKind.HEADING, row[text_col], text_col)
+            return NotALine(
+                row=excel_row, kind=RowKind.HEADING, label=row[text_col], label_col=text_col
+            )
     return None
 
 

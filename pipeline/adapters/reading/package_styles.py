@@ -30,7 +30,7 @@ _ATTR = re.compile(rb"""(\w+)\s*=\s*["']([^"']*)["']""")
 _BORDER_STYLES = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ColumnLook:
     """A run of columns (0-based, inclusive): width in characters, hidden, and style."""
 
@@ -210,4 +210,10 @@ def _column_look(attrs: dict[bytes, bytes]) -> ColumnLook | None:
     if not 1 <= first <= last or (width is not None and not 0 <= width <= 255):
         return None
     hidden = attrs.get(b"hidden") in (b"1", b"true")
-    return ColumnLook(first - 1, last - 1, width, hidden, style if style < MAX_STYLES else 0)
+    return ColumnLook(
+        first=first - 1,
+        last=last - 1,
+        width=width,
+        hidden=hidden,
+        style=style if style < MAX_STYLES else 0,
+    )

@@ -34,4 +34,11 @@ def read_and_check(path: Path, settings: Settings) -> ReadResult:
         document = replace(document, responses=raw.responses)
     prepared_by = header_text(raw, "prepared_by")
     mark = read_version_mark(path)  # which version of ours it was built from, if any
-    return ReadResult(document, problems, raw.last_modified_by, project, prepared_by, mark)
+    return ReadResult(
+        document=document,
+        problems=problems,
+        last_modified_by=raw.last_modified_by,
+        project_number=project,
+        prepared_by=prepared_by,
+        version_mark=mark,
+    )

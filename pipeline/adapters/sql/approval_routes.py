@@ -76,12 +76,12 @@ def route_from(stored: dict[str, Any]) -> ApprovalRoute:
     levels = tuple(
         RouteLevel(
             Level(
-                entry["name"],
-                entry["role"],
-                tuple(entry["people"]),
-                _decimal(entry["when_total_over"]),
-                _decimal(entry["when_change_over"]),
-                entry["escalate_to"],
+                name=entry["name"],
+                role=entry["role"],
+                people=tuple(entry["people"]),
+                when_total_over=_decimal(entry["when_total_over"]),
+                when_change_over=_decimal(entry["when_change_over"]),
+                escalate_to=entry["escalate_to"],
             ),
             entry["why"],
         )

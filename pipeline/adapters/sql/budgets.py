@@ -175,7 +175,11 @@ class BudgetQueries(Queries):
             return None
         flags = tuple(LineFlag(LineKey(f[0], f[1], f[2]), f[3]) for f in json.loads(row[4]))
         return Rejection(
-            row[0], row[1], datetime.fromisoformat(row[2]), tuple(json.loads(row[3])), flags
+            version=row[0],
+            approver=row[1],
+            at=datetime.fromisoformat(row[2]),
+            reasons=tuple(json.loads(row[3])),
+            flags=flags,
         )
 
     # audit trail ---------------------------------------------------------------------------
@@ -245,14 +249,14 @@ def submission_of(row: Any) -> Submission:
 def event_of(row: Any) -> Event:
     """An event from a row of the audit trail's columns, in ``history``'s order."""
     return Event(
-        row[0],
-        row[1],
-        Action(row[2]),
-        row[3],
-        datetime.fromisoformat(row[4]),
-        row[5],
-        row[6],
-        row[7],
+        project_number=row[0],
+        version=row[1],
+        action=Action(row[2]),
+        actor=row[3],
+        at=datetime.fromisoformat(row[4]),
+        detail=row[5],
+        file_sha256=row[6],
+        account=row[7],
     )
 
 

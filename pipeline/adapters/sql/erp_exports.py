@@ -9,8 +9,7 @@ from typing import Any
 
 from pipeline.adapters.sql.queries import Queries
 from pipeline.domain.exports import ExportKind, ExportResult
-from pipeline.services.ports import ExportRecord
-from pipeline.services.records import ExportIntent
+from pipeline.services.records import ExportIntent, ExportRecord
 
 EXPORT_COLUMNS = (
     "project_number, version, seq, kind, profile, file_name, sha256, line_count, total, "

@@ -113,20 +113,20 @@ class OutboxQueries(Queries):
 
 def _queued(row: tuple[Any, ...]) -> QueuedMail:
     notification = Notification(
-        row[0],
-        row[1],
-        tuple(json.loads(row[2])),
-        row[3],
-        row[4],
-        row[5],
-        datetime.fromisoformat(row[6]),
-        tuple(json.loads(row[12])),
+        key=row[0],
+        template=row[1],
+        to=tuple(json.loads(row[2])),
+        subject=row[3],
+        text=row[4],
+        html=row[5],
+        created_at=datetime.fromisoformat(row[6]),
+        copy_to=tuple(json.loads(row[12])),
     )
     return QueuedMail(
-        notification,
-        MailStatus(row[7]),
-        row[8],
-        datetime.fromisoformat(row[9]),
-        row[10],
-        datetime.fromisoformat(row[11]) if row[11] else None,
+        notification=notification,
+        status=MailStatus(row[7]),
+        attempts=row[8],
+        next_attempt_at=datetime.fromisoformat(row[9]),
+        last_error=row[10],
+        sent_at=datetime.fromisoformat(row[11]) if row[11] else None,
     )

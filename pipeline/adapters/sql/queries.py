@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from pipeline.domain.approval_route import ApprovalRoute
     from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
     from pipeline.domain.review import ReviewIssue
-    from pipeline.services.ports import ExportRecord
+    from pipeline.services.records import ExportRecord
 
 
 class Row(Protocol):

@@ -95,14 +95,14 @@ class ReviewQueries(Queries):
 def issue_of(row: tuple[str, str, int, str, str, str, str, int]) -> ReviewIssue:
     """A review issue from a row of ``ISSUE_COLUMNS``."""
     return ReviewIssue(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        datetime.fromisoformat(row[5]),
-        _figures(row[6]),
-        row[7],
+        token=row[0],
+        project_number=row[1],
+        version=row[2],
+        review_file=row[3],
+        sha256=row[4],
+        issued_at=datetime.fromisoformat(row[5]),
+        figures=_figures(row[6]),
+        level=row[7],
     )
 
 

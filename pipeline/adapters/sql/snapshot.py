@@ -29,7 +29,7 @@ from pipeline.adapters.sql.reviews import ISSUE_COLUMNS, issue_of
 from pipeline.domain.approval_route import ApprovalRoute
 from pipeline.domain.lifecycle import Event, ProjectBudget, Submission
 from pipeline.domain.review import ReviewIssue
-from pipeline.services.ports import ExportRecord
+from pipeline.services.records import ExportRecord
 
 Version = tuple[str, int]
 Record = TypeVar("Record")

@@ -101,12 +101,12 @@ def _level(path: Path, index: int, entry: dict[str, Any]) -> Level:
     if not role and not people:
         raise ConfigError(f'{where} ({name}): say who decides it: role = "..." or people')
     return Level(
-        name,
-        role,
-        tuple(str(p).strip() for p in people),
-        _amount(where, entry, "when_total_over"),
-        _amount(where, entry, "when_change_over"),
-        str(entry.get("escalate_to", "")).strip(),
+        name=name,
+        role=role,
+        people=tuple(str(p).strip() for p in people),
+        when_total_over=_amount(where, entry, "when_total_over"),
+        when_change_over=_amount(where, entry, "when_change_over"),
+        escalate_to=str(entry.get("escalate_to", "")).strip(),
     )
 
 

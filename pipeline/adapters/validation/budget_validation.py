@@ -77,7 +77,7 @@ def _reading_order(problem: Problem) -> tuple[int, int, int, int]:
     return (0 if problem.sheet else 1, row, col, RULE_ORDER[problem.rule])
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Checked:
     """What the runs of rows found so far: the schema's problems, the rounding warnings, the
     lines (None once an amount is not a number below 10^13: then there are no totals), and
@@ -102,7 +102,7 @@ def _check_lines(
         repeated_lines(raw.rows, raw.columns, listed) if len(raw.rows) > run_rows else (None, {})
     )
     wording = LineWording(raw, rules, job, listed, first_row)
-    checked, start = _Checked(TotalRows(raw, rules.number_format)), 0
+    checked, start = _Checked(totals=TotalRows(raw, rules.number_format)), 0
     while raw.rows:
         frame = line_frame(raw.rows[:run_rows], raw.columns, rules, listed)
         # The run's frame holds its lines now: let their cells go (nothing reads them again).
@@ -156,14 +156,14 @@ def _apply_severity(problems: list[Problem], rules: ValidationRules) -> list[Pro
             continue
         if wanted and wanted != problem.severity:
             problem = Problem(
-                problem.rule,
-                problem.message,
-                problem.sheet,
-                problem.cell,
-                problem.column,
-                problem.value,
-                problem.hint,
-                Severity(wanted),
+                rule=problem.rule,
+                message=problem.message,
+                sheet=problem.sheet,
+                cell=problem.cell,
+                column=problem.column,
+                value=problem.value,
+                hint=problem.hint,
+                severity=Severity(wanted),
             )
         result.append(problem)
     return result

@@ -36,7 +36,7 @@ class ColumnRule:
     erp_length: int | None = None  # the ERP layout's own limit, the formula guard's ' included
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ValidationRules:
     """Everything a budget is checked against, from ``rules/validation.toml`` and the lists."""
 
@@ -249,7 +249,14 @@ def load_erp_lists(rules_dir: Path) -> ErpLists:
         type_names = {r["cost_type"]: r.get("description", "") for r in rows}
     else:
         missing.append("cost_types")
-    return ErpLists(jobs, cost_codes, cost_types, tuple(missing), code_names, type_names)
+    return ErpLists(
+        jobs=jobs,
+        cost_codes=cost_codes,
+        cost_types=cost_types,
+        missing=tuple(missing),
+        code_names=code_names,
+        type_names=type_names,
+    )
 
 
 def load_summary_names(rules_dir: Path) -> SummaryNames:

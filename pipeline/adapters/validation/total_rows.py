@@ -23,7 +23,7 @@ from pipeline.domain.problems import Problem, cell_ref
 HALF_CENT = Decimal("0.005")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Group:
     """The lines between two rows that are not lines: their amounts as taken (rounded to
     cents) summed, what rounding took off them, how many, where, and whether one was not a
@@ -37,7 +37,7 @@ class _Group:
     unknown: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Span:
     """Some consecutive groups, as a total row may sum them."""
 
@@ -163,13 +163,13 @@ class _Spans:
         count = self.count[end + 1] - self.count[start]
         unknown = self.unknown[end + 1] - self.unknown[start]
         return _Span(
-            start,
-            taken,
-            taken + self.rounded_off[end + 1] - self.rounded_off[start],
-            count,
-            self.first[start],
-            self.last[end],
-            unknown > 0,
+            start=start,
+            taken=taken,
+            typed=taken + self.rounded_off[end + 1] - self.rounded_off[start],
+            count=count,
+            first=self.first[start],
+            last=self.last[end],
+            unknown=unknown > 0,
         )
 
 

@@ -20,14 +20,14 @@ def make_problem(
     hint_text: str | None = None,
 ) -> Problem:
     return Problem(
-        rule,
-        message,
-        sheet,
-        cell,
-        column,
-        value,
-        hint(rule) if hint_text is None else hint_text,
-        RULES[rule].severity,
+        rule=rule,
+        message=message,
+        sheet=sheet,
+        cell=cell,
+        column=column,
+        value=value,
+        hint=hint(rule) if hint_text is None else hint_text,
+        severity=RULES[rule].severity,
     )
 
 
