@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from pipeline.adapters.clock import clock_from_environment
 from pipeline.adapters.erp.profiles import ProfileWriter
 from pipeline.adapters.erp.publishing import OutboxPublisher, abandon_temporary
 from pipeline.adapters.files.inbox_folder import LocalInbox
@@ -40,7 +39,7 @@ from pipeline.adapters.writing.writers import (
     template_writer,
     write_review_workbook,
 )
-from pipeline.bootstrap_state import environment_check
+from pipeline.bootstrap_state import environment_check, pass_lock_file, wall_clock
 from pipeline.config import Settings
 from pipeline.domain.approval_route import ApprovalMatrix
 from pipeline.domain.column_names import ColumnNames
@@ -141,7 +140,7 @@ def bootstrap(
     return Services(
         settings=settings,
         store=store,
-        clock=ports.get("clock") or clock_from_environment(),
+        clock=ports.get("clock") or wall_clock(),
         people=people,
         approval_matrix=ports.get("approval_matrix") or _approval_matrix(settings, people),
         read_budget=ports.get("read_budget") or _pick(readers).read_budget,
@@ -192,9 +191,7 @@ def _prepared_folders(settings: Settings, store: Store, observations: Observatio
     for folder in [*settings.folders(), settings.outbox / RESULTS]:
         folder.mkdir(parents=True, exist_ok=True)
     shared = contextlib.nullcontext if settings.database_url else None
-    return LocalFolders(
-        settings.archive, settings.database.parent / "pass.lock", shared, observations
-    )
+    return LocalFolders(settings.archive, pass_lock_file(settings), shared, observations)
 
 
 def _people(settings: Settings) -> ports.PeopleSource:
