@@ -48,7 +48,7 @@ from pipeline.domain.people import Directory
 from pipeline.domain.summary_figures import SummaryNames
 from pipeline.errors import ConfigError, ErpListUnavailable
 from pipeline.services import ports, review_ports, workbook_ports
-from pipeline.services.context import Services
+from pipeline.services.context import Identity, Mail, Services, Workbooks
 from pipeline.services.records import Store
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def column_names(settings: Settings) -> ColumnNames:
 
 class Replacements(TypedDict, total=False):
     """Ports ``bootstrap`` can take ready-made (tests pass fakes), instead of the adapters;
-    listed by name."""
+    listed by name, each put in its bundle of the Services (``transport`` in ``mail``)."""
 
     annotate: ports.Annotator
     clock: ports.Clock
@@ -141,30 +141,37 @@ def bootstrap(
         settings=settings,
         store=store,
         clock=ports.get("clock") or wall_clock(),
-        people=people,
-        approval_matrix=ports.get("approval_matrix") or _approval_matrix(settings, people),
-        read_budget=ports.get("read_budget") or _pick(readers).read_budget,
-        read_ahead=ports.get("read_ahead") or (readers.read_ahead if readers else no_read_ahead),
-        read_decision=ports.get("read_decision") or _pick(readers).read_decision,
-        compare_figures=ports.get("compare_figures") or _pick(readers).compare_figures,
-        write_review=ports.get("write_review") or write_review_workbook,
-        write_rejected=ports.get("write_rejected") or rejected_writer(settings),
-        write_current=ports.get("write_current") or current_writer(settings),
-        read_mark=ports.get("read_mark") or read_version_mark,
+        workbooks=Workbooks(
+            read_budget=ports.get("read_budget") or _pick(readers).read_budget,
+            read_ahead=ports.get("read_ahead")
+            or (readers.read_ahead if readers else no_read_ahead),
+            read_decision=ports.get("read_decision") or _pick(readers).read_decision,
+            compare_figures=ports.get("compare_figures") or _pick(readers).compare_figures,
+            write_review=ports.get("write_review") or write_review_workbook,
+            write_rejected=ports.get("write_rejected") or rejected_writer(settings),
+            write_current=ports.get("write_current") or current_writer(settings),
+            read_mark=ports.get("read_mark") or read_version_mark,
+            annotate=ports.get("annotate") or _pick(readers).annotate,
+            write_template=ports.get("write_template") or template_writer(settings),
+            summary_names=ports.get("summary_names") or _summary_names(settings),
+        ),
+        mail=Mail(
+            render_mail=ports.get("render_mail") or JinjaMailRenderer(env),
+            transport=ports.get("transport") or configured_transport(settings),
+        ),
+        identity=Identity(
+            people=people,
+            file_owner=ports.get("file_owner") or file_owner,
+            process_account=ports.get("process_account") or process_account,
+            approval_matrix=ports.get("approval_matrix") or _approval_matrix(settings, people),
+        ),
         exporter=ports.get("exporter") or _exporter(settings, env),
-        render_mail=ports.get("render_mail") or JinjaMailRenderer(env),
-        transport=ports.get("transport") or configured_transport(settings),
-        annotate=ports.get("annotate") or _pick(readers).annotate,
-        write_template=ports.get("write_template") or template_writer(settings),
-        file_owner=ports.get("file_owner") or file_owner,
-        process_account=ports.get("process_account") or process_account,
         sweep_temporaries=ports.get("sweep_temporaries")
         or workspace_sweeper(settings, abandon_temporary),
         folders=folders,
         inbox=ports.get("inbox")
         or LocalInbox(settings.inbox, settings.root / "processing", observations, store.claimant),
         erp_outbox=ports.get("erp_outbox") or OutboxPublisher(settings.outbox),
-        summary_names=ports.get("summary_names") or _summary_names(settings),
         render_status=ports.get("render_status")
         or JinjaStatusPage(
             functools.cache(lambda: status_environment(settings.templates, settings.time_zone))

@@ -24,10 +24,10 @@ def check_server(daemon: Services) -> CheckServer:
     checks = functools.cache(
         lambda: bootstrap(
             settings,
-            read_budget=daemon.read_budget,
-            read_decision=daemon.read_decision,
-            compare_figures=daemon.compare_figures,
-            annotate=daemon.annotate,
+            read_budget=daemon.workbooks.read_budget,
+            read_decision=daemon.workbooks.read_decision,
+            compare_figures=daemon.workbooks.compare_figures,
+            annotate=daemon.workbooks.annotate,
         )
     )
 
@@ -36,7 +36,9 @@ def check_server(daemon: Services) -> CheckServer:
             if copy is None:
                 return None  # the client says why, as ever
             owner = account_name(os.fstat(fd).st_uid)  # the file's, as the client's check has it
-            return lint.check_file(replace(checks(), file_owner=lambda _: owner), copy)
+            app = checks()
+            identity = replace(app.identity, file_owner=lambda _: owner)
+            return lint.check_file(replace(app, identity=identity), copy)
 
     def close() -> None:
         if checks.cache_info().currsize:

@@ -121,13 +121,11 @@ class ReviewMemory:
 
 
 @dataclass(frozen=True)
-class Services:
-    """The ports a use case may call; built once in ``bootstrap``."""
+class Workbooks:
+    """What reads and writes the workbooks people drop, save and open: the admins' budgets
+    (and the marked-up copy of a refused one), the approvers' saved reviews, and the review,
+    rejected, current and template workbooks we hand out."""
 
-    settings: Settings
-    store: Store
-    clock: Clock
-    people: PeopleSource
     read_budget: BudgetReader
     read_ahead: ReadAhead
     read_decision: DecisionReader
@@ -136,18 +134,47 @@ class Services:
     write_rejected: RejectedWriter
     write_current: CurrentWriter
     read_mark: MarkReader
-    exporter: Exporter
-    render_mail: MailRenderer
-    transport: MailTransport
     annotate: Annotator
     write_template: TemplateWriter
+    summary_names: SummaryNamesSource
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What turns a notification into an email, and what delivers it."""
+
+    render_mail: MailRenderer
+    transport: MailTransport
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is who: the people and their roles, the approval matrix, whose a file is, and
+    which account this process runs as."""
+
+    people: PeopleSource
     file_owner: FileOwner
     process_account: ProcessAccount
+    approval_matrix: ApprovalMatrixSource = field(default=lambda: SINGLE_LEVEL)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What a use case may call, built once in ``bootstrap``: the settings, the state, the
+    clock, the workspace's folders and the ERP's outbox, and the ports grouped by what they
+    touch (workbooks, mail, identity)."""
+
+    settings: Settings
+    store: Store
+    clock: Clock
+    workbooks: Workbooks
+    mail: Mail
+    identity: Identity
+    exporter: Exporter
     sweep_temporaries: TemporarySweep
     folders: Folders
     inbox: InboxFolder
     erp_outbox: ErpOutbox
-    summary_names: SummaryNamesSource
     render_status: StatusPageRenderer
     backoff: Backoff = field(default_factory=Backoff)
     page_memory: PageMemory = field(default_factory=PageMemory)
@@ -155,7 +182,6 @@ class Services:
     review_memory: ReviewMemory = field(default_factory=ReviewMemory)
     faults: FaultMemory = field(default_factory=FaultMemory)
     environment_check: EnvironmentCheck = field(default=lambda: _nothing_wrong())
-    approval_matrix: ApprovalMatrixSource = field(default=lambda: SINGLE_LEVEL)
     releases: tuple[Callable[[], None], ...] = ()  # what ``close`` lets go of, besides the store
 
     def close(self) -> None:

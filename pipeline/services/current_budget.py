@@ -67,7 +67,7 @@ def refresh_current(app: Services, project_number: str, results: bool | None = N
     ("" when it held it already). ``results``: whether results are in use (None: look)."""
     path = current_path(app, project_number)
     there = app.folders.exists(path)
-    held = parse_mark(app.read_mark(path)) if there else None
+    held = parse_mark(app.workbooks.read_mark(path)) if there else None
     if held is not None and held.project_number != project_number:
         held = None  # not ours: replaced when a version is in force, else left alone
     in_use = results_now(app) if results is None else results
@@ -87,7 +87,9 @@ def refresh_current(app: Services, project_number: str, results: bool | None = N
     document = stored_document(app, submission)
     if there:  # kept first: the copy it replaces may hold what someone typed into it
         app.folders.archive(path)
-    app.folders.write(path, lambda temp: app.write_current(document, record.version, temp))
+    app.folders.write(
+        path, lambda temp: app.workbooks.write_current(document, record.version, temp)
+    )
     return f"current/{path.name} holds version {record.version}, in force in the ERP"
 
 

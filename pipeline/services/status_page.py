@@ -63,7 +63,7 @@ def gather(app: Services, page: Path) -> StatusView:
 
 def _gathered(app: Services, links: Links) -> StatusView:
     now = app.clock.now().astimezone(ZoneInfo(app.settings.time_zone))  # shown local
-    directory = app.people()
+    directory = app.identity.people()
     budgets = app.store.budgets()
     exports = {b.project_number: app.store.exports(b.project_number) for b in budgets}
     results = results_in_use(app, (r for found in exports.values() for r in found))

@@ -180,7 +180,8 @@ def test_a_failed_write_is_tried_again_at_the_next_pass_and_the_export_stands() 
             raise OSError(28, "No space left on device")
         world.folders.files[CURRENT] = str(VersionMark("P-1", version)).encode()
 
-    world = replace(world, app=replace(world.app, write_current=disk_full_twice))
+    workbooks = replace(world.app.workbooks, write_current=disk_full_twice)
+    world = replace(world, app=replace(world.app, workbooks=workbooks))
     _exported(world, "45000.50", 1)
     budget = world.app.store.get_budget("P-1")
     assert budget is not None and budget.status == "exported"
