@@ -111,7 +111,7 @@ def after_pass(app: Services, changed: bool) -> None:
     The page never stops a pass: trouble is logged, and the next pass tries again.
     """
     now = app.clock.now()
-    memory = app.page_memory
+    memory = app.memory.page
     memory.pending = memory.pending or changed
     try:
         with app.store.transaction():
@@ -151,8 +151,8 @@ def link_in_mail(app: Services) -> str:
 
 
 def _due(app: Services, now: datetime) -> bool:
-    written = app.page_memory.written_at
-    if app.page_memory.pending or written is None:
+    written = app.memory.page.written_at
+    if app.memory.page.pending or written is None:
         return True
     return now - written >= timedelta(minutes=app.settings.status_refresh_minutes)
 
