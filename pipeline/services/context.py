@@ -45,7 +45,7 @@ from pipeline.services.workbook_ports import (
 logger = logging.getLogger("pipeline")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Workbooks:
     """What reads and writes the workbooks people drop, save and open: the admins' budgets
     (and the marked-up copy of a refused one), the approvers' saved reviews, and the review,
@@ -83,7 +83,7 @@ class Identity:
     approval_matrix: ApprovalMatrixSource = field(default=lambda: SINGLE_LEVEL)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Services:
     """What a use case may call, built once in ``bootstrap``: the settings, the state, the
     clock, the workspace's folders and the ERP's outbox, and the ports grouped by what they

@@ -85,7 +85,7 @@ class ReviewMemory:
             self.mark, self.idle = mark, {}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PassMemory:
     """The memories of this process's passes, one of each (the daemon's, or one command's)."""
 
