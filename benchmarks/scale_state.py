@@ -124,7 +124,7 @@ def _current_seed(app: Services, root: Path, submission: Submission) -> Path:
     from pipeline.services.versions import stored_document
 
     seed = root / "state" / "current-seed.xlsx"
-    app.write_current(stored_document(app, submission), 1, seed)
+    app.workbooks.write_current(stored_document(app, submission), 1, seed)
     return seed
 
 

@@ -5,21 +5,26 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from pipeline.adapters.clock import clock_from_environment
 from pipeline.adapters.erp.profiles import ProfileWriter
 from pipeline.adapters.erp.publishing import OutboxPublisher, abandon_temporary
 from pipeline.adapters.files.inbox_folder import LocalInbox
 from pipeline.adapters.files.owners import file_owner, process_account
 from pipeline.adapters.files.settling import Observations
-from pipeline.adapters.files.temp_files import TempSweeper
+from pipeline.adapters.files.temp_files import workspace_sweeper
 from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.html.status_page import JinjaStatusPage, status_environment
+from pipeline.adapters.mail.configured import configured_transport
 from pipeline.adapters.mail.render import JinjaMailRenderer, template_environment
+from pipeline.adapters.reading.readers import (
+    Readers,
+    no_read_ahead,
+    read_version_mark,
+    readers_of,
+    require_defusedxml,
+)
 from pipeline.adapters.sqlite.store import SqliteStore
 from pipeline.adapters.validation.approval_rules import APPROVAL_FILE, load_matrix
 from pipeline.adapters.validation.rules_files import (
@@ -28,21 +33,22 @@ from pipeline.adapters.validation.rules_files import (
     load_summary_names,
     load_validation_rules,
 )
-from pipeline.bootstrap_readers import Readers, no_read_ahead, readers_of
-from pipeline.bootstrap_state import environment_check
+from pipeline.adapters.writing.writers import (
+    current_writer,
+    rejected_writer,
+    template_writer,
+    write_review_workbook,
+)
+from pipeline.bootstrap_state import environment_check, pass_lock_file, wall_clock
 from pipeline.config import Settings
 from pipeline.domain.approval_route import ApprovalMatrix
-from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.column_names import ColumnNames
-from pipeline.domain.names import CHANGES, FAILED, REFUSED, RESULTS
-from pipeline.domain.notification import Notification
+from pipeline.domain.names import RESULTS
 from pipeline.domain.people import Directory
-from pipeline.domain.review import Rejection
-from pipeline.domain.review_figures import ReviewFigures
 from pipeline.domain.summary_figures import SummaryNames
 from pipeline.errors import ConfigError, ErpListUnavailable
 from pipeline.services import ports, review_ports, workbook_ports
-from pipeline.services.context import Services
+from pipeline.services.context import Identity, Mail, Services, Workbooks
 from pipeline.services.records import Store
 
 if TYPE_CHECKING:
@@ -50,45 +56,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("pipeline")
 
-# What writes workbooks (xlsxwriter) and renders templates (jinja2) is imported by the
-# adapters below on first use, not here: a command loads only what it uses (`status` reads
-# the database, nothing more). The readers are wired in ``bootstrap_readers``.
-
-
-def write_review_workbook(content: ports.ReviewContent, target: Path) -> ReviewFigures:
-    """Write a review workbook (xlsxwriter is imported when the first one is written)."""
-    from pipeline.adapters.writing.review_workbook import write_review_workbook as write
-
-    return write(content, target)
-
-
-def _transport(settings: Settings) -> ports.MailTransport:
-    """The configured transport, built (smtplib and email imported) at the first message."""
-    built = functools.cache(lambda: _built_transport(settings))
-
-    def send(notification: Notification, sender: str) -> None:
-        built()(notification, sender)
-
-    return send
-
-
-def _built_transport(settings: Settings) -> ports.MailTransport:
-    from pipeline.adapters.mail.transport import FileTransport, NullTransport, SmtpTransport
-
-    if settings.mail_transport == "smtp":
-        # Secrets only from the environment, never from a file in the workspace.
-        return SmtpTransport(
-            settings.smtp,
-            os.environ.get("BUDGET_ERP_SMTP_USER", ""),
-            os.environ.get("BUDGET_ERP_SMTP_PASSWORD", ""),
-        )
-    if settings.mail_transport == "file":
-        return FileTransport(settings.mail_dir)
-    return NullTransport()
+# What writes workbooks (xlsxwriter), renders templates (jinja2) and sends mail (smtplib) is
+# imported by the adapters on first use, not here: a command loads only what it uses
+# (`status` reads the database, nothing more).
 
 
 def _readers(settings: Settings, start_worker: bool = False) -> Readers:
-    """The readers of workbooks (``bootstrap_readers.readers_of``), once what they need is
+    """The readers of workbooks (``adapters/reading/readers``), once what they need is
     there: defusedxml and the validation rules, checked at start-up, not at the first file."""
     require_defusedxml()
     try:
@@ -96,29 +70,6 @@ def _readers(settings: Settings, start_worker: bool = False) -> Readers:
     except ErpListUnavailable as exc:  # being rewritten: files wait for it, the start does not
         logger.warning("%s", exc)
     return readers_of(settings, start_worker)
-
-
-def temp_sweeper(settings: Settings) -> TempSweeper:
-    """The sweep of every folder budget-erp writes into (a crash can leave a temporary file
-    in any of them); the archive with its ``sha256/xx`` folders."""
-    return TempSweeper(
-        flat=[
-            settings.approval,
-            settings.rejected,
-            settings.current,
-            settings.outbox,
-            settings.outbox / CHANGES,  # change files the person importing must be told of
-            settings.outbox / RESULTS / REFUSED,  # notes beside refused result files
-            settings.outbox / FAILED,  # the ERP's message beside a file it refused
-            settings.mail_dir,
-            *([settings.status_page.parent] if settings.status_page else []),  # once it exists
-        ],
-        trees=[settings.archive],
-        before_remove={
-            settings.outbox: abandon_temporary,
-            settings.outbox / CHANGES: abandon_temporary,
-        },
-    )
 
 
 def workbook_checker(settings: Settings) -> tuple[ports.BudgetReader, Callable[[], None]]:
@@ -134,22 +85,9 @@ def column_names(settings: Settings) -> ColumnNames:
     return load_column_names(settings.rules)
 
 
-def require_defusedxml() -> None:
-    """Refuse to run unless XML is parsed with defusedxml (no entity expansion, no XXE)."""
-    import importlib.util
-
-    # Our own XML parsing (xlsx_parts) imports defusedxml; openpyxl is not used by the
-    # pipeline, so its own switch is not consulted (importing it costs 0.2 s).
-    if importlib.util.find_spec("defusedxml") is None:
-        raise ConfigError(
-            "defusedxml is required (pip install defusedxml): without it a "
-            "hostile workbook could expand entities or reach out of the file"
-        )
-
-
 class Replacements(TypedDict, total=False):
     """Ports ``bootstrap`` can take ready-made (tests pass fakes), instead of the adapters;
-    listed by name."""
+    listed by name, each put in its bundle of the Services (``transport`` in ``mail``)."""
 
     annotate: ports.Annotator
     clock: ports.Clock
@@ -202,30 +140,38 @@ def bootstrap(
     return Services(
         settings=settings,
         store=store,
-        clock=ports.get("clock") or clock_from_environment(),
-        people=people,
-        approval_matrix=ports.get("approval_matrix") or _approval_matrix(settings, people),
-        read_budget=ports.get("read_budget") or _pick(readers).read_budget,
-        read_ahead=ports.get("read_ahead") or (readers.read_ahead if readers else no_read_ahead),
-        read_decision=ports.get("read_decision") or _pick(readers).read_decision,
-        compare_figures=ports.get("compare_figures") or _pick(readers).compare_figures,
-        write_review=ports.get("write_review") or write_review_workbook,
-        write_rejected=ports.get("write_rejected") or _rejected_writer(settings),
-        write_current=ports.get("write_current") or _current_writer(settings),
-        read_mark=ports.get("read_mark") or read_version_mark,
+        clock=ports.get("clock") or wall_clock(),
+        workbooks=Workbooks(
+            read_budget=ports.get("read_budget") or _pick(readers).read_budget,
+            read_ahead=ports.get("read_ahead")
+            or (readers.read_ahead if readers else no_read_ahead),
+            read_decision=ports.get("read_decision") or _pick(readers).read_decision,
+            compare_figures=ports.get("compare_figures") or _pick(readers).compare_figures,
+            write_review=ports.get("write_review") or write_review_workbook,
+            write_rejected=ports.get("write_rejected") or rejected_writer(settings),
+            write_current=ports.get("write_current") or current_writer(settings),
+            read_mark=ports.get("read_mark") or read_version_mark,
+            annotate=ports.get("annotate") or _pick(readers).annotate,
+            write_template=ports.get("write_template") or template_writer(settings),
+            summary_names=ports.get("summary_names") or _summary_names(settings),
+        ),
+        mail=Mail(
+            render_mail=ports.get("render_mail") or JinjaMailRenderer(env),
+            transport=ports.get("transport") or configured_transport(settings),
+        ),
+        identity=Identity(
+            people=people,
+            file_owner=ports.get("file_owner") or file_owner,
+            process_account=ports.get("process_account") or process_account,
+            approval_matrix=ports.get("approval_matrix") or _approval_matrix(settings, people),
+        ),
         exporter=ports.get("exporter") or _exporter(settings, env),
-        render_mail=ports.get("render_mail") or JinjaMailRenderer(env),
-        transport=ports.get("transport") or _transport(settings),
-        annotate=ports.get("annotate") or _pick(readers).annotate,
-        write_template=ports.get("write_template") or _template_writer(settings),
-        file_owner=ports.get("file_owner") or file_owner,
-        process_account=ports.get("process_account") or process_account,
-        sweep_temporaries=ports.get("sweep_temporaries") or temp_sweeper(settings),
+        sweep_temporaries=ports.get("sweep_temporaries")
+        or workspace_sweeper(settings, abandon_temporary),
         folders=folders,
         inbox=ports.get("inbox")
         or LocalInbox(settings.inbox, settings.root / "processing", observations, store.claimant),
         erp_outbox=ports.get("erp_outbox") or OutboxPublisher(settings.outbox),
-        summary_names=ports.get("summary_names") or _summary_names(settings),
         render_status=ports.get("render_status")
         or JinjaStatusPage(
             functools.cache(lambda: status_environment(settings.templates, settings.time_zone))
@@ -252,9 +198,7 @@ def _prepared_folders(settings: Settings, store: Store, observations: Observatio
     for folder in [*settings.folders(), settings.outbox / RESULTS]:
         folder.mkdir(parents=True, exist_ok=True)
     shared = contextlib.nullcontext if settings.database_url else None
-    return LocalFolders(
-        settings.archive, settings.database.parent / "pass.lock", shared, observations
-    )
+    return LocalFolders(settings.archive, pass_lock_file(settings), shared, observations)
 
 
 def _people(settings: Settings) -> ports.PeopleSource:
@@ -288,42 +232,6 @@ def _summary_names(settings: Settings) -> ports.SummaryNamesSource:
         return load_summary_names(settings.rules)  # fresh, as the rules are read per file
 
     return names
-
-
-def _rejected_writer(settings: Settings) -> workbook_ports.RejectedWriter:
-    def write(document: BudgetDocument, rejection: Rejection, target: Path) -> None:
-        from pipeline.adapters.writing.rejected_workbook import write_rejected_workbook
-
-        rules = load_validation_rules(settings.rules)
-        write_rejected_workbook(document, rejection, target, rules, settings.time_zone)
-
-    return write
-
-
-def _current_writer(settings: Settings) -> workbook_ports.CurrentWriter:
-    def write(document: BudgetDocument, version: int, target: Path) -> None:
-        from pipeline.adapters.writing.current_workbook import write_current_workbook
-
-        write_current_workbook(document, version, target, load_validation_rules(settings.rules))
-
-    return write
-
-
-def read_version_mark(path: Path) -> str:
-    """The version mark of a workbook in this process (a few hundred bytes of XML, bounded:
-    not worth a parse worker)."""
-    from pipeline.adapters.reading.version_mark import read_version_mark as read
-
-    return read(path)
-
-
-def _template_writer(settings: Settings) -> workbook_ports.TemplateWriter:
-    def write(target: Path, project_number: str) -> None:
-        from pipeline.adapters.writing.template_workbook import write_template
-
-        write_template(target, load_validation_rules(settings.rules), project_number)
-
-    return write
 
 
 def _pick(readers: Readers | None) -> Readers:

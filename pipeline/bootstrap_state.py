@@ -1,14 +1,18 @@
 """Wiring about what the workflow stands on: where the state is kept (for the daemon's first
-line), the SQLite state's backup between passes, and the check of what in the environment
-files wait on (for ``status`` and the status page)."""
+line), the SQLite state's backup between passes, the check of what in the environment files
+wait on (for ``status`` and the status page), and the pass lock and clock of the commands
+that change the state outside a pass."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from pipeline.adapters.clock import clock_from_environment
+from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.sqlite.backups import backup_due, take_backup
 from pipeline.adapters.sqlite.faults import lock_problems
 from pipeline.adapters.validation.rules_files import erp_list_problems
@@ -58,3 +62,20 @@ def environment_check(settings: Settings) -> ports.EnvironmentCheck:
         return problems
 
     return check
+
+
+def pass_lock_file(settings: Settings) -> Path:
+    """The lock a pass on the SQLite state holds on this machine."""
+    return settings.database.parent / "pass.lock"
+
+
+def pass_lock(settings: Settings) -> contextlib.AbstractContextManager[None]:
+    """Held while a command changes the SQLite state outside a pass: no daemon of this
+    machine runs a pass meanwhile."""
+    return LocalFolders(settings.archive, pass_lock_file(settings)).pass_lock()
+
+
+def wall_clock() -> ports.Clock:
+    """The clock use cases read (shifted in tests by the environment), for a command that
+    needs the time without the Services."""
+    return clock_from_environment()

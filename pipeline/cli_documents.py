@@ -30,7 +30,7 @@ def template(ctx: click.Context, project: str, output: Path | None) -> None:
     if target.exists():
         raise Refused(f"{target} exists; choose another --output")
     try:
-        app.write_template(target, project)
+        app.workbooks.write_template(target, project)
     except NotAnOpenJob as exc:
         raise Refused(str(exc)) from exc
     click.echo(f"wrote {target}")

@@ -40,7 +40,7 @@ def echo_routes(app: Services, rows: Sequence[StatusRow]) -> None:
 
 def echo_delegations(app: Services) -> None:
     """The delegations running today, if any."""
-    running = delegations_today(app, app.people())
+    running = delegations_today(app, app.identity.people())
     if running:
         click.echo("")
         click.echo("Delegations in force today:")

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import click
 
-from pipeline.adapters.clock import clock_from_environment
-from pipeline.adapters.files.workspace_folders import LocalFolders
 from pipeline.adapters.sqlite.backups import check_backup, restore_backup, take_backup
 from pipeline.adapters.sqlite.store import no_daemon_running
+from pipeline.bootstrap_state import pass_lock, wall_clock
 from pipeline.cli_support import Refused, UsageFailure, print_table, services_for
 from pipeline.config import Settings, load_settings
 from pipeline.errors import BackupRefused, ConfigError, PipelineError, WorkspaceError
@@ -41,9 +40,8 @@ def migrate_state(ctx: click.Context, url: str) -> None:
         raise UsageFailure(f"--to must be a postgresql:// URL, not {url!r}")
     from pipeline.adapters.postgres.state_copy import copy_state  # psycopg only when asked
 
-    lock = LocalFolders(settings.archive, settings.database.parent / "pass.lock")
     try:
-        with lock.pass_lock():  # no daemon of this machine changes the state meanwhile
+        with pass_lock(settings):  # no daemon of this machine changes the state meanwhile
             copies = copy_state(settings.database, url)
     except ConfigError as exc:
         raise UsageFailure(str(exc)) from exc
@@ -85,10 +83,9 @@ def backup(ctx: click.Context) -> None:
 def restore(ctx: click.Context, file: Path) -> None:
     """Put the backup FILE back as the state, after checking it (no daemon may run)."""
     settings = _sqlite_settings(ctx, "restore")
-    lock = LocalFolders(settings.archive, settings.database.parent / "pass.lock")
     try:
         checked = check_backup(file)
-        with no_daemon_running(settings.database), lock.pass_lock():
+        with no_daemon_running(settings.database), pass_lock(settings):
             aside = restore_backup(file, settings.database, _now())
     except BackupRefused as exc:
         raise Refused(str(exc)) from exc
@@ -144,4 +141,4 @@ def _sqlite_settings(ctx: click.Context, action: str) -> Settings:
 
 
 def _now() -> datetime:
-    return clock_from_environment().now()
+    return wall_clock().now()

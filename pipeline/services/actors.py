@@ -29,8 +29,8 @@ def acting_person(
     person's accounts, and ``--by`` may be left out when the account names one person.
     """
     policy = app.settings.identity
-    running = app.process_account()
-    people = app.people()
+    running = app.identity.process_account()
+    people = app.identity.people()
     if by is None:
         mine = people.by_account(running)
         if len(mine) != 1 and policy.file_owner is OwnerMode.REQUIRE:

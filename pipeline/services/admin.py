@@ -177,7 +177,7 @@ def status(app: Services) -> list[StatusRow]:
 
 def _status_rows(app: Services) -> list[StatusRow]:
     budgets = app.store.budgets()
-    directory, day = app.people(), today(app)
+    directory, day = app.identity.people(), today(app)
     exports = {b.project_number: app.store.exports(b.project_number) for b in budgets}
     results = results_in_use(app, (r for found in exports.values() for r in found))
     now = app.clock.now()

@@ -26,7 +26,8 @@ def route_for(app: Services, budget: ProjectBudget, document: BudgetDocument) ->
     """The levels the version about to be sent needs, by the matrix in force now: its total,
     and its net change against the rejected version (a re-send) or the version in force in
     the ERP (a budget change)."""
-    return app.approval_matrix().route(document.total, net_change(app, budget, document.total))
+    matrix = app.identity.approval_matrix()
+    return matrix.route(document.total, net_change(app, budget, document.total))
 
 
 def net_change(app: Services, budget: ProjectBudget, total: Decimal) -> Decimal | None:
@@ -70,7 +71,7 @@ def receivers(
 def waiting_on(app: Services, project_number: str, version: int) -> list[Person]:
     """Who has the version's review now: the receivers of the level it waits on."""
     route = route_of(app, project_number, version)
-    return receivers(app.people(), route.current, project_number, today(app))
+    return receivers(app.identity.people(), route.current, project_number, today(app))
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,8 @@ def failed(app: Services, path: Path, exc: Exception, hand_back_on: bool) -> lis
     name = printable(path.name)
     fault = environment_fault(exc)
     if fault:  # not the file's fault: it stays (claimed) and is retried, nothing half-written
-        delay = app.backoff.failed(app.clock.monotonic())
-        app.faults.note(fault, app.clock.now())
+        delay = app.memory.backoff.failed(app.clock.monotonic())
+        app.memory.faults.note(fault, app.clock.now())
         logger.error("%s: %s; the file waits, retry in %.0f s", name, fault, delay)
         message = f"environment fault: {fault}; retrying in {delay:.0f} s"
         return [

@@ -1,4 +1,5 @@
-"""What every use case works with: the workspace settings and the ports, wired by bootstrap."""
+"""What every use case works with: the workspace settings and the ports (some in bundles),
+wired by bootstrap, and the memory the passes of this process keep."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ import enum
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from pipeline.config import Settings
 from pipeline.domain.approval_route import SINGLE_LEVEL
 from pipeline.domain.text import printable
+from pipeline.services.pass_memory import PassMemory
 from pipeline.services.ports import (
     Annotator,
     ApprovalMatrixSource,
@@ -44,90 +45,12 @@ from pipeline.services.workbook_ports import (
 logger = logging.getLogger("pipeline")
 
 
-class Backoff:
-    """How long to wait before trying again after the disk or permissions failed us."""
-
-    def __init__(self, first: float = 5.0, cap: float = 600.0) -> None:
-        self.first, self.cap = first, cap
-        self.delay = 0.0
-        self.until = 0.0
-
-    def failed(self, now: float) -> float:
-        """Note a failure; return the wait before the next try (doubling, capped)."""
-        self.delay = min(self.cap, self.delay * 2 if self.delay else self.first)
-        self.until = now + self.delay
-        return self.delay
-
-    def succeeded(self) -> None:
-        """Back to normal."""
-        self.delay, self.until = 0.0, 0.0
-
-    def blocked(self, now: float) -> bool:
-        """Whether we are still waiting."""
-        return now < self.until
-
-
-@dataclass
-class CurrentMemory:
-    """Whether this process has checked every budget's workbook in ``current/`` against the
-    version in force (False: not yet, or a write failed since, so the next pass does)."""
-
-    checked: bool = False
-
-
-@dataclass
-class FaultMemory:
-    """The environment's fault that files wait on now (a locked database, an ERP list being
-    rewritten), and since when; shown on the status page until a pass goes through."""
-
-    fault: str = ""
-    since: datetime | None = None
-
-    def note(self, fault: str, now: datetime) -> None:
-        """Files wait on ``fault`` (since the first time, while faults follow each other)."""
-        self.fault, self.since = fault, self.since or now
-
-    def clear(self) -> None:
-        """A pass went through: nothing waits on the environment any more."""
-        self.fault, self.since = "", None
-
-
-@dataclass
-class PageMemory:
-    """When this process last wrote the status page (None: not yet, so the first pass does),
-    and whether a change still waits for it (a write failed)."""
-
-    written_at: datetime | None = None
-    pending: bool = False
-
-
-@dataclass
-class ReviewMemory:
-    """The review workbooks this process read to no effect (no decision, or a save seen
-    before), each with its file's signature, while the decisions stand at ``mark``: read
-    again, such a file would give nothing again, so an idle pass does not read it."""
-
-    mark: tuple[int, int] | None = None
-    idle: dict[str, tuple[int, ...]] = field(default_factory=dict)
-
-    def unchanged(self, name: str, signature: tuple[int, ...] | None) -> bool:
-        """Whether ``name`` was read to no effect under this signature and mark."""
-        return signature is not None and self.idle.get(name) == signature
-
-    def since(self, mark: tuple[int, int]) -> None:
-        """The decisions now stand at ``mark``: forget everything if they moved."""
-        if mark != self.mark:
-            self.mark, self.idle = mark, {}
-
-
 @dataclass(frozen=True, kw_only=True)
-class Services:
-    """The ports a use case may call; built once in ``bootstrap``."""
+class Workbooks:
+    """What reads and writes the workbooks people drop, save and open: the admins' budgets
+    (and the marked-up copy of a refused one), the approvers' saved reviews, and the review,
+    rejected, current and template workbooks we hand out."""
 
-    settings: Settings
-    store: Store
-    clock: Clock
-    people: PeopleSource
     read_budget: BudgetReader
     read_ahead: ReadAhead
     read_decision: DecisionReader
@@ -136,26 +59,51 @@ class Services:
     write_rejected: RejectedWriter
     write_current: CurrentWriter
     read_mark: MarkReader
-    exporter: Exporter
-    render_mail: MailRenderer
-    transport: MailTransport
     annotate: Annotator
     write_template: TemplateWriter
+    summary_names: SummaryNamesSource
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What turns a notification into an email, and what delivers it."""
+
+    render_mail: MailRenderer
+    transport: MailTransport
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is who: the people and their roles, the approval matrix, whose a file is, and
+    which account this process runs as."""
+
+    people: PeopleSource
     file_owner: FileOwner
     process_account: ProcessAccount
+    approval_matrix: ApprovalMatrixSource = field(default=lambda: SINGLE_LEVEL)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Services:
+    """What a use case may call, built once in ``bootstrap``: the settings, the state, the
+    clock, the workspace's folders and the ERP's outbox, and the ports grouped by what they
+    touch (workbooks, mail, identity)."""
+
+    settings: Settings
+    store: Store
+    clock: Clock
+    workbooks: Workbooks
+    mail: Mail
+    identity: Identity
+    exporter: Exporter
     sweep_temporaries: TemporarySweep
     folders: Folders
     inbox: InboxFolder
     erp_outbox: ErpOutbox
-    summary_names: SummaryNamesSource
     render_status: StatusPageRenderer
-    backoff: Backoff = field(default_factory=Backoff)
-    page_memory: PageMemory = field(default_factory=PageMemory)
-    current_memory: CurrentMemory = field(default_factory=CurrentMemory)
-    review_memory: ReviewMemory = field(default_factory=ReviewMemory)
-    faults: FaultMemory = field(default_factory=FaultMemory)
+    # Not a port: what this process remembers from one pass to the next, its own.
+    memory: PassMemory = field(default_factory=PassMemory)
     environment_check: EnvironmentCheck = field(default=lambda: _nothing_wrong())
-    approval_matrix: ApprovalMatrixSource = field(default=lambda: SINGLE_LEVEL)
     releases: tuple[Callable[[], None], ...] = ()  # what ``close`` lets go of, besides the store
 
     def close(self) -> None:

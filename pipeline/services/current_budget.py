@@ -67,7 +67,7 @@ def refresh_current(app: Services, project_number: str, results: bool | None = N
     ("" when it held it already). ``results``: whether results are in use (None: look)."""
     path = current_path(app, project_number)
     there = app.folders.exists(path)
-    held = parse_mark(app.read_mark(path)) if there else None
+    held = parse_mark(app.workbooks.read_mark(path)) if there else None
     if held is not None and held.project_number != project_number:
         held = None  # not ours: replaced when a version is in force, else left alone
     in_use = results_now(app) if results is None else results
@@ -87,7 +87,9 @@ def refresh_current(app: Services, project_number: str, results: bool | None = N
     document = stored_document(app, submission)
     if there:  # kept first: the copy it replaces may hold what someone typed into it
         app.folders.archive(path)
-    app.folders.write(path, lambda temp: app.write_current(document, record.version, temp))
+    app.folders.write(
+        path, lambda temp: app.workbooks.write_current(document, record.version, temp)
+    )
     return f"current/{path.name} holds version {record.version}, in force in the ERP"
 
 
@@ -97,7 +99,7 @@ def keep_current(app: Services, project_number: str, results: bool | None = None
     try:
         done = refresh_current(app, project_number, results)
     except Exception as exc:
-        app.current_memory.checked = False
+        app.memory.current.checked = False
         logger.error("%s: could not write its budget in force to current/: %s", project_number, exc)
         logger.debug("current/ traceback", exc_info=exc)
         return
@@ -108,13 +110,13 @@ def keep_current(app: Services, project_number: str, results: bool | None = None
 def check_current(app: Services) -> None:
     """At the first pass of a process (and after a write failed), every budget's workbook in
     ``current/`` made to hold its version in force: one bad budget fails only itself."""
-    if app.current_memory.checked:
+    if app.memory.current.checked:
         return
     results = results_now(app)  # once for every budget
-    app.current_memory.checked = True
+    app.memory.current.checked = True
     for budget in app.store.budgets():
         with app.store.hold(project_item(budget.project_number), wait=False) as ours:
             if ours:
                 keep_current(app, budget.project_number, results)
             else:  # another daemon is changing it: look again at the next pass
-                app.current_memory.checked = False
+                app.memory.current.checked = False

@@ -94,7 +94,7 @@ def _by_receiver(
     """Each person told of the versions waiting on them: the people of the level each version
     waits on, each away one replaced by their delegate that day (who so receives the
     summaries of the person they stand in for)."""
-    directory = app.people()
+    directory = app.identity.people()
     found: dict[str, tuple[Person, list[PendingBudget]]] = {}
     for budget in pending:
         step = route_of(app, budget.project_number, budget.version).current

@@ -18,7 +18,7 @@ def who_decides(app: Services, save: ReviewSave) -> tuple[Decider, list[str]]:
     the level the version waits on cannot stand."""
     assert save.saved is not None
     decision, sub = save.saved.decision, save.submission
-    people = app.people()
+    people = app.identity.people()
     problems = decision.problems()
     route = route_of(app, sub.project_number, sub.version)
     who = decider(people, route, decision.approver, sub.project_number, sub.version, today(app))
@@ -35,7 +35,12 @@ def who_decides(app: Services, save: ReviewSave) -> tuple[Decider, list[str]]:
         problem
         for problem in (
             owner_problem(
-                policy, approver, save.account, "the Approver cell", app.process_account(), owner
+                policy,
+                approver,
+                save.account,
+                "the Approver cell",
+                app.identity.process_account(),
+                owner,
             ),
             self_approval_problem(policy, approver, sub.sender, owner, sub.version, sent_by),
             *(

@@ -18,7 +18,7 @@ from pipeline.domain.people import Person
 from pipeline.domain.review import DecisionFile, DecisionOutcome, Verdict
 from pipeline.services import notifications
 from pipeline.services.approval_routing import waiting_on
-from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+from pipeline.services.context import Identity, Outcome, OutcomeKind, Services, logger
 from pipeline.services.review_ports import SavedReview
 
 ENDING_ACTIONS = (Action.ACCEPT, Action.REJECT, Action.RETRIEVE)
@@ -109,7 +109,7 @@ def refuse_decision(
         template,
         (save.sha, sub, save.path),
         _told(app, save),
-        {"reasons": list(problems), **_who_saved(app, save)},
+        {"reasons": list(problems), **_who_saved(app.identity, save)},
     )
     _answered(app, save, mail, Action.REFUSE_DECISION, text, outcome)
     logger.debug("%s: decision not applied: %s", save.path.name, text)
@@ -152,7 +152,7 @@ def answer_after_the_fact(
         "decision_late",
         (save.sha, sub, save.path),
         _told(app, save),
-        {"what_happened": what, **_who_saved(app, save)},
+        {"what_happened": what, **_who_saved(app.identity, save)},
     )
     _answered(app, save, mail, Action.LATE_DECISION, text, DecisionOutcome.LATE)
     logger.debug("%s: %s", save.path.name, text)
@@ -213,7 +213,7 @@ def _note(app: Services, review: Path, text: str) -> None:
 
 def _told(app: Services, save: ReviewSave) -> list[Person]:
     """Who hears of it: the person the workbook names, whoever saved it, and the approvers."""
-    people = app.people()
+    people = app.identity.people()
     found = [people.find(save.named), *people.by_account(save.account)]
     found += waiting_on(app, save.submission.project_number, save.submission.version)
     unique: dict[str, Person] = {}
@@ -223,10 +223,10 @@ def _told(app: Services, save: ReviewSave) -> list[Person]:
     return list(unique.values())
 
 
-def _who_saved(app: Services, save: ReviewSave) -> dict[str, object]:
+def _who_saved(identity: Identity, save: ReviewSave) -> dict[str, object]:
     """For the email: ``saved_by``, the person whose account saved the workbook (else the
     account, "" when unknown), and ``named``, the approver its Approver cell names."""
-    owners = app.people().by_account(save.account)
+    owners = identity.people().by_account(save.account)
     saved_by = owners[0].name if len(owners) == 1 else save.account and f"account {save.account}"
     return {"saved_by": saved_by, "named": save.named}
 

@@ -87,7 +87,7 @@ def _apply_taken(app: Services, taken: TakenFile, submission: Submission) -> Out
         return None
     account = taken.owner if app.settings.identity.records else ""
     try:
-        saved = app.read_decision(
+        saved = app.workbooks.read_decision(
             taken.content, submission.line_count, issue.figures if issue else None
         )
     except UnreadableWorkbook as exc:
@@ -168,7 +168,7 @@ def _reject(app: Services, save: ReviewSave, budget: ProjectBudget, who: Decider
     document = stored_document(app, sub)
     target = app.settings.rejected / rejected_file(sub.project_number, sub.version)
     reclaim(app, target, sub.project_number, sub.version, "rejected workbook")
-    app.folders.write(target, lambda temp: app.write_rejected(document, rejection, temp))
+    app.folders.write(target, lambda temp: app.workbooks.write_rejected(document, rejection, temp))
     detail = joined([*rejection.reasons, *(f"line {f.key}: {f.note}" for f in rejection.flags)])
     detail = _level_words(route, who) + detail
     mail = notifications.rejected(app, sub, rejection, target, route)

@@ -252,7 +252,7 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
     assert submission is not None
     # The route starts again: every level decides the version anew (RELIABILITY.md).
     route = route_of(app, record.project_number, record.version).restarted()
-    approvers = receivers(app.people(), route.current, record.project_number, today(app))
+    approvers = receivers(app.identity.people(), route.current, record.project_number, today(app))
     refusal = Refusal(
         record.version, record.file_name, message, now.astimezone(ZoneInfo(app.settings.time_zone))
     )
@@ -261,7 +261,7 @@ def _failed(app: Services, budget: ProjectBudget, answer: Answer) -> None:
         submission=submission,
         document=document,
         approvers=[p.name for p in approvers],
-        summary=review_summary(app, document),
+        summary=review_summary(app.workbooks, document),
         refusal=refusal,
         time_zone=app.settings.time_zone,
         route=route,

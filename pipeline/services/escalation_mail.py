@@ -37,7 +37,7 @@ def queue_escalations(app: Services) -> list[Notification]:
     day = summary_date(now, ZoneInfo(app.settings.time_zone), app.settings.summary_time)
     if day is None or not app.settings.working_days.counts(day):
         return []
-    directory = app.people()
+    directory = app.identity.people()
     queued: list[Notification] = []
     for budget in app.store.budgets():
         wait = level_wait(app, budget, now)

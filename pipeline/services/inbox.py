@@ -71,12 +71,12 @@ def _take_in_turn(
                 outcomes += trapped_all(app, entry.path, claim)
             if not claimed:
                 return outcomes
-            app.read_ahead(claimed)
+            app.workbooks.read_ahead(claimed)
             app.folders.archive_soon(claimed[1:])
             path = claimed.pop(0)
             outcomes += trapped_all(app, path, functools.partial(_take_claimed, app, path, take))
     finally:
-        app.read_ahead([])
+        app.workbooks.read_ahead([])
 
 
 def _claim(app: Services, entry: InboxEntry, claimed: list[Path]) -> list[Outcome]:

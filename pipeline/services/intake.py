@@ -17,7 +17,7 @@ from pipeline.errors import UnreadableWorkbook, WorkbookChanged
 from pipeline.faults import crash_point
 from pipeline.services import notifications
 from pipeline.services.approval_routing import receivers, route_for, today
-from pipeline.services.context import Outcome, OutcomeKind, Services, logger
+from pipeline.services.context import Outcome, OutcomeKind, Services, Workbooks, logger
 from pipeline.services.hand_backs import tidy_after
 from pipeline.services.intake_checks import (
     assess_change_against_export,
@@ -55,7 +55,7 @@ def take_inbox_file(app: Services, path: Path, recovering: bool = False) -> Outc
         if duplicate:
             return refuse(app, path, sha, duplicate, account)
         try:
-            result = _read(app, taken)
+            result = _read(app.workbooks, taken)
         except Refusal as refusal:
             return refuse(app, path, sha, refusal, account)
         project = result.document.project_number if result.document else result.project_number
@@ -110,7 +110,7 @@ def duplicate_of(app: Services, sha: str) -> Refusal | None:
                     f"(now {budget.status}); nothing new to send"
                 ],
                 submission.project_number,
-                app.people().find(submission.sender),
+                app.identity.people().find(submission.sender),
                 advice=(
                     "Nothing to correct: that version is already with the approver or the ERP. "
                     "To send a change, change the workbook first."
@@ -119,7 +119,7 @@ def duplicate_of(app: Services, sha: str) -> Refusal | None:
     return None
 
 
-def _read(app: Services, taken: TakenFile) -> ReadResult:
+def _read(workbooks: Workbooks, taken: TakenFile) -> ReadResult:
     """The workbook read and checked; a ``Refusal`` when it is not a budget we can take."""
     path = taken.path
     if path.suffix.lower() != ".xlsx":
@@ -130,7 +130,7 @@ def _read(app: Services, taken: TakenFile) -> ReadResult:
             ]
         )
     try:
-        result = app.read_budget(taken.content, taken.sha256)
+        result = workbooks.read_budget(taken.content, taken.sha256)
         crash_point("after_check")
     except UnreadableWorkbook as exc:
         raise Refusal([str(exc)]) from exc
@@ -141,7 +141,7 @@ def _send(app: Services, taken: TakenFile, account: str, result: ReadResult) -> 
     document = result.document
     if document is None:
         # Whoever it is, if we know them they hear why (authorised or not).
-        sender = app.people().find(result.prepared_by or result.last_modified_by)
+        sender = app.identity.people().find(result.prepared_by or result.last_modified_by)
         raise Refusal([], result.project_number, sender, result.problems)
     submitter = submitter_of(app, document, result.last_modified_by, account)
     budget = app.store.get_budget(document.project_number) or ProjectBudget(
@@ -153,7 +153,9 @@ def _send(app: Services, taken: TakenFile, account: str, result: ReadResult) -> 
     resend = assess_resend_against_rejection(app, budget, document, submitter, warnings)
     change = assess_change_against_export(app, budget, document, submitter)
     warnings += older_file(app, budget, result.version_mark, change)
-    sent = Sent(taken.path, taken.sha256, account, submitter_account_note(app, submitter, account))
+    sent = Sent(
+        taken.path, taken.sha256, account, submitter_account_note(app.identity, submitter, account)
+    )
     return _record_send(app, sent, budget, document, submitter, warnings, resend, change)
 
 
@@ -200,7 +202,7 @@ def _record_send(
         stated_total="" if document.stated_total is None else str(document.stated_total),
     )
     route = route_for(app, budget, document)
-    approvers = receivers(app.people(), route.current, project, today(app))
+    approvers = receivers(app.identity.people(), route.current, project, today(app))
     content = ReviewContent(
         submission=submission,
         document=document,
@@ -208,7 +210,7 @@ def _record_send(
         warnings=warnings,
         resend=resend,
         change=change,
-        summary=review_summary(app, document, resend, change),
+        summary=review_summary(app.workbooks, document, resend, change),
         time_zone=app.settings.time_zone,
         route=route,
     )

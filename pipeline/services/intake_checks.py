@@ -27,7 +27,7 @@ from pipeline.domain.problems import Problem, Severity
 from pipeline.domain.rejected_amounts import RejectedVersion, returned_amounts
 from pipeline.domain.rule_catalog import hint
 from pipeline.domain.version_mark import built_from_older, parse_mark, put_back
-from pipeline.services.context import Services
+from pipeline.services.context import Identity, Services
 from pipeline.services.current_budget import held_in_force, results_now
 from pipeline.services.ports import ChangeAssessment
 from pipeline.services.refusals import Refusal
@@ -57,7 +57,7 @@ def submitter_of(
     """The budget admin who sends this workbook: Prepared By, else last-modified-by, allowed
     on the project and (with ``file_owner = "require"``) owning the file's account."""
     identity = document.prepared_by or last_modified_by
-    directory = app.people()
+    directory = app.identity.people()
     where = "the Prepared By cell" if document.prepared_by else "the workbook's last-modified-by"
     if not identity:
         raise Refusal(
@@ -80,7 +80,7 @@ def submitter_of(
             ),
         )
     wrong_owner = owner_problem(
-        app.settings.identity, person, account, where, app.process_account()
+        app.settings.identity, person, account, where, app.identity.process_account()
     )
     if wrong_owner:
         raise Refusal(
@@ -93,11 +93,11 @@ def submitter_of(
     return person
 
 
-def submitter_account_note(app: Services, submitter: Person, account: str) -> str:
+def submitter_account_note(identity: Identity, submitter: Person, account: str) -> str:
     """For the send's history: whose the account that saved the workbook is, when it is
     another listed person's than the submitter's ("" otherwise); ``require`` refuses such a
     workbook in ``submitter_of``."""
-    owners = app.people().by_account(account) if account else []
+    owners = identity.people().by_account(account) if account else []
     return account_mismatch_note(submitter, account, owners[0] if len(owners) == 1 else None)
 
 

@@ -99,7 +99,7 @@ def _changed_cells(
         logger.warning("%s: the review issued is not in the archive", issue.review_file)
         return whole
     try:
-        compared = app.compare_figures(content, copy, issue.figures, sheets)
+        compared = app.workbooks.compare_figures(content, copy, issue.figures, sheets)
     except UnreadableWorkbook as exc:
         logger.warning("%s: its cells could not be compared: %s", save.path.name, exc)
         return whole

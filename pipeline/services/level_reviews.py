@@ -38,7 +38,7 @@ def issue_due_level_review(app: Services, budget: ProjectBudget) -> Path | None:
     submission = app.store.submission(project, version)
     assert submission is not None, "a version awaiting approval is recorded"
     content = level_content(app, submission)
-    approvers = receivers(app.people(), route.current, project, today(app))
+    approvers = receivers(app.identity.people(), route.current, project, today(app))
     content = replace(content, approvers=[p.name for p in approvers])
     now = app.clock.now()
     review, new_issue = write_review(app, content, now)
@@ -85,7 +85,7 @@ def level_content(app: Services, submission: Submission) -> ReviewContent:
         warnings=list(inputs.warnings),
         resend=resend,
         change=change,
-        summary=review_summary(app, document, resend, change),
+        summary=review_summary(app.workbooks, document, resend, change),
         time_zone=app.settings.time_zone,
         route=route_of(app, project, version),
     )

@@ -40,7 +40,7 @@ LAYOUT_CHECKS = "the ERP layout's limits"
 def check_file(app: Services, path: Path) -> CheckReport:
     """Every problem intake would find in one workbook, against the workspace as it is."""
     try:
-        result = app.read_budget(path)
+        result = app.workbooks.read_budget(path)
     except UnreadableWorkbook as exc:
         return _unreadable(exc)
     report = _own_checks(result)
@@ -57,7 +57,7 @@ def _approval(app: Services, result: ReadResult) -> str:
     ERP); empty where every budget needs the one level."""
     document = result.document
     assert document is not None
-    if len(app.approval_matrix().levels) < 2:
+    if len(app.identity.approval_matrix().levels) < 2:
         return ""
     budget = app.store.get_budget(document.project_number) or ProjectBudget(
         project_number=document.project_number
@@ -90,7 +90,7 @@ def _own_checks(result: ReadResult) -> CheckReport:
 def _state_problems(app: Services, path: Path, result: ReadResult) -> list[Problem]:
     document = result.document
     assert document is not None
-    account = app.file_owner(path) if app.settings.identity.records else ""
+    account = app.identity.file_owner(path) if app.settings.identity.records else ""
     found: list[Problem] = []
     warnings: list[Problem] = []
     submitter: Person | None = None

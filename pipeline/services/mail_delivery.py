@@ -32,7 +32,7 @@ def deliver_due(app: Services) -> DeliveryReport:
 def _deliver(app: Services, queued: QueuedMail, report: DeliveryReport) -> bool:
     key = queued.notification.key
     try:
-        app.transport(queued.notification, app.settings.mail_from)
+        app.mail.transport(queued.notification, app.settings.mail_from)
         crash_point("after_mail_sent")  # sent, not yet marked: the at-least-once window
     except MailTemporaryError as exc:
         if queued.attempts + 1 >= app.settings.smtp.max_attempts:

@@ -43,7 +43,7 @@ def prepare(
         return []
     copied = tuple(dict.fromkeys(a for a in copy if a and a not in recipients))
     try:
-        mail = app.render_mail(template, {**context, "status_url": link_in_mail(app)})
+        mail = app.mail.render_mail(template, {**context, "status_url": link_in_mail(app)})
     except Exception as exc:  # a broken template must not stop a budget
         logger.error("could not render the %r email (%s; %s); it is not sent", template, key, exc)
         logger.debug("template traceback", exc_info=exc)
@@ -130,7 +130,7 @@ def rejected(
     """To the admin who sent the rejected version: every reason, its amounts, and where to
     fix it."""
     project_number = sub.project_number
-    person = app.people().find(sub.sender)
+    person = app.identity.people().find(sub.sender)
     return prepare(
         app,
         f"rejected:{project_number}:v{rejection.version}",
@@ -155,7 +155,7 @@ def exported(
     """To the sender: accepted by whom and when, the ERP file's name, line count and total,
     the version's amounts, and where the budget in force is (this version from now on, or
     once the ERP confirms the file)."""
-    person = app.people().find(sub.sender)
+    person = app.identity.people().find(sub.sender)
     return prepare(
         app,
         f"exported:{record.project_number}:v{record.version}",
@@ -234,7 +234,7 @@ def export_failed(
 ) -> list[Notification]:
     """To the sender and every approver: the ERP refused the file, which left the outbox;
     the approver decides the version again, as a re-export after that refusal."""
-    person = app.people().find(sender)
+    person = app.identity.people().find(sender)
     to = [person.email] if person else []
     to += [p.email for p in approvers if p.email not in to]
     return prepare(

@@ -88,7 +88,7 @@ def set_aside(app: Services, project_number: str, version: int, found: Published
         f"moved to outbox/{FOREIGN}/: {listed}",
         file_sha256=next((e.sha256 for e in entries if e.sha256), ""),
     )
-    approvers = app.people().holders(Role.ACCOUNTING_APPROVER, project_number)
+    approvers = app.identity.people().holders(Role.ACCOUNTING_APPROVER, project_number)
     mail = foreign_mail.foreign_file(app, approvers, project_number, version, found)
     with app.store.transaction():
         app.store.record(event)

@@ -38,7 +38,7 @@ def process_once(
     ``respect_backoff`` (the daemon): after a disk or permission fault, wait out the backoff
     instead of failing again on every event.
     """
-    if respect_backoff and app.backoff.blocked(app.clock.monotonic()):
+    if respect_backoff and app.memory.backoff.blocked(app.clock.monotonic()):
         return []
     _sweep_temporaries(app)  # needs no lock: it removes only what dead writers left
     # SQLite: a `process` beside a running daemon waits its turn. PostgreSQL: passes run side
@@ -71,7 +71,7 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
     now = app.clock.file_time()
     outcomes: list[Outcome] = []
     outcomes.extend(inbox_pass(app, functools.partial(_take, app), settle, now))
-    app.review_memory.since(app.store.decisions_mark())
+    app.memory.reviews.since(app.store.decisions_mark())
     for path in _settled(app, app.settings.approval, settle, now):
         if is_review_file(path.name):
             outcomes.extend(trapped(app, path, lambda p: _decide(app, p, now)))
@@ -91,8 +91,8 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
         if due:
             mailed = _send_mail(app) or mailed  # what the upkeep queued goes out now
     if not any(o.environment for o in outcomes):
-        app.backoff.succeeded()
-        app.faults.clear()
+        app.memory.backoff.succeeded()
+        app.memory.faults.clear()
     return outcomes, mailed
 
 
@@ -121,7 +121,7 @@ def _settled(app: Services, folder: Path, settle: float, now: float) -> list[Pat
 def _decide(app: Services, review: Path, now: float) -> Outcome | None:
     """Apply a saved decision; a workbook read to no effect before, unchanged since and
     with no decision made meanwhile, is not read again."""
-    memory = app.review_memory
+    memory = app.memory.reviews
     signature = app.folders.signature(review)
     if memory.unchanged(review.name, signature):
         return None

@@ -98,7 +98,7 @@ def _annotate(app: Services, original: Path, problems: list[Problem]) -> Path | 
         return None
     target = original.with_name(problems_copy(original.name))
     try:
-        app.folders.write(target, lambda temp: app.annotate(original, problems, temp))
+        app.folders.write(target, lambda temp: app.workbooks.annotate(original, problems, temp))
     except Exception as exc:  # the report and the original are enough; never lose the refusal
         # Whatever a hostile workbook makes the copy raise is named, never printed as a trace.
         logger.warning("%s: no annotated copy (%s: %s)", original.name, type(exc).__name__, exc)

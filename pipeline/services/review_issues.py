@@ -29,7 +29,9 @@ def write_review(app: Services, content: ReviewContent, at: datetime) -> tuple[P
     sub = content.submission
     review = app.settings.approval / sub.review_file
     written: list[ReviewFigures] = []
-    app.folders.write(review, lambda temp: written.append(app.write_review(content, temp)))
+    app.folders.write(
+        review, lambda temp: written.append(app.workbooks.write_review(content, temp))
+    )
     sha = app.folders.archive(review)
     return review, ReviewIssue(
         token=token,

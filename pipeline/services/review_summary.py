@@ -6,12 +6,12 @@ from __future__ import annotations
 from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.changes import ResendAssessment
 from pipeline.domain.summary_figures import BudgetSummary, EarlierVersion, summarise
-from pipeline.services.context import Services
+from pipeline.services.context import Workbooks
 from pipeline.services.ports import ChangeAssessment
 
 
 def review_summary(
-    app: Services,
+    workbooks: Workbooks,
     document: BudgetDocument,
     resend: ResendAssessment | None = None,
     change: ChangeAssessment | None = None,
@@ -34,4 +34,4 @@ def review_summary(
                 change.changes,
             )
         )
-    return summarise(document.lines, app.summary_names(), earlier)
+    return summarise(document.lines, workbooks.summary_names(), earlier)

@@ -42,7 +42,7 @@ def daemon_line(daemon: DaemonRecord, now: datetime) -> HealthLine:
 
 def _waiting_on_environment(app: Services, now: datetime) -> list[HealthLine]:
     """The fault this process's passes wait on, since when, and what is wrong now."""
-    memory = app.faults
+    memory = app.memory.faults
     lines = []
     if memory.fault and memory.since is not None:
         since = local_time(memory.since, app.settings.time_zone)  # with its zone, as every time

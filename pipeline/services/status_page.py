@@ -63,7 +63,7 @@ def gather(app: Services, page: Path) -> StatusView:
 
 def _gathered(app: Services, links: Links) -> StatusView:
     now = app.clock.now().astimezone(ZoneInfo(app.settings.time_zone))  # shown local
-    directory = app.people()
+    directory = app.identity.people()
     budgets = app.store.budgets()
     exports = {b.project_number: app.store.exports(b.project_number) for b in budgets}
     results = results_in_use(app, (r for found in exports.values() for r in found))
@@ -111,7 +111,7 @@ def after_pass(app: Services, changed: bool) -> None:
     The page never stops a pass: trouble is logged, and the next pass tries again.
     """
     now = app.clock.now()
-    memory = app.page_memory
+    memory = app.memory.page
     memory.pending = memory.pending or changed
     try:
         with app.store.transaction():
@@ -151,8 +151,8 @@ def link_in_mail(app: Services) -> str:
 
 
 def _due(app: Services, now: datetime) -> bool:
-    written = app.page_memory.written_at
-    if app.page_memory.pending or written is None:
+    written = app.memory.page.written_at
+    if app.memory.page.pending or written is None:
         return True
     return now - written >= timedelta(minutes=app.settings.status_refresh_minutes)
 

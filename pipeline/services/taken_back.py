@@ -27,7 +27,7 @@ def taken_back(
     the project's approvers and, when someone else acted, the version's sender."""
     template = TEMPLATES[action]
     project, version = budget.project_number, budget.version
-    directory = app.people()
+    directory = app.identity.people()
     to = [p.email for p in waiting_on(app, project, version)]
     sender = directory.find(budget.sender)
     acting = directory.find(actor.name)

@@ -263,7 +263,8 @@ def test_a_copy_the_worker_cannot_make_leaves_the_refusal_whole(
     def over_the_limit(source: Path, problems: Sequence[Problem], target: Path) -> None:
         raise UnreadableWorkbook(f"{source.name}: reading it exhausted the memory limit")
 
-    app = replace(bootstrap(load_settings(workspace.root)), annotate=over_the_limit)
+    app = bootstrap(load_settings(workspace.root))
+    app = replace(app, workbooks=replace(app.workbooks, annotate=over_the_limit))
     workspace.drop("bad.xlsx", lines=[("", "01-100", "L", "Site office", "lots")])
     _drop_good(workspace)
 

@@ -276,8 +276,9 @@ def test_a_file_written_to_while_being_read_is_read_again(
                 handle.write(b"\0")
         return result
 
-    # bootstrap's wiring calls it by this name: patched there, it is what a pass calls.
-    monkeypatch.setattr("pipeline.bootstrap_readers.read_and_check", read_while_someone_writes)
+    # The readers call it by this name: patched there, it is what a pass calls.
+    reader = "pipeline.adapters.reading.readers.read_and_check"
+    monkeypatch.setattr(reader, read_while_someone_writes)
     workspace.drop()
 
     first = workspace.run("process")

@@ -16,6 +16,7 @@ from pipeline.domain.budget import BudgetDocument, BudgetLine
 from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.domain.version_mark import VersionMark
 from pipeline.services.current_budget import held_in_force
+from pipeline.services.pass_memory import PassMemory
 from pipeline.services.ports import ReadResult
 from pipeline.services.processing import process_once
 from pipeline.services.records import ExportRecord
@@ -144,7 +145,7 @@ def test_a_workbook_written_before_results_were_in_use_stays_until_the_erp_answe
     _answer(world, "P-2_v1_001.csv", "success")  # results in use from now on
 
     _exported(world, "51000.00", 3)  # sent, not confirmed: version 2 stays
-    process_once(replace(world.app, current_memory=type(world.app.current_memory)()))
+    process_once(replace(world.app, memory=PassMemory()))
     assert _held(world) == "P-1 v2"
 
     _answer(world, "P-1_v2_001_change.csv", "failure")  # its own file refused: the one before
@@ -178,18 +179,18 @@ def test_a_new_process_writes_what_is_missing_or_not_ours_and_leaves_the_rest() 
     world = _world()
     _exported(world, "45000.50", 1)
     written = len(world.recorder.current)
-    restarted = replace(world.app, current_memory=type(world.app.current_memory)())
+    restarted = replace(world.app, memory=PassMemory())
 
     world.folders.remove(CURRENT)  # deleted by someone, or a crash came before the write
     process_once(restarted)
     assert (_held(world), len(world.recorder.current)) == ("P-1 v1", written + 1)
 
     world.folders.files[CURRENT] = b"P-1 v1"  # the admin typed into it in place: same mark
-    process_once(replace(world.app, current_memory=type(world.app.current_memory)()))
+    process_once(replace(world.app, memory=PassMemory()))
     assert len(world.recorder.current) == written + 1
 
     world.folders.files[CURRENT] = b"not a workbook of ours"
-    process_once(replace(world.app, current_memory=type(world.app.current_memory)()))
+    process_once(replace(world.app, memory=PassMemory()))
     assert _held(world) == "P-1 v1"
     assert b"not a workbook of ours" in world.folders.archive_bytes.values()
 
@@ -204,11 +205,12 @@ def test_a_failed_write_is_tried_again_at_the_next_pass_and_the_export_stands() 
             raise OSError(28, "No space left on device")
         world.folders.files[CURRENT] = str(VersionMark("P-1", version)).encode()
 
-    world = replace(world, app=replace(world.app, write_current=disk_full_twice))
+    workbooks = replace(world.app.workbooks, write_current=disk_full_twice)
+    world = replace(world, app=replace(world.app, workbooks=workbooks))
     _exported(world, "45000.50", 1)
     budget = world.app.store.get_budget("P-1")
     assert budget is not None and budget.status == "exported"
-    assert CURRENT not in world.folders.files and not world.app.current_memory.checked
+    assert CURRENT not in world.folders.files and not world.app.memory.current.checked
 
     process_once(world.app)
 

@@ -44,7 +44,10 @@ def _world(workers: int, isolate: bool = True) -> tuple[FakeWorld, list[list[str
         taken.append(path.name)
         return read(path)
 
-    world.app = dataclasses.replace(world.app, read_ahead=read_ahead, read_budget=read_budget)
+    workbooks = dataclasses.replace(
+        world.app.workbooks, read_ahead=read_ahead, read_budget=read_budget
+    )
+    world.app = dataclasses.replace(world.app, workbooks=workbooks)
     for number in range(5):
         name = f"b{number}.xlsx"
         document = BudgetDocument(

@@ -10,9 +10,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import socket
+import stat
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 REQUEST_SECONDS = 2.0  # a client that has not sent its request by then is dropped
 ACCEPT_POLL_SECONDS = 0.5  # how soon the thread sees that the daemon stops
+BLOCK = 1 << 20  # bytes copied from the client's descriptor at a time
 
 # Checks the workbook under the given name from the descriptor the client opened; None
 # when it leaves the check to the client.
@@ -181,3 +185,33 @@ def _refusal(request: dict[str, Any], fds: list[int], settings: str) -> str:
     if len(fds) != 1:
         return "no workbook sent"
     return ""
+
+
+@contextlib.contextmanager
+def received_copy(fd: int, name: str, max_bytes: int) -> Iterator[Path | None]:
+    """A private copy, named ``name`` (messages name it so), of the file behind the client's
+    descriptor, removed afterwards; None when it is no regular file or is larger than
+    ``max_bytes`` (the client then checks it itself)."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        yield None
+        return
+    folder = tempfile.mkdtemp(prefix="budget-erp-check-")
+    try:
+        copy = Path(folder) / name
+        yield copy if _copied(fd, copy, max_bytes) else None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copied(fd: int, copy: Path, max_bytes: int) -> bool:
+    """Copy the bytes of the client's descriptor (from its start, whatever its offset);
+    False when they grow past ``max_bytes`` meanwhile."""
+    offset = 0
+    with copy.open("xb") as out:
+        while block := os.pread(fd, BLOCK, offset):
+            offset += len(block)
+            if offset > max_bytes:
+                return False
+            out.write(block)
+    return True

@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.config import Settings
+from pipeline.domain.names import CHANGES, FAILED, REFUSED, RESULTS
+
 logger = logging.getLogger(__name__)
 
 PREFIX = ".budget-erp-tmp-"
@@ -203,3 +206,24 @@ class TempSweeper:
             logger.warning("%s: cannot remove this stale temporary file: %s", path, exc)
             return False
         return True
+
+
+def workspace_sweeper(settings: Settings, abandon_export: Callable[[Path], None]) -> TempSweeper:
+    """The sweep of every folder budget-erp writes into (a crash can leave a temporary file
+    in any of them); the archive with its ``sha256/xx`` folders. ``abandon_export``
+    withdraws the manifest that names an ERP file's dead temporary (the outbox's publisher)."""
+    return TempSweeper(
+        flat=[
+            settings.approval,
+            settings.rejected,
+            settings.current,
+            settings.outbox,
+            settings.outbox / CHANGES,  # change files the person importing must be told of
+            settings.outbox / RESULTS / REFUSED,  # notes beside refused result files
+            settings.outbox / FAILED,  # the ERP's message beside a file it refused
+            settings.mail_dir,
+            *([settings.status_page.parent] if settings.status_page else []),  # once it exists
+        ],
+        trees=[settings.archive],
+        before_remove={settings.outbox: abandon_export, settings.outbox / CHANGES: abandon_export},
+    )

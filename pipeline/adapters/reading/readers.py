@@ -1,9 +1,11 @@
-"""The readers ``bootstrap`` wires: what reads admins' and approvers' workbooks, in the isolated
-parse workers or (``isolate_parsing = false``) in this process."""
+"""The readers of workbooks: what reads admins' and approvers' workbooks, in the isolated parse
+workers or (``isolate_parsing = false``) in this process; the version mark, read here; and
+the refusal to read at all without defusedxml."""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,6 +15,7 @@ from pipeline.adapters.reading.parse_pool import ParsePool, ReadingAhead
 from pipeline.config import Settings
 from pipeline.domain.problems import Problem
 from pipeline.domain.review_figures import FigureComparison, ReviewFigures
+from pipeline.errors import ConfigError
 from pipeline.services import ports, review_ports
 
 # What reads workbooks (calamine, pandas, pandera) is imported by the adapters on first use,
@@ -22,6 +25,17 @@ REVIEW_WRITER = "pipeline.adapters.writing.review_workbook"
 READ_SAVED_REVIEW = "pipeline.adapters.reading.review_reader:read_saved_review"
 CHANGED_CELLS = "pipeline.adapters.reading.review_figures:changed_cells"
 WRITE_ANNOTATED_COPY = "pipeline.adapters.writing.annotated_workbook:write_annotated_copy"
+
+
+def require_defusedxml() -> None:
+    """Refuse to run unless XML is parsed with defusedxml (no entity expansion, no XXE)."""
+    # Our own XML parsing (xlsx_parts) imports defusedxml; openpyxl is not used by the
+    # pipeline, so its own switch is not consulted (importing it costs 0.2 s).
+    if importlib.util.find_spec("defusedxml") is None:
+        raise ConfigError(
+            "defusedxml is required (pip install defusedxml): without it a "
+            "hostile workbook could expand entities or reach out of the file"
+        )
 
 
 def read_and_check(path: Path, settings: Settings) -> ports.ReadResult:
@@ -132,6 +146,14 @@ def readers_of(settings: Settings, start_worker: bool = False) -> Readers:
         ahead.read_ahead,
         pool.close,
     )
+
+
+def read_version_mark(path: Path) -> str:
+    """The version mark of a workbook in this process (a few hundred bytes of XML, bounded:
+    not worth a parse worker)."""
+    from pipeline.adapters.reading.version_mark import read_version_mark as read
+
+    return read(path)
 
 
 def _nothing() -> None:
