@@ -87,7 +87,7 @@ REJECTION = Rejection(
 
 
 @pytest.fixture
-def hand_backs(tmp_path: Path) -> Path:
+def handed_back(tmp_path: Path) -> Path:
     target = tmp_path / "P-1001_v1_rejected.xlsx"
     write_rejected_workbook(DOCUMENT, REJECTION, target, LISTED)
     return target
