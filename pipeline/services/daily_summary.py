@@ -77,14 +77,19 @@ def queue_daily_mail(app: Services, force: bool = False) -> list[Notification]:
         day = now.astimezone(zone).date()
     # Asked for by a person (``budget-erp summary``), it lists even what was sent just now.
     grace = timedelta(0) if force else timedelta(minutes=app.settings.summary_grace_minutes)
-    pending = _pending(app, now, grace)
-    if not pending:
+    # The day's summaries are out and nothing they depend on has changed: nothing to look at.
+    looked = (day, app.store.decisions_mark(), app.identity.people())
+    if not force and app.memory.summary.unchanged(looked, now):
         return []
+    pending, released = _pending(app, now, grace)
     queued = []
     for approver, mine in _by_receiver(app, pending, day):
         queued += _for_approver(app, approver, mine, day)
-    with app.store.transaction():
-        enqueue_all(app, queued)
+    if queued:
+        with app.store.transaction():
+            enqueue_all(app, queued)
+    # A version held back by the grace is listed once it has passed: look again then.
+    app.memory.summary.saw(None if queued else looked, released)
     return queued
 
 
@@ -133,9 +138,14 @@ def _for_approver(
     return found
 
 
-def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudget]:
+def _pending(
+    app: Services, now: datetime, grace: timedelta
+) -> tuple[list[PendingBudget], datetime | None]:
+    """The versions waiting on someone, oldest first, and when the first of those held back
+    (their people emailed within the grace) comes out of it (None: none held back)."""
     zone = ZoneInfo(app.settings.time_zone)
     found = []
+    released: datetime | None = None
     for budget in app.store.budgets():
         if not budget.with_approver or budget.sent_at is None:
             continue
@@ -145,8 +155,10 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
         exports = app.store.exports(budget.project_number)
         refusal = refusal_of(app, budget, exports) if budget.export_failed else None
         since = refusal.at if refusal else budget.sent_at
-        if now - _mailed(app, budget, since) < grace:
-            continue  # its level's people have just been emailed: the next summary lists it
+        mailed = _mailed(app, budget, since)
+        if now - mailed < grace:  # its level's people have just been emailed: listed later
+            released = min(released or mailed + grace, mailed + grace)
+            continue
         waited = working_time(since, now, zone, app.settings.working_days)
         money = amounts(budget, submission.total, exports, sent_totals(app, budget.project_number))
         route = route_of(app, budget.project_number, budget.version)
@@ -168,7 +180,7 @@ def _pending(app: Services, now: datetime, grace: timedelta) -> list[PendingBudg
                 accepted=route.decisions if route.several else (),
             )
         )
-    return sorted(found, key=lambda p: p.sent_at)
+    return sorted(found, key=lambda p: p.sent_at), released
 
 
 def _mailed(app: Services, budget: ProjectBudget, since: datetime) -> datetime:

@@ -1,6 +1,7 @@
 """What one process remembers from one pass to the next, apart from the state: the backoff
 after a fault of the disk, the fault files wait on, when the status page was written, whether
-``current/`` was checked, and the review workbooks read to no effect. A restart forgets it
+``current/`` was checked, the review workbooks read to no effect, and when the looks at
+every budget (the upkeep, the daily summary) last found nothing to do. A restart forgets it
 all, and loses nothing by that: each memory only spares a pass work it would redo."""
 
 from __future__ import annotations
@@ -85,6 +86,35 @@ class ReviewMemory:
             self.mark, self.idle = mark, {}
 
 
+@dataclass
+class UpkeepMemory:
+    """What the last look at every budget's upkeep saw when it found nothing to do: the
+    state's mark and the names in approval/. While both stand, the look would find nothing
+    again (an export left, a review gone or a level's review due each changes one or the
+    other), so an idle pass skips it."""
+
+    clean: tuple[tuple[int, int], frozenset[str]] | None = None
+
+
+@dataclass
+class SummaryMemory:
+    """What the daily summary's last look saw when it had nothing to queue: the day, the
+    state's mark and the people, and when the first version it held back (its people emailed
+    within the grace) comes out of the grace. While all three stand, until then, it would
+    queue nothing again (the day's summaries are out), so an idle pass skips the look."""
+
+    looked: tuple[object, ...] | None = None
+    until: datetime | None = None  # None: nothing was held back
+
+    def unchanged(self, looked: tuple[object, ...], now: datetime) -> bool:
+        """Whether a look now would see what the last one saw."""
+        return looked == self.looked and (self.until is None or now < self.until)
+
+    def saw(self, looked: tuple[object, ...] | None, until: datetime | None) -> None:
+        """Remember a look that queued nothing (``looked``), or forget (None)."""
+        self.looked, self.until = looked, until
+
+
 @dataclass(kw_only=True)
 class PassMemory:
     """The memories of this process's passes, one of each (the daemon's, or one command's)."""
@@ -94,3 +124,5 @@ class PassMemory:
     page: PageMemory = field(default_factory=PageMemory)
     current: CurrentMemory = field(default_factory=CurrentMemory)
     reviews: ReviewMemory = field(default_factory=ReviewMemory)
+    upkeep: UpkeepMemory = field(default_factory=UpkeepMemory)
+    summary: SummaryMemory = field(default_factory=SummaryMemory)

@@ -71,7 +71,8 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
     now = app.clock.file_time()
     outcomes: list[Outcome] = []
     outcomes.extend(inbox_pass(app, functools.partial(_take, app), settle, now))
-    app.memory.reviews.since(app.store.decisions_mark())
+    mark = app.store.decisions_mark()  # before anything below reads the state
+    app.memory.reviews.since(mark)
     for path in _settled(app, app.settings.approval, settle, now):
         if is_review_file(path.name):
             outcomes.extend(trapped(app, path, lambda p: _decide(app, p, now)))
@@ -81,7 +82,7 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
                 outcomes.extend(trapped(app, path, lambda p: apply_result_file(app, p)))
     with app.store.hold(UPKEEP, wait=False) as ours:  # else another daemon's pass does it
         with app.store.snapshot():  # what follows looks at every budget: one query per table
-            due = _upkeep_due(app) if ours else []
+            due = _upkeep_due(app, mark) if ours else []
             check_current(app)  # once per process: mends what a crash left in current/
             mailed = _send_mail(app)
         # Rare (after a crash or a failure): done on the state as it is, not the snapshot's.
@@ -96,17 +97,23 @@ def _pass(app: Services, settle_seconds: float | None) -> tuple[list[Outcome], b
     return outcomes, mailed
 
 
-def _upkeep_due(app: Services) -> list[ProjectBudget]:
+def _upkeep_due(app: Services, mark: tuple[int, int]) -> list[ProjectBudget]:
     """The budgets with an export a crash or a failure left unfinished, a review workbook
-    gone from approval/ (listed once), or a level's review not issued yet."""
+    gone from approval/ (listed once), or a level's review not issued yet: none, without
+    looking, while the state's mark and approval/'s names are those of a look that found
+    none (``UpkeepMemory``)."""
     listed = app.folders.regular_files(app.settings.approval)
-    return [
+    if app.memory.upkeep.clean == (mark, listed):
+        return []
+    due = [
         budget
         for budget in app.store.budgets()
         if budget.to_export
         or review_missing_from(app, budget, listed)
         or level_review_due(app, budget)
     ]
+    app.memory.upkeep.clean = None if due else (mark, listed)
+    return due
 
 
 def _settled(app: Services, folder: Path, settle: float, now: float) -> list[Path]:

@@ -4,12 +4,17 @@ apart, with its message) and leaves out what waits on nobody and what was mailed
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
+from pipeline.domain.lifecycle import ProjectBudget
+from pipeline.domain.people import Directory, make_person
 from pipeline.services.daily_summary import PendingBudget, SentAs, queue_daily_mail
 from pipeline.services.processing import process_once
 from tests.support.fake_steps import decide, result_file, send
-from tests.support.fakes import NOW, FakeWorld, fake_world
+from tests.support.fakes import NOW, PEOPLE, FakeWorld, fake_world
 
 SUMMARY_TIME = NOW.replace(hour=8, minute=30)  # the summary is due from 08:00 (UTC)
 
@@ -102,3 +107,80 @@ def test_nothing_waiting_no_summary() -> None:
 
     assert queue_daily_mail(world.app) == []
     assert [t for t, _ in world.recorder.rendered if t == "daily_summary"] == []
+
+
+def _looks(world: FakeWorld, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts each look at every budget the store is asked for from now on."""
+    looked: list[int] = []
+    budgets = world.app.store.budgets
+
+    def counting() -> list[ProjectBudget]:
+        looked.append(1)
+        return budgets()
+
+    monkeypatch.setattr(world.app.store, "budgets", counting)
+    return looked
+
+
+def test_once_the_days_summaries_are_out_a_pass_does_not_look_at_every_budget_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = fake_world()
+    _waiting_and_decided(world)
+    world.clock.at = SUMMARY_TIME
+    [_] = queue_daily_mail(world.app)
+    looked = _looks(world, monkeypatch)
+
+    assert queue_daily_mail(world.app) == []  # looks, and finds the day's summaries out
+    assert queue_daily_mail(world.app) == []
+
+    assert len(looked) == 1
+
+
+def test_a_person_added_the_same_day_gets_their_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    world = fake_world()
+    _waiting_and_decided(world)
+    world.clock.at = SUMMARY_TIME
+    [_] = queue_daily_mail(world.app)
+    assert queue_daily_mail(world.app) == []
+    dana = make_person("Dana Delegate", "dana@example.com", ["accounting_approver"], ["*"])
+    more = Directory((*PEOPLE.people, dana))
+    app = replace(world.app, identity=replace(world.app.identity, people=lambda: more))
+
+    [summary] = queue_daily_mail(app)  # the same process, its memory shared
+
+    assert summary.key == "summary:dana@example.com:2026-03-02"
+
+
+def test_a_version_held_back_by_the_grace_is_summarised_once_it_has_passed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = fake_world()
+    world.clock.at = NOW.replace(hour=7, minute=45)
+    assert send(world, project="P-2").kind == "sent for approval"
+    world.clock.at = NOW.replace(hour=8)  # its approver was emailed 15 minutes ago
+    assert queue_daily_mail(world.app) == []
+    looked = _looks(world, monkeypatch)
+    world.clock.at = NOW.replace(hour=8, minute=14)
+    assert queue_daily_mail(world.app) == []  # still within the grace: not looked at again
+    assert looked == []
+    world.clock.at = NOW.replace(hour=8, minute=16)
+
+    [summary] = queue_daily_mail(world.app)
+
+    assert len(looked) == 1
+    assert summary.key == "summary:carl@example.com:2026-03-02"
+    assert [p.project_number for p in _pending(world)] == ["P-2"]
+
+
+def test_a_version_sent_after_a_look_that_found_nothing_is_summarised() -> None:
+    world = fake_world()
+    world.clock.at = SUMMARY_TIME
+    assert queue_daily_mail(world.app) == []  # nothing waits: the look is remembered
+    world.clock.at = NOW.replace(hour=9)
+    assert send(world).kind == "sent for approval"  # the state's mark moves
+    world.clock.at = NOW.replace(hour=9, minute=31)
+
+    [summary] = queue_daily_mail(world.app)
+
+    assert summary.key == "summary:carl@example.com:2026-03-02"
