@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.config import default_settings
-from pipeline.domain.budget import BudgetDocument, BudgetLine
+from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.exports import ExportKind, ExportResult
 from pipeline.domain.version_mark import VersionMark
 from pipeline.services.current_budget import held_in_force
@@ -20,28 +20,11 @@ from pipeline.services.pass_memory import PassMemory
 from pipeline.services.ports import ReadResult
 from pipeline.services.processing import process_once
 from pipeline.services.records import ExportRecord
+from tests.support.fake_steps import LINES  # the two lines every fake budget has
 from tests.support.fakes import ROOT, FakeWorld, decided, fake_world, with_token
 
 CURRENT = ROOT / "current" / "P-1_current.xlsx"
 OTHER = ROOT / "current" / "P-2_current.xlsx"
-LINES = (
-    BudgetLine(
-        row=8,
-        sub_job="",
-        cost_code="01-100",
-        cost_type="L",
-        description="General conditions",
-        amount=Decimal("12000.00"),
-    ),
-    BudgetLine(
-        row=9,
-        sub_job="",
-        cost_code="03-300",
-        cost_type="M",
-        description="Concrete",
-        amount=Decimal("45000.50"),
-    ),
-)
 AT = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
 

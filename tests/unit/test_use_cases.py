@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.domain.budget import BudgetDocument, BudgetLine
+from pipeline.domain.budget import BudgetDocument
 from pipeline.domain.lifecycle import Action, Status
 from pipeline.domain.own_exports import Found, PublishedName
 from pipeline.domain.problems import Problem
@@ -13,26 +13,8 @@ from pipeline.services.decisions import apply_review_file
 from pipeline.services.intake import take_inbox_file
 from pipeline.services.ports import ReadResult
 from pipeline.services.processing import process_once
+from tests.support.fake_steps import LINES  # the two lines every fake budget has
 from tests.support.fakes import ROOT, FakeWorld, decided, fake_world, with_token
-
-LINES = (
-    BudgetLine(
-        row=8,
-        sub_job="",
-        cost_code="01-100",
-        cost_type="L",
-        description="General conditions",
-        amount=Decimal("12000.00"),
-    ),
-    BudgetLine(
-        row=9,
-        sub_job="",
-        cost_code="03-300",
-        cost_type="M",
-        description="Concrete",
-        amount=Decimal("45000.50"),
-    ),
-)
 
 
 def _budget(world: FakeWorld, name: str = "budget.xlsx", prepared_by: str = "Ada Admin") -> None:
