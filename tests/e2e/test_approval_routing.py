@@ -174,9 +174,13 @@ def test_a_reject_at_the_second_level_hands_back_with_both_decisions(daemon: Dae
     second = _level_review(ws, "Controller")
     _libreoffice_decides(second, "Reject", "Vera Controller", "Contingency too thin")
 
+    # The workbook handed back is written just before the Reject is committed: wait for both.
     rejected = ws.root / "rejected" / "P-1001_v1_rejected.xlsx"
-    assert wait_for(rejected.exists, SLOW), daemon.output()
-    assert _actions(ws)[-2:] == ["accept_level", "reject"]
+    assert wait_for(lambda: _actions(ws)[-2:] == ["accept_level", "reject"], SLOW), (
+        _actions(ws),
+        daemon.output(),
+    )
+    assert rejected.exists()
     assert wait_for(lambda: _mail_to(ws, "ada@example.com"), SLOW)
     [mail] = [m for m in ws.mail() if "rejected" in str(m["Subject"])]
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
