@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
@@ -238,3 +239,21 @@ def _pick(readers: Readers | None) -> Readers:
     if readers is None:
         raise ConfigError("replace every reader (budget, decision, figures), or none")
     return readers
+
+
+def watch_workspace(app: Services, run_pass: Callable[[], object], stop: threading.Event) -> None:
+    """The daemon's loop: ``run_pass`` on every change in inbox/, approval/ and the ERP's
+    results, on schedule, and as files settle, until ``stop`` (watchdog imported only here)."""
+    from pipeline.adapters.files.watcher import watch
+
+    settings = app.settings
+    watch(
+        [settings.inbox, settings.approval, settings.outbox / RESULTS],
+        run_pass,
+        settle_seconds=settings.settle_seconds,
+        scan_interval=settings.scan_interval_seconds,
+        polling=settings.watch_mode == "polling",
+        poll_interval=settings.poll_interval_seconds,
+        stop=stop,
+        modified=app.folders.modified,
+    )

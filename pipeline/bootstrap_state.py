@@ -9,18 +9,27 @@ import contextlib
 import logging
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from pipeline.adapters.clock import clock_from_environment
 from pipeline.adapters.files.workspace_folders import LocalFolders
-from pipeline.adapters.sqlite.backups import backup_due, take_backup
+from pipeline.adapters.sqlite.backups import backup_due, check_backup, restore_backup, take_backup
 from pipeline.adapters.sqlite.faults import lock_problems
+from pipeline.adapters.sqlite.store import no_daemon_running
 from pipeline.adapters.validation.rules_files import erp_list_problems
 from pipeline.config import Settings
 from pipeline.errors import BackupRefused
 from pipeline.services import ports
 
+if TYPE_CHECKING:
+    from pipeline.adapters.postgres.state_copy import TableCopy
+
 logger = logging.getLogger("pipeline")
+
+# What the state commands (cli_state) call, chosen here: the SQLite state's backups, and the
+# check that no daemon of this machine holds it.
+__all__ = ["check_backup", "no_daemon_running", "restore_backup", "take_backup"]
 
 
 def state_store_text(settings: Settings) -> str:
@@ -79,3 +88,11 @@ def wall_clock() -> ports.Clock:
     """The clock use cases read (shifted in tests by the environment), for a command that
     needs the time without the Services."""
     return clock_from_environment()
+
+
+def copy_state(database: Path, url: str) -> list[TableCopy]:
+    """Copy the SQLite state at ``database`` into the PostgreSQL database at ``url``; the
+    counts by table (``migrate-state``). psycopg is imported only when asked."""
+    from pipeline.adapters.postgres.state_copy import copy_state as copy_into_server
+
+    return copy_into_server(database, url)

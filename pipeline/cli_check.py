@@ -16,8 +16,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.adapters.daemon_socket.client import checked_by_daemon
-from pipeline.adapters.layouts.budget import COLUMN_TITLES
+from pipeline.bootstrap_client import COLUMN_TITLES, checked_by_daemon
 from pipeline.cli_support import UsageFailure, print_table, services_for
 from pipeline.config import CONFIG_NAME, Settings, default_settings, load_settings
 from pipeline.domain.column_names import FIELDS, IGNORE, REQUIRED_FIELDS, ColumnNames

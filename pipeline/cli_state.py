@@ -10,9 +10,15 @@ from pathlib import Path
 
 import click
 
-from pipeline.adapters.sqlite.backups import check_backup, restore_backup, take_backup
-from pipeline.adapters.sqlite.store import no_daemon_running
-from pipeline.bootstrap_state import pass_lock, wall_clock
+from pipeline.bootstrap_state import (
+    check_backup,
+    copy_state,
+    no_daemon_running,
+    pass_lock,
+    restore_backup,
+    take_backup,
+    wall_clock,
+)
 from pipeline.cli_support import Refused, UsageFailure, print_table, services_for
 from pipeline.config import Settings, load_settings
 from pipeline.errors import BackupRefused, ConfigError, PipelineError, WorkspaceError
@@ -38,7 +44,6 @@ def migrate_state(ctx: click.Context, url: str) -> None:
         raise UsageFailure(str(exc)) from exc
     if not url.startswith(("postgresql://", "postgres://")):
         raise UsageFailure(f"--to must be a postgresql:// URL, not {url!r}")
-    from pipeline.adapters.postgres.state_copy import copy_state  # psycopg only when asked
 
     try:
         with pass_lock(settings):  # no daemon of this machine changes the state meanwhile

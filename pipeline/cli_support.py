@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.adapters.sqlite.faults import ENVIRONMENT_CODES as SQLITE_ENVIRONMENT_CODES
+from pipeline.bootstrap_client import SQLITE_ENVIRONMENT_CODES
 from pipeline.config import Settings, load_settings
 from pipeline.domain.text import printable
 from pipeline.errors import ConfigError, EnvironmentFault, WorkspaceError

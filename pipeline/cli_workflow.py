@@ -13,8 +13,8 @@ from types import FrameType
 
 import click
 
-from pipeline.adapters.files.settling import future_dated
 from pipeline.bootstrap_checks import check_server
+from pipeline.bootstrap_client import future_dated
 from pipeline.bootstrap_state import back_up_when_due, state_store_text
 from pipeline.cli_support import (
     echo_waiting,
@@ -87,7 +87,7 @@ def _has_samples(root: Path) -> bool:
 @click.pass_context
 def watch(ctx: click.Context) -> None:
     """Run the daemon: watch inbox/ and approval/ until stopped (Ctrl-C or SIGTERM)."""
-    from pipeline.adapters.files.watcher import watch as watch_folders
+    from pipeline.bootstrap import watch_workspace  # watchdog only for the daemon
 
     app = services_for(ctx, start_worker=True)
     logging.getLogger().setLevel(logging.INFO)
@@ -123,16 +123,7 @@ def watch(ctx: click.Context) -> None:
     checks = check_server(app)  # `check` on this workspace is answered here, warm
     checks.start()
     try:
-        watch_folders(
-            [settings.inbox, settings.approval, settings.outbox / RESULTS],
-            run_pass,
-            settle_seconds=settings.settle_seconds,
-            scan_interval=settings.scan_interval_seconds,
-            polling=settings.watch_mode == "polling",
-            poll_interval=settings.poll_interval_seconds,
-            stop=stop,
-            modified=app.folders.modified,
-        )
+        watch_workspace(app, run_pass, stop)
     finally:
         checks.stop()
         app.store.close()
