@@ -14,9 +14,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from pipeline.adapters.clock import clock_from_environment
 from pipeline.adapters.files.workspace_folders import LocalFolders
-from pipeline.adapters.sqlite.backups import backup_due, check_backup, restore_backup, take_backup
+from pipeline.adapters.sqlite.backups import backup_due
+
+# What the state commands (cli_state) call, chosen here: the SQLite state's backups, and the
+# check that no daemon of this machine holds it.
+from pipeline.adapters.sqlite.backups import check_backup as check_backup
+from pipeline.adapters.sqlite.backups import restore_backup as restore_backup
+from pipeline.adapters.sqlite.backups import take_backup as take_backup
 from pipeline.adapters.sqlite.faults import lock_problems
-from pipeline.adapters.sqlite.store import no_daemon_running
+from pipeline.adapters.sqlite.store import no_daemon_running as no_daemon_running
 from pipeline.adapters.validation.rules_files import erp_list_problems
 from pipeline.config import Settings
 from pipeline.errors import BackupRefused
@@ -26,10 +32,6 @@ if TYPE_CHECKING:
     from pipeline.adapters.postgres.state_copy import TableCopy
 
 logger = logging.getLogger("pipeline")
-
-# What the state commands (cli_state) call, chosen here: the SQLite state's backups, and the
-# check that no daemon of this machine holds it.
-__all__ = ["check_backup", "no_daemon_running", "restore_backup", "take_backup"]
 
 
 def state_store_text(settings: Settings) -> str:
