@@ -50,9 +50,10 @@ def results_folder(app: Services) -> Path:
     return app.settings.outbox / RESULTS
 
 
-def apply_result_file(app: Services, path: Path) -> Outcome:
+def apply_result_file(app: Services, path: Path) -> Outcome | None:
     """Apply one result file, then file it under ``results/processed/``. It is opened once
-    (``Folders.take``): its owner and its text come from that one look at it."""
+    (``Folders.take``): its owner and its text come from that one look at it. None: it
+    answers for a file published but not recorded yet, and waits for the next pass."""
     try:
         with app.folders.take(path, app.settings.max_result_kb * 1024) as taken:
             account = taken.owner if app.settings.identity.records else ""
@@ -66,6 +67,8 @@ def apply_result_file(app: Services, path: Path) -> Outcome:
     except BadResult as exc:
         return _refused(app, path, exc)
     record = _export_named(app, data["export"])
+    if record is None and _being_recorded(app, path, data["export"]):
+        return None
     if record is None:
         return _refused(app, path, BadResult(f"no export named {data['export']!r} was written"))
     # The budget as it is now, and no other daemon changing it meanwhile.
@@ -115,6 +118,20 @@ def _refused(app: Services, path: Path, exc: BadResult) -> Outcome:
     return Outcome(
         kind=OutcomeKind.FAILED, file=path, project_number="", message=f"result refused: {exc}"
     )
+
+
+def _being_recorded(app: Services, result: Path, name: str) -> bool:
+    """Whether the ERP answers for a file whose export is not recorded yet, though it was
+    about to be written: an export records its intent, publishes its file, then commits its
+    record, and a quick ERP may answer in between (another daemon's pass, or a crash before
+    the commit, which the upkeep adopts). Such an answer waits, at most
+    ``incomplete_seconds`` from when it was dropped, then is refused."""
+    intent = app.store.export_intent_by_file(name)
+    if intent is None and "/" not in name:
+        intent = app.store.export_intent_by_file(f"{CHANGES}/{name}")
+    dropped = app.folders.modified(result)
+    waited = app.clock.file_time() - dropped if dropped is not None else 0.0
+    return intent is not None and waited < app.settings.incomplete_seconds
 
 
 def _export_named(app: Services, name: str) -> ExportRecord | None:

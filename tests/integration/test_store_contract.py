@@ -297,6 +297,8 @@ def test_export_intents_come_back_by_version_in_sequence_order(open_store: OpenS
     assert reopened.export_intents("P-1", 1) == [first, second]
     assert reopened.export_intents("P-1", 2) == [change]
     assert reopened.export_intents("P-1", 3) == [] and reopened.export_intents("P-2", 1) == []
+    assert reopened.export_intent_by_file("P-1_v2_001_change.csv") == change
+    assert reopened.export_intent_by_file("P-1_v3_001.csv") is None
     assert first.fingerprint == Fingerprint("e" * 64, "m" * 64)
 
 

@@ -47,6 +47,10 @@ class MemoryExports(OnTables):
         ]
         return sorted(found, key=lambda intent: intent.record.seq)
 
+    def export_intent_by_file(self, file_name: str) -> ExportIntent | None:
+        found = self.tables.intents.values()
+        return next((i for i in found if i.record.file_name == file_name), None)
+
     def add_export(self, record: ExportRecord) -> None:
         r = record
         unique_name(self.tables.exports.values(), r.file_name, lambda e: e.file_name)

@@ -53,6 +53,13 @@ class ExportQueries(Queries):
         )
         return [_intent(row) for row in rows]
 
+    def export_intent_by_file(self, file_name: str) -> ExportIntent | None:
+        """The ERP file about to be written under this file name, if one was."""
+        row = self.db.execute(
+            f"SELECT {_INTENT_COLUMNS} FROM export_intents WHERE file_name=?", (file_name,)
+        ).fetchone()
+        return _intent(row) if row else None
+
     def add_export(self, record: ExportRecord) -> None:
         """Record an ERP file written into the outbox."""
         r = record

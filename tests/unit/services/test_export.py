@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.domain.lifecycle import Action, Status
 from pipeline.services.processing import process_once
-from tests.support.fake_steps import mail_to, save_decision, send
+from tests.support.fake_steps import mail_to, result_file, save_decision, send
 from tests.support.fakes import FakeWorld, PowerCut, fake_world, restarted
 
 
@@ -76,3 +76,31 @@ def test_an_export_recorded_is_not_written_again_by_the_next_passes() -> None:
 
     assert list(world.outbox.published_files) == ["P-1_v1_001.csv"]
     assert mail_to(world, "exported") == [("ada@example.com",)]
+
+
+def test_the_erps_answer_before_the_export_is_recorded_waits_for_it_and_is_applied() -> None:
+    world = fake_world()
+    again = _cut_while_exporting(world, "after rename")
+    # A quick ERP took the file renamed into view and answered before it was recorded.
+    answer = result_file(again, "P-1_v1_001.csv", "success")
+    again.folders.mtimes[answer] = again.clock.file_time() - 5  # settled, just dropped
+
+    first = process_once(again.app)
+
+    assert [o.kind for o in first] == ["exported"]  # adopted; the answer waits, not refused
+    assert again.folders.exists(answer)
+    [second] = process_once(again.app)
+    assert second.kind == "synced"
+    budget = again.app.store.get_budget("P-1")
+    assert budget is not None and budget.status is Status.SYNCED
+
+
+def test_an_answer_naming_a_file_never_about_to_be_written_is_refused_at_once() -> None:
+    world = fake_world()
+    assert send(world).kind == "sent for approval"
+    answer = result_file(world, "P-1_v9_001.csv", "success")
+    world.folders.mtimes[answer] = world.clock.file_time() - 5
+
+    [outcome] = process_once(world.app)
+
+    assert outcome.kind == "failed" and "no export named 'P-1_v9_001.csv'" in outcome.message
