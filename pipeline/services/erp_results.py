@@ -67,7 +67,7 @@ def apply_result_file(app: Services, path: Path) -> Outcome | None:
     except BadResult as exc:
         return _refused(app, path, exc)
     record = _export_named(app, data["export"])
-    if record is None and _being_recorded(app, path, data["export"]):
+    if record is None and _being_recorded(data["export"], app):
         return None
     if record is None:
         return _refused(app, path, BadResult(f"no export named {data['export']!r} was written"))
@@ -120,18 +120,20 @@ def _refused(app: Services, path: Path, exc: BadResult) -> Outcome:
     )
 
 
-def _being_recorded(app: Services, result: Path, name: str) -> bool:
-    """Whether the ERP answers for a file whose export is not recorded yet, though it was
-    about to be written: an export records its intent, publishes its file, then commits its
-    record, and a quick ERP may answer in between (another daemon's pass, or a crash before
-    the commit, which the upkeep adopts). Such an answer waits, at most
-    ``incomplete_seconds`` from when it was dropped, then is refused."""
+def _being_recorded(name: str, app: Services) -> bool:
+    """Whether the ERP answers for a file published but not recorded yet: an export records
+    its intent, renames its file into view, then commits its record, and a quick ERP may
+    answer in between (another daemon's pass, or a crash between them, which the upkeep
+    adopts). Such an answer waits for the record; one naming a file never about to be
+    written, or no longer in the outbox (found not ours, and moved aside), is refused."""
     intent = app.store.export_intent_by_file(name)
     if intent is None and "/" not in name:
         intent = app.store.export_intent_by_file(f"{CHANGES}/{name}")
-    dropped = app.folders.modified(result)
-    waited = app.clock.file_time() - dropped if dropped is not None else 0.0
-    return intent is not None and waited < app.settings.incomplete_seconds
+    if intent is None:
+        return False
+    r = intent.record
+    found = app.erp_outbox.published(r.project_number, r.version)
+    return any(p.name == r.file_name and p.data is not None for p in found)
 
 
 def _export_named(app: Services, name: str) -> ExportRecord | None:

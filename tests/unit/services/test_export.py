@@ -83,7 +83,6 @@ def test_the_erps_answer_before_the_export_is_recorded_waits_for_it_and_is_appli
     again = _cut_while_exporting(world, "after rename")
     # A quick ERP took the file renamed into view and answered before it was recorded.
     answer = result_file(again, "P-1_v1_001.csv", "success")
-    again.folders.mtimes[answer] = again.clock.file_time() - 5  # settled, just dropped
 
     first = process_once(again.app)
 
@@ -98,9 +97,20 @@ def test_the_erps_answer_before_the_export_is_recorded_waits_for_it_and_is_appli
 def test_an_answer_naming_a_file_never_about_to_be_written_is_refused_at_once() -> None:
     world = fake_world()
     assert send(world).kind == "sent for approval"
-    answer = result_file(world, "P-1_v9_001.csv", "success")
-    world.folders.mtimes[answer] = world.clock.file_time() - 5
+    result_file(world, "P-1_v9_001.csv", "success")
 
     [outcome] = process_once(world.app)
 
     assert outcome.kind == "failed" and "no export named 'P-1_v9_001.csv'" in outcome.message
+
+
+def test_an_answer_about_a_name_whose_file_never_appeared_is_refused() -> None:
+    world = fake_world()
+    again = _cut_while_exporting(world, "before rename")  # its intent recorded, no file
+    result_file(again, "P-1_v1_001.csv", "success")
+
+    outcomes = process_once(again.app)
+
+    refused = [o for o in outcomes if o.kind == "failed"]
+    assert [o.file.name for o in refused] == ["P-1_v1_001.csv.json"]
+    assert "no export named 'P-1_v1_001.csv'" in refused[0].message
