@@ -137,6 +137,8 @@ def test_two_daemons_take_a_burst_of_budgets_and_decisions_at_once(
         ][-60:],
     )
     assert all(d.process.poll() is None for d in daemons)
+    # Stopped first: a daemon may be writing its status page (a temporary) right now.
+    assert [d.stop(timeout=60) for d in daemons] == [0, 0]
     assert invariants.check(ws.root, inputs) == []
     assert _events(ws, "send") == Counter(dict.fromkeys(first + burst, 1))
     assert _events(ws, "accept") == Counter(dict.fromkeys(accepted, 1))
@@ -173,6 +175,7 @@ def test_a_daemon_killed_mid_burst_leaves_its_claims_to_the_other(
 
     assert wait_for(lambda: _reviews(ws) == BURST and _idle(ws), 600), survivor.output()[-2000:]
     assert survivor.process.poll() is None
+    assert survivor.stop(timeout=60) == 0  # first: it may be writing its status page now
     assert invariants.check(ws.root, inputs) == []
     assert _events(ws, "send") == Counter(dict.fromkeys(projects, 1))
     _each_email_once(ws)
