@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 import pytest
+from hypothesis import HealthCheck, settings
 from playwright.sync_api import Browser
 
 from pipeline.adapters.sqlite.store import SqliteStore
@@ -82,7 +83,8 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenS
 
 @pytest.fixture(scope="session")
 def accounts() -> Iterator[dict[str, int]]:
-    """The test's operating-system accounts (``tests/support/accounts.py``), made once a run."""
+    """The test's operating-system accounts (``tests/support/accounts.py``), made once a run
+    and held by each parallel worker that needs them."""
     with os_accounts() as uids:
         yield uids
 
@@ -131,6 +133,15 @@ def pytest_runtest_makereport(
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis without its per-example deadline and slow-generation check: the suite runs
+    on several workers of a 2-core machine, where a slow example is load, not a finding."""
+    settings.register_profile(
+        "budget-erp", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.load_profile("budget-erp")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import subprocess
 import tempfile
 import time
@@ -43,11 +44,19 @@ def connect(port: int) -> Any:
     raise SystemExit("LibreOffice did not start")
 
 
+def _free_port() -> int:
+    """A port nobody listens on now, from the kernel (tests run side by side, and a port
+    made of the pid could be one a test's database server took)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextlib.contextmanager
 def opened(path: str) -> Iterator[Any]:
     """``path`` open, hidden, in a soffice of its own (its own profile and port); on leaving
     normally the document is closed and soffice quits; soffice never outlives the block."""
-    port = 20000 + os.getpid() % 20000
+    port = _free_port()
     profile = tempfile.mkdtemp(prefix="lo-profile-")
     office = subprocess.Popen(
         [

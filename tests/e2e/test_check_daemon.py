@@ -17,7 +17,6 @@ import pytest
 
 from pipeline.adapters.daemon_socket import protocol
 from pipeline.config import load_settings
-from tests.support.accounts import os_accounts
 from tests.support.daemon import Daemon, fast_settings
 from tests.support.waiting import wait_for
 from tests.support.workbooks import make_workbook
@@ -168,17 +167,16 @@ def test_a_socket_in_a_folder_others_may_enter_is_not_asked(
 
 
 def test_a_socket_of_another_account_is_not_asked(
-    workspace: Workspace, workbooks: dict[str, Path]
+    workspace: Workspace, workbooks: dict[str, Path], accounts: dict[str, int]
 ) -> None:
-    with os_accounts() as uids:
-        listener = _Listener(_socket_folder(workspace))
-        socket_file = _socket_folder(workspace) / protocol.SOCKET_NAME
-        os.chmod(socket_file, 0o600)
-        os.chown(socket_file, uids["berp_mallory"], -1, follow_symlinks=False)
-        try:
-            _checked_alone(workspace, workbooks["bad"])
-        finally:
-            listener.close()
+    listener = _Listener(_socket_folder(workspace))
+    socket_file = _socket_folder(workspace) / protocol.SOCKET_NAME
+    os.chmod(socket_file, 0o600)
+    os.chown(socket_file, accounts["berp_mallory"], -1, follow_symlinks=False)
+    try:
+        _checked_alone(workspace, workbooks["bad"])
+    finally:
+        listener.close()
     assert listener.connections == 0
 
 

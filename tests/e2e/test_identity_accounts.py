@@ -4,9 +4,11 @@ commands run as those accounts, and the daemon as a real process."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -176,20 +178,31 @@ def _libreoffice_as(
     give(review, account).chmod(0o644)
     home = Path(tempfile.mkdtemp(prefix="lo-home-"))
     give(home, account)
-    return subprocess.Popen(
+    office = subprocess.Popen(
         [*as_account(account), SYSTEM_PYTHON, str(SCRIPT), str(review), *args],
         env={**os.environ, "HOME": str(home), **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its soffice in its process group: see _no_office_left
     )
+    _started.append(office)
+    return office
+
+
+_started: list[subprocess.Popen[bytes]] = []
 
 
 @pytest.fixture(autouse=True)
 def _no_office_left(accounts: dict[str, int]) -> Iterator[None]:
-    """A failed test must not leave a LibreOffice of a test account running."""
+    """A failed test must not leave a LibreOffice of a test account running: each one the
+    test started is killed with its process group, and nobody else's (a parallel worker's
+    test may run LibreOffice under the same account)."""
     yield
-    for account in ("berp_carl", "berp_mallory"):
-        subprocess.run(["pkill", "-KILL", "-u", account], check=False)
+    while _started:
+        office = _started.pop()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(office.pid, signal.SIGKILL)
+        office.wait()
 
 
 @pytest.fixture
