@@ -19,7 +19,7 @@ import pytest
 from pipeline.config import ENV_DATABASE_URL
 from tests.support.daemon import Daemon, fast_settings
 from tests.support.postgres import PostgresServer
-from tests.support.state import state_sql
+from tests.support.state import all_taken, events_by_project, review_count, state_sql
 from tests.support.waiting import wait_for
 from tests.support.workbooks import make_workbook
 from tests.support.workspace import DANA, Workspace, age, decided_aside
@@ -76,26 +76,6 @@ def _mail_by_template(ws: Workspace) -> Counter[str]:
     return Counter(p.name.split("-")[1] for p in (ws.root / "mail").glob("*.eml"))
 
 
-def _taken(ws: Workspace) -> int:
-    return len([n for n in ws.files("approval") if n.endswith("_review.xlsx")])
-
-
-def _idle(ws: Workspace) -> bool:
-    """Nothing left to take, and the outbox of mail delivered."""
-    processing = ws.root / "processing"
-    return (
-        ws.files("inbox") == []
-        and not (processing.exists() and any(p.is_file() for p in processing.rglob("*")))
-        and state_sql(ws.root, "SELECT count(*) FROM notifications WHERE status <> 'sent'")
-        == [(0,)]
-    )
-
-
-def _counts(ws: Workspace, action: str) -> Counter[str]:
-    rows = state_sql(ws.root, "SELECT project_number FROM events WHERE action = ?", (action,))
-    return Counter(row[0] for row in rows)
-
-
 @pytest.mark.parametrize("count", [2, 3])
 def test_several_daemons_take_a_burst_once_through_a_crash(
     shared: Workspace, daemons: list[Daemon], tmp_path: Path, count: int
@@ -106,14 +86,18 @@ def test_several_daemons_take_a_burst_once_through_a_crash(
     daemons += [Daemon.start(ws, log) for log in logs]
 
     # Midway, the daemon doing the work (the pass holder logs each budget it takes) dies.
-    assert wait_for(lambda: _taken(ws) >= BURST // 3, timeout=600), [d.output() for d in daemons]
+    assert wait_for(lambda: review_count(ws.root) >= BURST // 3, timeout=600), [
+        d.output() for d in daemons
+    ]
     working = max(range(count), key=lambda n: daemons[n].output().count("review workbook in"))
     daemons[working].kill()
     daemons[working] = Daemon.start(ws, logs[working])  # and is started again
 
-    assert wait_for(lambda: _taken(ws) == BURST and _idle(ws), timeout=900), _taken(ws)
+    assert wait_for(lambda: review_count(ws.root) == BURST and all_taken(ws.root), timeout=900), (
+        review_count(ws.root)
+    )
     assert all(d.process.poll() is None for d in daemons)
-    assert _counts(ws, "send") == Counter(dict.fromkeys(projects, 1))
+    assert events_by_project(ws.root, "send") == Counter(dict.fromkeys(projects, 1))
     assert state_sql(ws.root, "SELECT count(*) FROM submissions") == [(BURST,)]
     assert sorted(ws.files("approval")) == sorted(f"{p}_v1_review.xlsx" for p in projects)
     assert ws.files("rejected") == []
@@ -156,22 +140,22 @@ def test_several_daemons_take_a_burst_once_through_a_crash(
     # The rejections are saved last, so they may settle after the ERP's answers are taken.
     assert wait_for(
         lambda: (
-            _counts(ws, "sync").total() == len(accepted)
-            and _counts(ws, "reject").total() == len(rejected)
-            and _idle(ws)
+            events_by_project(ws.root, "sync").total() == len(accepted)
+            and events_by_project(ws.root, "reject").total() == len(rejected)
+            and all_taken(ws.root)
         ),
         300,
     ), (
-        _counts(ws, "sync"),
-        _counts(ws, "reject"),
+        events_by_project(ws.root, "sync"),
+        events_by_project(ws.root, "reject"),
         ws.files("outbox/results/refused"),
         [line for d in daemons for line in d.output().splitlines() if "ERROR" in line][-20:],
     )
 
-    assert _counts(ws, "accept") == Counter(dict.fromkeys(accepted, 1))
-    assert _counts(ws, "reject") == Counter(dict.fromkeys(rejected, 1))
-    assert _counts(ws, "export") == Counter(dict.fromkeys(accepted, 1))
-    assert _counts(ws, "sync") == Counter(dict.fromkeys(accepted, 1))
+    assert events_by_project(ws.root, "accept") == Counter(dict.fromkeys(accepted, 1))
+    assert events_by_project(ws.root, "reject") == Counter(dict.fromkeys(rejected, 1))
+    assert events_by_project(ws.root, "export") == Counter(dict.fromkeys(accepted, 1))
+    assert events_by_project(ws.root, "sync") == Counter(dict.fromkeys(accepted, 1))
     data = [n for n in ws.files("outbox") if n.endswith(".csv")]
     assert sorted(data) == sorted(exports)  # one ERP file per accepted version
     assert sorted(ws.files("outbox/results/processed")) == sorted(f"{e}.json" for e in exports)

@@ -18,7 +18,7 @@ from pipeline.config import ENV_DATABASE_URL
 from tests.support import invariants
 from tests.support.daemon import Daemon, fast_settings
 from tests.support.postgres import PostgresServer
-from tests.support.state import state_sql
+from tests.support.state import all_taken, events_by_project, review_count, state_sql
 from tests.support.waiting import wait_for
 from tests.support.workbooks import make_workbook
 from tests.support.workspace import DANA, Workspace, age, decided_aside
@@ -69,25 +69,6 @@ def _drop_all(ws: Workspace, staging: Path, names: list[str]) -> None:
         age(target)
 
 
-def _reviews(ws: Workspace) -> int:
-    return len([n for n in ws.files("approval") if n.endswith("_review.xlsx")])
-
-
-def _idle(ws: Workspace) -> bool:
-    processing = ws.root / "processing"
-    return (
-        ws.files("inbox") == []
-        and not (processing.exists() and any(p.is_file() for p in processing.rglob("*")))
-        and state_sql(ws.root, "SELECT count(*) FROM notifications WHERE status <> 'sent'")
-        == [(0,)]
-    )
-
-
-def _events(ws: Workspace, action: str) -> Counter[str]:
-    rows = state_sql(ws.root, "SELECT project_number FROM events WHERE action = ?", (action,))
-    return Counter(row[0] for row in rows)
-
-
 def _each_email_once(ws: Workspace) -> None:
     keys = [key for (key,) in state_sql(ws.root, "SELECT key FROM notifications")]
     assert len(keys) == len(set(keys))
@@ -104,7 +85,9 @@ def test_two_daemons_take_a_burst_of_budgets_and_decisions_at_once(
     inputs = _stage(tmp_path / "staging", first)
     daemons += [Daemon.start(ws, tmp_path / f"daemon{n}.log") for n in range(2)]
     _drop_all(ws, tmp_path / "staging", list(inputs))
-    assert wait_for(lambda: _reviews(ws) == FIRST and _idle(ws), 300), _reviews(ws)
+    assert wait_for(lambda: review_count(ws.root) == FIRST and all_taken(ws.root), 300), (
+        review_count(ws.root)
+    )
 
     burst = [f"P-{8100 + n}" for n in range(BURST)]
     new = _stage(tmp_path / "staging", burst)
@@ -119,13 +102,16 @@ def test_two_daemons_take_a_burst_of_budgets_and_decisions_at_once(
     inputs |= new
 
     def done() -> bool:
-        decided = _events(ws, "accept").total() + _events(ws, "reject").total()
-        return decided == FIRST and _reviews(ws) == BURST and _idle(ws)
+        decided = (
+            events_by_project(ws.root, "accept").total()
+            + events_by_project(ws.root, "reject").total()
+        )
+        return decided == FIRST and review_count(ws.root) == BURST and all_taken(ws.root)
 
     assert wait_for(done, 600), (
-        _reviews(ws),
-        _events(ws, "accept").total(),
-        _events(ws, "reject").total(),
+        review_count(ws.root),
+        events_by_project(ws.root, "accept").total(),
+        events_by_project(ws.root, "reject").total(),
         ws.files("inbox"),
         [str(p) for p in (ws.root / "processing").rglob("*")],
         state_sql(ws.root, "SELECT key, status FROM notifications WHERE status <> 'sent'"),
@@ -140,10 +126,10 @@ def test_two_daemons_take_a_burst_of_budgets_and_decisions_at_once(
     # Stopped first: a daemon may be writing its status page (a temporary) right now.
     assert [d.stop(timeout=60) for d in daemons] == [0, 0]
     assert invariants.check(ws.root, inputs) == []
-    assert _events(ws, "send") == Counter(dict.fromkeys(first + burst, 1))
-    assert _events(ws, "accept") == Counter(dict.fromkeys(accepted, 1))
-    assert _events(ws, "reject") == Counter(dict.fromkeys(rejected, 1))
-    assert _events(ws, "export") == Counter(dict.fromkeys(accepted, 1))
+    assert events_by_project(ws.root, "send") == Counter(dict.fromkeys(first + burst, 1))
+    assert events_by_project(ws.root, "accept") == Counter(dict.fromkeys(accepted, 1))
+    assert events_by_project(ws.root, "reject") == Counter(dict.fromkeys(rejected, 1))
+    assert events_by_project(ws.root, "export") == Counter(dict.fromkeys(accepted, 1))
     assert sorted(n for n in ws.files("outbox") if n.endswith(".csv")) == sorted(
         f"{p}_v1_001.csv" for p in accepted
     )
@@ -173,9 +159,11 @@ def test_a_daemon_killed_mid_burst_leaves_its_claims_to_the_other(
     assert wait_for(holding_claims, 300), victim.output()
     victim.kill()  # SIGKILL with files claimed: never restarted
 
-    assert wait_for(lambda: _reviews(ws) == BURST and _idle(ws), 600), survivor.output()[-2000:]
+    assert wait_for(lambda: review_count(ws.root) == BURST and all_taken(ws.root), 600), (
+        survivor.output()[-2000:]
+    )
     assert survivor.process.poll() is None
     assert survivor.stop(timeout=60) == 0  # first: it may be writing its status page now
     assert invariants.check(ws.root, inputs) == []
-    assert _events(ws, "send") == Counter(dict.fromkeys(projects, 1))
+    assert events_by_project(ws.root, "send") == Counter(dict.fromkeys(projects, 1))
     _each_email_once(ws)
